@@ -1,0 +1,54 @@
+/**
+ * The `gridbot` command line: parses argv and dispatches to one command. No trading logic lives here.
+ * Exit codes: 0 ok, 1 runtime failure, 2 bad input or config.
+ */
+import { readFileSync } from 'node:fs';
+
+type Command = (args: string[]) => Promise<number>;
+
+const commands: Record<string, { summary: string; run: Command }> = {
+  run: {
+    summary: 'run the grids from markets.yaml (embedded simulator by default)',
+    run: async () => {
+      process.stdout.write('gridbot run: no grids yet (the runtime lands with issue 5)\n');
+      return 0;
+    },
+  },
+};
+
+function version(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+  return pkg.version;
+}
+
+function usage(): string {
+  const lines = Object.entries(commands).map(([name, c]) => `  ${name.padEnd(10)} ${c.summary}`);
+  return [
+    'usage: gridbot <command> [options]',
+    '',
+    'commands:',
+    ...lines,
+    '',
+    'exit codes: 0 ok, 1 runtime failure, 2 bad input or config',
+    '',
+  ].join('\n');
+}
+
+/** Runs the CLI and resolves to the process exit code. */
+export async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === '--version' || name === '-v') {
+    process.stdout.write(`${version()}\n`);
+    return 0;
+  }
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    process.stdout.write(usage());
+    return 0;
+  }
+  const command = commands[name];
+  if (!command) {
+    process.stderr.write(`gridbot: unknown command '${name}'\n\n${usage()}`);
+    return 2;
+  }
+  return command.run(rest);
+}

@@ -1,0 +1,27 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { main } from '../src/cli.js';
+
+function capture() {
+  const out: string[] = [];
+  const err: string[] = [];
+  vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => (out.push(String(chunk)), true));
+  vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => (err.push(String(chunk)), true));
+  return { out, err };
+}
+
+afterEach(() => vi.restoreAllMocks());
+
+describe('gridbot cli', () => {
+  it('prints the package version', async () => {
+    const { out } = capture();
+    expect(await main(['--version'])).toBe(0);
+    expect(out.join('')).toMatch(/^\d+\.\d+\.\d+\n$/);
+  });
+
+  it('answers an unknown command with usage and exit code 2', async () => {
+    const { err } = capture();
+    expect(await main(['frobnicate'])).toBe(2);
+    expect(err.join('')).toContain("unknown command 'frobnicate'");
+    expect(err.join('')).toContain('usage: gridbot');
+  });
+});
