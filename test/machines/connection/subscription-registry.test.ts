@@ -7,7 +7,7 @@ import {
   resubscribeAll,
   subscribe,
   unsubscribe,
-} from '../../src/machines/connection/subscription-registry.js';
+} from '../../../src/machines/connection/subscription-registry.js';
 
 describe('subscription registry', () => {
   it('re-sends the whole set of a replace-channel on every change', () => {
