@@ -44,6 +44,22 @@ function errorText(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
+/** Gives each request the next id, hands it to `send`, and returns the context fields that track them. */
+function numberRequests(
+  context: ConnectionContext,
+  requests: readonly SubscribeRequest[],
+  send: (request: SocketSend) => void,
+): Pick<ConnectionContext, 'nextId' | 'inflight'> {
+  let id = context.nextId;
+  const inflight: Record<string, SubscribeRequest> = { ...context.inflight };
+  for (const request of requests) {
+    inflight[String(id)] = request;
+    send({ type: 'socket.send', id, method: request.method, params: request.params });
+    id += 1;
+  }
+  return { nextId: id, inflight };
+}
+
 export const connectionMachine = setup({
   types: {
     context: {} as ConnectionContext,
@@ -96,16 +112,21 @@ export const connectionMachine = setup({
       enqueue.sendTo('socket', { type: 'socket.send', id, method: 'authorize', params: [context.token, 'public'] } satisfies SocketSend);
     }),
     sendSubscriptions: enqueueActions(({ context, enqueue }, params: { requests: readonly SubscribeRequest[] }) => {
-      let id = context.nextId;
-      const inflight: Record<string, SubscribeRequest> = { ...context.inflight };
-      for (const request of params.requests) {
-        inflight[String(id)] = request;
-        enqueue.sendTo('socket', { type: 'socket.send', id, method: request.method, params: request.params } satisfies SocketSend);
-        id += 1;
-      }
-      enqueue.assign({ nextId: id, inflight });
+      enqueue.assign(numberRequests(context, params.requests, (send) => enqueue.sendTo('socket', send)));
     }),
     clearInflight: assign({ inflight: {} }),
+    subscribeNow: enqueueActions(({ context, event, enqueue }) => {
+      if (event.type !== 'subscribe') return;
+      const change = subscribe(context.registry, event.channel, event.key, context.depth);
+      const sent = numberRequests(context, change.requests, (send) => enqueue.sendTo('socket', send));
+      enqueue.assign({ registry: change.registry, ...sent });
+    }),
+    unsubscribeNow: enqueueActions(({ context, event, enqueue }) => {
+      if (event.type !== 'unsubscribe') return;
+      const change = unsubscribe(context.registry, event.channel, event.key);
+      const sent = numberRequests(context, change.requests, (send) => enqueue.sendTo('socket', send));
+      enqueue.assign({ registry: change.registry, ...sent });
+    }),
     settleReply: enqueueActions(({ context, event, enqueue }) => {
       const reply = event as ReplyEvent;
       const request = context.inflight[String(reply.id)];
@@ -224,6 +245,9 @@ export const connectionMachine = setup({
           ],
           always: { guard: 'nothingToSubscribe', target: 'open' },
           on: {
+            // The round already went out; a market joining now must be sent on its own.
+            subscribe: { actions: 'subscribeNow' },
+            unsubscribe: { actions: 'unsubscribeNow' },
             'socket.reply': [
               { guard: 'isLastSubscribeReply', target: 'open', actions: 'settleReply' },
               { actions: 'settleReply' },
@@ -240,20 +264,8 @@ export const connectionMachine = setup({
           tags: ['live'],
           entry: 'markUp',
           on: {
-            subscribe: {
-              actions: enqueueActions(({ context, event, enqueue }) => {
-                const change = subscribe(context.registry, event.channel, event.key, context.depth);
-                enqueue.assign({ registry: change.registry });
-                enqueue({ type: 'sendSubscriptions', params: { requests: change.requests } });
-              }),
-            },
-            unsubscribe: {
-              actions: enqueueActions(({ context, event, enqueue }) => {
-                const change = unsubscribe(context.registry, event.channel, event.key);
-                enqueue.assign({ registry: change.registry });
-                enqueue({ type: 'sendSubscriptions', params: { requests: change.requests } });
-              }),
-            },
+            subscribe: { actions: 'subscribeNow' },
+            unsubscribe: { actions: 'unsubscribeNow' },
             'socket.depthGap': {
               // A missed delta makes the local book wrong; a fresh subscribe starts with a full snapshot.
               actions: {

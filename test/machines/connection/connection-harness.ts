@@ -1,4 +1,4 @@
-import { SimulatedClock, createActor, fromCallback, fromPromise } from 'xstate';
+import { type InspectionEvent, SimulatedClock, createActor, fromCallback, fromPromise } from 'xstate';
 import { connectionMachine } from '../../../src/machines/connection/connection.machine.js';
 import type { ConnectionInput, SocketEvent, SocketSend } from '../../../src/machines/connection/connection.types.js';
 
@@ -12,15 +12,27 @@ export interface FakeSocket {
 export interface TokenControl {
   calls: number;
   fail: boolean;
+  /** With `manualToken`, the token request in flight; the test settles it. */
+  pending: { resolve: (token: string) => void; reject: (error: Error) => void } | null;
 }
 
-export function startConnection(input: Partial<ConnectionInput> = {}) {
+export interface HarnessOptions {
+  readonly manualToken?: boolean;
+  readonly inspect?: (event: InspectionEvent) => void;
+}
+
+export function startConnection(input: Partial<ConnectionInput> = {}, options: HarnessOptions = {}) {
   const clock = new SimulatedClock();
   const sockets: FakeSocket[] = [];
-  const token: TokenControl = { calls: 0, fail: false };
+  const token: TokenControl = { calls: 0, fail: false, pending: null };
+  const crash = { next: false };
   const machine = connectionMachine.provide({
     actors: {
       socket: fromCallback<SocketSend>(({ sendBack, receive }) => {
+        if (crash.next) {
+          crash.next = false;
+          throw new Error('socket provider failed');
+        }
         const socket: FakeSocket = { sent: [], emit: (e) => sendBack(e), closed: false };
         receive((e) => socket.sent.push(e));
         sockets.push(socket);
@@ -30,12 +42,21 @@ export function startConnection(input: Partial<ConnectionInput> = {}) {
       }),
       fetchToken: fromPromise(async () => {
         token.calls += 1;
+        if (options.manualToken) {
+          return new Promise<string>((resolve, reject) => {
+            token.pending = { resolve, reject };
+          });
+        }
         if (token.fail) throw new Error('401 Unauthorized request.');
         return `token-${token.calls}`;
       }),
     },
   });
-  const actor = createActor(machine, { input: { authenticate: true, seed: 7, ...input }, clock });
+  const actor = createActor(machine, {
+    input: { authenticate: true, seed: 7, ...input },
+    clock,
+    ...(options.inspect ? { inspect: options.inspect } : {}),
+  });
   const statuses: string[] = [];
   const subscriptionErrors: string[] = [];
   actor.on('status', (e) => statuses.push(e.status));
@@ -60,5 +81,5 @@ export function startConnection(input: Partial<ConnectionInput> = {}) {
     return pending;
   };
   const state = () => JSON.stringify(actor.getSnapshot().value);
-  return { actor, clock, sockets, current, token, statuses, subscriptionErrors, replyAll, state };
+  return { actor, machine, clock, sockets, current, token, crash, statuses, subscriptionErrors, replyAll, state };
 }
