@@ -1,0 +1,132 @@
+/**
+ * A thin `ws` client: connect with a timeout, send text, close, and the socket's messages and
+ * close as RxJS Observables. It never parses frames (the codec does) and never reconnects (the
+ * connection actor owns that policy, with backoff and re-subscription).
+ *
+ * `messages$` emits each text frame synchronously from the socket's `message` event: no buffering
+ * and no scheduler between the socket and the subscriber (PERF.md). It completes when the socket
+ * closes; `closed$` then emits one {@link WsCloseInfo} (replayed to late subscribers).
+ * permessage-deflate is off: WhiteBIT frames are small and inflating costs more than it saves.
+ */
+import { type Observable, ReplaySubject, Subject } from 'rxjs';
+import WebSocket from 'ws';
+import { WhitebitError } from './codec/errors.js';
+
+export interface WsConnectOptions {
+  /** Handshake deadline (default 10 s). */
+  readonly timeoutMs?: number;
+  readonly signal?: AbortSignal;
+  /** Extra HTTP headers for the upgrade request. */
+  readonly headers?: Readonly<Record<string, string>>;
+}
+
+export interface WsCloseInfo {
+  readonly code: number;
+  readonly reason: string;
+  /** The socket error that preceded the close, if any. */
+  readonly error: Error | undefined;
+}
+
+export class WsTransport {
+  /** Text frames as received. Completes on close. */
+  readonly messages$: Observable<string>;
+  /** Emits once when the socket has closed, then completes. */
+  readonly closed$: Observable<WsCloseInfo>;
+  private readonly messages = new Subject<string>();
+  private readonly closed = new ReplaySubject<WsCloseInfo>(1);
+  private lastError: Error | undefined;
+
+  private constructor(private readonly socket: WebSocket) {
+    this.messages$ = this.messages.asObservable();
+    this.closed$ = this.closed.asObservable();
+    socket.on('message', (data: WebSocket.RawData, isBinary: boolean) => {
+      if (isBinary) return; // WhiteBIT sends text only; a binary frame is noise, not a message.
+      this.messages.next(Array.isArray(data) ? Buffer.concat(data).toString('utf8') : data.toString('utf8'));
+    });
+    socket.on('error', (err: Error) => {
+      this.lastError = err;
+    });
+    socket.on('close', (code: number, reason: Buffer) => {
+      this.messages.complete();
+      this.closed.next({ code, reason: reason.toString('utf8'), error: this.lastError });
+      this.closed.complete();
+    });
+  }
+
+  /**
+   * Opens a socket to `url` and resolves once it is open.
+   * @throws WhitebitError `transport` (refused, handshake failed or timed out) or `aborted`
+   */
+  static connect(url: string, options: WsConnectOptions = {}): Promise<WsTransport> {
+    const timeoutMs = options.timeoutMs ?? 10_000;
+    return new Promise<WsTransport>((resolve, reject) => {
+      if (options.signal?.aborted) {
+        reject(new WhitebitError({ kind: 'aborted', message: 'ws connect aborted', endpoint: url, cause: options.signal.reason }));
+        return;
+      }
+      const socket = new WebSocket(url, {
+        perMessageDeflate: false,
+        handshakeTimeout: timeoutMs,
+        headers: { ...options.headers },
+      });
+      let settled = false;
+      const cleanup = (): void => {
+        socket.off('open', onOpen);
+        socket.off('error', onError);
+        socket.off('close', onClose);
+        options.signal?.removeEventListener('abort', onAbort);
+      };
+      const fail = (e: WhitebitError): void => {
+        if (settled) return;
+        settled = true;
+        cleanup();
+        // Terminating a socket that is still connecting makes ws emit 'error'; it is already reported.
+        socket.on('error', () => {});
+        socket.terminate();
+        reject(e);
+      };
+      const onOpen = (): void => {
+        if (settled) return;
+        settled = true;
+        cleanup();
+        resolve(new WsTransport(socket));
+      };
+      const onError = (err: Error): void =>
+        fail(new WhitebitError({ kind: 'transport', message: `ws connect failed: ${err.message}`, endpoint: url, cause: err }));
+      const onClose = (code: number): void =>
+        fail(new WhitebitError({ kind: 'transport', message: `ws closed during connect (${code})`, endpoint: url }));
+      const onAbort = (): void =>
+        fail(new WhitebitError({ kind: 'aborted', message: 'ws connect aborted', endpoint: url, cause: options.signal?.reason }));
+      socket.on('open', onOpen);
+      socket.on('error', onError);
+      socket.on('close', onClose);
+      options.signal?.addEventListener('abort', onAbort, { once: true });
+    });
+  }
+
+  /** Whether frames can be sent now. */
+  get isOpen(): boolean {
+    return this.socket.readyState === WebSocket.OPEN;
+  }
+
+  /**
+   * Sends one text frame. Returns false (and sends nothing) when the socket is not open; the
+   * connection actor learns of the loss from `closed$`.
+   */
+  send(text: string): boolean {
+    if (this.socket.readyState !== WebSocket.OPEN) return false;
+    this.socket.send(text);
+    return true;
+  }
+
+  /** Starts the closing handshake; `closed$` emits when it is done. */
+  close(code = 1000, reason = ''): void {
+    if (this.socket.readyState === WebSocket.CLOSED || this.socket.readyState === WebSocket.CLOSING) return;
+    this.socket.close(code, reason);
+  }
+
+  /** Destroys the socket at once (no closing handshake), e.g. after a missed pong. */
+  terminate(): void {
+    this.socket.terminate();
+  }
+}
