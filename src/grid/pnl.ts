@@ -1,0 +1,135 @@
+/**
+ * Profit and loss of one grid: realised PnL from matched round trips per level, open lots, and
+ * inventory (base) and quote flows. Pure; every value is a Decimal.
+ *
+ * Entry points: `emptyPnl`, `applyTrade`, `unrealisedPnl`, `feeInQuote`.
+ *
+ * Matching: a buy filled at level i opens a lot that a sell filled at level i + 1 closes (its
+ * counter-order), first in first out; a sell filled at level j opens a short lot that a buy at
+ * j − 1 closes. A closed quantity q realises (sell price − buy price) × q minus both legs' fees
+ * for q (each lot remembers its fee per unit). Fills that match nothing stay open and count in
+ * `unrealisedPnl` at the current price.
+ *
+ * Fees are valued in quote at the fill price: a fee in the base asset × price, a fee in the quote
+ * asset as is, a fee in any third asset (a fee-discount token) as zero, since grid/ has no price
+ * for it. Base fees also reduce `inventoryBase`; quote fees reduce `quoteFlow`.
+ */
+import { ZERO, minDec, type Decimal } from './decimal.js';
+import type { MarketRules, Side } from './market-rules.js';
+
+/** One open position piece. */
+export interface Lot {
+  readonly price: Decimal;
+  readonly amount: Decimal;
+  /** Fee already paid for this lot, per unit of base, in quote. */
+  readonly feePerUnit: Decimal;
+}
+
+export interface PnlBook {
+  /** Bought lots by buy level, waiting for a sell one level up. */
+  readonly openBuys: ReadonlyMap<number, readonly Lot[]>;
+  /** Sold lots by sell level, waiting for a buy one level down. */
+  readonly openSells: ReadonlyMap<number, readonly Lot[]>;
+  readonly realisedQuote: Decimal;
+  readonly feesQuote: Decimal;
+  /** Net base change since the start: bought − sold − base fees. */
+  readonly inventoryBase: Decimal;
+  /** Net quote change since the start: received − spent − quote fees. */
+  readonly quoteFlow: Decimal;
+  /** Matched quantity so far (base). */
+  readonly matchedBase: Decimal;
+}
+
+/** One fill, at a grid level. */
+export interface Trade {
+  readonly level: number;
+  readonly side: Side;
+  readonly price: Decimal;
+  readonly amount: Decimal;
+  readonly fee: Decimal;
+  readonly feeAsset: string;
+}
+
+/** Returns an empty PnL book. */
+export function emptyPnl(): PnlBook {
+  return {
+    openBuys: new Map(),
+    openSells: new Map(),
+    realisedQuote: ZERO,
+    feesQuote: ZERO,
+    inventoryBase: ZERO,
+    quoteFlow: ZERO,
+    matchedBase: ZERO,
+  };
+}
+
+/** Returns a fee's value in quote at `price` (zero for a third asset). */
+export function feeInQuote(fee: Decimal, feeAsset: string, price: Decimal, rules: MarketRules): Decimal {
+  if (feeAsset === rules.quoteAsset) return fee;
+  if (feeAsset === rules.baseAsset) return fee.times(price);
+  return ZERO;
+}
+
+/** Returns the book after one fill: matches it against the opposite lots one level away, opens the rest. */
+export function applyTrade(book: PnlBook, trade: Trade, rules: MarketRules): PnlBook {
+  if (!trade.amount.gt(0)) return book;
+  const feeQuote = feeInQuote(trade.fee, trade.feeAsset, trade.price, rules);
+  const feePerUnit = feeQuote.div(trade.amount);
+  const isBuy = trade.side === 'buy';
+  const matchLevel = isBuy ? trade.level + 1 : trade.level - 1;
+  const against = isBuy ? book.openSells : book.openBuys;
+  const lots = [...(against.get(matchLevel) ?? [])];
+  let left = trade.amount;
+  let realised = book.realisedQuote;
+  let matched = book.matchedBase;
+  while (left.gt(0) && lots.length > 0) {
+    const lot = lots[0];
+    if (lot === undefined) break;
+    const q = minDec(left, lot.amount);
+    const sellPrice = isBuy ? lot.price : trade.price;
+    const buyPrice = isBuy ? trade.price : lot.price;
+    realised = realised.plus(sellPrice.minus(buyPrice).times(q)).minus(lot.feePerUnit.plus(feePerUnit).times(q));
+    matched = matched.plus(q);
+    left = left.minus(q);
+    if (q.eq(lot.amount)) lots.shift();
+    else lots[0] = { ...lot, amount: lot.amount.minus(q) };
+  }
+  const nextAgainst = new Map(against);
+  if (lots.length > 0) nextAgainst.set(matchLevel, lots);
+  else nextAgainst.delete(matchLevel);
+  const own = isBuy ? book.openBuys : book.openSells;
+  const nextOwn = new Map(own);
+  if (left.gt(0)) nextOwn.set(trade.level, [...(own.get(trade.level) ?? []), { price: trade.price, amount: left, feePerUnit }]);
+  const baseFee = trade.feeAsset === rules.baseAsset ? trade.fee : ZERO;
+  const quoteFee = trade.feeAsset === rules.quoteAsset ? trade.fee : ZERO;
+  const notional = trade.price.times(trade.amount);
+  return {
+    openBuys: isBuy ? nextOwn : nextAgainst,
+    openSells: isBuy ? nextAgainst : nextOwn,
+    realisedQuote: realised,
+    feesQuote: book.feesQuote.plus(feeQuote),
+    inventoryBase: book.inventoryBase.plus(isBuy ? trade.amount : trade.amount.neg()).minus(baseFee),
+    quoteFlow: book.quoteFlow.plus(isBuy ? notional.neg() : notional).minus(quoteFee),
+    matchedBase: matched,
+  };
+}
+
+/** Returns the mark-to-market value of the open lots at `price`, net of the fees they already paid. */
+export function unrealisedPnl(book: PnlBook, price: Decimal): Decimal {
+  let total = ZERO;
+  for (const lots of book.openBuys.values()) {
+    for (const l of lots) total = total.plus(price.minus(l.price).minus(l.feePerUnit).times(l.amount));
+  }
+  for (const lots of book.openSells.values()) {
+    for (const l of lots) total = total.plus(l.price.minus(price).minus(l.feePerUnit).times(l.amount));
+  }
+  return total;
+}
+
+/** Returns the base held in open buy lots minus the base sold in open sell lots. */
+export function openLotsBase(book: PnlBook): Decimal {
+  let total = ZERO;
+  for (const lots of book.openBuys.values()) for (const l of lots) total = total.plus(l.amount);
+  for (const lots of book.openSells.values()) for (const l of lots) total = total.minus(l.amount);
+  return total;
+}

@@ -1,0 +1,218 @@
+/**
+ * Reconciliation: compares the level book with what the exchange reports (open orders and executed
+ * deals) and returns what to do. Pure: the caller carries out the plan.
+ *
+ * Entry points: `diffOrders(book, exchangeOpen, executed)` and `reconcileBook(book, snapshot)`.
+ *
+ * Rules, in the order applied:
+ * 1. Open orders whose client id is not ours (or ours for a level outside the plan) are `foreign`
+ *    (left alone; the plan lists them) or cancelled (`outside-plan`).
+ * 2. Per level, at most one open order of ours is kept: the one the book expects there (same client
+ *    id) or, when the book expects none (or only an order not yet sent, which then yields), the
+ *    newest (highest sequence) one, which is adopted. Every
+ *    other one is a stray to `cancel` (`duplicate` at a level whose keeper exists, `not-expected`
+ *    when the book expects another order there). Strays stay busy at their level until their
+ *    final update, so no counter-order joins them.
+ * 3. Every executed deal and every open order's `deal_stock` go through the fill ledger: it
+ *    deduplicates, so each filled quantity yields exactly one counter quantity however many times
+ *    reconcile runs over the same history.
+ * 4. Book orders that are live or unknown but not open are finished (an order still `sending`
+ *    keeps its level until its outcome arrives): the ledger closes them
+ *    (settling their last quantity), their level is freed, and pending levels (unknown outcome)
+ *    are `resolved` as `filled` (deals found) or `absent` (never rested, or cancelled unfilled).
+ * 5. Counter-orders owed by new fills are decided against the occupancy after 1–4 and listed in
+ *    `placeMissed`; they are owed in the returned book, to be taken with `takeIntents`.
+ *
+ * Why the executed history must cover the time since the last ledger update: a fill missing from
+ * both the history and an open order's `deal_stock` cannot be seen; the caller picks the window.
+ */
+import { decodeClientOrderId } from './client-order-id.js';
+import { parseDecimal } from './decimal.js';
+import { carryResidue, type ExchangeOrder, type Fill } from './fill-ledger.js';
+import {
+  applyDeal,
+  applyOrderUpdate,
+  closeBookOrder,
+  releaseLevel,
+  owedIntents,
+  type LevelBook,
+  type LevelOrder,
+  type OrderIntent,
+} from './level-book.js';
+
+/** An open order of ours taken into the book. */
+export interface AdoptedOrder {
+  readonly level: number;
+  readonly orderId: number;
+  readonly clientOrderId: string;
+}
+
+/** An open order of ours to cancel. */
+export interface StrayOrder {
+  readonly orderId: number;
+  readonly clientOrderId: string;
+  readonly level: number | null;
+  readonly reason: 'duplicate' | 'not-expected' | 'outside-plan';
+}
+
+/** How a level with an unknown or lost order was resolved. */
+export interface ResolvedLevel {
+  readonly level: number;
+  readonly clientOrderId: string;
+  /** `live`: found open; `filled`: found in the deals, no longer open; `absent`: found nowhere. */
+  readonly outcome: 'live' | 'filled' | 'absent';
+}
+
+export interface ReconcilePlan {
+  /** The book after the plan (strays marked cancelling, counters owed, finished levels freed). */
+  readonly book: LevelBook;
+  readonly adopt: readonly AdoptedOrder[];
+  readonly cancel: readonly StrayOrder[];
+  readonly foreign: readonly ExchangeOrder[];
+  readonly resolved: readonly ResolvedLevel[];
+  /** Counter-orders (and residues) owed because of fills the book had missed. */
+  readonly placeMissed: readonly OrderIntent[];
+}
+
+/** What the exchange reports for one market. */
+export interface ExchangeSnapshot {
+  readonly openOrders: readonly ExchangeOrder[];
+  readonly deals: readonly Fill[];
+}
+
+interface OwnOpen {
+  readonly order: ExchangeOrder;
+  readonly level: number;
+  readonly seq: number;
+}
+
+/** Returns the reconcile plan for `book` against the exchange's open orders and executed deals. Never throws. */
+export function diffOrders(book: LevelBook, exchangeOpen: readonly ExchangeOrder[], executed: readonly Fill[]): ReconcilePlan {
+  const owedBefore = new Set(owedIntents(book).map((i) => i.clientOrderId));
+  const adopt: AdoptedOrder[] = [];
+  const cancel: StrayOrder[] = [];
+  const foreign: ExchangeOrder[] = [];
+  const resolved: ResolvedLevel[] = [];
+
+  // 1. classify
+  const byLevel = new Map<number, OwnOpen[]>();
+  const seen = new Set<number>();
+  for (const order of exchangeOpen) {
+    if (seen.has(order.orderId)) continue;
+    seen.add(order.orderId);
+    const id = decodeClientOrderId(order.clientOrderId, book.scope);
+    if (id.kind !== 'ours') {
+      foreign.push(order);
+      continue;
+    }
+    if (book.plan.levels[id.level] === undefined) {
+      // Not tracked as cancelling: it has no level to keep busy.
+      cancel.push({ orderId: order.orderId, clientOrderId: order.clientOrderId, level: null, reason: 'outside-plan' });
+      continue;
+    }
+    const list = byLevel.get(id.level) ?? [];
+    list.push({ order, level: id.level, seq: id.seq });
+    byLevel.set(id.level, list);
+  }
+
+  // 2. one keeper per level; the rest are strays
+  const orders = new Map(book.orders);
+  const cancelling = new Map(book.cancelling);
+  let nextSeq = book.nextSeq;
+  const openIds = new Set<string>();
+  let ledger = book.ledger;
+  for (const [level, list] of byLevel) {
+    let expected = orders.get(level);
+    // An order still owed (not sent) yields to a resting order of ours at its level: the resting one
+    // is adopted, and an owed counter quantity goes back to the level's residue, so nothing is lost.
+    if (expected !== undefined && expected.state === 'owed') {
+      if (expected.origin === 'counter' || expected.origin === 'residue') {
+        ledger = carryResidue(ledger, expected.level, expected.side, expected.amount);
+      }
+      orders.delete(level);
+      expected = undefined;
+    }
+    let keeper: OwnOpen | undefined;
+    if (expected !== undefined) {
+      keeper = list.find((o) => o.order.clientOrderId === expected.clientOrderId);
+    } else {
+      keeper = [...list].sort((a, b) => b.seq - a.seq || b.order.orderId - a.order.orderId)[0];
+    }
+    for (const o of list) {
+      nextSeq = Math.max(nextSeq, o.seq + 1);
+      if (o === keeper) continue;
+      // Listed again on every run while still open: a cancel that failed is retried.
+      cancel.push({
+        orderId: o.order.orderId,
+        clientOrderId: o.order.clientOrderId,
+        level,
+        reason: keeper !== undefined ? 'duplicate' : 'not-expected',
+      });
+      cancelling.set(o.order.orderId, { orderId: o.order.orderId, clientOrderId: o.order.clientOrderId, level });
+    }
+    if (keeper === undefined) continue;
+    openIds.add(keeper.order.clientOrderId);
+    if (expected === undefined) {
+      const price = parseDecimal(keeper.order.price);
+      const amount = parseDecimal(keeper.order.amount);
+      const id = decodeClientOrderId(keeper.order.clientOrderId, book.scope);
+      if (price === null || amount === null || id.kind !== 'ours') continue;
+      orders.set(level, {
+        level,
+        side: id.side,
+        price,
+        amount,
+        clientOrderId: keeper.order.clientOrderId,
+        seq: id.seq,
+        orderId: keeper.order.orderId,
+        origin: 'adopted',
+        state: 'live',
+      });
+      adopt.push({ level, orderId: keeper.order.orderId, clientOrderId: keeper.order.clientOrderId });
+    } else if (expected.state !== 'live' || expected.orderId !== keeper.order.orderId) {
+      if (expected.state === 'unknown' || expected.state === 'sending') {
+        resolved.push({ level, clientOrderId: expected.clientOrderId, outcome: 'live' });
+      }
+      if (expected.orderId !== keeper.order.orderId) {
+        adopt.push({ level, orderId: keeper.order.orderId, clientOrderId: keeper.order.clientOrderId });
+      }
+      orders.set(level, { ...expected, orderId: keeper.order.orderId, state: 'live' });
+    }
+  }
+  let next: LevelBook = { ...book, orders, cancelling, nextSeq, ledger };
+
+  // 3. facts: executed deals, then open orders' cumulative deal_stock
+  for (const deal of executed) next = applyDeal(next, deal);
+  for (const order of exchangeOpen) next = applyOrderUpdate(next, { ...order, final: false });
+
+  // 4. book orders that are no longer open are finished
+  const finished: LevelOrder[] = [...next.orders.values()].filter(
+    // `sending` is in flight (its outcome will come): it keeps its level until then.
+    (o) => (o.state === 'live' || o.state === 'unknown') && !openIds.has(o.clientOrderId),
+  );
+  for (const o of finished) {
+    const orderId = o.orderId ?? executed.find((d) => d.clientOrderId === o.clientOrderId)?.orderId ?? null;
+    if (o.state === 'unknown') {
+      const hasDeals = executed.some((d) => d.clientOrderId === o.clientOrderId || (orderId !== null && d.orderId === orderId));
+      resolved.push({ level: o.level, clientOrderId: o.clientOrderId, outcome: hasDeals ? 'filled' : 'absent' });
+    }
+    if (orderId !== null) {
+      next = closeBookOrder(next, orderId);
+    }
+    // Whether or not the ledger knew the order, its level is free now (what it did not fill is owed again).
+    const still = next.orders.get(o.level);
+    if (still !== undefined && still.clientOrderId === o.clientOrderId) next = releaseLevel(next, still);
+  }
+  // Strays this book was cancelling that are no longer open are done.
+  for (const c of [...next.cancelling.values()]) {
+    if (!seen.has(c.orderId)) next = closeBookOrder(next, c.orderId);
+  }
+
+  const placeMissed = owedIntents(next).filter((i) => !owedBefore.has(i.clientOrderId));
+  return { book: next, adopt, cancel, foreign, resolved, placeMissed };
+}
+
+/** Returns `diffOrders` over a snapshot (the shape the market actor fetches). */
+export function reconcileBook(book: LevelBook, snapshot: ExchangeSnapshot): ReconcilePlan {
+  return diffOrders(book, snapshot.openOrders, snapshot.deals);
+}

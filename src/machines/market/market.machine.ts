@@ -1,0 +1,501 @@
+/**
+ * The market actor: one grid on one market.
+ *
+ *   lifecycle:  init → cancelAll → placing → running ⇄ reconnecting → reconciling → placing → running
+ *               init → reconciling (adopt on restart);  any → killed (stop, fatal error, risk breach, bad plan) → stopped
+ *   killSwitch: off → armed(waiting ⇄ refreshing, retrying) → off | disposed
+ *
+ * The two regions run in parallel so the kill-switch keeps being refreshed while the market is
+ * reconnecting or reconciling: the bot is alive then, its orders rest, and the exchange must not
+ * cancel them. Every effect is an invoked or provided actor; the machine only decides.
+ *
+ * Reconciling always ends in `placing`: it re-arms the kill-switch (a restart that adopts resting
+ * orders must protect them before anything else) and places whatever the book owes — missed
+ * counter-orders, levels found empty — in bulk, once, with fresh client ids.
+ *
+ * Why counter-orders go through the `desk` callback actor and not a `fromPromise` per state: several
+ * may be in flight at once, their answers must land whatever state the market is in by then, and
+ * the request must leave in the same tick as the fill that caused it (PERF.md): `sendTo` a running
+ * callback actor is synchronous.
+ */
+import { type EventObject, assign, enqueueActions, fromCallback, fromPromise, raise, setup } from 'xstate';
+import {
+  type PlacementOutcome,
+  applyDeal,
+  applyOrderUpdate,
+  applyPlacement,
+  checkRisk,
+  createLevelBook,
+  hasUnknownOrders,
+  lastDealSec,
+  planGrid,
+  reconcileBook,
+  takeIntents,
+} from '../../grid/index.js';
+import { backoffDelay } from '../shared/backoff.js';
+import {
+  type CancelOutcome,
+  type ExchangeSnapshot,
+  type KillSwitchArmed,
+  type LoadedMarket,
+  type MarketIoInputs,
+  ioErrorKind,
+} from './market.io.js';
+import type { DeskPlace, MarketContext, MarketEvent, MarketInput } from './market.types.js';
+
+function notProvided<T>(name: string) {
+  return fromPromise<T, unknown>(async () => {
+    throw new Error(`market: the ${name} actor was not provided`);
+  });
+}
+
+function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+export const marketMachine = setup({
+  types: {
+    context: {} as MarketContext,
+    events: {} as MarketEvent,
+    input: {} as MarketInput,
+  },
+  actors: {
+    loadMarket: notProvided<LoadedMarket>('loadMarket') as ReturnType<typeof fromPromise<LoadedMarket, MarketIoInputs['loadMarket']>>,
+    cancelAll: notProvided<void>('cancelAll') as ReturnType<typeof fromPromise<void, MarketIoInputs['cancelAll']>>,
+    armKillSwitch: notProvided<KillSwitchArmed>('armKillSwitch') as ReturnType<
+      typeof fromPromise<KillSwitchArmed, MarketIoInputs['armKillSwitch']>
+    >,
+    disarmKillSwitch: notProvided<void>('disarmKillSwitch') as ReturnType<typeof fromPromise<void, MarketIoInputs['disarmKillSwitch']>>,
+    placeBatch: notProvided<readonly PlacementOutcome[]>('placeBatch') as ReturnType<
+      typeof fromPromise<readonly PlacementOutcome[], MarketIoInputs['placeBatch']>
+    >,
+    fetchExchange: notProvided<ExchangeSnapshot>('fetchExchange') as ReturnType<
+      typeof fromPromise<ExchangeSnapshot, MarketIoInputs['fetchExchange']>
+    >,
+    cancelOrders: notProvided<readonly CancelOutcome[]>('cancelOrders') as ReturnType<
+      typeof fromPromise<readonly CancelOutcome[], MarketIoInputs['cancelOrders']>
+    >,
+    /** Feeds the market's updates and the connection status in as events; owns the subscriptions. */
+    feed: fromCallback<EventObject, { market: string }>(() => {
+      throw new Error('market: the feed actor was not provided');
+    }),
+    /** Places counter-orders; answers each `desk.place` with one `desk.result`. */
+    desk: fromCallback<DeskPlace, { market: string }>(() => {
+      throw new Error('market: the desk actor was not provided');
+    }),
+  },
+  delays: {
+    retryDelay: ({ context }) => backoffDelay(Math.max(0, context.attempt - 1), 0.5, context.settings.retry),
+    ksRefresh: ({ context }) => context.settings.killSwitch.refreshSec * 1000,
+    ksRetry: ({ context }) => context.settings.killSwitch.retrySec * 1000,
+  },
+  guards: {
+    isFatal: (_, params: { error: unknown }) => ioErrorKind(params.error) === 'fatal' || ioErrorKind(params.error) === 'rejected',
+    planInvalid: ({ context }) => context.book === null,
+    adoptOnStart: ({ context }) => context.settings.onStart === 'adopt',
+    batchEmpty: ({ context }) => context.batch.length === 0,
+    hasUnknown: ({ context }) => context.book !== null && hasUnknownOrders(context.book),
+    deskFatal: ({ event }) => event.type === 'desk.result' && event.fatal !== null,
+    deskUnknown: ({ context, event }) =>
+      event.type === 'desk.result' && (event.outcomes.some((o) => o.kind === 'unknown') || (context.book !== null && hasUnknownOrders(context.book))),
+    deskNotSent: ({ event }) => event.type === 'desk.result' && event.outcomes.some((o) => o.kind === 'notSent'),
+    riskBreached: ({ context, event }) => {
+      if (event.type !== 'feed.price' || context.book === null || context.plan === null) return false;
+      return !checkRisk(context.settings.risk, { price: event.price, plan: context.plan, book: context.book }).ok;
+    },
+    notStopping: ({ context }) => context.stopReason === null,
+    leaveOrders: ({ context }) => context.settings.onStop === 'leave',
+    noStrays: ({ context }) => context.strays.length === 0,
+    isUnknownOutcome: (_, params: { error: unknown }) => ioErrorKind(params.error) === 'unknownOutcome',
+    isAuthFailure: (_, params: { error: unknown }) => ioErrorKind(params.error) === 'fatal',
+  },
+  actions: {
+    loaded: assign(({ context }, loaded: LoadedMarket) => {
+      const result = planGrid(context.settings.spec, loaded.rules, loaded.lastPrice);
+      if (!result.ok) {
+        const reasons = result.issues.filter((i) => i.severity === 'error').map((i) => i.message);
+        return { rules: loaded.rules, lastPrice: loaded.lastPrice, stopReason: `invalid plan: ${reasons.join('; ')}` };
+      }
+      const book = context.settings.restore ?? createLevelBook(result.plan, context.scope, loaded.rules, context.settings.firstSeq ?? 0);
+      return { rules: loaded.rules, lastPrice: loaded.lastPrice, plan: result.plan, book, attempt: 0 };
+    }),
+    failed: assign(({ context }, params: { error: unknown; step: string }) => ({
+      attempt: context.attempt + 1,
+      lastError: `${params.step}: ${errorText(params.error)}`,
+    })),
+    stopWith: assign((_, params: { reason: string }) => ({ stopReason: params.reason })),
+    succeeded: assign({ attempt: 0 }),
+    takeBatch: assign(({ context }) => {
+      if (context.book === null) return { batch: [] };
+      const taken = takeIntents(context.book, context.settings.batchSize);
+      return { book: taken.book, batch: taken.intents };
+    }),
+    applyOutcomes: assign(({ context }, params: { outcomes: readonly PlacementOutcome[] }) => {
+      if (context.book === null) return {};
+      let book = context.book;
+      for (const o of params.outcomes) book = applyPlacement(book, o);
+      return { book };
+    }),
+    batchNotSent: assign(({ context }, params: { reason: string }) => {
+      if (context.book === null) return {};
+      let book = context.book;
+      for (const i of context.batch) book = applyPlacement(book, { kind: 'notSent', clientOrderId: i.clientOrderId, reason: params.reason });
+      return { book, batch: [] };
+    }),
+    batchUnknown: assign(({ context }, params: { reason: string }) => {
+      if (context.book === null) return {};
+      let book = context.book;
+      for (const i of context.batch) book = applyPlacement(book, { kind: 'unknown', clientOrderId: i.clientOrderId, reason: params.reason });
+      return { book, batch: [] };
+    }),
+    applyFeed: assign(({ context, event }) => {
+      if (context.book === null) return {};
+      if (event.type === 'feed.order') return { book: applyOrderUpdate(context.book, event.update) };
+      if (event.type === 'feed.deal') return { book: applyDeal(context.book, event.deal) };
+      return {};
+    }),
+    /** Hands every owed order to the desk in one go: the hot path of a fill. */
+    flush: enqueueActions(({ context, enqueue }) => {
+      if (context.book === null) return;
+      const taken = takeIntents(context.book, Number.POSITIVE_INFINITY);
+      if (taken.intents.length === 0) return;
+      enqueue.assign({ book: taken.book });
+      enqueue.sendTo('desk', { type: 'desk.place', market: context.settings.market, intents: taken.intents } satisfies DeskPlace);
+    }),
+    notePrice: assign(({ event }) => (event.type === 'feed.price' ? { lastPrice: event.price } : {})),
+    reconciled: assign(({ context }, snapshot: ExchangeSnapshot) => {
+      if (context.book === null) return {};
+      const r = reconcileBook(context.book, snapshot);
+      return { book: r.book, attempt: 0, strays: r.cancel.map((o) => o.orderId) };
+    }),
+    armed: assign((_, params: KillSwitchArmed) => ({ killSwitchDeadline: params.cancellationTimeMs })),
+    disarmed: assign({ killSwitchDeadline: null }),
+  },
+}).createMachine({
+  id: 'market',
+  type: 'parallel',
+  context: ({ input }) => ({
+    settings: input,
+    scope: { botId: input.botId, market: input.market },
+    rules: null,
+    plan: null,
+    book: null,
+    batch: [],
+    strays: [],
+    lastPrice: null,
+    killSwitchDeadline: null,
+    attempt: 0,
+    lastError: null,
+    stopReason: null,
+  }),
+  invoke: [
+    {
+      id: 'feed',
+      src: 'feed',
+      input: ({ context }) => ({ market: context.settings.market }),
+      onError: { actions: raise(({ event }) => ({ type: 'stop' as const, reason: `feed: ${errorText(event.error)}` })) },
+    },
+    {
+      id: 'desk',
+      src: 'desk',
+      input: ({ context }) => ({ market: context.settings.market }),
+      onError: { actions: raise(({ event }) => ({ type: 'stop' as const, reason: `desk: ${errorText(event.error)}` })) },
+    },
+  ],
+  states: {
+    lifecycle: {
+      initial: 'init',
+      on: {
+        // Wherever the market is, the facts of a fill are recorded; only `running` acts on them at once.
+        'feed.order': { actions: 'applyFeed' },
+        'feed.deal': { actions: 'applyFeed' },
+        'feed.price': { actions: 'notePrice' },
+        'desk.result': { actions: { type: 'applyOutcomes', params: ({ event }) => ({ outcomes: event.outcomes }) } },
+        // Once stopping, a second stop or a late fatal changes nothing: cleanup runs once.
+        stop: { guard: 'notStopping', target: '.killed', actions: { type: 'stopWith', params: ({ event }) => ({ reason: event.reason }) } },
+        'ks.fatal': { guard: 'notStopping', target: '.killed', actions: { type: 'stopWith', params: ({ event }) => ({ reason: event.reason }) } },
+      },
+      states: {
+        init: {
+          tags: ['busy'],
+          initial: 'loading',
+          states: {
+            loading: {
+              invoke: {
+                id: 'loadMarket',
+                src: 'loadMarket',
+                input: ({ context }) => ({ market: context.settings.market }),
+                onDone: { target: 'planned', actions: { type: 'loaded', params: ({ event }) => event.output } },
+                onError: [
+                  {
+                    guard: { type: 'isFatal', params: ({ event }) => ({ error: event.error }) },
+                    target: '#market.lifecycle.killed',
+                    actions: { type: 'stopWith', params: ({ event }) => ({ reason: `loading market: ${errorText(event.error)}` }) },
+                  },
+                  { target: 'waiting', actions: { type: 'failed', params: ({ event }) => ({ error: event.error, step: 'loadMarket' }) } },
+                ],
+              },
+            },
+            waiting: { after: { retryDelay: 'loading' } },
+            planned: {
+              always: [
+                { guard: 'planInvalid', target: '#market.lifecycle.killed' },
+                { guard: 'adoptOnStart', target: '#market.lifecycle.reconciling' },
+                { target: '#market.lifecycle.cancelAll' },
+              ],
+            },
+          },
+        },
+        cancelAll: {
+          tags: ['busy'],
+          initial: 'cancelling',
+          states: {
+            cancelling: {
+              invoke: {
+                id: 'cancelAll',
+                src: 'cancelAll',
+                input: ({ context }) => ({ market: context.settings.market }),
+                onDone: { target: '#market.lifecycle.placing', actions: 'succeeded' },
+                onError: [
+                  {
+                    guard: { type: 'isFatal', params: ({ event }) => ({ error: event.error }) },
+                    target: '#market.lifecycle.killed',
+                    actions: { type: 'stopWith', params: ({ event }) => ({ reason: `cancel-all: ${errorText(event.error)}` }) },
+                  },
+                  // An unknown outcome of a cancel-all is harmless to repeat: it is idempotent.
+                  { target: 'waiting', actions: { type: 'failed', params: ({ event }) => ({ error: event.error, step: 'cancelAll' }) } },
+                ],
+              },
+            },
+            waiting: { after: { retryDelay: 'cancelling' } },
+          },
+        },
+        placing: {
+          tags: ['busy'],
+          initial: 'arming',
+          states: {
+            // The current guide arms the kill-switch before the first order, so no order ever rests unprotected.
+            arming: {
+              invoke: {
+                id: 'armKillSwitch',
+                src: 'armKillSwitch',
+                input: ({ context }) => ({ market: context.settings.market, timeoutSec: context.settings.killSwitch.timeoutSec }),
+                onDone: { target: 'sending', actions: [{ type: 'armed', params: ({ event }) => event.output }, raise({ type: 'ks.armed' }), 'succeeded'] },
+                onError: [
+                  {
+                    guard: { type: 'isFatal', params: ({ event }) => ({ error: event.error }) },
+                    target: '#market.lifecycle.killed',
+                    actions: { type: 'stopWith', params: ({ event }) => ({ reason: `kill-switch: ${errorText(event.error)}` }) },
+                  },
+                  { target: 'armWaiting', actions: { type: 'failed', params: ({ event }) => ({ error: event.error, step: 'armKillSwitch' }) } },
+                ],
+              },
+            },
+            armWaiting: { after: { retryDelay: 'arming' } },
+            sending: {
+              entry: 'takeBatch',
+              always: [
+                { guard: { type: 'batchEmpty' }, target: 'placed' },
+              ],
+              invoke: {
+                id: 'placeBatch',
+                src: 'placeBatch',
+                input: ({ context }) => ({ market: context.settings.market, intents: context.batch }),
+                onDone: {
+                  target: 'sending',
+                  reenter: true,
+                  actions: [{ type: 'applyOutcomes', params: ({ event }) => ({ outcomes: event.output }) }, assign({ batch: [] })],
+                },
+                onError: [
+                  {
+                    guard: { type: 'isFatal', params: ({ event }) => ({ error: event.error }) },
+                    target: '#market.lifecycle.killed',
+                    actions: { type: 'stopWith', params: ({ event }) => ({ reason: `placing: ${errorText(event.error)}` }) },
+                  },
+                  {
+                    // Sent but unanswered: those levels stay pending until reconciling finds them by client id.
+                    guard: { type: 'isUnknownOutcome', params: ({ event }) => ({ error: event.error }) },
+                    target: 'sending',
+                    reenter: true,
+                    actions: { type: 'batchUnknown', params: ({ event }) => ({ reason: errorText(event.error) }) },
+                  },
+                  {
+                    target: 'sendWaiting',
+                    actions: [
+                      { type: 'batchNotSent', params: ({ event }) => ({ reason: errorText(event.error) }) },
+                      { type: 'failed', params: ({ event }) => ({ error: event.error, step: 'placeBatch' }) },
+                    ],
+                  },
+                ],
+              },
+            },
+            sendWaiting: { after: { retryDelay: 'sending' } },
+            placed: {
+              always: [{ guard: 'hasUnknown', target: '#market.lifecycle.reconciling' }, { target: '#market.lifecycle.running' }],
+            },
+          },
+        },
+        running: {
+          tags: ['live'],
+          entry: 'flush',
+          on: {
+            'feed.order': { actions: ['applyFeed', 'flush'] },
+            'feed.deal': { actions: ['applyFeed', 'flush'] },
+            'feed.price': [
+              {
+                guard: 'riskBreached',
+                target: 'killed',
+                actions: ['notePrice', { type: 'stopWith', params: ({ context, event }) => ({ reason: riskReason(context, event) }) }],
+              },
+              { actions: 'notePrice' },
+            ],
+            'desk.result': [
+              {
+                guard: 'deskFatal',
+                target: 'killed',
+                actions: [
+                  { type: 'applyOutcomes', params: ({ event }) => ({ outcomes: event.outcomes }) },
+                  { type: 'stopWith', params: ({ event }) => ({ reason: `placing counter-orders: ${event.fatal ?? ''}` }) },
+                ],
+              },
+              { guard: 'deskUnknown', target: 'reconciling', actions: { type: 'applyOutcomes', params: ({ event }) => ({ outcomes: event.outcomes }) } },
+              { guard: 'deskNotSent', target: '.cooling', actions: { type: 'applyOutcomes', params: ({ event }) => ({ outcomes: event.outcomes }) } },
+              { actions: [{ type: 'applyOutcomes', params: ({ event }) => ({ outcomes: event.outcomes }) }, 'flush'] },
+            ],
+            'connection.down': 'reconnecting',
+          },
+          initial: 'trading',
+          states: {
+            trading: {},
+            // Orders the desk could not send wait here, so a failing exchange is not hammered in a loop.
+            cooling: {
+              entry: assign(({ context }) => ({ attempt: context.attempt + 1 })),
+              after: { retryDelay: { target: 'trading', actions: 'flush' } },
+            },
+          },
+        },
+        reconnecting: {
+          on: { 'connection.up': 'reconciling' },
+        },
+        reconciling: {
+          tags: ['busy'],
+          on: { 'connection.down': 'reconnecting' },
+          initial: 'fetching',
+          states: {
+            fetching: {
+              invoke: {
+                id: 'fetchExchange',
+                src: 'fetchExchange',
+                input: ({ context }) => ({ market: context.settings.market, sinceSec: context.book === null ? null : sinceOf(context) }),
+                onDone: { target: 'cancellingStrays', actions: { type: 'reconciled', params: ({ event }) => event.output } },
+                onError: [
+                  {
+                    guard: { type: 'isFatal', params: ({ event }) => ({ error: event.error }) },
+                    target: '#market.lifecycle.killed',
+                    actions: { type: 'stopWith', params: ({ event }) => ({ reason: `reconciling: ${errorText(event.error)}` }) },
+                  },
+                  { target: 'waiting', actions: { type: 'failed', params: ({ event }) => ({ error: event.error, step: 'fetchExchange' }) } },
+                ],
+              },
+            },
+            waiting: { after: { retryDelay: 'fetching' } },
+            cancellingStrays: {
+              always: { guard: 'noStrays', target: '#market.lifecycle.placing' },
+              invoke: {
+                id: 'cancelOrders',
+                src: 'cancelOrders',
+                input: ({ context }) => ({ market: context.settings.market, orderIds: context.strays }),
+                onDone: { target: '#market.lifecycle.placing', actions: assign({ strays: [] }) },
+                onError: [
+                  {
+                    guard: { type: 'isFatal', params: ({ event }) => ({ error: event.error }) },
+                    target: '#market.lifecycle.killed',
+                    actions: { type: 'stopWith', params: ({ event }) => ({ reason: `cancelling strays: ${errorText(event.error)}` }) },
+                  },
+                  // Whatever happened, the next fetch shows which strays are left.
+                  { target: 'waiting', actions: { type: 'failed', params: ({ event }) => ({ error: event.error, step: 'cancelOrders' }) } },
+                ],
+              },
+            },
+          },
+        },
+        killed: {
+          entry: raise({ type: 'ks.disarmed' }),
+          initial: 'cancelling',
+          states: {
+            cancelling: {
+              always: { guard: 'leaveOrders', target: 'disarming' },
+              invoke: {
+                id: 'cancelOnStop',
+                src: 'cancelAll',
+                input: ({ context }) => ({ market: context.settings.market }),
+                onDone: 'disarming',
+                // A market that cannot cancel still disarms and stops; the reason stays on record.
+                onError: { target: 'disarming', actions: { type: 'failed', params: ({ event }) => ({ error: event.error, step: 'cancel on stop' }) } },
+              },
+            },
+            disarming: {
+              invoke: {
+                id: 'disarmKillSwitch',
+                src: 'disarmKillSwitch',
+                input: ({ context }) => ({ market: context.settings.market }),
+                onDone: { target: 'cleaned', actions: 'disarmed' },
+                onError: { target: 'cleaned', actions: { type: 'failed', params: ({ event }) => ({ error: event.error, step: 'disarm' }) } },
+              },
+            },
+            cleaned: { type: 'final' },
+          },
+          onDone: 'stopped',
+        },
+        // Terminal: orders dealt with, kill-switch disarmed. With the kill-switch region disposed too, the actor is done.
+        stopped: { type: 'final', entry: raise({ type: 'ks.dispose' }) },
+      },
+    },
+    killSwitch: {
+      initial: 'off',
+      states: {
+        off: {
+          on: { 'ks.armed': 'armed', 'ks.dispose': 'disposed' },
+        },
+        // Both regions final: the actor is done once its orders are dealt with and the timer is gone.
+        disposed: { type: 'final' },
+        armed: {
+          on: { 'ks.disarmed': 'off' },
+          initial: 'waiting',
+          states: {
+            waiting: { after: { ksRefresh: 'refreshing' } },
+            refreshing: {
+              invoke: {
+                id: 'refreshKillSwitch',
+                src: 'armKillSwitch',
+                input: ({ context }) => ({ market: context.settings.market, timeoutSec: context.settings.killSwitch.timeoutSec }),
+                onDone: { target: 'waiting', actions: { type: 'armed', params: ({ event }) => event.output } },
+                onError: [
+                  {
+                    guard: { type: 'isAuthFailure', params: ({ event }) => ({ error: event.error }) },
+                    target: '#market.killSwitch.off',
+                    actions: raise(({ event }) => ({ type: 'ks.fatal' as const, reason: `kill-switch refresh: ${errorText(event.error)}` })),
+                  },
+                  // One failed refresh must not let the timer lapse: retry well inside the timeout.
+                  { target: 'retrying' },
+                ],
+              },
+            },
+            retrying: { after: { ksRetry: 'refreshing' } },
+          },
+        },
+      },
+    },
+  },
+});
+
+/** Executions are fetched from a little before the newest one the book knows, to be safe at the edge. */
+function sinceOf(context: MarketContext): number | null {
+  return context.book === null ? null : lastDealSec(context.book);
+}
+
+function riskReason(context: MarketContext, event: MarketEvent): string {
+  if (event.type !== 'feed.price' || context.book === null || context.plan === null) return 'risk limit';
+  const r = checkRisk(context.settings.risk, { price: event.price, plan: context.plan, book: context.book });
+  return r.ok ? 'risk limit' : `risk limit: ${r.breaches.map((b) => b.message).join('; ')}`;
+}

@@ -1,0 +1,96 @@
+/**
+ * Types of the market actor: its settings (from one markets.yaml entry), context, events and the
+ * events it emits. Domain names only; the runtime maps wire messages onto these.
+ */
+import type {
+  ClientIdScope,
+  Deal,
+  GridPlan,
+  GridSpec,
+  LevelBook,
+  MarketRules,
+  OrderIntent,
+  OrderUpdate,
+  PlacementOutcome,
+  RiskLimits,
+} from '../../grid/index.js';
+
+export interface KillSwitchSettings {
+  /** Seconds the exchange waits before cancelling, "5".."600" on the wire. */
+  readonly timeoutSec: number;
+  /** How often the timer is re-armed; well under the timeout so one failed refresh is survivable. */
+  readonly refreshSec: number;
+  /** Retry delay after a failed refresh (whitebit-protocol.md §8.1 suggests about 5 s). */
+  readonly retrySec: number;
+}
+
+export interface MarketSettings {
+  readonly botId: string;
+  readonly market: string;
+  readonly spec: GridSpec;
+  /** `cancel-all`: start from a clean slate; `adopt`: keep resting orders of ours and reconcile. */
+  readonly onStart: 'cancel-all' | 'adopt';
+  /** What `killed` does with the market's orders. */
+  readonly onStop: 'cancel' | 'leave';
+  readonly killSwitch: KillSwitchSettings;
+  readonly risk: RiskLimits;
+  /** Orders per order/bulk request, at most 20. */
+  readonly batchSize: number;
+  /** Base and cap of the retry delay after a call whose adapter retries ran out. */
+  readonly retry: { readonly baseMs: number; readonly maxMs: number };
+  /** A book restored from the journal (restart with `adopt`), or null. */
+  readonly restore: LevelBook | null;
+}
+
+export interface MarketInput extends MarketSettings {
+  /**
+   * First client order id sequence. The runtime passes something above every id used before
+   * (the journal's next sequence, or the start time in ms without a journal) so ids of an old run
+   * are never mistaken for new ones. Default 0.
+   */
+  readonly firstSeq?: number;
+}
+
+export interface MarketContext {
+  readonly settings: MarketInput;
+  readonly scope: ClientIdScope;
+  readonly rules: MarketRules | null;
+  readonly plan: GridPlan | null;
+  readonly book: LevelBook | null;
+  /** The order/bulk batch in flight while placing. */
+  readonly batch: readonly OrderIntent[];
+  /** Exchange order ids reconciling found on our market that no level owns (duplicates, foreign leftovers of ours). */
+  readonly strays: readonly number[];
+  readonly lastPrice: string | null;
+  /** Epoch ms at which the exchange cancels this market's orders unless the timer is refreshed. */
+  readonly killSwitchDeadline: number | null;
+  /** Consecutive failures of the current step, for the retry delay. */
+  readonly attempt: number;
+  readonly lastError: string | null;
+  /** Why the market stopped: shown by the inspector and the status table. */
+  readonly stopReason: string | null;
+}
+
+export type MarketEvent =
+  /** `ordersPending_update`, mapped. */
+  | { readonly type: 'feed.order'; readonly update: OrderUpdate }
+  /** `deals_update`, mapped. */
+  | { readonly type: 'feed.deal'; readonly deal: Deal }
+  | { readonly type: 'feed.price'; readonly price: string }
+  | { readonly type: 'connection.down' }
+  | { readonly type: 'connection.up' }
+  /** The order desk's answer to one `desk.place`: one outcome per intent, or a fatal error. */
+  | { readonly type: 'desk.result'; readonly outcomes: readonly PlacementOutcome[]; readonly fatal: string | null }
+  | { readonly type: 'stop'; readonly reason: string }
+  /** Raised by the kill-switch region when the exchange refuses the key. */
+  | { readonly type: 'ks.fatal'; readonly reason: string }
+  | { readonly type: 'ks.armed' }
+  | { readonly type: 'ks.disarmed' }
+  | { readonly type: 'ks.dispose' };
+
+/** What the machine tells the order desk (an invoked callback actor the runtime provides). */
+export interface DeskPlace {
+  readonly type: 'desk.place';
+  readonly market: string;
+  readonly intents: readonly OrderIntent[];
+}

@@ -1,0 +1,105 @@
+import { describe, expect, it } from 'vitest';
+import {
+  applyDeal,
+  applyOrderUpdate,
+  applyPlacement,
+  createLevelBook,
+  hasUnknownOrders,
+  lastDealSec,
+  owedIntents,
+  takeIntents,
+  type LevelBook,
+} from '../../src/grid/level-book.js';
+import { BTC_USDT } from './fixtures.js';
+import { cid, deal, plan, scope, update } from './ledger-support.js';
+
+/** A book whose plan orders were all sent and placed with order id 100 + level. */
+function placedBook(): LevelBook {
+  const taken = takeIntents(createLevelBook(plan, scope, BTC_USDT), 100);
+  let book = taken.book;
+  for (const i of taken.intents) {
+    book = applyPlacement(book, { kind: 'placed', clientOrderId: i.clientOrderId, orderId: 100 + i.level, dealStock: '0', left: i.amount });
+  }
+  return book;
+}
+
+const owed = (b: LevelBook) => owedIntents(b).map((i) => `${i.side}@${i.level} ${i.amount} ${i.origin}`);
+
+describe('level book', () => {
+  it('owes the plan orders and hands them out in batches, oldest first', () => {
+    const book = createLevelBook(plan, scope, BTC_USDT);
+    expect(owedIntents(book)).toHaveLength(10);
+    const first = takeIntents(book, 4);
+    expect(first.intents.map((i) => [i.level, i.side, i.price, i.amount])).toEqual([
+      [0, 'buy', '60000', '0.001'],
+      [1, 'buy', '61000', '0.001'],
+      [2, 'buy', '62000', '0.001'],
+      [3, 'buy', '63000', '0.001'],
+    ]);
+    expect(first.intents[0]?.clientOrderId).toBe(cid(0, 'buy', 0));
+    expect(first.intents[0]?.market).toBe('BTC_USDT');
+    expect(owedIntents(first.book)).toHaveLength(6);
+    expect(takeIntents(first.book, 0).intents).toEqual([]);
+  });
+
+  it('answers a full fill with a counter-order one level up and frees the level', () => {
+    let book = placedBook();
+    book = applyDeal(book, deal(1, 104, cid(4, 'buy', 4), 'buy', '64000', '0.001', 1700000000.5));
+    expect(book.orders.has(4)).toBe(false);
+    expect(owed(book)).toEqual(['sell@5 0.001 counter']);
+    expect(lastDealSec(book)).toBe(1700000000.5);
+    const t = takeIntents(book, 20);
+    expect(t.intents.map((i) => [i.level, i.side, i.price, i.amount])).toEqual([[5, 'sell', '65000', '0.001']]);
+  });
+
+  it('grows a counter-order not yet sent when more of its source fills', () => {
+    let book = placedBook();
+    const buy4 = cid(4, 'buy', 4);
+    book = applyDeal(book, deal(1, 104, buy4, 'buy', '64000', '0.0004'));
+    book = applyDeal(book, deal(2, 104, buy4, 'buy', '64000', '0.0006'));
+    expect(owed(book)).toEqual(['sell@5 0.001 counter']);
+    expect(book.ledger.residues.size).toBe(0);
+  });
+
+  it('never puts two orders at one level: a partial whose counter already rests waits as a residue until the level frees', () => {
+    let book = placedBook();
+    const buy4 = cid(4, 'buy', 4);
+    book = applyDeal(book, deal(1, 104, buy4, 'buy', '64000', '0.0004'));
+    const t = takeIntents(book, 20);
+    const sell5 = t.intents[0]?.clientOrderId ?? '';
+    book = applyPlacement(t.book, { kind: 'placed', clientOrderId: sell5, orderId: 205, dealStock: '0', left: '0.0004' });
+    book = applyDeal(book, deal(2, 104, buy4, 'buy', '64000', '0.0006')); // completes buy@4; level 5 rests a sell
+    expect(owed(book)).toEqual([]);
+    expect(book.ledger.residues.get('sell@5')?.toFixed()).toBe('0.0006');
+    book = applyOrderUpdate(book, update(205, sell5, 'sell', '65000', '0.0004', '0.0004', true));
+    // the sell at 5 filled: its counter buy at 4, and the residue at 5 goes out now that 5 is free
+    expect(owed(book).sort()).toEqual(['buy@4 0.0004 counter', 'sell@5 0.0006 residue']);
+    expect(book.ledger.residues.size).toBe(0);
+  });
+
+  it('keeps a refused counter quantity as a residue, re-owes a batch that was not sent, and marks unknown outcomes', () => {
+    let book = placedBook();
+    book = applyDeal(book, deal(1, 104, cid(4, 'buy', 4), 'buy', '64000', '0.001'));
+    const t = takeIntents(book, 20);
+    const id = t.intents[0]?.clientOrderId ?? '';
+    const refused = applyPlacement(t.book, { kind: 'rejected', clientOrderId: id, reason: 'post-only would take' });
+    expect(refused.orders.has(5)).toBe(false);
+    expect(refused.ledger.residues.get('sell@5')?.toFixed()).toBe('0.001');
+    expect(owed(applyPlacement(t.book, { kind: 'notSent', clientOrderId: id, reason: 'socket closed' }))).toEqual(['sell@5 0.001 counter']);
+    const unknown = applyPlacement(t.book, { kind: 'unknown', clientOrderId: id, reason: 'timeout' });
+    expect(hasUnknownOrders(unknown)).toBe(true);
+    expect(unknown.orders.get(5)?.state).toBe('unknown');
+  });
+
+  it('learns the order id from a WS update that beats the REST answer, and counts a synchronous fill once', () => {
+    const t = takeIntents(createLevelBook(plan, scope, BTC_USDT), 20);
+    const id = cid(4, 'buy', 4);
+    let book = applyOrderUpdate(t.book, update(104, id, 'buy', '64000', '0.001', '0.001', true));
+    expect(book.orders.has(4)).toBe(false);
+    expect(owed(book)).toEqual(['sell@5 0.001 counter']);
+    book = applyPlacement(book, { kind: 'placed', clientOrderId: id, orderId: 104, dealStock: '0.001', left: '0' });
+    book = applyDeal(book, deal(9, 104, id, 'buy', '64000', '0.001'));
+    expect(owed(book)).toEqual(['sell@5 0.001 counter']);
+    expect(book.pnl.inventoryBase.toFixed()).toBe('0.001');
+  });
+});
