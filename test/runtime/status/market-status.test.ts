@@ -1,0 +1,40 @@
+import { describe, expect, it } from 'vitest';
+import { statePath, statusTable, summaryLine, type MarketStatus } from '../../../src/runtime/status/market-status.js';
+
+const row = (over: Partial<MarketStatus>): MarketStatus => ({
+  market: 'BTC_USDT',
+  state: 'running.trading',
+  liveOrders: 4,
+  pendingOrders: 0,
+  fills: 2,
+  realisedPnl: '0.12',
+  inventory: '0.001',
+  killSwitchSeconds: 41,
+  reason: null,
+  ...over,
+});
+
+describe('status views', () => {
+  it('flattens nested state values into a path', () => {
+    expect(statePath('running')).toBe('running');
+    expect(statePath({ reconciling: 'fetching' })).toBe('reconciling.fetching');
+    expect(statePath({ running: { trading: {} } })).toBe('running.trading');
+  });
+
+  it('aligns a table with one row per market and the reason a market stopped', () => {
+    const lines = statusTable([row({}), row({ market: 'DBTC_DUSDT', state: 'killed.cancelling', liveOrders: 0, killSwitchSeconds: null, reason: 'HTTP 401' })], 'up');
+    expect(lines[0]).toBe('connection: up');
+    expect(lines[1]).toMatch(/^market\s+state\s+live\s+pending\s+fills\s+pnl\s+inventory\s+kill-switch\s+note$/);
+    expect(lines[2]).toMatch(/^BTC_USDT\s+running\.trading\s+4\s+0\s+2\s+0\.12\s+0\.001\s+41s$/);
+    expect(lines[3]).toMatch(/^DBTC_DUSDT\s+killed\.cancelling\s+0 .* - +HTTP 401$/);
+    // Columns line up: every row starts its state column at the same offset.
+    const at = lines.slice(1).map((l) => l.search(/state|running|killed/));
+    expect(new Set(at).size).toBe(1);
+  });
+
+  it('summarises in one line for logs', () => {
+    expect(summaryLine([row({}), row({ market: 'ETH_USDT', state: 'reconnecting', liveOrders: 3, fills: 0 })], 'down')).toBe(
+      'connection down; 2 markets: 1 running, 1 reconnecting; 7 live orders; 2 fills',
+    );
+  });
+});
