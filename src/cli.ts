@@ -3,6 +3,8 @@
  * Exit codes: 0 ok, 1 runtime failure, 2 bad input or config.
  */
 import { readFileSync } from 'node:fs';
+import { validateCommand } from './runtime/commands/validate.js';
+import { simCommand } from './sim/cli.js';
 
 type Command = (args: string[]) => Promise<number>;
 
@@ -13,6 +15,14 @@ const commands: Record<string, { summary: string; run: Command }> = {
       process.stdout.write('gridbot run: no grids yet (the runtime lands with issue 5)\n');
       return 0;
     },
+  },
+  validate: {
+    summary: 'check markets.yaml and list every problem (gridbot validate [FILE] [--json])',
+    run: (args) => validateCommand(args),
+  },
+  sim: {
+    summary: 'run the embedded WhiteBIT-compatible exchange in the foreground (gridbot sim --help)',
+    run: (args) => simCommand(args),
   },
 };
 

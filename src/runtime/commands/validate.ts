@@ -1,0 +1,67 @@
+/**
+ * `gridbot validate [FILE] [--json]`: checks a markets.yaml without touching any exchange.
+ *
+ * Exit codes: 0 valid (one summary line on stdout), 2 invalid or bad arguments (every issue on
+ * stderr, one per line, `file:line:col field: problem`). With `--json`, stdout carries exactly one
+ * JSON document either way: `{ ok: true, file, config }` or `{ ok: false, file, errors: [...] }`.
+ */
+import { formatIssue, isConfigError, loadConfig, type ConfigIssue, type RuntimeConfig } from '../config/index.js';
+
+export const VALIDATE_USAGE = 'usage: gridbot validate [FILE] [--json]   (FILE defaults to markets.yaml)\n';
+
+/** Runs the command; resolves to the exit code. */
+export async function validateCommand(args: readonly string[]): Promise<number> {
+  const json = args.includes('--json');
+  if (args.includes('--help') || args.includes('-h')) {
+    process.stdout.write(VALIDATE_USAGE);
+    return 0;
+  }
+  const unknown = args.filter((a) => a.startsWith('-') && a !== '--json');
+  const files = args.filter((a) => !a.startsWith('-'));
+  if (unknown.length > 0 || files.length > 1) {
+    const what = unknown.length > 0 ? `unknown option ${unknown.join(' ')}` : 'give at most one file';
+    process.stderr.write(`gridbot validate: ${what}\n${VALIDATE_USAGE}`);
+    return 2;
+  }
+  const file = files[0] ?? 'markets.yaml';
+  try {
+    const config = await loadConfig(file);
+    process.stdout.write(json ? `${JSON.stringify({ ok: true, file, config })}\n` : `${summary(config)}\n`);
+    return 0;
+  } catch (e) {
+    if (!isConfigError(e)) throw e;
+    report(file, e.issues, json);
+    return 2;
+  }
+}
+
+/** One line: the file, the exchange and each grid. */
+export function summary(config: RuntimeConfig): string {
+  const grids = config.markets.map((m) => `${m.market} (${m.spec.spacing}, ${ladderText(m.spec.ladder, m.spec.spacing)})`);
+  const n = grids.length;
+  return `${config.file}: OK, exchange ${config.exchange}, bot id ${config.botId}, ${n} grid${n === 1 ? '' : 's'}: ${grids.join(', ')}`;
+}
+
+type Spec = RuntimeConfig['markets'][number]['spec'];
+
+/** The ladder in a few characters; a geometric step is a percent (grid/levels.ts). */
+function ladderText(l: Spec['ladder'], spacing: Spec['spacing']): string {
+  const unit = spacing === 'geometric' ? ' %' : '';
+  switch (l.kind) {
+    case 'range':
+      return `${String(l.lower)}..${String(l.upper)} × ${l.levels}`;
+    case 'range-step':
+      return `${String(l.lower)}..${String(l.upper)} step ${String(l.step)}${unit}`;
+    case 'centered':
+      return `${l.center === undefined ? 'last price' : String(l.center)} ± ${l.levelsPerSide} × ${String(l.step)}${unit}`;
+  }
+}
+
+function report(file: string, issues: readonly ConfigIssue[], json: boolean): void {
+  if (json) {
+    process.stdout.write(`${JSON.stringify({ ok: false, file, errors: issues })}\n`);
+    return;
+  }
+  const n = issues.length;
+  process.stderr.write(`${issues.map(formatIssue).join('\n')}\n${file}: ${n} error${n === 1 ? '' : 's'}\n`);
+}

@@ -1,0 +1,44 @@
+/**
+ * Checks across entries of markets.yaml, run on the raw tree so they report even when other
+ * fields are broken (a zod refinement would be skipped then):
+ * - one grid per market: two grids on one market would share its orders and its kill-switch;
+ * - `sim:` settings only with `exchange: sim`.
+ */
+import type { FieldPath } from './yaml-tree.js';
+
+export interface CrossIssue {
+  readonly path: FieldPath;
+  readonly message: string;
+}
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return v !== null && typeof v === 'object' && !Array.isArray(v);
+}
+
+/** Returns the cross-entry problems of the tree; none when its shape is too broken to tell. */
+export function crossCheck(tree: unknown): CrossIssue[] {
+  if (!isRecord(tree)) return [];
+  const issues: CrossIssue[] = [];
+  const grids = tree['grids'];
+  if (Array.isArray(grids)) {
+    const first = new Map<string, number>();
+    grids.forEach((g: unknown, i) => {
+      const market = isRecord(g) ? g['market'] : undefined;
+      if (typeof market !== 'string') return;
+      const seen = first.get(market);
+      if (seen === undefined) first.set(market, i);
+      else {
+        issues.push({
+          path: ['grids', i, 'market'],
+          message: `duplicate market ${market}: grids[${seen}] already runs it; one grid per market (they would share its orders and kill-switch)`,
+        });
+      }
+    });
+  }
+  const exchange = tree['exchange'];
+  // Only a string exchange is compared: any other value is the schema's to report.
+  if (tree['sim'] !== undefined && typeof exchange === 'string' && exchange !== 'sim') {
+    issues.push({ path: ['sim'], message: `simulator settings apply only to exchange: sim (this file sets exchange: ${exchange}); remove the sim block` });
+  }
+  return issues;
+}

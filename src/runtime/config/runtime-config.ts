@@ -1,0 +1,75 @@
+/**
+ * `RuntimeConfig`: what the runtime runs, built from a validated markets.yaml and deeply frozen.
+ * `markets` are exactly the MarketSettings each market actor takes; nothing downstream re-reads
+ * the YAML or applies a default of its own.
+ */
+import { dirname, resolve } from 'node:path';
+import type { MarketSettings } from '../../machines/market/market.types.js';
+import { DEFAULTS, MARKET_FIXED, type LogLevel, type ParsedConfig } from './schema.js';
+
+export interface RuntimeConfig {
+  /** The file the config came from (as given to the loader). */
+  readonly file: string;
+  readonly exchange: 'sim' | 'whitebit';
+  /** Embedded in every client order id (1–8 of [a-z0-9]). */
+  readonly botId: string;
+  readonly logLevel: LogLevel;
+  /** null: journaling off. The path is resolved against the config file's directory. */
+  readonly journal: { readonly path: string } | null;
+  /** null: inspector off. */
+  readonly inspector: { readonly host: string; readonly port: number } | null;
+  /** Set exactly when `exchange` is `sim`; `balances` null = the simulator's demo balances. */
+  readonly sim: { readonly seed: number; readonly balances: Readonly<Record<string, string>> | null } | null;
+  /** One per grid, in file order; markets are unique. */
+  readonly markets: readonly MarketSettings[];
+}
+
+/** Returns the runtime config of a parsed markets.yaml, deeply frozen. */
+export function toRuntimeConfig(parsed: ParsedConfig, file: string): RuntimeConfig {
+  const markets = parsed.grids.map(
+    (g): MarketSettings => ({
+      botId: parsed.botId,
+      market: g.market,
+      spec: {
+        market: g.market,
+        spacing: g.spacing,
+        ladder: g.ladder,
+        amountPerLevel: g.amountPerLevel,
+        budget: {
+          ...(g.budget.quote !== undefined ? { quote: g.budget.quote } : {}),
+          ...(g.budget.base !== undefined ? { base: g.budget.base } : {}),
+        },
+      },
+      onStart: g.onStart,
+      onStop: g.onStop,
+      killSwitch: g.killSwitch,
+      risk: g.risk,
+      batchSize: MARKET_FIXED.batchSize,
+      retry: { ...MARKET_FIXED.retry },
+      restore: MARKET_FIXED.restore,
+    }),
+  );
+  const config: RuntimeConfig = {
+    file,
+    exchange: parsed.exchange,
+    botId: parsed.botId,
+    logLevel: parsed.logLevel,
+    journal: parsed.journal !== undefined ? { path: resolve(dirname(file), parsed.journal) } : null,
+    inspector: parsed.inspector !== undefined ? { host: parsed.inspector.host, port: parsed.inspector.port } : null,
+    sim:
+      parsed.exchange === 'sim'
+        ? { seed: parsed.sim?.seed ?? DEFAULTS.simSeed, balances: parsed.sim?.balances !== undefined ? { ...parsed.sim.balances } : null }
+        : null,
+    markets,
+  };
+  return deepFreeze(config);
+}
+
+/** Freezes `value` and everything reachable from it; returns it. */
+export function deepFreeze<T>(value: T): T {
+  if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const v of Object.values(value)) deepFreeze(v);
+  }
+  return value;
+}

@@ -1,0 +1,185 @@
+/**
+ * The real actors the runtime provides to the connection machine: `socket` (one WebSocket per
+ * invocation) and `fetchToken` (the cached REST token for `authorize`).
+ *
+ * Hot path (PERF.md): a text frame goes `ws` → {@link decodeFrame} (parsed once) → either a
+ * `socket.reply` to the machine (replies, pongs, errors: connection-level facts) or straight into
+ * {@link FrameRouter.route} (market updates), synchronously, without a machine transition, a queue
+ * or an await. A frame we cannot decode or do not model is counted and logged (rate-limited) and
+ * never takes the socket down.
+ *
+ * Lifecycle: the machine invokes `socket` on entering its `connection` state and stops it on
+ * leaving, so one actor is one socket: it reports `socket.open` once connected, `socket.closed` once
+ * (a failed connect included) and on cleanup closes the socket, detaches from the depth-gap sink and
+ * resets the router's depth chains (the next connection starts every book from a snapshot).
+ * @see whitebit-protocol.md §7.1–§7.4
+ */
+import { Subscription } from 'rxjs';
+import { fromCallback, fromPromise } from 'xstate';
+import { type Clock, WsTransport, decodeFrame, encodeRequest, systemClock } from '../../adapters/whitebit/index.js';
+import type { SocketEvent, SocketSend } from '../../machines/connection/connection.types.js';
+import { FrameRouter } from '../../machines/connection/frame-router.js';
+import { DepthGapSink } from './depth-gap-sink.js';
+import { type LogSink, RateLimitedLog, silentLog } from './log-sink.js';
+import { WsTokenCache, type WsTokenCacheOptions, type WsTokenSource } from './ws-token-cache.js';
+
+/** Counters of what the socket actors saw; shared by every socket of one connection. */
+export interface FrameStats {
+  frames: number;
+  replies: number;
+  updates: number;
+  decodeErrors: number;
+  unknown: number;
+  /** Frames whose handling threw (a bug downstream); the socket stays up. */
+  handlerErrors: number;
+  /** Requests the machine sent while no socket was open. */
+  droppedSends: number;
+}
+
+export function emptyFrameStats(): FrameStats {
+  return { frames: 0, replies: 0, updates: 0, decodeErrors: 0, unknown: 0, handlerErrors: 0, droppedSends: 0 };
+}
+
+/** The router every socket routes into, and the sink that carries its depth gaps to the current socket. */
+export interface FrameRouting {
+  readonly router: FrameRouter;
+  readonly depthGaps: DepthGapSink;
+}
+
+/** Returns a {@link FrameRouter} whose depth gaps reach whichever socket actor is attached. */
+export function createFrameRouting(): FrameRouting {
+  const depthGaps = new DepthGapSink();
+  return { router: new FrameRouter(depthGaps.notify), depthGaps };
+}
+
+export interface SocketActorOptions {
+  readonly wsUrl: string;
+  readonly router: Pick<FrameRouter, 'route' | 'resetDepth'>;
+  /** Where the router reports gaps (see {@link createFrameRouting}); without it gaps never reach the machine. */
+  readonly depthGaps?: DepthGapSink;
+  readonly logger?: LogSink;
+  readonly clock?: Pick<Clock, 'now'>;
+  /** Filled in place; pass one to read the counters. */
+  readonly stats?: FrameStats;
+  /** Handshake deadline; the machine's own connect timeout usually fires first. */
+  readonly connectTimeoutMs?: number;
+  /** Called when the server answers `authorize` with an error (e.g. to invalidate the token cache). */
+  readonly onAuthorizeRejected?: () => void;
+}
+
+/**
+ * Returns the callback logic for the connection machine's `socket` actor.
+ * @see connection.types.ts `SocketSend` / `SocketEvent`
+ */
+export function createSocketActor(options: SocketActorOptions) {
+  const { router } = options;
+  const stats = options.stats ?? emptyFrameStats();
+  const log = new RateLimitedLog(options.logger ?? silentLog, options.clock ?? systemClock);
+  return fromCallback<SocketSend>(({ sendBack, receive }) => {
+    const tell = (e: SocketEvent): void => sendBack(e);
+    const subs = new Subscription();
+    const abort = new AbortController();
+    let transport: WsTransport | null = null;
+    let disposed = false;
+    // The id of our `authorize`, to recognise its error reply (a refused token).
+    let authorizeId: number | null = null;
+    const detachGaps = options.depthGaps?.attach((market) => tell({ type: 'socket.depthGap', market }));
+
+    const onFrame = (text: string): void => {
+      stats.frames += 1;
+      const m = decodeFrame(text);
+      switch (m.kind) {
+        case 'deals_update':
+        case 'ordersPending_update':
+        case 'lastprice_update':
+        case 'depth_update':
+        case 'balanceSpot_update':
+          stats.updates += 1;
+          router.route(m);
+          return;
+        case 'reply':
+          stats.replies += 1;
+          tell({ type: 'socket.reply', id: m.id, result: m.result, error: null });
+          return;
+        case 'pong':
+          stats.replies += 1;
+          tell({ type: 'socket.reply', id: m.id, result: 'pong', error: null });
+          return;
+        case 'replyError':
+          stats.replies += 1;
+          if (m.id === authorizeId) options.onAuthorizeRejected?.();
+          tell({ type: 'socket.reply', id: m.id, result: null, error: { code: m.code, message: m.message } });
+          return;
+        case 'decodeError':
+          stats.decodeErrors += 1;
+          log.warn('decodeError', { method: m.method, reason: m.reason, text: m.text, count: stats.decodeErrors }, 'ws: undecodable frame dropped');
+          return;
+        case 'unknown':
+          stats.unknown += 1;
+          log.warn('unknown', { method: m.method, count: stats.unknown }, 'ws: frame of an unmodelled kind ignored');
+          return;
+      }
+    };
+    const safeOnFrame = (text: string): void => {
+      // A throw here would surface from inside the transport's Subject as an uncaught error.
+      try {
+        onFrame(text);
+      } catch (error) {
+        stats.handlerErrors += 1;
+        log.warn('handlerError', { error: String(error) }, 'ws: frame handler threw; frame dropped');
+      }
+    };
+
+    void WsTransport.connect(options.wsUrl, {
+      signal: abort.signal,
+      ...(options.connectTimeoutMs === undefined ? {} : { timeoutMs: options.connectTimeoutMs }),
+    }).then(
+      (t) => {
+        if (disposed) {
+          t.close();
+          return;
+        }
+        transport = t;
+        subs.add(t.messages$.subscribe(safeOnFrame));
+        subs.add(
+          t.closed$.subscribe((c) => {
+            transport = null;
+            tell({ type: 'socket.closed', code: c.code, reason: c.reason || (c.error?.message ?? '') });
+          }),
+        );
+        tell({ type: 'socket.open' });
+      },
+      (error: unknown) => {
+        if (!disposed) tell({ type: 'socket.closed', code: 1006, reason: `connect failed: ${error instanceof Error ? error.message : String(error)}` });
+      },
+    );
+
+    receive((e) => {
+      if (e.type !== 'socket.send') return;
+      if (e.method === 'authorize') authorizeId = e.id;
+      if (transport === null || !transport.send(encodeRequest(e.id, e.method, e.params))) {
+        stats.droppedSends += 1;
+        log.warn('droppedSend', { method: e.method, id: e.id }, 'ws: request dropped, socket not open');
+      }
+    });
+
+    return () => {
+      disposed = true;
+      abort.abort();
+      detachGaps?.();
+      subs.unsubscribe();
+      transport?.close();
+      transport = null;
+      router.resetDepth();
+    };
+  });
+}
+
+/**
+ * Returns the promise logic for the connection machine's `fetchToken` actor, over a
+ * {@link WsTokenCache} (pass one to share it or to invalidate it from `onAuthorizeRejected`).
+ */
+export function createTokenActor(source: WsTokenSource | WsTokenCache, options: WsTokenCacheOptions = {}) {
+  const cache = source instanceof WsTokenCache ? source : new WsTokenCache(source, options);
+  return fromPromise<string>(() => cache.get());
+}

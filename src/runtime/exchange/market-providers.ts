@@ -1,0 +1,49 @@
+/**
+ * Every actor the market machine needs, over the WhiteBIT adapter, for
+ * `marketMachine.provide({ actors: createMarketActors(...) })`.
+ *
+ * One REST client, one router and one connection serve every market; the returned logics are
+ * stateless between invocations, so one object can be provided to every market machine.
+ */
+import type { Observable } from 'rxjs';
+import type { ConnectionStatus } from '../../machines/connection/connection.types.js';
+import type { FrameRouter } from '../../machines/connection/frame-router.js';
+import { createDeskActor } from './desk-actor.js';
+import { type ConnectionHandle, createFeedActor } from './feed-actor.js';
+import {
+  type MarketIoOptions,
+  type MarketRest,
+  createArmKillSwitch,
+  createCancelAll,
+  createCancelOrders,
+  createDisarmKillSwitch,
+  createFetchExchange,
+  createLoadMarket,
+  createPlaceBatch,
+} from './market-io-actors.js';
+
+export interface MarketActorsDeps extends MarketIoOptions {
+  readonly rest: MarketRest;
+  readonly router: Pick<FrameRouter, 'market' | 'release'>;
+  /** The shared connection actor: the feeds tell it what to subscribe. */
+  readonly connection: ConnectionHandle;
+  /** The connection status, current value first (see `connectionStatus$`). */
+  readonly status$: Observable<ConnectionStatus>;
+}
+
+/** Returns the actor logics of a market machine, keyed as its `setup({ actors })` names them. */
+export function createMarketActors(deps: MarketActorsDeps) {
+  const { rest } = deps;
+  const placement = deps.postOnly === undefined ? {} : { postOnly: deps.postOnly };
+  return {
+    loadMarket: createLoadMarket(rest),
+    cancelAll: createCancelAll(rest),
+    armKillSwitch: createArmKillSwitch(rest),
+    disarmKillSwitch: createDisarmKillSwitch(rest),
+    placeBatch: createPlaceBatch(rest, placement),
+    fetchExchange: createFetchExchange(rest, deps.maxPages === undefined ? {} : { maxPages: deps.maxPages }),
+    cancelOrders: createCancelOrders(rest),
+    feed: createFeedActor({ router: deps.router, connection: deps.connection, status$: deps.status$ }),
+    desk: createDeskActor(rest, placement),
+  };
+}

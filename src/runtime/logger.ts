@@ -1,0 +1,67 @@
+/**
+ * The process logger: one pino root, a child per market (`{ market }` on every line).
+ *
+ * Entry points: `createLogger({ level })`, `marketLogger(root, market)`, `REDACT_PATHS`.
+ *
+ * Secrets are kept out of logs twice over: credentials are `Secret`s that serialise as
+ * `[redacted]` (credentials.ts), and pino's `redact` censors any field named like a key, secret or
+ * signature, and the X-TXC-* auth headers, up to four levels deep, should a raw string reach a
+ * log call anyway.
+ *
+ * Output: pretty (pino-pretty in a worker) only when stdout is a terminal; otherwise JSON lines
+ * through an async destination. Call `logger.flush()` before exiting so buffered lines are written.
+ */
+import { pino, type DestinationStream, type Logger } from 'pino';
+import type { LogLevel } from './config/schema.js';
+
+/** Field names whose values are never logged (each also in any case variant WhiteBIT or undici uses). */
+const SECRET_FIELDS = [
+  'apiKey',
+  'apiSecret',
+  'api_key',
+  'api_secret',
+  'secret',
+  'signature',
+  'X-TXC-APIKEY',
+  'X-TXC-PAYLOAD',
+  'X-TXC-SIGNATURE',
+  'x-txc-apikey',
+  'x-txc-payload',
+  'x-txc-signature',
+] as const;
+
+const accessor = (name: string): string => (/^[A-Za-z_]\w*$/.test(name) ? name : `["${name}"]`);
+
+/** The pino redact paths: every secret field at the top level and up to three objects down. */
+export const REDACT_PATHS: readonly string[] = SECRET_FIELDS.flatMap((name) => {
+  const a = accessor(name);
+  const join = (prefix: string) => (a.startsWith('[') ? `${prefix}${a}` : `${prefix}.${a}`);
+  return [a, join('*'), join('*.*'), join('*.*.*')];
+});
+
+export interface LoggerOptions {
+  readonly level: LogLevel;
+  /** Where lines go; default stdout (pretty on a TTY, async JSON otherwise). Tests pass a stream. */
+  readonly destination?: DestinationStream;
+  /** Force pretty output on or off; default: stdout is a TTY. Ignored when `destination` is given. */
+  readonly pretty?: boolean;
+}
+
+/** Returns the root logger. */
+export function createLogger(options: LoggerOptions): Logger {
+  const base = {
+    level: options.level,
+    base: { app: 'gridbot' },
+    redact: { paths: [...REDACT_PATHS], censor: '[redacted]' },
+  };
+  if (options.destination !== undefined) return pino(base, options.destination);
+  if (options.pretty ?? process.stdout.isTTY === true) {
+    return pino({ ...base, transport: { target: 'pino-pretty', options: { colorize: true, translateTime: 'SYS:HH:MM:ss.l' } } });
+  }
+  return pino(base, pino.destination({ dest: 1, sync: false }));
+}
+
+/** Returns the logger of one market actor: every line carries `market`. */
+export function marketLogger(root: Logger, market: string): Logger {
+  return root.child({ market });
+}

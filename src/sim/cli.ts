@@ -1,0 +1,196 @@
+/**
+ * `gridbot sim`: runs the simulator in the foreground. Prints one line with the REST and WS URLs and
+ * the API key/secret, then one short line per trade that involves a non-house account (all trades
+ * with --all-trades). SIGINT/SIGTERM (or the `signal` option) stops it cleanly.
+ *
+ * Fault flags take CHANNEL:PROBABILITY (channels: depth, deals, ordersPending, balanceSpot,
+ * lastprice, reply, *), e.g. `--drop-frames depth:0.05`; `--fail-requests COUNT:STATUS[:PATH]`.
+ */
+import { readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { parse as parseYaml } from 'yaml';
+import { z } from 'zod';
+import { fmt } from './decimal.js';
+import type { FrameAction, FrameChannel, RequestFailureSpec } from './faults.js';
+import { DEMO_ACCOUNT, HOUSE_ACCOUNT, startSimulator, type MarketSpec, type Simulator } from './index.js';
+
+export interface SimCommandIo {
+  readonly stdout: (line: string) => void;
+  readonly stderr: (line: string) => void;
+  /** Stops the simulator when aborted (tests); SIGINT/SIGTERM always do. */
+  readonly signal?: AbortSignal;
+  /** Called once the simulator listens (tests). */
+  readonly onReady?: (sim: Simulator) => void;
+}
+
+const USAGE = `usage: gridbot sim [--port N] [--host H] [--seed N] [--api-key K --api-secret S] [--markets FILE]
+                   [--tick-ms N] [--idle-timeout-ms N] [--no-rate-limits] [--all-trades]
+                   [--drop-frames CH:P] [--duplicate-frames CH:P] [--reorder-frames CH:P] [--delay-frames CH:P:MS]
+                   [--fail-requests COUNT:STATUS[:PATH]] [--rest-latency MS] [--close-sockets-every MS] [--pause-prices]`;
+
+const marketSchema = z.strictObject({
+  name: z.string().regex(/^[A-Za-z0-9]+_[A-Za-z0-9]+$/),
+  stock: z.string().optional(),
+  money: z.string().optional(),
+  stockPrec: z.int().min(0).max(18).optional(),
+  moneyPrec: z.int().min(0).max(18).optional(),
+  feePrec: z.int().min(0).max(18).optional(),
+  minAmount: z.string().optional(),
+  minTotal: z.string().optional(),
+  maxTotal: z.string().optional(),
+  makerFee: z.string().optional(),
+  takerFee: z.string().optional(),
+  isCollateral: z.boolean().optional(),
+  startPrice: z.string().optional(),
+  volatility: z.number().positive().optional(),
+  houseNotional: z.string().optional(),
+});
+const marketsFileSchema = z.union([z.array(marketSchema), z.strictObject({ markets: z.array(marketSchema) })]);
+
+/** Reads a YAML or JSON markets file: a list of markets or `{ markets: [...] }`. */
+export function loadMarketsFile(file: string): MarketSpec[] {
+  const parsed = marketsFileSchema.safeParse(parseYaml(readFileSync(file, 'utf8')));
+  if (!parsed.success) throw new Error(`${file}: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  const list = Array.isArray(parsed.data) ? parsed.data : parsed.data.markets;
+  // Drop absent keys so exactOptionalPropertyTypes holds for MarketSpec.
+  return list.map((m) => Object.fromEntries(Object.entries(m).filter(([, v]) => v !== undefined)) as unknown as MarketSpec);
+}
+
+const CHANNELS: readonly FrameChannel[] = ['reply', 'lastprice', 'depth', 'deals', 'ordersPending', 'balanceSpot', '*'];
+
+function frameRule(action: FrameAction, spec: string): { channel: FrameChannel; probability: number; delayMs: number } {
+  const [channel, p, ms] = spec.split(':');
+  const probability = Number(p);
+  if (!CHANNELS.includes(channel as FrameChannel) || !(probability > 0 && probability <= 1)) {
+    throw new Error(`--${action}-frames wants CHANNEL:PROBABILITY (channel one of ${CHANNELS.join(', ')}), got '${spec}'`);
+  }
+  const delayMs = Number(ms ?? 0);
+  if (action === 'delay' && !(delayMs > 0)) throw new Error(`--delay-frames wants CHANNEL:PROBABILITY:MS, got '${spec}'`);
+  return { channel: channel as FrameChannel, probability, delayMs };
+}
+
+function failureRule(spec: string): RequestFailureSpec {
+  const [count, status, ...path] = spec.split(':');
+  const s = Number(status);
+  if (!(Number(count) > 0) || ![429, 500, 502, 503, 504].includes(s)) throw new Error(`--fail-requests wants COUNT:STATUS[:PATH], got '${spec}'`);
+  const out = { count: Number(count), status: s as RequestFailureSpec['status'] };
+  return path.length > 0 ? { ...out, path: path.join(':') } : out;
+}
+
+function int(name: string, v: string | undefined): number | undefined {
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 0) throw new Error(`--${name} wants a non-negative integer, got '${v}'`);
+  return n;
+}
+
+/** Runs `gridbot sim`; resolves to the exit code once stopped. */
+export async function simCommand(args: string[], io: SimCommandIo = defaultIo()): Promise<number> {
+  let sim: Simulator;
+  let allTrades = false;
+  let closeEvery: number | undefined;
+  try {
+    const { values } = parseArgs({
+      args,
+      strict: true,
+      allowPositionals: false,
+      options: {
+        port: { type: 'string' },
+        host: { type: 'string' },
+        seed: { type: 'string' },
+        'api-key': { type: 'string' },
+        'api-secret': { type: 'string' },
+        markets: { type: 'string' },
+        'tick-ms': { type: 'string' },
+        'idle-timeout-ms': { type: 'string' },
+        'no-rate-limits': { type: 'boolean' },
+        'all-trades': { type: 'boolean' },
+        'drop-frames': { type: 'string', multiple: true },
+        'duplicate-frames': { type: 'string', multiple: true },
+        'reorder-frames': { type: 'string', multiple: true },
+        'delay-frames': { type: 'string', multiple: true },
+        'fail-requests': { type: 'string', multiple: true },
+        'rest-latency': { type: 'string' },
+        'close-sockets-every': { type: 'string' },
+        'pause-prices': { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
+    if (values.help) {
+      io.stdout(USAGE);
+      return 0;
+    }
+    if ((values['api-key'] === undefined) !== (values['api-secret'] === undefined)) throw new Error('--api-key and --api-secret go together');
+    allTrades = values['all-trades'] ?? false;
+    closeEvery = int('close-sockets-every', values['close-sockets-every']);
+    const port = int('port', values.port);
+    const seed = int('seed', values.seed);
+    const tickMs = int('tick-ms', values['tick-ms']);
+    const idleTimeoutMs = int('idle-timeout-ms', values['idle-timeout-ms']);
+    const latency = int('rest-latency', values['rest-latency']);
+    const markets = values.markets === undefined ? undefined : loadMarketsFile(values.markets);
+    const rules = [
+      ...(values['drop-frames'] ?? []).map((s) => ({ action: 'drop' as const, ...frameRule('drop', s) })),
+      ...(values['duplicate-frames'] ?? []).map((s) => ({ action: 'duplicate' as const, ...frameRule('duplicate', s) })),
+      ...(values['reorder-frames'] ?? []).map((s) => ({ action: 'reorder' as const, ...frameRule('reorder', s) })),
+      ...(values['delay-frames'] ?? []).map((s) => ({ action: 'delay' as const, ...frameRule('delay', s) })),
+    ];
+    const failures = (values['fail-requests'] ?? []).map(failureRule);
+
+    sim = await startSimulator({
+      port: port ?? 0,
+      host: values.host ?? '127.0.0.1',
+      seed: seed ?? 1,
+      accounts: [
+        values['api-key'] !== undefined && values['api-secret'] !== undefined
+          ? { ...DEMO_ACCOUNT, apiKey: values['api-key'], apiSecret: values['api-secret'] }
+          : DEMO_ACCOUNT,
+      ],
+      ...(markets ? { markets } : {}),
+      ...(tickMs === undefined ? {} : { tickMs }),
+      ...(idleTimeoutMs === undefined ? {} : { idleTimeoutMs }),
+      ...(values['no-rate-limits'] ? { rateLimits: false as const } : {}),
+    });
+    for (const r of rules) sim.faults.addFrameRule(r);
+    for (const f of failures) sim.faults.failRequests(f);
+    if (latency) sim.faults.setRestLatency(latency);
+    if (values['pause-prices']) sim.faults.pausePrices();
+  } catch (err) {
+    io.stderr(`gridbot sim: ${err instanceof Error ? err.message : String(err)}\n${USAGE}`);
+    return 2;
+  }
+
+  io.stdout(`gridbot sim: rest=${sim.restUrl} ws=${sim.wsUrl} api-key=${sim.apiKey} api-secret=${sim.apiSecret}`);
+  sim.onEvent((e) => {
+    if (e.type !== 'trade') return;
+    const t = e.trade;
+    if (!allTrades && t.makerAccountId === HOUSE_ACCOUNT && t.takerAccountId === HOUSE_ACCOUNT) return;
+    io.stdout(`trade ${t.market} ${t.takerSide} ${fmt(t.amount)} @ ${t.price} maker=${t.makerAccountId} taker=${t.takerAccountId}`);
+  });
+  const closer = closeEvery ? setInterval(() => sim.faults.closeSockets('all'), closeEvery) : undefined;
+  io.onReady?.(sim);
+
+  await new Promise<void>((resolve) => {
+    const stop = (): void => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      io.signal?.removeEventListener('abort', stop);
+      resolve();
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+    if (io.signal?.aborted) stop();
+    else io.signal?.addEventListener('abort', stop);
+  });
+  if (closer) clearInterval(closer);
+  await sim.close();
+  io.stdout('gridbot sim: stopped');
+  return 0;
+}
+
+function defaultIo(): SimCommandIo {
+  return {
+    stdout: (line) => process.stdout.write(`${line}\n`),
+    stderr: (line) => process.stderr.write(`${line}\n`),
+  };
+}

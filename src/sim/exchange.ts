@@ -1,0 +1,521 @@
+/**
+ * The exchange core: markets, accounts, books, orders, deals and kill-switch timers. Pure in the
+ * sense that it does no IO and reads no clock: every mutating call takes `nowMs`, and randomness
+ * lives in the price process. Every state change is announced as a SimEvent, synchronously, in the
+ * order it happened.
+ *
+ * Entry points: placeOrder, placeBulk, cancelOrder, cancelAll, armKillSwitch, disarmKillSwitch,
+ * expireKillSwitches, plus read-only queries for the REST and WS layers and for tests.
+ *
+ * Invariants: balances never go negative (the Ledger throws if the engine tries); per asset,
+ * available + freeze + fees collected is constant; after every call no book is crossed; an active
+ * order's `frozen` is exactly what the ledger holds in freeze for it.
+ *
+ * @see whitebit-protocol.md §4, §8, §10
+ */
+import { Ledger } from './accounts.js';
+import { OrderBook, type Side } from './book.js';
+import { D, ZERO, type Dec } from './decimal.js';
+import { fail, innerError, ok, validationError, type Result, type WbErrorBody } from './errors.js';
+import type { OrderEventId, SimEvent, SimEventListener } from './events.js';
+import { KillSwitches, type KillSwitchTimer, type TradeType } from './kill-switch.js';
+import type { Market } from './markets.js';
+import { MarketStats } from './market-stats.js';
+import { crosses, matchIncoming, type Fill, type SelfTradeAction } from './matching.js';
+import { snapshotOrder, type DealRecord, type OrderSnapshot, type PublicTrade, type SimOrder } from './order.js';
+import { validateOrderRequest } from './order-validation.js';
+
+export interface ExchangeAccount {
+  readonly id: string;
+  readonly balances?: Readonly<Record<string, string>>;
+  /** False for the house: its orders and deals are not kept in history (they would grow without bound). */
+  readonly keepHistory?: boolean;
+}
+
+export interface ExchangeOptions {
+  readonly markets: ReadonlyMap<string, Market>;
+  readonly accounts?: readonly ExchangeAccount[];
+  /** Finished orders and deals kept per account (oldest dropped first). Default 10 000. */
+  readonly historyLimit?: number;
+  /** Public trades kept per market for /public/trades. Default 1 000. */
+  readonly tradesLimit?: number;
+}
+
+/** Selects one active order for cancellation. */
+export type OrderRef = { orderId: number } | { clientOrderId: string };
+
+export interface BulkItemResult {
+  result: OrderSnapshot | null;
+  error: WbErrorBody | null;
+}
+
+const FIRST_ORDER_ID = 1_200_000_000_001;
+const FIRST_DEAL_ID = 10_000_000_001;
+
+export class Exchange {
+  readonly markets: ReadonlyMap<string, Market>;
+  readonly ledger = new Ledger();
+  readonly killSwitches = new KillSwitches();
+  private readonly books = new Map<string, OrderBook<SimOrder>>();
+  private readonly active = new Map<number, SimOrder>();
+  /** Active orders by account, then market: cancel-all and clientOrderId lookups without a full scan. */
+  private readonly activeIndex = new Map<string, Map<string, Set<SimOrder>>>();
+  private readonly finished = new Map<string, SimOrder[]>();
+  private readonly deals = new Map<string, DealRecord[]>();
+  private readonly trades = new Map<string, PublicTrade[]>();
+  private readonly stats = new Map<string, MarketStats>();
+  private readonly updateIds = new Map<string, number>();
+  private readonly noHistory = new Set<string>();
+  /** Markets whose book may have changed since the last commit (commit must not scan every book). */
+  private readonly dirty = new Set<string>();
+  private readonly listeners = new Set<SimEventListener>();
+  private readonly historyLimit: number;
+  private readonly tradesLimit: number;
+  private nextOrderId = FIRST_ORDER_ID;
+  private nextDealId = FIRST_DEAL_ID;
+
+  constructor(options: ExchangeOptions) {
+    this.markets = options.markets;
+    this.historyLimit = options.historyLimit ?? 10_000;
+    this.tradesLimit = options.tradesLimit ?? 1_000;
+    for (const m of this.markets.values()) {
+      this.books.set(m.name, new OrderBook<SimOrder>(m.name));
+      this.stats.set(m.name, new MarketStats(m.startPrice));
+      this.updateIds.set(m.name, 1);
+      this.trades.set(m.name, []);
+    }
+    for (const a of options.accounts ?? []) this.openAccount(a);
+    this.ledger.drainTouched();
+  }
+
+  /** Opens an account and credits its configured balances. */
+  openAccount(account: ExchangeAccount): void {
+    this.ledger.open(account.id);
+    if (account.keepHistory === false) this.noHistory.add(account.id);
+    for (const [asset, amount] of Object.entries(account.balances ?? {})) this.ledger.deposit(account.id, asset, new D(amount));
+  }
+
+  /** Subscribes to every event; returns the unsubscribe function. */
+  on(listener: SimEventListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  // ---- trading -------------------------------------------------------------------------------
+
+  /**
+   * Places a limit order from a raw request object (order/new fields). Validation errors are 422,
+   * engine rejections 400 (balance 10, post-only 13), exactly as WhiteBIT answers them.
+   * A marketable order fills synchronously; the returned snapshot shows the post-match state.
+   */
+  placeOrder(accountId: string, raw: Record<string, unknown>, nowMs: number): Result<OrderSnapshot> {
+    const result = this.placeOne(accountId, raw, nowMs);
+    this.commit(nowMs);
+    return result;
+  }
+
+  /**
+   * Places up to 20 orders in input order with one engine timestamp. With `stopOnFail`, processing
+   * stops at the first failure and the answer holds the processed items plus the failing one
+   * (protocol §4.3: the doc leaves this UNCONFIRMED; this is its recommended default).
+   */
+  placeBulk(accountId: string, items: readonly unknown[], stopOnFail: boolean, nowMs: number): BulkItemResult[] {
+    const out: BulkItemResult[] = [];
+    for (const item of items) {
+      const r =
+        item !== null && typeof item === 'object' && !Array.isArray(item)
+          ? this.placeOne(accountId, item as Record<string, unknown>, nowMs)
+          : fail<OrderSnapshot>(validationError(30, { orders: ['Invalid order format.'] }));
+      out.push(r.ok ? { result: r.value, error: null } : { result: null, error: r.error.body });
+      if (!r.ok && stopOnFail) break;
+    }
+    this.commit(nowMs);
+    return out;
+  }
+
+  /** Cancels one active order of the account on `market`; 400 code 2 when it is not open. */
+  cancelOrder(accountId: string, market: string, ref: OrderRef, nowMs: number): Result<OrderSnapshot> {
+    const order = this.findActive(accountId, market, ref);
+    if (!order) return fail(innerError(2, { orderId: ['Unexecuted order was not found.'] }));
+    this.dirty.add(order.market);
+    this.bookOf(order.market).remove(order);
+    const snap = this.finish(order, nowMs);
+    this.commit(nowMs);
+    return ok(snap);
+  }
+
+  /**
+   * Cancels the account's active orders, on one market or all (market null), of the given types
+   * (null: all types). The simulator trades spot only, so a type list without "spot" cancels nothing.
+   * Returns the cancelled orders' final snapshots.
+   */
+  cancelAll(accountId: string, market: string | null, types: readonly TradeType[] | null, nowMs: number): OrderSnapshot[] {
+    const out = this.cancelAllQuiet(accountId, market, types, nowMs);
+    this.commit(nowMs);
+    return out;
+  }
+
+  /**
+   * Replaces all of the account's orders on `market` with `items` in one engine step, so the book
+   * moves by one depth update rather than one per order (the house's quote refresh). Item errors
+   * are returned, not thrown.
+   */
+  requote(accountId: string, market: string, items: readonly Record<string, unknown>[], nowMs: number): Result<OrderSnapshot>[] {
+    this.cancelAllQuiet(accountId, market, null, nowMs);
+    const out = items.map((item) => this.placeOne(accountId, item, nowMs));
+    this.commit(nowMs);
+    return out;
+  }
+
+  // ---- kill-switch ---------------------------------------------------------------------------
+
+  /** Arms or re-arms the account's timer on `market` (timeout in whole seconds, 5..600 checked by the caller). */
+  armKillSwitch(accountId: string, market: string, timeoutSec: number, types: readonly TradeType[] | null, nowMs: number): KillSwitchTimer {
+    const timer = this.killSwitches.arm(accountId, market, timeoutSec, types, nowMs);
+    this.emit({ type: 'killSwitch', action: 'armed', accountId, market, cancellationTimeMs: timer.cancelMs });
+    return timer;
+  }
+
+  /** Deletes the account's timer on `market`; returns false when there was none. */
+  disarmKillSwitch(accountId: string, market: string): boolean {
+    const had = this.killSwitches.disarm(accountId, market);
+    if (had) this.emit({ type: 'killSwitch', action: 'disarmed', accountId, market, cancellationTimeMs: null });
+    return had;
+  }
+
+  /** Fires every timer due at `nowMs`: cancels the covered orders (ordersPending event 3 each) and drops the timer. */
+  expireKillSwitches(nowMs: number): KillSwitchTimer[] {
+    const due = this.killSwitches.takeDue(nowMs);
+    for (const t of due) {
+      this.cancelAllQuiet(t.accountId, t.market, t.types, nowMs);
+      this.emit({ type: 'killSwitch', action: 'fired', accountId: t.accountId, market: t.market, cancellationTimeMs: t.cancelMs });
+    }
+    if (due.length > 0) this.commit(nowMs);
+    return due;
+  }
+
+  /** Earliest pending kill-switch deadline in ms, or null. */
+  nextKillSwitchDeadline(): number | null {
+    let next: number | null = null;
+    for (const t of this.killSwitches.list()) if (next === null || t.cancelMs < next) next = t.cancelMs;
+    return next;
+  }
+
+  // ---- queries -------------------------------------------------------------------------------
+
+  market(name: string): Market | undefined {
+    return this.markets.get(name);
+  }
+
+  /** Active orders of an account, newest first, optionally narrowed. */
+  activeOrders(accountId: string | null, filter: { market?: string; orderId?: number; clientOrderId?: string } = {}): OrderSnapshot[] {
+    const out: OrderSnapshot[] = [];
+    for (const o of this.active.values()) {
+      if (accountId !== null && o.accountId !== accountId) continue;
+      if (filter.market !== undefined && o.market !== filter.market) continue;
+      if (filter.orderId !== undefined && o.id !== filter.orderId) continue;
+      if (filter.clientOrderId !== undefined && o.clientOrderId !== filter.clientOrderId) continue;
+      out.push(snapshotOrder(o));
+    }
+    return out.sort((a, b) => b.id - a.id);
+  }
+
+  /** Finished orders of an account, newest first. */
+  finishedOrders(accountId: string): OrderSnapshot[] {
+    return [...(this.finished.get(accountId) ?? [])].reverse().map(snapshotOrder);
+  }
+
+  /** Deals of an account, newest first. */
+  dealsOf(accountId: string): DealRecord[] {
+    return [...(this.deals.get(accountId) ?? [])].reverse();
+  }
+
+  /** Public trades of a market, newest first. */
+  publicTrades(market: string): PublicTrade[] {
+    return [...(this.trades.get(market) ?? [])].reverse();
+  }
+
+  lastPrice(market: string): Dec {
+    return this.statsOf(market).lastPrice();
+  }
+
+  tickerOf(market: string, nowMs: number): ReturnType<MarketStats['summary']> {
+    return this.statsOf(market).summary(nowMs);
+  }
+
+  /** Current depth: asks ascending, bids descending, `limit` levels each. */
+  depth(market: string, limit: number): { asks: [string, string][]; bids: [string, string][] } {
+    const book = this.bookOf(market);
+    return { asks: book.asks.depth(limit), bids: book.bids.depth(limit) };
+  }
+
+  /** The per-market depth sequence number; advances on every book change. */
+  updateId(market: string): number {
+    return this.updateIds.get(market) ?? 0;
+  }
+
+  /** The book itself, for invariant checks in tests. */
+  bookOf(market: string): OrderBook<SimOrder> {
+    const book = this.books.get(market);
+    if (!book) throw new Error(`unknown market ${market}`);
+    return book;
+  }
+
+  // ---- internals -----------------------------------------------------------------------------
+
+  private placeOne(accountId: string, raw: Record<string, unknown>, nowMs: number): Result<OrderSnapshot> {
+    const v = validateOrderRequest(raw, this.markets);
+    if (!v.ok) return v;
+    const input = v.value;
+    const m = input.market;
+    if (input.clientOrderId !== '' && this.findActive(accountId, m.name, { clientOrderId: input.clientOrderId })) {
+      return fail(validationError(36, { clientOrderId: ['This client order id is already used by the current account.'] }));
+    }
+    const [frozenAsset, need] = input.side === 'buy' ? [m.money, input.amount.times(input.price)] : [m.stock, input.amount];
+    if (this.ledger.balance(accountId, frozenAsset).available.lessThan(need)) {
+      return fail(innerError(10, { amount: ['Not enough balance.'] }));
+    }
+    const book = this.bookOf(m.name);
+    this.dirty.add(m.name);
+    if (input.postOnly && crosses(book, input.side, input.price)) {
+      return fail(innerError(13, { postOnly: ["This order couldn't be executed as a maker order and was canceled."] }));
+    }
+
+    const order: SimOrder = {
+      id: this.nextOrderId++,
+      accountId,
+      market: m.name,
+      side: input.side,
+      price: input.price.toFixed(),
+      priceD: input.price,
+      amount: input.amount,
+      clientOrderId: input.clientOrderId,
+      postOnly: input.postOnly,
+      ioc: input.ioc,
+      stp: input.stp,
+      ctimeMs: nowMs,
+      mtimeMs: nowMs,
+      ftimeMs: null,
+      left: input.amount,
+      dealStock: ZERO,
+      dealMoney: ZERO,
+      dealFee: ZERO,
+      feeAsset: null,
+      frozen: need,
+    };
+    this.ledger.freeze(accountId, frozenAsset, need);
+
+    const match = matchIncoming(book, order.side, order.priceD, order.amount, (maker) => selfTradeAction(order, maker));
+    for (const maker of match.cancelledMakers) this.finish(maker, nowMs);
+    for (const fill of match.fills) this.settle(order, fill, m, nowMs);
+
+    if (order.left.greaterThan(0) && !order.ioc && !match.takerCancelled) {
+      book.add(order);
+      this.active.set(order.id, order);
+      this.indexed(order.accountId, order.market, true).add(order);
+      this.emitOrder(order, 1);
+      return ok(snapshotOrder(order));
+    }
+    return ok(this.finish(order, nowMs));
+  }
+
+  /** Moves money for one fill, records both deals and the public trade, and updates the maker. */
+  private settle(taker: SimOrder, fill: Fill<SimOrder>, m: Market, nowMs: number): void {
+    const maker = fill.maker;
+    const amount = fill.amount;
+    const quote = amount.times(fill.priceD);
+    const buyer = taker.side === 'buy' ? taker : maker;
+    const seller = taker.side === 'buy' ? maker : taker;
+    const buyerRate = buyer === taker ? m.takerRate : m.makerRate;
+    const sellerRate = seller === taker ? m.takerRate : m.makerRate;
+    // Fees are charged in the asset received: the buyer pays in stock, the seller in money.
+    const buyerFee = amount.times(buyerRate).toDecimalPlaces(m.feePrec);
+    const sellerFee = quote.times(sellerRate).toDecimalPlaces(m.feePrec);
+
+    // The buyer froze amount × its own limit price; a taker buying below its limit gets the difference back.
+    const buyerReserved = amount.times(buyer.priceD);
+    this.ledger.unfreeze(buyer.accountId, m.money, buyerReserved.minus(quote));
+    this.ledger.spendFrozen(buyer.accountId, m.money, quote);
+    buyer.frozen = buyer.frozen.minus(buyerReserved);
+    this.ledger.spendFrozen(seller.accountId, m.stock, amount);
+    seller.frozen = seller.frozen.minus(amount);
+    this.ledger.receive(buyer.accountId, m.stock, amount, buyerFee);
+    this.ledger.receive(seller.accountId, m.money, quote, sellerFee);
+
+    taker.left = taker.left.minus(amount);
+    for (const [o, fee, asset] of [
+      [buyer, buyerFee, m.stock],
+      [seller, sellerFee, m.money],
+    ] as const) {
+      o.dealStock = o.dealStock.plus(amount);
+      o.dealMoney = o.dealMoney.plus(quote);
+      o.dealFee = o.dealFee.plus(fee);
+      o.feeAsset = asset;
+      o.mtimeMs = nowMs;
+    }
+
+    const dealId = this.nextDealId++;
+    const record = (o: SimOrder, other: SimOrder, role: 1 | 2, fee: Dec, feeAsset: string): DealRecord => ({
+      id: dealId,
+      timeMs: nowMs,
+      market: m.name,
+      accountId: o.accountId,
+      orderId: o.id,
+      counterOrderId: other.id,
+      clientOrderId: o.clientOrderId,
+      side: o.side,
+      role,
+      price: fill.price,
+      amount,
+      deal: quote,
+      fee,
+      feeAsset,
+    });
+    const makerFee = maker === buyer ? buyerFee : sellerFee;
+    const takerFee = taker === buyer ? buyerFee : sellerFee;
+    const makerDeal = record(maker, taker, 1, makerFee, maker === buyer ? m.stock : m.money);
+    const takerDeal = record(taker, maker, 2, takerFee, taker === buyer ? m.stock : m.money);
+    const trade: PublicTrade = {
+      id: dealId,
+      market: m.name,
+      timeMs: nowMs,
+      price: fill.price,
+      amount,
+      quote,
+      takerSide: taker.side,
+      makerAccountId: maker.accountId,
+      takerAccountId: taker.accountId,
+      makerOrderId: maker.id,
+      takerOrderId: taker.id,
+    };
+    this.remember(this.deals, maker.accountId, makerDeal);
+    this.remember(this.deals, taker.accountId, takerDeal);
+    const trades = this.trades.get(m.name);
+    if (trades) {
+      trades.push(trade);
+      if (trades.length > this.tradesLimit) trades.shift();
+    }
+    this.statsOf(m.name).record(nowMs, fill.priceD, amount, quote);
+
+    this.emit({ type: 'deal', accountId: maker.accountId, deal: makerDeal });
+    this.emit({ type: 'deal', accountId: taker.accountId, deal: takerDeal });
+    this.emit({ type: 'trade', trade });
+    if (maker.left.isZero()) this.finish(maker, nowMs);
+    else this.emitOrder(maker, 2);
+  }
+
+  /** Takes an order out of the active set, releases what it still has frozen, emits event 3. */
+  private finish(order: SimOrder, nowMs: number): OrderSnapshot {
+    this.active.delete(order.id);
+    this.indexed(order.accountId, order.market, false)?.delete(order);
+    if (order.frozen.greaterThan(0)) {
+      const m = this.markets.get(order.market);
+      if (m) this.ledger.unfreeze(order.accountId, order.side === 'buy' ? m.money : m.stock, order.frozen);
+      order.frozen = ZERO;
+    }
+    order.ftimeMs = nowMs;
+    order.mtimeMs = nowMs;
+    this.remember(this.finished, order.accountId, order);
+    return this.emitOrder(order, 3);
+  }
+
+  private cancelAllQuiet(accountId: string, market: string | null, types: readonly TradeType[] | null, nowMs: number): OrderSnapshot[] {
+    if (!KillSwitches.coversSpot(types)) return [];
+    const byMarket = this.activeIndex.get(accountId);
+    const sets = market === null ? [...(byMarket?.values() ?? [])] : [byMarket?.get(market) ?? new Set<SimOrder>()];
+    const victims = sets.flatMap((set) => [...set]).sort((a, b) => a.id - b.id);
+    return victims.map((o) => {
+      this.dirty.add(o.market);
+      this.bookOf(o.market).remove(o);
+      return this.finish(o, nowMs);
+    });
+  }
+
+  private findActive(accountId: string, market: string, ref: OrderRef): SimOrder | undefined {
+    if ('orderId' in ref) {
+      const o = this.active.get(ref.orderId);
+      return o && o.accountId === accountId && o.market === market ? o : undefined;
+    }
+    for (const o of this.indexed(accountId, market, false) ?? []) if (o.clientOrderId === ref.clientOrderId) return o;
+    return undefined;
+  }
+
+  private indexed(accountId: string, market: string, create: true): Set<SimOrder>;
+  private indexed(accountId: string, market: string, create: false): Set<SimOrder> | undefined;
+  private indexed(accountId: string, market: string, create: boolean): Set<SimOrder> | undefined {
+    let byMarket = this.activeIndex.get(accountId);
+    if (!byMarket) {
+      if (!create) return undefined;
+      byMarket = new Map();
+      this.activeIndex.set(accountId, byMarket);
+    }
+    let set = byMarket.get(market);
+    if (!set && create) {
+      set = new Set();
+      byMarket.set(market, set);
+    }
+    return set;
+  }
+
+  /** Publishes depth changes (one update_id step per changed market) and balance changes. */
+  private commit(nowMs: number): void {
+    const names = [...this.dirty];
+    this.dirty.clear();
+    for (const name of names) {
+      const book = this.bookOf(name);
+      const asks = book.asks.drainChanged();
+      const bids = book.bids.drainChanged();
+      if (asks.length === 0 && bids.length === 0) continue;
+      const updateId = (this.updateIds.get(name) ?? 0) + 1;
+      this.updateIds.set(name, updateId);
+      this.emit({ type: 'depth', market: name, updateId, timeMs: nowMs, asks, bids });
+    }
+    for (const [accountId, assets] of this.ledger.drainTouched()) {
+      this.emit({ type: 'balance', accountId, assets: [...assets].sort() });
+    }
+  }
+
+  private remember<T>(store: Map<string, T[]>, accountId: string, item: T): void {
+    if (this.noHistory.has(accountId)) return;
+    let list = store.get(accountId);
+    if (!list) {
+      list = [];
+      store.set(accountId, list);
+    }
+    list.push(item);
+    if (list.length > this.historyLimit) list.splice(0, list.length - this.historyLimit);
+  }
+
+  private statsOf(market: string): MarketStats {
+    const s = this.stats.get(market);
+    if (!s) throw new Error(`unknown market ${market}`);
+    return s;
+  }
+
+  private emitOrder(order: SimOrder, event: OrderEventId): OrderSnapshot {
+    const snap = snapshotOrder(order);
+    this.emit({ type: 'order', accountId: order.accountId, event, order: snap });
+    return snap;
+  }
+
+  private emit(event: SimEvent): void {
+    for (const listener of this.listeners) listener(event);
+  }
+}
+
+/** Self-trade prevention per the taker's `stp` (no / cn cancel new / co cancel old / cb cancel both). */
+function selfTradeAction(taker: SimOrder, maker: SimOrder): SelfTradeAction {
+  if (maker.accountId !== taker.accountId) return 'match';
+  switch (taker.stp) {
+    case 'no':
+      return 'match';
+    case 'cn':
+      return 'cancelTaker';
+    case 'co':
+      return 'cancelMaker';
+    case 'cb':
+      return 'cancelBoth';
+  }
+}
+
+export type { Side };

@@ -1,0 +1,194 @@
+/**
+ * Fault injection for reliability tests, programmatic and (through cli.ts) by flag. All dice come
+ * from one seeded stream, so a faulty run repeats under the same seed and the same traffic.
+ *
+ * - Sockets: `closeSockets('all' | index)` closes WS connections (index = order of connection
+ *   among the open ones).
+ * - Frames: rules per channel (`depth`, `deals`, `ordersPending`, `balanceSpot`, `lastprice`,
+ *   `reply` for request replies, or `*`) that drop, duplicate, reorder (swap with the channel's
+ *   next frame) or delay frames, either with a probability or for the next N frames.
+ * - Requests: the next N REST requests (optionally only on one path) answer 429 (gateway, non-JSON)
+ *   or a 5xx; with `after: true` the request is processed first and only the answer is replaced, the
+ *   "unknown outcome" case a client must reconcile.
+ * - Latency: a fixed delay before each REST request is handled (through the simulator clock).
+ * - Prices: pause/resume the price process.
+ */
+import type { Rng } from './prng.js';
+
+export type FrameChannel = 'reply' | 'lastprice' | 'depth' | 'deals' | 'ordersPending' | 'balanceSpot' | '*';
+export type FrameAction = 'drop' | 'duplicate' | 'reorder' | 'delay';
+
+export interface FrameRuleSpec {
+  readonly channel: FrameChannel;
+  readonly action: FrameAction;
+  /** Chance per frame (default 1 when `next` is given, else required). */
+  readonly probability?: number;
+  /** Apply to the next N matching frames only, then expire. */
+  readonly next?: number;
+  /** For `delay`: how long, in ms of the simulator clock. */
+  readonly delayMs?: number;
+  /** Only frames to this connection index. */
+  readonly connection?: number;
+}
+
+export interface RequestFailureSpec {
+  readonly status: 429 | 500 | 502 | 503 | 504;
+  /** How many requests to fail. Default 1. */
+  readonly count?: number;
+  /** Only requests to this path (e.g. "/api/v4/order/new"). */
+  readonly path?: string;
+  /** Process the request, then replace the answer (the client cannot know whether it took effect). */
+  readonly after?: boolean;
+}
+
+export interface FrameDecision {
+  readonly action: 'send' | FrameAction;
+  readonly delayMs: number;
+}
+
+interface FrameRule extends FrameRuleSpec {
+  remaining: number;
+}
+
+interface RequestFailure {
+  readonly status: RequestFailureSpec['status'];
+  readonly path: string | undefined;
+  readonly after: boolean;
+  remaining: number;
+}
+
+/** What the servers let the fault layer do to them. */
+export interface FaultHooks {
+  closeSockets(which: 'all' | number): number;
+  setPricesPaused(paused: boolean): void;
+}
+
+export interface FaultStats {
+  framesDropped: number;
+  framesDuplicated: number;
+  framesReordered: number;
+  framesDelayed: number;
+  requestsFailed: number;
+  socketsClosed: number;
+}
+
+export class Faults {
+  private frameRules: FrameRule[] = [];
+  private failures: RequestFailure[] = [];
+  private latency = 0;
+  private paused = false;
+  readonly stats: FaultStats = { framesDropped: 0, framesDuplicated: 0, framesReordered: 0, framesDelayed: 0, requestsFailed: 0, socketsClosed: 0 };
+
+  constructor(
+    private readonly rng: Rng,
+    private readonly hooks: FaultHooks,
+  ) {}
+
+  /** Closes open WebSocket connections: all, or the one at `index` (0 = oldest open). Returns how many. */
+  closeSockets(which: 'all' | number = 'all'): number {
+    const n = this.hooks.closeSockets(which);
+    this.stats.socketsClosed += n;
+    return n;
+  }
+
+  /** Adds a frame rule; returns a function that removes it. */
+  addFrameRule(spec: FrameRuleSpec): () => void {
+    if (spec.probability === undefined && spec.next === undefined) throw new Error('frame rule needs probability or next');
+    const rule: FrameRule = { ...spec, remaining: spec.next ?? Infinity };
+    this.frameRules.push(rule);
+    return () => {
+      this.frameRules = this.frameRules.filter((r) => r !== rule);
+    };
+  }
+
+  dropFrames(channel: FrameChannel, opts: { probability?: number; next?: number; connection?: number }): () => void {
+    return this.addFrameRule({ channel, action: 'drop', ...opts });
+  }
+
+  duplicateFrames(channel: FrameChannel, opts: { probability?: number; next?: number; connection?: number }): () => void {
+    return this.addFrameRule({ channel, action: 'duplicate', ...opts });
+  }
+
+  reorderFrames(channel: FrameChannel, opts: { probability?: number; next?: number; connection?: number }): () => void {
+    return this.addFrameRule({ channel, action: 'reorder', ...opts });
+  }
+
+  delayFrames(channel: FrameChannel, opts: { delayMs: number; probability?: number; next?: number; connection?: number }): () => void {
+    return this.addFrameRule({ channel, action: 'delay', ...opts });
+  }
+
+  /** Makes the next `count` requests (optionally on one path) fail with `status`. */
+  failRequests(spec: RequestFailureSpec): void {
+    this.failures.push({ status: spec.status, path: spec.path, after: spec.after ?? false, remaining: spec.count ?? 1 });
+  }
+
+  /** Delays every REST request by `ms` (0 turns it off). */
+  setRestLatency(ms: number): void {
+    this.latency = Math.max(0, ms);
+  }
+
+  get restLatencyMs(): number {
+    return this.latency;
+  }
+
+  pausePrices(): void {
+    this.paused = true;
+    this.hooks.setPricesPaused(true);
+  }
+
+  resumePrices(): void {
+    this.paused = false;
+    this.hooks.setPricesPaused(false);
+  }
+
+  get pricesPaused(): boolean {
+    return this.paused;
+  }
+
+  /** Removes every rule, failure and latency (prices stay as they are). */
+  clear(): void {
+    this.frameRules = [];
+    this.failures = [];
+    this.latency = 0;
+  }
+
+  // ---- used by the servers -------------------------------------------------------------------
+
+  /** Decides the fate of one outgoing frame; the first matching rule wins. */
+  decideFrame(channel: Exclude<FrameChannel, '*'>, connection: number): FrameDecision {
+    for (const rule of this.frameRules) {
+      if (rule.remaining <= 0) continue;
+      if (rule.channel !== '*' && rule.channel !== channel) continue;
+      if (rule.connection !== undefined && rule.connection !== connection) continue;
+      if (!this.rng.chance(rule.probability ?? 1)) continue;
+      rule.remaining--;
+      if (rule.remaining <= 0) this.frameRules = this.frameRules.filter((r) => r !== rule);
+      switch (rule.action) {
+        case 'drop':
+          this.stats.framesDropped++;
+          break;
+        case 'duplicate':
+          this.stats.framesDuplicated++;
+          break;
+        case 'reorder':
+          this.stats.framesReordered++;
+          break;
+        case 'delay':
+          this.stats.framesDelayed++;
+          break;
+      }
+      return { action: rule.action, delayMs: rule.delayMs ?? 0 };
+    }
+    return { action: 'send', delayMs: 0 };
+  }
+
+  /** Consumes and returns the failure that applies to a request on `path`, if any. */
+  takeRequestFailure(path: string): { status: RequestFailureSpec['status']; after: boolean } | null {
+    const f = this.failures.find((x) => x.remaining > 0 && (x.path === undefined || x.path === path));
+    if (!f) return null;
+    f.remaining--;
+    if (f.remaining <= 0) this.failures = this.failures.filter((x) => x !== f);
+    this.stats.requestsFailed++;
+    return { status: f.status, after: f.after };
+  }
+}

@@ -1,0 +1,165 @@
+/**
+ * Exchange records → WhiteBIT wire objects (REST OrderResponse, WS order object, deals 11-tuple,
+ * history records). Field names and types are WhiteBIT's: amounts and prices are strings, ids
+ * integers, times float seconds.
+ *
+ * @see whitebit-protocol.md §4.2, §4.10–4.12, §7.8, §7.9
+ */
+import { fmt } from './decimal.js';
+import type { Market } from './markets.js';
+import { restStatus, wsStatus, type DealRecord, type OrderSnapshot, type PublicTrade } from './order.js';
+
+/** Unix ms → float seconds (WhiteBIT's order and deal timestamps). */
+export const toSeconds = (ms: number): number => ms / 1000;
+
+const sideCode = (side: 'buy' | 'sell'): 1 | 2 => (side === 'sell' ? 1 : 2);
+
+/** REST OrderResponse (current shape), or the legacy shape with fee ratios and no status/stp. */
+export function toOrderResponse(o: OrderSnapshot, market: Market | undefined, legacy = false): Record<string, unknown> {
+  const base: Record<string, unknown> = {
+    orderId: o.id,
+    clientOrderId: o.clientOrderId,
+    market: o.market,
+    side: o.side,
+    type: 'limit',
+    timestamp: toSeconds(o.ctimeMs),
+    dealMoney: fmt(o.dealMoney),
+    dealStock: fmt(o.dealStock),
+    amount: fmt(o.amount),
+    left: fmt(o.left),
+    dealFee: fmt(o.dealFee),
+    price: o.price,
+    postOnly: o.postOnly,
+    ioc: o.ioc,
+  };
+  if (legacy) {
+    base.takerFee = market ? fmt(market.takerRate) : '0';
+    base.makerFee = market ? fmt(market.makerRate) : '0';
+  } else {
+    base.status = restStatus(o);
+    base.stp = o.stp;
+    base.rpi = false;
+  }
+  if (o.feeAsset !== null) base.feeAsset = o.feeAsset;
+  return base;
+}
+
+/** The order object of ordersPending_update / ordersPending_request. */
+export function toWsOrder(o: OrderSnapshot): Record<string, unknown> {
+  return {
+    id: o.id,
+    market: o.market,
+    type: 1,
+    side: sideCode(o.side),
+    post_only: o.postOnly,
+    ioc: o.ioc,
+    ctime: toSeconds(o.ctimeMs),
+    mtime: toSeconds(o.mtimeMs),
+    price: o.price,
+    amount: fmt(o.amount),
+    left: fmt(o.left),
+    deal_stock: fmt(o.dealStock),
+    deal_money: fmt(o.dealMoney),
+    deal_fee: fmt(o.dealFee),
+    client_order_id: o.clientOrderId,
+    stp: o.stp,
+    status: wsStatus(o),
+    position_side: 'BOTH',
+    rpi: false,
+    reduce_only: false,
+  };
+}
+
+/** deals_update params: the flat 11-element tuple. */
+export function toDealTuple(d: DealRecord): [number, number, string, number, string, string, string, string, number, number, string] {
+  return [d.id, toSeconds(d.timeMs), d.market, d.orderId, d.price, fmt(d.amount), fmt(d.fee), d.clientOrderId, sideCode(d.side), d.role, d.feeAsset];
+}
+
+/** One record of deals_request. */
+export function toWsDealRecord(d: DealRecord): Record<string, unknown> {
+  return {
+    time: toSeconds(d.timeMs),
+    id: d.id,
+    side: sideCode(d.side),
+    role: d.role,
+    price: d.price,
+    amount: fmt(d.amount),
+    deal: fmt(d.deal),
+    fee: fmt(d.fee),
+    order_id: d.orderId,
+    deal_order_id: d.counterOrderId,
+    market: d.market,
+    client_order_id: d.clientOrderId,
+    fee_asset: d.feeAsset,
+  };
+}
+
+/** One deal of trade-account/executed-history. */
+export function toExecutedDeal(d: DealRecord): Record<string, unknown> {
+  return {
+    id: d.id,
+    clientOrderId: d.clientOrderId,
+    time: toSeconds(d.timeMs),
+    side: d.side,
+    role: d.role,
+    amount: fmt(d.amount),
+    price: d.price,
+    deal: fmt(d.deal),
+    fee: fmt(d.fee),
+    orderId: d.orderId,
+    feeAsset: d.feeAsset,
+  };
+}
+
+/** One record of trade-account/order (deals of one order; dealOrderId is the counterparty). */
+export function toOrderDeal(d: DealRecord): Record<string, unknown> {
+  return {
+    time: toSeconds(d.timeMs),
+    fee: fmt(d.fee),
+    price: d.price,
+    amount: fmt(d.amount),
+    id: d.id,
+    dealOrderId: d.counterOrderId,
+    clientOrderId: d.clientOrderId,
+    role: d.role,
+    deal: fmt(d.deal),
+    feeAsset: d.feeAsset,
+    rpi: false,
+  };
+}
+
+/** One finished order of trade-account/order/history. */
+export function toHistoryOrder(o: OrderSnapshot): Record<string, unknown> {
+  const out: Record<string, unknown> = {
+    id: o.id,
+    clientOrderId: o.clientOrderId,
+    market: o.market,
+    side: o.side,
+    type: 'limit',
+    amount: fmt(o.amount),
+    price: o.price,
+    ctime: toSeconds(o.ctimeMs),
+    ftime: toSeconds(o.ftimeMs ?? o.mtimeMs),
+    dealStock: fmt(o.dealStock),
+    dealMoney: fmt(o.dealMoney),
+    dealFee: fmt(o.dealFee),
+    postOnly: o.postOnly,
+    ioc: o.ioc,
+    status: restStatus(o),
+    stp: o.stp,
+  };
+  if (o.feeAsset !== null) out.feeAsset = o.feeAsset;
+  return out;
+}
+
+/** One entry of /public/trades/{market}. */
+export function toPublicTrade(t: PublicTrade): Record<string, unknown> {
+  return {
+    tradeID: t.id,
+    price: t.price,
+    quote_volume: fmt(t.quote),
+    base_volume: fmt(t.amount),
+    trade_timestamp: Math.floor(t.timeMs / 1000),
+    type: t.takerSide,
+  };
+}

@@ -1,0 +1,63 @@
+import { Writable } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import { Secret } from '../../src/runtime/config/index.js';
+import { REDACT_PATHS, createLogger, marketLogger } from '../../src/runtime/logger.js';
+
+const KEY = 'live-key-0123456789';
+const SECRET = 'live-secret-abcdef';
+const SIGNATURE = 'deadbeefcafe0123';
+
+function capture() {
+  const lines: string[] = [];
+  const destination = new Writable({
+    write(chunk: Buffer, _enc, done) {
+      lines.push(...chunk.toString('utf8').split('\n').filter(Boolean));
+      done();
+    },
+  });
+  return { lines, destination };
+}
+
+describe('logger', () => {
+  it('never shows the key, the secret or a signature, however they are logged', () => {
+    const { lines, destination } = capture();
+    const log = createLogger({ level: 'trace', destination });
+    const market = marketLogger(log, 'BTC_USDT');
+    // Raw strings under secret-like names, at several depths.
+    market.info({ apiKey: KEY, apiSecret: SECRET }, 'top level');
+    market.info({ credentials: { apiKey: KEY, secret: SECRET } }, 'one down');
+    market.info({ req: { headers: { 'X-TXC-APIKEY': KEY, 'X-TXC-SIGNATURE': SIGNATURE, 'X-TXC-PAYLOAD': 'eyJub25jZSI6MX0=' } } }, 'headers');
+    market.info({ req: { headers: { 'x-txc-apikey': KEY, 'x-txc-signature': SIGNATURE } } }, 'lower-case headers');
+    market.info({ a: { b: { c: { api_secret: SECRET, signature: SIGNATURE } } } }, 'three down');
+    // Secrets wrapped as the runtime holds them, under names redact does not know.
+    market.warn({ creds: { k: new Secret(KEY), s: new Secret(SECRET) } }, 'wrapped');
+    const text = lines.join('\n');
+    expect(lines).toHaveLength(6);
+    expect(text).not.toContain(KEY);
+    expect(text).not.toContain(SECRET);
+    expect(text).not.toContain(SIGNATURE);
+    expect(text).toContain('[redacted]');
+    const first = JSON.parse(lines[0] ?? '{}') as Record<string, unknown>;
+    expect(first).toMatchObject({ market: 'BTC_USDT', apiKey: '[redacted]', apiSecret: '[redacted]', msg: 'top level' });
+  });
+
+  it('keeps ordinary fields', () => {
+    const { lines, destination } = capture();
+    createLogger({ level: 'info', destination }).info({ market: 'ETH_USDT', price: '3200.5', key_count: 3 }, 'ok');
+    expect(JSON.parse(lines[0] ?? '{}')).toMatchObject({ market: 'ETH_USDT', price: '3200.5', key_count: 3, msg: 'ok' });
+  });
+
+  it('takes its level from the config', () => {
+    const { lines, destination } = capture();
+    const log = createLogger({ level: 'warn', destination });
+    log.info('dropped');
+    log.warn('kept');
+    expect(lines.map((l) => (JSON.parse(l) as { msg: string }).msg)).toEqual(['kept']);
+  });
+
+  it('covers every secret-like name with a redact path', () => {
+    for (const name of ['apiKey', 'apiSecret', 'secret', 'signature', '*.apiKey', '*.*.secret', '*["X-TXC-APIKEY"]', '*.*["X-TXC-SIGNATURE"]']) {
+      expect(REDACT_PATHS).toContain(name);
+    }
+  });
+});

@@ -1,0 +1,168 @@
+/**
+ * Property tests of the matching core: random order flow from a few accounts on one market, with
+ * every invariant checked after every command against a simple reference model of priority.
+ */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { D, ZERO, type Dec } from '../../src/sim/decimal.js';
+import type { SimEvent } from '../../src/sim/events.js';
+import { Exchange } from '../../src/sim/exchange.js';
+import { resolveMarkets } from '../../src/sim/markets.js';
+import type { OrderSnapshot } from '../../src/sim/order.js';
+
+const MARKET = 'AAA_BBB';
+const ACCOUNTS = ['a0', 'a1', 'a2'];
+
+function newExchange(): Exchange {
+  const markets = resolveMarkets([
+    { name: MARKET, stockPrec: 2, moneyPrec: 1, feePrec: 8, minAmount: '0.01', minTotal: '0', makerFee: '0.1', takerFee: '0.2', startPrice: '100' },
+  ]);
+  return new Exchange({
+    markets,
+    accounts: ACCOUNTS.map((id) => ({ id, balances: { AAA: '40', BBB: '4000' } })),
+  });
+}
+
+type Command =
+  | { kind: 'place'; account: number; side: 'buy' | 'sell'; price: number; amount: number; postOnly: boolean; ioc: boolean; stp: 'no' | 'cn' | 'co' | 'cb' }
+  | { kind: 'cancel'; account: number; pick: number }
+  | { kind: 'cancelAll'; account: number };
+
+const placeArb = fc.record({
+  kind: fc.constant('place' as const),
+  account: fc.integer({ min: 0, max: ACCOUNTS.length - 1 }),
+  side: fc.constantFrom('buy' as const, 'sell' as const),
+  price: fc.integer({ min: 900, max: 1100 }), // tenths: 90.0 .. 110.0
+  amount: fc.integer({ min: 1, max: 800 }), // hundredths: 0.01 .. 8.00
+  postOnly: fc.boolean(),
+  ioc: fc.boolean(),
+  stp: fc.constantFrom('no' as const, 'no' as const, 'no' as const, 'cn' as const, 'co' as const, 'cb' as const),
+});
+const commandArb: fc.Arbitrary<Command> = fc.oneof(
+  { weight: 8, arbitrary: placeArb },
+  { weight: 2, arbitrary: fc.record({ kind: fc.constant('cancel' as const), account: fc.integer({ min: 0, max: 2 }), pick: fc.nat() }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('cancelAll' as const), account: fc.integer({ min: 0, max: 2 }) }) },
+);
+
+/** Expected maker sequence for a taker, from the book as it was before the command. */
+function modelFills(book: OrderSnapshot[], taker: { account: string; side: 'buy' | 'sell'; price: Dec; amount: Dec; stp: string }) {
+  const opposite = book
+    .filter((o) => o.side !== taker.side)
+    .sort((a, b) => {
+      const byPrice = taker.side === 'buy' ? a.priceD.comparedTo(b.priceD) : b.priceD.comparedTo(a.priceD);
+      return byPrice !== 0 ? byPrice : a.id - b.id; // ids grow with arrival time
+    });
+  const fills: { makerId: number; amount: string; price: string }[] = [];
+  let left = taker.amount;
+  for (const maker of opposite) {
+    if (left.isZero()) break;
+    const crosses = taker.side === 'buy' ? maker.priceD.lessThanOrEqualTo(taker.price) : maker.priceD.greaterThanOrEqualTo(taker.price);
+    if (!crosses) break;
+    if (maker.accountId === taker.account && taker.stp !== 'no') {
+      if (taker.stp === 'co') continue;
+      break;
+    }
+    const qty = D.min(left, maker.left);
+    fills.push({ makerId: maker.id, amount: qty.toFixed(), price: maker.price });
+    left = left.minus(qty);
+  }
+  return fills;
+}
+
+function checkInvariants(ex: Exchange, initial: Map<string, Dec>): void {
+  // No negative balances, and freeze equals what the open orders hold.
+  const active = ex.activeOrders(null);
+  for (const account of ACCOUNTS) {
+    for (const asset of ['AAA', 'BBB']) {
+      const b = ex.ledger.balance(account, asset);
+      expect(b.available.isNegative(), `${account} ${asset} available`).toBe(false);
+      expect(b.freeze.isNegative(), `${account} ${asset} freeze`).toBe(false);
+      const held = active
+        .filter((o) => o.accountId === account && (o.side === 'buy' ? 'BBB' : 'AAA') === asset)
+        .reduce((sum, o) => sum.plus(o.frozen), ZERO);
+      expect(b.freeze.toFixed(), `${account} ${asset} freeze vs orders`).toBe(held.toFixed());
+    }
+  }
+  // Funds conserved: available + freeze + fees collected per asset never changes.
+  for (const [asset, total] of ex.ledger.totals()) expect(total.toFixed(), asset).toBe(initial.get(asset)?.toFixed());
+  // Book never crossed, every level non-empty.
+  const book = ex.bookOf(MARKET);
+  expect(book.isCrossed()).toBe(false);
+  for (const side of [book.bids, book.asks]) {
+    for (const level of side.iterate()) {
+      expect(level.orders.length).toBeGreaterThan(0);
+      expect(level.total.toFixed()).toBe(level.orders.reduce((s, o) => s.plus(o.left), ZERO).toFixed());
+    }
+  }
+}
+
+describe('matching core properties', () => {
+  it('keeps balances non-negative, conserves funds, never crosses, fills at maker price in price-time order', () => {
+    fc.assert(
+      fc.property(fc.array(commandArb, { minLength: 1, maxLength: 60 }), (commands) => {
+        const ex = newExchange();
+        const initial = ex.ledger.totals();
+        let now = 1_700_000_000_000;
+        for (const cmd of commands) {
+          now += 7;
+          const before = ex.activeOrders(null, { market: MARKET });
+          const events: SimEvent[] = [];
+          const off = ex.on((e) => events.push(e));
+          if (cmd.kind === 'place') {
+            const account = ACCOUNTS[cmd.account] ?? 'a0';
+            const price = new D(cmd.price).div(10);
+            const amount = new D(cmd.amount).div(100);
+            const r = ex.placeOrder(
+              account,
+              { market: MARKET, side: cmd.side, price: price.toFixed(), amount: amount.toFixed(), postOnly: cmd.postOnly, ioc: cmd.ioc && !cmd.postOnly, stp: cmd.stp },
+              now,
+            );
+            const makerDeals = events.flatMap((e) => (e.type === 'deal' && e.deal.role === 1 ? [e.deal] : []));
+            if (r.ok) {
+              const expected = modelFills(before, { account, side: cmd.side, price, amount, stp: cmd.stp });
+              expect(makerDeals.map((d) => ({ makerId: d.orderId, amount: d.amount.toFixed(), price: d.price }))).toEqual(expected);
+              // Fills at the maker's price, and never through the taker's limit.
+              for (const d of makerDeals) {
+                expect(d.price).toBe(before.find((o) => o.id === d.orderId)?.price);
+              }
+            } else {
+              expect(makerDeals).toEqual([]);
+              expect([10, 13]).toContain(r.error.body.code);
+            }
+          } else if (cmd.kind === 'cancel') {
+            const mine = before.filter((o) => o.accountId === ACCOUNTS[cmd.account]);
+            const target = mine[cmd.pick % Math.max(1, mine.length)];
+            if (target) expect(ex.cancelOrder(target.accountId, MARKET, { orderId: target.id }, now).ok).toBe(true);
+          } else {
+            ex.cancelAll(ACCOUNTS[cmd.account] ?? 'a0', MARKET, null, now);
+          }
+          off();
+          checkInvariants(ex, initial);
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('emits exactly one event 3 per finished order and none after it', () => {
+    fc.assert(
+      fc.property(fc.array(placeArb, { minLength: 1, maxLength: 40 }), (commands) => {
+        const ex = newExchange();
+        const finished = new Set<number>();
+        ex.on((e) => {
+          if (e.type !== 'order') return;
+          expect(finished.has(e.order.id)).toBe(false);
+          if (e.event === 3) finished.add(e.order.id);
+        });
+        let now = 1_700_000_000_000;
+        for (const cmd of commands) {
+          ex.placeOrder(
+            ACCOUNTS[cmd.account] ?? 'a0',
+            { market: MARKET, side: cmd.side, price: (cmd.price / 10).toFixed(1), amount: (cmd.amount / 100).toFixed(2), ioc: cmd.ioc },
+            (now += 3),
+          );
+        }
+      }),
+    );
+  });
+});
