@@ -90,7 +90,9 @@ export const marketMachine = setup({
     ksRetry: ({ context }) => context.settings.killSwitch.retrySec * 1000,
   },
   guards: {
-    isFatal: (_, params: { error: unknown }) => ioErrorKind(params.error) === 'fatal' || ioErrorKind(params.error) === 'rejected',
+    isFatal: (_, params: { error: unknown }) => ioErrorKind(params.error) === 'fatal',
+    /** For calls where a refusal cannot get better by waiting: an unknown market, a malformed batch. */
+    isFatalOrRejected: (_, params: { error: unknown }) => ioErrorKind(params.error) === 'fatal' || ioErrorKind(params.error) === 'rejected',
     planInvalid: ({ context }) => context.book === null,
     adoptOnStart: ({ context }) => context.settings.onStart === 'adopt',
     batchEmpty: ({ context }) => context.batch.length === 0,
@@ -104,6 +106,8 @@ export const marketMachine = setup({
       return !checkRisk(context.settings.risk, { price: event.price, plan: context.plan, book: context.book }).ok;
     },
     notStopping: ({ context }) => context.stopReason === null,
+    disconnected: ({ context }) => !context.connected,
+    gapToReconcile: ({ context }) => context.needsReconcile,
     leaveOrders: ({ context }) => context.settings.onStop === 'leave',
     noStrays: ({ context }) => context.strays.length === 0,
     isUnknownOutcome: (_, params: { error: unknown }) => ioErrorKind(params.error) === 'unknownOutcome',
@@ -169,6 +173,12 @@ export const marketMachine = setup({
       return { book: r.book, attempt: 0, strays: r.cancel.map((o) => o.orderId) };
     }),
     armed: assign((_, params: KillSwitchArmed) => ({ killSwitchDeadline: params.cancellationTimeMs })),
+    markDown: assign({ connected: false }),
+    // Events during the gap are never replayed (§8.6): if orders may rest, what happened to them must be asked.
+    markUp: assign(({ context }) => ({
+      connected: true,
+      needsReconcile: context.needsReconcile || (context.book !== null && ordersMayRest(context.book)),
+    })),
     disarmed: assign({ killSwitchDeadline: null }),
   },
 }).createMachine({
@@ -187,6 +197,8 @@ export const marketMachine = setup({
     attempt: 0,
     lastError: null,
     stopReason: null,
+    connected: true,
+    needsReconcile: false,
   }),
   invoke: [
     {
@@ -211,6 +223,10 @@ export const marketMachine = setup({
         'feed.deal': { actions: 'applyFeed' },
         'feed.price': { actions: 'notePrice' },
         'desk.result': { actions: { type: 'applyOutcomes', params: ({ event }) => ({ outcomes: event.outcomes }) } },
+        // A blip while loading, cancelling or placing is not acted on there, only remembered: `running`
+        // then waits for the connection, or reconciles what the gap may have hidden.
+        'connection.down': { actions: 'markDown' },
+        'connection.up': { actions: 'markUp' },
         // Once stopping, a second stop or a late fatal changes nothing: cleanup runs once.
         stop: { guard: 'notStopping', target: '.killed', actions: { type: 'stopWith', params: ({ event }) => ({ reason: event.reason }) } },
         'ks.fatal': { guard: 'notStopping', target: '.killed', actions: { type: 'stopWith', params: ({ event }) => ({ reason: event.reason }) } },
@@ -228,7 +244,7 @@ export const marketMachine = setup({
                 onDone: { target: 'planned', actions: { type: 'loaded', params: ({ event }) => event.output } },
                 onError: [
                   {
-                    guard: { type: 'isFatal', params: ({ event }) => ({ error: event.error }) },
+                    guard: { type: 'isFatalOrRejected', params: ({ event }) => ({ error: event.error }) },
                     target: '#market.lifecycle.killed',
                     actions: { type: 'stopWith', params: ({ event }) => ({ reason: `loading market: ${errorText(event.error)}` }) },
                   },
@@ -308,7 +324,7 @@ export const marketMachine = setup({
                 },
                 onError: [
                   {
-                    guard: { type: 'isFatal', params: ({ event }) => ({ error: event.error }) },
+                    guard: { type: 'isFatalOrRejected', params: ({ event }) => ({ error: event.error }) },
                     target: '#market.lifecycle.killed',
                     actions: { type: 'stopWith', params: ({ event }) => ({ reason: `placing: ${errorText(event.error)}` }) },
                   },
@@ -338,6 +354,10 @@ export const marketMachine = setup({
         running: {
           tags: ['live'],
           entry: 'flush',
+          always: [
+            { guard: 'disconnected', target: 'reconnecting' },
+            { guard: 'gapToReconcile', target: 'reconciling' },
+          ],
           on: {
             'feed.order': { actions: ['applyFeed', 'flush'] },
             'feed.deal': { actions: ['applyFeed', 'flush'] },
@@ -362,7 +382,7 @@ export const marketMachine = setup({
               { guard: 'deskNotSent', target: '.cooling', actions: { type: 'applyOutcomes', params: ({ event }) => ({ outcomes: event.outcomes }) } },
               { actions: [{ type: 'applyOutcomes', params: ({ event }) => ({ outcomes: event.outcomes }) }, 'flush'] },
             ],
-            'connection.down': 'reconnecting',
+            'connection.down': { target: 'reconnecting', actions: 'markDown' },
           },
           initial: 'trading',
           states: {
@@ -375,11 +395,12 @@ export const marketMachine = setup({
           },
         },
         reconnecting: {
-          on: { 'connection.up': 'reconciling' },
+          on: { 'connection.up': { target: 'reconciling', actions: 'markUp' } },
         },
         reconciling: {
           tags: ['busy'],
-          on: { 'connection.down': 'reconnecting' },
+          entry: assign({ needsReconcile: false }),
+          on: { 'connection.down': { target: 'reconnecting', actions: 'markDown' } },
           initial: 'fetching',
           states: {
             fetching: {
@@ -488,6 +509,12 @@ export const marketMachine = setup({
     },
   },
 });
+
+/** True when some order of the book may be resting on the exchange (sent, live or unknown). */
+function ordersMayRest(book: NonNullable<MarketContext['book']>): boolean {
+  for (const o of book.orders.values()) if (o.state !== 'owed') return true;
+  return false;
+}
 
 /** Executions are fetched from a little before the newest one the book knows, to be safe at the edge. */
 function sinceOf(context: MarketContext): number | null {

@@ -69,6 +69,10 @@ export interface MarketContext {
   readonly lastError: string | null;
   /** Why the market stopped: shown by the inspector and the status table. */
   readonly stopReason: string | null;
+  /** The connection's last reported status. */
+  readonly connected: boolean;
+  /** The connection came back while orders may rest: `running` reconciles first. */
+  readonly needsReconcile: boolean;
 }
 
 export type MarketEvent =

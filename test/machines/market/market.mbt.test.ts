@@ -45,7 +45,11 @@ function model(mode: Mode) {
         on: { BATCH_OK: 'sending2', BATCH_UNKNOWN: 'sending2AfterUnknown', BATCH_NOT_SENT: 'sendWaiting', BATCH_FATAL: kill, STOP: kill },
       },
       sendWaiting: { on: { RETRY: 'sending1' } },
-      sending2: { on: { BATCH_OK: 'running' } },
+      sending2: { on: { BATCH_OK: 'running', CONN_DOWN_WHILE_PLACING: 'sending2Down', CONN_BLIP_WHILE_PLACING: 'sending2Blip' } },
+      // The socket dropped while placing and is still down: the market waits in reconnecting.
+      sending2Down: { on: { BATCH_OK: 'reconnecting' } },
+      // It dropped and came back while placing: fills in the gap were never pushed, so reconcile first.
+      sending2Blip: { on: { BATCH_OK: 'fetching' } },
       sending2AfterUnknown: { on: { BATCH_OK: 'fetching' } },
       running: {
         on: {
@@ -216,6 +220,11 @@ describe.each<Mode>(['cancel-all', 'adopt'])('market actor against its model (on
           DESK_NOT_SENT: () => deskReply('notSent'),
           DESK_FATAL: () => deskReply('notSent', 'HTTP 401 unauthorized'),
           CONN_DOWN: () => h.feed.push({ type: 'connection.down' }),
+          CONN_DOWN_WHILE_PLACING: () => h.feed.push({ type: 'connection.down' }),
+          CONN_BLIP_WHILE_PLACING: () => {
+            h.feed.push({ type: 'connection.down' });
+            h.feed.push({ type: 'connection.up' });
+          },
           CONN_UP: () => h.feed.push({ type: 'connection.up' }),
           FETCH_OK: () => h.resolve('fetchExchange', { openOrders: exchangeView(h), deals: [] }),
           FETCH_STRAYS: () => {
@@ -255,6 +264,8 @@ describe.each<Mode>(['cancel-all', 'adopt'])('market actor against its model (on
           sending1: () => expect(h.actor.getSnapshot().matches({ lifecycle: { placing: 'sending' } })).toBe(true),
           sending2: () => expect(lastBatch()).toHaveLength(1),
           sending2AfterUnknown: () => expect(lastBatch()).toHaveLength(1),
+          sending2Down: () => expect(h.context().connected).toBe(false),
+          sending2Blip: () => expect(h.context().needsReconcile).toBe(true),
           sendWaiting: () => expect(h.actor.getSnapshot().matches({ lifecycle: { placing: 'sendWaiting' } })).toBe(true),
           running: () => {
             expect(h.actor.getSnapshot().matches({ lifecycle: { running: 'trading' } })).toBe(true);
