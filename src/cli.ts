@@ -3,6 +3,7 @@
  * Exit codes: 0 ok, 1 runtime failure, 2 bad input or config.
  */
 import { readFileSync } from 'node:fs';
+import { runCommand } from './runtime/commands/run.js';
 import { validateCommand } from './runtime/commands/validate.js';
 import { simCommand } from './sim/cli.js';
 
@@ -11,10 +12,7 @@ type Command = (args: string[]) => Promise<number>;
 const commands: Record<string, { summary: string; run: Command }> = {
   run: {
     summary: 'run the grids from markets.yaml (embedded simulator by default)',
-    run: async () => {
-      process.stdout.write('gridbot run: no grids yet (the runtime lands with issue 5)\n');
-      return 0;
-    },
+    run: (args) => runCommand(args),
   },
   validate: {
     summary: 'check markets.yaml and list every problem (gridbot validate [FILE] [--json])',

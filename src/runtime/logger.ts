@@ -45,6 +45,8 @@ export interface LoggerOptions {
   readonly destination?: DestinationStream;
   /** Force pretty output on or off; default: stdout is a TTY. Ignored when `destination` is given. */
   readonly pretty?: boolean;
+  /** File descriptor of the pretty or JSON output: 1 (default) or 2, to keep stdout for a status table. */
+  readonly fd?: 1 | 2;
 }
 
 /** Returns the root logger. */
@@ -55,10 +57,11 @@ export function createLogger(options: LoggerOptions): Logger {
     redact: { paths: [...REDACT_PATHS], censor: '[redacted]' },
   };
   if (options.destination !== undefined) return pino(base, options.destination);
+  const fd = options.fd ?? 1;
   if (options.pretty ?? process.stdout.isTTY === true) {
-    return pino({ ...base, transport: { target: 'pino-pretty', options: { colorize: true, translateTime: 'SYS:HH:MM:ss.l' } } });
+    return pino({ ...base, transport: { target: 'pino-pretty', options: { colorize: true, translateTime: 'SYS:HH:MM:ss.l', destination: fd } } });
   }
-  return pino(base, pino.destination({ dest: 1, sync: false }));
+  return pino(base, pino.destination({ dest: fd, sync: false }));
 }
 
 /** Returns the logger of one market actor: every line carries `market`. */

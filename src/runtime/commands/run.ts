@@ -1,0 +1,167 @@
+/**
+ * `gridbot run [--config FILE] [--exchange-url URL] [--duration S] [--live]`: runs every grid of
+ * markets.yaml until SIGINT/SIGTERM (or --duration), then stops them in order and exits 0. A second
+ * signal exits at once.
+ *
+ * Output: JSON log lines (pretty on a terminal, on stderr there so the status table on stdout
+ * stays readable); on a terminal a status table redrawn in place every second, elsewhere one
+ * summary line every 10 s. Exit codes: 0 ok, 1 runtime failure, 2 bad config or arguments.
+ */
+import { parseArgs } from 'node:util';
+import type { Logger } from 'pino';
+import { isConfigError, loadConfig, formatIssue } from '../config/index.js';
+import { createLogger } from '../logger.js';
+import { RuntimeStartError, type Runtime, startRuntime } from '../runtime.js';
+import { summaryLine, statusTable } from '../status/market-status.js';
+
+export const RUN_USAGE = `usage: gridbot run [--config FILE] [--exchange-url URL] [--duration S] [--live]
+
+  --config FILE        markets.yaml to run (default: markets.yaml)
+  --exchange-url URL   an external exchange, e.g. a \`gridbot sim\` at http://127.0.0.1:8080
+                       (default: the embedded simulator for exchange: sim)
+  --duration S         stop after S seconds, as on SIGINT (demos and tests)
+  --live               required with exchange: whitebit (keys from WHITEBIT_API_KEY / WHITEBIT_API_SECRET)
+
+example: gridbot run --duration 60
+`;
+
+interface RunArgs {
+  readonly config: string;
+  readonly exchangeUrl: string | null;
+  readonly durationSec: number | null;
+  readonly live: boolean;
+}
+
+function parse(args: readonly string[]): RunArgs | string {
+  try {
+    const { values, positionals } = parseArgs({
+      args: [...args],
+      options: {
+        config: { type: 'string' },
+        'exchange-url': { type: 'string' },
+        duration: { type: 'string' },
+        live: { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
+      allowPositionals: true,
+    });
+    if (values.help) return 'help';
+    if (positionals.length > 0) return `unexpected argument ${positionals[0]}`;
+    let durationSec: number | null = null;
+    if (values.duration !== undefined) {
+      durationSec = Number(values.duration);
+      if (!Number.isFinite(durationSec) || durationSec <= 0) return `--duration must be a positive number of seconds, got ${values.duration}`;
+    }
+    return { config: values.config ?? 'markets.yaml', exchangeUrl: values['exchange-url'] ?? null, durationSec, live: values.live ?? false };
+  } catch (e) {
+    return e instanceof Error ? e.message : String(e);
+  }
+}
+
+/** `http://host:port` → its REST origin and the `/ws` endpoint on the same port (the simulator's layout). */
+export function exchangeUrls(url: string): { restUrl: string; wsUrl: string } | string {
+  let u: URL;
+  try {
+    u = new URL(url);
+  } catch {
+    return `--exchange-url must be a URL like http://127.0.0.1:8080, got ${url}`;
+  }
+  if (u.protocol !== 'http:' && u.protocol !== 'https:') return `--exchange-url must be http(s), got ${u.protocol}`;
+  const ws = u.protocol === 'https:' ? 'wss:' : 'ws:';
+  return { restUrl: u.origin, wsUrl: `${ws}//${u.host}/ws` };
+}
+
+const STATUS_REFRESH_MS = 1_000;
+const SUMMARY_EVERY_MS = 10_000;
+
+export async function runCommand(args: readonly string[]): Promise<number> {
+  const parsed = parse(args);
+  if (parsed === 'help') {
+    process.stdout.write(RUN_USAGE);
+    return 0;
+  }
+  if (typeof parsed === 'string') {
+    process.stderr.write(`gridbot run: ${parsed}\n${RUN_USAGE}`);
+    return 2;
+  }
+  let config;
+  try {
+    config = await loadConfig(parsed.config);
+  } catch (e) {
+    if (!isConfigError(e)) throw e;
+    for (const issue of e.issues) process.stderr.write(`${formatIssue(issue)}\n`);
+    process.stderr.write(`gridbot run: ${e.issues.length} problem${e.issues.length === 1 ? '' : 's'} in ${parsed.config}; nothing was sent\n`);
+    return 2;
+  }
+  const urls = parsed.exchangeUrl === null ? null : exchangeUrls(parsed.exchangeUrl);
+  if (typeof urls === 'string') {
+    process.stderr.write(`gridbot run: ${urls}\n`);
+    return 2;
+  }
+  const tty = process.stdout.isTTY === true;
+  const logger: Logger = createLogger({ level: config.logLevel, ...(tty ? { fd: 2 as const } : {}) });
+
+  let runtime: Runtime;
+  try {
+    runtime = await startRuntime({ config, ...(urls ? { exchangeUrl: urls } : {}), live: parsed.live, logger });
+  } catch (e) {
+    if (e instanceof RuntimeStartError) {
+      process.stderr.write(`gridbot run: ${e.message}; nothing was sent\n`);
+      return 2;
+    }
+    throw e;
+  }
+  logger.info({ restUrl: runtime.restUrl, wsUrl: runtime.wsUrl, markets: config.markets.map((m) => m.market) }, 'gridbot running');
+  if (!tty) process.stdout.write(`gridbot: ${config.markets.length} grids on ${runtime.restUrl} (${config.exchange})\n`);
+
+  // Progress of the initial placement: one line per market as it reaches running or stops.
+  const announced = new Set<string>();
+  let drawn = 0;
+  const draw = () => {
+    const rows = runtime.statuses();
+    for (const r of rows) {
+      const top = r.state.split('.')[0] ?? '';
+      if (!announced.has(r.market) && ['running', 'killed', 'stopped', 'failed'].includes(top)) {
+        announced.add(r.market);
+        logger.info({ market: r.market, state: r.state, liveOrders: r.liveOrders, reason: r.reason }, `${r.market} ${top}`);
+      }
+    }
+    if (tty) {
+      const lines = statusTable(rows, runtime.connectionState());
+      // Redraw in place: up over the last table, clear to the end of the screen.
+      process.stdout.write(`${drawn > 0 ? `\x1b[${drawn}A\x1b[0J` : ''}${lines.join('\n')}\n`);
+      drawn = lines.length;
+    }
+  };
+  const timers: NodeJS.Timeout[] = [setInterval(draw, STATUS_REFRESH_MS)];
+  if (!tty) timers.push(setInterval(() => logger.info(summaryLine(runtime.statuses(), runtime.connectionState())), SUMMARY_EVERY_MS));
+
+  let signals = 0;
+  const stop = (reason: string) => {
+    logger.info({ reason }, 'stopping: markets to killed, then the connection');
+    return runtime.stop(reason);
+  };
+  const onSignal = (signal: NodeJS.Signals) => {
+    signals += 1;
+    if (signals > 1) {
+      process.stderr.write(`gridbot: second ${signal}, exiting now (orders rest under their kill-switch)\n`);
+      process.exit(130);
+    }
+    void stop(signal);
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  if (parsed.durationSec !== null) timers.push(setTimeout(() => void stop(`--duration ${parsed.durationSec}s`), parsed.durationSec * 1000));
+
+  await runtime.done;
+  await runtime.stop('done');
+  for (const t of timers) clearInterval(t);
+  process.off('SIGINT', onSignal);
+  process.off('SIGTERM', onSignal);
+  draw();
+  const rows = runtime.statuses();
+  if (!tty) process.stdout.write(`${statusTable(rows, runtime.connectionState()).join('\n')}\n`);
+  process.stdout.write(`gridbot: stopped. ${summaryLine(rows, runtime.connectionState())}\n`);
+  await new Promise<void>((resolve) => logger.flush(() => resolve()));
+  return rows.some((r) => r.state === 'failed') ? 1 : 0;
+}

@@ -1,0 +1,232 @@
+/**
+ * Wires one running gridbot: the exchange (embedded simulator, an external one, or live WhiteBIT),
+ * the REST client, the frame router, the supervisor with its connection and market actors.
+ *
+ * `startRuntime` checks everything that can be checked before an order is sent — credentials, the
+ * exchange's market list — and throws a {@link RuntimeStartError} without touching any order.
+ */
+import { type Actor, type InspectionEvent, createActor } from 'xstate';
+import { WHITEBIT_LIVE, WhitebitRestClient } from '../adapters/whitebit/index.js';
+import { connectionMachine } from '../machines/connection/connection.machine.js';
+import type { ConnectionEmitted } from '../machines/connection/connection.types.js';
+import type { FrameRouter } from '../machines/connection/frame-router.js';
+import { marketMachine } from '../machines/market/market.machine.js';
+import type { MarketInput } from '../machines/market/market.types.js';
+import { DEMO_ACCOUNT, type Simulator, startSimulator } from '../sim/index.js';
+import { loadCredentials } from './config/credentials.js';
+import type { RuntimeConfig } from './config/runtime-config.js';
+import {
+  type StatusSource,
+  connectionStatus$,
+  createFrameRouting,
+  createMarketActors,
+  createSocketActor,
+  createTokenActor,
+  emptyFrameStats,
+  type FrameStats,
+  type LogSink,
+} from './exchange/index.js';
+import { type MarketStatus, marketStatus, statePath } from './status/market-status.js';
+import { CONNECTION_ID, marketActorId, supervisorMachine } from './supervisor/supervisor.machine.js';
+
+export class RuntimeStartError extends Error {
+  override readonly name = 'RuntimeStartError';
+}
+
+export interface RuntimeOptions {
+  readonly config: RuntimeConfig;
+  /** Use an external exchange (e.g. `gridbot sim` in another process) instead of the embedded one. */
+  readonly exchangeUrl?: { readonly restUrl: string; readonly wsUrl: string };
+  /** Required for `exchange: whitebit`: trading real money is never a default. */
+  readonly live?: boolean;
+  readonly env?: NodeJS.ProcessEnv;
+  readonly logger?: LogSink;
+  /** Every inspection event of every actor (journal, recorder, inspector). Runs synchronously: keep it cheap. */
+  readonly inspect?: (event: InspectionEvent) => void;
+  /** Overrides per market (journal restore, first client id sequence), by market name. */
+  readonly marketOverrides?: Readonly<Record<string, Partial<MarketInput>>>;
+  /** Simulator options for the embedded exchange (tests: a manual clock, no rate limits…). */
+  readonly simulator?: Parameters<typeof startSimulator>[0];
+  readonly shutdownTimeoutMs?: number;
+}
+
+export interface Runtime {
+  readonly supervisor: Actor<typeof supervisorMachine>;
+  /** The embedded simulator, when the runtime started one. */
+  readonly sim: Simulator | null;
+  readonly rest: WhitebitRestClient;
+  readonly router: FrameRouter;
+  readonly frames: FrameStats;
+  readonly restUrl: string;
+  readonly wsUrl: string;
+  /** One status row per configured market (the last known one for a market that ended). */
+  statuses(nowMs?: number): MarketStatus[];
+  connectionState(): string;
+  /** Stops every market (cancelling or leaving its orders as configured), then the connection; resolves when done. */
+  stop(reason: string): Promise<void>;
+  /** Resolves when the supervisor has stopped (after `stop`, or once every market ended on its own). */
+  readonly done: Promise<void>;
+}
+
+interface Endpoint {
+  readonly restUrl: string;
+  readonly wsUrl: string;
+  readonly apiKey: string;
+  readonly apiSecret: string;
+  readonly sim: Simulator | null;
+}
+
+async function resolveEndpoint(options: RuntimeOptions): Promise<Endpoint> {
+  const { config } = options;
+  const env = options.env ?? process.env;
+  if (config.exchange === 'whitebit') {
+    if (!options.live) throw new RuntimeStartError('exchange: whitebit trades real money: run with --live to confirm');
+    const creds = loadCredentials('whitebit', env);
+    if (!creds) throw new RuntimeStartError('exchange: whitebit needs WHITEBIT_API_KEY and WHITEBIT_API_SECRET in the environment');
+    const urls = options.exchangeUrl ?? { restUrl: WHITEBIT_LIVE.rest, wsUrl: WHITEBIT_LIVE.ws };
+    return { ...urls, apiKey: creds.apiKey.reveal(), apiSecret: creds.apiSecret.reveal(), sim: null };
+  }
+  if (options.exchangeUrl) {
+    // An external simulator: its demo account unless keys are given in the environment.
+    const creds = loadCredentials('sim', env);
+    return {
+      ...options.exchangeUrl,
+      apiKey: creds?.apiKey.reveal() ?? DEMO_ACCOUNT.apiKey,
+      apiSecret: creds?.apiSecret.reveal() ?? DEMO_ACCOUNT.apiSecret,
+      sim: null,
+    };
+  }
+  const balances = config.sim?.balances ?? DEMO_ACCOUNT.balances;
+  const sim = await startSimulator({
+    port: 0,
+    seed: config.sim?.seed ?? 1,
+    accounts: [{ id: DEMO_ACCOUNT.id, apiKey: DEMO_ACCOUNT.apiKey, apiSecret: DEMO_ACCOUNT.apiSecret, balances: { ...balances } }],
+    ...options.simulator,
+  });
+  return { restUrl: sim.restUrl, wsUrl: sim.wsUrl, apiKey: sim.apiKey, apiSecret: sim.apiSecret, sim };
+}
+
+/** Throws unless every configured market is a spot market the exchange lists. */
+async function checkMarkets(rest: WhitebitRestClient, config: RuntimeConfig): Promise<void> {
+  const listed = new Set((await rest.publicMarkets()).filter((m) => m.type === undefined || m.type === 'spot').map((m) => m.name));
+  const missing = config.markets.map((m) => m.market).filter((m) => !listed.has(m));
+  if (missing.length > 0) {
+    throw new RuntimeStartError(`${config.file}: unknown market${missing.length > 1 ? 's' : ''} on this exchange: ${missing.join(', ')}`);
+  }
+}
+
+export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
+  const { config } = options;
+  const endpoint = await resolveEndpoint(options);
+  const rest = new WhitebitRestClient({ baseUrl: endpoint.restUrl, apiKey: endpoint.apiKey, apiSecret: endpoint.apiSecret });
+  try {
+    await checkMarkets(rest, config);
+  } catch (error) {
+    await rest.close();
+    await endpoint.sim?.close();
+    throw error;
+  }
+
+  const { router, depthGaps } = createFrameRouting();
+  const frames = emptyFrameStats();
+  const socket = createSocketActor({ wsUrl: endpoint.wsUrl, router, depthGaps, stats: frames, ...(options.logger ? { logger: options.logger } : {}) });
+  const fetchToken = createTokenActor(rest);
+
+  // The connection actor is spawned by the supervisor; the market feeds reach it through the system.
+  let supervisor: Actor<typeof supervisorMachine> | undefined;
+  const connectionRef = () => {
+    const ref = supervisor?.system.get(CONNECTION_ID) as Actor<typeof connectionMachine> | undefined;
+    if (!ref) throw new Error('the connection actor is not running');
+    return ref;
+  };
+  const statusSource: StatusSource = {
+    getSnapshot: () => connectionRef().getSnapshot(),
+    on: (type, handler) => connectionRef().on(type, handler as (e: ConnectionEmitted) => void),
+  };
+  const marketActors = createMarketActors({
+    rest,
+    router,
+    connection: { send: (event) => connectionRef().send(event) },
+    status$: connectionStatus$(statusSource),
+  });
+  const machine = supervisorMachine.provide({
+    actors: {
+      connection: connectionMachine.provide({ actors: { socket, fetchToken } }),
+      market: marketMachine.provide({ actors: marketActors }),
+    },
+  });
+  const startMs = Date.now();
+  const markets = config.markets.map(
+    (m): MarketInput => ({ firstSeq: startMs, ...m, ...(options.marketOverrides?.[m.market] ?? {}) }),
+  );
+  const lastStatus = new Map<string, MarketStatus>();
+  supervisor = createActor(machine, {
+    input: {
+      connection: { authenticate: true, seed: startMs % 2 ** 31 },
+      markets,
+      ...(options.shutdownTimeoutMs === undefined ? {} : { shutdownTimeoutMs: options.shutdownTimeoutMs }),
+    },
+    ...(options.inspect ? { inspect: options.inspect } : {}),
+  });
+  const sup = supervisor;
+  const done = new Promise<void>((resolve) => {
+    sup.subscribe({ complete: () => resolve(), error: () => resolve() });
+  });
+  sup.start();
+
+  const statuses = (nowMs = Date.now()): MarketStatus[] =>
+    config.markets.map((m) => {
+      const ref = sup.system.get(marketActorId(m.market)) as Actor<typeof marketMachine> | undefined;
+      if (ref && ref.getSnapshot().status !== 'stopped') {
+        const s = marketStatus(ref.getSnapshot(), nowMs);
+        lastStatus.set(m.market, s);
+        return s;
+      }
+      const outcome = sup.getSnapshot().context.outcomes[m.market];
+      const last = lastStatus.get(m.market);
+      const base: MarketStatus = last ?? {
+        market: m.market, state: 'stopped', liveOrders: 0, pendingOrders: 0, fills: 0, realisedPnl: '0', inventory: '0', killSwitchSeconds: null, reason: null,
+      };
+      const state = outcome?.outcome === 'failed' ? 'failed' : outcome?.outcome === 'stopped' || !ref ? 'stopped' : base.state;
+      const ended = state === 'stopped' || state === 'failed';
+      return {
+        ...base,
+        state,
+        liveOrders: ended ? 0 : base.liveOrders,
+        killSwitchSeconds: ended ? null : base.killSwitchSeconds,
+        reason: outcome?.reason ?? base.reason,
+      };
+    });
+  const connectionState = (): string => {
+    const ref = sup.system.get(CONNECTION_ID) as Actor<typeof connectionMachine> | undefined;
+    if (!ref) return 'stopped';
+    // `connection.open.idle` reads better as `open`.
+    return statePath(ref.getSnapshot().value).replace(/^connection\./, '').split('.')[0] ?? 'unknown';
+  };
+
+  let stopping: Promise<void> | null = null;
+  const stop = (reason: string): Promise<void> => {
+    stopping ??= (async () => {
+      if (sup.getSnapshot().status === 'active') sup.send({ type: 'shutdown', reason });
+      await done;
+      sup.stop();
+      await rest.close();
+      await endpoint.sim?.close();
+    })();
+    return stopping;
+  };
+
+  return {
+    supervisor: sup,
+    sim: endpoint.sim,
+    rest,
+    router,
+    frames,
+    restUrl: endpoint.restUrl,
+    wsUrl: endpoint.wsUrl,
+    statuses,
+    connectionState,
+    stop,
+    done,
+  };
+}
