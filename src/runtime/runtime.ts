@@ -133,9 +133,9 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   const fetchToken = createTokenActor(rest);
 
   // The connection actor is spawned by the supervisor; the market feeds reach it through the system.
-  let supervisor: Actor<typeof supervisorMachine> | undefined;
+  const holder: { supervisor?: Actor<typeof supervisorMachine> } = {};
   const connectionRef = () => {
-    const ref = supervisor?.system.get(CONNECTION_ID) as Actor<typeof connectionMachine> | undefined;
+    const ref = holder.supervisor?.system.get(CONNECTION_ID) as Actor<typeof connectionMachine> | undefined;
     if (!ref) throw new Error('the connection actor is not running');
     return ref;
   };
@@ -160,7 +160,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     (m): MarketInput => ({ firstSeq: startMs, ...m, ...(options.marketOverrides?.[m.market] ?? {}) }),
   );
   const lastStatus = new Map<string, MarketStatus>();
-  supervisor = createActor(machine, {
+  const sup = createActor(machine, {
     input: {
       connection: { authenticate: true, seed: startMs % 2 ** 31 },
       markets,
@@ -168,7 +168,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     },
     ...(options.inspect ? { inspect: options.inspect } : {}),
   });
-  const sup = supervisor;
+  holder.supervisor = sup;
   const done = new Promise<void>((resolve) => {
     sup.subscribe({ complete: () => resolve(), error: () => resolve() });
   });
