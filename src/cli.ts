@@ -3,6 +3,7 @@
  * Exit codes: 0 ok, 1 runtime failure, 2 bad input or config.
  */
 import { readFileSync } from 'node:fs';
+import { chartCommand } from './runtime/commands/chart.js';
 import { runCommand } from './runtime/commands/run.js';
 import { validateCommand } from './runtime/commands/validate.js';
 import { simCommand } from './sim/cli.js';
@@ -17,6 +18,10 @@ const commands: Record<string, { summary: string; run: Command }> = {
   validate: {
     summary: 'check markets.yaml and list every problem (gridbot validate [FILE] [--json])',
     run: (args) => validateCommand(args),
+  },
+  chart: {
+    summary: 'print a state chart: gridbot chart <market|connection|supervisor> [--format mermaid|dot|json]',
+    run: (args) => chartCommand(args),
   },
   sim: {
     summary: 'run the embedded WhiteBIT-compatible exchange in the foreground (gridbot sim --help)',
