@@ -11,6 +11,7 @@ import { parseArgs } from 'node:util';
 import type { Logger } from 'pino';
 import { isConfigError, loadConfig, formatIssue } from '../config/index.js';
 import { createLogger } from '../logger.js';
+import { marketLogInspector } from '../market-log.js';
 import { RuntimeStartError, type Runtime, startRuntime } from '../runtime.js';
 import { summaryLine, statusTable } from '../status/market-status.js';
 
@@ -103,7 +104,13 @@ export async function runCommand(args: readonly string[]): Promise<number> {
 
   let runtime: Runtime;
   try {
-    runtime = await startRuntime({ config, ...(urls ? { exchangeUrl: urls } : {}), live: parsed.live, logger });
+    runtime = await startRuntime({
+      config,
+      ...(urls ? { exchangeUrl: urls } : {}),
+      live: parsed.live,
+      logger,
+      inspect: marketLogInspector(logger),
+    });
   } catch (e) {
     if (e instanceof RuntimeStartError) {
       process.stderr.write(`gridbot run: ${e.message}; nothing was sent\n`);
