@@ -1,0 +1,220 @@
+/**
+ * The reporting tables (`orders`, `fills`) as a projection of the market events, written in the
+ * same transaction as the event itself. Best effort by design: the event log is the truth, these
+ * tables are for people and reports, and nothing is restored from them.
+ *
+ * Order status only moves forward: sending/notSent → unknown → live → rejected | filled | cancelled.
+ * A late or duplicate report (an `ordersPending_update` after the final one, a deal redelivered
+ * after a reconnect) never moves it back. Fills are unique per market by deal id, however often a
+ * deal is reported (`deals_update`, executed history on reconcile).
+ *
+ * Only orders whose client id is ours (grid format) are tracked; a fill counts when its client id
+ * is ours or its order id is a tracked order.
+ *
+ * Entry point: `DerivedTables` (`applyEvent`, `recordIntents`).
+ */
+import type { Database, Statement } from 'better-sqlite3';
+import type { AnyEventObject } from 'xstate';
+import {
+  type DecimalLike,
+  type ExchangeOrder,
+  type Fill,
+  type OrderIntent,
+  type OrderUpdate,
+  type PlacementOutcome,
+  decodeClientOrderId,
+  parseDecimal,
+} from '../../grid/index.js';
+import type { CancelOutcome, ExchangeSnapshot } from '../../machines/market/market.io.js';
+
+export type OrderStatus = 'sending' | 'notSent' | 'live' | 'unknown' | 'rejected' | 'filled' | 'cancelled';
+
+const RANK: Readonly<Record<OrderStatus, number>> = {
+  sending: 0,
+  notSent: 0,
+  unknown: 1,
+  live: 2,
+  rejected: 3,
+  filled: 3,
+  cancelled: 3,
+};
+
+interface OrderFacts {
+  readonly clientOrderId: string;
+  readonly status: OrderStatus;
+  readonly orderId?: number | null;
+  readonly side?: string | null;
+  readonly price?: DecimalLike | null;
+  readonly amount?: DecimalLike | null;
+  readonly reason?: string | null;
+}
+
+/** Where and when an event happened. */
+export interface EventStamp {
+  readonly runId: number;
+  readonly market: string;
+  /** Epoch ms. */
+  readonly at: number;
+}
+
+function text(v: DecimalLike | null | undefined): string | null {
+  if (v === null || v === undefined) return null;
+  return typeof v === 'string' ? v : v.toFixed();
+}
+
+function isZeroText(v: DecimalLike): boolean {
+  return parseDecimal(v)?.isZero() ?? false;
+}
+
+function levelOf(clientOrderId: string): number | null {
+  const d = decodeClientOrderId(clientOrderId);
+  return d.kind === 'ours' ? d.level : null;
+}
+
+export class DerivedTables {
+  private readonly selectStatus: Statement<[string], { status: OrderStatus }>;
+  private readonly upsertOrder: Statement;
+  private readonly insertFill: Statement;
+  private readonly orderKnown: Statement<[number, string], { n: number }>;
+  private readonly cancelByOrderId: Statement;
+  /**
+   * What this process last wrote per order. The journal has one writer (the lock), so it stays
+   * true; it spares a SELECT per report and skips reports that change nothing (a deal of a live
+   * order), which are most of them on the hot path.
+   */
+  private readonly known = new Map<string, { status: OrderStatus; orderId: number | null; amount: string | null }>();
+
+  constructor(db: Database) {
+    this.selectStatus = db.prepare('SELECT status FROM orders WHERE client_order_id = ?');
+    this.upsertOrder = db.prepare(`
+      INSERT INTO orders (client_order_id, market, run_id, order_id, level, side, price, amount, status, reason, updated_at)
+      VALUES (@clientOrderId, @market, @runId, @orderId, @level, @side, @price, @amount, @status, @reason, @at)
+      ON CONFLICT (client_order_id) DO UPDATE SET
+        order_id   = COALESCE(excluded.order_id, orders.order_id),
+        level      = COALESCE(orders.level, excluded.level),
+        side       = COALESCE(orders.side, excluded.side),
+        price      = COALESCE(orders.price, excluded.price),
+        amount     = COALESCE(excluded.amount, orders.amount),
+        status     = CASE WHEN @advance THEN excluded.status ELSE orders.status END,
+        reason     = CASE WHEN @advance THEN COALESCE(excluded.reason, orders.reason) ELSE orders.reason END,
+        updated_at = excluded.updated_at`);
+    this.insertFill = db.prepare(`
+      INSERT INTO fills (market, deal_id, order_id, client_order_id, side, price, amount, fee, fee_asset, time, run_id)
+      VALUES (@market, @dealId, @orderId, @clientOrderId, @side, @price, @amount, @fee, @feeAsset, @time, @runId)
+      ON CONFLICT (market, deal_id) DO NOTHING`);
+    this.orderKnown = db.prepare('SELECT count(*) AS n FROM orders WHERE order_id = ? AND market = ?');
+    this.cancelByOrderId = db.prepare(
+      `UPDATE orders SET status = 'cancelled', updated_at = ? WHERE order_id = ? AND market = ? AND status NOT IN ('rejected', 'filled', 'cancelled')`,
+    );
+  }
+
+  /** Records what one market event says about orders and fills. Events that say nothing are skipped. */
+  applyEvent(stamp: EventStamp, event: AnyEventObject): void {
+    switch (event.type) {
+      case 'feed.order':
+        this.orderUpdate(stamp, (event as unknown as { update: OrderUpdate }).update);
+        return;
+      case 'feed.deal':
+        this.fill(stamp, (event as unknown as { deal: Fill }).deal);
+        return;
+      case 'desk.result':
+        this.outcomes(stamp, (event as unknown as { outcomes: readonly PlacementOutcome[] }).outcomes);
+        return;
+      case 'xstate.done.actor.placeBatch':
+        this.outcomes(stamp, (event as unknown as { output: readonly PlacementOutcome[] }).output);
+        return;
+      case 'xstate.done.actor.fetchExchange': {
+        const snapshot = (event as unknown as { output: ExchangeSnapshot }).output;
+        for (const o of snapshot.openOrders) this.openOrder(stamp, o);
+        for (const d of snapshot.deals) this.fill(stamp, d);
+        return;
+      }
+      case 'xstate.done.actor.cancelOrders':
+        for (const c of (event as unknown as { output: readonly CancelOutcome[] }).output) {
+          if (c.ok) this.cancelByOrderId.run(stamp.at, c.orderId, stamp.market);
+        if (c.ok) for (const [id, k] of this.known) if (k.orderId === c.orderId && RANK[k.status] < 3) this.known.set(id, { ...k, status: 'cancelled' });
+        }
+        return;
+      default:
+        return;
+    }
+  }
+
+  /** Records intents handed to the exchange (a placement batch or the desk) as `sending`. */
+  recordIntents(stamp: EventStamp, intents: readonly OrderIntent[]): void {
+    for (const i of intents) {
+      this.order(stamp, { clientOrderId: i.clientOrderId, status: 'sending', side: i.side, price: i.price, amount: i.amount });
+    }
+  }
+
+  private order(stamp: EventStamp, facts: OrderFacts): void {
+    const level = levelOf(facts.clientOrderId);
+    if (level === null) return;
+    const cached = this.known.get(facts.clientOrderId);
+    const before = cached?.status ?? this.selectStatus.get(facts.clientOrderId)?.status;
+    const advance = before === undefined || (RANK[before] < 3 && RANK[facts.status] >= RANK[before]);
+    const orderId = facts.orderId ?? cached?.orderId ?? null;
+    const amount = text(facts.amount) ?? cached?.amount ?? null;
+    if (cached !== undefined && (!advance || facts.status === cached.status) && orderId === cached.orderId && amount === cached.amount) return;
+    this.upsertOrder.run({
+      clientOrderId: facts.clientOrderId,
+      market: stamp.market,
+      runId: stamp.runId,
+      orderId: facts.orderId ?? null,
+      level,
+      side: facts.side ?? null,
+      price: text(facts.price),
+      amount: text(facts.amount),
+      status: facts.status,
+      reason: facts.reason ?? null,
+      at: stamp.at,
+      advance: advance ? 1 : 0,
+    });
+    // Only what this process wrote in full is cached: a row of an earlier run is re-read once.
+    this.known.set(facts.clientOrderId, { status: advance ? facts.status : (before ?? facts.status), orderId, amount });
+  }
+
+  private orderUpdate(stamp: EventStamp, u: OrderUpdate): void {
+    const status: OrderStatus = u.final ? (isZeroText(u.left) ? 'filled' : 'cancelled') : 'live';
+    this.order(stamp, { clientOrderId: u.clientOrderId, status, orderId: u.orderId, side: u.side, price: u.price, amount: u.amount });
+  }
+
+  private openOrder(stamp: EventStamp, o: ExchangeOrder): void {
+    this.order(stamp, { clientOrderId: o.clientOrderId, status: 'live', orderId: o.orderId, side: o.side, price: o.price, amount: o.amount });
+  }
+
+  private outcomes(stamp: EventStamp, outcomes: readonly PlacementOutcome[]): void {
+    for (const o of outcomes) {
+      switch (o.kind) {
+        case 'placed':
+          this.order(stamp, { clientOrderId: o.clientOrderId, status: isZeroText(o.left) ? 'filled' : 'live', orderId: o.orderId });
+          break;
+        case 'rejected':
+        case 'unknown':
+        case 'notSent':
+          this.order(stamp, { clientOrderId: o.clientOrderId, status: o.kind, reason: o.reason });
+          break;
+      }
+    }
+  }
+
+  private fill(stamp: EventStamp, d: Fill): void {
+    const ours = levelOf(d.clientOrderId) !== null;
+    if (!ours && (this.orderKnown.get(d.orderId, stamp.market)?.n ?? 0) === 0) return;
+    this.insertFill.run({
+      market: stamp.market,
+      dealId: d.dealId,
+      orderId: d.orderId,
+      clientOrderId: d.clientOrderId,
+      side: d.side,
+      price: text(d.price),
+      amount: text(d.amount),
+      fee: text(d.fee),
+      feeAsset: d.feeAsset,
+      time: d.time,
+      runId: stamp.runId,
+    });
+    // A deal proves the order rested; it says nothing about whether it is done.
+    if (ours) this.order(stamp, { clientOrderId: d.clientOrderId, status: 'live', orderId: d.orderId, side: d.side });
+  }
+}

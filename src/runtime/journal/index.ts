@@ -1,0 +1,22 @@
+/**
+ * The journal: SQLite persistence of the market actors' events, checkpoints, orders, fills,
+ * transitions and PnL; restores a market's book after a crash. See journal.ts.
+ */
+export { openJournal, Journal, type JournalOptions, type MarketRunRecord, type PnlFigures } from './journal.js';
+export { journalInspector, type JournalInspectorOptions, type JournalSink } from './inspect-hook.js';
+export { replayMarket, type MarketSnapshot } from './replay.js';
+export { decodeBook, encodeBook } from './book-codec.js';
+export { decodeCheckpoint, encodeCheckpoint } from './checkpoint-codec.js';
+export { decodeValue, encodeValue } from './value-codec.js';
+export { SCHEMA_VERSION } from './schema.js';
+export type { OrderStatus } from './derived-tables.js';
+export {
+  JournalClosedError,
+  JournalCodecError,
+  JournalCorruptError,
+  JournalError,
+  JournalLockedError,
+  JournalUsageError,
+  type JournalErrorCode,
+  type LockHolder,
+} from './journal-errors.js';

@@ -1,0 +1,60 @@
+/**
+ * Errors of the journal, typed by what the caller must do:
+ * - `JournalLockedError`   another live bot holds the journal: do not start (names the holder);
+ * - `JournalCorruptError`  stored data cannot be decoded (or a newer schema wrote it): stop, keep the file;
+ * - `JournalClosedError`   a call after `close()`: a wiring bug;
+ * - `JournalCodecError`    a value the codec cannot store (a function, a class instance): a wiring bug;
+ * - `JournalUsageError`    an event for a market whose run was not begun: a wiring bug (replay would miss it).
+ * Errors of SQLite itself (disk full, I/O) propagate as better-sqlite3's `SqliteError`: fail-stop.
+ */
+
+export type JournalErrorCode = 'JOURNAL_LOCKED' | 'JOURNAL_CORRUPT' | 'JOURNAL_CLOSED' | 'JOURNAL_CODEC' | 'JOURNAL_USAGE';
+
+export abstract class JournalError extends Error {
+  abstract readonly code: JournalErrorCode;
+}
+
+/** Who holds a journal: as written in its `lock` row. */
+export interface LockHolder {
+  readonly pid: number;
+  readonly host: string;
+  /** Epoch ms. */
+  readonly startedAt: number;
+}
+
+export class JournalLockedError extends JournalError {
+  override readonly name = 'JournalLockedError';
+  readonly code = 'JOURNAL_LOCKED';
+  constructor(
+    readonly path: string,
+    readonly holder: LockHolder,
+  ) {
+    super(
+      `journal ${path} is in use by another gridbot (pid ${holder.pid} on ${holder.host}, since ${new Date(holder.startedAt).toISOString()}); ` +
+        'stop that bot first, or use another journal file',
+    );
+  }
+}
+
+export class JournalCorruptError extends JournalError {
+  override readonly name = 'JournalCorruptError';
+  readonly code = 'JOURNAL_CORRUPT';
+}
+
+export class JournalClosedError extends JournalError {
+  override readonly name = 'JournalClosedError';
+  readonly code = 'JOURNAL_CLOSED';
+  constructor(readonly path: string) {
+    super(`journal ${path} is closed`);
+  }
+}
+
+export class JournalCodecError extends JournalError {
+  override readonly name = 'JournalCodecError';
+  readonly code = 'JOURNAL_CODEC';
+}
+
+export class JournalUsageError extends JournalError {
+  override readonly name = 'JournalUsageError';
+  readonly code = 'JOURNAL_USAGE';
+}

@@ -1,0 +1,146 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Fill, OrderIntent } from '../../../src/grid/index.js';
+import { type Journal, openJournal } from '../../../src/runtime/journal/journal.js';
+import { settings } from '../../machines/market/market-harness.js';
+import { cid } from '../../grid/ledger-support.js';
+import { MARKET, runScenario, scenarioInput, startJournaledMarket } from './market-scenario.js';
+
+let dir = '';
+let journal: Journal | undefined;
+let reader: BetterSqlite3.Database | undefined;
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'gridbot-journal-'));
+});
+afterEach(() => {
+  reader?.close();
+  journal?.close();
+  reader = undefined;
+  journal = undefined;
+  rmSync(dir, { recursive: true, force: true });
+});
+
+/** A journal on a file, and a second (read-only) connection to look at its tables, as a report would. */
+function open(): { j: Journal; db: BetterSqlite3.Database } {
+  const path = join(dir, 'journal.db');
+  journal = openJournal({ path, now: () => 1_700_000_000_000 });
+  reader = new BetterSqlite3(path, { readonly: true });
+  return { j: journal, db: reader };
+}
+
+const id = (level: number, side: 'buy' | 'sell', seq: number) => cid(level, side, seq, { botId: 'tb', market: MARKET });
+const intent = (level: number, side: 'buy' | 'sell', seq: number): OrderIntent => ({
+  market: MARKET,
+  clientOrderId: id(level, side, seq),
+  level,
+  side,
+  price: side === 'buy' ? '59800' : '60200',
+  amount: '0.001',
+  origin: 'plan',
+});
+const deal = (dealId: number, clientOrderId: string, orderId = 501): Fill => ({
+  dealId,
+  orderId,
+  clientOrderId,
+  side: 'buy',
+  price: '59800',
+  amount: '0.0005',
+  fee: '0.0299',
+  feeAsset: 'DUSDT',
+  time: 1_700_000_000.25,
+});
+
+describe('derived tables', () => {
+  it('keeps one fill per deal id, however often the deal is reported', () => {
+    const { j, db } = open();
+    j.beginMarketRun(settings());
+    const c = id(1, 'buy', 100);
+    j.appendMarketEvent(MARKET, { type: 'feed.deal', deal: deal(9, c) });
+    j.appendMarketEvent(MARKET, { type: 'feed.deal', deal: deal(9, c) });
+    j.appendMarketEvent(MARKET, { type: 'xstate.done.actor.fetchExchange', output: { openOrders: [], deals: [deal(9, c), deal(10, c)] } });
+    // A fill of an order that is not ours (a manual order) is no fill of the bot's.
+    j.appendMarketEvent(MARKET, { type: 'feed.deal', deal: deal(11, 'manual-1', 999) });
+    const rows = db.prepare('SELECT deal_id, client_order_id, price, amount, fee, fee_asset, time FROM fills ORDER BY deal_id').all();
+    expect(rows).toEqual([
+      { deal_id: 9, client_order_id: c, price: '59800', amount: '0.0005', fee: '0.0299', fee_asset: 'DUSDT', time: 1_700_000_000.25 },
+      { deal_id: 10, client_order_id: c, price: '59800', amount: '0.0005', fee: '0.0299', fee_asset: 'DUSDT', time: 1_700_000_000.25 },
+    ]);
+    // The event log itself keeps everything, duplicates included: it is what replay needs.
+    expect(db.prepare('SELECT count(*) FROM events').pluck().get()).toBe(4);
+  });
+
+  it('moves an order forward only: sending → live → filled, and a late update does not revive it', () => {
+    const { j, db } = open();
+    j.beginMarketRun(settings());
+    const c = id(1, 'buy', 100);
+    const status = () => db.prepare('SELECT status, order_id, level, side, price, amount FROM orders WHERE client_order_id = ?').get(c);
+    j.recordIntents(MARKET, [intent(1, 'buy', 100)]);
+    expect(status()).toEqual({ status: 'sending', order_id: null, level: 1, side: 'buy', price: '59800', amount: '0.001' });
+    j.appendMarketEvent(MARKET, { type: 'desk.result', outcomes: [{ kind: 'placed', clientOrderId: c, orderId: 501, dealStock: '0', left: '0.001' }], fatal: null });
+    expect(status()).toMatchObject({ status: 'live', order_id: 501 });
+    const update = { orderId: 501, clientOrderId: c, side: 'buy', price: '59800', amount: '0.001', left: '0', dealStock: '0.001', final: true };
+    j.appendMarketEvent(MARKET, { type: 'feed.order', update });
+    expect(status()).toMatchObject({ status: 'filled' });
+    j.appendMarketEvent(MARKET, { type: 'feed.order', update: { ...update, left: '0.0005', dealStock: '0.0005', final: false } });
+    j.appendMarketEvent(MARKET, { type: 'feed.deal', deal: deal(12, c) });
+    expect(status()).toMatchObject({ status: 'filled', order_id: 501 });
+  });
+
+  it('records not-sent, unknown, found on reconcile and cancelled, and keeps a rejection', () => {
+    const { j, db } = open();
+    j.beginMarketRun(settings());
+    const a = id(0, 'buy', 101);
+    const r = id(3, 'sell', 102);
+    const status = (c: string) => db.prepare('SELECT status FROM orders WHERE client_order_id = ?').pluck().get(c);
+    j.recordIntents(MARKET, [intent(0, 'buy', 101), intent(3, 'sell', 102)]);
+    j.appendMarketEvent(MARKET, {
+      type: 'xstate.done.actor.placeBatch',
+      output: [
+        { kind: 'notSent', clientOrderId: a, reason: 'HTTP 503' },
+        { kind: 'rejected', clientOrderId: r, reason: 'post-only would take' },
+      ],
+    });
+    expect([status(a), status(r)]).toEqual(['notSent', 'rejected']);
+    j.recordIntents(MARKET, [intent(0, 'buy', 101), intent(3, 'sell', 102)]);
+    expect([status(a), status(r)]).toEqual(['sending', 'rejected']);
+    j.appendMarketEvent(MARKET, { type: 'desk.result', outcomes: [{ kind: 'unknown', clientOrderId: a, reason: 'timeout' }], fatal: null });
+    expect(status(a)).toBe('unknown');
+    const resting = { orderId: 777, clientOrderId: a, side: 'buy', price: '59800', amount: '0.001', left: '0.001', dealStock: '0' };
+    j.appendMarketEvent(MARKET, { type: 'xstate.done.actor.fetchExchange', output: { openOrders: [resting], deals: [] } });
+    expect(status(a)).toBe('live');
+    j.appendMarketEvent(MARKET, { type: 'xstate.done.actor.cancelOrders', output: [{ orderId: 777, ok: true, reason: null }] });
+    expect(status(a)).toBe('cancelled');
+    expect(db.prepare('SELECT reason FROM orders WHERE client_order_id = ?').pluck().get(r)).toBe('post-only would take');
+  });
+
+  it('fills orders, fills, transitions and PnL from a journaled market run', async () => {
+    const { j, db } = open();
+    const m = startJournaledMarket(j, scenarioInput());
+    await runScenario(m);
+    m.h.actor.stop();
+    const deals = db.prepare('SELECT deal_id FROM fills ORDER BY deal_id').pluck().all();
+    expect(deals).toEqual([1, 2, 3, 4, 5]);
+    const statuses = db.prepare('SELECT status, count(*) AS n FROM orders GROUP BY status ORDER BY status').all() as { status: string; n: number }[];
+    expect(statuses.map((s) => s.status)).toEqual(expect.arrayContaining(['filled', 'live']));
+    // Every live order of the book is live in the table.
+    const book = m.h.context().book;
+    for (const o of book?.orders.values() ?? []) {
+      if (o.state === 'live') expect(db.prepare('SELECT status FROM orders WHERE client_order_id = ?').pluck().get(o.clientOrderId)).toBe('live');
+    }
+    const tos = db.prepare('SELECT to_state FROM transitions ORDER BY id').pluck().all() as string[];
+    expect(tos[0]).toBe('lifecycle.init.loading | killSwitch.off');
+    expect(tos).toContain('lifecycle.reconnecting | killSwitch.armed.waiting');
+    expect(tos.at(-1)).toMatch(/^lifecycle\.running/);
+    const pnl = db.prepare('SELECT realised, fees, inventory FROM pnl WHERE market = ?').get(MARKET);
+    expect(pnl).toEqual({
+      realised: book?.pnl.realisedQuote.toFixed(),
+      fees: book?.pnl.feesQuote.toFixed(),
+      inventory: book?.pnl.inventoryBase.toFixed(),
+    });
+    // Money is text, never REAL.
+    expect(db.prepare("SELECT count(*) FROM fills WHERE typeof(price) <> 'text' OR typeof(amount) <> 'text'").pluck().get()).toBe(0);
+  });
+});

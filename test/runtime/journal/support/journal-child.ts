@@ -1,0 +1,26 @@
+/**
+ * A bot process for the cross-process tests: opens the journal given as argv[2], reports
+ * `open <pid>`, then either appends deal events forever, reporting `ack <n>` after each one is
+ * committed (`append`), or just holds the journal (`hold`). The parent SIGKILLs it.
+ */
+import { openJournal } from '../../../../src/runtime/journal/journal.js';
+import { settings } from '../../../machines/market/market-harness.js';
+
+const [path, mode] = process.argv.slice(2);
+if (path === undefined) throw new Error('usage: journal-child <path> append|hold');
+const journal = openJournal({ path });
+journal.beginMarketRun(settings());
+process.stdout.write(`open ${process.pid}\n`);
+
+if (mode === 'append') {
+  for (let n = 0; ; n += 1) {
+    journal.appendMarketEvent('DBTC_DUSDT', {
+      type: 'feed.deal',
+      deal: { dealId: n, orderId: 7, clientOrderId: '', side: 'buy', price: '59800', amount: '0.001', fee: '0', feeAsset: 'DUSDT', time: n },
+    });
+    // Written after the commit returned: every acknowledged event is in the WAL.
+    process.stdout.write(`ack ${n}\n`);
+  }
+} else {
+  setInterval(() => {}, 60_000);
+}
