@@ -5,7 +5,7 @@
  * `startRuntime` checks everything that can be checked before an order is sent — credentials, the
  * exchange's market list — and throws a {@link RuntimeStartError} without touching any order.
  */
-import { type Actor, type InspectionEvent, createActor } from 'xstate';
+import { type Actor, type InspectionEvent, type SnapshotFrom, createActor } from 'xstate';
 import { WHITEBIT_LIVE, WhitebitRestClient } from '../adapters/whitebit/index.js';
 import { connectionMachine } from '../machines/connection/connection.machine.js';
 import type { ConnectionEmitted } from '../machines/connection/connection.types.js';
@@ -13,7 +13,9 @@ import type { FrameRouter } from '../machines/connection/frame-router.js';
 import { marketMachine } from '../machines/market/market.machine.js';
 import type { MarketInput } from '../machines/market/market.types.js';
 import { DEMO_ACCOUNT, type Simulator, startSimulator } from '../sim/index.js';
+import type { LevelBook } from '../grid/index.js';
 import { loadCredentials } from './config/credentials.js';
+import { type Journal, journalInspector } from './journal/index.js';
 import type { RuntimeConfig } from './config/runtime-config.js';
 import {
   type StatusSource,
@@ -48,6 +50,11 @@ export interface RuntimeOptions {
   /** Simulator options for the embedded exchange (tests: a manual clock, no rate limits…). */
   readonly simulator?: Parameters<typeof startSimulator>[0];
   readonly shutdownTimeoutMs?: number;
+  /**
+   * The journal: markets with `onStart: adopt` restore their book from it, and every event a market
+   * receives is appended before the market acts on it. The caller opens and closes it.
+   */
+  readonly journal?: Journal;
 }
 
 export interface Runtime {
@@ -106,6 +113,20 @@ async function resolveEndpoint(options: RuntimeOptions): Promise<Endpoint> {
   return { restUrl: sim.restUrl, wsUrl: sim.wsUrl, apiKey: sim.apiKey, apiSecret: sim.apiSecret, sim };
 }
 
+/**
+ * Returns the book a market's last run ended with, when that run traded the same grid; a changed grid
+ * spec starts afresh (reconciling then cancels orders of ours that no longer fit).
+ */
+function restoreFor(journal: Journal, m: MarketInput, logger: LogSink | undefined): LevelBook | null {
+  const last = journal.lastMarketRun(m.market);
+  if (!last) return null;
+  if (JSON.stringify(last.input.spec) !== JSON.stringify(m.spec)) {
+    logger?.warn({ market: m.market }, 'journal: the grid spec changed since the last run; not restoring its book');
+    return null;
+  }
+  return journal.restoreBook(m.market);
+}
+
 /** Throws unless every configured market is a spot market the exchange lists. */
 async function checkMarkets(rest: WhitebitRestClient, config: RuntimeConfig): Promise<void> {
   const listed = new Set((await rest.publicMarkets()).filter((m) => m.type === undefined || m.type === 'spot').map((m) => m.name));
@@ -156,35 +177,57 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     },
   });
   const startMs = Date.now();
-  const markets = config.markets.map(
-    (m): MarketInput => ({ firstSeq: startMs, ...m, ...(options.marketOverrides?.[m.market] ?? {}) }),
-  );
-  const lastStatus = new Map<string, MarketStatus>();
+  const restored = new Map<string, LevelBook>();
+  const markets = config.markets.map((m): MarketInput => {
+    const fromJournal = options.journal ? restoreFor(options.journal, m, options.logger) : null;
+    if (fromJournal) restored.set(m.market, fromJournal);
+    // Client ids must never repeat an earlier run's: start above both the clock and the journal's sequence.
+    const firstSeq = Math.max(startMs, fromJournal?.nextSeq ?? 0);
+    const restore = m.onStart === 'adopt' ? fromJournal : null;
+    return { ...m, firstSeq, restore, ...(options.marketOverrides?.[m.market] ?? {}) };
+  });
+  // Each market's exact input is checkpointed before its actor exists, so replay starts where it did.
+  for (const m of markets) options.journal?.beginMarketRun(m);
+  const journalHook = options.journal ? journalInspector(options.journal) : null;
+  const userInspect = options.inspect;
+  const inspect =
+    journalHook && userInspect
+      ? (e: InspectionEvent) => {
+          journalHook(e);
+          userInspect(e);
+        }
+      : (journalHook ?? userInspect);
+  // The last snapshot of each market actor, kept by reference (no work per transition): once a market
+  // has stopped, its final row (fills, PnL, reason) comes from here, even if nobody asked while it ran.
+  const lastSnapshots = new Map<string, SnapshotFrom<typeof marketMachine>>();
   const sup = createActor(machine, {
     input: {
       connection: { authenticate: true, seed: startMs % 2 ** 31 },
       markets,
       ...(options.shutdownTimeoutMs === undefined ? {} : { shutdownTimeoutMs: options.shutdownTimeoutMs }),
     },
-    ...(options.inspect ? { inspect: options.inspect } : {}),
+    ...(inspect ? { inspect } : {}),
   });
   holder.supervisor = sup;
   const done = new Promise<void>((resolve) => {
     sup.subscribe({ complete: () => resolve(), error: () => resolve() });
   });
   sup.start();
+  for (const m of config.markets) {
+    const ref = sup.system.get(marketActorId(m.market)) as Actor<typeof marketMachine> | undefined;
+    if (!ref) continue;
+    lastSnapshots.set(m.market, ref.getSnapshot());
+    // The supervisor handles a market's failure; this observer only needs it not to be reported as unhandled.
+    ref.subscribe({ next: (snap) => lastSnapshots.set(m.market, snap), error: () => {} });
+  }
 
   const statuses = (nowMs = Date.now()): MarketStatus[] =>
     config.markets.map((m) => {
       const ref = sup.system.get(marketActorId(m.market)) as Actor<typeof marketMachine> | undefined;
-      if (ref && ref.getSnapshot().status !== 'stopped') {
-        const s = marketStatus(ref.getSnapshot(), nowMs);
-        lastStatus.set(m.market, s);
-        return s;
-      }
+      if (ref && ref.getSnapshot().status === 'active') return marketStatus(ref.getSnapshot(), nowMs);
       const outcome = sup.getSnapshot().context.outcomes[m.market];
-      const last = lastStatus.get(m.market);
-      const base: MarketStatus = last ?? {
+      const last = lastSnapshots.get(m.market);
+      const base: MarketStatus = last ? marketStatus(last, nowMs) : {
         market: m.market, state: 'stopped', liveOrders: 0, pendingOrders: 0, fills: 0, realisedPnl: '0', inventory: '0', killSwitchSeconds: null, reason: null,
       };
       const state = outcome?.outcome === 'failed' ? 'failed' : outcome?.outcome === 'stopped' || !ref ? 'stopped' : base.state;

@@ -2,7 +2,7 @@
  * The market actor: one grid on one market.
  *
  *   lifecycle:  init → cancelAll → placing → running ⇄ reconnecting → reconciling → placing → running
- *               init → reconciling (adopt on restart);  any → killed (stop, fatal error, risk breach, bad plan) → stopped
+ *               init → reconciling (adopt on restart);  any → killed (stop, fatal error, risk breach, bad plan: settling → cancelling → disarming) → stopped
  *   killSwitch: off → armed(waiting ⇄ refreshing, retrying) → off | disposed
  *
  * The two regions run in parallel so the kill-switch keeps being refreshed while the market is
@@ -42,6 +42,12 @@ import {
   ioErrorKind,
 } from './market.io.js';
 import type { DeskPlace, MarketContext, MarketEvent, MarketInput } from './market.types.js';
+
+/**
+ * How long `killed` waits for counter-orders in flight before cancelling anyway: above the REST
+ * client's 10 s request timeout, within the supervisor's 30 s shutdown bound.
+ */
+const DESK_SETTLE_MS = 15_000;
 
 function notProvided<T>(name: string) {
   return fromPromise<T, unknown>(async () => {
@@ -88,6 +94,7 @@ export const marketMachine = setup({
     retryDelay: ({ context }) => backoffDelay(Math.max(0, context.attempt - 1), 0.5, context.settings.retry),
     ksRefresh: ({ context }) => context.settings.killSwitch.refreshSec * 1000,
     ksRetry: ({ context }) => context.settings.killSwitch.retrySec * 1000,
+    deskSettle: DESK_SETTLE_MS,
   },
   guards: {
     isFatal: (_, params: { error: unknown }) => ioErrorKind(params.error) === 'fatal',
@@ -106,9 +113,11 @@ export const marketMachine = setup({
       return !checkRisk(context.settings.risk, { price: event.price, plan: context.plan, book: context.book }).ok;
     },
     notStopping: ({ context }) => context.stopReason === null,
+    stopRequested: ({ context }) => context.stopReason !== null,
     disconnected: ({ context }) => !context.connected,
     gapToReconcile: ({ context }) => context.needsReconcile,
     leaveOrders: ({ context }) => context.settings.onStop === 'leave',
+    deskIdle: ({ context }) => context.deskInFlight === 0,
     noStrays: ({ context }) => context.strays.length === 0,
     isUnknownOutcome: (_, params: { error: unknown }) => ioErrorKind(params.error) === 'unknownOutcome',
     isAuthFailure: (_, params: { error: unknown }) => ioErrorKind(params.error) === 'fatal',
@@ -134,11 +143,13 @@ export const marketMachine = setup({
       const taken = takeIntents(context.book, context.settings.batchSize);
       return { book: taken.book, batch: taken.intents };
     }),
-    applyOutcomes: assign(({ context }, params: { outcomes: readonly PlacementOutcome[] }) => {
-      if (context.book === null) return {};
+    applyOutcomes: assign(({ context, event }, params: { outcomes: readonly PlacementOutcome[] }) => {
+      // The desk answers each desk.place with exactly one desk.result: one fewer request in flight.
+      const deskInFlight = event.type === 'desk.result' ? Math.max(0, context.deskInFlight - 1) : context.deskInFlight;
+      if (context.book === null) return { deskInFlight };
       let book = context.book;
       for (const o of params.outcomes) book = applyPlacement(book, o);
-      return { book };
+      return { book, deskInFlight };
     }),
     batchNotSent: assign(({ context }, params: { reason: string }) => {
       if (context.book === null) return {};
@@ -163,7 +174,7 @@ export const marketMachine = setup({
       if (context.book === null) return;
       const taken = takeIntents(context.book, Number.POSITIVE_INFINITY);
       if (taken.intents.length === 0) return;
-      enqueue.assign({ book: taken.book });
+      enqueue.assign({ book: taken.book, deskInFlight: context.deskInFlight + 1 });
       enqueue.sendTo('desk', { type: 'desk.place', market: context.settings.market, intents: taken.intents } satisfies DeskPlace);
     }),
     notePrice: assign(({ event }) => (event.type === 'feed.price' ? { lastPrice: event.price } : {})),
@@ -199,6 +210,7 @@ export const marketMachine = setup({
     stopReason: null,
     connected: true,
     needsReconcile: false,
+    deskInFlight: 0,
   }),
   invoke: [
     {
@@ -313,16 +325,32 @@ export const marketMachine = setup({
               always: [
                 { guard: { type: 'batchEmpty' }, target: 'placed' },
               ],
+              // Why a stop waits here for the batch's answer: leaving would abort the request, not
+              // recall it; the exchange may still place the batch after the cancel-all of `killed`,
+              // leaving orders that outlive the market. The REST client's timeout bounds the wait.
+              on: { stop: { guard: 'notStopping', actions: { type: 'stopWith', params: ({ event }) => ({ reason: event.reason }) } } },
               invoke: {
                 id: 'placeBatch',
                 src: 'placeBatch',
                 input: ({ context }) => ({ market: context.settings.market, intents: context.batch }),
-                onDone: {
-                  target: 'sending',
-                  reenter: true,
-                  actions: [{ type: 'applyOutcomes', params: ({ event }) => ({ outcomes: event.output }) }, assign({ batch: [] })],
-                },
+                onDone: [
+                  {
+                    guard: 'stopRequested',
+                    target: '#market.lifecycle.killed',
+                    actions: [{ type: 'applyOutcomes', params: ({ event }) => ({ outcomes: event.output }) }, assign({ batch: [] })],
+                  },
+                  {
+                    target: 'sending',
+                    reenter: true,
+                    actions: [{ type: 'applyOutcomes', params: ({ event }) => ({ outcomes: event.output }) }, assign({ batch: [] })],
+                  },
+                ],
                 onError: [
+                  {
+                    guard: 'stopRequested',
+                    target: '#market.lifecycle.killed',
+                    actions: { type: 'failed', params: ({ event }) => ({ error: event.error, step: 'placeBatch' }) },
+                  },
                   {
                     guard: { type: 'isFatalOrRejected', params: ({ event }) => ({ error: event.error }) },
                     target: '#market.lifecycle.killed',
@@ -442,10 +470,20 @@ export const marketMachine = setup({
         },
         killed: {
           entry: raise({ type: 'ks.disarmed' }),
-          initial: 'cancelling',
+          initial: 'settling',
           states: {
+            // Why wait: a counter-order already handed to the desk can reach the exchange after a
+            // cancel-all sent now, and would then rest with the kill-switch disarmed, owned by nobody.
+            // Once the desk has answered every request, the exchange has processed them all, so the
+            // cancel-all sees them. Bounded, so a hung request cannot hold the shutdown.
+            settling: {
+              always: [
+                { guard: 'leaveOrders', target: 'disarming' },
+                { guard: 'deskIdle', target: 'cancelling' },
+              ],
+              after: { deskSettle: 'cancelling' },
+            },
             cancelling: {
-              always: { guard: 'leaveOrders', target: 'disarming' },
               invoke: {
                 id: 'cancelOnStop',
                 src: 'cancelAll',

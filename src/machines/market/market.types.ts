@@ -73,6 +73,8 @@ export interface MarketContext {
   readonly connected: boolean;
   /** The connection came back while orders may rest: `running` reconciles first. */
   readonly needsReconcile: boolean;
+  /** `desk.place` requests not yet answered by a `desk.result`: `killed` cancels only once they are. */
+  readonly deskInFlight: number;
 }
 
 export type MarketEvent =

@@ -42,8 +42,10 @@ function model(mode: Mode) {
       arming: { on: { ARM_OK: 'sending1', ARM_FAIL: 'armWaiting', ARM_FATAL: kill } },
       armWaiting: { on: { RETRY: 'arming' } },
       sending1: {
-        on: { BATCH_OK: 'sending2', BATCH_UNKNOWN: 'sending2AfterUnknown', BATCH_NOT_SENT: 'sendWaiting', BATCH_FATAL: kill, STOP: kill },
+        on: { BATCH_OK: 'sending2', BATCH_UNKNOWN: 'sending2AfterUnknown', BATCH_NOT_SENT: 'sendWaiting', BATCH_FATAL: kill, STOP: 'sendingStopping' },
       },
+      // Stopped with a batch in flight: the market waits for its answer, then cleans up.
+      sendingStopping: { on: { BATCH_OK: kill, BATCH_NOT_SENT: kill } },
       sendWaiting: { on: { RETRY: 'sending1' } },
       sending2: { on: { BATCH_OK: 'running', CONN_DOWN_WHILE_PLACING: 'sending2Down', CONN_BLIP_WHILE_PLACING: 'sending2Blip' } },
       // The socket dropped while placing and is still down: the market waits in reconnecting.
@@ -70,8 +72,11 @@ function model(mode: Mode) {
           DESK_NOT_SENT: 'cooling',
           DESK_FATAL: kill,
           CONN_DOWN: 'reconnectingWithDesk',
+          STOP: 'killSettling',
         },
       },
+      // Stopped with a counter-order in flight: the cancel-all waits for the desk's answer (or a deadline).
+      killSettling: { on: { DESK_OK: kill, SETTLE_TIMEOUT: kill } },
       cooling: { on: { RETRY: 'runningWithDesk' } },
       reconnecting: { on: { CONN_UP: 'fetching', FILL_WHILE_DOWN: 'reconnecting', PRICE_WHILE_DOWN: 'reconnecting', KS_REFRESH_OK: 'reconnecting', STOP: kill } },
       reconnectingWithDesk: { on: { DESK_OK: 'reconnecting' } },
@@ -244,6 +249,7 @@ describe.each<Mode>(['cancel-all', 'adopt'])('market actor against its model (on
           KILL_CANCEL_FAIL: () => h.reject('cancelAll', retry()),
           DISARM_OK: () => h.resolve('disarmKillSwitch'),
           DISARM_FAIL: () => h.reject('disarmKillSwitch', retry()),
+          SETTLE_TIMEOUT: () => h.clock.increment(15_000),
         },
         states: {
           '*': () => {
@@ -266,6 +272,10 @@ describe.each<Mode>(['cancel-all', 'adopt'])('market actor against its model (on
           sending2AfterUnknown: () => expect(lastBatch()).toHaveLength(1),
           sending2Down: () => expect(h.context().connected).toBe(false),
           sending2Blip: () => expect(h.context().needsReconcile).toBe(true),
+          sendingStopping: () => {
+            expect(h.actor.getSnapshot().matches({ lifecycle: { placing: 'sending' } })).toBe(true);
+            expect(h.context().stopReason).toBe('operator');
+          },
           sendWaiting: () => expect(h.actor.getSnapshot().matches({ lifecycle: { placing: 'sendWaiting' } })).toBe(true),
           running: () => {
             expect(h.actor.getSnapshot().matches({ lifecycle: { running: 'trading' } })).toBe(true);
@@ -297,6 +307,10 @@ describe.each<Mode>(['cancel-all', 'adopt'])('market actor against its model (on
             const before = h.calls.length;
             h.actor.send({ type: 'stop', reason: 'again' });
             expect(h.calls.length).toBe(before);
+          },
+          killSettling: () => {
+            expect(h.actor.getSnapshot().matches({ lifecycle: { killed: 'settling' } })).toBe(true);
+            expect(h.pendingNames()).not.toContain('cancelAll');
           },
           killDisarming: () => expect(h.actor.getSnapshot().matches({ lifecycle: { killed: 'disarming' } })).toBe(true),
           stopped: () => {
