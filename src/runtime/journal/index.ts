@@ -20,3 +20,4 @@ export {
   type JournalErrorCode,
   type LockHolder,
 } from './journal-errors.js';
+export { readJournalReport, type JournalReport, type MarketReport } from './journal-report.js';
