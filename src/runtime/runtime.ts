@@ -142,6 +142,8 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   const rest = new WhitebitRestClient({ baseUrl: endpoint.restUrl, apiKey: endpoint.apiKey, apiSecret: endpoint.apiSecret });
   try {
     await checkMarkets(rest, config);
+    // Nonces must sit within ±5 s of the exchange's clock (nonceWindow): align before the first signed call.
+    await rest.syncTime();
   } catch (error) {
     await rest.close();
     await endpoint.sim?.close();
