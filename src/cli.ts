@@ -4,7 +4,9 @@
  */
 import { readFileSync } from 'node:fs';
 import { chartCommand } from './runtime/commands/chart.js';
+import { replayCommand } from './runtime/commands/replay.js';
 import { runCommand } from './runtime/commands/run.js';
+import { statusCommand } from './runtime/commands/status.js';
 import { validateCommand } from './runtime/commands/validate.js';
 import { simCommand } from './sim/cli.js';
 
@@ -19,9 +21,17 @@ const commands: Record<string, { summary: string; run: Command }> = {
     summary: 'check markets.yaml and list every problem (gridbot validate [FILE] [--json])',
     run: (args) => validateCommand(args),
   },
+  status: {
+    summary: 'per-market PnL and counts from the journal, bot running or not (gridbot status [--journal FILE] [--json])',
+    run: (args) => statusCommand(args),
+  },
   chart: {
     summary: 'print a state chart: gridbot chart <market|connection|supervisor> [--format mermaid|dot|json]',
     run: (args) => chartCommand(args),
+  },
+  replay: {
+    summary: 'serve the inspector page over a recording: gridbot replay FILE.jsonl [--port N]',
+    run: (args) => replayCommand(args),
   },
   sim: {
     summary: 'run the embedded WhiteBIT-compatible exchange in the foreground (gridbot sim --help)',

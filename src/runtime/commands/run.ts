@@ -7,21 +7,27 @@
  * stays readable); on a terminal a status table redrawn in place every second, elsewhere one
  * summary line every 10 s. Exit codes: 0 ok, 1 runtime failure, 2 bad config or arguments.
  */
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Logger } from 'pino';
 import { isConfigError, loadConfig, formatIssue } from '../config/index.js';
+import { type Journal, JournalError, openJournal } from '../journal/index.js';
 import { createLogger } from '../logger.js';
+import { type Inspector, combineInspectors, startInspector } from '../inspector/index.js';
 import { marketLogInspector } from '../market-log.js';
 import { RuntimeStartError, type Runtime, startRuntime } from '../runtime.js';
 import { summaryLine, statusTable } from '../status/market-status.js';
 
-export const RUN_USAGE = `usage: gridbot run [--config FILE] [--exchange-url URL] [--duration S] [--live]
+export const RUN_USAGE = `usage: gridbot run [--config FILE] [--exchange-url URL] [--duration S] [--live] [--inspect PORT] [--record FILE.jsonl]
 
   --config FILE        markets.yaml to run (default: markets.yaml)
   --exchange-url URL   an external exchange, e.g. a \`gridbot sim\` at http://127.0.0.1:8080
                        (default: the embedded simulator for exchange: sim)
   --duration S         stop after S seconds, as on SIGINT (demos and tests)
   --live               required with exchange: whitebit (keys from WHITEBIT_API_KEY / WHITEBIT_API_SECRET)
+  --inspect PORT       serve the inspector page on 127.0.0.1:PORT (0: any free port; default: markets.yaml inspector)
+  --record FILE.jsonl  record every inspection event for \`gridbot replay FILE.jsonl\`
 
 example: gridbot run --duration 60
 `;
@@ -31,6 +37,8 @@ interface RunArgs {
   readonly exchangeUrl: string | null;
   readonly durationSec: number | null;
   readonly live: boolean;
+  readonly inspectPort: number | null;
+  readonly record: string | null;
 }
 
 function parse(args: readonly string[]): RunArgs | string {
@@ -42,6 +50,8 @@ function parse(args: readonly string[]): RunArgs | string {
         'exchange-url': { type: 'string' },
         duration: { type: 'string' },
         live: { type: 'boolean' },
+        inspect: { type: 'string' },
+        record: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
       allowPositionals: true,
@@ -53,7 +63,19 @@ function parse(args: readonly string[]): RunArgs | string {
       durationSec = Number(values.duration);
       if (!Number.isFinite(durationSec) || durationSec <= 0) return `--duration must be a positive number of seconds, got ${values.duration}`;
     }
-    return { config: values.config ?? 'markets.yaml', exchangeUrl: values['exchange-url'] ?? null, durationSec, live: values.live ?? false };
+    let inspectPort: number | null = null;
+    if (values.inspect !== undefined) {
+      inspectPort = Number(values.inspect);
+      if (!Number.isInteger(inspectPort) || inspectPort < 0 || inspectPort > 65_535) return `--inspect must be a port number, got ${values.inspect}`;
+    }
+    return {
+      config: values.config ?? 'markets.yaml',
+      exchangeUrl: values['exchange-url'] ?? null,
+      durationSec,
+      live: values.live ?? false,
+      inspectPort,
+      record: values.record ?? null,
+    };
   } catch (e) {
     return e instanceof Error ? e.message : String(e);
   }
@@ -102,16 +124,42 @@ export async function runCommand(args: readonly string[]): Promise<number> {
   const tty = process.stdout.isTTY === true;
   const logger: Logger = createLogger({ level: config.logLevel, ...(tty ? { fd: 2 as const } : {}) });
 
+  // The inspector page (--inspect, or markets.yaml `inspector:`) and/or a recording (--record).
+  const inspectPort = parsed.inspectPort ?? config.inspector?.port ?? null;
+  let inspector: Inspector | null = null;
+  if (inspectPort !== null || parsed.record !== null) {
+    try {
+      inspector = await startInspector({ host: config.inspector?.host ?? '127.0.0.1', port: inspectPort, record: parsed.record });
+    } catch (e) {
+      process.stderr.write(`gridbot run: inspector: ${e instanceof Error ? e.message : String(e)}; nothing was sent\n`);
+      return 2;
+    }
+  }
+
+  let journal: Journal | undefined;
+  if (config.journal) {
+    try {
+      mkdirSync(dirname(config.journal.path), { recursive: true });
+      journal = openJournal({ path: config.journal.path });
+    } catch (e) {
+      if (!(e instanceof JournalError)) throw e;
+      // A second bot on one journal would mean two bots on one account and market: refused, not discovered later.
+      process.stderr.write(`gridbot run: ${e.message}; nothing was sent\n`);
+      return 2;
+    }
+  }
   let runtime: Runtime;
   try {
     runtime = await startRuntime({
+      ...(journal ? { journal } : {}),
       config,
       ...(urls ? { exchangeUrl: urls } : {}),
       live: parsed.live,
       logger,
-      inspect: marketLogInspector(logger),
+      inspect: combineInspectors(marketLogInspector(logger), inspector?.inspect),
     });
   } catch (e) {
+    await inspector?.close();
     if (e instanceof RuntimeStartError) {
       process.stderr.write(`gridbot run: ${e.message}; nothing was sent\n`);
       return 2;
@@ -120,6 +168,11 @@ export async function runCommand(args: readonly string[]): Promise<number> {
   }
   logger.info({ restUrl: runtime.restUrl, wsUrl: runtime.wsUrl, markets: config.markets.map((m) => m.market) }, 'gridbot running');
   if (!tty) process.stdout.write(`gridbot: ${config.markets.length} grids on ${runtime.restUrl} (${config.exchange})\n`);
+  if (inspector?.url) {
+    logger.info({ url: inspector.url }, `inspector: ${inspector.url}`);
+    if (!tty) process.stdout.write(`gridbot: inspector on ${inspector.url}\n`);
+  }
+  if (parsed.record !== null) logger.info({ file: parsed.record }, `recording to ${parsed.record}`);
 
   // Progress of the initial placement: one line per market as it reaches running or stops.
   const announced = new Set<string>();
@@ -162,9 +215,11 @@ export async function runCommand(args: readonly string[]): Promise<number> {
 
   await runtime.done;
   await runtime.stop('done');
+  await inspector?.close();
   for (const t of timers) clearInterval(t);
   process.off('SIGINT', onSignal);
   process.off('SIGTERM', onSignal);
+  journal?.close();
   draw();
   const rows = runtime.statuses();
   if (!tty) process.stdout.write(`${statusTable(rows, runtime.connectionState()).join('\n')}\n`);

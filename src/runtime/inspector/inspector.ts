@@ -1,0 +1,168 @@
+/**
+ * Entry points of the inspector: `startInspector` for a live run (collector → model → page, and
+ * optionally a recording), `startReplay` for `gridbot replay FILE.jsonl` (the same page over a
+ * recording, with a timeline).
+ *
+ * Live, the only thing that runs inside the actors is `inspect` (two array pushes); a timer every
+ * `tickMs` flushes the batch into records, applies them to the model, appends them to the recording
+ * and broadcasts one delta. The timer is `unref`ed: the inspector never keeps a finished run alive.
+ */
+import { randomUUID } from 'node:crypto';
+import type { AnyStateMachine, InspectionEvent } from 'xstate';
+import { connectionMachine } from '../../machines/connection/connection.machine.js';
+import { marketMachine } from '../../machines/market/market.machine.js';
+import { supervisorMachine } from '../supervisor/supervisor.machine.js';
+import { InspectionCollector } from './collector.js';
+import { InspectorModel } from './model.js';
+import type { InspectorRecord } from './records.js';
+import { openRecording, readRecording, type RecordingWriter } from './recording.js';
+import { type InspectorServer, type InspectorView, startInspectorServer } from './server.js';
+
+export const MACHINES: Readonly<Record<string, AnyStateMachine>> = {
+  supervisor: supervisorMachine,
+  connection: connectionMachine,
+  market: marketMachine,
+};
+
+export const DEFAULT_TICK_MS = 200;
+
+export interface InspectorOptions {
+  /** Default 127.0.0.1. */
+  readonly host?: string;
+  /** The page's port (0: any free one); null: no page (record only). */
+  readonly port: number | null;
+  /** Write every inspection record (with payloads) to this JSONL file. */
+  readonly record?: string | null;
+  readonly tickMs?: number;
+  readonly now?: () => number;
+}
+
+export interface Inspector {
+  /** The page's address, or null without a page. */
+  readonly url: string | null;
+  /** Pass to `startRuntime({ inspect })` (combined with any other observer). */
+  readonly inspect: (event: InspectionEvent) => void;
+  readonly model: InspectorModel;
+  /** Processes what is buffered now (the timer does this every tick). */
+  flush(): void;
+  /** Flushes, ends the recording and closes the page's server. */
+  close(): Promise<void>;
+}
+
+/** Starts the live inspector. @throws the listen error (EADDRINUSE…) or the recording's open error. */
+export async function startInspector(options: InspectorOptions): Promise<Inspector> {
+  const recording: RecordingWriter | null = options.record ? await openRecording(options.record) : null;
+  const now = options.now ?? Date.now;
+  const collector = new InspectionCollector({ now, payloads: recording !== null });
+  const model = new InspectorModel();
+  const hello: InspectorRecord = { k: 'hello', v: 1, t: now(), machines: Object.keys(MACHINES) };
+  model.apply(hello);
+  recording?.write([hello]);
+  const view: InspectorView = { mode: 'live', runId: randomUUID(), model: () => model, dropped: () => collector.dropped };
+  let server: InspectorServer | null = null;
+  if (options.port !== null) {
+    try {
+      server = await startInspectorServer({ host: options.host ?? '127.0.0.1', port: options.port, view, machines: MACHINES });
+    } catch (e) {
+      await recording?.close();
+      throw e;
+    }
+  }
+  const flush = (): void => {
+    const records = collector.flush();
+    if (records.length === 0) return;
+    for (const r of records) model.apply(r);
+    recording?.write(records);
+    server?.broadcast(model.takeChanges());
+  };
+  const timer = setInterval(flush, options.tickMs ?? DEFAULT_TICK_MS);
+  timer.unref();
+  let closing: Promise<void> | null = null;
+  return {
+    url: server?.url ?? null,
+    inspect: collector.inspect,
+    model,
+    flush,
+    close: () => {
+      closing ??= (async () => {
+        clearInterval(timer);
+        flush();
+        await server?.close();
+        await recording?.close();
+      })();
+      return closing;
+    },
+  };
+}
+
+export interface Replay {
+  readonly url: string;
+  readonly count: number;
+  seek(to: number): void;
+  readonly model: () => InspectorModel;
+  close(): Promise<void>;
+}
+
+/** Serves a recording with a timeline. @throws RecordingError for a file that is not a recording. */
+export async function startReplay(options: { readonly file: string; readonly host?: string; readonly port: number }): Promise<Replay> {
+  const records = await readRecording(options.file);
+  const t0 = records[0]?.t ?? 0;
+  const t1 = records[records.length - 1]?.t ?? t0;
+  let model = new InspectorModel();
+  let position = 0;
+  const seek = (to: number): void => {
+    const target = Math.max(0, Math.min(records.length, to));
+    if (target < position) {
+      model = new InspectorModel();
+      position = 0;
+    }
+    while (position < target) model.apply(records[position++] as InspectorRecord);
+    model.takeChanges();
+  };
+  /** A position is a step when the record just applied changed some (or the focused) actor's state. */
+  const isStep = (i: number, focus: string | null): boolean => {
+    const r = records[i - 1];
+    return r !== undefined && r.k === 'state' && (focus === null || r.id === focus);
+  };
+  const view: InspectorView = {
+    mode: 'replay',
+    runId: `replay:${options.file}`,
+    model: () => model,
+    dropped: () => 0,
+    replay: {
+      info: () => ({ position, count: records.length, t: model.now || t0, t0, t1, file: options.file }),
+      seek: (to) => {
+        seek(to);
+        server.resync();
+      },
+      step: (dir, focus) => {
+        let i = position;
+        if (dir === 'next') {
+          do i += 1;
+          while (i < records.length && !isStep(i, focus));
+        } else {
+          // Back to the change before the one that produced what is shown now.
+          while (i > 0 && !isStep(i, focus)) i -= 1;
+          do i -= 1;
+          while (i > 0 && !isStep(i, focus));
+        }
+        seek(i);
+        server.resync();
+      },
+    },
+  };
+  seek(records.length);
+  const server = await startInspectorServer({ host: options.host ?? '127.0.0.1', port: options.port, view, machines: MACHINES });
+  return { url: server.url, count: records.length, seek, model: () => model, close: () => server.close() };
+}
+
+/** Returns one `inspect` callback that calls each given one (skipping absent ones). */
+export function combineInspectors(
+  ...observers: readonly (((event: InspectionEvent) => void) | null | undefined)[]
+): (event: InspectionEvent) => void {
+  const list = observers.filter((o): o is (event: InspectionEvent) => void => typeof o === 'function');
+  if (list.length === 1 && list[0]) return list[0];
+  return (event) => {
+    for (const o of list) o(event);
+  };
+}

@@ -1,0 +1,42 @@
+/**
+ * A market's grid ladder as plain data for the inspector: every planned level with its price, the
+ * order resting (or on its way) there, and the fills recorded against it. The level book holds
+ * Maps and Decimals; this is where they become strings, deliberately, off the hot path (the
+ * collector calls it on its timer, once per market per tick at most, and only when the book changed).
+ */
+import { toPlain } from '../../grid/index.js';
+import type { MarketContext } from '../../machines/market/market.types.js';
+import type { Ladder, LadderLevel } from './records.js';
+
+/** Returns the ladder of a market's context, or null before the grid is planned. */
+export function ladderOf(context: Pick<MarketContext, 'plan' | 'book' | 'rules'>): Ladder | null {
+  const { plan, book } = context;
+  if (plan === null) return null;
+  const fills = new Map<number, { n: number; base: ReturnType<typeof plan.lastPrice.plus>; side: 'buy' | 'sell' }>();
+  if (book !== null) {
+    for (const f of book.ledger.orders.values()) {
+      if (f.deals.size === 0) continue;
+      const cur = fills.get(f.level);
+      if (cur) {
+        cur.n += f.deals.size;
+        cur.base = cur.base.plus(f.dealSum);
+        cur.side = f.side;
+      } else fills.set(f.level, { n: f.deals.size, base: f.dealSum, side: f.side });
+    }
+  }
+  const levels = plan.levels.map((l): LadderLevel => {
+    const o = book?.orders.get(l.index);
+    const f = fills.get(l.index);
+    return {
+      i: l.index,
+      price: toPlain(l.price),
+      plan: l.side,
+      order: o ? { side: o.side, state: o.state, price: toPlain(o.price), amount: toPlain(o.amount), origin: o.origin } : null,
+      fills: f?.n ?? 0,
+      filled: f ? toPlain(f.base) : '0',
+      lastFill: f?.side ?? null,
+    };
+  });
+  const rules = context.rules;
+  return { levels, gap: plan.gapLevel, base: rules?.baseAsset ?? '', quote: rules?.quoteAsset ?? '' };
+}

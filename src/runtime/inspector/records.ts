@@ -1,0 +1,171 @@
+/**
+ * The inspector's records: what the collector makes of XState's inspection stream, what the model
+ * applies, and (one per line) what a `--record` JSONL file holds. Plain JSON only: money as decimal
+ * strings, times as epoch ms, state nodes by their chart id (`market.lifecycle.running.trading`).
+ *
+ * Live and replay share them, so a recording replays through exactly the code that drew the live page.
+ */
+
+/** The first line of a recording. */
+export interface HelloRecord {
+  readonly k: 'hello';
+  readonly v: 1;
+  readonly t: number;
+  /** Machine ids whose charts the page can draw. */
+  readonly machines: readonly string[];
+}
+
+/** A machine actor appeared (supervisor, connection, a market). */
+export interface ActorRecord {
+  readonly k: 'actor';
+  readonly t: number;
+  readonly id: string;
+  /** Its machine's id: `market`, `connection`, `supervisor`. */
+  readonly machine: string;
+  readonly parent: string | null;
+}
+
+/** A fill as the market actor received it (from `feed.deal`). */
+export interface FillNote {
+  readonly side: string;
+  readonly price: string;
+  readonly amount: string;
+}
+
+/** An event delivered to a machine actor (or, with `to`, one a machine actor sent to a child of its own). */
+export interface EventRecord {
+  readonly k: 'event';
+  readonly t: number;
+  readonly id: string;
+  readonly type: string;
+  /** The sender's actor id, null when sent from outside any actor. */
+  readonly src: string | null;
+  /** Set when `id` is the sender and this is the (non-machine) receiver, e.g. `desk`. */
+  readonly to?: string;
+  /** A short human summary (`buy 0.002 @ 59800`, an error message). */
+  readonly note?: string;
+  readonly fill?: FillNote;
+  /** The whole event, JSON-safe; only in recordings (frames and REST results the actors saw). */
+  readonly ev?: unknown;
+}
+
+/** One transition with a target taken in a microstep: what the chart traces. */
+export interface StepRecord {
+  readonly k: 'step';
+  readonly t: number;
+  readonly id: string;
+  readonly type: string;
+  readonly from: string;
+  readonly to: readonly string[];
+}
+
+/** An actor's state (or status) changed. */
+export interface StateRecord {
+  readonly k: 'state';
+  readonly t: number;
+  readonly id: string;
+  /** The row's state: a market's lifecycle path (`running.trading`), otherwise the whole path. */
+  readonly state: string;
+  /** Every active state node id, ancestors included. */
+  readonly active: readonly string[];
+  readonly status: 'active' | 'done' | 'error' | 'stopped';
+  /** The type of the event that caused it. */
+  readonly ev: string;
+}
+
+/** Plain values of a market's status row. */
+export interface MarketRow {
+  readonly liveOrders: number;
+  readonly pendingOrders: number;
+  readonly fills: number;
+  readonly realisedPnl: string;
+  readonly inventory: string;
+  /** Epoch ms at which the exchange cancels the market's orders unless refreshed; null when not armed. */
+  readonly ksDeadline: number | null;
+  readonly reason: string | null;
+  readonly connected: boolean;
+}
+
+export type LevelOrderView = {
+  readonly side: 'buy' | 'sell';
+  readonly state: string;
+  readonly price: string;
+  readonly amount: string;
+  readonly origin: string;
+};
+
+export interface LadderLevel {
+  readonly i: number;
+  readonly price: string;
+  /** The side of the level's initial order; null for the gap. */
+  readonly plan: 'buy' | 'sell' | null;
+  readonly order: LevelOrderView | null;
+  /** Deals recorded against orders of this level, and their base total. */
+  readonly fills: number;
+  readonly filled: string;
+  /** The side of the level's latest filled order, if any. */
+  readonly lastFill: 'buy' | 'sell' | null;
+}
+
+export interface Ladder {
+  /** Ascending by price. */
+  readonly levels: readonly LadderLevel[];
+  readonly gap: number | null;
+  readonly base: string;
+  readonly quote: string;
+}
+
+/** A market's context, coalesced: at most one per market per tick. */
+export interface MarketRecord {
+  readonly k: 'market';
+  readonly t: number;
+  readonly id: string;
+  readonly row: MarketRow;
+  readonly price: string | null;
+  /** Present when the level book changed since the last record of this market. */
+  readonly ladder?: Ladder | null;
+}
+
+export type InspectorRecord = HelloRecord | ActorRecord | EventRecord | StepRecord | StateRecord | MarketRecord;
+
+const MAX_DEPTH = 8;
+const MAX_ITEMS = 200;
+
+/**
+ * Returns `value` as plain JSON data: Decimals as strings (their `toJSON`), Maps as objects (or
+ * entry lists for non-string keys), Sets as arrays, Errors as `{name, message}`, actor refs by id,
+ * functions dropped, depth and list length capped. Never throws.
+ */
+export function jsonSafe(value: unknown, depth = 0): unknown {
+  if (value === null || typeof value === 'string' || typeof value === 'boolean') return value;
+  if (typeof value === 'number') return Number.isFinite(value) ? value : String(value);
+  if (typeof value === 'bigint') return value.toString();
+  if (typeof value !== 'object') return undefined;
+  if (depth >= MAX_DEPTH) return '…';
+  const v = value as Record<string, unknown>;
+  if (typeof v['toJSON'] === 'function') {
+    try {
+      return jsonSafe((v['toJSON'] as () => unknown)(), depth + 1);
+    } catch {
+      return String(value);
+    }
+  }
+  if (value instanceof Error) return { name: value.name, message: value.message };
+  if (value instanceof Map) {
+    const entries = [...value.entries()].slice(0, MAX_ITEMS);
+    if (entries.every(([k]) => typeof k === 'string')) return Object.fromEntries(entries.map(([k, x]) => [k, jsonSafe(x, depth + 1)]));
+    return entries.map(([k, x]) => [jsonSafe(k, depth + 1), jsonSafe(x, depth + 1)]);
+  }
+  if (value instanceof Set) return [...value].slice(0, MAX_ITEMS).map((x) => jsonSafe(x, depth + 1));
+  if (Array.isArray(value)) return value.slice(0, MAX_ITEMS).map((x) => jsonSafe(x, depth + 1));
+  // An actor ref (XState puts them in events and contexts): name it, never walk it.
+  if ('sessionId' in v && typeof v['send'] === 'function') return { actor: String(v['id']) };
+  const out: Record<string, unknown> = {};
+  let n = 0;
+  for (const key in v) {
+    if (n++ >= MAX_ITEMS) break;
+    const x = jsonSafe(v[key], depth + 1);
+    if (x !== undefined) out[key] = x;
+  }
+  return out;
+}

@@ -1,0 +1,37 @@
+/** Issue 6: the page's chart layout: every state drawn, inside its parent, siblings never overlapping. */
+import { describe, expect, it } from 'vitest';
+import { chartJson } from '../../../src/machines/chart-export.js';
+import { layoutChart, type LayoutBox } from '../../../src/runtime/inspector/chart-layout.js';
+import { MACHINES } from '../../../src/runtime/inspector/inspector.js';
+
+const inside = (a: LayoutBox, b: LayoutBox) => a.x >= b.x && a.y >= b.y && a.x + a.w <= b.x + b.w && a.y + a.h <= b.y + b.h;
+const overlap = (a: LayoutBox, b: LayoutBox) => a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h && b.y < a.y + a.h;
+
+describe('layoutChart', () => {
+  for (const [name, machine] of Object.entries(MACHINES)) {
+    it(`lays out the ${name} chart as nested boxes`, () => {
+      const chart = chartJson(machine);
+      const layout = layoutChart(chart);
+      expect(layout.boxes.map((b) => b.id).sort()).toEqual(chart.nodes.filter((n) => n.parent !== null).map((n) => n.id).sort());
+      const byId = new Map(layout.boxes.map((b) => [b.id, b]));
+      for (const n of chart.nodes) {
+        const box = byId.get(n.id);
+        const parent = n.parent === null ? undefined : byId.get(n.parent);
+        if (box && parent) expect(inside(box, parent), `${n.id} inside ${n.parent}`).toBe(true);
+        if (box) expect(box.x + box.w <= layout.width && box.y + box.h <= layout.height).toBe(true);
+      }
+      for (const a of layout.boxes) {
+        for (const b of layout.boxes) {
+          const siblings = a !== b && chart.nodes.find((n) => n.id === a.id)?.parent === chart.nodes.find((n) => n.id === b.id)?.parent;
+          if (siblings) expect(overlap(a, b), `${a.id} overlaps ${b.id}`).toBe(false);
+        }
+      }
+    });
+  }
+
+  it('keeps the market chart readable: at most ~1500 px wide at 13 px text', () => {
+    const layout = layoutChart(chartJson(MACHINES['market']!));
+    expect(layout.width).toBeLessThanOrEqual(1500);
+    expect(layout.boxes.find((b) => b.id === 'market.lifecycle.running.trading')?.initial).toBe(true);
+  });
+});
