@@ -1,0 +1,104 @@
+/**
+ * Starts our runtime the way `gridbot run` does (pino at info to an async file destination, the
+ * market-log inspector on every actor event), against an external simulator, with one grid per
+ * market, and subscribes every market's depth on the shared connection so the socket carries the
+ * depth stream while fills are measured.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pino } from 'pino';
+import type { Actor } from 'xstate';
+import type { connectionMachine } from '../src/machines/connection/connection.machine.js';
+import { parseConfig } from '../src/runtime/config/index.js';
+import { createLogger } from '../src/runtime/logger.js';
+import { marketLogInspector } from '../src/runtime/market-log.js';
+import { type Runtime, startRuntime } from '../src/runtime/runtime.js';
+import { statePath } from '../src/runtime/status/market-status.js';
+import { CONNECTION_ID, marketActorId } from '../src/runtime/supervisor/supervisor.machine.js';
+import type { GridShape } from './protocol.js';
+
+export interface OursOptions {
+  readonly restUrl: string;
+  readonly wsUrl: string;
+  readonly markets: readonly string[];
+  readonly grid: GridShape;
+  /** true: pino at info + market log, as `gridbot run`; false: no logger, no inspect. */
+  readonly logging: boolean;
+}
+
+export interface OursBot {
+  readonly runtime: Runtime;
+  /** ms from calling startRuntime to every market `running`. */
+  readonly msToAllRunning: number;
+  /** Subscribes depth for every market on the shared connection. */
+  subscribeDepth(): void;
+  stop(): Promise<void>;
+}
+
+function configYaml(markets: readonly string[], grid: GridShape): string {
+  const lines = ['exchange: sim', 'botId: bench', 'logLevel: info', 'grids:'];
+  for (const m of markets) {
+    lines.push(
+      `  - market: ${m}`,
+      '    spacing: arithmetic',
+      `    ladder: { center: "${grid.center}", levelsPerSide: ${grid.levelsPerSide}, step: "${grid.step}" }`,
+      `    amountPerLevel: { base: "${grid.amount}" }`,
+    );
+  }
+  return lines.join('\n') + '\n';
+}
+
+const topState = (r: Runtime, market: string): string => {
+  const ref = r.supervisor.system.get(marketActorId(market)) as Actor<never> | undefined;
+  if (!ref) return 'stopped';
+  const v = (ref.getSnapshot() as { value?: { lifecycle?: unknown } }).value;
+  return statePath(v?.lifecycle).split('.')[0] ?? '';
+};
+
+export async function startOurs(options: OursOptions): Promise<OursBot> {
+  const parsed = parseConfig(configYaml(options.markets, options.grid), 'bench.yaml');
+  if (!parsed.ok) throw parsed.error;
+  const dir = mkdtempSync(join(tmpdir(), 'gridbot-bench-'));
+  const dest = options.logging ? pino.destination({ dest: join(dir, 'bot.log'), sync: false, mkdir: true }) : null;
+  const logger = dest ? createLogger({ level: 'info', destination: dest }) : null;
+  const t0 = performance.now();
+  const runtime = await startRuntime({
+    config: parsed.config,
+    exchangeUrl: { restUrl: options.restUrl, wsUrl: options.wsUrl },
+    env: {},
+    ...(logger ? { logger, inspect: marketLogInspector(logger) } : {}),
+  });
+  // Every market running (or one ended, which is a failed bench).
+  await new Promise<void>((resolve, reject) => {
+    const poll = (): void => {
+      let running = 0;
+      for (const m of options.markets) {
+        const s = topState(runtime, m);
+        if (s === 'running') running += 1;
+        else if (s === 'killed' || s === 'stopped') {
+          reject(new Error(`${m} ${s}: ${JSON.stringify(runtime.statuses().find((x) => x.market === m))}`));
+          return;
+        }
+      }
+      if (running === options.markets.length) resolve();
+      else setTimeout(poll, 2);
+    };
+    poll();
+  });
+  const msToAllRunning = performance.now() - t0;
+  return {
+    runtime,
+    msToAllRunning,
+    subscribeDepth: () => {
+      const conn = runtime.supervisor.system.get(CONNECTION_ID) as Actor<typeof connectionMachine> | undefined;
+      for (const m of options.markets) conn?.send({ type: 'subscribe', channel: 'depth', key: m });
+    },
+    stop: async () => {
+      await runtime.stop('bench done');
+      if (dest) await new Promise<void>((resolve) => dest.flush(() => resolve()));
+      dest?.end();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
