@@ -33,6 +33,7 @@ import { decodeClientOrderId, type ClientIdScope } from './client-order-id.js';
 import { counterLevel, counterSide } from './counter-order.js';
 import { ZERO, maxDec, parseDecimal, sumDec, type Decimal, type DecimalLike } from './decimal.js';
 import { meetsMinimums, type MarketRules, type Side } from './market-rules.js';
+import { IntMap } from './int-map.js';
 import type { GridPlan } from './plan.js';
 
 /** One execution of one of our orders (domain form of a deal). */
@@ -98,7 +99,7 @@ export interface OrderFills {
 /** The ledger of one grid. */
 export interface FillLedger {
   /** By exchange order id. */
-  readonly orders: ReadonlyMap<number, OrderFills>;
+  readonly orders: IntMap<OrderFills>;
   /** Quantity waiting to join the next counter-order, by `residueKey(side, level)`. */
   readonly residues: ReadonlyMap<string, Decimal>;
   /** Time of the latest deal of ours seen (epoch seconds), or null: where to resume the executed history. */
@@ -146,7 +147,7 @@ export function residueKey(side: Side, level: number): string {
 
 /** Returns an empty ledger. */
 export function emptyLedger(): FillLedger {
-  return { orders: new Map(), residues: new Map(), lastDealSec: null };
+  return { orders: IntMap.empty(), residues: new Map(), lastDealSec: null };
 }
 
 /** Returns the order's filled base: max(Σ deduplicated deals, highest reported deal_stock). */
@@ -305,8 +306,7 @@ function settle(ledger: FillLedger, before: OrderFills, after0: OrderFills, ctx:
       }
     }
   }
-  const orders = new Map(ledger.orders);
-  orders.set(order.orderId, order);
+  const orders = ledger.orders.set(order.orderId, order);
   return { ledger: { ...ledger, orders, residues }, outcome: 'applied', filledDelta, order, release, carried };
 }
 

@@ -2,6 +2,7 @@
  * The public surface of grid/: pure grid math (decimal.js only; no IO, no timers, no clock).
  *
  * - planning: `planGrid`, `buildLadder`, `assignSides`, `checkPlan` and the individual checks;
+ *   `initialOrders` (plan + fresh level book: what `run` places and `plan` shows);
  * - rules and rounding: `marketRulesFrom`, `roundPrice`, `roundAmount`, `quoteToBase`, `checkOrderSize`;
  * - client order ids: `encodeClientOrderId`, `decodeClientOrderId`, `marketTag`;
  * - fills: the `FillLedger` (`applyFill`, `applyOrderUpdate` as `ledgerApplyOrderUpdate`), counter-orders;
@@ -10,6 +11,7 @@
  * - reconcile: `diffOrders`, `reconcileBook`;
  * - risk and PnL: `checkRisk`, `evaluateRisk`, `applyTrade`, `unrealisedPnl`.
  */
+export { IntMap } from './int-map.js';
 export { D, ZERO, dec, maxDec, minDec, parseDecimal, sumDec, toPlain, type Decimal, type DecimalLike } from './decimal.js';
 export {
   amountStep,
@@ -45,6 +47,7 @@ export {
   type PlanResult,
 } from './plan.js';
 export { checkBudget, checkCounterSizes, checkFees, checkLevelSizes, checkOrdering, checkPlan } from './plan-checks.js';
+export { initialOrders, type InitialOrders } from './initial-orders.js';
 export {
   CLIENT_ORDER_ID_MAX_LENGTH,
   WHITEBIT_CLIENT_ORDER_ID_CHARSET,
@@ -107,6 +110,7 @@ export {
   lastDealSec,
   ledgerContext,
   owedIntents,
+  resumeBook,
   takeIntents,
   type CancellingOrder,
   type LevelBook,

@@ -6,7 +6,7 @@
  * Entry points: `encodeBook`, `decodeBook`, `assertBook`.
  * The text carries a format number so a later change of the book's shape is detected, not misread.
  */
-import type { LevelBook } from '../../grid/index.js';
+import { IntMap, type LevelBook } from '../../grid/index.js';
 import { JournalCorruptError } from './journal-errors.js';
 import { decodeValue, encodeValue } from './value-codec.js';
 
@@ -45,7 +45,7 @@ export function assertBook(value: unknown, where: string): LevelBook {
   const plan = b.plan as { levels?: unknown } | undefined;
   if (plan === undefined || !Array.isArray(plan.levels)) fail('plan');
   const ledger = b.ledger as { orders?: unknown; residues?: unknown } | undefined;
-  if (ledger === undefined || !(ledger.orders instanceof Map) || !(ledger.residues instanceof Map)) fail('ledger');
+  if (ledger === undefined || !(ledger.orders instanceof IntMap) || !(ledger.residues instanceof Map)) fail('ledger');
   const pnl = b.pnl as { openBuys?: unknown; openSells?: unknown } | undefined;
   if (pnl === undefined || !(pnl.openBuys instanceof Map) || !(pnl.openSells instanceof Map)) fail('pnl');
   return b as unknown as LevelBook;

@@ -16,7 +16,7 @@
  * plain data (functions, class instances) throws `JournalCodecError`: silently storing `{}` would
  * replay a different history.
  */
-import { D } from '../../grid/index.js';
+import { D, IntMap } from '../../grid/index.js';
 import { MarketIoError, type MarketIoErrorKind } from '../../machines/market/market.io.js';
 import { JournalCodecError, JournalCorruptError } from './journal-errors.js';
 
@@ -66,6 +66,7 @@ function tagObject(value: object, key: string): unknown {
   if (Array.isArray(value)) return value;
   if (D.isDecimal(value)) return { [TAG]: 'd', v: value.isZero() && value.isNegative() ? '-0' : value.toString() };
   if (value instanceof Map) return { [TAG]: 'm', v: [...value] };
+  if (value instanceof IntMap) return { [TAG]: 'im', v: [...value] };
   if (value instanceof Set) return { [TAG]: 's', v: [...value] };
   if (value instanceof Error) {
     const kind = value instanceof MarketIoError ? { kind: value.kind } : {};
@@ -95,6 +96,8 @@ function revive(this: unknown, _key: string, value: unknown): unknown {
       return undefined;
     case 'm':
       return new Map(pairs(o.v, 'map'));
+    case 'im':
+      return IntMap.from(pairs(o.v, 'int map') as [number, unknown][]);
     case 's':
       return new Set(list(o.v, 'set'));
     case 'o':
