@@ -5,7 +5,7 @@
  * residues) until the actor takes them.
  *
  * Entry points: `createLevelBook`, `takeIntents`, `applyPlacement`, `applyDeal`,
- * `applyOrderUpdate`, `hasUnknownOrders`, `isLevelBusy`, `owedIntents`.
+ * `applyOrderUpdate`, `hasUnknownOrders`, `isLevelBusy`, `owedIntents`, `resumeBook`.
  *
  * Invariants:
  * - at most one order per level (a `Map` by level), whatever its state; a level that is being
@@ -20,7 +20,8 @@
  *   here re-places it.
  *
  * Order states: owed → sending (taken) → live (placed) → gone (final update / found finished);
- * sending → owed (notSent), → unknown (timeout/5xx after sending), → gone (rejected).
+ * sending → owed (notSent), → unknown (timeout/5xx after sending, or the book restored by a new
+ * actor: `resumeBook`), → gone (rejected).
  */
 import { encodeClientOrderId, type ClientIdScope } from './client-order-id.js';
 import { decideCounter } from './counter-order.js';
@@ -203,6 +204,21 @@ export function takeIntents(book: LevelBook, max: number): { readonly book: Leve
   const orders = new Map(book.orders);
   for (const o of taken) orders.set(o.level, { ...o, state: 'sending' });
   return { book: { ...book, orders }, intents: taken.map((o) => toIntent(book, o)) };
+}
+
+/**
+ * Returns a book an earlier actor left (restored from the journal after a restart) as a new actor
+ * must take it over: an order that actor was still `sending` has an unknown outcome now, since
+ * the answer it waited for went to a process (or actor) that is gone. Left `sending`, it would
+ * hold its level for an answer that never comes, and no counter-order could ever go there; as
+ * `unknown`, reconcile finds it by client id (open: kept; in the deals: filled, level freed;
+ * nowhere: owed again). Never re-placed blindly.
+ */
+export function resumeBook(book: LevelBook): LevelBook {
+  if (![...book.orders.values()].some((o) => o.state === 'sending')) return book;
+  const orders = new Map(book.orders);
+  for (const [level, o] of orders) if (o.state === 'sending') orders.set(level, { ...o, state: 'unknown' });
+  return { ...book, orders };
 }
 
 /** True when some order's outcome is unknown (the market must reconcile). */

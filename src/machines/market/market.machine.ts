@@ -25,11 +25,11 @@ import {
   applyOrderUpdate,
   applyPlacement,
   checkRisk,
-  createLevelBook,
   hasUnknownOrders,
+  initialOrders,
   lastDealSec,
-  planGrid,
   reconcileBook,
+  resumeBook,
   takeIntents,
 } from '../../grid/index.js';
 import { backoffDelay } from '../shared/backoff.js';
@@ -124,12 +124,14 @@ export const marketMachine = setup({
   },
   actions: {
     loaded: assign(({ context }, loaded: LoadedMarket) => {
-      const result = planGrid(context.settings.spec, loaded.rules, loaded.lastPrice);
+      // The same function `gridbot plan` shows its ladder with: what is shown is what is sent.
+      const result = initialOrders(context.settings.spec, loaded.rules, loaded.lastPrice, context.scope, context.settings.firstSeq ?? 0);
       if (!result.ok) {
         const reasons = result.issues.filter((i) => i.severity === 'error').map((i) => i.message);
         return { rules: loaded.rules, lastPrice: loaded.lastPrice, stopReason: `invalid plan: ${reasons.join('; ')}` };
       }
-      const book = context.settings.restore ?? createLevelBook(result.plan, context.scope, loaded.rules, context.settings.firstSeq ?? 0);
+      // A restored book's in-flight placements went to a desk that is gone: unknown, for reconcile to find.
+      const book = context.settings.restore ? resumeBook(context.settings.restore) : result.book;
       return { rules: loaded.rules, lastPrice: loaded.lastPrice, plan: result.plan, book, attempt: 0 };
     }),
     failed: assign(({ context }, params: { error: unknown; step: string }) => ({

@@ -11,6 +11,12 @@
  * Only orders whose client id is ours (grid format) are tracked; a fill counts when its client id
  * is ours or its order id is a tracked order.
  *
+ * A reconcile snapshot (`fetchExchange`) also closes the orders the table has as live or unknown
+ * that are no longer open on the exchange (as the market's reconcile does, rule 4 of
+ * grid/reconcile.ts): an order that finished while no bot watched (it filled while the bot was
+ * killed) has no final update in any journal, and would otherwise stay `live` in the report
+ * forever. It counts as `filled` when the fills on record cover its amount, else `cancelled`.
+ *
  * Entry point: `DerivedTables` (`applyEvent`, `recordIntents`).
  */
 import type { Database, Statement } from 'better-sqlite3';
@@ -24,6 +30,7 @@ import {
   type PlacementOutcome,
   decodeClientOrderId,
   parseDecimal,
+  sumDec,
 } from '../../grid/index.js';
 import type { CancelOutcome, ExchangeSnapshot } from '../../machines/market/market.io.js';
 
@@ -77,6 +84,8 @@ export class DerivedTables {
   private readonly insertFill: Statement;
   private readonly orderKnown: Statement<[number, string], { n: number }>;
   private readonly cancelByOrderId: Statement;
+  private readonly openRows: Statement<[string], { clientOrderId: string; amount: string | null }>;
+  private readonly filledAmounts: Statement<[string, string]>;
   /**
    * What this process last wrote per order. The journal has one writer (the lock), so it stays
    * true; it spares a SELECT per report and skips reports that change nothing (a deal of a live
@@ -106,6 +115,8 @@ export class DerivedTables {
     this.cancelByOrderId = db.prepare(
       `UPDATE orders SET status = 'cancelled', updated_at = ? WHERE order_id = ? AND market = ? AND status NOT IN ('rejected', 'filled', 'cancelled')`,
     );
+    this.openRows = db.prepare(`SELECT client_order_id AS clientOrderId, amount FROM orders WHERE market = ? AND status IN ('live', 'unknown')`);
+    this.filledAmounts = db.prepare('SELECT amount FROM fills WHERE market = ? AND client_order_id = ?').pluck();
   }
 
   /** Records what one market event says about orders and fills. Events that say nothing are skipped. */
@@ -127,6 +138,7 @@ export class DerivedTables {
         const snapshot = (event as unknown as { output: ExchangeSnapshot }).output;
         for (const o of snapshot.openOrders) this.openOrder(stamp, o);
         for (const d of snapshot.deals) this.fill(stamp, d);
+        this.closeGone(stamp, snapshot.openOrders);
         return;
       }
       case 'xstate.done.actor.cancelOrders':
@@ -195,6 +207,19 @@ export class DerivedTables {
           this.order(stamp, { clientOrderId: o.clientOrderId, status: o.kind, reason: o.reason });
           break;
       }
+    }
+  }
+
+  /** Closes the orders the table has as live or unknown that the exchange no longer has open. */
+  private closeGone(stamp: EventStamp, open: readonly ExchangeOrder[]): void {
+    const stillOpen = new Set(open.map((o) => o.clientOrderId));
+    for (const row of this.openRows.all(stamp.market)) {
+      if (stillOpen.has(row.clientOrderId)) continue;
+      const amounts = (this.filledAmounts.all(stamp.market, row.clientOrderId) as (string | null)[]).flatMap((a) => parseDecimal(a ?? '') ?? []);
+      const filled = sumDec(amounts);
+      const amount = row.amount === null ? null : parseDecimal(row.amount);
+      const done = amount === null ? amounts.length > 0 : filled.gte(amount);
+      this.order(stamp, { clientOrderId: row.clientOrderId, status: done ? 'filled' : 'cancelled', reason: done ? null : 'no longer open on the exchange (reconcile)' });
     }
   }
 

@@ -154,4 +154,42 @@ describe('market actor', () => {
     expect(h.context().killSwitchDeadline).toBeNull();
     expect(h.context().stopReason).toBe('SIGINT');
   });
+
+  it('restarted from a book whose counter-order was in flight: reconcile finds it filled, frees its level, and the level trades again', async () => {
+    // The first process: the buy at level 1 fills, its counter-sell at level 2 goes to the desk; the
+    // process dies before the desk answers (the book the journal restores has it `sending`).
+    const first = startMarket();
+    const batch = await toRunning(first);
+    const buy = batch.find((i) => i.level === 1)!;
+    const deal = (dealId: number, orderId: number, clientOrderId: string, side: 'buy' | 'sell', price: string) => ({
+      dealId, orderId, clientOrderId, side, price, amount: '0.001', fee: '0.000001', feeAsset: 'DBTC', time: dealId,
+    });
+    first.feed.push({ type: 'feed.deal', deal: deal(1, 1001, buy.clientOrderId, 'buy', '59800') });
+    const counter = first.desk.placed[0]!.intents[0]!;
+    expect(counter).toMatchObject({ level: 2, side: 'sell' });
+    const restored = first.context().book!;
+    expect(restored.orders.get(2)?.state).toBe('sending');
+    first.actor.stop();
+
+    // While no bot ran, that counter-sell rested (order 2001) and filled.
+    h = startMarket(settings({ onStart: 'adopt', restore: restored, firstSeq: restored.nextSeq }));
+    await h.resolve('loadMarket', { rules: DBTC_DUSDT, lastPrice: '60000' });
+    expect(h.lifecycle()).toBe('reconciling');
+    expect(h.context().book?.orders.get(2)?.state).toBe('unknown');
+    const open = batch.filter((i) => i.level !== 1).map((i) => ({ orderId: 1000 + batch.indexOf(i), clientOrderId: i.clientOrderId, side: i.side, price: i.price, amount: i.amount, left: i.amount, dealStock: '0' }));
+    await h.resolve('fetchExchange', {
+      openOrders: open,
+      deals: [deal(1, 1001, buy.clientOrderId, 'buy', '59800'), deal(2, 2001, counter.clientOrderId, 'sell', '60000')],
+    });
+    await h.resolve('armKillSwitch', { cancellationTimeMs: 90_000 });
+    // The missed fill's counter-buy at level 1, once; nothing at level 2.
+    const missed = (h.calls.at(-1)?.input as { intents: OrderIntent[] }).intents;
+    expect(missed.map((i) => `${i.side}#${i.level}`)).toEqual(['buy#1']);
+    await h.resolve('placeBatch', placedAll(missed, 3000));
+    expect(h.lifecycle()).toBe('running');
+    expect(h.context().book?.orders.has(2)).toBe(false);
+    // A live fill of that buy: its counter-sell goes to level 2, which the lost answer no longer holds.
+    h.feed.push({ type: 'feed.deal', deal: deal(3, 3000, missed[0]!.clientOrderId, 'buy', '59800') });
+    expect(h.desk.placed.flatMap((p) => p.intents).map((i) => `${i.side}#${i.level}`)).toEqual(['sell#2']);
+  });
 });

@@ -116,6 +116,28 @@ describe('derived tables', () => {
     expect(db.prepare('SELECT reason FROM orders WHERE client_order_id = ?').pluck().get(r)).toBe('post-only would take');
   });
 
+  it('a reconcile snapshot closes the live orders that are no longer open: filled when the fills cover them, else cancelled', () => {
+    const { j, db } = open();
+    j.beginMarketRun(settings());
+    const filled = id(1, 'buy', 110);
+    const gone = id(0, 'buy', 111);
+    const open1 = id(3, 'sell', 112);
+    const status = (c: string) => db.prepare('SELECT status FROM orders WHERE client_order_id = ?').pluck().get(c);
+    j.recordIntents(MARKET, [intent(1, 'buy', 110), intent(0, 'buy', 111), intent(3, 'sell', 112)]);
+    j.appendMarketEvent(MARKET, {
+      type: 'xstate.done.actor.placeBatch',
+      output: [filled, gone, open1].map((c, i) => ({ kind: 'placed', clientOrderId: c, orderId: 600 + i, dealStock: '0', left: '0.001' })),
+    });
+    expect([status(filled), status(gone), status(open1)]).toEqual(['live', 'live', 'live']);
+    // The bot was down: `filled` filled in two deals, `gone` was cancelled (its kill-switch fired), `open1` still rests.
+    const resting = { orderId: 602, clientOrderId: open1, side: 'sell', price: '60200', amount: '0.001', left: '0.001', dealStock: '0' };
+    j.appendMarketEvent(MARKET, {
+      type: 'xstate.done.actor.fetchExchange',
+      output: { openOrders: [resting], deals: [deal(20, filled, 600), deal(21, filled, 600)] },
+    });
+    expect([status(filled), status(gone), status(open1)]).toEqual(['filled', 'cancelled', 'live']);
+  });
+
   it('fills orders, fills, transitions and PnL from a journaled market run', async () => {
     const { j, db } = open();
     const m = startJournaledMarket(j, scenarioInput());
