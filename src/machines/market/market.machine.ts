@@ -115,6 +115,7 @@ export const marketMachine = setup({
     notStopping: ({ context }) => context.stopReason === null,
     stopRequested: ({ context }) => context.stopReason !== null,
     disconnected: ({ context }) => !context.connected,
+    connectedNow: ({ context }) => context.connected,
     gapToReconcile: ({ context }) => context.needsReconcile,
     leaveOrders: ({ context }) => context.settings.onStop === 'leave',
     deskIdle: ({ context }) => context.deskInFlight === 0,
@@ -310,7 +311,7 @@ export const marketMachine = setup({
                 id: 'armKillSwitch',
                 src: 'armKillSwitch',
                 input: ({ context }) => ({ market: context.settings.market, timeoutSec: context.settings.killSwitch.timeoutSec }),
-                onDone: { target: 'sending', actions: [{ type: 'armed', params: ({ event }) => event.output }, raise({ type: 'ks.armed' }), 'succeeded'] },
+                onDone: { target: 'awaitingFeed', actions: [{ type: 'armed', params: ({ event }) => event.output }, raise({ type: 'ks.armed' }), 'succeeded'] },
                 onError: [
                   {
                     guard: { type: 'isFatal', params: ({ event }) => ({ error: event.error }) },
@@ -322,6 +323,11 @@ export const marketMachine = setup({
               },
             },
             armWaiting: { after: { retryDelay: 'arming' } },
+            // An order placed while the socket is down could fill unseen: wait until fills can be heard.
+            awaitingFeed: {
+              always: { guard: 'connectedNow', target: 'sending' },
+              on: { 'connection.up': { target: 'sending', actions: 'markUp' } },
+            },
             sending: {
               entry: 'takeBatch',
               always: [

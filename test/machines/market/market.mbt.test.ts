@@ -37,7 +37,11 @@ function model(mode: Mode) {
         },
       },
       loadWaiting: { on: { RETRY: 'loading' } },
-      cancelling: { on: { CANCEL_OK: 'arming', CANCEL_FAIL: 'cancelWaiting', CANCEL_FATAL: kill } },
+      cancelling: { on: { CANCEL_OK: 'arming', CANCEL_FAIL: 'cancelWaiting', CANCEL_FATAL: kill, CONN_DOWN_BEFORE_PLACING: 'cancellingDown' } },
+      // The socket is down when the kill-switch is armed: nothing is placed until fills can be heard.
+      cancellingDown: { on: { CANCEL_OK: 'armingDown' } },
+      armingDown: { on: { ARM_OK: 'awaitingFeed' } },
+      awaitingFeed: { on: { CONN_UP: 'sending1' } },
       cancelWaiting: { on: { RETRY: 'cancelling' } },
       arming: { on: { ARM_OK: 'sending1', ARM_FAIL: 'armWaiting', ARM_FATAL: kill } },
       armWaiting: { on: { RETRY: 'arming' } },
@@ -226,6 +230,7 @@ describe.each<Mode>(['cancel-all', 'adopt'])('market actor against its model (on
           DESK_FATAL: () => deskReply('notSent', 'HTTP 401 unauthorized'),
           CONN_DOWN: () => h.feed.push({ type: 'connection.down' }),
           CONN_DOWN_WHILE_PLACING: () => h.feed.push({ type: 'connection.down' }),
+          CONN_DOWN_BEFORE_PLACING: () => h.feed.push({ type: 'connection.down' }),
           CONN_BLIP_WHILE_PLACING: () => {
             h.feed.push({ type: 'connection.down' });
             h.feed.push({ type: 'connection.up' });
@@ -271,6 +276,12 @@ describe.each<Mode>(['cancel-all', 'adopt'])('market actor against its model (on
           sending2: () => expect(lastBatch()).toHaveLength(1),
           sending2AfterUnknown: () => expect(lastBatch()).toHaveLength(1),
           sending2Down: () => expect(h.context().connected).toBe(false),
+          cancellingDown: () => expect(h.context().connected).toBe(false),
+          armingDown: () => expect(h.actor.getSnapshot().matches({ lifecycle: { placing: 'arming' } })).toBe(true),
+          awaitingFeed: () => {
+            expect(h.actor.getSnapshot().matches({ lifecycle: { placing: 'awaitingFeed' } })).toBe(true);
+            expect(h.calls.some((c) => c.name === 'placeBatch')).toBe(false);
+          },
           sending2Blip: () => expect(h.context().needsReconcile).toBe(true),
           sendingStopping: () => {
             expect(h.actor.getSnapshot().matches({ lifecycle: { placing: 'sending' } })).toBe(true);
