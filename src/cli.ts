@@ -4,6 +4,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { chartCommand } from './runtime/commands/chart.js';
+import { doctorCommand } from './runtime/commands/doctor.js';
+import { planCommand } from './runtime/commands/plan.js';
 import { replayCommand } from './runtime/commands/replay.js';
 import { runCommand } from './runtime/commands/run.js';
 import { statusCommand } from './runtime/commands/status.js';
@@ -20,6 +22,14 @@ const commands: Record<string, { summary: string; run: Command }> = {
   validate: {
     summary: 'check markets.yaml and list every problem (gridbot validate [FILE] [--json])',
     run: (args) => validateCommand(args),
+  },
+  plan: {
+    summary: 'print the exact ladder each grid would place, its locked budget and fee check; sends nothing (gridbot plan [--json])',
+    run: (args) => planCommand(args),
+  },
+  doctor: {
+    summary: 'check clock, keys, balances, journal lock, markets.yaml and Node before a run (gridbot doctor [--live] [--json])',
+    run: (args) => doctorCommand(args),
   },
   status: {
     summary: 'per-market PnL and counts from the journal, bot running or not (gridbot status [--journal FILE] [--json])',
@@ -44,6 +54,18 @@ function version(): string {
   return pkg.version;
 }
 
+/** One example per command, shown by `gridbot --help`. */
+const EXAMPLES = [
+  'gridbot run --duration 60',
+  'gridbot validate markets.yaml --json',
+  'gridbot plan --config markets.yaml',
+  'gridbot doctor --live',
+  'gridbot status --journal var/gridbot.journal',
+  'gridbot chart market --format dot',
+  'gridbot replay session.jsonl --port 8788',
+  'gridbot sim --port 8080',
+];
+
 function usage(): string {
   const lines = Object.entries(commands).map(([name, c]) => `  ${name.padEnd(10)} ${c.summary}`);
   return [
@@ -52,7 +74,11 @@ function usage(): string {
     'commands:',
     ...lines,
     '',
-    'exit codes: 0 ok, 1 runtime failure, 2 bad input or config',
+    'examples:',
+    ...EXAMPLES.map((e) => `  ${e}`),
+    '',
+    '`gridbot <command> --help` shows a command\'s options. --json (validate, plan, doctor, status): one JSON document on stdout, logs on stderr.',
+    'exit codes: 0 ok, 1 runtime failure, 2 bad input or config (doctor: 0 all ok, 1 a warning, 2 a failure)',
     '',
   ].join('\n');
 }

@@ -8,7 +8,8 @@
  * signature, and the X-TXC-* auth headers, up to four levels deep, should a raw string reach a
  * log call anyway.
  *
- * Output: pretty (pino-pretty in a worker) only when stdout is a terminal; otherwise JSON lines
+ * Output: pretty (pino-pretty in a worker) only when stdout is a terminal, coloured unless `NO_COLOR`
+ * is set (or the target fd is not a terminal); otherwise JSON lines
  * through an async destination. Call `logger.flush()` before exiting so buffered lines are written.
  */
 import { pino, type DestinationStream, type Logger } from 'pino';
@@ -59,9 +60,17 @@ export function createLogger(options: LoggerOptions): Logger {
   if (options.destination !== undefined) return pino(base, options.destination);
   const fd = options.fd ?? 1;
   if (options.pretty ?? process.stdout.isTTY === true) {
-    return pino({ ...base, transport: { target: 'pino-pretty', options: { colorize: true, translateTime: 'SYS:HH:MM:ss.l', destination: fd } } });
+    return pino({ ...base, transport: { target: 'pino-pretty', options: { colorize: colorEnabled(fd), translateTime: 'SYS:HH:MM:ss.l', destination: fd } } });
   }
   return pino(base, pino.destination({ dest: fd, sync: false }));
+}
+
+/**
+ * True when output on `fd` may carry ANSI colours: it is a terminal and `NO_COLOR` is unset or
+ * empty (https://no-color.org). Nothing else in gridbot prints colour.
+ */
+export function colorEnabled(fd: 1 | 2, env: NodeJS.ProcessEnv = process.env, isTTY = (fd === 1 ? process.stdout : process.stderr).isTTY === true): boolean {
+  return isTTY && (env.NO_COLOR === undefined || env.NO_COLOR === '');
 }
 
 /** Returns the logger of one market actor: every line carries `market`. */

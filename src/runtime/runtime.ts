@@ -12,7 +12,7 @@ import type { ConnectionEmitted } from '../machines/connection/connection.types.
 import type { FrameRouter } from '../machines/connection/frame-router.js';
 import { marketMachine } from '../machines/market/market.machine.js';
 import type { MarketInput } from '../machines/market/market.types.js';
-import { DEMO_ACCOUNT, type Simulator, startSimulator } from '../sim/index.js';
+import { DEMO_ACCOUNT, type Simulator, type SimulatorOptions, startSimulator } from '../sim/index.js';
 import type { LevelBook } from '../grid/index.js';
 import { loadCredentials } from './config/credentials.js';
 import { type Journal, journalInspector } from './journal/index.js';
@@ -103,14 +103,22 @@ async function resolveEndpoint(options: RuntimeOptions): Promise<Endpoint> {
       sim: null,
     };
   }
+  const sim = await startSimulator({ ...embeddedSimulatorOptions(config), ...options.simulator });
+  return { restUrl: sim.restUrl, wsUrl: sim.wsUrl, apiKey: sim.apiKey, apiSecret: sim.apiSecret, sim };
+}
+
+/**
+ * Returns the options of the simulator `run` embeds for `exchange: sim`: any free port, the
+ * config's seed, its balances (or the demo ones) on the demo account. `gridbot plan` and `doctor`
+ * start theirs from this too, so they see the prices and balances `run` would.
+ */
+export function embeddedSimulatorOptions(config: RuntimeConfig): SimulatorOptions {
   const balances = config.sim?.balances ?? DEMO_ACCOUNT.balances;
-  const sim = await startSimulator({
+  return {
     port: 0,
     seed: config.sim?.seed ?? 1,
     accounts: [{ id: DEMO_ACCOUNT.id, apiKey: DEMO_ACCOUNT.apiKey, apiSecret: DEMO_ACCOUNT.apiSecret, balances: { ...balances } }],
-    ...options.simulator,
-  });
-  return { restUrl: sim.restUrl, wsUrl: sim.wsUrl, apiKey: sim.apiKey, apiSecret: sim.apiSecret, sim };
+  };
 }
 
 /**

@@ -26,7 +26,9 @@ export interface SimCommandIo {
 const USAGE = `usage: gridbot sim [--port N] [--host H] [--seed N] [--api-key K --api-secret S] [--markets FILE]
                    [--tick-ms N] [--idle-timeout-ms N] [--no-rate-limits] [--all-trades]
                    [--drop-frames CH:P] [--duplicate-frames CH:P] [--reorder-frames CH:P] [--delay-frames CH:P:MS]
-                   [--fail-requests COUNT:STATUS[:PATH]] [--rest-latency MS] [--close-sockets-every MS] [--pause-prices]`;
+                   [--fail-requests COUNT:STATUS[:PATH]] [--rest-latency MS] [--close-sockets-every MS] [--pause-prices]
+
+example: gridbot sim --port 8080 --seed 7   (then: gridbot run --exchange-url http://127.0.0.1:8080)`;
 
 const marketSchema = z.strictObject({
   name: z.string().regex(/^[A-Za-z0-9]+_[A-Za-z0-9]+$/),

@@ -1,7 +1,7 @@
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { Secret } from '../../src/runtime/config/index.js';
-import { REDACT_PATHS, createLogger, marketLogger } from '../../src/runtime/logger.js';
+import { REDACT_PATHS, colorEnabled, createLogger, marketLogger } from '../../src/runtime/logger.js';
 
 const KEY = 'live-key-0123456789';
 const SECRET = 'live-secret-abcdef';
@@ -59,5 +59,15 @@ describe('logger', () => {
     for (const name of ['apiKey', 'apiSecret', 'secret', 'signature', '*.apiKey', '*.*.secret', '*["X-TXC-APIKEY"]', '*.*["X-TXC-SIGNATURE"]']) {
       expect(REDACT_PATHS).toContain(name);
     }
+  });
+});
+
+describe('colour', () => {
+  // Issue 9: NO_COLOR respected; no colour when the output is not a terminal.
+  it('colours only a terminal, and never with NO_COLOR set (https://no-color.org)', () => {
+    expect(colorEnabled(1, {}, true)).toBe(true);
+    expect(colorEnabled(2, { NO_COLOR: '' }, true)).toBe(true);
+    expect(colorEnabled(1, { NO_COLOR: '1' }, true)).toBe(false);
+    expect(colorEnabled(2, {}, false)).toBe(false);
   });
 });

@@ -7,7 +7,7 @@
  */
 import { formatIssue, isConfigError, loadConfig, type ConfigIssue, type RuntimeConfig } from '../config/index.js';
 
-export const VALIDATE_USAGE = 'usage: gridbot validate [FILE] [--json]   (FILE defaults to markets.yaml)\n';
+export const VALIDATE_USAGE = 'usage: gridbot validate [FILE] [--json]   (FILE defaults to markets.yaml)\n\nexample: gridbot validate markets.yaml --json\n';
 
 /** Runs the command; resolves to the exit code. */
 export async function validateCommand(args: readonly string[]): Promise<number> {

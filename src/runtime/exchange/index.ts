@@ -18,7 +18,7 @@ export { createDeskActor } from './desk-actor.js';
 export { describeError, failedPlacement, ioKindOf, toMarketIoError } from './io-errors.js';
 export { type LogSink, RateLimitedLog, silentLog } from './log-sink.js';
 export { type MarketActorsDeps, createMarketActors } from './market-providers.js';
-export { type MarketIoOptions, type MarketRest, PAGE_SIZE } from './market-io-actors.js';
+export { type MarketIoOptions, type MarketRest, PAGE_SIZE, type PublicMarketRest, loadMarket } from './market-io-actors.js';
 export { BULK_MAX, type PlacementReport, type PlacementRest, orderRequestOf, placeIntents } from './order-placement.js';
 export {
   WireMappingError,

@@ -90,8 +90,8 @@ function positive(s: string | undefined): string | null {
 }
 
 /** The mid of the best bid and ask at the market tick, or the one side present, or null. */
-async function orderbookMid(rest: MarketRest, rules: MarketRules, signal: AbortSignal): Promise<string | null> {
-  const book = await rest.publicOrderbook(rules.market, { limit: 1 }, { signal });
+async function orderbookMid(rest: PublicMarketRest, rules: MarketRules, o: { signal?: AbortSignal }): Promise<string | null> {
+  const book = await rest.publicOrderbook(rules.market, { limit: 1 }, o);
   const bid = parseDecimal(book.bids[0]?.[0] ?? '');
   const ask = parseDecimal(book.asks[0]?.[0] ?? '');
   if (bid !== null && ask !== null) return toPlain(roundPrice(bid.plus(ask).div(2), rules, 'nearest'));
@@ -99,36 +99,49 @@ async function orderbookMid(rest: MarketRest, rules: MarketRules, signal: AbortS
   return one === null ? null : toPlain(one);
 }
 
+/** The public calls `loadMarket` makes: no key is needed for any of them. */
+export type PublicMarketRest = Pick<WhitebitRestClient, 'publicMarkets' | 'publicTicker' | 'publicOrderbook'>;
+
+/**
+ * Returns a market's rules and last price (the ticker's, else the book's mid) from public endpoints
+ * only. `run` (through the `loadMarket` actor) and `gridbot plan` both read a market through this.
+ * @throws MarketIoError `rejected` for an unknown or unusable market, `retry` when it has no price yet,
+ *   or the mapped kind of a failed call
+ */
+export function loadMarket(rest: PublicMarketRest, market: string, signal?: AbortSignal): Promise<LoadedMarket> {
+  const o = signal ? { signal } : {};
+  const input = { market };
+  return io('loadMarket', async () => {
+    const [markets, tickers] = await Promise.all([rest.publicMarkets(o), rest.publicTicker(o)]);
+    // /public/markets lists futures too, under the same names as some spot markets.
+    const m = markets.find((x) => x.name === input.market && (x.type === undefined || x.type === 'spot'));
+    if (m === undefined) {
+      throw new MarketIoError('rejected', `loadMarket: ${input.market} is not a tradeable spot market on the exchange (unknown, disabled or delisted)`);
+    }
+    const r = marketRulesFrom({
+      market: m.name,
+      baseAsset: m.stock,
+      quoteAsset: m.money,
+      pricePrecision: m.moneyPrec,
+      amountPrecision: m.stockPrec,
+      minAmount: m.minAmount,
+      minTotal: m.minTotal,
+      maxTotal: m.maxTotal,
+      makerFeePercent: m.makerFee,
+      takerFeePercent: m.takerFee,
+    });
+    if (!r.ok) {
+      throw new MarketIoError('rejected', `loadMarket: ${input.market} rules unusable: ${r.issues.map((i) => i.message).join('; ')}`);
+    }
+    const lastPrice = positive(tickers[input.market]?.last_price) ?? (await orderbookMid(rest, r.rules, o));
+    // A market with no trade and an empty book has no price to centre a grid on yet: try again later.
+    if (lastPrice === null) throw new MarketIoError('retry', `loadMarket: ${input.market} has no last price and an empty book`);
+    return { rules: r.rules, lastPrice };
+  });
+}
+
 export function createLoadMarket(rest: MarketRest) {
-  return fromPromise<LoadedMarket, MarketIoInputs['loadMarket']>(({ input, signal }) =>
-    io('loadMarket', async () => {
-      const [markets, tickers] = await Promise.all([rest.publicMarkets({ signal }), rest.publicTicker({ signal })]);
-      // /public/markets lists futures too, under the same names as some spot markets.
-      const m = markets.find((x) => x.name === input.market && (x.type === undefined || x.type === 'spot'));
-      if (m === undefined) {
-        throw new MarketIoError('rejected', `loadMarket: ${input.market} is not a tradeable spot market on the exchange (unknown, disabled or delisted)`);
-      }
-      const r = marketRulesFrom({
-        market: m.name,
-        baseAsset: m.stock,
-        quoteAsset: m.money,
-        pricePrecision: m.moneyPrec,
-        amountPrecision: m.stockPrec,
-        minAmount: m.minAmount,
-        minTotal: m.minTotal,
-        maxTotal: m.maxTotal,
-        makerFeePercent: m.makerFee,
-        takerFeePercent: m.takerFee,
-      });
-      if (!r.ok) {
-        throw new MarketIoError('rejected', `loadMarket: ${input.market} rules unusable: ${r.issues.map((i) => i.message).join('; ')}`);
-      }
-      const lastPrice = positive(tickers[input.market]?.last_price) ?? (await orderbookMid(rest, r.rules, signal));
-      // A market with no trade and an empty book has no price to centre a grid on yet: try again later.
-      if (lastPrice === null) throw new MarketIoError('retry', `loadMarket: ${input.market} has no last price and an empty book`);
-      return { rules: r.rules, lastPrice };
-    }),
-  );
+  return fromPromise<LoadedMarket, MarketIoInputs['loadMarket']>(({ input, signal }) => loadMarket(rest, input.market, signal));
 }
 
 export function createCancelAll(rest: MarketRest) {

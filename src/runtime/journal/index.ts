@@ -21,3 +21,4 @@ export {
   type LockHolder,
 } from './journal-errors.js';
 export { readJournalReport, type JournalReport, type MarketReport } from './journal-report.js';
+export { processIsAlive } from './instance-lock.js';

@@ -1,0 +1,433 @@
+/**
+ * `gridbot doctor [--config FILE] [--exchange-url URL] [--live] [--json]`: checks what `run` needs
+ * before it sends anything, one line per check (`ok`, `warn`, `fail` or `skip`) with what to do:
+ *
+ *   node     the Node.js version against package.json's engines;
+ *   config   markets.yaml is valid;
+ *   journal  writable, and not held by another running gridbot (a second bot on one journal is one
+ *            account and market traded twice: refused at start, not found through duplicate orders);
+ *   clock    skew against the exchange's public/time (WhiteBIT refuses a nonce outside ±5 s);
+ *   keys     present in the environment and accepted by a signed balance call (the simulator: its
+ *            demo account; WhiteBIT: only with --live);
+ *   grids    every grid is placeable (`gridbot plan` shows why not);
+ *   balance  the available balance covers what every grid's initial orders lock, per asset;
+ *   orders   orders with this bot's client ids resting while no bot holds the journal (a crashed
+ *            run), and foreign orders that `onStart: cancel-all` would cancel.
+ *
+ * Exit codes: the worst check decides: 0 every check ok (or skipped), 1 a warning, 2 a failure (or
+ * bad arguments). Only public calls and signed reads are made: nothing is placed or cancelled.
+ */
+import { accessSync, constants, existsSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { dirname } from 'node:path';
+import { parseArgs } from 'node:util';
+import { WhitebitError, type WhitebitRestClient, serverTimeMs } from '../../adapters/whitebit/index.js';
+import { D, type Decimal, decodeClientOrderId, parseDecimal, toPlain } from '../../grid/index.js';
+import { CredentialsError, formatIssue, isConfigError, loadConfig, loadCredentials, type RuntimeConfig } from '../config/index.js';
+import { describeError } from '../exchange/index.js';
+import { type JournalReport, processIsAlive, readJournalReport } from '../journal/index.js';
+import { type ExchangeSource, openExchangeSource, restOrigin } from './exchange-source.js';
+import { planConfig } from './plan.js';
+import type { GridReport } from './plan-report.js';
+
+export const DOCTOR_USAGE = `usage: gridbot doctor [--config FILE] [--exchange-url URL] [--live] [--json]
+
+Checks what \`run\` needs, one line per check with ok / warn / fail / skip and what to do:
+node version, markets.yaml, the journal (writable, not held by a running bot), clock skew against
+the exchange, API keys (a signed balance call), every grid placeable, enough balance for the
+budget the grids lock, and orders of this bot left resting by a crashed run.
+Nothing is placed or cancelled.
+
+  --config FILE        markets.yaml to check (default: markets.yaml)
+  --exchange-url URL   check against an external exchange, e.g. a \`gridbot sim\` at http://127.0.0.1:8080
+                       (default: the embedded simulator, as \`run\` starts it)
+  --live               check against WhiteBIT, keys from WHITEBIT_API_KEY / WHITEBIT_API_SECRET
+                       (a signed balance call: read-only)
+  --json               one JSON document on stdout
+
+exit codes: 0 every check ok, 1 a warning, 2 a check failed (or bad arguments)
+
+example: gridbot doctor --config markets.yaml
+`;
+
+/** The oldest Node.js gridbot runs on: package.json `engines.node` (a test keeps the two equal). */
+export const MIN_NODE_VERSION = '20.18.1';
+
+/** Clock skew below this is ok; up to the nonce window it is a warning; beyond, a failure. public/time has 1 s resolution. */
+export const CLOCK_OK_MS = 2_000;
+export const NONCE_WINDOW_MS = 5_000;
+
+export type CheckStatus = 'ok' | 'warn' | 'fail' | 'skip';
+export type CheckName = 'node' | 'config' | 'journal' | 'clock' | 'keys' | 'grids' | 'balance' | 'orders';
+
+export interface Check {
+  readonly name: CheckName;
+  readonly status: CheckStatus;
+  /** What was found and, unless ok, what to do. */
+  readonly message: string;
+}
+
+export interface DoctorDocument {
+  /** True when no check failed or warned. */
+  readonly ok: boolean;
+  /** The worst status. */
+  readonly status: 'ok' | 'warn' | 'fail';
+  readonly file: string;
+  /** Where the exchange checks ran, or null when they could not run. */
+  readonly exchange: { readonly kind: ExchangeSource['kind']; readonly url: string; readonly label: string } | null;
+  readonly checks: readonly Check[];
+}
+
+const check = (name: CheckName, status: CheckStatus, message: string): Check => ({ name, status, message });
+
+// ---------------------------------------------------------------- pure checks
+
+/** Returns the node check for `version` (e.g. `20.19.0` or `v20.19.0`). */
+export function nodeCheck(version: string, min = MIN_NODE_VERSION): Check {
+  const parts = (v: string) => v.replace(/^v/, '').split('.').map((n) => Number.parseInt(n, 10) || 0);
+  const [a, b] = [parts(version), parts(min)];
+  let cmp = 0;
+  for (let i = 0; i < 3 && cmp === 0; i++) cmp = Math.sign((a[i] ?? 0) - (b[i] ?? 0));
+  return cmp >= 0
+    ? check('node', 'ok', `Node.js ${version.replace(/^v/, '')} (needs ${min} or newer)`)
+    : check('node', 'fail', `Node.js ${version.replace(/^v/, '')} is older than ${min}: install Node.js ${min} or newer (e.g. nvm install 22)`);
+}
+
+/** Returns the clock check for a measured skew (server minus local, ms). */
+export function clockCheck(offsetMs: number, where: string): Check {
+  const s = (Math.abs(offsetMs) / 1000).toFixed(1);
+  const dir = offsetMs > 0 ? 'behind' : 'ahead of';
+  if (Math.abs(offsetMs) < CLOCK_OK_MS) return check('clock', 'ok', `local clock within ${s} s of ${where}'s public/time`);
+  const fix = 'sync the system clock (e.g. `timedatectl set-ntp true`, or chrony/ntpd)';
+  if (Math.abs(offsetMs) < NONCE_WINDOW_MS) {
+    return check('clock', 'warn', `local clock ${s} s ${dir} ${where}: close to the ±${NONCE_WINDOW_MS / 1000} s nonce window; ${fix}`);
+  }
+  return check(
+    'clock',
+    'fail',
+    `local clock ${s} s ${dir} ${where}: outside the ±${NONCE_WINDOW_MS / 1000} s nonce window, so signed requests depend on the offset measured at start and break as the clock drifts; ${fix}`,
+  );
+}
+
+/** What the grids' initial orders lock, summed per asset (grids sharing a quote asset draw on one balance). */
+export function lockedPerAsset(grids: readonly GridReport[]): Map<string, Decimal> {
+  const need = new Map<string, Decimal>();
+  for (const g of grids) {
+    if (!g.locked) continue;
+    for (const side of [g.locked.quote, g.locked.base]) {
+      const amount = new D(side.amount);
+      if (amount.gt(0)) need.set(side.asset, (need.get(side.asset) ?? new D(0)).plus(amount));
+    }
+  }
+  return need;
+}
+
+/**
+ * Returns the balance check: fail when an asset's available balance is short of what the grids lock,
+ * warn when it is short but what is frozen in open orders would cover it.
+ */
+export function balanceCheck(need: ReadonlyMap<string, Decimal>, balances: Readonly<Record<string, { available: string; freeze: string }>>): Check {
+  if (need.size === 0) return check('balance', 'skip', 'no placeable grid locks anything');
+  const short: string[] = [];
+  const frozen: string[] = [];
+  const fine: string[] = [];
+  for (const [asset, amount] of need) {
+    const available = parseDecimal(balances[asset]?.available ?? '0') ?? new D(0);
+    const freeze = parseDecimal(balances[asset]?.freeze ?? '0') ?? new D(0);
+    const text = `${asset} needs ${toPlain(amount)}, available ${toPlain(available)}`;
+    if (available.gte(amount)) fine.push(text);
+    else if (available.plus(freeze).gte(amount)) frozen.push(`${text} (+${toPlain(freeze)} frozen in open orders)`);
+    else short.push(`${text}: short by ${toPlain(amount.minus(available))}`);
+  }
+  if (short.length > 0) {
+    return check('balance', 'fail', `${short.join('; ')}: deposit the difference, or lower amountPerLevel / budget in markets.yaml`);
+  }
+  if (frozen.length > 0) {
+    return check('balance', 'warn', `${frozen.join('; ')}: only orders on a grid's own market are cancelled at start; cancel the others or lower the budget`);
+  }
+  return check('balance', 'ok', fine.join('; '));
+}
+
+// ---------------------------------------------------------------- checks with IO
+
+/** Where the journal stands: the check, and whether a live process holds it. */
+function journalCheck(config: RuntimeConfig): { check: Check; heldByLiveBot: boolean } {
+  if (!config.journal) return { check: check('journal', 'ok', 'journaling is off (no journal: in markets.yaml)'), heldByLiveBot: false };
+  const path = config.journal.path;
+  if (!existsSync(path)) {
+    let dir = dirname(path);
+    while (!existsSync(dir) && dirname(dir) !== dir) dir = dirname(dir);
+    try {
+      accessSync(dir, constants.W_OK);
+      return { check: check('journal', 'ok', `${path} does not exist yet; run creates it (${dir} is writable)`), heldByLiveBot: false };
+    } catch {
+      return { check: check('journal', 'fail', `${path} cannot be created: ${dir} is not writable; fix its permissions or point journal: elsewhere`), heldByLiveBot: false };
+    }
+  }
+  let report: JournalReport;
+  try {
+    report = readJournalReport(path);
+  } catch (e) {
+    return {
+      check: check('journal', 'fail', `${path} is not a readable gridbot journal (${e instanceof Error ? e.message : String(e)}); move it away or point journal: elsewhere`),
+      heldByLiveBot: false,
+    };
+  }
+  for (const p of [path, dirname(path)]) {
+    try {
+      accessSync(p, constants.W_OK);
+    } catch {
+      return { check: check('journal', 'fail', `${p} is not writable (SQLite needs the file and its directory); fix the permissions`), heldByLiveBot: false };
+    }
+  }
+  const h = report.heldBy;
+  if (h !== null) {
+    const since = new Date(h.startedAt).toISOString();
+    if (h.host !== hostname()) {
+      return {
+        check: check('journal', 'fail', `${path} is held by pid ${h.pid} on another host (${h.host}) since ${since}: stop that bot first, or use another journal file`),
+        heldByLiveBot: true,
+      };
+    }
+    if (processIsAlive(h.pid)) {
+      return {
+        check: check(
+          'journal',
+          'fail',
+          `${path} is held by a running gridbot (pid ${h.pid}, since ${since}): a second bot would trade the same account and markets; stop it first, or use another journal file`,
+        ),
+        heldByLiveBot: true,
+      };
+    }
+    return { check: check('journal', 'ok', `${path} is writable; the lock of pid ${h.pid} (exited) is stale and the next run takes it over`), heldByLiveBot: false };
+  }
+  return { check: check('journal', 'ok', `${path} is writable and no bot holds it`), heldByLiveBot: false };
+}
+
+/** Returns the open orders of one market (every page). */
+async function openOrders(rest: WhitebitRestClient, market: string): Promise<{ clientOrderId: string }[]> {
+  const out: { clientOrderId: string }[] = [];
+  for (let page = 0; page < 50; page++) {
+    const items = await rest.orders({ market, limit: 100, offset: page * 100 });
+    out.push(...items);
+    if (items.length < 100) break;
+  }
+  return out;
+}
+
+async function ordersCheck(rest: WhitebitRestClient, config: RuntimeConfig, heldByLiveBot: boolean): Promise<Check> {
+  const warnings: string[] = [];
+  const notes: string[] = [];
+  for (const m of config.markets) {
+    const orders = await openOrders(rest, m.market);
+    const scope = { botId: config.botId, market: m.market };
+    const ours = orders.filter((o) => decodeClientOrderId(o.clientOrderId, scope).kind === 'ours').length;
+    const foreign = orders.length - ours;
+    if (ours > 0 && !heldByLiveBot) {
+      warnings.push(
+        `${ours === 1 ? '1 order' : `${ours} orders`} of this bot ${ours === 1 ? 'rests' : 'rest'} on ${m.market} but no bot holds the journal: a crashed run? \`run\` with onStart: adopt will take them over` +
+          (m.onStart === 'cancel-all' ? ` (this grid has onStart: cancel-all: run cancels them first)` : ''),
+      );
+    } else if (ours > 0) {
+      notes.push(`${ours} on ${m.market} belong to the running bot`);
+    }
+    if (foreign > 0 && m.onStart === 'cancel-all') {
+      warnings.push(`${foreign === 1 ? '1 order' : `${foreign} orders`} not placed by this bot ${foreign === 1 ? 'rests' : 'rest'} on ${m.market}: onStart: cancel-all cancels them at start; use a dedicated (sub)account`);
+    }
+  }
+  if (warnings.length > 0) return check('orders', 'warn', warnings.join('; '));
+  const markets = config.markets.map((m) => m.market).join(', ');
+  return check('orders', 'ok', notes.length > 0 ? notes.join('; ') : `no open orders on ${markets}`);
+}
+
+function gridsCheck(grids: readonly GridReport[]): Check {
+  const bad = grids.filter((g) => !g.ok);
+  if (bad.length === 0) return check('grids', 'ok', `${grids.length} grid${grids.length === 1 ? '' : 's'} placeable (${grids.reduce((n, g) => n + g.orders, 0)} orders)`);
+  const why = bad.map((g) => {
+    if (g.error !== null) return `${g.market}: ${g.error}`;
+    const errors = g.issues.filter((i) => i.severity === 'error');
+    return `${g.market}: ${errors[0]?.message ?? 'not placeable'}${errors.length > 1 ? ` (+${errors.length - 1} more)` : ''}`;
+  });
+  return check('grids', 'fail', `${why.join('; ')}: \`gridbot plan\` shows every level and why`);
+}
+
+/** Runs every exchange check; appends to `out`. */
+async function exchangeChecks(
+  config: RuntimeConfig,
+  source: ExchangeSource,
+  opts: { readonly live: boolean; readonly heldByLiveBot: boolean; readonly env: NodeJS.ProcessEnv },
+  out: Check[],
+): Promise<void> {
+  const { live, heldByLiveBot, env } = opts;
+  const where = source.kind === 'live' ? 'WhiteBIT' : source.kind === 'url' ? source.restUrl : 'the simulator';
+  let reachable = true;
+  try {
+    const before = Date.now();
+    const t = await source.publicRest.publicTime();
+    const after = Date.now();
+    out.push(clockCheck(serverTimeMs(t) - (before + after) / 2, where));
+  } catch (e) {
+    reachable = false;
+    out.push(check('clock', 'fail', `cannot read public/time from ${source.restUrl} (${describeError(e)}): check the network, or --exchange-url`));
+  }
+  const skipped = (name: CheckName, why: string) => out.push(check(name, 'skip', why));
+  const keysInEnv = (why: string): void => {
+    try {
+      loadCredentials('whitebit', env);
+      skipped('keys', `WHITEBIT_API_KEY and WHITEBIT_API_SECRET are set; ${why}`);
+    } catch (e) {
+      if (!(e instanceof CredentialsError)) throw e;
+      out.push(check('keys', 'fail', e.message));
+    }
+  };
+  if (!reachable) {
+    if (source.kind === 'live') keysInEnv('not checked: the exchange could not be reached');
+    for (const n of [...(source.kind === 'live' ? [] : ['keys' as const]), 'grids', 'balance', 'orders'] as const) skipped(n, 'the exchange could not be reached');
+    return;
+  }
+
+  const signed = source.kind === 'live' && !live ? null : source.signedRest();
+  let rest: WhitebitRestClient | null = null;
+  let balances: Record<string, { available: string; freeze: string }> | null = null;
+  if (signed === null) {
+    // WhiteBIT without --live: say whether the keys are there, but make no signed call.
+    keysInEnv('pass --live to check them with a signed balance call (read-only)');
+  } else if (!('rest' in signed)) {
+    out.push(check('keys', 'fail', signed.message));
+  } else {
+    try {
+      // As `run` does before its first signed call: nonces must sit inside the exchange's window.
+      await signed.rest.syncTime();
+      balances = await signed.rest.tradeAccountBalance();
+      rest = signed.rest;
+      out.push(check('keys', 'ok', `${signed.keySource}: accepted (signed balance call)`));
+    } catch (e) {
+      const refused = WhitebitError.is(e) && e.kind === 'unauthorized';
+      out.push(
+        check(
+          'keys',
+          'fail',
+          refused
+            ? `${signed.keySource}: refused (${describeError(e)}): check the key and secret, the key's IP allow-list and its trading permission`
+            : `${signed.keySource}: the signed balance call failed (${describeError(e)})`,
+        ),
+      );
+    }
+  }
+
+  const grids = await planConfig(config, source);
+  out.push(gridsCheck(grids));
+  if (balances === null) skipped('balance', 'needs a signed balance call (see keys)');
+  else out.push(balanceCheck(lockedPerAsset(grids.filter((g) => g.ok)), balances));
+  if (rest === null) skipped('orders', 'needs signed calls (see keys)');
+  else {
+    try {
+      out.push(await ordersCheck(rest, config, heldByLiveBot));
+    } catch (e) {
+      out.push(check('orders', 'fail', `cannot list open orders (${describeError(e)})`));
+    }
+  }
+}
+
+// ---------------------------------------------------------------- command
+
+interface DoctorArgs {
+  readonly config: string;
+  readonly exchangeUrl: string | null;
+  readonly live: boolean;
+  readonly json: boolean;
+}
+
+function parse(args: readonly string[]): DoctorArgs | 'help' | string {
+  try {
+    const { values, positionals } = parseArgs({
+      args: [...args],
+      options: {
+        config: { type: 'string' },
+        'exchange-url': { type: 'string' },
+        live: { type: 'boolean' },
+        json: { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
+      allowPositionals: true,
+    });
+    if (values.help) return 'help';
+    if (positionals.length > 0) return `unexpected argument ${positionals[0]}`;
+    const url = values['exchange-url'] ?? null;
+    if (url !== null) {
+      const origin = restOrigin(url);
+      if (typeof origin !== 'string') return origin.error;
+      if (values.live) return 'give --exchange-url or --live, not both';
+    }
+    return { config: values.config ?? 'markets.yaml', exchangeUrl: url, live: values.live ?? false, json: values.json ?? false };
+  } catch (e) {
+    return e instanceof Error ? e.message : String(e);
+  }
+}
+
+/** Returns the worst status of `checks` (skip counts as ok). */
+export function worstStatus(checks: readonly Check[]): 'ok' | 'warn' | 'fail' {
+  if (checks.some((c) => c.status === 'fail')) return 'fail';
+  return checks.some((c) => c.status === 'warn') ? 'warn' : 'ok';
+}
+
+/** Runs the command; resolves to the exit code. */
+export async function doctorCommand(args: readonly string[]): Promise<number> {
+  const parsed = parse(args);
+  if (parsed === 'help') {
+    process.stdout.write(DOCTOR_USAGE);
+    return 0;
+  }
+  if (typeof parsed === 'string') {
+    process.stderr.write(`gridbot doctor: ${parsed}\n${DOCTOR_USAGE}`);
+    return 2;
+  }
+  const checks: Check[] = [nodeCheck(process.versions.node)];
+  let config: RuntimeConfig | null = null;
+  try {
+    config = await loadConfig(parsed.config);
+    const n = config.markets.length;
+    checks.push(check('config', 'ok', `${parsed.config}: valid, exchange ${config.exchange}, bot id ${config.botId}, ${n} grid${n === 1 ? '' : 's'}`));
+  } catch (e) {
+    if (!isConfigError(e)) throw e;
+    const first = e.issues[0];
+    checks.push(
+      check(
+        'config',
+        'fail',
+        `${parsed.config}: ${e.issues.length} problem${e.issues.length === 1 ? '' : 's'}${first ? `, first: ${formatIssue(first)}` : ''}; \`gridbot validate ${parsed.config}\` lists them`,
+      ),
+    );
+  }
+  let exchange: DoctorDocument['exchange'] = null;
+  if (config === null) {
+    for (const n of ['journal', 'clock', 'keys', 'grids', 'balance', 'orders'] as const) checks.push(check(n, 'skip', 'needs a valid markets.yaml'));
+  } else {
+    const journal = journalCheck(config);
+    checks.push(journal.check);
+    let source: ExchangeSource | null = null;
+    try {
+      source = await openExchangeSource(config, { exchangeUrl: parsed.exchangeUrl, live: parsed.live });
+      exchange = { kind: source.kind, url: source.restUrl, label: source.label };
+      await exchangeChecks(config, source, { live: parsed.live, heldByLiveBot: journal.heldByLiveBot, env: process.env }, checks);
+    } catch (e) {
+      checks.push(check('clock', 'fail', `cannot open the exchange (${e instanceof Error ? e.message : String(e)})`));
+    } finally {
+      await source?.close();
+    }
+  }
+  const status = worstStatus(checks);
+  const code = status === 'fail' ? 2 : status === 'warn' ? 1 : 0;
+  if (parsed.json) {
+    const doc: DoctorDocument = { ok: status === 'ok', status, file: parsed.config, exchange, checks };
+    process.stdout.write(`${JSON.stringify(doc)}\n`);
+    return code;
+  }
+  const width = Math.max(...checks.map((c) => c.name.length));
+  const lines = checks.map((c) => `${c.status.padEnd(4)}  ${c.name.padEnd(width)}  ${c.message}`);
+  if (exchange) lines.unshift(`gridbot doctor: ${parsed.config} against ${exchange.label}`);
+  const n = checks.filter((c) => c.status === status).length;
+  lines.push(status === 'ok' ? 'all checks passed' : `${n} check${n === 1 ? '' : 's'} ${status === 'fail' ? 'failed' : 'warned'} (exit ${code})`);
+  process.stdout.write(`${lines.join('\n')}\n`);
+  return code;
+}
