@@ -14,7 +14,7 @@ import { marketMachine } from '../machines/market/market.machine.js';
 import type { MarketInput } from '../machines/market/market.types.js';
 import { DEMO_ACCOUNT, type Simulator, type SimulatorOptions, startSimulator } from '../sim/index.js';
 import type { LevelBook } from '../grid/index.js';
-import { loadCredentials } from './config/credentials.js';
+import { type Credentials, CredentialsError, ENV_API_KEY, ENV_API_SECRET, loadCredentials } from './config/credentials.js';
 import { type Journal, journalInspector } from './journal/index.js';
 import type { RuntimeConfig } from './config/runtime-config.js';
 import {
@@ -88,14 +88,13 @@ async function resolveEndpoint(options: RuntimeOptions): Promise<Endpoint> {
   const env = options.env ?? process.env;
   if (config.exchange === 'whitebit') {
     if (!options.live) throw new RuntimeStartError('exchange: whitebit trades real money: run with --live to confirm');
-    const creds = loadCredentials('whitebit', env);
-    if (!creds) throw new RuntimeStartError('exchange: whitebit needs WHITEBIT_API_KEY and WHITEBIT_API_SECRET in the environment');
+    const creds = liveCredentials(env);
     const urls = options.exchangeUrl ?? { restUrl: WHITEBIT_LIVE.rest, wsUrl: WHITEBIT_LIVE.ws };
     return { ...urls, apiKey: creds.apiKey.reveal(), apiSecret: creds.apiSecret.reveal(), sim: null };
   }
   if (options.exchangeUrl) {
-    // An external simulator: its demo account unless keys are given in the environment.
-    const creds = loadCredentials('sim', env);
+    // An external simulator: its demo account unless both keys are given in the environment.
+    const creds = env[ENV_API_KEY] && env[ENV_API_SECRET] ? liveCredentials(env) : null;
     return {
       ...options.exchangeUrl,
       apiKey: creds?.apiKey.reveal() ?? DEMO_ACCOUNT.apiKey,
@@ -133,6 +132,17 @@ function restoreFor(journal: Journal, m: MarketInput, logger: LogSink | undefine
     return null;
   }
   return journal.restoreBook(m.market);
+}
+
+function liveCredentials(env: NodeJS.ProcessEnv): Credentials {
+  try {
+    const creds = loadCredentials('whitebit', env);
+    if (creds) return creds;
+  } catch (e) {
+    if (!(e instanceof CredentialsError)) throw e;
+    throw new RuntimeStartError(e.message);
+  }
+  throw new RuntimeStartError(`exchange: whitebit needs ${ENV_API_KEY} and ${ENV_API_SECRET} in the environment`);
 }
 
 /** Throws unless every configured market is a spot market the exchange lists. */
