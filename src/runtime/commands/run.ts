@@ -124,18 +124,6 @@ export async function runCommand(args: readonly string[]): Promise<number> {
   const tty = process.stdout.isTTY === true;
   const logger: Logger = createLogger({ level: config.logLevel, ...(tty ? { fd: 2 as const } : {}) });
 
-  // The inspector page (--inspect, or markets.yaml `inspector:`) and/or a recording (--record).
-  const inspectPort = parsed.inspectPort ?? config.inspector?.port ?? null;
-  let inspector: Inspector | null = null;
-  if (inspectPort !== null || parsed.record !== null) {
-    try {
-      inspector = await startInspector({ host: config.inspector?.host ?? '127.0.0.1', port: inspectPort, record: parsed.record });
-    } catch (e) {
-      process.stderr.write(`gridbot run: inspector: ${e instanceof Error ? e.message : String(e)}; nothing was sent\n`);
-      return 2;
-    }
-  }
-
   let journal: Journal | undefined;
   if (config.journal) {
     try {
@@ -148,6 +136,19 @@ export async function runCommand(args: readonly string[]): Promise<number> {
       return 2;
     }
   }
+  // The inspector page (--inspect, or markets.yaml `inspector:`) and/or a recording (--record).
+  const inspectPort = parsed.inspectPort ?? config.inspector?.port ?? null;
+  let inspector: Inspector | null = null;
+  if (inspectPort !== null || parsed.record !== null) {
+    try {
+      inspector = await startInspector({ host: config.inspector?.host ?? '127.0.0.1', port: inspectPort, record: parsed.record });
+    } catch (e) {
+      journal?.close();
+      process.stderr.write(`gridbot run: inspector: ${e instanceof Error ? e.message : String(e)}; nothing was sent\n`);
+      return 2;
+    }
+  }
+
   let runtime: Runtime;
   try {
     runtime = await startRuntime({
@@ -160,6 +161,11 @@ export async function runCommand(args: readonly string[]): Promise<number> {
     });
   } catch (e) {
     await inspector?.close();
+    journal?.close();
+    if (e instanceof JournalError) {
+      process.stderr.write(`gridbot run: ${config.journal?.path ?? 'journal'}: ${e.message}; nothing was sent (move the file aside to start without it)\n`);
+      return 2;
+    }
     if (e instanceof RuntimeStartError) {
       process.stderr.write(`gridbot run: ${e.message}; nothing was sent\n`);
       return 2;

@@ -45,8 +45,12 @@ export function assertBook(value: unknown, where: string): LevelBook {
   const plan = b.plan as { levels?: unknown } | undefined;
   if (plan === undefined || !Array.isArray(plan.levels)) fail('plan');
   const ledger = b.ledger as { orders?: unknown; residues?: unknown } | undefined;
-  if (ledger === undefined || !(ledger.orders instanceof IntMap) || !(ledger.residues instanceof Map)) fail('ledger');
+  if (ledger === undefined || !(ledger.orders instanceof IntMap || ledger.orders instanceof Map) || !(ledger.residues instanceof Map)) fail('ledger');
   const pnl = b.pnl as { openBuys?: unknown; openSells?: unknown } | undefined;
   if (pnl === undefined || !(pnl.openBuys instanceof Map) || !(pnl.openSells instanceof Map)) fail('pnl');
+  // Journals written before the ledger moved to an IntMap stored its orders as a plain Map.
+  if (ledger?.orders instanceof Map) {
+    return { ...(b as unknown as LevelBook), ledger: { ...(b as unknown as LevelBook).ledger, orders: IntMap.from(ledger.orders as Map<number, never>) } };
+  }
   return b as unknown as LevelBook;
 }
