@@ -20,13 +20,12 @@
 import { accessSync, constants, existsSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { dirname } from 'node:path';
-import { parseArgs } from 'node:util';
 import { WhitebitError, type WhitebitRestClient, serverTimeMs } from '../../adapters/whitebit/index.js';
 import { D, type Decimal, decodeClientOrderId, parseDecimal, toPlain } from '../../grid/index.js';
 import { CredentialsError, formatIssue, isConfigError, loadConfig, loadCredentials, type RuntimeConfig } from '../config/index.js';
 import { describeError } from '../exchange/index.js';
 import { type JournalReport, processIsAlive, readJournalReport } from '../journal/index.js';
-import { type ExchangeSource, openExchangeSource, restOrigin } from './exchange-source.js';
+import { type ExchangeSource, openExchangeSource, parseExchangeCommandArgs } from './exchange-source.js';
 import { planConfig } from './plan.js';
 import type { GridReport } from './plan-report.js';
 
@@ -331,39 +330,6 @@ async function exchangeChecks(
 
 // ---------------------------------------------------------------- command
 
-interface DoctorArgs {
-  readonly config: string;
-  readonly exchangeUrl: string | null;
-  readonly live: boolean;
-  readonly json: boolean;
-}
-
-function parse(args: readonly string[]): DoctorArgs | 'help' | string {
-  try {
-    const { values, positionals } = parseArgs({
-      args: [...args],
-      options: {
-        config: { type: 'string' },
-        'exchange-url': { type: 'string' },
-        live: { type: 'boolean' },
-        json: { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-      },
-      allowPositionals: true,
-    });
-    if (values.help) return 'help';
-    if (positionals.length > 0) return `unexpected argument ${positionals[0]}`;
-    const url = values['exchange-url'] ?? null;
-    if (url !== null) {
-      const origin = restOrigin(url);
-      if (typeof origin !== 'string') return origin.error;
-      if (values.live) return 'give --exchange-url or --live, not both';
-    }
-    return { config: values.config ?? 'markets.yaml', exchangeUrl: url, live: values.live ?? false, json: values.json ?? false };
-  } catch (e) {
-    return e instanceof Error ? e.message : String(e);
-  }
-}
 
 /** Returns the worst status of `checks` (skip counts as ok). */
 export function worstStatus(checks: readonly Check[]): 'ok' | 'warn' | 'fail' {
@@ -373,7 +339,7 @@ export function worstStatus(checks: readonly Check[]): 'ok' | 'warn' | 'fail' {
 
 /** Runs the command; resolves to the exit code. */
 export async function doctorCommand(args: readonly string[]): Promise<number> {
-  const parsed = parse(args);
+  const parsed = parseExchangeCommandArgs(args);
   if (parsed === 'help') {
     process.stdout.write(DOCTOR_USAGE);
     return 0;

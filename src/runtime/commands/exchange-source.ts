@@ -11,6 +11,7 @@
  * `publicRest` has no keys at all: a private call through it fails in the client, before anything is
  * sent. Only `signedRest()` (doctor's balance and open-order checks) can sign.
  */
+import { parseArgs } from 'node:util';
 import { WHITEBIT_LIVE, WhitebitRestClient } from '../../adapters/whitebit/index.js';
 import { DEMO_ACCOUNT, type Simulator, startSimulator } from '../../sim/index.js';
 import { CredentialsError, loadCredentials } from '../config/credentials.js';
@@ -113,4 +114,40 @@ export async function openExchangeSource(
       await sim?.close();
     },
   };
+}
+
+/** The arguments `plan` and `doctor` share: which config, and where to read the exchange. */
+export interface ExchangeCommandArgs {
+  readonly config: string;
+  readonly exchangeUrl: string | null;
+  readonly live: boolean;
+  readonly json: boolean;
+}
+
+/** Parses `[--config FILE] [--exchange-url URL | --live] [--json]`; returns 'help', or an error text. */
+export function parseExchangeCommandArgs(args: readonly string[]): ExchangeCommandArgs | 'help' | string {
+  try {
+    const { values, positionals } = parseArgs({
+      args: [...args],
+      options: {
+        config: { type: 'string' },
+        'exchange-url': { type: 'string' },
+        live: { type: 'boolean' },
+        json: { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
+      allowPositionals: true,
+    });
+    if (values.help) return 'help';
+    if (positionals.length > 0) return `unexpected argument ${positionals[0]}`;
+    const url = values['exchange-url'] ?? null;
+    if (url !== null) {
+      const origin = restOrigin(url);
+      if (typeof origin !== 'string') return origin.error;
+      if (values.live) return 'give --exchange-url or --live, not both';
+    }
+    return { config: values.config ?? 'markets.yaml', exchangeUrl: url, live: values.live ?? false, json: values.json ?? false };
+  } catch (e) {
+    return e instanceof Error ? e.message : String(e);
+  }
 }

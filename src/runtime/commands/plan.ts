@@ -10,11 +10,10 @@
  * The ladder comes from `initialOrders` (grid/initial-orders.ts), the function the market actor
  * places with, over rules and prices read by `loadMarket`, the call `run` reads them with.
  */
-import { parseArgs } from 'node:util';
 import { formatIssue, isConfigError, loadConfig, type RuntimeConfig } from '../config/index.js';
 import { loadMarket } from '../exchange/index.js';
 import { MarketIoError } from '../../machines/market/market.io.js';
-import { type ExchangeSource, openExchangeSource, restOrigin } from './exchange-source.js';
+import { type ExchangeSource, openExchangeSource, parseExchangeCommandArgs } from './exchange-source.js';
 import { type GridReport, failedGridReport, gridReport, gridText } from './plan-report.js';
 
 export const PLAN_USAGE = `usage: gridbot plan [--config FILE] [--exchange-url URL] [--live] [--json]
@@ -43,39 +42,6 @@ export interface PlanDocument {
   readonly grids: readonly GridReport[];
 }
 
-interface PlanArgs {
-  readonly config: string;
-  readonly exchangeUrl: string | null;
-  readonly live: boolean;
-  readonly json: boolean;
-}
-
-function parse(args: readonly string[]): PlanArgs | 'help' | string {
-  try {
-    const { values, positionals } = parseArgs({
-      args: [...args],
-      options: {
-        config: { type: 'string' },
-        'exchange-url': { type: 'string' },
-        live: { type: 'boolean' },
-        json: { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-      },
-      allowPositionals: true,
-    });
-    if (values.help) return 'help';
-    if (positionals.length > 0) return `unexpected argument ${positionals[0]}`;
-    const url = values['exchange-url'] ?? null;
-    if (url !== null) {
-      const origin = restOrigin(url);
-      if (typeof origin !== 'string') return origin.error;
-      if (values.live) return 'give --exchange-url or --live, not both';
-    }
-    return { config: values.config ?? 'markets.yaml', exchangeUrl: url, live: values.live ?? false, json: values.json ?? false };
-  } catch (e) {
-    return e instanceof Error ? e.message : String(e);
-  }
-}
 
 /** Returns the plan of every grid in `config`, read from `source`. Market reads run in parallel. */
 export async function planConfig(config: RuntimeConfig, source: ExchangeSource): Promise<GridReport[]> {
@@ -99,7 +65,7 @@ export function planExitCode(grids: readonly GridReport[]): number {
 
 /** Runs the command; resolves to the exit code. */
 export async function planCommand(args: readonly string[]): Promise<number> {
-  const parsed = parse(args);
+  const parsed = parseExchangeCommandArgs(args);
   if (parsed === 'help') {
     process.stdout.write(PLAN_USAGE);
     return 0;
