@@ -273,6 +273,14 @@ export function applyPlacement(book: LevelBook, outcome: PlacementOutcome): Leve
       if (order.origin === 'counter' || order.origin === 'residue') {
         next = { ...next, ledger: carryResidue(next.ledger, order.level, order.side, order.amount) };
       }
+      // The level is free again: a residue of the other side waiting there goes now, unless it too
+      // would meet our own orders. (Not this side again: it was just refused. The two sides cannot
+      // take turns being refused for good: that needs a crossed book.)
+      const other = order.side === 'buy' ? 'sell' : 'buy';
+      if (!isLevelBusy(next, order.level) && !crossesOwnOrders(next, order.level, other)) {
+        const r = flushResidue(next.ledger, order.level, other, ledgerContext(next));
+        if (r.amount !== null) next = reserve({ ...next, ledger: r.ledger }, order.level, other, r.amount, 'residue');
+      }
       return next;
     }
     case 'unknown': {
@@ -324,12 +332,42 @@ export function finishOrder(book: LevelBook, orderId: number): LevelBook {
     const cancelling = new Map(book.cancelling);
     cancelling.delete(orderId);
     const next = { ...book, cancelling };
-    return c === undefined ? next : flushLevel(next, c.level);
+    return c === undefined ? next : flushFreeLevels(flushLevel(next, c.level));
   }
   for (const o of book.orders.values()) {
-    if (o.orderId === orderId) return releaseLevel(book, o);
+    if (o.orderId === orderId) return flushFreeLevels(releaseLevel(book, o));
   }
   return book;
+}
+
+/** True when an order of `side` at `level` would meet one of the book's own orders (a sell at or below a buy of ours, or the reverse). */
+function crossesOwnOrders(book: LevelBook, level: number, side: Side): boolean {
+  for (const o of book.orders.values()) {
+    if (side === 'buy' ? o.side === 'sell' && o.level <= level : o.side === 'buy' && o.level >= level) return true;
+  }
+  return false;
+}
+
+/**
+ * Returns the book with the residues of every free level owed as orders (where they meet the
+ * minimums and would not meet one of our own orders). Why on every finished order and at the end of
+ * a reconcile, not only when a residue's own level frees: a residue can wait at a level that is
+ * already free, when its counter-order was refused (post-only: it would have crossed one of the
+ * bot's own orders, after fills on both sides of the gap in one fast move). Only its own level
+ * freeing used to retry it, which never happens at a free level: the quantity waited for good.
+ * An order leaving the book is what can uncross it, so that is when it is tried again; a side that
+ * still crosses our own orders is left waiting (it would only be refused again).
+ */
+export function flushFreeLevels(book: LevelBook): LevelBook {
+  let next = book;
+  for (const key of [...book.ledger.residues.keys()]) {
+    const [side, levelText] = key.split('@') as [Side, string];
+    const level = Number(levelText);
+    if (!Number.isInteger(level) || isLevelBusy(next, level) || crossesOwnOrders(next, level, side)) continue;
+    const r = flushResidue(next.ledger, level, side, ledgerContext(next));
+    if (r.amount !== null) next = reserve({ ...next, ledger: r.ledger }, level, side, r.amount, 'residue');
+  }
+  return next;
 }
 
 /**
@@ -357,7 +395,11 @@ export function releaseLevel(book: LevelBook, order: LevelOrder): LevelBook {
 /** Returns the book with a residue at a free level owed as an order, when the residue alone meets the minimums. */
 export function flushLevel(book: LevelBook, level: number): LevelBook {
   if (isLevelBusy(book, level)) return book;
-  for (const side of ['buy', 'sell'] as const) {
+  // A residue on each side of one level: first the side that does not meet one of our own orders.
+  // The other would be refused (post-only) and come back as the residue it was, every time, so the
+  // side behind it would never be placed.
+  const sides = crossesOwnOrders(book, level, 'buy') ? (['sell', 'buy'] as const) : (['buy', 'sell'] as const);
+  for (const side of sides) {
     const r = flushResidue(book.ledger, level, side, ledgerContext(book));
     if (r.amount !== null) return reserve({ ...book, ledger: r.ledger }, level, side, r.amount, 'residue');
   }

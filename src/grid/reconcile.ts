@@ -33,6 +33,7 @@ import {
   applyDeal,
   applyOrderUpdate,
   closeBookOrder,
+  flushFreeLevels,
   releaseLevel,
   owedIntents,
   type LevelBook,
@@ -181,8 +182,12 @@ export function diffOrders(book: LevelBook, exchangeOpen: readonly ExchangeOrder
   }
   let next: LevelBook = { ...book, orders, cancelling, nextSeq, ledger };
 
-  // 3. facts: executed deals, then open orders' cumulative deal_stock
-  for (const deal of executed) next = applyDeal(next, deal);
+  // 3. facts: executed deals, then open orders' cumulative deal_stock. Deals in the order they
+  // executed (executed history lists newest first): each counter decision sees the levels as the
+  // live feed would have left them, so fills on both sides of the gap do not answer each other
+  // with crossed orders (a buy placed above a sell, the later one refused as post-only).
+  const inOrder = [...executed].sort((a, b) => a.time - b.time || a.dealId - b.dealId);
+  for (const deal of inOrder) next = applyDeal(next, deal);
   for (const order of exchangeOpen) next = applyOrderUpdate(next, { ...order, final: false });
 
   // 4. book orders that are no longer open are finished
@@ -207,6 +212,9 @@ export function diffOrders(book: LevelBook, exchangeOpen: readonly ExchangeOrder
   for (const c of [...next.cancelling.values()]) {
     if (!seen.has(c.orderId)) next = closeBookOrder(next, c.orderId);
   }
+
+  // 5. residues waiting at levels that are free now (a refused counter-order's quantity) go again.
+  next = flushFreeLevels(next);
 
   const placeMissed = owedIntents(next).filter((i) => !owedBefore.has(i.clientOrderId));
   return { book: next, adopt, cancel, foreign, resolved, placeMissed };

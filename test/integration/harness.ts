@@ -14,15 +14,18 @@
  * what the exchange and the market actor looked like. No sleeps.
  */
 import type { AnyActorRef, InspectionEvent, SnapshotFrom } from 'xstate';
-import { type OwnClientOrderId, decodeClientOrderId } from '../../src/grid/client-order-id.js';
 import type { marketMachine } from '../../src/machines/market/market.machine.js';
 import { parseConfig } from '../../src/runtime/config/index.js';
+import type { Journal } from '../../src/runtime/journal/index.js';
 import { type Runtime, startRuntime } from '../../src/runtime/runtime.js';
 import { statePath } from '../../src/runtime/status/market-status.js';
 import { marketActorId } from '../../src/runtime/supervisor/supervisor.machine.js';
-import { DEMO_ACCOUNT, type MarketSpec, type SimEvent, type Simulator, startSimulator } from '../../src/sim/index.js';
+import { DEMO_ACCOUNT, type MarketSpec, type Simulator, startSimulator } from '../../src/sim/index.js';
 import type { OrderSnapshot } from '../../src/sim/order.js';
+import { type BotOrder, groupByLevel, openBotOrders, ownOrder, watchLiveInvariants } from '../support/sim-invariants.js';
 import { type CountingProxy, startCountingProxy } from './counting-proxy.js';
+
+export { type BotOrder, groupByLevel } from '../support/sim-invariants.js';
 
 export const MARKET = 'DBTC_DUSDT';
 /** A second market with the same rules and start price, for tests of the shared connection. */
@@ -36,7 +39,7 @@ export const TAKER_ACCOUNT = 'taker';
  * ~60 000 = 6 DUSDT) is below the minimum order, while a taker can still send it: a taker buy's
  * total is checked at its own (high) limit price.
  */
-const MARKET_SPEC: MarketSpec = {
+export const MARKET_SPEC: MarketSpec = {
   name: MARKET,
   stockPrec: 6,
   moneyPrec: 2,
@@ -88,11 +91,6 @@ export function gridYaml(o: GridOptions = {}): string {
   return ['exchange: sim', `botId: ${BOT_ID}`, 'logLevel: silent', 'grids:', ...(o.markets ?? [MARKET]).flatMap(grid), ''].join('\n');
 }
 
-export interface BotOrder {
-  readonly order: OrderSnapshot;
-  readonly id: OwnClientOrderId;
-}
-
 type MarketSnapshot = SnapshotFrom<typeof marketMachine>;
 
 export interface Bench {
@@ -133,6 +131,12 @@ export interface BenchOptions extends GridOptions {
   readonly proxy?: boolean;
   /** Runs after the simulator started and before the runtime does (arm faults here). */
   readonly beforeStart?: (sim: Simulator) => void;
+  /** The bot account's balances (default 10 DBTC, 10 DETH, 100 000 DUSDT). */
+  readonly botBalances?: Readonly<Record<string, string>>;
+  /** A journal for the runtime (the caller opens and closes it). */
+  readonly journal?: Journal;
+  /** Kill-switch checks are off while this returns true (besides after `stop`). */
+  readonly killSwitchExempt?: () => boolean;
 }
 
 interface Waiter {
@@ -141,15 +145,7 @@ interface Waiter {
 
 /** Returns the decoded id when `order` is ours on `market`. */
 export function ours(order: OrderSnapshot, market = MARKET): BotOrder | null {
-  if (order.market !== market) return null;
-  const id = decodeClientOrderId(order.clientOrderId, { botId: BOT_ID, market });
-  return id.kind === 'ours' ? { order, id } : null;
-}
-
-export function groupByLevel(orders: readonly BotOrder[]): Map<number, BotOrder[]> {
-  const out = new Map<number, BotOrder[]>();
-  for (const o of orders) out.set(o.id.level, [...(out.get(o.id.level) ?? []), o]);
-  return out;
+  return ownOrder(order, BOT_ID, market);
 }
 
 export async function startBench(options: BenchOptions = {}): Promise<Bench> {
@@ -161,7 +157,7 @@ export async function startBench(options: BenchOptions = {}): Promise<Bench> {
     priceProcess: false,
     markets: [MARKET_SPEC, { ...MARKET_SPEC, name: MARKET_B }],
     accounts: [
-      { id: BOT_ACCOUNT, apiKey: DEMO_ACCOUNT.apiKey, apiSecret: DEMO_ACCOUNT.apiSecret, balances: { DBTC: '10', DETH: '10', DUSDT: '100000' } },
+      { id: BOT_ACCOUNT, apiKey: DEMO_ACCOUNT.apiKey, apiSecret: DEMO_ACCOUNT.apiSecret, balances: { ...(options.botBalances ?? { DBTC: '10', DETH: '10', DUSDT: '100000' }) } },
       { id: TAKER_ACCOUNT, apiKey: 'taker-key', apiSecret: 'taker-secret', balances: { DBTC: '100', DETH: '100', DUSDT: '10000000' } },
     ],
   });
@@ -179,27 +175,19 @@ export async function startBench(options: BenchOptions = {}): Promise<Bench> {
   const paths = new Map(markets.map((m) => [m, [] as string[]]));
   const path = paths.get(markets[0] ?? MARKET) ?? [];
   const lastSnapshots = new Map<string, MarketSnapshot>();
-  const placed: BotOrder[] = [];
-  const violations: string[] = [];
   let stopping = false;
-
-  const openOrders = (market = MARKET): BotOrder[] => sim.state.orders(BOT_ACCOUNT).flatMap((o) => ours(o, market) ?? []);
+  const scope = { accountId: BOT_ACCOUNT, botId: BOT_ID };
+  const openOrders = (market = MARKET): BotOrder[] => openBotOrders(sim, scope, market);
   const byLevel = (market = MARKET): Map<number, BotOrder[]> => groupByLevel(openOrders(market));
 
-  const detach = sim.onEvent((e: SimEvent) => {
-    if (e.type === 'order' && e.accountId === BOT_ACCOUNT) {
-      const market = e.order.market;
-      const mine = ours(e.order, market);
-      if (mine && e.event === 1) placed.push(mine);
-      for (const [level, list] of byLevel(market)) {
-        if (list.length > 1) violations.push(`${market}: two open orders at level ${level}: ${list.map((o) => o.order.clientOrderId).join(', ')}`);
-      }
-      if (!stopping && openOrders(market).length > 0 && !sim.state.killSwitches(BOT_ACCOUNT).some((k) => k.market === market)) {
-        violations.push(`${market}: open orders without an armed kill-switch after ${e.order.clientOrderId} (event ${e.event})`);
-      }
-    }
-    poke();
+  const watch = watchLiveInvariants(sim, {
+    ...scope,
+    markets,
+    killSwitchExempt: () => stopping || (options.killSwitchExempt?.() ?? false),
+    onEvent: poke,
   });
+  const { placed, violations } = watch;
+  const detach = watch.detach;
 
   const config = parseConfig(gridYaml(options), 'it-markets.yaml');
   if (!config.ok) throw new Error(`bench config: ${config.error.message}`);
@@ -222,6 +210,7 @@ export async function startBench(options: BenchOptions = {}): Promise<Bench> {
     config: config.config,
     exchangeUrl: { restUrl: proxy?.url ?? sim.restUrl, wsUrl: sim.wsUrl },
     env: {},
+    ...(options.journal ? { journal: options.journal } : {}),
     inspect,
     shutdownTimeoutMs: 5_000,
   });

@@ -16,6 +16,7 @@
  * grid/reconcile.ts): an order that finished while no bot watched (it filled while the bot was
  * killed) has no final update in any journal, and would otherwise stay `live` in the report
  * forever. It counts as `filled` when the fills on record cover its amount, else `cancelled`.
+ * A successful cancel-all of the market (at start or on stop) closes them the same way.
  *
  * Entry point: `DerivedTables` (`applyEvent`, `recordIntents`).
  */
@@ -141,6 +142,13 @@ export class DerivedTables {
         this.closeGone(stamp, snapshot.openOrders);
         return;
       }
+      // A cancel-all that succeeded (the clean slate at start, or the stop): nothing of ours is open
+      // on the market any more. Without this, an order whose final update never reached the
+      // journal (the socket was closing at shutdown) would stay `live` in the report for good.
+      case 'xstate.done.actor.cancelAll':
+      case 'xstate.done.actor.cancelOnStop':
+        this.closeGone(stamp, []);
+        return;
       case 'xstate.done.actor.cancelOrders':
         for (const c of (event as unknown as { output: readonly CancelOutcome[] }).output) {
           if (c.ok) this.cancelByOrderId.run(stamp.at, c.orderId, stamp.market);

@@ -1,0 +1,206 @@
+/**
+ * The SIGKILL scenario's rig: the simulator in this process, the bot as a real `gridbot run` child
+ * (test/integration/support/bot-process.ts) with a journal and `onStart: adopt`. The bot is killed
+ * with SIGKILL from inside the exchange's event for its k-th accepted order (so before it can read
+ * the answer), fills land while it is dead, and it is started again on the same journal. The last
+ * life ends with SIGINT. Judged like every other scenario, on the simulator's records and the journal.
+ *
+ * Each child start costs a few seconds (it transpiles the sources): keep this scenario's seeds few.
+ */
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Decimal } from 'decimal.js';
+import { DEMO_ACCOUNT, type Simulator, startSimulator } from '../../../src/sim/index.js';
+import { deriveSeed, mulberry32 } from '../../../src/sim/prng.js';
+import { AMOUNT, BOT_ACCOUNT, BOT_ID, MARKET, MARKET_SPEC, PLAN, TAKER_ACCOUNT } from '../../integration/harness.js';
+import { type BotProcess, spawnBot } from '../../integration/support/bot-process.js';
+import { checkCounterQuantities, checkJournal, checkNothingLeft, openBotOrders, watchLiveInvariants } from '../../support/sim-invariants.js';
+import type { ChaosRun } from './outcome.js';
+import { GRID } from './rig.js';
+
+const START_MS = 30_000;
+const STEP = new Decimal('0.0001');
+
+export async function sigkillRestart(scenario: string, seed: number): Promise<ChaosRun> {
+  const started = Date.now();
+  const rng = mulberry32(deriveSeed(seed, scenario));
+  const between = (lo: number, hi: number): number => lo + rng.int(hi - lo + 1);
+  const log: string[] = [];
+  const violations: string[] = [];
+  const notes: string[] = [];
+  const dir = await mkdtemp(join(tmpdir(), 'gridbot-chaos-kill-'));
+  const journalPath = join(dir, 'journal.db');
+  const file = join(dir, 'markets.yaml');
+  await writeFile(
+    file,
+    [
+      'exchange: sim',
+      `botId: ${BOT_ID}`,
+      'logLevel: info',
+      `journal: ${JSON.stringify(journalPath)}`,
+      'grids:',
+      `  - market: ${MARKET}`,
+      '    spacing: arithmetic',
+      '    ladder:',
+      '      center: last',
+      '      levelsPerSide: 2',
+      '      step: "200"',
+      '    amountPerLevel:',
+      `      base: "${AMOUNT}"`,
+      '    killSwitch:',
+      '      timeout: 60',
+      '    onStart: adopt',
+      '    onStop: cancel',
+      '',
+    ].join('\n'),
+  );
+  const sim: Simulator = await startSimulator({
+    port: 0,
+    seed,
+    priceProcess: false,
+    markets: [MARKET_SPEC],
+    accounts: [
+      { id: BOT_ACCOUNT, apiKey: DEMO_ACCOUNT.apiKey, apiSecret: DEMO_ACCOUNT.apiSecret, balances: { DBTC: '10', DUSDT: '100000' } },
+      { id: TAKER_ACCOUNT, apiKey: 'taker-key', apiSecret: 'taker-secret', balances: { DBTC: '100', DUSDT: '10000000' } },
+    ],
+  });
+  const children: BotProcess[] = [];
+  let stopping = false;
+  const watch = watchLiveInvariants(sim, { ...GRID, markets: [MARKET], killSwitchExempt: () => stopping });
+  const scope = { accountId: BOT_ACCOUNT, botId: BOT_ID };
+
+  /** Resolves with check()'s first truthy value, re-checked on every simulator event and child line. */
+  const until = <T>(label: string, check: () => T | null | undefined | false, timeoutMs: number): Promise<T> =>
+    new Promise<T>((resolve, reject) => {
+      let scheduled = false;
+      let finished = false;
+      const run = (): void => {
+        scheduled = false;
+        if (finished) return;
+        const v = check();
+        if (v !== null && v !== undefined && v !== false) {
+          finish();
+          resolve(v);
+        }
+      };
+      const poke = (): void => {
+        if (scheduled || finished) return;
+        scheduled = true;
+        setImmediate(run);
+      };
+      const offs = [sim.onEvent(poke), ...children.map((c) => c.onLine(poke))];
+      const timer = setTimeout(() => {
+        finish();
+        const child = children[children.length - 1];
+        reject(new Error(`timed out after ${timeoutMs} ms waiting for: ${label}; last child: ${child?.lines().slice(-4).join(' | ') ?? '-'} ${child?.stderr().slice(-500) ?? ''}`));
+      }, timeoutMs);
+      const finish = (): void => {
+        finished = true;
+        clearTimeout(timer);
+        for (const off of offs) off();
+      };
+      poke();
+    });
+
+  const take = (): void => {
+    const open = openBotOrders(sim, scope, MARKET).sort((x, y) => x.id.level - y.id.level);
+    const target = open[rng.int(Math.max(1, open.length))];
+    if (!target) {
+      log.push('take: nothing resting');
+      return;
+    }
+    const side = target.order.side === 'buy' ? 'sell' : 'buy';
+    const amount = STEP.times(between(2, 50)).toFixed();
+    const r = sim.exchange.placeOrder(TAKER_ACCOUNT, { market: MARKET, side, amount, price: target.order.price, ioc: true }, sim.clock.now());
+    log.push(`take ${side} ${amount} @ ${target.order.price}${r.ok ? '' : ' refused'}`);
+  };
+  const topState = (c: BotProcess): string | null => {
+    const lines = c.logs().filter((l) => typeof l.msg === 'string' && l.msg.startsWith(`${MARKET} `));
+    return lines[lines.length - 1]?.msg?.slice(MARKET.length + 1) ?? null;
+  };
+  const quiet = (c: BotProcess): boolean => c.hasExited() || (topState(c) === 'running' && checkCounterQuantities(sim, GRID).missing.length === 0);
+
+  let fills = 0;
+  /** The owed quantities, judged just before the SIGINT (the shutdown frees every level). */
+  let beforeStop: ReturnType<typeof checkCounterQuantities> | null = null;
+  try {
+    const lives = 1 + between(1, 2);
+    for (let life = 1; life <= lives; life++) {
+      const last = life === lives;
+      const child = spawnBot(['run', '--config', file, '--exchange-url', sim.restUrl]);
+      children.push(child);
+      if (last) {
+        log.push(`life ${life}: start (the last)`);
+        await until(`life ${life} running and quiet`, () => quiet(child) && topState(child) === 'running', START_MS);
+        if (child.hasExited()) throw new Error(`the bot exited on its own: ${child.stderr().slice(-1000)}`);
+        for (let i = 0, n = between(1, 2); i < n; i++) {
+          for (let j = 0, m = between(1, 3); j < m; j++) take();
+          await until(`life ${life} quiet after fills`, () => quiet(child), 15_000);
+        }
+        beforeStop = checkCounterQuantities(sim, GRID);
+        stopping = true;
+        const code = await child.signal('SIGINT');
+        log.push(`life ${life}: SIGINT → exit ${code}`);
+        if (code !== 0) violations.push(`the bot exited ${code} on SIGINT: ${child.stderr().slice(-1000)}`);
+        break;
+      }
+      // The k-th order the exchange accepts from this life is where it dies (before it reads the answer).
+      const k = between(1, life === 1 ? PLAN.length + 3 : 3);
+      log.push(`life ${life}: start, SIGKILL at its order ${k}`);
+      let seen = 0;
+      const off = sim.onEvent((e) => {
+        if (e.type !== 'order' || e.accountId !== BOT_ACCOUNT || e.event !== 1) return;
+        seen += 1;
+        if (seen === k) {
+          off();
+          child.proc.kill('SIGKILL');
+          log.push(`life ${life}: SIGKILL at ${e.order.clientOrderId}`);
+        }
+      });
+      await until(`life ${life} running or killed`, () => child.hasExited() || topState(child) === 'running', START_MS);
+      for (let round = 0; round < 4 && !child.hasExited(); round++) {
+        for (let j = 0, m = between(1, 3); j < m; j++) take();
+        await until(`life ${life} quiet or killed`, () => quiet(child), 15_000);
+      }
+      off();
+      if (!child.hasExited()) {
+        log.push(`life ${life}: SIGKILL at a quiet moment`);
+        child.proc.kill('SIGKILL');
+      }
+      await child.exited;
+      // While it is dead: its orders rest under the kill-switch; some fill.
+      for (let j = 0, m = between(0, 2); j < m; j++) take();
+    }
+  } catch (e) {
+    violations.push(`scenario error: ${e instanceof Error ? e.message : String(e)}`);
+  } finally {
+    stopping = true;
+    await Promise.all(children.map((c) => c.signal('SIGKILL')));
+  }
+  try {
+    violations.push(...watch.violations);
+    const counters = checkCounterQuantities(sim, GRID);
+    fills = counters.fills;
+    violations.push(...counters.violations, ...(beforeStop ?? counters).missing);
+    notes.push(...(beforeStop ?? counters).pending);
+    violations.push(...checkNothingLeft(sim, BOT_ACCOUNT));
+    violations.push(...checkJournal(journalPath, sim, scope, [MARKET]));
+    return {
+      scenario,
+      seed,
+      violations,
+      notes,
+      log,
+      fills,
+      orders: counters.placedOrders,
+      faults: { ...sim.faults.stats },
+      ms: Date.now() - started,
+    };
+  } finally {
+    watch.detach();
+    await sim.close();
+    if (process.env.KEEP_CHAOS_DIR) process.stderr.write(`kept ${dir}\n`);
+    else await rm(dir, { recursive: true, force: true });
+  }
+}
