@@ -70,6 +70,12 @@ export interface GridOptions {
   readonly onStart?: 'cancel-all' | 'adopt';
   readonly onStop?: 'cancel' | 'leave';
   readonly killSwitchTimeout?: number;
+  /** Default {@link BOT_ID}. */
+  readonly botId?: string;
+  /** Default `silent`; a bot child process logs `info` so tests can wait on its lines. */
+  readonly logLevel?: string;
+  /** markets.yaml `journal:` path (a bot child process opens it); default none. */
+  readonly journalPath?: string;
 }
 
 /** markets.yaml text of one small centered grid per market (default: one on {@link MARKET}). */
@@ -88,7 +94,15 @@ export function gridYaml(o: GridOptions = {}): string {
     `    onStart: ${o.onStart ?? 'cancel-all'}`,
     `    onStop: ${o.onStop ?? 'cancel'}`,
   ];
-  return ['exchange: sim', `botId: ${BOT_ID}`, 'logLevel: silent', 'grids:', ...(o.markets ?? [MARKET]).flatMap(grid), ''].join('\n');
+  return [
+    'exchange: sim',
+    `botId: ${o.botId ?? BOT_ID}`,
+    `logLevel: ${o.logLevel ?? 'silent'}`,
+    ...(o.journalPath === undefined ? [] : [`journal: ${JSON.stringify(o.journalPath)}`]),
+    'grids:',
+    ...(o.markets ?? [MARKET]).flatMap(grid),
+    '',
+  ].join('\n');
 }
 
 type MarketSnapshot = SnapshotFrom<typeof marketMachine>;

@@ -30,15 +30,13 @@ import type { JournalReport } from '../../src/runtime/journal/index.js';
 import { DEMO_ACCOUNT, type Simulator, startSimulator } from '../../src/sim/index.js';
 import type { OrderSnapshot } from '../../src/sim/order.js';
 import { type CountingProxy, startCountingProxy } from './counting-proxy.js';
+import { AMOUNT, LEVEL_PRICE, MARKET, gridYaml } from './harness.js';
 import { type BotProcess, spawnBot } from './support/bot-process.js';
 
-const MARKET = 'DBTC_DUSDT';
 const BOT_ID = 'rs';
 const BOT = DEMO_ACCOUNT.id;
 const TAKER = 'taker';
-const AMOUNT = '0.002';
 /** The plan at last price 60 000: levels 0..4, 200 apart (0.33 %, above the 0.2 % round-trip fee); 2 is the gap. */
-const LEVEL_PRICE: Readonly<Record<number, string>> = { 0: '59600', 1: '59800', 2: '60000', 3: '60200', 4: '60400' };
 const PLAN = ['0:buy', '1:buy', '3:sell', '4:sell'];
 /** Child start-up transpiles the sources: a few seconds; generous for a loaded CI box. */
 const START_MS = 20_000;
@@ -120,29 +118,7 @@ afterEach(async () => {
 async function writeConfig(): Promise<{ file: string; journal: string }> {
   const journal = join(dir, 'journal.db');
   const file = join(dir, 'markets.yaml');
-  await writeFile(
-    file,
-    [
-      'exchange: sim',
-      `botId: ${BOT_ID}`,
-      'logLevel: info',
-      `journal: ${JSON.stringify(journal)}`,
-      'grids:',
-      `  - market: ${MARKET}`,
-      '    spacing: arithmetic',
-      '    ladder:',
-      '      center: last',
-      '      levelsPerSide: 2',
-      '      step: "200"',
-      '    amountPerLevel:',
-      `      base: "${AMOUNT}"`,
-      '    killSwitch:',
-      '      timeout: 60',
-      '    onStart: adopt',
-      '    onStop: cancel',
-      '',
-    ].join('\n'),
-  );
+  await writeFile(file, gridYaml({ botId: BOT_ID, logLevel: 'info', journalPath: journal, killSwitchTimeout: 60, onStart: 'adopt', onStop: 'cancel' }));
   return { file, journal };
 }
 

@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { Decimal } from 'decimal.js';
 import { DEMO_ACCOUNT, type Simulator, startSimulator } from '../../../src/sim/index.js';
 import { deriveSeed, mulberry32 } from '../../../src/sim/prng.js';
-import { AMOUNT, BOT_ACCOUNT, BOT_ID, MARKET, MARKET_SPEC, PLAN, TAKER_ACCOUNT } from '../../integration/harness.js';
+import { BOT_ACCOUNT, BOT_ID, MARKET, MARKET_SPEC, PLAN, TAKER_ACCOUNT, gridYaml } from '../../integration/harness.js';
 import { type BotProcess, spawnBot } from '../../integration/support/bot-process.js';
 import { checkCounterQuantities, checkJournal, checkNothingLeft, openBotOrders, watchLiveInvariants } from '../../support/sim-invariants.js';
 import type { ChaosRun } from './outcome.js';
@@ -32,29 +32,7 @@ export async function sigkillRestart(scenario: string, seed: number): Promise<Ch
   const dir = await mkdtemp(join(tmpdir(), 'gridbot-chaos-kill-'));
   const journalPath = join(dir, 'journal.db');
   const file = join(dir, 'markets.yaml');
-  await writeFile(
-    file,
-    [
-      'exchange: sim',
-      `botId: ${BOT_ID}`,
-      'logLevel: info',
-      `journal: ${JSON.stringify(journalPath)}`,
-      'grids:',
-      `  - market: ${MARKET}`,
-      '    spacing: arithmetic',
-      '    ladder:',
-      '      center: last',
-      '      levelsPerSide: 2',
-      '      step: "200"',
-      '    amountPerLevel:',
-      `      base: "${AMOUNT}"`,
-      '    killSwitch:',
-      '      timeout: 60',
-      '    onStart: adopt',
-      '    onStop: cancel',
-      '',
-    ].join('\n'),
-  );
+  await writeFile(file, gridYaml({ logLevel: 'info', journalPath, killSwitchTimeout: 60, onStart: 'adopt', onStop: 'cancel' }));
   const sim: Simulator = await startSimulator({
     port: 0,
     seed,
