@@ -1,8 +1,8 @@
 /**
- * Starts our runtime the way `gridbot run` does (pino at info to an async file destination, the
- * market-log inspector on every actor event), against an external simulator, with one grid per
- * market, and subscribes every market's depth on the shared connection so the socket carries the
- * depth stream while fills are measured.
+ * Starts our runtime the way `gridbot run` does with the example markets.yaml (pino at info to an
+ * async file destination, the market-log inspector with its lines deferred a turn, the SQLite
+ * journal), against an external simulator, with one grid per market, and subscribes every market's
+ * depth on the shared connection so the socket carries the depth stream while fills are measured.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,7 +11,9 @@ import { pino } from 'pino';
 import type { Actor } from 'xstate';
 import type { connectionMachine } from '../src/machines/connection/connection.machine.js';
 import { parseConfig } from '../src/runtime/config/index.js';
-import { createLogger } from '../src/runtime/logger.js';
+import { deferredSink } from '../src/runtime/deferred-log.js';
+import { createLogger, fixedShapeLogger } from '../src/runtime/logger.js';
+import { openJournal } from '../src/runtime/journal/index.js';
 import { marketLogInspector } from '../src/runtime/market-log.js';
 import { type Runtime, startRuntime } from '../src/runtime/runtime.js';
 import { statePath } from '../src/runtime/status/market-status.js';
@@ -23,7 +25,7 @@ export interface OursOptions {
   readonly wsUrl: string;
   readonly markets: readonly string[];
   readonly grid: GridShape;
-  /** true: pino at info + market log, as `gridbot run`; false: no logger, no inspect. */
+  /** true: pino at info + market log + the journal, as `gridbot run` with the example markets.yaml; false: none of them. */
   readonly logging: boolean;
 }
 
@@ -62,12 +64,16 @@ export async function startOurs(options: OursOptions): Promise<OursBot> {
   const dir = mkdtempSync(join(tmpdir(), 'gridbot-bench-'));
   const dest = options.logging ? pino.destination({ dest: join(dir, 'bot.log'), sync: false, mkdir: true }) : null;
   const logger = dest ? createLogger({ level: 'info', destination: dest }) : null;
+  // As the example markets.yaml runs: every market event committed to the journal before the actor sees it.
+  const journal = options.logging ? openJournal({ path: join(dir, 'bench.journal'), checkpointIn: 'worker' }) : null;
+  const marketLog = logger ? deferredSink(fixedShapeLogger(logger)) : null;
   const t0 = performance.now();
   const runtime = await startRuntime({
     config: parsed.config,
     exchangeUrl: { restUrl: options.restUrl, wsUrl: options.wsUrl },
     env: {},
-    ...(logger ? { logger, inspect: marketLogInspector(logger) } : {}),
+    ...(logger && marketLog ? { logger, inspect: marketLogInspector(marketLog) } : {}),
+    ...(journal ? { journal } : {}),
   });
   // Every market running (or one ended, which is a failed bench).
   await new Promise<void>((resolve, reject) => {
@@ -96,6 +102,8 @@ export async function startOurs(options: OursOptions): Promise<OursBot> {
     },
     stop: async () => {
       await runtime.stop('bench done');
+      journal?.close();
+      marketLog?.flush();
       if (dest) await new Promise<void>((resolve) => dest.flush(() => resolve()));
       dest?.end();
       rmSync(dir, { recursive: true, force: true });

@@ -29,6 +29,8 @@ interface Stamped {
 interface SentRequest {
   readonly t1: bigint;
   readonly tc: bigint | undefined;
+  /** `undici:client:sendHeaders`: undici starts writing (after its idle-socket check). */
+  readonly th: bigint | undefined;
   readonly headers: unknown;
 }
 
@@ -43,6 +45,8 @@ export interface LatencyResult {
   readonly latencyUs: number[];
   /** Frame in → request handed to undici (`undici:request:create`), µs. */
   readonly dispatchUs: number[];
+  /** Frame in → undici starts writing the request (`undici:client:sendHeaders`), µs. */
+  readonly headersUs: number[];
   /** Fills the server made in the window. */
   readonly fills: number;
   /** Fills with no frame seen or no counter-order found. */
@@ -115,6 +119,7 @@ export class LatencyProbe {
   private messages: Stamped[] = [];
   private sent: SentRequest[] = [];
   private readonly created = new WeakMap<object, bigint>();
+  private readonly headersAt = new WeakMap<object, bigint>();
   private installed = false;
 
   install(): void {
@@ -132,12 +137,17 @@ export class LatencyProbe {
       const request = (m as { request: UndiciRequestLike }).request;
       this.created.set(request, process.hrtime.bigint());
     });
+    dc.subscribe('undici:client:sendHeaders', (m) => {
+      if (!this.armed) return;
+      const request = (m as { request: UndiciRequestLike }).request;
+      this.headersAt.set(request, process.hrtime.bigint());
+    });
     dc.subscribe('undici:request:bodySent', (m) => {
       if (!this.armed) return;
       const t1 = process.hrtime.bigint();
       const request = (m as { request: UndiciRequestLike }).request;
       if (request.method !== 'POST' || request.path === undefined || !ORDER_PATHS.has(request.path)) return;
-      this.sent.push({ t1, tc: this.created.get(request), headers: request.headers });
+      this.sent.push({ t1, tc: this.created.get(request), th: this.headersAt.get(request), headers: request.headers });
     });
   }
 
@@ -183,13 +193,13 @@ export class LatencyProbe {
       if (orderId !== undefined && !firstSeen.has(orderId)) firstSeen.set(orderId, { t: m.t, kind });
     }
     // 2. Every order that left, by (market, side, price), in send order.
-    const byKey = new Map<string, { t1: bigint; tc: bigint | undefined; claimed: boolean }[]>();
+    const byKey = new Map<string, { t1: bigint; tc: bigint | undefined; th: bigint | undefined; claimed: boolean }[]>();
     let requests = 0;
     for (const s of this.sent) {
       for (const o of ordersOf(s.headers)) {
         const key = `${o.market}|${o.side}|${norm(o.price)}`;
         const list = byKey.get(key) ?? [];
-        list.push({ t1: s.t1, tc: s.tc, claimed: false });
+        list.push({ t1: s.t1, tc: s.tc, th: s.th, claimed: false });
         byKey.set(key, list);
         requests += 1;
       }
@@ -197,6 +207,7 @@ export class LatencyProbe {
     // 3. Each fill → the first unclaimed counter-order after its frame.
     const latencyUs: number[] = [];
     const dispatchUs: number[] = [];
+    const headersUs: number[] = [];
     const firstFrame = { deals: 0, ordersPending: 0 };
     const trigger = { firstFrame: 0, otherFrameOfFill: 0, unrelated: 0 };
     const lastMessageBefore = (t: bigint): number => {
@@ -232,6 +243,7 @@ export class LatencyProbe {
       claimed += 1;
       firstFrame[seen.kind] += 1;
       latencyUs.push(Number(hit.t1 - seen.t) / 1000);
+      if (hit.th !== undefined) headersUs.push(Number(hit.th - seen.t) / 1000);
       if (hit.tc !== undefined) {
         dispatchUs.push(Number(hit.tc - seen.t) / 1000);
         const at = lastMessageBefore(hit.tc);
@@ -241,7 +253,7 @@ export class LatencyProbe {
         } else trigger.unrelated += 1;
       }
     }
-    return { latencyUs, dispatchUs, fills: fills.length, unmatchedFills: unmatched, strayRequests: requests - claimed, firstFrame, trigger };
+    return { latencyUs, dispatchUs, headersUs, fills: fills.length, unmatchedFills: unmatched, strayRequests: requests - claimed, firstFrame, trigger };
   }
 }
 

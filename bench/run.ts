@@ -5,7 +5,7 @@
  *
  * Options: --quick (about a minute), --markets=1,50,500, --rates=100,1000, --seconds=S (measured
  * seconds per rate, at least --min-samples fills), --churn=Hz (depth changes per market per s),
- * --skip=latency,routing, --out=bench/results.json.
+ * --skip=latency,routing,actor, --out=bench/results.json.
  */
 import { type ChildProcess, fork } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -15,6 +15,7 @@ import { fileURLToPath } from 'node:url';
 import { BaselineBot } from './baseline-bot.js';
 import { generateFrames } from './frames.js';
 import { startOurs } from './ours.js';
+import { type MarketCpuResult, measureMarketCpu } from './market-cpu.js';
 import { LatencyProbe, type LatencyResult, type Summary, summarize } from './probe.js';
 import { GRID, type ServerCommand, type ServerReply, marketNames } from './protocol.js';
 import { type Contender, CONTENDERS, type ThroughputRun, inMemory, overWs } from './routing.js';
@@ -75,7 +76,10 @@ class Server {
   private readonly waiting = new Map<number, (r: ServerReply) => void>();
 
   constructor() {
-    this.child = fork(join(here, 'server.js'), [], { execArgv: [], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    this.child = fork(join(here, 'server.js'), [], {
+      // BENCH_SERVER_ARGS: e.g. `--cpu-prof` to profile the exchange's side of a run.
+      execArgv: (process.env.BENCH_SERVER_ARGS ?? '').split(' ').filter((a) => a !== ''),
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
     this.child.on('message', (m: unknown) => {
       const r = m as ServerReply;
       this.waiting.get(r.seq)?.(r);
@@ -160,6 +164,7 @@ interface LatencyRow {
   readonly achievedRate: number;
   readonly latencyUs: Summary;
   readonly dispatchUs: Summary;
+  readonly headersUs: Summary;
   readonly fills: number;
   readonly unmatchedFills: number;
   readonly strayRequests: number;
@@ -243,6 +248,7 @@ async function latencyScenario(server: Server, probe: LatencyProbe, bot: Bot, ma
       achievedRate: (done.fills.length + done.skipped) / (done.elapsedMs / 1000),
       latencyUs: summarize(r.latencyUs),
       dispatchUs: summarize(r.dispatchUs),
+      headersUs: summarize(r.headersUs),
       fills: r.fills,
       unmatchedFills: r.unmatchedFills,
       strayRequests: r.strayRequests,
@@ -337,6 +343,12 @@ async function main(): Promise<void> {
   } finally {
     await server.exit();
   }
+  const actorCpu: MarketCpuResult[] = [];
+  if (!o.skip.has('actor')) {
+    const fills = o.quick ? 5000 : 20000;
+    console.log(`\nmarket actor CPU: ${fills} fills in memory, without and with an inspect hook`);
+    actorCpu.push(await measureMarketCpu(fills, false), await measureMarketCpu(fills, true));
+  }
 
   // ------------------------------------------------------------------- report
   const out: string[] = [];
@@ -362,6 +374,7 @@ async function main(): Promise<void> {
           cell(b),
           ratio(b, a),
           [a, q, b].map((r) => (r ? f1(r.dispatchUs.p50) : '—')).join(' / '),
+          [a, q, b].map((r) => (r ? f1(r.headersUs.p50) : '—')).join(' / '),
           all.map((r) => String(r.latencyUs.n)).join(' / '),
           all.map((r) => String(r.unmatchedFills + r.skippedFills)).join(' / '),
         ]);
@@ -377,6 +390,7 @@ async function main(): Promise<void> {
           'baseline p50 / p99 / max',
           'baseline ÷ ours (p50 / p99)',
           'frame → request() p50 (ours / quiet / base)',
+          'frame → write starts p50 (ours / quiet / base)',
           'samples',
           'unmatched',
         ],
@@ -420,6 +434,18 @@ async function main(): Promise<void> {
       ),
     );
   }
+  if (actorCpu.length > 0) {
+    out.push('', '### Market actor CPU per event, in memory (no sockets), µs', '');
+    const kinds = Object.keys(actorCpu[0]?.events ?? {});
+    out.push(
+      table(
+        ['event', ...actorCpu.map((r) => (r.withInspect ? 'p50 / p99, inspect hook on' : 'p50 / p99'))],
+        kinds.map((k) => [k, ...actorCpu.map((r) => (r.events[k] ? `${f1(r.events[k].p50)} / ${f1(r.events[k].p99)}` : '—'))]),
+      ),
+      '',
+      `One fill is these four events (the deal, the filled order's final report, the desk's answer, the counter-order's first report); ${actorCpu[0]?.fills ?? 0} fills after ${actorCpu[0]?.warmup ?? 0} warm-up, one 3-a-side grid.`,
+    );
+  }
   const elapsedS = (performance.now() - started) / 1000;
   out.push('', `${machine.node} · ${machine.cpuModel} × ${machine.cores} · undici ${machine.versions.undici} · ws ${machine.versions.ws} · xstate ${machine.versions.xstate} · ${elapsedS.toFixed(0)} s`);
   console.log(out.join('\n'));
@@ -431,6 +457,7 @@ async function main(): Promise<void> {
     latency,
     startup: startups,
     routing,
+    actorCpu,
     elapsedSeconds: Math.round(elapsedS),
   };
   writeFileSync(o.out, JSON.stringify(results, null, 2) + '\n');

@@ -16,7 +16,7 @@ type Command = (args: string[]) => Promise<number>;
 
 const commands: Record<string, { summary: string; run: Command }> = {
   run: {
-    summary: 'run the grids from markets.yaml (embedded simulator by default)',
+    summary: 'run the grids from markets.yaml (embedded simulator by default; --metrics PORT: /metrics and /health)',
     run: (args) => runCommand(args),
   },
   validate: {

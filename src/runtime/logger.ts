@@ -1,7 +1,7 @@
 /**
  * The process logger: one pino root, a child per market (`{ market }` on every line).
  *
- * Entry points: `createLogger({ level })`, `marketLogger(root, market)`, `REDACT_PATHS`.
+ * Entry points: `createLogger({ level })`, `marketLogger(root, market)`, `fixedShapeLogger(root)`, `REDACT_PATHS`.
  *
  * Secrets are kept out of logs twice over: credentials are `Secret`s that serialise as
  * `[redacted]` (credentials.ts), and pino's `redact` censors any field named like a key, secret or
@@ -71,6 +71,20 @@ export function createLogger(options: LoggerOptions): Logger {
  */
 export function colorEnabled(fd: 1 | 2, env: NodeJS.ProcessEnv = process.env, isTTY = (fd === 1 ? process.stdout : process.stderr).isTTY === true): boolean {
   return isTTY && (env.NO_COLOR === undefined || env.NO_COLOR === '');
+}
+
+/**
+ * Returns a logger for lines whose shape the code fixes (the market log's fills and orders: market,
+ * ids, side, price, amount), with only the top-level secret paths redacted.
+ *
+ * Why: pino's wildcard redact paths clone every logged object and cost ~130 µs per line here,
+ * against ~8 µs without them; the market log writes two lines per fill, which made logging the
+ * largest CPU cost of a fill and capped the fills per second a logging bot could follow. Those
+ * lines are built field by field from domain events, so no nested object can carry a secret;
+ * every other line keeps the full redaction.
+ */
+export function fixedShapeLogger(root: Logger): Logger {
+  return root.child({}, { redact: { paths: REDACT_PATHS.filter((p) => !p.includes('*')), censor: '[redacted]' } });
 }
 
 /** Returns the logger of one market actor: every line carries `market`. */

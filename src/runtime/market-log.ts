@@ -68,7 +68,7 @@ export function marketLogInspector(log: MarketLogSink): (event: InspectionEvent)
     const source = marketOf(ie.sourceRef);
     if (source !== null && (ie.event as { type: string }).type === 'desk.place') {
       for (const i of (ie.event as DeskPlace).intents) {
-        log.info({ market: source, clientOrderId: i.clientOrderId, level: i.level, side: i.side, price: i.price, amount: i.amount, origin: i.origin }, `${i.origin === 'counter' ? 'counter-order' : 'order'} sent`);
+        log.info({ market: source, clientOrderId: i.clientOrderId, gridLevel: i.level, side: i.side, price: i.price, amount: i.amount, origin: i.origin }, `${i.origin === 'counter' ? 'counter-order' : 'order'} sent`);
       }
     }
   };

@@ -6,7 +6,7 @@
  * exchange's market list — and throws a {@link RuntimeStartError} without touching any order.
  */
 import { type Actor, type InspectionEvent, type SnapshotFrom, createActor } from 'xstate';
-import { WHITEBIT_LIVE, WhitebitRestClient } from '../adapters/whitebit/index.js';
+import { type RestObserver, WHITEBIT_LIVE, WhitebitRestClient } from '../adapters/whitebit/index.js';
 import { connectionMachine } from '../machines/connection/connection.machine.js';
 import type { ConnectionEmitted } from '../machines/connection/connection.types.js';
 import type { FrameRouter } from '../machines/connection/frame-router.js';
@@ -25,6 +25,7 @@ import {
   createSocketActor,
   createTokenActor,
   emptyFrameStats,
+  OrderFlow,
   type FrameStats,
   type LogSink,
 } from './exchange/index.js';
@@ -50,6 +51,8 @@ export interface RuntimeOptions {
   /** Simulator options for the embedded exchange (tests: a manual clock, no rate limits…). */
   readonly simulator?: Parameters<typeof startSimulator>[0];
   readonly shutdownTimeoutMs?: number;
+  /** Told about every REST attempt and rate-limit wait (the metrics; see metrics/rest-metrics.ts). */
+  readonly restObserver?: RestObserver;
   /**
    * The journal: markets with `onStart: adopt` restore their book from it, and every event a market
    * receives is appended before the market acts on it. The caller opens and closes it.
@@ -157,7 +160,12 @@ async function checkMarkets(rest: WhitebitRestClient, config: RuntimeConfig): Pr
 export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   const { config } = options;
   const endpoint = await resolveEndpoint(options);
-  const rest = new WhitebitRestClient({ baseUrl: endpoint.restUrl, apiKey: endpoint.apiKey, apiSecret: endpoint.apiSecret });
+  const rest = new WhitebitRestClient({
+    baseUrl: endpoint.restUrl,
+    apiKey: endpoint.apiKey,
+    apiSecret: endpoint.apiSecret,
+    ...(options.restObserver ? { observer: options.restObserver } : {}),
+  });
   try {
     await checkMarkets(rest, config);
     // Nonces must sit within ±5 s of the exchange's clock (nonceWindow): align before the first signed call.
@@ -170,7 +178,9 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
 
   const { router, depthGaps } = createFrameRouting();
   const frames = emptyFrameStats();
-  const socket = createSocketActor({ wsUrl: endpoint.wsUrl, router, depthGaps, stats: frames, ...(options.logger ? { logger: options.logger } : {}) });
+  // Shared by the desks and the socket so a counter-order's write is not queued behind the frames after its fill.
+  const orderFlow = new OrderFlow();
+  const socket = createSocketActor({ wsUrl: endpoint.wsUrl, router, depthGaps, stats: frames, orderFlow, ...(options.logger ? { logger: options.logger } : {}) });
   const fetchToken = createTokenActor(rest);
 
   // The connection actor is spawned by the supervisor; the market feeds reach it through the system.
@@ -189,6 +199,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     router,
     connection: { send: (event) => connectionRef().send(event) },
     status$: connectionStatus$(statusSource),
+    orderFlow,
   });
   const machine = supervisorMachine.provide({
     actors: {
@@ -208,7 +219,21 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   });
   // Each market's exact input is checkpointed before its actor exists, so replay starts where it did.
   for (const m of markets) options.journal?.beginMarketRun(m);
-  const journalHook = options.journal ? journalInspector(options.journal) : null;
+  // Reporting rows (intents, transitions, PnL) are written after the turn's I/O, so not before a counter-order leaves.
+  const journalHook = options.journal
+    ? journalInspector(options.journal, {
+        defer: (write) =>
+          setImmediate(() =>
+            setImmediate(() => {
+              try {
+                write();
+              } catch (error) {
+                options.logger?.warn({ error: String(error) }, 'journal: a reporting row could not be written');
+              }
+            }),
+          ),
+      })
+    : null;
   const userInspect = options.inspect;
   const inspect =
     journalHook && userInspect
@@ -273,6 +298,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       if (sup.getSnapshot().status === 'active') sup.send({ type: 'shutdown', reason });
       await done;
       sup.stop();
+      journalHook?.flush();
       await rest.close();
       await endpoint.sim?.close();
     })();

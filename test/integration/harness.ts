@@ -14,6 +14,7 @@
  * what the exchange and the market actor looked like. No sleeps.
  */
 import type { AnyActorRef, InspectionEvent, SnapshotFrom } from 'xstate';
+import type { RestObserver } from '../../src/adapters/whitebit/index.js';
 import type { marketMachine } from '../../src/machines/market/market.machine.js';
 import { parseConfig } from '../../src/runtime/config/index.js';
 import type { Journal } from '../../src/runtime/journal/index.js';
@@ -151,6 +152,10 @@ export interface BenchOptions extends GridOptions {
   readonly journal?: Journal;
   /** Kill-switch checks are off while this returns true (besides after `stop`). */
   readonly killSwitchExempt?: () => boolean;
+  /** Also told every inspection event, before the bench's own bookkeeping (e.g. the metrics). */
+  readonly inspect?: (event: InspectionEvent) => void;
+  /** Handed to `startRuntime` (e.g. the metrics' REST observer). */
+  readonly restObserver?: RestObserver;
 }
 
 interface Waiter {
@@ -208,7 +213,9 @@ export async function startBench(options: BenchOptions = {}): Promise<Bench> {
   options.beforeStart?.(sim);
 
   const byActorId = new Map(markets.map((m) => [marketActorId(m), m]));
+  const extraInspect = options.inspect;
   const inspect = (ev: InspectionEvent): void => {
+    extraInspect?.(ev);
     const market = ev.type === '@xstate.snapshot' ? byActorId.get((ev.actorRef as AnyActorRef).id) : undefined;
     if (ev.type === '@xstate.snapshot' && market !== undefined) {
       const snap = ev.snapshot as MarketSnapshot;
@@ -225,6 +232,7 @@ export async function startBench(options: BenchOptions = {}): Promise<Bench> {
     exchangeUrl: { restUrl: proxy?.url ?? sim.restUrl, wsUrl: sim.wsUrl },
     env: {},
     ...(options.journal ? { journal: options.journal } : {}),
+    ...(options.restObserver ? { restObserver: options.restObserver } : {}),
     inspect,
     shutdownTimeoutMs: 5_000,
   });

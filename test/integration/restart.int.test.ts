@@ -32,6 +32,7 @@ import type { OrderSnapshot } from '../../src/sim/order.js';
 import { type CountingProxy, startCountingProxy } from './counting-proxy.js';
 import { AMOUNT, LEVEL_PRICE, MARKET, gridYaml } from './harness.js';
 import { type BotProcess, spawnBot } from './support/bot-process.js';
+import { waitUntil } from './support/until.js';
 
 const BOT_ID = 'rs';
 const BOT = DEMO_ACCOUNT.id;
@@ -128,60 +129,15 @@ function startBot(file: string, exchangeUrl = sim.restUrl): BotProcess {
   return child;
 }
 
-/**
- * Resolves with `check()`'s first truthy value (awaited when it is a promise), re-checked on every
- * simulator event and child stdout line.
- */
+/** Resolves with `check()`'s first truthy value, re-checked on every simulator event and child stdout line. */
 function until<T>(label: string, check: () => T | null | undefined | false | Promise<T | null | undefined | false>, timeoutMs = 5_000): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    let running = false;
-    let again = false;
-    let finished = false;
-    const run = async (): Promise<void> => {
-      if (finished) return;
-      if (running) {
-        again = true;
-        return;
-      }
-      running = true;
-      try {
-        const v = await check();
-        if (!finished && v !== null && v !== undefined && v !== false) {
-          finish();
-          resolve(v);
-        }
-      } catch (e) {
-        finish();
-        reject(e as Error);
-      } finally {
-        running = false;
-      }
-      if (again) {
-        again = false;
-        poke();
-      }
-    };
-    let scheduled = false;
-    const poke = (): void => {
-      if (scheduled) return;
-      scheduled = true;
-      setImmediate(() => {
-        scheduled = false;
-        void run();
-      });
-    };
-    const offs = [sim.onEvent(poke), ...children.map((c) => c.onLine(poke))];
-    const timer = setTimeout(() => {
-      finish();
+  return waitUntil(label, check, {
+    sources: [(f) => sim.onEvent(f), ...children.map((c) => (f: () => void) => c.onLine(f))],
+    timeoutMs,
+    describe: () => {
       const tails = children.map((c, i) => `child ${i} (pid ${c.pid}${c.hasExited() ? ', exited' : ''}):\n  ${c.lines().slice(-8).join('\n  ')}\n  stderr: ${c.stderr().slice(-2000)}`);
-      reject(new Error(`timed out after ${timeoutMs} ms waiting for: ${label}\nresting: ${resting().join(' ') || 'none'}; kill-switch armed: ${armed()}\n${tails.join('\n')}`));
-    }, timeoutMs);
-    const finish = (): void => {
-      finished = true;
-      clearTimeout(timer);
-      for (const off of offs) off();
-    };
-    void run();
+      return `resting: ${resting().join(' ') || 'none'}; kill-switch armed: ${armed()}\n${tails.join('\n')}`;
+    },
   });
 }
 

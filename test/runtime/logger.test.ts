@@ -1,7 +1,7 @@
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { Secret } from '../../src/runtime/config/index.js';
-import { REDACT_PATHS, colorEnabled, createLogger, marketLogger } from '../../src/runtime/logger.js';
+import { REDACT_PATHS, colorEnabled, createLogger, fixedShapeLogger, marketLogger } from '../../src/runtime/logger.js';
 
 const KEY = 'live-key-0123456789';
 const SECRET = 'live-secret-abcdef';
@@ -39,6 +39,15 @@ describe('logger', () => {
     expect(text).toContain('[redacted]');
     const first = JSON.parse(lines[0] ?? '{}') as Record<string, unknown>;
     expect(first).toMatchObject({ market: 'BTC_USDT', apiKey: '[redacted]', apiSecret: '[redacted]', msg: 'top level' });
+  });
+
+  it('the fixed-shape logger (market log lines) still censors secret names at the top level', () => {
+    const { lines, destination } = capture();
+    const hot = fixedShapeLogger(createLogger({ level: 'info', destination }));
+    hot.info({ market: 'BTC_USDT', price: '64000', apiKey: KEY, 'x-txc-signature': SIGNATURE }, 'fill');
+    expect(lines.join('\n')).not.toContain(KEY);
+    expect(lines.join('\n')).not.toContain(SIGNATURE);
+    expect(JSON.parse(lines[0] ?? '{}')).toMatchObject({ market: 'BTC_USDT', price: '64000', apiKey: '[redacted]', app: 'gridbot' });
   });
 
   it('keeps ordinary fields', () => {

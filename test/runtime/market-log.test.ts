@@ -45,7 +45,9 @@ describe('market log', () => {
       'warn order refused: level left empty',
       'warn order refused: level left empty',
     ]);
-    expect(r.lines[1]?.obj).toMatchObject({ market: 'ETH_USDT', level: 3, side: 'sell', price: '3050' });
+    expect(r.lines[1]?.obj).toMatchObject({ market: 'ETH_USDT', gridLevel: 3, side: 'sell', price: '3050' });
+    // pino's own `level` (the severity) must not be overwritten by the grid level.
+    expect(r.lines[1]?.obj).not.toHaveProperty('level');
     expect(r.lines[3]?.obj).toMatchObject({ reason: 'Not enough balance.' });
   });
 });

@@ -9,6 +9,7 @@ export { NONCE_WINDOW, NonceSource } from './nonce.js';
 export { RateLimiter, type RateLimiterOptions, TokenBucket } from './rate-limiter.js';
 export {
   type CallOptions,
+  type RestObserver,
   type WbBulkResult,
   WhitebitRestClient,
   type WhitebitRestClientOptions,

@@ -95,6 +95,24 @@ export interface WhitebitRestClientOptions {
   /** Keep-alive sockets in the pool (default 8). */
   readonly connections?: number;
   readonly maxResponseBytes?: number;
+  /** Told the duration and outcome of every HTTP attempt and every rate-limit wait (metrics). */
+  readonly observer?: RestObserver;
+}
+
+/**
+ * What the client reports about its own traffic, for metrics. Called synchronously; must not throw.
+ * Without an observer the client reads no clock for it.
+ */
+export interface RestObserver {
+  /**
+   * One HTTP attempt ended (a retried call reports each attempt). `endpoint` is the endpoint's path
+   * without the market suffix of the order book, so the label stays bounded; `outcome` is `ok` or the
+   * {@link WhitebitError} kind (`server` for a 5xx, `rateLimited` or `nonceClash` for a 429, …);
+   * `status` the HTTP status when an answer came.
+   */
+  request(endpoint: string, outcome: string, seconds: number, status: number | undefined): void;
+  /** A call took a rate-limit token of `group` after `seconds` (0 when one was there at once). */
+  limiterWait(group: string, seconds: number): void;
 }
 
 export interface CallOptions {
@@ -121,6 +139,7 @@ export class WhitebitRestClient {
   private readonly policy: RetryPolicy;
   private readonly limiter: RateLimiter<RateGroup> | undefined;
   private readonly maxResponseBytes: number;
+  private readonly observer: RestObserver | undefined;
 
   constructor(options: WhitebitRestClientOptions) {
     const url = new URL(options.baseUrl);
@@ -141,6 +160,7 @@ export class WhitebitRestClient {
         : new RateLimiter<RateGroup>({ ...PUBLISHED_LIMITS, ...options.rateLimits }, { clock: this.clock });
     const timeout = options.timeoutMs ?? 10_000;
     this.maxResponseBytes = options.maxResponseBytes ?? 32 * 1024 * 1024;
+    this.observer = options.observer;
     this.pool = new Pool(url.origin, {
       connections: options.connections ?? 8,
       pipelining: 1,
@@ -388,13 +408,29 @@ export class WhitebitRestClient {
     const idempotent = extra.idempotent ?? ep.idempotent;
     const path = extra.suffix === undefined ? ep.path : ep.path + extra.suffix;
     const state = { attempts: 0, backoffs: 0, nonceRetried: false };
+    const observer = this.observer;
     for (;;) {
-      if (this.limiter && !this.limiter.tryTake(ep.group)) await this.limiter.take(ep.group, o.signal);
+      if (this.limiter) {
+        if (this.limiter.tryTake(ep.group)) observer?.limiterWait(ep.group, 0);
+        else if (observer) {
+          const waitStart = performance.now();
+          await this.limiter.take(ep.group, o.signal);
+          observer.limiterWait(ep.group, (performance.now() - waitStart) / 1000);
+        } else await this.limiter.take(ep.group, o.signal);
+      }
       state.attempts++;
+      // Read the clock only for an observer: the dispatch below stays synchronous either way.
+      const start = observer ? performance.now() : 0;
       try {
         const res = await this.attempt(ep, path, params, idempotent, o.signal);
-        return this.decode(res, ep, schema, idempotent);
+        const value = this.decode(res, ep, schema, idempotent);
+        observer?.request(ep.path, 'ok', (performance.now() - start) / 1000, res.status);
+        return value;
       } catch (e) {
+        if (observer) {
+          const we = e instanceof WhitebitError ? e : null;
+          observer.request(ep.path, we?.kind ?? 'error', (performance.now() - start) / 1000, we?.status);
+        }
         const d = decideRetry(e, state, this.random, this.policy);
         if (d.action === 'surface') throw e;
         if (d.reason === 'nonce') state.nonceRetried = true;

@@ -20,6 +20,8 @@
  */
 import { type EventObject, assign, enqueueActions, fromCallback, fromPromise, raise, setup } from 'xstate';
 import {
+  type LevelBook,
+  type OrderIntent,
   type PlacementOutcome,
   applyDeal,
   applyOrderUpdate,
@@ -57,6 +59,28 @@ function notProvided<T>(name: string) {
 
 function errorText(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
+}
+
+/** Returns the book after a feed fact (the same object when the fact changed nothing). */
+function bookAfterFeed(book: LevelBook | null, event: MarketEvent): LevelBook | null {
+  if (book === null) return null;
+  if (event.type === 'feed.order') return applyOrderUpdate(book, event.update);
+  if (event.type === 'feed.deal') return applyDeal(book, event.deal);
+  return book;
+}
+
+function bookAfterOutcomes(book: LevelBook | null, outcomes: readonly PlacementOutcome[]): LevelBook | null {
+  if (book === null) return null;
+  let next = book;
+  for (const o of outcomes) next = applyPlacement(next, o);
+  return next;
+}
+
+/** Returns every owed order as intents and the book with them `sending`, or null when nothing is owed. */
+function takeOwed(book: LevelBook | null): { readonly book: LevelBook; readonly intents: readonly OrderIntent[] } | null {
+  if (book === null) return null;
+  const taken = takeIntents(book, Number.POSITIVE_INFINITY);
+  return taken.intents.length === 0 ? null : taken;
 }
 
 export const marketMachine = setup({
@@ -149,10 +173,7 @@ export const marketMachine = setup({
     applyOutcomes: assign(({ context, event }, params: { outcomes: readonly PlacementOutcome[] }) => {
       // The desk answers each desk.place with exactly one desk.result: one fewer request in flight.
       const deskInFlight = event.type === 'desk.result' ? Math.max(0, context.deskInFlight - 1) : context.deskInFlight;
-      if (context.book === null) return { deskInFlight };
-      let book = context.book;
-      for (const o of params.outcomes) book = applyPlacement(book, o);
-      return { book, deskInFlight };
+      return { book: bookAfterOutcomes(context.book, params.outcomes), deskInFlight };
     }),
     batchNotSent: assign(({ context }, params: { reason: string }) => {
       if (context.book === null) return {};
@@ -166,18 +187,45 @@ export const marketMachine = setup({
       for (const i of context.batch) book = applyPlacement(book, { kind: 'unknown', clientOrderId: i.clientOrderId, reason: params.reason });
       return { book, batch: [] };
     }),
-    applyFeed: assign(({ context, event }) => {
-      if (context.book === null) return {};
-      if (event.type === 'feed.order') return { book: applyOrderUpdate(context.book, event.update) };
-      if (event.type === 'feed.deal') return { book: applyDeal(context.book, event.deal) };
-      return {};
+    // Why enqueueActions and not assign for the feed: most updates repeat what the book knows (the
+    // new order's first report, a fill's second report), and an assign copies the snapshot even when
+    // nothing changed; on the hot path that copy costs more than the check.
+    applyFeed: enqueueActions(({ context, event, enqueue }) => {
+      const book = bookAfterFeed(context.book, event);
+      if (book !== context.book) enqueue.assign({ book });
     }),
-    /** Hands every owed order to the desk in one go: the hot path of a fill. */
+    /** Hands every owed order to the desk in one go. */
     flush: enqueueActions(({ context, enqueue }) => {
-      if (context.book === null) return;
-      const taken = takeIntents(context.book, Number.POSITIVE_INFINITY);
-      if (taken.intents.length === 0) return;
+      const taken = takeOwed(context.book);
+      if (taken === null) return;
       enqueue.assign({ book: taken.book, deskInFlight: context.deskInFlight + 1 });
+      enqueue.sendTo('desk', { type: 'desk.place', market: context.settings.market, intents: taken.intents } satisfies DeskPlace);
+    }),
+    /**
+     * The hot path of a fill: the fact applied and the counter-order handed to the desk in one
+     * assign (one snapshot copy, not two), nothing at all when the fact was already known.
+     */
+    tradeOnFeed: enqueueActions(({ context, event, enqueue }) => {
+      const book = bookAfterFeed(context.book, event);
+      const taken = takeOwed(book);
+      if (taken === null) {
+        if (book !== context.book) enqueue.assign({ book });
+        return;
+      }
+      enqueue.assign({ book: taken.book, deskInFlight: context.deskInFlight + 1 });
+      enqueue.sendTo('desk', { type: 'desk.place', market: context.settings.market, intents: taken.intents } satisfies DeskPlace);
+    }),
+    /** A desk answer in `running`: its outcomes applied and whatever is owed now (a residue, a re-owed level) sent, in one assign. */
+    settleAndFlush: enqueueActions(({ context, event, enqueue }) => {
+      if (event.type !== 'desk.result') return;
+      const deskInFlight = Math.max(0, context.deskInFlight - 1);
+      const book = bookAfterOutcomes(context.book, event.outcomes);
+      const taken = takeOwed(book);
+      if (taken === null) {
+        enqueue.assign({ book, deskInFlight });
+        return;
+      }
+      enqueue.assign({ book: taken.book, deskInFlight: deskInFlight + 1 });
       enqueue.sendTo('desk', { type: 'desk.place', market: context.settings.market, intents: taken.intents } satisfies DeskPlace);
     }),
     notePrice: assign(({ event }) => (event.type === 'feed.price' ? { lastPrice: event.price } : {})),
@@ -395,8 +443,8 @@ export const marketMachine = setup({
             { guard: 'gapToReconcile', target: 'reconciling' },
           ],
           on: {
-            'feed.order': { actions: ['applyFeed', 'flush'] },
-            'feed.deal': { actions: ['applyFeed', 'flush'] },
+            'feed.order': { actions: 'tradeOnFeed' },
+            'feed.deal': { actions: 'tradeOnFeed' },
             'feed.price': [
               {
                 guard: 'riskBreached',
@@ -416,7 +464,7 @@ export const marketMachine = setup({
               },
               { guard: 'deskUnknown', target: 'reconciling', actions: { type: 'applyOutcomes', params: ({ event }) => ({ outcomes: event.outcomes }) } },
               { guard: 'deskNotSent', target: '.cooling', actions: { type: 'applyOutcomes', params: ({ event }) => ({ outcomes: event.outcomes }) } },
-              { actions: [{ type: 'applyOutcomes', params: ({ event }) => ({ outcomes: event.outcomes }) }, 'flush'] },
+              { actions: 'settleAndFlush' },
             ],
             'connection.down': { target: 'reconnecting', actions: 'markDown' },
           },

@@ -1,5 +1,5 @@
 /**
- * `gridbot run [--config FILE] [--exchange-url URL] [--duration S] [--live]`: runs every grid of
+ * `gridbot run [--config FILE] [--exchange-url URL] [--duration S] [--live] [--metrics [HOST:]PORT]`: runs every grid of
  * markets.yaml until SIGINT/SIGTERM (or --duration), then stops them in order and exits 0. A second
  * signal exits at once.
  *
@@ -13,20 +13,24 @@ import { parseArgs } from 'node:util';
 import type { Logger } from 'pino';
 import { isConfigError, loadConfig, formatIssue } from '../config/index.js';
 import { type Journal, JournalError, openJournal } from '../journal/index.js';
-import { createLogger } from '../logger.js';
+import { createLogger, fixedShapeLogger } from '../logger.js';
 import { type Inspector, combineInspectors, startInspector } from '../inspector/index.js';
+import { deferredSink } from '../deferred-log.js';
 import { marketLogInspector } from '../market-log.js';
+import { type MetricsServer, type RuntimeMetrics, createRuntimeMetrics, opsRoute, startMetricsServer } from '../metrics/index.js';
 import { RuntimeStartError, type Runtime, startRuntime } from '../runtime.js';
 import { summaryLine, statusTable } from '../status/market-status.js';
 
-export const RUN_USAGE = `usage: gridbot run [--config FILE] [--exchange-url URL] [--duration S] [--live] [--inspect PORT] [--record FILE.jsonl]
+export const RUN_USAGE = `usage: gridbot run [--config FILE] [--exchange-url URL] [--duration S] [--live] [--inspect PORT] [--metrics [HOST:]PORT] [--record FILE.jsonl]
 
   --config FILE        markets.yaml to run (default: markets.yaml)
   --exchange-url URL   an external exchange, e.g. a \`gridbot sim\` at http://127.0.0.1:8080
                        (default: the embedded simulator for exchange: sim)
   --duration S         stop after S seconds, as on SIGINT (demos and tests)
   --live               required with exchange: whitebit (keys from WHITEBIT_API_KEY / WHITEBIT_API_SECRET)
-  --inspect PORT       serve the inspector page on 127.0.0.1:PORT (0: any free port; default: markets.yaml inspector)
+  --inspect PORT       serve the inspector page on 127.0.0.1:PORT (0: any free port; default: markets.yaml inspector),
+                       with GET /metrics and GET /health beside it
+  --metrics [HOST:]PORT  serve only GET /metrics (Prometheus) and GET /health, on 127.0.0.1 unless HOST is given
   --record FILE.jsonl  record every inspection event for \`gridbot replay FILE.jsonl\`
 
 example: gridbot run --duration 60
@@ -38,7 +42,17 @@ interface RunArgs {
   readonly durationSec: number | null;
   readonly live: boolean;
   readonly inspectPort: number | null;
+  readonly metrics: { readonly host: string; readonly port: number } | null;
   readonly record: string | null;
+}
+
+/** `PORT` or `HOST:PORT` (`[::1]:PORT` for IPv6) → where to listen; a string is the problem. */
+export function metricsAddress(text: string): { host: string; port: number } | string {
+  const m = /^(?:(\[[^\]]+\]|[^:]+):)?(\d+)$/.exec(text);
+  const port = Number(m?.[2]);
+  if (!m || !Number.isInteger(port) || port > 65_535) return `--metrics must be PORT or HOST:PORT, got ${text}`;
+  const host = m[1] ?? '127.0.0.1';
+  return { host: host.startsWith('[') ? host.slice(1, -1) : host, port };
 }
 
 function parse(args: readonly string[]): RunArgs | string {
@@ -51,6 +65,7 @@ function parse(args: readonly string[]): RunArgs | string {
         duration: { type: 'string' },
         live: { type: 'boolean' },
         inspect: { type: 'string' },
+        metrics: { type: 'string' },
         record: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
@@ -68,12 +83,19 @@ function parse(args: readonly string[]): RunArgs | string {
       inspectPort = Number(values.inspect);
       if (!Number.isInteger(inspectPort) || inspectPort < 0 || inspectPort > 65_535) return `--inspect must be a port number, got ${values.inspect}`;
     }
+    let metrics: { host: string; port: number } | null = null;
+    if (values.metrics !== undefined) {
+      const m = metricsAddress(values.metrics);
+      if (typeof m === 'string') return m;
+      metrics = m;
+    }
     return {
       config: values.config ?? 'markets.yaml',
       exchangeUrl: values['exchange-url'] ?? null,
       durationSec,
       live: values.live ?? false,
       inspectPort,
+      metrics,
       record: values.record ?? null,
     };
   } catch (e) {
@@ -128,7 +150,7 @@ export async function runCommand(args: readonly string[]): Promise<number> {
   if (config.journal) {
     try {
       mkdirSync(dirname(config.journal.path), { recursive: true });
-      journal = openJournal({ path: config.journal.path });
+      journal = openJournal({ path: config.journal.path, checkpointIn: 'worker' });
     } catch (e) {
       if (!(e instanceof JournalError)) throw e;
       // A second bot on one journal would mean two bots on one account and market: refused, not discovered later.
@@ -138,17 +160,37 @@ export async function runCommand(args: readonly string[]): Promise<number> {
   }
   // The inspector page (--inspect, or markets.yaml `inspector:`) and/or a recording (--record).
   const inspectPort = parsed.inspectPort ?? config.inspector?.port ?? null;
+  // Metrics and health ride on any HTTP server we open: the inspector's page, or --metrics alone.
+  const metrics: RuntimeMetrics | null = inspectPort !== null || parsed.metrics !== null ? createRuntimeMetrics() : null;
   let inspector: Inspector | null = null;
   if (inspectPort !== null || parsed.record !== null) {
     try {
-      inspector = await startInspector({ host: config.inspector?.host ?? '127.0.0.1', port: inspectPort, record: parsed.record });
+      inspector = await startInspector({
+        host: config.inspector?.host ?? '127.0.0.1',
+        port: inspectPort,
+        record: parsed.record,
+        ...(metrics ? { route: opsRoute(metrics) } : {}),
+      });
     } catch (e) {
       journal?.close();
       process.stderr.write(`gridbot run: inspector: ${e instanceof Error ? e.message : String(e)}; nothing was sent\n`);
       return 2;
     }
   }
+  let metricsServer: MetricsServer | null = null;
+  if (metrics && parsed.metrics) {
+    try {
+      metricsServer = await startMetricsServer({ ...parsed.metrics, route: opsRoute(metrics) });
+    } catch (e) {
+      await inspector?.close();
+      journal?.close();
+      process.stderr.write(`gridbot run: metrics: ${e instanceof Error ? e.message : String(e)}; nothing was sent\n`);
+      return 2;
+    }
+  }
 
+  // Fill and counter-order lines are written after the counter-order has left (deferred-log.ts).
+  const marketLog = deferredSink(fixedShapeLogger(logger));
   let runtime: Runtime;
   try {
     runtime = await startRuntime({
@@ -157,9 +199,11 @@ export async function runCommand(args: readonly string[]): Promise<number> {
       ...(urls ? { exchangeUrl: urls } : {}),
       live: parsed.live,
       logger,
-      inspect: combineInspectors(marketLogInspector(logger), inspector?.inspect),
+      inspect: combineInspectors(marketLogInspector(marketLog), inspector?.inspect, metrics?.inspect),
+      ...(metrics ? { restObserver: metrics.restObserver } : {}),
     });
   } catch (e) {
+    await metricsServer?.close();
     await inspector?.close();
     journal?.close();
     if (e instanceof JournalError) {
@@ -179,6 +223,11 @@ export async function runCommand(args: readonly string[]): Promise<number> {
     if (!tty) process.stdout.write(`gridbot: inspector on ${inspector.url}\n`);
   }
   if (parsed.record !== null) logger.info({ file: parsed.record }, `recording to ${parsed.record}`);
+  metrics?.attach(runtime);
+  if (metricsServer) {
+    logger.info({ url: `${metricsServer.url}metrics` }, `metrics: ${metricsServer.url}metrics, health: ${metricsServer.url}health`);
+    if (!tty) process.stdout.write(`gridbot: metrics on ${metricsServer.url}metrics\n`);
+  }
 
   // Progress of the initial placement: one line per market as it reaches running or stops.
   const announced = new Set<string>();
@@ -222,6 +271,7 @@ export async function runCommand(args: readonly string[]): Promise<number> {
   await runtime.done;
   await runtime.stop('done');
   await inspector?.close();
+  await metricsServer?.close();
   for (const t of timers) clearInterval(t);
   process.off('SIGINT', onSignal);
   process.off('SIGTERM', onSignal);
@@ -230,6 +280,7 @@ export async function runCommand(args: readonly string[]): Promise<number> {
   const rows = runtime.statuses();
   if (!tty) process.stdout.write(`${statusTable(rows, runtime.connectionState()).join('\n')}\n`);
   process.stdout.write(`gridbot: stopped. ${summaryLine(rows, runtime.connectionState())}\n`);
+  marketLog.flush();
   await new Promise<void>((resolve) => logger.flush(() => resolve()));
   return rows.some((r) => r.state === 'failed') ? 1 : 0;
 }

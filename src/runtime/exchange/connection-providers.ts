@@ -16,10 +16,11 @@
  */
 import { Subscription } from 'rxjs';
 import { fromCallback, fromPromise } from 'xstate';
-import { type Clock, WsTransport, decodeFrame, encodeRequest, systemClock } from '../../adapters/whitebit/index.js';
+import { type Clock, type WbWsUpdate, WsTransport, decodeFrame, encodeRequest, systemClock } from '../../adapters/whitebit/index.js';
 import type { SocketEvent, SocketSend } from '../../machines/connection/connection.types.js';
 import { FrameRouter } from '../../machines/connection/frame-router.js';
 import { DepthGapSink } from './depth-gap-sink.js';
+import type { OrderFlow } from './order-flow.js';
 import { type LogSink, RateLimitedLog, silentLog } from './log-sink.js';
 import { WsTokenCache, type WsTokenCacheOptions, type WsTokenSource } from './ws-token-cache.js';
 
@@ -34,10 +35,27 @@ export interface FrameStats {
   handlerErrors: number;
   /** Requests the machine sent while no socket was open. */
   droppedSends: number;
+  /** Updates by channel (`updates` is their sum): the metrics' frames by channel. */
+  readonly updatesByKind: Record<WbWsUpdate['kind'], number>;
+  /**
+   * `performance.now()` when the latest `deals_update` was decoded. The fill it carries reaches its
+   * market actor in the same tick, so the reaction-latency metric starts its clock here (-1: none yet).
+   */
+  dealDecodedAt: number;
 }
 
 export function emptyFrameStats(): FrameStats {
-  return { frames: 0, replies: 0, updates: 0, decodeErrors: 0, unknown: 0, handlerErrors: 0, droppedSends: 0 };
+  return {
+    frames: 0,
+    replies: 0,
+    updates: 0,
+    decodeErrors: 0,
+    unknown: 0,
+    handlerErrors: 0,
+    droppedSends: 0,
+    updatesByKind: { deals_update: 0, ordersPending_update: 0, lastprice_update: 0, depth_update: 0, balanceSpot_update: 0 },
+    dealDecodedAt: -1,
+  };
 }
 
 /** The router every socket routes into, and the sink that carries its depth gaps to the current socket. */
@@ -65,6 +83,8 @@ export interface SocketActorOptions {
   readonly connectTimeoutMs?: number;
   /** Called when the server answers `authorize` with an error (e.g. to invalidate the token cache). */
   readonly onAuthorizeRejected?: () => void;
+  /** The desks' order count: after a frame that sent an order, the rest of the read waits one turn (order-flow.ts). */
+  readonly orderFlow?: OrderFlow;
 }
 
 /**
@@ -95,6 +115,8 @@ export function createSocketActor(options: SocketActorOptions) {
         case 'depth_update':
         case 'balanceSpot_update':
           stats.updates += 1;
+          stats.updatesByKind[m.kind] += 1;
+          if (m.kind === 'deals_update') stats.dealDecodedAt = performance.now();
           router.route(m);
           return;
         case 'reply':
@@ -130,6 +152,39 @@ export function createSocketActor(options: SocketActorOptions) {
       }
     };
 
+    // Frames that arrived after one that sent an order, routed in the next check phase, in order.
+    const backlog: string[] = [];
+    let yielding = false;
+    const flow = options.orderFlow;
+    const route = (text: string): boolean => {
+      if (flow === undefined) {
+        safeOnFrame(text);
+        return false;
+      }
+      const before = flow.sent;
+      safeOnFrame(text);
+      return flow.sent !== before;
+    };
+    const drain = (all = false): void => {
+      let i = 0;
+      while (i < backlog.length && !disposed) {
+        if (route(backlog[i++] ?? '') && !all && i < backlog.length) {
+          backlog.splice(0, i);
+          setImmediate(() => drain());
+          return;
+        }
+      }
+      backlog.length = 0;
+      yielding = false;
+    };
+    const onMessage = (text: string): void => {
+      if (yielding) backlog.push(text);
+      else if (route(text)) {
+        yielding = true;
+        setImmediate(() => drain());
+      }
+    };
+
     void WsTransport.connect(options.wsUrl, {
       signal: abort.signal,
       ...(options.connectTimeoutMs === undefined ? {} : { timeoutMs: options.connectTimeoutMs }),
@@ -140,10 +195,12 @@ export function createSocketActor(options: SocketActorOptions) {
           return;
         }
         transport = t;
-        subs.add(t.messages$.subscribe(safeOnFrame));
+        subs.add(t.messages$.subscribe(onMessage));
         subs.add(
           t.closed$.subscribe((c) => {
             transport = null;
+            // Frames read before the close are routed before it is told.
+            if (yielding) drain(true);
             tell({ type: 'socket.closed', code: c.code, reason: c.reason || (c.error?.message ?? '') });
           }),
         );

@@ -11,13 +11,15 @@
  */
 import { fromCallback } from 'xstate';
 import type { DeskPlace, MarketEvent } from '../../machines/market/market.types.js';
+import type { OrderFlow } from './order-flow.js';
 import { type PlacementOptions, type PlacementRest, fatalReason, placeIntents } from './order-placement.js';
 
-export function createDeskActor(rest: PlacementRest, options: Pick<PlacementOptions, 'postOnly'> = {}) {
+export function createDeskActor(rest: PlacementRest, options: Pick<PlacementOptions, 'postOnly'> = {}, flow?: OrderFlow) {
   return fromCallback<DeskPlace, { market: string }>(({ sendBack, receive }) => {
     const tell = (e: MarketEvent): void => sendBack(e);
     receive((event) => {
       if (event.type !== 'desk.place') return;
+      if (flow) flow.sent += 1;
       // placeIntents never rejects: every failure is already an outcome.
       void placeIntents(rest, event.intents, options).then((report) =>
         tell({ type: 'desk.result', outcomes: report.outcomes, fatal: fatalReason(report) }),

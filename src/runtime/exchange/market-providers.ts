@@ -10,6 +10,7 @@ import type { ConnectionStatus } from '../../machines/connection/connection.type
 import type { FrameRouter } from '../../machines/connection/frame-router.js';
 import { createDeskActor } from './desk-actor.js';
 import { type ConnectionHandle, createFeedActor } from './feed-actor.js';
+import type { OrderFlow } from './order-flow.js';
 import {
   type MarketIoOptions,
   type MarketRest,
@@ -29,6 +30,8 @@ export interface MarketActorsDeps extends MarketIoOptions {
   readonly connection: ConnectionHandle;
   /** The connection status, current value first (see `connectionStatus$`). */
   readonly status$: Observable<ConnectionStatus>;
+  /** Counted on every counter-order request, for the socket's yield (see order-flow.ts). */
+  readonly orderFlow?: OrderFlow;
 }
 
 /** Returns the actor logics of a market machine, keyed as its `setup({ actors })` names them. */
@@ -44,6 +47,6 @@ export function createMarketActors(deps: MarketActorsDeps) {
     fetchExchange: createFetchExchange(rest, deps.maxPages === undefined ? {} : { maxPages: deps.maxPages }),
     cancelOrders: createCancelOrders(rest),
     feed: createFeedActor({ router: deps.router, connection: deps.connection, status$: deps.status$ }),
-    desk: createDeskActor(rest, placement),
+    desk: createDeskActor(rest, placement, deps.orderFlow),
   };
 }

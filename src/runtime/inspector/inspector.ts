@@ -8,6 +8,7 @@
  * and broadcasts one delta. The timer is `unref`ed: the inspector never keeps a finished run alive.
  */
 import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AnyStateMachine, InspectionEvent } from 'xstate';
 import { connectionMachine } from '../../machines/connection/connection.machine.js';
 import { marketMachine } from '../../machines/market/market.machine.js';
@@ -35,6 +36,8 @@ export interface InspectorOptions {
   readonly record?: string | null;
   readonly tickMs?: number;
   readonly now?: () => number;
+  /** Extra routes on the page's server: `/metrics` and `/health` (metrics/http-routes.ts). */
+  readonly route?: (req: IncomingMessage, res: ServerResponse, path: string) => boolean;
 }
 
 export interface Inspector {
@@ -62,7 +65,13 @@ export async function startInspector(options: InspectorOptions): Promise<Inspect
   let server: InspectorServer | null = null;
   if (options.port !== null) {
     try {
-      server = await startInspectorServer({ host: options.host ?? '127.0.0.1', port: options.port, view, machines: MACHINES });
+      server = await startInspectorServer({
+        host: options.host ?? '127.0.0.1',
+        port: options.port,
+        view,
+        machines: MACHINES,
+        ...(options.route ? { route: options.route } : {}),
+      });
     } catch (e) {
       await recording?.close();
       throw e;

@@ -7,6 +7,7 @@
  *   GET  /charts/MACHINE.json       the machine's chart (`chartJson`), /charts/MACHINE.layout.json its layout
  *   GET  /vendor/mermaid.min.js     Mermaid from node_modules (the page's "Mermaid source" view)
  *   POST /replay/seek?to=N          replay only: move the timeline (also ?step=next|prev&focus=ACTOR)
+ *   GET  /metrics, /health          live only, when given a `route` (metrics/http-routes.ts)
  *
  * A snapshot on every (re)connect is what makes the page recover from a reload, a dropped
  * connection or a restarted runtime: EventSource reconnects by itself and the page resyncs.
@@ -126,6 +127,8 @@ export async function startInspectorServer(options: {
   readonly port: number;
   readonly view: InspectorView;
   readonly machines: Readonly<Record<string, AnyStateMachine>>;
+  /** Extra routes tried before the inspector's own (`/metrics`, `/health`); true when handled. */
+  readonly route?: (req: IncomingMessage, res: ServerResponse, path: string) => boolean;
 }): Promise<InspectorServer> {
   const { view, machines } = options;
   const clients = new Set<Client>();
@@ -192,6 +195,7 @@ export async function startInspectorServer(options: {
       return res.end(JSON.stringify(view.replay.info()));
     }
     if (req.method !== 'GET' && req.method !== 'HEAD') return fail(405, 'method not allowed');
+    if (options.route?.(req, res, path)) return;
     if (path === '/events') return openEvents(req, res, focus);
     if (path === '/api/state') {
       res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' });

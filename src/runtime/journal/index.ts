@@ -3,7 +3,7 @@
  * transitions and PnL; restores a market's book after a crash. See journal.ts.
  */
 export { openJournal, Journal, type JournalOptions, type MarketRunRecord, type PnlFigures } from './journal.js';
-export { journalInspector, type JournalInspectorOptions, type JournalSink } from './inspect-hook.js';
+export { type JournalInspector, journalInspector, type JournalInspectorOptions, type JournalSink } from './inspect-hook.js';
 export { replayMarket, type MarketSnapshot } from './replay.js';
 export { decodeBook, encodeBook } from './book-codec.js';
 export { decodeCheckpoint, encodeCheckpoint } from './checkpoint-codec.js';

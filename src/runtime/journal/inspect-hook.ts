@@ -25,7 +25,7 @@
  *
  * Errors of the journal propagate out of the callback, i.e. out of whatever sent the event: the
  * event is then not delivered. Fail-stop is the point: a bot must not act on what it could not
- * journal.
+ * journal. (Deferred reporting writes, see `defer`, fail in their own turn instead.)
  */
 import type { ActorRefLike, AnyEventObject, InspectionEvent } from 'xstate';
 import type { OrderIntent, PnlBook } from '../../grid/index.js';
@@ -37,6 +37,20 @@ export type JournalSink = Pick<Journal, 'appendMarketEvent' | 'recordIntents' | 
 export interface JournalInspectorOptions {
   /** The market an actor runs, or null when it is not a market actor. Default: ids `market:<market>`. */
   readonly marketOf?: (actorRef: ActorRefLike) => string | null;
+  /**
+   * Schedules the reporting writes (intents sent, transitions, PnL); default: write at once. The
+   * runtime passes one that runs after the current turn's I/O: the `desk.place` of a counter-order
+   * is inspected just before its request starts, and an SQLite commit there delays the order by
+   * tens of µs (hundreds on a cold CPU). Market events are never deferred: they are the write-ahead
+   * log, committed before the actor acts.
+   */
+  readonly defer?: (write: () => void) => void;
+}
+
+/** A journal `inspect` observer; `flush()` writes deferred reporting rows now (before the journal closes). */
+export interface JournalInspector {
+  (event: InspectionEvent): void;
+  flush(): void;
 }
 
 /** The id prefix the supervisor gives market actors (`marketActorId`). */
@@ -64,9 +78,42 @@ interface MarketContextView {
 }
 
 /** Returns an `inspect` observer that writes to `journal` (see the module comment for what and when). */
-export function journalInspector(journal: JournalSink, options: JournalInspectorOptions = {}): (event: InspectionEvent) => void {
+export function journalInspector(journal: JournalSink, options: JournalInspectorOptions = {}): JournalInspector {
   const marketOf = options.marketOf ?? marketFromId;
   const seen = new WeakMap<ActorRefLike, Seen>();
+  // Reporting writes waiting for the deferred flush, in order; PnL coalesced per market (the last wins).
+  const pending: (() => void)[] = [];
+  const pnlDue = new Map<string, PnlBook>();
+  let scheduled = false;
+  const flush = (): void => {
+    scheduled = false;
+    const writes = pending.splice(0, pending.length);
+    for (const w of writes) w();
+    for (const [market, pnl] of pnlDue) journal.recordPnl(market, pnl);
+    pnlDue.clear();
+  };
+  const later = (write: () => void): void => {
+    if (options.defer === undefined) {
+      write();
+      return;
+    }
+    pending.push(write);
+    if (!scheduled) {
+      scheduled = true;
+      options.defer(flush);
+    }
+  };
+  const pnlLater = (market: string, pnl: PnlBook): void => {
+    if (options.defer === undefined) {
+      journal.recordPnl(market, pnl);
+      return;
+    }
+    pnlDue.set(market, pnl);
+    if (!scheduled) {
+      scheduled = true;
+      options.defer(flush);
+    }
+  };
 
   const onEvent = (target: ActorRefLike, source: ActorRefLike | undefined, event: AnyEventObject): void => {
     const market = marketOf(target);
@@ -76,7 +123,10 @@ export function journalInspector(journal: JournalSink, options: JournalInspector
     }
     if (event.type === 'desk.place' && source !== undefined) {
       const from = marketOf(source);
-      if (from !== null) journal.recordIntents(from, (event as unknown as { intents: readonly OrderIntent[] }).intents);
+      if (from !== null) {
+        const intents = (event as unknown as { intents: readonly OrderIntent[] }).intents;
+        later(() => journal.recordIntents(from, intents));
+      }
     }
   };
 
@@ -89,9 +139,12 @@ export function journalInspector(journal: JournalSink, options: JournalInspector
     if (last === undefined) {
       last = { state: '', batch: undefined, pnl: undefined };
       seen.set(actorRef, last);
-      journal.recordTransition(actorId(actorRef), null, state, event.type);
+      const type = event.type;
+      later(() => journal.recordTransition(actorId(actorRef), null, state, type));
     } else if (last.state !== state) {
-      journal.recordTransition(actorId(actorRef), last.state, state, event.type);
+      const from = last.state;
+      const type = event.type;
+      later(() => journal.recordTransition(actorId(actorRef), from, state, type));
       if (market !== null && event.type === 'feed.price') journal.appendMarketEvent(market, event);
     }
     last.state = state;
@@ -99,17 +152,18 @@ export function journalInspector(journal: JournalSink, options: JournalInspector
     const batch = s.context.batch;
     if (batch !== last.batch) {
       last.batch = batch;
-      if (batch !== undefined && batch.length > 0) journal.recordIntents(market, batch);
+      if (batch !== undefined && batch.length > 0) later(() => journal.recordIntents(market, batch));
     }
     const pnl = s.context.book?.pnl;
     if (pnl !== last.pnl) {
       last.pnl = pnl;
-      if (pnl !== undefined) journal.recordPnl(market, pnl);
+      if (pnl !== undefined) pnlLater(market, pnl);
     }
   };
 
-  return (ie) => {
+  const inspect = (ie: InspectionEvent): void => {
     if (ie.type === '@xstate.event') onEvent(ie.actorRef, ie.sourceRef, ie.event);
     else if (ie.type === '@xstate.snapshot') onSnapshot(ie.actorRef, ie.snapshot, ie.event);
   };
+  return Object.assign(inspect, { flush });
 }

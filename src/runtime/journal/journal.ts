@@ -29,6 +29,7 @@ import type { AnyEventObject } from 'xstate';
 import type { DecimalLike, LevelBook, OrderIntent } from '../../grid/index.js';
 import type { MarketInput } from '../../machines/market/market.types.js';
 import { decodeCheckpoint, encodeCheckpoint } from './checkpoint-codec.js';
+import { CheckpointWorker } from './checkpoint-worker.js';
 import { DerivedTables } from './derived-tables.js';
 import { acquireLock, processIsAlive, releaseLock } from './instance-lock.js';
 import { JournalClosedError, JournalUsageError } from './journal-errors.js';
@@ -50,6 +51,12 @@ export interface JournalOptions {
    * leaves it to SQLite, which checkpoints inside whichever commit crosses 1000 pages.
    */
   readonly checkpointIntervalMs?: number;
+  /**
+   * Where the timed checkpoint runs: `timer` (default) on this thread, `worker` in a worker thread
+   * with its own connection, so its fsync never stalls the event loop (checkpoint-worker.ts).
+   * `gridbot run` uses `worker`.
+   */
+  readonly checkpointIn?: 'timer' | 'worker';
 }
 
 /** The PnL figures the `pnl` table keeps per market (decimal strings or Decimals). */
@@ -100,6 +107,7 @@ export class Journal {
   private readonly appendTx: (market: string, segment: Segment, event: AnyEventObject) => void;
   private readonly intentsTx: (market: string, intents: readonly OrderIntent[]) => void;
   private readonly checkpointTimer: NodeJS.Timeout | null;
+  private readonly checkpointWorker: CheckpointWorker | null;
   private closed = false;
 
   constructor(options: JournalOptions) {
@@ -139,15 +147,19 @@ export class Journal {
     });
     // Why a timer: SQLite's automatic checkpoint runs inside the commit that crosses the threshold
     // and fsyncs there: a 5–20 ms stall on one fill in a few hundred, on the fill → counter-order
-    // path. From a timer the stall falls between events. (A checkpointing worker thread with its
-    // own connection would take it off the event loop entirely: not done yet.)
+    // path. From a timer the stall falls between events; from a worker (checkpointIn: 'worker')
+    // it leaves the event loop entirely.
     const interval = options.checkpointIntervalMs ?? 1000;
+    this.checkpointTimer = null;
+    this.checkpointWorker = null;
     if (interval > 0) {
       this.db.pragma('wal_autocheckpoint = 0');
-      this.checkpointTimer = setInterval(() => this.checkpoint(), interval);
-      this.checkpointTimer.unref();
-    } else {
-      this.checkpointTimer = null;
+      if (options.checkpointIn === 'worker') {
+        this.checkpointWorker = new CheckpointWorker(this.path, interval);
+      } else {
+        this.checkpointTimer = setInterval(() => this.checkpoint(), interval);
+        this.checkpointTimer.unref();
+      }
     }
   }
 
@@ -236,6 +248,7 @@ export class Journal {
   close(): void {
     if (this.closed) return;
     if (this.checkpointTimer !== null) clearInterval(this.checkpointTimer);
+    this.checkpointWorker?.stop();
     this.closed = true;
     try {
       releaseLock(this.db, this.token);

@@ -36,11 +36,15 @@ export interface BotProcess {
   signal(signal: NodeJS.Signals): Promise<number | null>;
 }
 
-/** Starts `gridbot <args>` in a child process. WHITEBIT_* credentials are not passed on. */
-export function spawnBot(args: readonly string[]): BotProcess {
+/**
+ * Starts `gridbot <args>` in a child process. WHITEBIT_* credentials of the test process are not
+ * passed on; `options.env` is added to the child's environment (e.g. credentials of its own).
+ */
+export function spawnBot(args: readonly string[], options: { readonly env?: Readonly<Record<string, string>> } = {}): BotProcess {
   const env = { ...process.env };
   delete env.WHITEBIT_API_KEY;
   delete env.WHITEBIT_API_SECRET;
+  Object.assign(env, options.env);
   const proc = spawn(process.execPath, ['--import', REGISTER_TS, ENTRY, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env });
   if (proc.pid === undefined) throw new Error('the gridbot child did not start');
   const seen: string[] = [];

@@ -13,6 +13,7 @@ import {
   emptyFrameStats,
 } from '../../../src/runtime/exchange/connection-providers.js';
 import { connectionStatus$ } from '../../../src/runtime/exchange/connection-status.js';
+import { OrderFlow } from '../../../src/runtime/exchange/order-flow.js';
 import { WsTokenCache } from '../../../src/runtime/exchange/ws-token-cache.js';
 import { fixtureText } from '../../adapters/whitebit/support/fixtures.js';
 import { WsStub } from './support/ws-stub.js';
@@ -29,7 +30,7 @@ afterEach(async () => {
   await server.close();
 });
 
-function start(tokens: string[] = ['tok-1', 'tok-2', 'tok-3']) {
+function start(tokens: string[] = ['tok-1', 'tok-2', 'tok-3'], orderFlow?: OrderFlow) {
   const routing = createFrameRouting();
   const stats: FrameStats = emptyFrameStats();
   let n = 0;
@@ -45,6 +46,7 @@ function start(tokens: string[] = ['tok-1', 'tok-2', 'tok-3']) {
         stats,
         logger: { warn: (_o, msg) => warnings.push(msg), debug: () => {} },
         onAuthorizeRejected: () => cache.invalidate(),
+        ...(orderFlow ? { orderFlow } : {}),
       }),
       fetchToken: createTokenActor(cache),
     },
@@ -74,6 +76,39 @@ describe('socket actor + connection machine over a real WebSocket', () => {
     server.push(fixtureText('ws_ordersPending_update.json'));
     expect(await next).toMatchObject({ kind: 'ordersPending_update', event: 1, order: { id: 1212904480922 } });
     expect(c.statuses).toEqual(['up']);
+  });
+
+  describe('after a frame that sent an order', () => {
+    const price = (p: string) => `{"id":null,"method":"lastprice_update","params":["BTC_USDT","${p}"]}`;
+    /** Pushes three frames in one read; the first "sends an order" and, as undici does, schedules its write with setImmediate. */
+    async function run(flow: OrderFlow | undefined): Promise<string[]> {
+      const c = start(undefined, flow);
+      c.actor.start();
+      await isOpen(c.actor);
+      const log: string[] = [];
+      const done = new Promise<void>((resolve) => {
+        c.router.market('BTC_USDT').subscribe((u) => {
+          if (u.kind !== 'lastprice_update') return;
+          log.push(`frame ${u.price}`);
+          if (u.price === '1') {
+            if (flow) flow.sent += 1;
+            setImmediate(() => log.push('order written'));
+          }
+          if (u.price === '3') setImmediate(resolve);
+        });
+      });
+      server.pushTogether([price('1'), price('2'), price('3')]);
+      await done;
+      return log;
+    }
+
+    it('routes the rest of the read one turn later, in order, so the order is written first', async () => {
+      expect(await run(new OrderFlow())).toEqual(['frame 1', 'order written', 'frame 2', 'frame 3']);
+    });
+
+    it('without an order flow every frame of the read is routed before the write (what the yield avoids)', async () => {
+      expect(await run(undefined)).toEqual(['frame 1', 'frame 2', 'frame 3', 'order written']);
+    });
   });
 
   it('counts and logs undecodable and unknown frames without dropping the socket', async () => {

@@ -66,6 +66,16 @@ export class WsStub {
     ws.send(text);
   }
 
+  /** Sends several frames in one TCP write on the newest connection, so the client reads them together. */
+  pushTogether(texts: readonly string[]): void {
+    const ws = this.sockets.at(-1);
+    if (!ws || ws.readyState !== WebSocket.OPEN) throw new Error('no open connection');
+    const raw = (ws as unknown as { _socket: { cork(): void; uncork(): void } })._socket;
+    raw.cork();
+    for (const t of texts) ws.send(t);
+    raw.uncork();
+  }
+
   /** Kills every connection without a closing handshake (a network drop). */
   dropAll(): void {
     for (const ws of this.sockets) ws.terminate();

@@ -1,0 +1,95 @@
+/**
+ * `GET /health`: is this bot doing its job right now? Pure: the facts in, a verdict and its JSON
+ * body out, so the rules are tested without a runtime.
+ *
+ * Healthy (200) when the connection is `open` and every market is `running`, or stopped on
+ * purpose: by the operator (`stop`, a shutdown of that market) or by its own risk rule
+ * (state-tracker.ts). Otherwise 503, and `problems` says which market or the connection, in which
+ * state, since when: "DBTC_DUSDT: reconnecting since 2025-01-01T10:00:00.000Z (12 s)".
+ *
+ * No grace period: a reconnect blip shows as 503 for its few seconds. Alert on it with `for:` in
+ * Prometheus (or a probe's failure threshold) rather than hiding it here.
+ */
+import type { StopCause } from './state-tracker.js';
+
+export interface HealthInput {
+  /** Epoch ms. */
+  readonly now: number;
+  /** The runtime has not been attached yet (still starting). */
+  readonly starting: boolean;
+  /** The supervisor left `running`: the whole bot is stopping. */
+  readonly shuttingDown: boolean;
+  readonly connection: { readonly state: string; readonly since: number | null };
+  readonly markets: readonly HealthMarketInput[];
+}
+
+export interface HealthMarketInput {
+  readonly market: string;
+  /** The state path as the status table shows it (`running.trading`, `reconciling.fetching`, `stopped`, `failed`). */
+  readonly state: string;
+  /** Epoch ms the top-level state was entered, when known. */
+  readonly since: number | null;
+  readonly reason: string | null;
+  readonly stopCause: StopCause | null;
+}
+
+export interface HealthComponent {
+  readonly state: string;
+  readonly since: string | null;
+  readonly ok: boolean;
+}
+
+export interface HealthMarket extends HealthComponent {
+  readonly market: string;
+  readonly reason: string | null;
+}
+
+export interface HealthReport {
+  readonly status: 'ok' | 'unhealthy';
+  /** One line per thing that is wrong; empty when `status` is `ok`. */
+  readonly problems: readonly string[];
+  readonly checkedAt: string;
+  readonly connection: HealthComponent;
+  readonly markets: readonly HealthMarket[];
+}
+
+const ENDED = new Set(['killed', 'stopped', 'failed']);
+
+/** True when a market in `state` (a path) with `cause` counts as healthy. */
+export function marketHealthy(state: string, cause: StopCause | null): boolean {
+  const top = state.split('.')[0] ?? state;
+  if (top === 'running') return true;
+  // A market whose actor failed is a fault, whatever came before.
+  if (top === 'failed') return false;
+  return ENDED.has(top) && (cause === 'requested' || cause === 'risk');
+}
+
+function iso(ms: number | null): string | null {
+  return ms === null ? null : new Date(ms).toISOString();
+}
+
+function sinceText(now: number, since: number | null): string {
+  if (since === null) return '';
+  return ` since ${new Date(since).toISOString()} (${Math.max(0, Math.round((now - since) / 1000))} s)`;
+}
+
+/** Returns the health verdict of `input`. */
+export function evaluateHealth(input: HealthInput): HealthReport {
+  const problems: string[] = [];
+  if (input.starting) problems.push('starting: the runtime is not up yet');
+  if (input.shuttingDown) problems.push('shutting down');
+  const connOk = input.connection.state === 'open';
+  if (!connOk && !input.starting) problems.push(`connection: ${input.connection.state}${sinceText(input.now, input.connection.since)}`);
+  const markets = input.markets.map((m): HealthMarket => {
+    const ok = marketHealthy(m.state, m.stopCause);
+    if (!ok) problems.push(`${m.market}: ${m.state}${sinceText(input.now, m.since)}${m.reason ? `: ${m.reason}` : ''}`);
+    return { market: m.market, state: m.state, since: iso(m.since), ok, reason: m.reason };
+  });
+  return {
+    status: problems.length === 0 ? 'ok' : 'unhealthy',
+    problems,
+    checkedAt: new Date(input.now).toISOString(),
+    connection: { state: input.connection.state, since: iso(input.connection.since), ok: connOk },
+    markets,
+  };
+}

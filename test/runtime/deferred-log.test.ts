@@ -1,0 +1,44 @@
+import { describe, expect, it } from 'vitest';
+import { deferredSink } from '../../src/runtime/deferred-log.js';
+
+function recorder() {
+  const lines: string[] = [];
+  return { lines, sink: { info: (o: object, m: string) => lines.push(`info ${m} ${JSON.stringify(o)}`), warn: (o: object, m: string) => lines.push(`warn ${m} ${JSON.stringify(o)}`) } };
+}
+
+describe('deferred log sink', () => {
+  it('writes nothing in the calling turn, then every line in order on one scheduled flush', () => {
+    const r = recorder();
+    const scheduled: (() => void)[] = [];
+    const log = deferredSink(r.sink, (f) => scheduled.push(f));
+    log.info({ a: 1 }, 'fill');
+    log.warn({ b: 2 }, 'refused');
+    log.info({ c: 3 }, 'counter-order sent');
+    expect(r.lines).toEqual([]);
+    expect(scheduled).toHaveLength(1);
+    scheduled[0]?.();
+    expect(r.lines).toEqual(['info fill {"a":1}', 'warn refused {"b":2}', 'info counter-order sent {"c":3}']);
+    log.info({}, 'next');
+    expect(scheduled).toHaveLength(2);
+  });
+
+  it('flush() writes what is buffered at once, and the scheduled flush then writes nothing twice', () => {
+    const r = recorder();
+    const scheduled: (() => void)[] = [];
+    const log = deferredSink(r.sink, (f) => scheduled.push(f));
+    log.info({}, 'one');
+    log.flush();
+    scheduled[0]?.();
+    expect(r.lines).toEqual(['info one {}']);
+  });
+
+  it('by default writes after a setImmediate queued later in the same turn (the fill is logged before its order exists)', async () => {
+    const order: string[] = [];
+    const log = deferredSink({ info: (_o, m) => order.push(m), warn: (_o, m) => order.push(m) });
+    log.info({}, 'fill');
+    setImmediate(() => order.push('request written'));
+    log.info({}, 'counter-order sent');
+    await new Promise((resolve) => setImmediate(() => setImmediate(() => setImmediate(resolve))));
+    expect(order).toEqual(['request written', 'fill', 'counter-order sent']);
+  });
+});

@@ -1,0 +1,233 @@
+/**
+ * The metrics a runtime's inspection stream feeds (issue 9), from synthetic inspection events shaped
+ * like XState's: counters move on the events themselves; gauges are read at scrape time from a
+ * stand-in runtime; `/health` follows the tracked states and why a market stopped.
+ */
+import { describe, expect, it } from 'vitest';
+import type { InspectionEvent } from 'xstate';
+import { D } from '../../../src/grid/index.js';
+import { emptyFrameStats } from '../../../src/runtime/exchange/index.js';
+import { levelCounts } from '../../../src/runtime/metrics/market-metrics.js';
+import { type MetricsRuntime, createRuntimeMetrics } from '../../../src/runtime/metrics/registry.js';
+import type { MarketStatus } from '../../../src/runtime/status/market-status.js';
+import { sample } from '../../support/prom-text.js';
+
+// One ref object per actor id, as XState keeps one ActorRef per actor.
+const refs = new Map<string, object>();
+const ref = (id: string) => {
+  let r = refs.get(id);
+  if (!r) refs.set(id, (r = { id }));
+  return r as never;
+};
+const snapshot = (id: string, value: unknown, context: object = {}, event = 'e'): InspectionEvent =>
+  ({ type: '@xstate.snapshot', rootId: 'x', actorRef: ref(id), event: { type: event }, snapshot: { value, context } }) as never;
+const marketSnap = (market: string, lifecycle: unknown, context: object = {}, event = 'e') => snapshot(`market:${market}`, { lifecycle }, { batch: NO_BATCH, ...context }, event);
+const event = (to: string, e: object, from?: string): InspectionEvent =>
+  ({ type: '@xstate.event', rootId: 'x', actorRef: ref(to), sourceRef: from ? ref(from) : undefined, event: e }) as never;
+const intent = (clientOrderId: string, origin: string, level = 1) => ({ market: 'BTC_USDT', clientOrderId, level, side: 'buy', price: '100', amount: '1', origin });
+const NO_BATCH: readonly unknown[] = [];
+
+function status(market: string, o: Partial<MarketStatus> = {}): MarketStatus {
+  return { market, state: 'running.trading', liveOrders: 0, pendingOrders: 0, fills: 0, realisedPnl: '0', inventory: '0', killSwitchSeconds: null, reason: null, ...o };
+}
+
+/** A stand-in runtime: statuses and market contexts as given, the connection open. */
+function fakeRuntime(rows: () => MarketStatus[], contexts: Record<string, object> = {}, o: { supervisor?: string; connection?: string } = {}) {
+  const frames = emptyFrameStats();
+  const rt = {
+    frames,
+    router: { stats: { routed: 0, unrouted: 0, depthGaps: 0 } },
+    statuses: () => rows(),
+    connectionState: () => o.connection ?? 'open',
+    supervisor: {
+      getSnapshot: () => ({ value: o.supervisor ?? 'running' }),
+      system: {
+        get: (id: string) => {
+          const ctx = contexts[id.replace(/^market:/, '')];
+          return ctx ? { getSnapshot: () => ({ status: 'active', context: ctx }) } : undefined;
+        },
+      },
+    },
+  };
+  return { rt: rt as unknown as MetricsRuntime, frames };
+}
+
+describe('metrics from inspection events', () => {
+  it('times a fill to its counter-order from the frame stamp, and not a fill that sends nothing', async () => {
+    const m = createRuntimeMetrics({ defaultMetrics: false });
+    const { rt, frames } = fakeRuntime(() => []);
+    m.attach(rt);
+    m.inspect(marketSnap('BTC_USDT', 'running'));
+
+    frames.dealDecodedAt = performance.now() - 5; // the deals frame was decoded 5 ms ago
+    m.inspect(event('market:BTC_USDT', { type: 'feed.deal', deal: {} }));
+    m.inspect(event('desk', { type: 'desk.place', intents: [intent('c1', 'counter')] }, 'market:BTC_USDT'));
+    m.inspect(marketSnap('BTC_USDT', 'running'));
+    // A repeated deal: the market sends nothing, nothing is timed.
+    m.inspect(event('market:BTC_USDT', { type: 'feed.deal', deal: {} }));
+    m.inspect(marketSnap('BTC_USDT', 'running'));
+    // A desk.place without a fill before it (a residue flushed on an order update) is not a reaction either.
+    m.inspect(event('desk', { type: 'desk.place', intents: [intent('c2', 'residue')] }, 'market:BTC_USDT'));
+    m.inspect(marketSnap('BTC_USDT', 'running'));
+
+    const text = await m.scrape();
+    expect(sample(text, 'gridbot_reaction_seconds_count')).toBe(1);
+    expect(sample(text, 'gridbot_reaction_seconds_sum')).toBeGreaterThanOrEqual(0.005);
+    expect(sample(text, 'gridbot_reaction_seconds_bucket', { le: '0.0025' })).toBe(0);
+    expect(sample(text, 'gridbot_orders_sent_total', { market: 'BTC_USDT', origin: 'counter' })).toBe(1);
+    expect(sample(text, 'gridbot_orders_sent_total', { market: 'BTC_USDT', origin: 'residue' })).toBe(1);
+  });
+
+  it('counts counter-orders placed from the desk\'s answers, and every outcome', async () => {
+    const m = createRuntimeMetrics({ defaultMetrics: false });
+    m.inspect(event('desk', { type: 'desk.place', intents: [intent('c1', 'counter'), intent('c2', 'counter', 2)] }, 'market:BTC_USDT'));
+    m.inspect(event('market:BTC_USDT', { type: 'desk.result', fatal: null, outcomes: [{ kind: 'placed', clientOrderId: 'c1', orderId: 1, dealStock: '0', left: '1' }] }));
+    m.inspect(event('market:BTC_USDT', { type: 'desk.result', fatal: null, outcomes: [{ kind: 'rejected', clientOrderId: 'c2', reason: 'post-only' }] }));
+    // An answer repeated (or for an order that was not a counter-order) does not count as a counter-order.
+    m.inspect(event('market:BTC_USDT', { type: 'desk.result', fatal: null, outcomes: [{ kind: 'placed', clientOrderId: 'c1', orderId: 1, dealStock: '0', left: '1' }] }));
+    const text = await m.scrape();
+    expect(sample(text, 'gridbot_counter_orders_placed_total', { market: 'BTC_USDT' })).toBe(1);
+    expect(sample(text, 'gridbot_order_outcomes_total', { market: 'BTC_USDT', outcome: 'placed' })).toBe(2);
+    expect(sample(text, 'gridbot_order_outcomes_total', { market: 'BTC_USDT', outcome: 'rejected' })).toBe(1);
+  });
+
+  it('counts a placing batch once when it appears in the context, its answers, and a batch that failed whole', async () => {
+    const m = createRuntimeMetrics({ defaultMetrics: false });
+    const batch = [intent('p1', 'plan', 0), intent('p2', 'plan', 1), intent('c1', 'counter', 3)];
+    m.inspect(marketSnap('BTC_USDT', { placing: 'sending' }, { batch }));
+    m.inspect(marketSnap('BTC_USDT', { placing: 'sending' }, { batch }));
+    m.inspect(
+      event('market:BTC_USDT', {
+        type: 'xstate.done.actor.placeBatch',
+        output: batch.map((i, k) => ({ kind: 'placed', clientOrderId: i.clientOrderId, orderId: k, dealStock: '0', left: '1' })),
+      }),
+    );
+    m.inspect(marketSnap('BTC_USDT', { placing: 'sending' }, { batch: [] }));
+    const retry = [intent('c9', 'counter', 4)];
+    m.inspect(marketSnap('BTC_USDT', { placing: 'sending' }, { batch: retry }));
+    m.inspect(event('market:BTC_USDT', { type: 'xstate.error.actor.placeBatch', error: new Error('HTTP 503') }));
+    const text = await m.scrape();
+    expect(sample(text, 'gridbot_orders_sent_total', { market: 'BTC_USDT', origin: 'plan' })).toBe(2);
+    expect(sample(text, 'gridbot_orders_sent_total', { market: 'BTC_USDT', origin: 'counter' })).toBe(2);
+    expect(sample(text, 'gridbot_counter_orders_placed_total', { market: 'BTC_USDT' })).toBe(1);
+    expect(sample(text, 'gridbot_order_outcomes_total', { market: 'BTC_USDT', outcome: 'placed' })).toBe(3);
+    expect(sample(text, 'gridbot_order_outcomes_total', { market: 'BTC_USDT', outcome: 'failed' })).toBe(1);
+  });
+
+  it('counts reconnects and resubscriptions from the connection\'s states, and depth-gap resubscribes while open', async () => {
+    const m = createRuntimeMetrics({ defaultMetrics: false });
+    const conn = (value: unknown) => m.inspect(snapshot('connection', value));
+    conn({ connection: 'connecting' });
+    conn({ connection: { authorizing: 'fetchingToken' } });
+    conn({ connection: 'subscribing' });
+    conn({ connection: { open: 'idle' } });
+    conn({ connection: { open: 'awaitingPong' } }); // same top state: nothing
+    m.inspect(event('connection', { type: 'socket.depthGap', market: 'BTC_USDT' }));
+    conn('backoff');
+    m.inspect(event('connection', { type: 'socket.depthGap', market: 'BTC_USDT' })); // not open: no resubscribe
+    conn({ connection: 'connecting' });
+    conn({ connection: { authorizing: 'awaitingReply' } });
+    conn({ connection: 'subscribing' });
+    conn({ connection: { open: 'idle' } });
+    conn('stopped');
+    const text = await m.scrape();
+    expect(sample(text, 'gridbot_ws_reconnects_total')).toBe(1);
+    expect(sample(text, 'gridbot_ws_resubscribes_total', { cause: 'reconnect' })).toBe(1);
+    expect(sample(text, 'gridbot_ws_resubscribes_total', { cause: 'depth_gap' })).toBe(1);
+  });
+
+  it('reads gauges and frame counters at scrape time, from the statuses and the live contexts', async () => {
+    let now = Date.UTC(2025, 0, 1, 10, 0, 0);
+    const m = createRuntimeMetrics({ defaultMetrics: false, now: () => now });
+    m.inspect(marketSnap('BTC_USDT', 'running'));
+    now += 1_000;
+    m.inspect(marketSnap('ETH_USDT', { killed: 'cancelling' }));
+    const plan = { levels: [{ price: D('90'), side: 'buy' }, { price: D('100'), side: null }, { price: D('110'), side: 'sell' }] };
+    const book = { orders: new Map([[0, { level: 0, price: D('90'), state: 'live' }], [2, { level: 2, price: D('110'), state: 'sending' }]]) };
+    const { rt, frames } = fakeRuntime(
+      () => [
+        status('BTC_USDT', { liveOrders: 1, pendingOrders: 1, fills: 7, realisedPnl: '1.25', inventory: '-0.004', killSwitchSeconds: 42 }),
+        status('ETH_USDT', { state: 'stopped', fills: 2 }),
+      ],
+      { BTC_USDT: { plan, book } },
+    );
+    frames.updatesByKind.deals_update = 3;
+    frames.updatesByKind.depth_update = 10;
+    frames.replies = 4;
+    frames.decodeErrors = 2;
+    m.attach(rt);
+    const text = await m.scrape();
+    const btc = { market: 'BTC_USDT' };
+    expect(sample(text, 'gridbot_market_state', { market: 'BTC_USDT', state: 'running' })).toBe(1);
+    expect(sample(text, 'gridbot_market_state', { market: 'BTC_USDT', state: 'init' })).toBe(0);
+    expect(sample(text, 'gridbot_market_state', { market: 'ETH_USDT', state: 'stopped' })).toBe(1);
+    expect(sample(text, 'gridbot_market_state_since_timestamp_seconds', btc)).toBe(Date.UTC(2025, 0, 1, 10, 0, 0) / 1000);
+    expect(sample(text, 'gridbot_market_state_since_timestamp_seconds', { market: 'ETH_USDT' })).toBe(Date.UTC(2025, 0, 1, 10, 0, 1) / 1000);
+    expect(sample(text, 'gridbot_grid_levels_expected', btc)).toBe(2);
+    expect(sample(text, 'gridbot_grid_levels_resting', btc)).toBe(1);
+    expect(sample(text, 'gridbot_grid_levels_missing', btc)).toBe(1);
+    expect(sample(text, 'gridbot_grid_levels_expected', { market: 'ETH_USDT' })).toBe(0);
+    expect(sample(text, 'gridbot_open_orders', btc)).toBe(1);
+    expect(sample(text, 'gridbot_pending_orders', btc)).toBe(1);
+    expect(sample(text, 'gridbot_fills_total', btc)).toBe(7);
+    expect(sample(text, 'gridbot_fills_total', { market: 'ETH_USDT' })).toBe(2);
+    expect(sample(text, 'gridbot_realised_pnl_quote', btc)).toBe(1.25);
+    expect(sample(text, 'gridbot_inventory_base', btc)).toBe(-0.004);
+    expect(sample(text, 'gridbot_kill_switch_seconds_left', btc)).toBe(42);
+    expect(sample(text, 'gridbot_kill_switch_seconds_left', { market: 'ETH_USDT' })).toBeUndefined();
+    expect(sample(text, 'gridbot_ws_frames_total', { channel: 'deals' })).toBe(3);
+    expect(sample(text, 'gridbot_ws_frames_total', { channel: 'depth' })).toBe(10);
+    expect(sample(text, 'gridbot_ws_frames_total', { channel: 'reply' })).toBe(4);
+    expect(sample(text, 'gridbot_ws_decode_errors_total')).toBe(2);
+    expect(sample(text, 'gridbot_ws_state', { state: 'open' })).toBe(1);
+    // A second scrape after more traffic: counters follow their running totals.
+    frames.updatesByKind.deals_update = 5;
+    expect(sample(await m.scrape(), 'gridbot_ws_frames_total', { channel: 'deals' })).toBe(5);
+  });
+
+  it('levels: a level counts as resting only with a live order at its own price', () => {
+    const plan = { levels: [{ price: D('90'), side: 'buy' }, { price: D('100'), side: 'buy' }, { price: D('110'), side: null }, { price: D('120'), side: 'sell' }] };
+    const orders = new Map([
+      [0, { level: 0, price: D('90.0'), state: 'live' }],
+      [1, { level: 1, price: D('101'), state: 'live' }],
+      [3, { level: 3, price: D('120'), state: 'unknown' }],
+    ]);
+    expect(levelCounts({ plan, book: { orders } } as never)).toEqual({ expected: 3, resting: 1 });
+    expect(levelCounts({ plan: null, book: null })).toEqual({ expected: 0, resting: 0 });
+  });
+});
+
+describe('health from the tracked states', () => {
+  it('is 503 "starting" before a runtime is attached', () => {
+    const m = createRuntimeMetrics({ defaultMetrics: false });
+    expect(m.health()).toMatchObject({ status: 'unhealthy', problems: ['starting: the runtime is not up yet'] });
+  });
+
+  it('keeps a market stopped on request or by its risk rule healthy, and not one that stopped on a fault', () => {
+    const t0 = Date.UTC(2025, 0, 1, 10, 0, 0);
+    const m = createRuntimeMetrics({ defaultMetrics: false, now: () => t0 });
+    let rows = [status('A_USDT'), status('B_USDT'), status('C_USDT'), status('D_USDT')];
+    m.attach(fakeRuntime(() => rows).rt);
+    m.inspect(snapshot('connection', { connection: { open: 'idle' } }));
+    for (const r of rows) m.inspect(marketSnap(r.market, 'running'));
+    expect(m.health().status).toBe('ok');
+
+    // A: the operator's stop arrives while placing; killed follows on the batch's answer.
+    m.inspect(event('market:A_USDT', { type: 'stop', reason: 'SIGTERM' }));
+    m.inspect(marketSnap('A_USDT', { killed: 'cancelling' }, {}, 'xstate.done.actor.placeBatch'));
+    // B: its risk rule fired on a price.
+    m.inspect(marketSnap('B_USDT', { killed: 'cancelling' }, {}, 'feed.price'));
+    // C: a fatal desk answer.
+    m.inspect(marketSnap('C_USDT', { killed: 'cancelling' }, {}, 'desk.result'));
+    rows = [
+      status('A_USDT', { state: 'stopped', reason: 'SIGTERM' }),
+      status('B_USDT', { state: 'stopped', reason: 'range exit' }),
+      status('C_USDT', { state: 'stopped', reason: 'placing counter-orders: HTTP 401' }),
+      status('D_USDT'),
+    ];
+    const h = m.health();
+    expect(h.status).toBe('unhealthy');
+    expect(h.markets.map((x) => [x.market, x.ok])).toEqual([['A_USDT', true], ['B_USDT', true], ['C_USDT', false], ['D_USDT', true]]);
+    expect(h.problems).toEqual(['C_USDT: stopped since 2025-01-01T10:00:00.000Z (0 s): placing counter-orders: HTTP 401']);
+  });
+});
