@@ -15,6 +15,7 @@ import type { MarketInput } from '../machines/market/market.types.js';
 import { DEMO_ACCOUNT, type Simulator, type SimulatorOptions, startSimulator } from '../sim/index.js';
 import type { LevelBook } from '../grid/index.js';
 import { type Credentials, CredentialsError, ENV_API_KEY, ENV_API_SECRET, loadCredentials } from './config/credentials.js';
+import { foreignTimers, foreignTimersMessage } from './instance-guard.js';
 import { type Journal, journalInspector } from './journal/index.js';
 import type { RuntimeConfig } from './config/runtime-config.js';
 import {
@@ -169,7 +170,17 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   try {
     await checkMarkets(rest, config);
     // Nonces must sit within ±5 s of the exchange's clock (nonceWindow): align before the first signed call.
-    await rest.syncTime();
+    const offsetMs = await rest.syncTime();
+    // A second bot on this account and market is refused here, before anything is sent (instance-guard.ts).
+    const timers = await rest.killSwitchStatus();
+    const journal = options.journal;
+    const found = foreignTimers(
+      timers,
+      config.markets.map((m) => m.market),
+      (market) => journal?.lastKillSwitchMs(market) ?? null,
+      (Date.now() + offsetMs) / 1000,
+    );
+    if (found.length > 0) throw new RuntimeStartError(foreignTimersMessage(found));
   } catch (error) {
     await rest.close();
     await endpoint.sim?.close();

@@ -345,6 +345,27 @@ describe('grid lifecycle against the simulator', () => {
     }
   });
 
+  it('refuses a second bot on the same account and market (another journal, or none) before it sends anything; starts once the first stopped', async () => {
+    const first = await start();
+    await planPlaced(first);
+    const resting = first.openOrders().map((o) => o.order.id).sort();
+    const ordersBefore = first.sim.state.orders(BOT_ACCOUNT).length;
+    // The first bot's kill-switch timer on the market is what gives it away.
+    await expect(startBench({ sim: first.sim })).rejects.toThrow(/another client seems to trade this market[\s\S]*DBTC_DUSDT: a kill-switch timer this bot did not set is active/);
+    // Nothing was sent: the first grid rests untouched, no order was added or cancelled.
+    expect(first.openOrders().map((o) => o.order.id).sort()).toEqual(resting);
+    expect(first.sim.state.orders(BOT_ACCOUNT)).toHaveLength(ordersBefore);
+    expect(first.violations).toEqual([]);
+    await first.stop(); // disarms its timer
+    const second = await startBench({ sim: first.sim });
+    try {
+      await planPlaced(second);
+      expect(second.violations).toEqual([]);
+    } finally {
+      await second.close();
+    }
+  });
+
   it('an order/bulk that executed but answered 503 while its ordersPending frames were lost: reconciles, one order per level', async () => {
     const b = await start({
       beforeStart: (sim) => {

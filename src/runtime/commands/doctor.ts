@@ -12,7 +12,9 @@
  *   grids    every grid is placeable (`gridbot plan` shows why not);
  *   balance  the available balance covers what every grid's initial orders lock, per asset;
  *   orders   orders with this bot's client ids resting while no bot holds the journal (a crashed
- *            run), and foreign orders that `onStart: cancel-all` would cancel.
+ *            run), and foreign orders that `onStart: cancel-all` would cancel;
+ *   timers   kill-switch timers active on the grids' markets: another client guarding them (a second
+ *            bot on the account), which `run` refuses, or the timer of a crashed run.
  *
  * Exit codes: the worst check decides: 0 every check ok (or skipped), 1 a warning, 2 a failure (or
  * bad arguments). Only public calls and signed reads are made: nothing is placed or cancelled.
@@ -28,6 +30,7 @@ import { type JournalReport, processIsAlive, readJournalReport } from '../journa
 import { type ExchangeSource, openExchangeSource, parseExchangeCommandArgs } from './exchange-source.js';
 import { planConfig } from './plan.js';
 import type { GridReport } from './plan-report.js';
+import { foreignTimers } from '../instance-guard.js';
 
 export const DOCTOR_USAGE = `usage: gridbot doctor [--config FILE] [--exchange-url URL] [--live] [--json]
 
@@ -57,7 +60,7 @@ export const CLOCK_OK_MS = 2_000;
 export const NONCE_WINDOW_MS = 5_000;
 
 export type CheckStatus = 'ok' | 'warn' | 'fail' | 'skip';
-export type CheckName = 'node' | 'config' | 'journal' | 'clock' | 'keys' | 'grids' | 'balance' | 'orders';
+export type CheckName = 'node' | 'config' | 'journal' | 'clock' | 'keys' | 'grids' | 'balance' | 'orders' | 'timers';
 
 export interface Check {
   readonly name: CheckName;
@@ -281,7 +284,7 @@ async function exchangeChecks(
   };
   if (!reachable) {
     if (source.kind === 'live') keysInEnv('not checked: the exchange could not be reached');
-    for (const n of [...(source.kind === 'live' ? [] : ['keys' as const]), 'grids', 'balance', 'orders'] as const) skipped(n, 'the exchange could not be reached');
+    for (const n of [...(source.kind === 'live' ? [] : ['keys' as const]), 'grids', 'balance', 'orders', 'timers'] as const) skipped(n, 'the exchange could not be reached');
     return;
   }
 
@@ -326,6 +329,32 @@ async function exchangeChecks(
       out.push(check('orders', 'fail', `cannot list open orders (${describeError(e)})`));
     }
   }
+  if (rest === null) skipped('timers', 'needs signed calls (see keys)');
+  else {
+    try {
+      out.push(await timersCheck(rest, config, heldByLiveBot));
+    } catch (e) {
+      out.push(check('timers', 'fail', `cannot read the kill-switch timers (${describeError(e)})`));
+    }
+  }
+}
+
+/**
+ * Kill-switch timers on the grids' markets. `run` refuses a market whose timer it did not set
+ * (instance-guard.ts); the doctor cannot tell a crashed run's timer from another bot's without
+ * taking the journal, so it warns and says which it would be.
+ */
+async function timersCheck(rest: WhitebitRestClient, config: RuntimeConfig, heldByLiveBot: boolean): Promise<Check> {
+  const offsetMs = await rest.syncTime();
+  const found = foreignTimers(await rest.killSwitchStatus(), config.markets.map((m) => m.market), () => null, (Date.now() + offsetMs) / 1000);
+  if (found.length === 0) return check('timers', 'ok', 'no kill-switch timer is active on the grids\' markets');
+  const list = found.map((f) => `${f.market} (re-armed ${f.armedSecAgo} s ago, fires in ${f.firesInSec} s)`).join(', ');
+  if (heldByLiveBot) return check('timers', 'ok', `${list}: kept by the running bot that holds the journal`);
+  return check(
+    'timers',
+    'warn',
+    `a kill-switch timer is active on ${list}: another bot on this account? \`run\` refuses those markets unless the timer is the one its journal's last run set (a crashed run); stop the other bot, or wait until it fires`,
+  );
 }
 
 // ---------------------------------------------------------------- command
@@ -367,7 +396,7 @@ export async function doctorCommand(args: readonly string[]): Promise<number> {
   }
   let exchange: DoctorDocument['exchange'] = null;
   if (config === null) {
-    for (const n of ['journal', 'clock', 'keys', 'grids', 'balance', 'orders'] as const) checks.push(check(n, 'skip', 'needs a valid markets.yaml'));
+    for (const n of ['journal', 'clock', 'keys', 'grids', 'balance', 'orders', 'timers'] as const) checks.push(check(n, 'skip', 'needs a valid markets.yaml'));
   } else {
     const journal = journalCheck(config);
     checks.push(journal.check);

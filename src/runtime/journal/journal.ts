@@ -20,7 +20,7 @@
  * schema.ts for power loss). One bot per file (instance-lock.ts).
  *
  * Entry points: `openJournal`, and on `Journal`: `beginMarketRun`, `appendMarketEvent`,
- * `restoreBook`, `lastMarketRun`, `recordIntents`, `recordTransition`, `recordPnl`, `checkpoint`, `close`.
+ * `restoreBook`, `lastMarketRun`, `lastKillSwitchMs`, `recordIntents`, `recordTransition`, `recordPnl`, `checkpoint`, `close`.
  */
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
@@ -227,6 +227,21 @@ export class Journal {
     const last = this.lastMarketRun(market);
     if (last === null) return null;
     return replayMarket(last.input, last.events).context.book ?? last.input.restore;
+  }
+
+  /**
+   * Returns the kill-switch cancellation time (epoch ms) the market's latest journaled run last
+   * received from the exchange, or null: how a restart recognises the timer its dead run left.
+   */
+  lastKillSwitchMs(market: string): number | null {
+    const run = this.lastMarketRun(market);
+    let last: number | null = null;
+    for (const e of run?.events ?? []) {
+      if (e.type !== 'xstate.done.actor.armKillSwitch' && e.type !== 'xstate.done.actor.refreshKillSwitch') continue;
+      const ms = (e as { output?: { cancellationTimeMs?: unknown } }).output?.cancellationTimeMs;
+      if (typeof ms === 'number') last = ms;
+    }
+    return last;
   }
 
   /** Returns the market's latest checkpoint with its events, decoded, or null. */

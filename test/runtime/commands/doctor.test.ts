@@ -62,6 +62,7 @@ describe('gridbot doctor', () => {
       'ok grids',
       'ok balance',
       'ok orders',
+      'ok timers',
     ]);
     expect(r.out).toContain(`ok    keys     the simulator's demo account (key ${DEMO_ACCOUNT.apiKey}): accepted (signed balance call)`);
     expect(r.out).toContain('ok    balance  DUSDT needs 118.5, available 100000; DBTC needs 0.002, available 10');
@@ -75,7 +76,7 @@ describe('gridbot doctor', () => {
     expect(code).toBe(0);
     expect(err).toBe('');
     expect(doc).toMatchObject({ ok: true, status: 'ok', file, exchange: { kind: 'url', url: shared.restUrl } });
-    expect(doc.checks.map((c) => c.name)).toEqual(['node', 'config', 'journal', 'clock', 'keys', 'grids', 'balance', 'orders']);
+    expect(doc.checks.map((c) => c.name)).toEqual(['node', 'config', 'journal', 'clock', 'keys', 'grids', 'balance', 'orders', 'timers']);
     for (const c of doc.checks) expect(Object.keys(c).sort()).toEqual(['message', 'name', 'status']);
   });
 
@@ -151,6 +152,22 @@ describe('gridbot doctor', () => {
     });
   });
 
+  describe('timers', () => {
+    it("warns about a kill-switch timer on a grid's market that another client keeps armed (exit 1)", async () => {
+      const s = await sim();
+      const rest = new WhitebitRestClient({ baseUrl: s.restUrl, apiKey: DEMO_ACCOUNT.apiKey, apiSecret: DEMO_ACCOUNT.apiSecret });
+      try {
+        await rest.killSwitchArm({ market: 'DBTC_DUSDT', timeout: '60', types: ['spot'] });
+      } finally {
+        await rest.close();
+      }
+      const { code, by } = await doctor(tmp.file('timers.yaml', configYaml(SMALL_GRID)), s.restUrl);
+      expect(by.timers.status).toBe('warn');
+      expect(by.timers.message).toMatch(/a kill-switch timer is active on DBTC_DUSDT \(re-armed \d+ s ago, fires in \d+ s\): another bot on this account\?/);
+      expect(code).toBe(1);
+    });
+  });
+
   describe('keys', () => {
     it('fails when the exchange refuses the key (exit 2)', async () => {
       const other = await sim({ accounts: [{ id: 'someone', apiKey: 'another-key', apiSecret: 'another-secret', balances: {} }] });
@@ -202,7 +219,7 @@ describe('gridbot doctor', () => {
       expect(code).toBe(2);
       expect(by.config.status).toBe('fail');
       expect(by.config.message).toMatch(/bad\.yaml: 1 problem, first: .*bad\.yaml:2:\d+ grids/);
-      for (const n of ['journal', 'clock', 'keys', 'grids', 'balance', 'orders'] as const) expect(by[n].status).toBe('skip');
+      for (const n of ['journal', 'clock', 'keys', 'grids', 'balance', 'orders', 'timers'] as const) expect(by[n].status).toBe('skip');
     });
 
     it('the worst check decides the exit code; skip counts as ok', () => {

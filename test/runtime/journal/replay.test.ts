@@ -45,6 +45,13 @@ describe('restoreBook replays the journal to the live book', () => {
     expect(bookText(journal.restoreBook(MARKET))).toBe(bookText(live));
   });
 
+  it('remembers the kill-switch time the run last received (arm and refresh), for a restart to recognise its timer', async () => {
+    const { journal, m } = await journaledScenario();
+    expect(journal.lastKillSwitchMs(MARKET)).toBe(m.h.context().killSwitchDeadline);
+    expect(journal.lastKillSwitchMs(MARKET)).toBe(120_000); // the scenario's last arm
+    expect(journal.lastKillSwitchMs('NOT_TRADED')).toBeNull();
+  });
+
   it('after a crash at any event k, equals the book the actor had after its first k events', async () => {
     const { journal, input, m } = await journaledScenario();
     const events = journal.lastMarketRun(MARKET)?.events ?? [];
