@@ -46,6 +46,22 @@ describe('grid lifecycle against the simulator', () => {
     expect(b.violations).toEqual([]);
   });
 
+  it('answers a fill whose every frame was lost while the socket stayed up at the next periodic reconcile, once', async () => {
+    const b = await start({ marketOverrides: { reconcileEverySec: 1 } });
+    await planPlaced(b);
+    const dropped = b.sim.faults.stats.framesDropped;
+    b.sim.faults.dropFrames('deals', { next: 1 });
+    b.sim.faults.dropFrames('ordersPending', { next: 1 });
+    b.take('sell', AMOUNT, LEVEL_PRICE[1] as string);
+    expect(b.sim.faults.stats.framesDropped - dropped).toBe(2); // both reports of the fill: the feed never heard of it
+    const counter = await b.until('a sell at level 2', () => b.byLevel().get(2)?.[0]);
+    expect(counter.order.amount.toFixed()).toBe(AMOUNT);
+    const conn = b.runtime.supervisor.system.get('connection') as { getSnapshot(): { context: { reconnects: number } } };
+    expect(conn.getSnapshot().context.reconnects).toBe(0);
+    expect(placedAt(b, 2)).toHaveLength(1);
+    expect(b.violations).toEqual([]);
+  });
+
   it('answers a taker fill of the buy at level 1 with exactly one sell at level 2 for the filled amount', async () => {
     const b = await start();
     await planPlaced(b);

@@ -16,6 +16,7 @@
 import type { AnyActorRef, InspectionEvent, SnapshotFrom } from 'xstate';
 import type { RestObserver } from '../../src/adapters/whitebit/index.js';
 import type { marketMachine } from '../../src/machines/market/market.machine.js';
+import type { MarketInput } from '../../src/machines/market/market.types.js';
 import { parseConfig } from '../../src/runtime/config/index.js';
 import type { Journal } from '../../src/runtime/journal/index.js';
 import { type Runtime, startRuntime } from '../../src/runtime/runtime.js';
@@ -156,6 +157,8 @@ export interface BenchOptions extends GridOptions {
   readonly inspect?: (event: InspectionEvent) => void;
   /** Handed to `startRuntime` (e.g. the metrics' REST observer). */
   readonly restObserver?: RestObserver;
+  /** Applied to every market's input (settings markets.yaml would refuse, e.g. a 1 s reconcile period). */
+  readonly marketOverrides?: Partial<MarketInput>;
 }
 
 interface Waiter {
@@ -233,6 +236,7 @@ export async function startBench(options: BenchOptions = {}): Promise<Bench> {
     env: {},
     ...(options.journal ? { journal: options.journal } : {}),
     ...(options.restObserver ? { restObserver: options.restObserver } : {}),
+    ...(options.marketOverrides ? { marketOverrides: Object.fromEntries(markets.map((m) => [m, options.marketOverrides ?? {}])) } : {}),
     inspect,
     shutdownTimeoutMs: 5_000,
   });

@@ -51,6 +51,14 @@ import type { DeskPlace, MarketContext, MarketEvent, MarketInput } from './marke
  */
 const DESK_SETTLE_MS = 15_000;
 
+/** The longest delay a timer takes (2^31 - 1 ms, ~24.8 days); longer ones fire at once. */
+const MAX_DELAY_MS = 2 ** 31 - 1;
+
+function auditOn(context: MarketContext): boolean {
+  const s = context.settings.reconcileEverySec;
+  return s !== null && s !== undefined && s > 0;
+}
+
 function notProvided<T>(name: string) {
   return fromPromise<T, unknown>(async () => {
     throw new Error(`market: the ${name} actor was not provided`);
@@ -119,6 +127,8 @@ export const marketMachine = setup({
     ksRefresh: ({ context }) => context.settings.killSwitch.refreshSec * 1000,
     ksRetry: ({ context }) => context.settings.killSwitch.retrySec * 1000,
     deskSettle: DESK_SETTLE_MS,
+    // Off: a delay that never comes (the guard below refuses it anyway).
+    reconcileEvery: ({ context }) => (auditOn(context) ? (context.settings.reconcileEverySec ?? 0) * 1000 : MAX_DELAY_MS),
   },
   guards: {
     isFatal: (_, params: { error: unknown }) => ioErrorKind(params.error) === 'fatal',
@@ -143,6 +153,7 @@ export const marketMachine = setup({
     gapToReconcile: ({ context }) => context.needsReconcile,
     leaveOrders: ({ context }) => context.settings.onStop === 'leave',
     deskIdle: ({ context }) => context.deskInFlight === 0,
+    reconcileDue: ({ context }) => auditOn(context),
     noStrays: ({ context }) => context.strays.length === 0,
     isUnknownOutcome: (_, params: { error: unknown }) => ioErrorKind(params.error) === 'unknownOutcome',
     isAuthFailure: (_, params: { error: unknown }) => ioErrorKind(params.error) === 'fatal',
@@ -468,6 +479,8 @@ export const marketMachine = setup({
             ],
             'connection.down': { target: 'reconnecting', actions: 'markDown' },
           },
+          // A periodic reconcile: what the feed may have missed without a socket loss (settings.reconcileEverySec).
+          after: { reconcileEvery: { guard: 'reconcileDue', target: 'reconciling' } },
           initial: 'trading',
           states: {
             trading: {},

@@ -40,6 +40,13 @@ export interface MarketSettings {
   readonly retry: { readonly baseMs: number; readonly maxMs: number };
   /** A book restored from the journal (restart with `adopt`), or null. */
   readonly restore: LevelBook | null;
+  /**
+   * Seconds between reconciles while `running` although nothing seemed wrong; null or absent: only
+   * after reconnects and unknown outcomes. Why: an update frame lost while the socket stays up (both
+   * reports of one fill) is otherwise found only at the next reconnect, and a long-lived connection
+   * may not have one for days.
+   */
+  readonly reconcileEverySec?: number | null;
 }
 
 export interface MarketInput extends MarketSettings {

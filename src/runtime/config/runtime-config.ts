@@ -47,6 +47,7 @@ export function toRuntimeConfig(parsed: ParsedConfig, file: string): RuntimeConf
       batchSize: MARKET_FIXED.batchSize,
       retry: { ...MARKET_FIXED.retry },
       restore: MARKET_FIXED.restore,
+      reconcileEverySec: g.reconcileEvery === 0 ? null : g.reconcileEvery,
     }),
   );
   const config: RuntimeConfig = {

@@ -34,6 +34,8 @@ export const DEFAULTS = {
   killSwitchTimeoutSec: 60,
   onStart: 'cancel-all',
   onStop: 'cancel',
+  /** Seconds between reconciles while running (0: only after reconnects). */
+  reconcileEverySec: 300,
 } as const;
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -151,8 +153,13 @@ const grid = strict({
   killSwitch: killSwitch.prefault({}),
   onStart: oneOf(['cancel-all', 'adopt']).default(DEFAULTS.onStart),
   onStop: oneOf(['cancel', 'leave']).default(DEFAULTS.onStop),
+  reconcileEvery: int(0, 86_400).default(DEFAULTS.reconcileEverySec),
   risk: risk.prefault({}),
 }).superRefine((g, ctx) => {
+  // Each reconcile re-reads open orders and history and re-arms the kill-switch: more often than this is load, not safety.
+  if (Number.isInteger(g.reconcileEvery) && g.reconcileEvery > 0 && g.reconcileEvery < 30) {
+    ctx.addIssue({ code: 'custom', path: ['reconcileEvery'], params: SENTENCE, message: `must be 0 (off) or at least 30 seconds, got ${g.reconcileEvery}` });
+  }
   // An arithmetic centered ladder with a fixed center can be checked for reaching zero without
   // market data; with `center: last` that waits for the plan (grid/levels.ts reports it).
   const l = g.ladder;

@@ -67,6 +67,8 @@ function model(mode: Mode) {
           KS_AUTH_FAIL: kill,
           CONN_DOWN: 'reconnecting',
           STOP: kill,
+          // Nothing seemed wrong for reconcileEverySec: the market reconciles anyway (a frame lost without a socket loss).
+          AUDIT: 'fetching',
         },
       },
       runningWithDesk: {
@@ -119,6 +121,8 @@ function exchangeView(h: MarketHarness) {
 
 const coverage = new TransitionCoverage(marketMachine);
 const BATCH_SIZE = 3; // four plan orders: two order/bulk requests
+/** Longer than any run of clock steps the other events make inside `running` (at most ~75 s). */
+const AUDIT_SEC = 90;
 
 describe.each<Mode>(['cancel-all', 'adopt'])('market actor against its model (on-start %s)', (mode) => {
   const paths = createTestModel(model(mode), {
@@ -127,7 +131,12 @@ describe.each<Mode>(['cancel-all', 'adopt'])('market actor against its model (on
 
   it.each(paths.map((p) => [p.description, p] as const))('%s', async (_d, path) => {
     const h = startMarket(
-      settings({ onStart: mode, batchSize: BATCH_SIZE, risk: { rangeExitMarginPercent: '5', stopLossQuote: null, maxInventoryBase: null } }),
+      settings({
+        onStart: mode,
+        batchSize: BATCH_SIZE,
+        risk: { rangeExitMarginPercent: '5', stopLossQuote: null, maxInventoryBase: null },
+        reconcileEverySec: AUDIT_SEC,
+      }),
       coverage.inspect,
     );
     const sent: OrderIntent[] = [];
@@ -255,6 +264,15 @@ describe.each<Mode>(['cancel-all', 'adopt'])('market actor against its model (on
           DISARM_OK: () => h.resolve('disarmKillSwitch'),
           DISARM_FAIL: () => h.reject('disarmKillSwitch', retry()),
           SETTLE_TIMEOUT: () => h.clock.increment(15_000),
+          AUDIT: async () => {
+            // The kill-switch keeps being refreshed every 20 s meanwhile; the reconcile comes due at 90 s, between two refreshes.
+            for (let k = 1; k <= 4; k += 1) {
+              h.clock.increment(20_000);
+              await h.resolve('armKillSwitch', { cancellationTimeMs: 60_000 + k * 20_000 });
+            }
+            expect(h.actor.getSnapshot().matches({ lifecycle: { running: 'trading' } })).toBe(true);
+            h.clock.increment(AUDIT_SEC * 1000 - 80_000);
+          },
         },
         states: {
           '*': () => {

@@ -95,7 +95,14 @@ describe('RuntimeConfig', () => {
       batchSize: 20,
       retry: { baseMs: 1000, maxMs: 30000 },
       restore: null,
+      reconcileEverySec: 300,
     });
+  });
+
+  it('reconcileEvery: seconds between reconciles while running, 0 for only after reconnects', () => {
+    expect(ok(doc('    reconcileEvery: 600')).markets[0]?.reconcileEverySec).toBe(600);
+    expect(ok(doc('    reconcileEvery: 0')).markets[0]?.reconcileEverySec).toBeNull();
+    expect(ok(doc()).markets[0]?.reconcileEverySec).toBe(300);
   });
 
   it('fills the top-level defaults; absent optional blocks are off', () => {
@@ -233,6 +240,13 @@ const BROKEN: readonly { name: string; text: string; at: string; field: string; 
     at: '6:41',
     field: 'grids[0].killSwitch.refresh',
     says: 'must be below killSwitch.timeout (30 s)',
+  },
+  {
+    name: 'reconcile too often',
+    text: doc('    reconcileEvery: 10'),
+    at: '6:21',
+    field: 'grids[0].reconcileEvery',
+    says: 'must be 0 (off) or at least 30 seconds, got 10',
   },
   {
     name: 'missing market',
