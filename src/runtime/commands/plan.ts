@@ -11,7 +11,7 @@
  * places with, over rules and prices read by `loadMarket`, the call `run` reads them with.
  */
 import { formatIssue, isConfigError, loadConfig, type RuntimeConfig } from '../config/index.js';
-import { loadMarket } from '../exchange/index.js';
+import { loadMarket, sharedPublicLists } from '../exchange/index.js';
 import { MarketIoError } from '../../machines/market/market.io.js';
 import { type ExchangeSource, openExchangeSource, parseExchangeCommandArgs } from './exchange-source.js';
 import { type GridReport, failedGridReport, gridReport, gridText } from './plan-report.js';
@@ -45,10 +45,11 @@ export interface PlanDocument {
 
 /** Returns the plan of every grid in `config`, read from `source`. Market reads run in parallel. */
 export async function planConfig(config: RuntimeConfig, source: ExchangeSource): Promise<GridReport[]> {
+  const rest = sharedPublicLists(source.publicRest);
   return Promise.all(
     config.markets.map(async (m) => {
       try {
-        return gridReport(m, await loadMarket(source.publicRest, m.market));
+        return gridReport(m, await loadMarket(rest, m.market));
       } catch (e) {
         const rejected = e instanceof MarketIoError && e.kind === 'rejected';
         return failedGridReport(m, e instanceof Error ? e.message : String(e), rejected ? 'rejected' : 'unavailable');

@@ -140,7 +140,7 @@ export function loadMarket(rest: PublicMarketRest, market: string, signal?: Abor
   });
 }
 
-export function createLoadMarket(rest: MarketRest) {
+export function createLoadMarket(rest: PublicMarketRest) {
   return fromPromise<LoadedMarket, MarketIoInputs['loadMarket']>(({ input, signal }) => loadMarket(rest, input.market, signal));
 }
 

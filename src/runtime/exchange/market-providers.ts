@@ -11,6 +11,7 @@ import type { FrameRouter } from '../../machines/connection/frame-router.js';
 import { createDeskActor } from './desk-actor.js';
 import { type ConnectionHandle, createFeedActor } from './feed-actor.js';
 import type { OrderFlow } from './order-flow.js';
+import { sharedPublicLists } from './shared-public.js';
 import {
   type MarketIoOptions,
   type MarketRest,
@@ -39,7 +40,8 @@ export function createMarketActors(deps: MarketActorsDeps) {
   const { rest } = deps;
   const placement = deps.postOnly === undefined ? {} : { postOnly: deps.postOnly };
   return {
-    loadMarket: createLoadMarket(rest),
+    // One market list and ticker download for all the markets that start together (shared-public.ts).
+    loadMarket: createLoadMarket(sharedPublicLists(rest)),
     cancelAll: createCancelAll(rest),
     armKillSwitch: createArmKillSwitch(rest),
     disarmKillSwitch: createDisarmKillSwitch(rest),
