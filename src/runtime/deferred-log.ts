@@ -8,6 +8,8 @@
  * than the same bot without logging. Deferred past the next check phase, the lines are built after undici's
  * own write, so the order goes first and the log loses nothing.
  */
+import { afterThisTurn } from './after-turn.js';
+
 export interface LineSink {
   info(obj: object, msg: string): void;
   warn(obj: object, msg: string): void;
@@ -18,19 +20,10 @@ export interface DeferredSink extends LineSink {
   flush(): void;
 }
 
-/**
- * Runs `f` in the check phase after the next one. One `setImmediate` is not enough: the "fill"
- * line is produced before the counter-order's request exists, so its Immediate would be queued
- * ahead of undici's write; an Immediate queued from inside the check phase runs in the next one.
- */
-function afterThisTurn(f: () => void): void {
-  setImmediate(() => setImmediate(f));
-}
-
 type Line = { readonly level: 'info' | 'warn'; readonly obj: object; readonly msg: string };
 
 /** Returns a sink that buffers lines and writes them to `sink` on the next `schedule` callback. */
-export function deferredSink(sink: LineSink, schedule: (f: () => void) => void = afterThisTurn): DeferredSink {
+export function deferredSink(sink: LineSink, schedule: (f: () => void) => void = (f) => afterThisTurn(f)): DeferredSink {
   let buffer: Line[] = [];
   let scheduled = false;
   const flush = (): void => {

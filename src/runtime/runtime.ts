@@ -15,6 +15,7 @@ import type { MarketInput } from '../machines/market/market.types.js';
 import { DEMO_ACCOUNT, type Simulator, type SimulatorOptions, startSimulator } from '../sim/index.js';
 import type { LevelBook } from '../grid/index.js';
 import { type Credentials, CredentialsError, ENV_API_KEY, ENV_API_SECRET, loadCredentials } from './config/credentials.js';
+import { afterThisTurn } from './after-turn.js';
 import { foreignTimers, foreignTimersMessage } from './instance-guard.js';
 import { type Journal, journalInspector } from './journal/index.js';
 import type { RuntimeConfig } from './config/runtime-config.js';
@@ -233,16 +234,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   // Reporting rows (intents, transitions, PnL) are written after the turn's I/O, so not before a counter-order leaves.
   const journalHook = options.journal
     ? journalInspector(options.journal, {
-        defer: (write) =>
-          setImmediate(() =>
-            setImmediate(() => {
-              try {
-                write();
-              } catch (error) {
-                options.logger?.warn({ error: String(error) }, 'journal: a reporting row could not be written');
-              }
-            }),
-          ),
+        defer: (write) => afterThisTurn(write, (error) => options.logger?.warn({ error: String(error) }, 'journal: a reporting row could not be written')),
       })
     : null;
   const userInspect = options.inspect;
