@@ -7,8 +7,9 @@
  * (state-tracker.ts). Otherwise 503, and `problems` says which market or the connection, in which
  * state, since when: "DBTC_DUSDT: reconnecting since 2025-01-01T10:00:00.000Z (12 s)".
  *
- * No grace period: a reconnect blip shows as 503 for its few seconds. Alert on it with `for:` in
- * Prometheus (or a probe's failure threshold) rather than hiding it here.
+ * No grace period for faults: a reconnect blip shows as 503 for its few seconds. Alert on it with
+ * `for:` in Prometheus (or a probe's failure threshold) rather than hiding it here. The periodic
+ * reconcile (`reconcileEvery`) is not a fault and stays 200 unless it gets stuck.
  */
 import type { StopCause } from './state-tracker.js';
 
@@ -31,6 +32,8 @@ export interface HealthMarketInput {
   readonly since: number | null;
   readonly reason: string | null;
   readonly stopCause: StopCause | null;
+  /** In a periodic reconcile (`reconcileEvery`), not one a fault caused. */
+  readonly routine?: boolean;
 }
 
 export interface HealthComponent {
@@ -55,10 +58,18 @@ export interface HealthReport {
 
 const ENDED = new Set(['killed', 'stopped', 'failed']);
 
-/** True when a market in `state` (a path) with `cause` counts as healthy. */
-export function marketHealthy(state: string, cause: StopCause | null): boolean {
+/** A periodic reconcile takes well under a second; one stuck in a phase longer than this is a problem. */
+export const ROUTINE_GRACE_MS = 60_000;
+
+/**
+ * True when a market in `state` (a path) with `cause` counts as healthy. A periodic reconcile
+ * (`routine`, for less than `stuckMs` in its current phase) is: it is the market checking itself,
+ * and a probe must not see it flap to 503 every few minutes.
+ */
+export function marketHealthy(state: string, cause: StopCause | null, routine = false, stuckMs = 0): boolean {
   const top = state.split('.')[0] ?? state;
   if (top === 'running') return true;
+  if (routine && (top === 'reconciling' || top === 'placing') && stuckMs < ROUTINE_GRACE_MS) return true;
   // A market whose actor failed is a fault, whatever came before.
   if (top === 'failed') return false;
   return ENDED.has(top) && (cause === 'requested' || cause === 'risk');
@@ -81,7 +92,7 @@ export function evaluateHealth(input: HealthInput): HealthReport {
   const connOk = input.connection.state === 'open';
   if (!connOk && !input.starting) problems.push(`connection: ${input.connection.state}${sinceText(input.now, input.connection.since)}`);
   const markets = input.markets.map((m): HealthMarket => {
-    const ok = marketHealthy(m.state, m.stopCause);
+    const ok = marketHealthy(m.state, m.stopCause, m.routine ?? false, m.since === null ? 0 : input.now - m.since);
     if (!ok) problems.push(`${m.market}: ${m.state}${sinceText(input.now, m.since)}${m.reason ? `: ${m.reason}` : ''}`);
     return { market: m.market, state: m.state, since: iso(m.since), ok, reason: m.reason };
   });

@@ -194,6 +194,7 @@ export function createRuntimeMetrics(options: RuntimeMetricsOptions = {}): Runti
           since: trackedSince(s.market, s.state),
           reason: s.reason,
           stopCause: tracker.marketState(s.market)?.stopCause ?? null,
+          routine: tracker.marketState(s.market)?.routine ?? false,
         })),
       });
     },

@@ -23,6 +23,8 @@ export interface TrackedState {
   readonly since: number;
   /** Markets only, once `killed` was entered. */
   readonly stopCause: StopCause | null;
+  /** Markets only: in the periodic reconcile (`reconcileEvery`) that left `running` on its own timer, not on a fault. */
+  readonly routine: boolean;
 }
 
 interface Entry {
@@ -30,7 +32,11 @@ interface Entry {
   since: number;
   stopCause: StopCause | null;
   stopRequested: boolean;
+  routine: boolean;
 }
+
+/** The states a periodic reconcile passes through on its way back to `running`. */
+const ROUTINE_STATES = new Set(['reconciling', 'placing']);
 
 /** Returns the first key of a state value object (its only one at the top of a region). */
 function firstKey(value: object): string {
@@ -62,11 +68,13 @@ export class StateTracker {
     const top = topState(lifecycle);
     let e = this.markets.get(market);
     if (e === undefined) {
-      e = { state: top, since: this.now(), stopCause: null, stopRequested: false };
+      e = { state: top, since: this.now(), stopCause: null, stopRequested: false, routine: false };
       this.markets.set(market, e);
       return true;
     }
     if (e.state === top) return false;
+    // Left running on the reconcileEvery timer: routine until it is back (or goes anywhere else).
+    e.routine = e.state === 'running' ? top === 'reconciling' && eventType.startsWith('xstate.after.reconcileEvery') : e.routine && ROUTINE_STATES.has(top);
     e.state = top;
     e.since = this.now();
     if (top === 'killed' && e.stopCause === null) {
@@ -79,7 +87,7 @@ export class StateTracker {
   stopRequested(market: string): void {
     const e = this.markets.get(market);
     if (e) e.stopRequested = true;
-    else this.markets.set(market, { state: '', since: this.now(), stopCause: null, stopRequested: true });
+    else this.markets.set(market, { state: '', since: this.now(), stopCause: null, stopRequested: true, routine: false });
   }
 
   /** Records a connection snapshot; returns the previous top state when it changed, else undefined. */
@@ -87,7 +95,7 @@ export class StateTracker {
     const top = connectionTop(value);
     const e = this.connectionEntry;
     if (e === null) {
-      this.connectionEntry = { state: top, since: this.now(), stopCause: null, stopRequested: false };
+      this.connectionEntry = { state: top, since: this.now(), stopCause: null, stopRequested: false, routine: false };
       return { from: null };
     }
     if (e.state === top) return undefined;

@@ -92,4 +92,12 @@ describe('health', () => {
   ] as const)('a market %s (stop cause %s) is healthy: %s', (state, cause, ok) => {
     expect(marketHealthy(state, cause)).toBe(ok);
   });
+
+  it('keeps a periodic reconcile healthy, unless it is stuck in a phase for a minute', () => {
+    expect(marketHealthy('reconciling.fetching', null, true, 200)).toBe(true);
+    expect(marketHealthy('placing.arming', null, true, 200)).toBe(true);
+    expect(marketHealthy('reconciling.fetching', null, false, 200)).toBe(false);
+    expect(marketHealthy('reconciling.waiting', null, true, 61_000)).toBe(false);
+    expect(marketHealthy('reconnecting', null, true, 200)).toBe(false);
+  });
 });
