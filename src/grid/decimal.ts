@@ -70,14 +70,57 @@ export function toPlain(d: Decimal, places?: number): string {
   return /^-0(?:\.0*)?$/.test(text) ? text.slice(1) : text;
 }
 
+/** decimal.js's representation: digits in base 1e7 (null when not finite), exponent, sign (NaN for NaN). */
+interface DecimalParts {
+  readonly d: readonly number[] | null;
+  readonly e: number;
+  readonly s: number;
+}
+
+/**
+ * Returns -1, 0 or 1 as `a` is below, equal to or above `b`; NaN when either is NaN.
+ *
+ * Why not `a.cmp(b)`: decimal.js copies its argument into a new Decimal on every comparison (`gt`,
+ * `eq`, `gte`… all go through `cmp`), and the fill path compares a few dozen times per fill; the
+ * copies were a tenth of its CPU and much of its garbage. This is decimal.js's own algorithm on its
+ * fields, without the copy; a non-finite operand takes decimal.js's path.
+ */
+export function cmpDec(a: Decimal, b: Decimal): number {
+  const x = a as unknown as DecimalParts;
+  const y = b as unknown as DecimalParts;
+  const xd = x.d;
+  const yd = y.d;
+  if (xd === null || yd === null) return a.cmp(b);
+  const xs = x.s;
+  const ys = y.s;
+  // Zeros: the other's sign decides.
+  if (!xd[0] || !yd[0]) return xd[0] ? xs : yd[0] ? -ys : 0;
+  if (xs !== ys) return xs;
+  if (x.e !== y.e) return (x.e > y.e) !== xs < 0 ? 1 : -1;
+  const n = Math.min(xd.length, yd.length);
+  for (let i = 0; i < n; i++) {
+    const xi = xd[i] ?? 0;
+    const yi = yd[i] ?? 0;
+    if (xi !== yi) return (xi > yi) !== xs < 0 ? 1 : -1;
+  }
+  return xd.length === yd.length ? 0 : (xd.length > yd.length) !== xs < 0 ? 1 : -1;
+}
+
+/** True when `d` is above zero (as `d.gt(0)`, without allocating). */
+export function isPositive(d: Decimal): boolean {
+  const x = d as unknown as DecimalParts;
+  if (x.d === null) return x.s > 0; // +Infinity; NaN's sign is NaN
+  return x.s > 0 && x.d[0] !== 0;
+}
+
 /** Returns the smaller of two decimals (the first on a tie). */
 export function minDec(a: Decimal, b: Decimal): Decimal {
-  return b.lt(a) ? b : a;
+  return cmpDec(b, a) < 0 ? b : a;
 }
 
 /** Returns the larger of two decimals (the first on a tie). */
 export function maxDec(a: Decimal, b: Decimal): Decimal {
-  return b.gt(a) ? b : a;
+  return cmpDec(b, a) > 0 ? b : a;
 }
 
 /** Returns the exact sum of the values (zero for an empty list). */

@@ -31,7 +31,7 @@
  */
 import { decodeClientOrderId, type ClientIdScope } from './client-order-id.js';
 import { counterLevel, counterSide } from './counter-order.js';
-import { ZERO, maxDec, parseDecimal, sumDec, type Decimal, type DecimalLike } from './decimal.js';
+import { ZERO, cmpDec, isPositive, maxDec, parseDecimal, sumDec, type Decimal, type DecimalLike } from './decimal.js';
 import { meetsMinimums, type MarketRules, type Side } from './market-rules.js';
 import { IntMap } from './int-map.js';
 import type { GridPlan } from './plan.js';
@@ -162,7 +162,7 @@ export function pendingOf(order: OrderFills): Decimal {
 
 /** True when no more fills can come: reported final, or filled at least its amount. */
 export function isFinal(order: OrderFills): boolean {
-  return order.final || (order.amount !== null && filledOf(order).gte(order.amount));
+  return order.final || (order.amount !== null && cmpDec(filledOf(order), order.amount) >= 0);
 }
 
 type Located = { readonly kind: 'known'; readonly order: OrderFills } | { readonly kind: 'new'; readonly order: OrderFills } | null;
@@ -201,7 +201,7 @@ function locate(
 export function applyFill(ledger: FillLedger, fill: Fill, ctx: LedgerContext): LedgerStep {
   const price = parseDecimal(fill.price);
   const amount = parseDecimal(fill.amount);
-  if (price === null || amount === null || !amount.gt(0)) return unchanged(ledger, 'ignored', null);
+  if (price === null || amount === null || !isPositive(amount)) return unchanged(ledger, 'ignored', null);
   const found = locate(ledger, ctx, { ...fill, price });
   if (found === null) return unchanged(ledger, 'ignored', null);
   const before = found.order;
@@ -225,7 +225,7 @@ export function applyOrderUpdate(ledger: FillLedger, update: OrderUpdate, ctx: L
   const price = parseDecimal(update.price);
   const amount = parseDecimal(update.amount);
   const dealStock = parseDecimal(update.dealStock);
-  if (price === null || amount === null || dealStock === null || dealStock.lt(0)) return unchanged(ledger, 'ignored', null);
+  if (price === null || amount === null || dealStock === null || cmpDec(dealStock, ZERO) < 0) return unchanged(ledger, 'ignored', null);
   const found = locate(ledger, ctx, { ...update, price });
   if (found === null) return unchanged(ledger, 'ignored', null);
   const before = found.order;
@@ -254,11 +254,11 @@ function settle(ledger: FillLedger, before: OrderFills, after0: OrderFills, ctx:
   const closing = isFinal(after0) && !isFinal(before);
   const stateChanged =
     isNew ||
-    filledDelta.gt(0) ||
+    isPositive(filledDelta) ||
     closing ||
     after0.deals.size !== before.deals.size ||
-    !after0.reported.eq(before.reported) ||
-    (after0.amount !== null && (before.amount === null || !after0.amount.eq(before.amount)));
+    cmpDec(after0.reported, before.reported) !== 0 ||
+    (after0.amount !== null && (before.amount === null || cmpDec(after0.amount, before.amount) !== 0));
   // Only a new fact can release: a repeat must not, even if a residue that arrived since would
   // now let this order's pending quantity meet the minimums (it goes with the order's next fact).
   if (!stateChanged) return unchanged(ledger, 'duplicate', before);
@@ -268,7 +268,7 @@ function settle(ledger: FillLedger, before: OrderFills, after0: OrderFills, ctx:
   let carried: Decimal = ZERO;
 
   const pending = pendingOf(order);
-  if (pending.gt(0)) {
+  if (isPositive(pending)) {
     const targetIndex = counterLevel(order.level, order.side);
     const target = ctx.plan.levels[targetIndex];
     const side = counterSide(order.side);
@@ -298,7 +298,7 @@ function settle(ledger: FillLedger, before: OrderFills, after0: OrderFills, ctx:
           residueTaken: residue,
         };
         order = { ...order, released: order.released.plus(pending) };
-        if (residue.gt(0)) residues = without(residues, key);
+        if (isPositive(residue)) residues = without(residues, key);
       } else if (isFinal(order)) {
         carried = pending;
         order = { ...order, released: order.released.plus(pending) };
@@ -324,7 +324,7 @@ function withEntry(map: ReadonlyMap<string, Decimal>, key: string, value: Decima
 
 /** Returns the ledger with `amount` added to the residue of (side, level): a counter quantity whose level was busy. */
 export function carryResidue(ledger: FillLedger, level: number, side: Side, amount: Decimal): FillLedger {
-  if (!amount.gt(0)) return ledger;
+  if (!isPositive(amount)) return ledger;
   const key = residueKey(side, level);
   return { ...ledger, residues: withEntry(ledger.residues, key, (ledger.residues.get(key) ?? ZERO).plus(amount)) };
 }

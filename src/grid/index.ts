@@ -12,7 +12,7 @@
  * - risk and PnL: `checkRisk`, `evaluateRisk`, `applyTrade`, `unrealisedPnl`.
  */
 export { IntMap } from './int-map.js';
-export { D, ZERO, dec, maxDec, minDec, parseDecimal, sumDec, toPlain, type Decimal, type DecimalLike } from './decimal.js';
+export { D, ZERO, cmpDec, dec, isPositive, maxDec, minDec, parseDecimal, sumDec, toPlain, type Decimal, type DecimalLike } from './decimal.js';
 export {
   amountStep,
   checkOrderSize,

@@ -25,7 +25,7 @@
  */
 import { encodeClientOrderId, type ClientIdScope } from './client-order-id.js';
 import { decideCounter } from './counter-order.js';
-import { D, ZERO, parseDecimal, toPlain, type Decimal } from './decimal.js';
+import { D, ZERO, isPositive, parseDecimal, toPlain, type Decimal } from './decimal.js';
 import {
   applyFill,
   applyOrderUpdate as ledgerApplyOrderUpdate,
@@ -386,7 +386,7 @@ export function releaseLevel(book: LevelBook, order: LevelOrder): LevelBook {
     (order.orderId === null ? undefined : book.ledger.orders.get(order.orderId)) ??
     [...book.ledger.orders.values()].find((f) => f.clientOrderId === order.clientOrderId);
   const remainder = order.amount.minus(fills === undefined ? ZERO : filledOf(fills));
-  if (remainder.gt(0) && meetsMinimums(book.rules, order.price, remainder)) {
+  if (isPositive(remainder) && meetsMinimums(book.rules, order.price, remainder)) {
     next = reserve(next, order.level, order.side, remainder, 'restore');
   }
   return flushLevel(next, order.level);
@@ -420,7 +420,7 @@ export function absorb(
   if (step.outcome !== 'applied') return book;
   let next: LevelBook = { ...book, ledger: step.ledger };
   const order = step.order;
-  if (order !== null && step.filledDelta.gt(0)) {
+  if (order !== null && isPositive(step.filledDelta)) {
     const fee =
       fill.fee ??
       // Estimate: maker fee on the notional, in quote.

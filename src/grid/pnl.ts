@@ -14,7 +14,7 @@
  * asset as is, a fee in any third asset (a fee-discount token) as zero, since grid/ has no price
  * for it. Base fees also reduce `inventoryBase`; quote fees reduce `quoteFlow`.
  */
-import { ZERO, minDec, type Decimal } from './decimal.js';
+import { ZERO, cmpDec, isPositive, minDec, type Decimal } from './decimal.js';
 import type { MarketRules, Side } from './market-rules.js';
 
 /** One open position piece. */
@@ -72,7 +72,7 @@ export function feeInQuote(fee: Decimal, feeAsset: string, price: Decimal, rules
 
 /** Returns the book after one fill: matches it against the opposite lots one level away, opens the rest. */
 export function applyTrade(book: PnlBook, trade: Trade, rules: MarketRules): PnlBook {
-  if (!trade.amount.gt(0)) return book;
+  if (!isPositive(trade.amount)) return book;
   const feeQuote = feeInQuote(trade.fee, trade.feeAsset, trade.price, rules);
   const feePerUnit = feeQuote.div(trade.amount);
   const isBuy = trade.side === 'buy';
@@ -82,7 +82,7 @@ export function applyTrade(book: PnlBook, trade: Trade, rules: MarketRules): Pnl
   let left = trade.amount;
   let realised = book.realisedQuote;
   let matched = book.matchedBase;
-  while (left.gt(0) && lots.length > 0) {
+  while (isPositive(left) && lots.length > 0) {
     const lot = lots[0];
     if (lot === undefined) break;
     const q = minDec(left, lot.amount);
@@ -91,7 +91,7 @@ export function applyTrade(book: PnlBook, trade: Trade, rules: MarketRules): Pnl
     realised = realised.plus(sellPrice.minus(buyPrice).times(q)).minus(lot.feePerUnit.plus(feePerUnit).times(q));
     matched = matched.plus(q);
     left = left.minus(q);
-    if (q.eq(lot.amount)) lots.shift();
+    if (cmpDec(q, lot.amount) === 0) lots.shift();
     else lots[0] = { ...lot, amount: lot.amount.minus(q) };
   }
   const nextAgainst = new Map(against);
@@ -99,7 +99,7 @@ export function applyTrade(book: PnlBook, trade: Trade, rules: MarketRules): Pnl
   else nextAgainst.delete(matchLevel);
   const own = isBuy ? book.openBuys : book.openSells;
   const nextOwn = new Map(own);
-  if (left.gt(0)) nextOwn.set(trade.level, [...(own.get(trade.level) ?? []), { price: trade.price, amount: left, feePerUnit }]);
+  if (isPositive(left)) nextOwn.set(trade.level, [...(own.get(trade.level) ?? []), { price: trade.price, amount: left, feePerUnit }]);
   const baseFee = trade.feeAsset === rules.baseAsset ? trade.fee : ZERO;
   const quoteFee = trade.feeAsset === rules.quoteAsset ? trade.fee : ZERO;
   const notional = trade.price.times(trade.amount);
