@@ -196,7 +196,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   const fetchToken = createTokenActor(rest);
 
   // The connection actor is spawned by the supervisor; the market feeds reach it through the system.
-  const holder: { supervisor?: Actor<typeof supervisorMachine> } = {};
+  const holder: { supervisor?: Actor<typeof supervisorMachine>; stopping?: boolean } = {};
   const connectionRef = () => {
     const ref = holder.supervisor?.system.get(CONNECTION_ID) as Actor<typeof connectionMachine> | undefined;
     if (!ref) throw new Error('the connection actor is not running');
@@ -209,7 +209,15 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   const marketActors = createMarketActors({
     rest,
     router,
-    connection: { send: (event) => connectionRef().send(event) },
+    connection: {
+      // Once the whole runtime stops, the socket closes after the markets: their unsubscribes would
+      // only make it re-send each shrinking channel set (and the exchange re-push every price), once
+      // per market, which is quadratic in the markets for nothing.
+      send: (event) => {
+        if (event.type === 'unsubscribe' && holder.stopping) return;
+        connectionRef().send(event);
+      },
+    },
     status$: connectionStatus$(statusSource),
     orderFlow,
   });
@@ -298,6 +306,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   let stopping: Promise<void> | null = null;
   const stop = (reason: string): Promise<void> => {
     stopping ??= (async () => {
+      holder.stopping = true;
       if (sup.getSnapshot().status === 'active') sup.send({ type: 'shutdown', reason });
       await done;
       sup.stop();

@@ -230,6 +230,23 @@ describe('grid lifecycle against the simulator', () => {
     expect(b.violations).toEqual([]);
   });
 
+  it('stopping the whole runtime sends the connection no unsubscribes (the socket closes after the markets anyway)', async () => {
+    const toConnection: string[] = [];
+    const b = await start({
+      markets: [MARKET, MARKET_B],
+      inspect: (e) => {
+        if (e.type === '@xstate.event' && (e.actorRef as { id?: string }).id === 'connection') toConnection.push(e.event.type);
+      },
+    });
+    await b.until('both plans resting', () => [MARKET, MARKET_B].every((m) => b.openOrders(m).length === PLAN.length && b.state(m).startsWith('running')));
+    expect(toConnection.filter((t) => t === 'subscribe')).toHaveLength(6); // three channels per market
+    await b.stop();
+    // Each unsubscribe would re-send a shrinking channel set: quadratic in the markets at shutdown.
+    expect(toConnection.filter((t) => t === 'unsubscribe')).toEqual([]);
+    expect(b.openOrders(MARKET)).toEqual([]);
+    expect(b.openOrders(MARKET_B)).toEqual([]);
+  });
+
   it('after a socket drop, every market of the shared connection is resubscribed and trades on live frames again', async () => {
     const b = await start({ markets: [MARKET, MARKET_B] });
     await b.until('both plans resting', () =>
