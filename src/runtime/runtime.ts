@@ -17,7 +17,7 @@ import type { LevelBook } from '../grid/index.js';
 import { type Credentials, CredentialsError, ENV_API_KEY, ENV_API_SECRET, loadCredentials } from './config/credentials.js';
 import { afterThisTurn } from './after-turn.js';
 import { foreignTimers, foreignTimersMessage } from './instance-guard.js';
-import { type Journal, journalInspector } from './journal/index.js';
+import { type Journal, type MarketRunRecord, bookOfRun, journalInspector, killSwitchMsOfRun } from './journal/index.js';
 import type { RuntimeConfig } from './config/runtime-config.js';
 import {
   type StatusSource,
@@ -129,14 +129,13 @@ export function embeddedSimulatorOptions(config: RuntimeConfig): SimulatorOption
  * Returns the book a market's last run ended with, when that run traded the same grid; a changed grid
  * spec starts afresh (reconciling then cancels orders of ours that no longer fit).
  */
-function restoreFor(journal: Journal, m: MarketInput, logger: LogSink | undefined): LevelBook | null {
-  const last = journal.lastMarketRun(m.market);
+function restoreFor(last: MarketRunRecord | null, m: MarketInput, logger: LogSink | undefined): LevelBook | null {
   if (!last) return null;
   if (JSON.stringify(last.input.spec) !== JSON.stringify(m.spec)) {
     logger?.warn({ market: m.market }, 'journal: the grid spec changed since the last run; not restoring its book');
     return null;
   }
-  return journal.restoreBook(m.market);
+  return bookOfRun(last);
 }
 
 function liveCredentials(env: NodeJS.ProcessEnv): Credentials {
@@ -161,6 +160,8 @@ async function checkMarkets(rest: WhitebitRestClient, config: RuntimeConfig): Pr
 
 export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   const { config } = options;
+  // Each market's last journaled run, read (and decoded) once: the start-up guard and the restore both need it.
+  const lastRuns = new Map(config.markets.map((m) => [m.market, options.journal?.lastMarketRun(m.market) ?? null]));
   const endpoint = await resolveEndpoint(options);
   const rest = new WhitebitRestClient({
     baseUrl: endpoint.restUrl,
@@ -174,11 +175,13 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     const offsetMs = await rest.syncTime();
     // A second bot on this account and market is refused here, before anything is sent (instance-guard.ts).
     const timers = await rest.killSwitchStatus();
-    const journal = options.journal;
     const found = foreignTimers(
       timers,
       config.markets.map((m) => m.market),
-      (market) => journal?.lastKillSwitchMs(market) ?? null,
+      (market) => {
+        const last = lastRuns.get(market);
+        return last ? killSwitchMsOfRun(last) : null;
+      },
       (Date.now() + offsetMs) / 1000,
     );
     if (found.length > 0) throw new RuntimeStartError(foreignTimersMessage(found));
@@ -230,7 +233,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   const startMs = Date.now();
   const restored = new Map<string, LevelBook>();
   const markets = config.markets.map((m): MarketInput => {
-    const fromJournal = options.journal ? restoreFor(options.journal, m, options.logger) : null;
+    const fromJournal = restoreFor(lastRuns.get(m.market) ?? null, m, options.logger);
     if (fromJournal) restored.set(m.market, fromJournal);
     // Client ids must never repeat an earlier run's: start above both the clock and the journal's sequence.
     const firstSeq = Math.max(startMs, fromJournal?.nextSeq ?? 0);

@@ -412,11 +412,11 @@ export class WhitebitRestClient {
     for (;;) {
       if (this.limiter) {
         if (this.limiter.tryTake(ep.group)) observer?.limiterWait(ep.group, 0);
-        else if (observer) {
-          const waitStart = performance.now();
+        else {
+          const waitStart = observer ? performance.now() : 0;
           await this.limiter.take(ep.group, o.signal);
-          observer.limiterWait(ep.group, (performance.now() - waitStart) / 1000);
-        } else await this.limiter.take(ep.group, o.signal);
+          observer?.limiterWait(ep.group, (performance.now() - waitStart) / 1000);
+        }
       }
       state.attempts++;
       // Read the clock only for an observer: the dispatch below stays synchronous either way.

@@ -22,7 +22,7 @@
 import { accessSync, constants, existsSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { dirname } from 'node:path';
-import { WhitebitError, type WhitebitRestClient, serverTimeMs } from '../../adapters/whitebit/index.js';
+import { WhitebitError, type WhitebitRestClient } from '../../adapters/whitebit/index.js';
 import { D, type Decimal, decodeClientOrderId, parseDecimal, toPlain } from '../../grid/index.js';
 import { CredentialsError, formatIssue, isConfigError, loadConfig, loadCredentials, type RuntimeConfig } from '../config/index.js';
 import { describeError } from '../exchange/index.js';
@@ -263,11 +263,11 @@ async function exchangeChecks(
   const { live, heldByLiveBot, env } = opts;
   const where = source.kind === 'live' ? 'WhiteBIT' : source.kind === 'url' ? source.restUrl : 'the simulator';
   let reachable = true;
+  // Server minus local clock, also what the timers check compares the exchange's times with.
+  let offsetMs = 0;
   try {
-    const before = Date.now();
-    const t = await source.publicRest.publicTime();
-    const after = Date.now();
-    out.push(clockCheck(serverTimeMs(t) - (before + after) / 2, where));
+    offsetMs = await source.publicRest.syncTime();
+    out.push(clockCheck(offsetMs, where));
   } catch (e) {
     reachable = false;
     out.push(check('clock', 'fail', `cannot read public/time from ${source.restUrl} (${describeError(e)}): check the network, or --exchange-url`));
@@ -332,7 +332,7 @@ async function exchangeChecks(
   if (rest === null) skipped('timers', 'needs signed calls (see keys)');
   else {
     try {
-      out.push(await timersCheck(rest, config, heldByLiveBot));
+      out.push(await timersCheck(rest, config, heldByLiveBot, offsetMs));
     } catch (e) {
       out.push(check('timers', 'fail', `cannot read the kill-switch timers (${describeError(e)})`));
     }
@@ -344,8 +344,7 @@ async function exchangeChecks(
  * (instance-guard.ts); the doctor cannot tell a crashed run's timer from another bot's without
  * taking the journal, so it warns and says which it would be.
  */
-async function timersCheck(rest: WhitebitRestClient, config: RuntimeConfig, heldByLiveBot: boolean): Promise<Check> {
-  const offsetMs = await rest.syncTime();
+async function timersCheck(rest: WhitebitRestClient, config: RuntimeConfig, heldByLiveBot: boolean, offsetMs: number): Promise<Check> {
   const found = foreignTimers(await rest.killSwitchStatus(), config.markets.map((m) => m.market), () => null, (Date.now() + offsetMs) / 1000);
   if (found.length === 0) return check('timers', 'ok', 'no kill-switch timer is active on the grids\' markets');
   const list = found.map((f) => `${f.market} (re-armed ${f.armedSecAgo} s ago, fires in ${f.firesInSec} s)`).join(', ');

@@ -17,6 +17,7 @@ import { DEMO_ACCOUNT, type Simulator, startSimulator } from '../../sim/index.js
 import { CredentialsError, loadCredentials } from '../config/credentials.js';
 import type { RuntimeConfig } from '../config/runtime-config.js';
 import { embeddedSimulatorOptions } from '../runtime.js';
+import { exchangeUrls } from './run.js';
 
 export type ExchangeSourceKind = 'embedded-sim' | 'url' | 'live';
 
@@ -42,14 +43,8 @@ const CLIENT_OPTIONS = { retry: { maxAttempts: 2, baseDelayMs: 500 }, timeoutMs:
 
 /** Returns the REST origin of `--exchange-url`, or why it is not one. */
 export function restOrigin(url: string): string | { readonly error: string } {
-  let u: URL;
-  try {
-    u = new URL(url);
-  } catch {
-    return { error: `--exchange-url must be a URL like http://127.0.0.1:8080, got ${url}` };
-  }
-  if (u.protocol !== 'http:' && u.protocol !== 'https:') return { error: `--exchange-url must be http(s), got ${u.protocol}` };
-  return u.origin;
+  const urls = exchangeUrls(url);
+  return typeof urls === 'string' ? { error: urls } : urls.restUrl;
 }
 
 /** Opens the exchange to read; the caller must `close()` it. */

@@ -110,13 +110,12 @@ export type PublicMarketRest = Pick<WhitebitRestClient, 'publicMarkets' | 'publi
  */
 export function loadMarket(rest: PublicMarketRest, market: string, signal?: AbortSignal): Promise<LoadedMarket> {
   const o = signal ? { signal } : {};
-  const input = { market };
   return io('loadMarket', async () => {
     const [markets, tickers] = await Promise.all([rest.publicMarkets(o), rest.publicTicker(o)]);
     // /public/markets lists futures too, under the same names as some spot markets.
-    const m = markets.find((x) => x.name === input.market && (x.type === undefined || x.type === 'spot'));
+    const m = markets.find((x) => x.name === market && (x.type === undefined || x.type === 'spot'));
     if (m === undefined) {
-      throw new MarketIoError('rejected', `loadMarket: ${input.market} is not a tradeable spot market on the exchange (unknown, disabled or delisted)`);
+      throw new MarketIoError('rejected', `loadMarket: ${market} is not a tradeable spot market on the exchange (unknown, disabled or delisted)`);
     }
     const r = marketRulesFrom({
       market: m.name,
@@ -131,11 +130,11 @@ export function loadMarket(rest: PublicMarketRest, market: string, signal?: Abor
       takerFeePercent: m.takerFee,
     });
     if (!r.ok) {
-      throw new MarketIoError('rejected', `loadMarket: ${input.market} rules unusable: ${r.issues.map((i) => i.message).join('; ')}`);
+      throw new MarketIoError('rejected', `loadMarket: ${market} rules unusable: ${r.issues.map((i) => i.message).join('; ')}`);
     }
-    const lastPrice = positive(tickers[input.market]?.last_price) ?? (await orderbookMid(rest, r.rules, o));
+    const lastPrice = positive(tickers[market]?.last_price) ?? (await orderbookMid(rest, r.rules, o));
     // A market with no trade and an empty book has no price to centre a grid on yet: try again later.
-    if (lastPrice === null) throw new MarketIoError('retry', `loadMarket: ${input.market} has no last price and an empty book`);
+    if (lastPrice === null) throw new MarketIoError('retry', `loadMarket: ${market} has no last price and an empty book`);
     return { rules: r.rules, lastPrice };
   });
 }

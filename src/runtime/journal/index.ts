@@ -2,7 +2,7 @@
  * The journal: SQLite persistence of the market actors' events, checkpoints, orders, fills,
  * transitions and PnL; restores a market's book after a crash. See journal.ts.
  */
-export { openJournal, Journal, type JournalOptions, type MarketRunRecord, type PnlFigures } from './journal.js';
+export { bookOfRun, killSwitchMsOfRun, openJournal, Journal, type JournalOptions, type MarketRunRecord, type PnlFigures } from './journal.js';
 export { type JournalInspector, journalInspector, type JournalInspectorOptions, type JournalSink } from './inspect-hook.js';
 export { replayMarket, type MarketSnapshot } from './replay.js';
 export { decodeBook, encodeBook } from './book-codec.js';

@@ -92,27 +92,20 @@ export function journalInspector(journal: JournalSink, options: JournalInspector
     for (const [market, pnl] of pnlDue) journal.recordPnl(market, pnl);
     pnlDue.clear();
   };
+  const schedule = (defer: (write: () => void) => void): void => {
+    if (scheduled) return;
+    scheduled = true;
+    defer(flush);
+  };
   const later = (write: () => void): void => {
-    if (options.defer === undefined) {
-      write();
-      return;
-    }
+    if (options.defer === undefined) return write();
     pending.push(write);
-    if (!scheduled) {
-      scheduled = true;
-      options.defer(flush);
-    }
+    schedule(options.defer);
   };
   const pnlLater = (market: string, pnl: PnlBook): void => {
-    if (options.defer === undefined) {
-      journal.recordPnl(market, pnl);
-      return;
-    }
+    if (options.defer === undefined) return journal.recordPnl(market, pnl);
     pnlDue.set(market, pnl);
-    if (!scheduled) {
-      scheduled = true;
-      options.defer(flush);
-    }
+    schedule(options.defer);
   };
 
   const onEvent = (target: ActorRefLike, source: ActorRefLike | undefined, event: AnyEventObject): void => {

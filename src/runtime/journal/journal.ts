@@ -74,6 +74,22 @@ export interface MarketRunRecord {
   readonly events: readonly AnyEventObject[];
 }
 
+/** Returns the book a journaled run ended with: its checkpoint input replayed with its events. */
+export function bookOfRun(run: MarketRunRecord): LevelBook | null {
+  return replayMarket(run.input, run.events).context.book ?? run.input.restore;
+}
+
+/** Returns the kill-switch cancellation time (epoch ms) a journaled run last received, or null. */
+export function killSwitchMsOfRun(run: MarketRunRecord): number | null {
+  let last: number | null = null;
+  for (const e of run.events) {
+    if (e.type !== 'xstate.done.actor.armKillSwitch' && e.type !== 'xstate.done.actor.refreshKillSwitch') continue;
+    const ms = (e as { output?: { cancellationTimeMs?: unknown } }).output?.cancellationTimeMs;
+    if (typeof ms === 'number') last = ms;
+  }
+  return last;
+}
+
 interface Segment {
   readonly checkpointId: number;
   seq: number;
@@ -225,8 +241,7 @@ export class Journal {
    */
   restoreBook(market: string): LevelBook | null {
     const last = this.lastMarketRun(market);
-    if (last === null) return null;
-    return replayMarket(last.input, last.events).context.book ?? last.input.restore;
+    return last === null ? null : bookOfRun(last);
   }
 
   /**
@@ -234,14 +249,8 @@ export class Journal {
    * received from the exchange, or null: how a restart recognises the timer its dead run left.
    */
   lastKillSwitchMs(market: string): number | null {
-    const run = this.lastMarketRun(market);
-    let last: number | null = null;
-    for (const e of run?.events ?? []) {
-      if (e.type !== 'xstate.done.actor.armKillSwitch' && e.type !== 'xstate.done.actor.refreshKillSwitch') continue;
-      const ms = (e as { output?: { cancellationTimeMs?: unknown } }).output?.cancellationTimeMs;
-      if (typeof ms === 'number') last = ms;
-    }
-    return last;
+    const last = this.lastMarketRun(market);
+    return last === null ? null : killSwitchMsOfRun(last);
   }
 
   /** Returns the market's latest checkpoint with its events, decoded, or null. */

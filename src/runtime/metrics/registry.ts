@@ -51,7 +51,8 @@ export interface RuntimeMetricsOptions {
   readonly defaultMetrics?: boolean;
 }
 
-const MARKET_PREFIX = 'market:';
+/** The supervisor's market actor ids (`marketActorId`) start with this. */
+const MARKET_PREFIX = marketActorId('');
 const CONNECTION = Symbol('connection');
 type ActorKind = MarketEntry | typeof CONNECTION | null;
 
