@@ -4,20 +4,9 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { ExchangeOrder } from '../../src/grid/fill-ledger.js';
-import { applyDeal, applyOrderUpdate, applyPlacement, createLevelBook, owedIntents, takeIntents, type LevelBook } from '../../src/grid/level-book.js';
+import { applyDeal, applyOrderUpdate, applyPlacement, owedIntents, takeIntents, type LevelBook } from '../../src/grid/level-book.js';
 import { diffOrders } from '../../src/grid/reconcile.js';
-import { BTC_USDT } from './fixtures.js';
-import { cid, deal, plan, priceOf, scope, update } from './ledger-support.js';
-
-/** The plan (buys at 0..4, gap 5, sells at 6..10) sent and placed as order id 100 + level. */
-function placedBook(): LevelBook {
-  const taken = takeIntents(createLevelBook(plan, scope, BTC_USDT), 100);
-  let book = taken.book;
-  for (const i of taken.intents) {
-    book = applyPlacement(book, { kind: 'placed', clientOrderId: i.clientOrderId, orderId: 100 + i.level, dealStock: '0', left: i.amount });
-  }
-  return book;
-}
+import { cid, deal, placedBook, priceOf, update } from './ledger-support.js';
 
 const openOf = (book: LevelBook, except: readonly number[]): ExchangeOrder[] =>
   [...book.orders.values()]

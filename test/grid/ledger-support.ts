@@ -3,6 +3,7 @@ import { encodeClientOrderId, type ClientIdScope } from '../../src/grid/client-o
 import { dec } from '../../src/grid/decimal.js';
 import type { Fill, OrderUpdate } from '../../src/grid/fill-ledger.js';
 import type { Side } from '../../src/grid/market-rules.js';
+import { applyPlacement, createLevelBook, takeIntents, type LevelBook } from '../../src/grid/level-book.js';
 import { planGrid, type GridPlan } from '../../src/grid/plan.js';
 import { BTC_USDT } from './fixtures.js';
 
@@ -53,4 +54,14 @@ export function update(
   final: boolean,
 ): OrderUpdate {
   return { orderId, clientOrderId, side, price, amount, dealStock, left: dec(amount).minus(dealStock).toFixed(), final };
+}
+
+/** A book whose plan orders were all sent and placed with order id 100 + level. */
+export function placedBook(): LevelBook {
+  const taken = takeIntents(createLevelBook(plan, scope, BTC_USDT), 100);
+  let book = taken.book;
+  for (const i of taken.intents) {
+    book = applyPlacement(book, { kind: 'placed', clientOrderId: i.clientOrderId, orderId: 100 + i.level, dealStock: '0', left: i.amount });
+  }
+  return book;
 }

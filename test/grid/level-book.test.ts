@@ -11,17 +11,7 @@ import {
   type LevelBook,
 } from '../../src/grid/level-book.js';
 import { BTC_USDT } from './fixtures.js';
-import { cid, deal, plan, scope, update } from './ledger-support.js';
-
-/** A book whose plan orders were all sent and placed with order id 100 + level. */
-function placedBook(): LevelBook {
-  const taken = takeIntents(createLevelBook(plan, scope, BTC_USDT), 100);
-  let book = taken.book;
-  for (const i of taken.intents) {
-    book = applyPlacement(book, { kind: 'placed', clientOrderId: i.clientOrderId, orderId: 100 + i.level, dealStock: '0', left: i.amount });
-  }
-  return book;
-}
+import { cid, deal, placedBook, plan, scope, update } from './ledger-support.js';
 
 const owed = (b: LevelBook) => owedIntents(b).map((i) => `${i.side}@${i.level} ${i.amount} ${i.origin}`);
 

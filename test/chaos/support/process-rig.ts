@@ -15,6 +15,7 @@ import { DEMO_ACCOUNT, type Simulator, startSimulator } from '../../../src/sim/i
 import { deriveSeed, mulberry32 } from '../../../src/sim/prng.js';
 import { BOT_ACCOUNT, BOT_ID, MARKET, MARKET_SPEC, PLAN, TAKER_ACCOUNT, gridYaml } from '../../integration/harness.js';
 import { type BotProcess, spawnBot } from '../../integration/support/bot-process.js';
+import { waitUntil } from '../../integration/support/until.js';
 import { checkCounterQuantities, checkJournal, checkNothingLeft, openBotOrders, watchLiveInvariants } from '../../support/sim-invariants.js';
 import type { ChaosRun } from './outcome.js';
 import { GRID } from './rig.js';
@@ -50,35 +51,13 @@ export async function sigkillRestart(scenario: string, seed: number): Promise<Ch
 
   /** Resolves with check()'s first truthy value, re-checked on every simulator event and child line. */
   const until = <T>(label: string, check: () => T | null | undefined | false, timeoutMs: number): Promise<T> =>
-    new Promise<T>((resolve, reject) => {
-      let scheduled = false;
-      let finished = false;
-      const run = (): void => {
-        scheduled = false;
-        if (finished) return;
-        const v = check();
-        if (v !== null && v !== undefined && v !== false) {
-          finish();
-          resolve(v);
-        }
-      };
-      const poke = (): void => {
-        if (scheduled || finished) return;
-        scheduled = true;
-        setImmediate(run);
-      };
-      const offs = [sim.onEvent(poke), ...children.map((c) => c.onLine(poke))];
-      const timer = setTimeout(() => {
-        finish();
+    waitUntil(label, check, {
+      sources: [(f) => sim.onEvent(f), ...children.map((c) => (f: () => void) => c.onLine(f))],
+      timeoutMs,
+      describe: () => {
         const child = children[children.length - 1];
-        reject(new Error(`timed out after ${timeoutMs} ms waiting for: ${label}; last child: ${child?.lines().slice(-4).join(' | ') ?? '-'} ${child?.stderr().slice(-500) ?? ''}`));
-      }, timeoutMs);
-      const finish = (): void => {
-        finished = true;
-        clearTimeout(timer);
-        for (const off of offs) off();
-      };
-      poke();
+        return `last child: ${child?.lines().slice(-4).join(' | ') ?? '-'} ${child?.stderr().slice(-500) ?? ''}`;
+      },
     });
 
   const take = (): void => {
