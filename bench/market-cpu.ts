@@ -14,7 +14,7 @@ import type { PlacementOutcome } from '../src/grid/index.js';
 import { marketMachine } from '../src/machines/market/market.machine.js';
 import type { DeskPlace, MarketEvent, MarketInput } from '../src/machines/market/market.types.js';
 
-const MARKET = 'BENCH1_USDT';
+export const MARKET = 'BENCH1_USDT';
 
 const parsedRules = marketRulesFrom({
   market: MARKET,
@@ -29,9 +29,9 @@ const parsedRules = marketRulesFrom({
   takerFeePercent: '0.1',
 });
 if (!parsedRules.ok) throw new Error('bench market rules');
-const rules = parsedRules.rules;
+export const rules = parsedRules.rules;
 
-const input: MarketInput = {
+export const input: MarketInput = {
   botId: 'bench',
   market: MARKET,
   spec: {

@@ -61,6 +61,8 @@ export interface LatencyResult {
    * of the same fill), or some other frame / none (an asynchronous hop in between).
    */
   readonly trigger: { firstFrame: number; otherFrameOfFill: number; unrelated: number };
+  /** Each sample's frame time (t0) and body-sent time (t1), `process.hrtime.bigint()`, in fill order. */
+  readonly pairs: readonly { readonly t0: bigint; readonly t1: bigint }[];
 }
 
 const ORDER_PATHS = new Set(['/api/v4/order/new', '/api/v4/order/bulk']);
@@ -208,6 +210,7 @@ export class LatencyProbe {
     const latencyUs: number[] = [];
     const dispatchUs: number[] = [];
     const headersUs: number[] = [];
+    const pairs: { t0: bigint; t1: bigint }[] = [];
     const firstFrame = { deals: 0, ordersPending: 0 };
     const trigger = { firstFrame: 0, otherFrameOfFill: 0, unrelated: 0 };
     const lastMessageBefore = (t: bigint): number => {
@@ -243,6 +246,7 @@ export class LatencyProbe {
       claimed += 1;
       firstFrame[seen.kind] += 1;
       latencyUs.push(Number(hit.t1 - seen.t) / 1000);
+      pairs.push({ t0: seen.t, t1: hit.t1 });
       if (hit.th !== undefined) headersUs.push(Number(hit.th - seen.t) / 1000);
       if (hit.tc !== undefined) {
         dispatchUs.push(Number(hit.tc - seen.t) / 1000);
@@ -253,7 +257,7 @@ export class LatencyProbe {
         } else trigger.unrelated += 1;
       }
     }
-    return { latencyUs, dispatchUs, headersUs, fills: fills.length, unmatchedFills: unmatched, strayRequests: requests - claimed, firstFrame, trigger };
+    return { latencyUs, dispatchUs, headersUs, fills: fills.length, unmatchedFills: unmatched, strayRequests: requests - claimed, firstFrame, trigger, pairs };
   }
 }
 

@@ -40,7 +40,10 @@ export interface FillRecord {
 export type ServerCommand =
   | { readonly op: 'start'; readonly seq: number; readonly markets: number }
   | { readonly op: 'churn'; readonly seq: number; readonly perMarketHz: number }
-  | { readonly op: 'fills'; readonly seq: number; readonly rate: number; readonly count: number; readonly markets: number }
+  /** `countOnly`: answer with the counts and no fill list (a long soak would ship every fill to the bot's process). */
+  | { readonly op: 'fills'; readonly seq: number; readonly rate: number; readonly count: number; readonly markets: number; readonly countOnly?: boolean }
+  /** Takes one resting order of the bot on each of the first `markets` markets, all in one turn (a market-wide move). */
+  | { readonly op: 'burst'; readonly seq: number; readonly markets: number }
   | { readonly op: 'restingOrders'; readonly seq: number }
   | { readonly op: 'blastServer'; readonly seq: number; readonly frames: number; readonly markets: number }
   | { readonly op: 'stop'; readonly seq: number }
@@ -52,12 +55,23 @@ export type ServerReply =
   | {
       readonly seq: number;
       readonly op: 'fillsDone';
+      /** Empty with `countOnly`. */
       readonly fills: readonly FillRecord[];
+      readonly made: number;
       /** Fills that found no resting order of the bot on their market (the bot was behind). */
       readonly skipped: number;
       readonly elapsedMs: number;
       /** Depth changes the churn made meanwhile (all markets). */
       readonly churnOps: number;
+    }
+  | {
+      readonly seq: number;
+      readonly op: 'burstDone';
+      readonly fills: readonly FillRecord[];
+      /** Markets without a resting order of the bot to take. */
+      readonly skipped: number;
+      /** From the first to the last taker order, in the server's process. */
+      readonly elapsedMs: number;
     }
   | { readonly seq: number; readonly op: 'resting'; readonly count: number }
   | { readonly seq: number; readonly op: 'blastReady'; readonly url: string }

@@ -1,24 +1,33 @@
 /**
- * `npm run bench`: reaction latency (ours vs a hand-rolled baseline), frame routing throughput,
- * memory per market and time to all grids placed. The simulator runs in another process
- * (bench/server.ts); the bots run here. See bench/README.md for what each number means.
+ * `npm run bench`: reaction latency and CPU per fill (ours vs a hand-rolled baseline), the burst
+ * (every market fills at once), frame routing throughput, memory per market, time to all grids
+ * placed, the market actor's CPU per event, the fill history (heap and CPU per fill after 10k →
+ * 1M fills) and optionally the soak; issue 13's targets next to what was measured. The simulator
+ * runs in another process (bench/server.ts); the bots run here. See bench/README.md.
  *
- * Options: --quick (about a minute), --markets=1,50,500, --rates=100,1000, --seconds=S (measured
- * seconds per rate, at least --min-samples fills), --churn=Hz (depth changes per market per s),
- * --skip=latency,routing,actor, --out=bench/results.json.
+ * Options: --quick (a couple of minutes), --markets=1,50,500, --rates=100,1000, --seconds=S,
+ * --churn=Hz, --burst-markets=500, --history=10000,100000,1000000, --history-seconds=240,
+ * --history-heap-mib=768, --soak (with --soak-minutes=5 …), --skip=latency,burst,routing,actor,history,
+ * --out=bench/results.json.
+ *
+ * Invariant: the run always ends with results.json written. A scenario that fails is a row with
+ * `status: 'failed: …'`; a section that throws is recorded under `errors`.
  */
-import { type ChildProcess, fork } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { BaselineBot } from './baseline-bot.js';
+import { f1, fk, kib, median, reasonOf, table } from './common.js';
 import { generateFrames } from './frames.js';
-import { startOurs } from './ours.js';
+import { type HistoryOptions, type HistoryRow, runHistory } from './history.js';
+import { BOTS, type Bot, type LatencyMeasured, type LatencyRow, type SessionRows, type StartupMeasured, runSession } from './latency.js';
 import { type MarketCpuResult, measureMarketCpu } from './market-cpu.js';
-import { LatencyProbe, type LatencyResult, type Summary, summarize } from './probe.js';
-import { GRID, type ServerCommand, type ServerReply, marketNames } from './protocol.js';
+import { LatencyProbe } from './probe.js';
+import { GRID } from './protocol.js';
+import { BenchServer } from './server-client.js';
 import { type Contender, CONTENDERS, type ThroughputRun, inMemory, overWs } from './routing.js';
+import { type SoakOptions, type SoakResult, runSoak, soakOptions, soakTable } from './soak.js';
+import { type TargetCheck, checkTargets, verdict } from './targets.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repoRoot = resolve(here, '..', '..');
@@ -38,6 +47,11 @@ interface Options {
   readonly churnHz: number;
   /** Cap on book changes/s over all markets (the simulator has one core too). */
   readonly churnTotal: number;
+  /** Markets of the burst (one fill on each at once). */
+  readonly burstMarkets: number;
+  readonly history: HistoryOptions;
+  /** Soak options when `--soak` is given. */
+  readonly soak: SoakOptions | null;
   readonly routingFrames: number;
   readonly routingReps: number;
   readonly skip: Set<string>;
@@ -59,73 +73,21 @@ function parseOptions(argv: readonly string[]): Options {
     warmupSeconds: Number(get('warmup') ?? (quick ? 0.3 : 1)),
     churnHz: Number(get('churn') ?? 5),
     churnTotal: Number(get('churn-total') ?? 1000),
+    burstMarkets: Number(get('burst-markets') ?? (quick ? 50 : 500)),
+    history: {
+      checkpoints: nums(get('history'), quick ? [2_000, 10_000] : [10_000, 100_000, 1_000_000]),
+      stretch: Number(get('history-stretch') ?? (quick ? 1_000 : 10_000)),
+      seconds: Number(get('history-seconds') ?? (quick ? 60 : 240)),
+      heapMiB: Number(get('history-heap-mib') ?? 768),
+      ratePerSec: 300,
+    },
+    soak: argv.includes('--soak') ? soakOptions(argv, 'soak-') : null,
     routingFrames: Number(get('frames') ?? (quick ? 50_000 : 200_000)),
     routingReps: Number(get('reps') ?? (quick ? 1 : 3)),
     skip: new Set((get('skip') ?? '').split(',').filter(Boolean)),
     bots: (get('bots')?.split(',') ?? [...BOTS]).filter((b): b is Bot => (BOTS as readonly string[]).includes(b)),
     out: get('out') ?? join(repoRoot, 'bench', 'results.json'),
   };
-}
-
-// ---------------------------------------------------------------------------------------------
-// the server process
-
-class Server {
-  private readonly child: ChildProcess;
-  private seq = 0;
-  private readonly waiting = new Map<number, (r: ServerReply) => void>();
-
-  constructor() {
-    this.child = fork(join(here, 'server.js'), [], {
-      // BENCH_SERVER_ARGS: e.g. `--cpu-prof` to profile the exchange's side of a run.
-      execArgv: (process.env.BENCH_SERVER_ARGS ?? '').split(' ').filter((a) => a !== ''),
-      stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-    this.child.on('message', (m: unknown) => {
-      const r = m as ServerReply;
-      this.waiting.get(r.seq)?.(r);
-      this.waiting.delete(r.seq);
-    });
-  }
-
-  call<Op extends ServerReply['op']>(cmd: DistributiveOmit<ServerCommand, 'seq'>, want: Op): Promise<Extract<ServerReply, { op: Op }>> {
-    const seq = ++this.seq;
-    return new Promise((resolve, reject) => {
-      this.waiting.set(seq, (r) => {
-        if (r.op === want) resolve(r as Extract<ServerReply, { op: Op }>);
-        else reject(new Error(`server: ${r.op === 'error' ? r.message : `unexpected ${r.op}`}`));
-      });
-      this.child.send({ ...cmd, seq });
-    });
-  }
-
-  async exit(): Promise<void> {
-    await this.call({ op: 'exit' }, 'ok').catch(() => undefined);
-    if (this.child.exitCode === null) await new Promise((r) => this.child.once('exit', r));
-  }
-}
-
-type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
-
-// ---------------------------------------------------------------------------------------------
-// helpers
-
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
-
-interface MemSample {
-  readonly heapUsed: number;
-  readonly rss: number;
-}
-
-async function memory(): Promise<MemSample> {
-  const gc = (globalThis as { gc?: () => void }).gc;
-  if (gc) {
-    // Twice, with a turn of the loop in between, so weak refs and finalizers settle.
-    gc();
-    await sleep(50);
-    gc();
-  }
-  const m = process.memoryUsage();
-  return { heapUsed: m.heapUsed, rss: m.rss };
 }
 
 function versionOf(pkg: string): string {
@@ -136,163 +98,8 @@ function versionOf(pkg: string): string {
   }
 }
 
-const f1 = (n: number): string => (Number.isFinite(n) ? (n >= 100 ? n.toFixed(0) : n.toFixed(1)) : '—');
-const fk = (n: number): string => (Number.isFinite(n) ? `${(n / 1000).toFixed(0)}k` : '—');
-const kib = (n: number): string => `${(n / 1024).toFixed(1)}`;
-
-function table(header: readonly string[], rows: readonly (readonly string[])[]): string {
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  const line = (cells: readonly string[]): string => `| ${cells.map((c, i) => c.padEnd(widths[i] ?? 0)).join(' | ')} |`;
-  return [line(header), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...rows.map(line)].join('\n');
-}
-
-// ---------------------------------------------------------------------------------------------
-// latency
-
 /** Depth changes per market per second: `--churn`, capped so all markets together stay under `--churn-total`. */
 const churnHz = (o: Options, markets: number): number => Math.min(o.churnHz, o.churnTotal / markets);
-
-/** `ours`: as `gridbot run` (pino at info + market log); `ours-quiet`: no logger, no inspect; `baseline`: baseline-bot.ts. */
-type Bot = 'ours' | 'ours-quiet' | 'baseline';
-const BOTS: readonly Bot[] = ['ours', 'ours-quiet', 'baseline'];
-
-interface LatencyRow {
-  readonly bot: Bot;
-  readonly markets: number;
-  readonly rate: number;
-  /** Fills/s the server achieved. */
-  readonly achievedRate: number;
-  readonly latencyUs: Summary;
-  readonly dispatchUs: Summary;
-  readonly headersUs: Summary;
-  readonly fills: number;
-  readonly unmatchedFills: number;
-  readonly strayRequests: number;
-  readonly skippedFills: number;
-  readonly depthChangesPerSec: number;
-  readonly firstFrame: LatencyResult['firstFrame'];
-  readonly trigger: LatencyResult['trigger'];
-  /** Ours: market states and connection state after the window (a market that left `running` is a finding). */
-  readonly botState: string;
-}
-
-interface StartupRow {
-  readonly bot: Bot;
-  readonly markets: number;
-  readonly msToAllPlaced: number;
-  readonly heapBefore: number;
-  readonly heapAfter: number;
-  readonly rssBefore: number;
-  readonly rssAfter: number;
-  readonly heapAfterFills: number;
-  readonly rssAfterFills: number;
-}
-
-async function latencyScenario(server: Server, probe: LatencyProbe, bot: Bot, markets: number, o: Options, rows: LatencyRow[], startups: StartupRow[]): Promise<void> {
-  const names = marketNames(markets);
-  const started = await server.call({ op: 'start', markets }, 'started');
-  const before = await memory();
-  const t0 = performance.now();
-  let stop: () => Promise<void>;
-  let botState = (): string => 'n/a';
-  let msToAllPlaced: number;
-  if (bot !== 'baseline') {
-    const ours = await startOurs({ restUrl: started.restUrl, wsUrl: started.wsUrl, markets: names, grid: GRID, logging: bot === 'ours' });
-    msToAllPlaced = ours.msToAllRunning;
-    ours.subscribeDepth();
-    botState = () => {
-      const counts = new Map<string, number>();
-      for (const st of ours.runtime.statuses()) counts.set(st.state, (counts.get(st.state) ?? 0) + 1);
-      return `${[...counts].map(([k, v]) => `${k} ${v}`).join(', ')}; connection ${ours.runtime.connectionState()}`;
-    };
-    stop = () => ours.stop();
-  } else {
-    const b = new BaselineBot({ restUrl: started.restUrl, wsUrl: started.wsUrl, apiKey: started.apiKey, apiSecret: started.apiSecret, markets: names, grid: GRID });
-    await b.start();
-    msToAllPlaced = performance.now() - t0;
-    stop = async () => {
-      b.close();
-      if (b.errors > 0) console.warn(`baseline: ${b.errors} counter-orders failed`);
-    };
-  }
-  const resting = await server.call({ op: 'restingOrders' }, 'resting');
-  const expected = markets * GRID.levelsPerSide * 2;
-  if (resting.count !== expected) throw new Error(`${bot} ${markets}: ${resting.count} resting orders, expected ${expected}`);
-  // Depth snapshots for every market arrive now; start the churn and let it settle.
-  await sleep(300);
-  await server.call({ op: 'churn', perMarketHz: churnHz(o, markets) }, 'ok');
-  await sleep(500);
-  const after = await memory();
-
-  for (const rate of o.rates.filter((r) => r / markets <= o.maxPerMarketRate)) {
-    const warm = Math.max(50, Math.round(rate * o.warmupSeconds));
-    await server.call({ op: 'fills', rate, count: warm, markets }, 'fillsDone');
-    await sleep(300);
-    const count = Math.max(o.minSamples, Math.round(rate * o.seconds));
-    probe.arm();
-    const done = await server.call({ op: 'fills', rate, count, markets }, 'fillsDone');
-    // The last counter-orders leave: wait until none has gone out for 300 ms (at most 5 s).
-    for (let last = -1, quiet = 0, waited = 0; quiet < 300 && waited < 5000; waited += 100) {
-      await sleep(100);
-      quiet = probe.sentCount === last ? quiet + 100 : 0;
-      last = probe.sentCount;
-    }
-    probe.disarm();
-    const r = probe.analyze(done.fills, GRID.step);
-    probe.arm();
-    probe.disarm(); // drop the window's frames before anything else is measured
-    const row: LatencyRow = {
-      bot,
-      markets,
-      rate,
-      achievedRate: (done.fills.length + done.skipped) / (done.elapsedMs / 1000),
-      latencyUs: summarize(r.latencyUs),
-      dispatchUs: summarize(r.dispatchUs),
-      headersUs: summarize(r.headersUs),
-      fills: r.fills,
-      unmatchedFills: r.unmatchedFills,
-      strayRequests: r.strayRequests,
-      skippedFills: done.skipped,
-      depthChangesPerSec: done.churnOps / (done.elapsedMs / 1000),
-      firstFrame: r.firstFrame,
-      trigger: r.trigger,
-      botState: botState(),
-    };
-    rows.push(row);
-    const L = row.latencyUs;
-    console.log(
-      `  ${bot.padEnd(8)} ${String(markets).padStart(3)} markets ${String(rate).padStart(4)} fills/s: p50 ${f1(L.p50)} µs, p99 ${f1(L.p99)} µs, max ${f1(L.max)} µs ` +
-        `(n=${L.n}, unmatched ${row.unmatchedFills}, skipped ${row.skippedFills}, achieved ${row.achievedRate.toFixed(0)}/s; ` +
-        `request() after: fill's first frame ${r.trigger.firstFrame}, its second frame ${r.trigger.otherFrameOfFill}, other ${r.trigger.unrelated}; ${row.botState})`,
-    );
-  }
-  await server.call({ op: 'churn', perMarketHz: 0 }, 'ok');
-  const afterFills = await memory();
-  await stop();
-  await server.call({ op: 'stop' }, 'ok');
-  startups.push({
-    bot,
-    markets,
-    msToAllPlaced,
-    heapBefore: before.heapUsed,
-    heapAfter: after.heapUsed,
-    rssBefore: before.rss,
-    rssAfter: after.rss,
-    heapAfterFills: afterFills.heapUsed,
-    rssAfterFills: afterFills.rss,
-  });
-  await sleep(200);
-}
-
-// ---------------------------------------------------------------------------------------------
-// main
-
-function median(xs: readonly number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const n = s.length;
-  if (n === 0) return NaN;
-  return n % 2 === 1 ? (s[(n - 1) / 2] ?? NaN) : ((s[n / 2 - 1] ?? 0) + (s[n / 2] ?? 0)) / 2;
-}
 
 function throughputSummary(runs: readonly ThroughputRun[]): Record<Contender, { median: number; best: number; runs: number[] }> {
   const out = {} as Record<Contender, { median: number; best: number; runs: number[] }>;
@@ -302,6 +109,29 @@ function throughputSummary(runs: readonly ThroughputRun[]): Record<Contender, { 
   }
   return out;
 }
+
+interface Collected extends SessionRows {
+  routing: Record<string, unknown> | null;
+  readonly actorCpu: MarketCpuResult[];
+  history: HistoryRow[];
+  soak: SoakResult | null;
+  /** Sections that threw (never expected: scenarios record their own failures). */
+  readonly errors: { readonly section: string; readonly status: string }[];
+}
+
+/** Runs `f`; a throw is recorded under `errors` and the run goes on. */
+async function section(c: Collected, name: string, f: () => Promise<void>): Promise<void> {
+  try {
+    await f();
+  } catch (e) {
+    const status = `failed: ${reasonOf(e)}`;
+    console.warn(`${name}: ${status}`);
+    c.errors.push({ section: name, status });
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// main
 
 async function main(): Promise<void> {
   const o = parseOptions(process.argv.slice(2));
@@ -318,110 +148,118 @@ async function main(): Promise<void> {
   };
   console.log(`gridbot bench${o.quick ? ' (quick)' : ''}: node ${machine.node}, ${machine.cpuModel} × ${machine.cores}${hasGc ? '' : ' (no --expose-gc: memory numbers are rough)'}`);
   const started = performance.now();
-  const server = new Server();
+  const server = new BenchServer();
   const probe = new LatencyProbe();
   probe.install();
-  const latency: LatencyRow[] = [];
-  const startups: StartupRow[] = [];
-  let routing: Record<string, unknown> | null = null;
+  const c: Collected = { latency: [], burst: [], startup: [], routing: null, actorCpu: [], history: [], soak: null, errors: [] };
   try {
-    if (!o.skip.has('latency')) {
+    await runSections(o, server, probe, c);
+  } finally {
+    await server.exit().catch(() => undefined);
+    const elapsedS = (performance.now() - started) / 1000;
+    const targets = checkTargets(c);
+    console.log(report(o, c, targets, machine, elapsedS));
+    const results = {
+      generatedAt: new Date().toISOString(),
+      machine,
+      options: { ...o, skip: [...o.skip], grid: GRID },
+      targets,
+      latency: c.latency,
+      burst: c.burst,
+      startup: c.startup,
+      routing: c.routing,
+      actorCpu: c.actorCpu,
+      history: c.history,
+      soak: c.soak,
+      errors: c.errors,
+      elapsedSeconds: Math.round(elapsedS),
+    };
+    writeFileSync(o.out, JSON.stringify(results, null, 2) + '\n');
+    console.log(`\nwrote ${o.out}`);
+  }
+}
+
+async function runSections(o: Options, server: BenchServer, probe: LatencyProbe, c: Collected): Promise<void> {
+  const burst = !o.skip.has('burst');
+  if (!o.skip.has('latency')) {
+    await section(c, 'latency', async () => {
       console.log(`\nreaction latency: markets ${o.markets.join(', ')}; fills/s ${o.rates.join(', ')}; depth changes ${o.churnHz}/s per market, at most ${o.churnTotal}/s in all`);
       for (const markets of o.markets) {
-        for (const bot of o.bots) await latencyScenario(server, probe, bot, markets, o, latency, startups);
+        const rates = o.rates.filter((r) => r / markets <= o.maxPerMarketRate);
+        const session = { rates, seconds: o.seconds, minSamples: o.minSamples, warmupSeconds: o.warmupSeconds, churnHz: churnHz(o, markets), burst: burst && markets === o.burstMarkets };
+        for (const bot of o.bots) await runSession(server, probe, bot, markets, session, c);
       }
-    }
-    if (!o.skip.has('routing')) {
+    });
+  }
+  if (burst && (o.skip.has('latency') || !o.markets.includes(o.burstMarkets))) {
+    await section(c, 'burst', async () => {
+      console.log(`\nburst: ${o.burstMarkets} markets fill at once`);
+      const session = { rates: [], seconds: 0, minSamples: 0, warmupSeconds: 0, churnHz: churnHz(o, o.burstMarkets), burst: true };
+      // Only the burst is wanted here: its startup row is left out so the memory table keeps the latency sessions.
+      const rows: SessionRows = { latency: [], burst: c.burst, startup: [] };
+      for (const bot of o.bots) await runSession(server, probe, bot, o.burstMarkets, session, rows);
+    });
+  }
+  if (!o.skip.has('routing')) {
+    await section(c, 'routing', async () => {
       const markets = 500;
       console.log(`\nrouting throughput: ${o.routingFrames} frames over ${markets} markets, ${o.routingReps} rounds`);
       const frames = generateFrames(o.routingFrames, markets).map((s) => Buffer.from(s));
       const mem = throughputSummary(inMemory(frames, markets, o.routingReps));
       const blast = await server.call({ op: 'blastServer', frames: o.routingFrames, markets }, 'blastReady');
       const ws = throughputSummary(await overWs(blast.url, markets, o.routingFrames, o.routingReps));
-      routing = { frames: o.routingFrames, markets, reps: o.routingReps, inMemory: mem, overWs: ws };
-    }
-  } finally {
-    await server.exit();
+      c.routing = { frames: o.routingFrames, markets, reps: o.routingReps, inMemory: mem, overWs: ws };
+    });
   }
-  const actorCpu: MarketCpuResult[] = [];
+  if (o.soak) {
+    const so = o.soak;
+    await section(c, 'soak', async () => {
+      console.log('');
+      c.soak = await runSoak(server, so);
+    });
+  }
+  await server.exit();
   if (!o.skip.has('actor')) {
-    const fills = o.quick ? 5000 : 20000;
-    console.log(`\nmarket actor CPU: ${fills} fills in memory, without and with an inspect hook`);
-    actorCpu.push(await measureMarketCpu(fills, false), await measureMarketCpu(fills, true));
+    await section(c, 'actor', async () => {
+      const fills = o.quick ? 5000 : 20000;
+      console.log(`\nmarket actor CPU: ${fills} fills in memory, without and with an inspect hook`);
+      c.actorCpu.push(await measureMarketCpu(fills, false), await measureMarketCpu(fills, true));
+    });
   }
+  if (!o.skip.has('history')) {
+    await section(c, 'history', async () => {
+      const h = o.history;
+      console.log(`\nhistory: market machine + journal, simulated clock, checkpoints ${h.checkpoints.join(', ')} fills (budget ${h.seconds} s, ${h.heapMiB} MiB heap)`);
+      c.history = await runHistory(h, (r) =>
+        console.log(r.status === 'ok' ? `  ${r.fills} fills: heap ${r.heapMiB.toFixed(1)} MiB, CPU ${r.cpuUsPerFill.toFixed(0)} µs/fill (${r.elapsedS.toFixed(0)} s)` : `  ${r.fills} fills: ${r.status}`),
+      );
+    });
+  }
+}
 
-  // ------------------------------------------------------------------- report
+// ---------------------------------------------------------------------------------------------
+// report
+
+function report(o: Options, c: Collected, targets: readonly TargetCheck[], machine: { node: string; cpuModel: string; cores: number; versions: Record<string, string> }, elapsedS: number): string {
   const out: string[] = [];
-  if (latency.length > 0) {
-    out.push('', '### Reaction latency: fill frame in (ws `message`) → counter-order body sent (undici `bodySent`), µs', '');
-    const rows: string[][] = [];
-    const cell = (r: LatencyRow | undefined): string => (r ? `${f1(r.latencyUs.p50)} / ${f1(r.latencyUs.p99)} / ${f1(r.latencyUs.max)}` : '—');
-    const ratio = (b: LatencyRow | undefined, a: LatencyRow | undefined): string =>
-      a && b ? `${(b.latencyUs.p50 / a.latencyUs.p50).toFixed(2)}x / ${(b.latencyUs.p99 / a.latencyUs.p99).toFixed(2)}x` : '—';
-    for (const markets of o.markets) {
-      for (const rate of o.rates) {
-        const pick = (bot: Bot): LatencyRow | undefined => latency.find((r) => r.bot === bot && r.markets === markets && r.rate === rate);
-        const a = pick('ours');
-        const q = pick('ours-quiet');
-        const b = pick('baseline');
-        const all = [a, q, b].filter((r): r is LatencyRow => r !== undefined);
-        if (all.length === 0) continue;
-        rows.push([
-          String(markets),
-          String(rate),
-          cell(a),
-          cell(q),
-          cell(b),
-          ratio(b, a),
-          [a, q, b].map((r) => (r ? f1(r.dispatchUs.p50) : '—')).join(' / '),
-          [a, q, b].map((r) => (r ? f1(r.headersUs.p50) : '—')).join(' / '),
-          all.map((r) => String(r.latencyUs.n)).join(' / '),
-          all.map((r) => String(r.unmatchedFills + r.skippedFills)).join(' / '),
-        ]);
-      }
-    }
+  out.push('', '### Issue 13 targets', '', table(['target', 'measured', 'met'], targets.map((t) => [t.target, t.measured, verdict(t.met)])));
+  if (c.latency.length > 0) out.push(...latencyReport(o, c.latency));
+  if (c.burst.length > 0) {
+    out.push('', '### Burst: one fill on every market in one turn of the simulator; ms', '');
     out.push(
       table(
-        [
-          'markets',
-          'fills/s',
-          'ours p50 / p99 / max',
-          'ours-quiet p50 / p99 / max',
-          'baseline p50 / p99 / max',
-          'baseline ÷ ours (p50 / p99)',
-          'frame → request() p50 (ours / quiet / base)',
-          'frame → write starts p50 (ours / quiet / base)',
-          'samples',
-          'unmatched',
-        ],
-        rows,
+        ['bot', 'markets', 'fills', 'server ms', 'frames spread', 'first reaction', 'median reaction', 'last frame → last order (≤ 50)', 'CPU µs/fill', 'unmatched'],
+        c.burst.map((r) =>
+          r.status !== 'ok'
+            ? [r.bot, String(r.markets), r.status, '', '', '', '', '', '', '']
+            : [r.bot, String(r.markets), String(r.fills), f1(r.serverMs), f1(r.framesSpreadMs), f1(r.firstReactionMs), f1(r.medianReactionMs), f1(r.lastReactionMs), f1(r.cpuUsPerFill), String(r.unmatchedFills + r.skippedFills)],
+        ),
       ),
     );
-    const depth = latency.map((r) => r.depthChangesPerSec);
-    out.push('', `Depth churn during fills: ${f1(Math.min(...depth))}–${f1(Math.max(...depth))} book changes/s in total (${o.churnHz}/s per market, at most ${o.churnTotal}/s in all). Rates above ${o.maxPerMarketRate} fills/s per market are not run ("—").`);
   }
-  if (startups.length > 0) {
-    out.push('', '### Time to all grids placed and memory (after GC), ours vs baseline', '');
-    const rows = startups.map((s) => [
-      s.bot,
-      String(s.markets),
-      f1(s.msToAllPlaced),
-      kib(s.heapAfter - s.heapBefore),
-      kib((s.heapAfter - s.heapBefore) / s.markets),
-      kib((s.rssAfter - s.rssBefore) / s.markets),
-      kib((s.heapAfterFills - s.heapBefore) / s.markets),
-    ]);
-    out.push(table(['bot', 'markets', 'ms to all placed', 'heap Δ KiB', 'heap KiB/market', 'RSS KiB/market', 'heap KiB/market after fills'], rows));
-    const ours = startups.filter((s) => s.bot === 'ours').sort((a, b) => a.markets - b.markets);
-    const lo = ours[0];
-    const hi = ours[ours.length - 1];
-    if (lo && hi && hi.markets > lo.markets) {
-      const slope = (hi.heapAfter - hi.heapBefore - (lo.heapAfter - lo.heapBefore)) / (hi.markets - lo.markets);
-      out.push('', `Ours, marginal heap per market (${lo.markets} → ${hi.markets} markets): ${kib(slope)} KiB.`);
-    }
-  }
-  if (routing) {
-    const r = routing as { inMemory: ReturnType<typeof throughputSummary>; overWs: ReturnType<typeof throughputSummary>; frames: number; markets: number };
+  if (c.startup.length > 0) out.push(...startupReport(c.startup));
+  if (c.routing) {
+    const r = c.routing as { inMemory: ReturnType<typeof throughputSummary>; overWs: ReturnType<typeof throughputSummary>; frames: number; markets: number };
     out.push('', `### Frame routing throughput (${r.frames} frames, ${r.markets} markets), frames/s, median of rounds`, '');
     const rel = (x: number, base: number): string => `${((x / base) * 100).toFixed(0)} %`;
     out.push(
@@ -434,34 +272,112 @@ async function main(): Promise<void> {
       ),
     );
   }
-  if (actorCpu.length > 0) {
+  if (c.actorCpu.length > 0) {
     out.push('', '### Market actor CPU per event, in memory (no sockets), µs', '');
-    const kinds = Object.keys(actorCpu[0]?.events ?? {});
+    const kinds = Object.keys(c.actorCpu[0]?.events ?? {});
     out.push(
       table(
-        ['event', ...actorCpu.map((r) => (r.withInspect ? 'p50 / p99, inspect hook on' : 'p50 / p99'))],
-        kinds.map((k) => [k, ...actorCpu.map((r) => (r.events[k] ? `${f1(r.events[k].p50)} / ${f1(r.events[k].p99)}` : '—'))]),
+        ['event', ...c.actorCpu.map((r) => (r.withInspect ? 'p50 / p99, inspect hook on' : 'p50 / p99'))],
+        kinds.map((k) => [k, ...c.actorCpu.map((r) => (r.events[k] ? `${f1(r.events[k].p50)} / ${f1(r.events[k].p99)}` : '—'))]),
       ),
       '',
-      `One fill is these four events (the deal, the filled order's final report, the desk's answer, the counter-order's first report); ${actorCpu[0]?.fills ?? 0} fills after ${actorCpu[0]?.warmup ?? 0} warm-up, one 3-a-side grid.`,
+      `One fill is these four events (the deal, the filled order's final report, the desk's answer, the counter-order's first report); ${c.actorCpu[0]?.fills ?? 0} fills after ${c.actorCpu[0]?.warmup ?? 0} warm-up, one 3-a-side grid.`,
     );
   }
-  const elapsedS = (performance.now() - started) / 1000;
+  if (c.history.length > 0) {
+    out.push('', `### History: the market machine with the journal, one market, simulated clock (CPU over the last ${o.history.stretch} fills before each row)`, '');
+    out.push(
+      table(
+        ['fills', 'heap MiB after GC', 'CPU µs/fill', 's to reach'],
+        c.history.map((r) => (r.status === 'ok' ? [String(r.fills), f1(r.heapMiB), f1(r.cpuUsPerFill), f1(r.elapsedS)] : [String(r.fills), r.status, '', ''])),
+      ),
+    );
+  }
+  if (c.soak) out.push('', '### Soak', '', soakTable(c.soak));
+  if (c.errors.length > 0) out.push('', `Sections that failed: ${c.errors.map((e) => `${e.section} (${e.status})`).join('; ')}`);
   out.push('', `${machine.node} · ${machine.cpuModel} × ${machine.cores} · undici ${machine.versions.undici} · ws ${machine.versions.ws} · xstate ${machine.versions.xstate} · ${elapsedS.toFixed(0)} s`);
-  console.log(out.join('\n'));
+  return out.join('\n');
+}
 
-  const results = {
-    generatedAt: new Date().toISOString(),
-    machine,
-    options: { ...o, skip: [...o.skip], grid: GRID },
-    latency,
-    startup: startups,
-    routing,
-    actorCpu,
-    elapsedSeconds: Math.round(elapsedS),
-  };
-  writeFileSync(o.out, JSON.stringify(results, null, 2) + '\n');
-  console.log(`\nwrote ${o.out}`);
+function latencyReport(o: Options, latency: readonly LatencyRow[]): string[] {
+  const out = ['', '### Reaction latency: fill frame in (ws `message`) → counter-order body sent (undici `bodySent`), µs; CPU µs per fill', ''];
+  const rows: string[][] = [];
+  const ok = (r: LatencyRow | undefined): LatencyMeasured | undefined => (r?.status === 'ok' ? r : undefined);
+  const cell = (r: LatencyRow | undefined): string => (r === undefined ? '—' : r.status !== 'ok' ? r.status : `${f1(r.latencyUs.p50)} / ${f1(r.latencyUs.p99)} / ${f1(r.latencyUs.max)}`);
+  const ratio = (b: LatencyMeasured | undefined, a: LatencyMeasured | undefined): string =>
+    a && b ? `${(b.latencyUs.p50 / a.latencyUs.p50).toFixed(2)}x / ${(b.latencyUs.p99 / a.latencyUs.p99).toFixed(2)}x` : '—';
+  for (const markets of o.markets) {
+    for (const rate of o.rates) {
+      const pick = (bot: Bot): LatencyRow | undefined => latency.find((r) => r.bot === bot && r.markets === markets && r.rate === rate);
+      const [a, q, b] = [pick('ours'), pick('ours-quiet'), pick('baseline')];
+      const all = [a, q, b].map(ok).filter((r): r is LatencyMeasured => r !== undefined);
+      if (a === undefined && q === undefined && b === undefined) continue;
+      const trio = (f: (r: LatencyMeasured) => string): string => [a, q, b].map((r) => (ok(r) ? f(ok(r) as LatencyMeasured) : '—')).join(' / ');
+      rows.push([
+        String(markets),
+        String(rate),
+        cell(a),
+        cell(q),
+        cell(b),
+        ratio(ok(b), ok(a)),
+        trio((r) => f1(r.cpuUsPerFill)),
+        trio((r) => f1(r.dispatchUs.p50)),
+        trio((r) => f1(r.headersUs.p50)),
+        all.map((r) => String(r.latencyUs.n)).join(' / '),
+        all.map((r) => String(r.unmatchedFills + r.skippedFills)).join(' / '),
+      ]);
+    }
+  }
+  out.push(
+    table(
+      [
+        'markets',
+        'fills/s',
+        'ours p50 / p99 / max',
+        'ours-quiet p50 / p99 / max',
+        'baseline p50 / p99 / max',
+        'baseline ÷ ours (p50 / p99)',
+        'CPU µs/fill (ours / quiet / base)',
+        'frame → request() p50 (ours / quiet / base)',
+        'frame → write starts p50 (ours / quiet / base)',
+        'samples',
+        'unmatched',
+      ],
+      rows,
+    ),
+  );
+  const depth = latency.flatMap((r) => (r.status === 'ok' ? [r.depthChangesPerSec] : []));
+  if (depth.length > 0) {
+    out.push('', `Depth churn during fills: ${f1(Math.min(...depth))}–${f1(Math.max(...depth))} book changes/s in total (${o.churnHz}/s per market, at most ${o.churnTotal}/s in all). Rates above ${o.maxPerMarketRate} fills/s per market are not run ("—").`);
+  }
+  return out;
+}
+
+function startupReport(startup: SessionRows['startup']): string[] {
+  const out = ['', '### Time to all grids placed and memory (after GC), ours vs baseline', ''];
+  const rows = startup.map((s) =>
+    s.status !== 'ok'
+      ? [s.bot, String(s.markets), s.status, '', '', '', '', '']
+      : [
+          s.bot,
+          String(s.markets),
+          f1(s.msToAllPlaced),
+          kib(s.heapAfter - s.heapBefore),
+          kib((s.heapAfter - s.heapBefore) / s.markets),
+          kib((s.rssAfter - s.rssBefore) / s.markets),
+          kib((s.heapAfterFills - s.heapBefore) / s.markets),
+          (s.rssAfterFills / 1e6).toFixed(0),
+        ],
+  );
+  out.push(table(['bot', 'markets', 'ms to all placed', 'heap Δ KiB', 'heap KiB/market', 'RSS KiB/market', 'heap KiB/market after fills', 'RSS MB after fills'], rows));
+  const ours = startup.filter((s): s is StartupMeasured => s.bot === 'ours' && s.status === 'ok').sort((a, b) => a.markets - b.markets);
+  const lo = ours[0];
+  const hi = ours[ours.length - 1];
+  if (lo && hi && hi.markets > lo.markets) {
+    const slope = (hi.heapAfter - hi.heapBefore - (lo.heapAfter - lo.heapBefore)) / (hi.markets - lo.markets);
+    out.push('', `Ours, marginal heap per market (${lo.markets} → ${hi.markets} markets): ${kib(slope)} KiB.`);
+  }
+  return out;
 }
 
 main().then(

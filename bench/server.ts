@@ -5,6 +5,7 @@
  * - `fills`: takes the bot's resting orders at a fixed rate (an IOC taker order at the maker's
  *   price and amount, markets round-robin, alternating best bid / best ask per market so the grid
  *   stays balanced) and reports every fill it made;
+ * - `burst`: takes one resting order of every market at once (a market-wide move);
  * - `churn`: changes every market's visible book at a fixed rate (orders of a third account far
  *   from the grid), so the bot's socket carries depth deltas for every market;
  * - `blastServer`: a plain ws server that sends a pre-generated frame stream as fast as it can.
@@ -31,6 +32,7 @@ function reply(r: ServerReply): void {
 async function start(markets: number): Promise<ServerReply> {
   await stop();
   names = marketNames(markets);
+  wantBid = new Map();
   const balances: Record<string, string> = { USDT: BIG };
   const big: Record<string, string> = { USDT: BIG };
   for (const m of names) {
@@ -108,15 +110,42 @@ function churn(perMarketHz: number): void {
   churnStop = () => clearInterval(timer);
 }
 
-function fills(seq: number, rate: number, count: number, markets: number): void {
+/**
+ * Takes the bot's best resting order of one market with an IOC taker order at its price and full
+ * amount, alternating best bid / best ask per market (`wantBid`) so the grid stays balanced.
+ * Returns the fill, or null when the bot has no resting order there.
+ */
+function takeOne(s: Simulator, market: string, wantBid: Map<string, boolean>): FillRecord | null {
+  const orders = s.exchange.activeOrders(DEMO_ACCOUNT.id, { market });
+  let bid = wantBid.get(market) ?? true;
+  let best: (typeof orders)[number] | undefined;
+  for (let attempt = 0; attempt < 2 && best === undefined; attempt++) {
+    for (const o of orders) {
+      if ((o.side === 'buy') !== bid) continue;
+      if (best === undefined || (bid ? o.priceD.gt(best.priceD) : o.priceD.lt(best.priceD))) best = o;
+    }
+    if (best === undefined) bid = !bid;
+  }
+  if (best === undefined) return null;
+  wantBid.set(market, !bid);
+  const amount = best.left.toFixed();
+  const r = s.exchange.placeOrder(TAKER, { market, side: best.side === 'buy' ? 'sell' : 'buy', amount, price: best.price, ioc: true }, s.clock.now());
+  if (!r.ok) return null;
+  return { market, orderId: best.id, clientOrderId: best.clientOrderId, side: best.side, price: best.price, amount };
+}
+
+/** Which side each market's next taken order is on; kept across `fills` and `burst` commands of one start. */
+let wantBid = new Map<string, boolean>();
+
+function fills(seq: number, rate: number, count: number, markets: number, countOnly: boolean): void {
   const s = sim;
   if (!s) {
     reply({ seq, op: 'error', message: 'not started' });
     return;
   }
   const list = names.slice(0, Math.max(1, Math.min(markets, names.length)));
-  const wantBid = new Map<string, boolean>();
   const out: FillRecord[] = [];
+  let made = 0;
   let skipped = 0;
   let k = 0;
   const churnAtStart = churnOps;
@@ -124,38 +153,18 @@ function fills(seq: number, rate: number, count: number, markets: number): void 
   const fillOne = (): void => {
     const market = list[k % list.length] ?? '';
     k += 1;
-    const orders = s.exchange.activeOrders(DEMO_ACCOUNT.id, { market });
-    let bid = wantBid.get(market) ?? true;
-    let best: (typeof orders)[number] | undefined;
-    for (let attempt = 0; attempt < 2 && best === undefined; attempt++) {
-      for (const o of orders) {
-        if ((o.side === 'buy') !== bid) continue;
-        if (best === undefined || (bid ? o.priceD.gt(best.priceD) : o.priceD.lt(best.priceD))) best = o;
-      }
-      if (best === undefined) bid = !bid;
+    const fill = takeOne(s, market, wantBid);
+    if (fill === null) skipped += 1;
+    else {
+      made += 1;
+      if (!countOnly) out.push(fill);
     }
-    if (best === undefined) {
-      skipped += 1;
-      return;
-    }
-    wantBid.set(market, !bid);
-    const amount = best.left.toFixed();
-    const r = s.exchange.placeOrder(
-      TAKER,
-      { market, side: best.side === 'buy' ? 'sell' : 'buy', amount, price: best.price, ioc: true },
-      s.clock.now(),
-    );
-    if (!r.ok) {
-      skipped += 1;
-      return;
-    }
-    out.push({ market, orderId: best.id, clientOrderId: best.clientOrderId, side: best.side, price: best.price, amount });
   };
   const tick = (): void => {
     const due = Math.min(count, Math.floor(((performance.now() - t0) / 1000) * rate) + 1);
     while (k < due) fillOne();
     if (k >= count) {
-      reply({ seq, op: 'fillsDone', fills: out, skipped, elapsedMs: performance.now() - t0, churnOps: churnOps - churnAtStart });
+      reply({ seq, op: 'fillsDone', fills: out, made, skipped, elapsedMs: performance.now() - t0, churnOps: churnOps - churnAtStart });
       return;
     }
     // The next fill's due time; timers fire no sooner than 1 ms.
@@ -163,6 +172,24 @@ function fills(seq: number, rate: number, count: number, markets: number): void 
     setTimeout(tick, Math.max(0, Math.floor(wait)));
   };
   tick();
+}
+
+/** One fill on every market in a single turn: the frames of all of them leave together. */
+function burst(seq: number, markets: number): void {
+  const s = sim;
+  if (!s) {
+    reply({ seq, op: 'error', message: 'not started' });
+    return;
+  }
+  const out: FillRecord[] = [];
+  let skipped = 0;
+  const t0 = performance.now();
+  for (const market of names.slice(0, Math.max(1, Math.min(markets, names.length)))) {
+    const fill = takeOne(s, market, wantBid);
+    if (fill === null) skipped += 1;
+    else out.push(fill);
+  }
+  reply({ seq, op: 'burstDone', fills: out, skipped, elapsedMs: performance.now() - t0 });
 }
 
 function blastServer(seq: number, frames: number, markets: number): void {
@@ -199,7 +226,10 @@ process.on('message', (raw: unknown) => {
         reply({ seq: cmd.seq, op: 'ok' });
         return;
       case 'fills':
-        fills(cmd.seq, cmd.rate, cmd.count, cmd.markets);
+        fills(cmd.seq, cmd.rate, cmd.count, cmd.markets, cmd.countOnly === true);
+        return;
+      case 'burst':
+        burst(cmd.seq, cmd.markets);
         return;
       case 'restingOrders':
         reply({ seq: cmd.seq, op: 'resting', count: sim?.exchange.activeOrders(DEMO_ACCOUNT.id).length ?? 0 });

@@ -1,0 +1,304 @@
+/**
+ * One bench session: one bot at N markets against a fresh simulator in the server process; the
+ * reaction latency and the bot's CPU per fill at each rate, then optionally the `burst` (every
+ * market fills at once), then memory. See bench/README.md for what each number means.
+ *
+ * Entry point: `runSession`. Invariant: it never throws; whatever fails (the bot's start, a
+ * command the server never answers, a bot that stopped) becomes rows with `status: 'failed: …'`
+ * for everything the session had still to measure, the bot is stopped and the server reset.
+ */
+import { BaselineBot } from './baseline-bot.js';
+import { type MemSample, cpuUs, memory, reasonOf, sleep, within } from './common.js';
+import { startOurs } from './ours.js';
+import type { LatencyProbe, LatencyResult, Summary } from './probe.js';
+import { summarize } from './probe.js';
+import { GRID, type ServerReply, marketNames } from './protocol.js';
+import type { BenchServer } from './server-client.js';
+
+/** `ours`: as `gridbot run` (pino at info + market log + journal); `ours-quiet`: none of them; `baseline`: baseline-bot.ts. */
+export type Bot = 'ours' | 'ours-quiet' | 'baseline';
+export const BOTS: readonly Bot[] = ['ours', 'ours-quiet', 'baseline'];
+
+export type Failed = `failed: ${string}`;
+
+export interface SessionOptions {
+  readonly rates: readonly number[];
+  readonly seconds: number;
+  readonly minSamples: number;
+  readonly warmupSeconds: number;
+  /** Depth changes per market per second during the session. */
+  readonly churnHz: number;
+  /** Also measure the burst (one fill on every market at once) after the rates. */
+  readonly burst: boolean;
+}
+
+interface RowKey {
+  readonly bot: Bot;
+  readonly markets: number;
+}
+
+export type LatencyRow = (RowKey & { readonly rate: number; readonly status: Failed }) | LatencyMeasured;
+
+export interface LatencyMeasured extends RowKey {
+  readonly status: 'ok';
+  readonly rate: number;
+  /** Fills/s the server achieved. */
+  readonly achievedRate: number;
+  readonly latencyUs: Summary;
+  readonly dispatchUs: Summary;
+  readonly headersUs: Summary;
+  /** The bot process's CPU (user + system) from arming the window to its last counter-order, per fill made. */
+  readonly cpuUsPerFill: number;
+  readonly fills: number;
+  readonly unmatchedFills: number;
+  readonly strayRequests: number;
+  readonly skippedFills: number;
+  readonly depthChangesPerSec: number;
+  readonly firstFrame: LatencyResult['firstFrame'];
+  readonly trigger: LatencyResult['trigger'];
+  /** Ours: market states and connection state after the window (a market that left `running` is a finding). */
+  readonly botState: string;
+}
+
+export type BurstRow = (RowKey & { readonly status: Failed }) | BurstMeasured;
+
+export interface BurstMeasured extends RowKey {
+  readonly status: 'ok';
+  /** Fills the server made in one turn (one per market), and markets it found nothing to take on. */
+  readonly fills: number;
+  readonly skippedFills: number;
+  /** The server's time from its first to its last taker order. */
+  readonly serverMs: number;
+  /** First fill frame received → last fill frame received: how long the socket took to bring the burst in. */
+  readonly framesSpreadMs: number;
+  /** The reaction to the fill whose frame came first. */
+  readonly firstReactionMs: number;
+  readonly medianReactionMs: number;
+  /** Last fill frame received → last counter-order body sent. */
+  readonly lastReactionMs: number;
+  readonly unmatchedFills: number;
+  readonly cpuUsPerFill: number;
+  readonly botState: string;
+}
+
+export type StartupRow = (RowKey & { readonly status: Failed }) | StartupMeasured;
+
+export interface StartupMeasured extends RowKey {
+  readonly status: 'ok';
+  readonly msToAllPlaced: number;
+  readonly heapBefore: number;
+  readonly heapAfter: number;
+  readonly rssBefore: number;
+  readonly rssAfter: number;
+  readonly heapAfterFills: number;
+  readonly rssAfterFills: number;
+}
+
+export interface SessionRows {
+  readonly latency: LatencyRow[];
+  readonly burst: BurstRow[];
+  readonly startup: StartupRow[];
+}
+
+interface RunningBot {
+  readonly msToAllPlaced: number;
+  state(): string;
+  stop(): Promise<void>;
+}
+
+async function startBot(bot: Bot, started: Extract<ServerReply, { op: 'started' }>, markets: number): Promise<RunningBot> {
+  const names = marketNames(markets);
+  if (bot !== 'baseline') {
+    const ours = await startOurs({ restUrl: started.restUrl, wsUrl: started.wsUrl, markets: names, grid: GRID, logging: bot === 'ours' });
+    ours.subscribeDepth();
+    return {
+      msToAllPlaced: ours.msToAllRunning,
+      state: () => {
+        const counts = new Map<string, number>();
+        for (const st of ours.runtime.statuses()) counts.set(st.state, (counts.get(st.state) ?? 0) + 1);
+        return `${[...counts].map(([k, v]) => `${k} ${v}`).join(', ')}; connection ${ours.runtime.connectionState()}`;
+      },
+      stop: () => ours.stop(),
+    };
+  }
+  const t0 = performance.now();
+  const b = new BaselineBot({ restUrl: started.restUrl, wsUrl: started.wsUrl, apiKey: started.apiKey, apiSecret: started.apiSecret, markets: names, grid: GRID });
+  try {
+    await b.start();
+  } catch (e) {
+    b.close();
+    throw e;
+  }
+  return {
+    msToAllPlaced: performance.now() - t0,
+    state: () => `placed ${b.placed}, failed ${b.errors}${b.lastError === null ? '' : ` (last: ${b.lastError.slice(0, 200)})`}`,
+    stop: async () => {
+      b.close();
+      if (b.errors > 0) console.warn(`baseline: ${b.errors} counter-orders failed`);
+    },
+  };
+}
+
+/**
+ * Waits until the bot has sent no order for 300 ms (at most `maxMs`) and returns the process CPU at
+ * the last poll that saw a new order: the end of the window's work, to 100 ms.
+ */
+async function settle(probe: LatencyProbe, maxMs: number): Promise<number> {
+  let cpuAtLast = cpuUs();
+  for (let last = -1, quiet = 0, waited = 0; quiet < 300 && waited < maxMs; waited += 100) {
+    await sleep(100);
+    if (probe.sentCount === last) quiet += 100;
+    else {
+      quiet = 0;
+      cpuAtLast = cpuUs();
+    }
+    last = probe.sentCount;
+  }
+  return cpuAtLast;
+}
+
+/** Runs one bot at `markets` markets; appends its rows to `rows` (see the module comment: never throws). */
+export async function runSession(server: BenchServer, probe: LatencyProbe, bot: Bot, markets: number, o: SessionOptions, rows: SessionRows): Promise<void> {
+  const key: RowKey = { bot, markets };
+  const pendingRates = [...o.rates];
+  let burstPending = o.burst;
+  let startupDone = false;
+  let running: RunningBot | null = null;
+  try {
+    const started = await server.call({ op: 'start', markets }, 'started');
+    const before = await memory();
+    running = await within(120_000 + markets * 200, `${bot} start`, () => startBot(bot, started, markets));
+    const resting = await server.call({ op: 'restingOrders' }, 'resting');
+    const expected = markets * GRID.levelsPerSide * 2;
+    if (resting.count !== expected) throw new Error(`${resting.count} resting orders after the start, expected ${expected}`);
+    // Depth snapshots for every market arrive now; start the churn and let it settle.
+    await sleep(300);
+    await server.call({ op: 'churn', perMarketHz: o.churnHz }, 'ok');
+    await sleep(500);
+    const after = await memory();
+
+    for (const rate of o.rates) {
+      rows.latency.push(await measureRate(server, probe, key, rate, o, running));
+      pendingRates.shift();
+    }
+    if (o.burst) {
+      rows.burst.push(await measureBurst(server, probe, key, running));
+      burstPending = false;
+    }
+    await server.call({ op: 'churn', perMarketHz: 0 }, 'ok');
+    const afterFills = await memory();
+    rows.startup.push(startupRow(key, running.msToAllPlaced, before, after, afterFills));
+    startupDone = true;
+  } catch (e) {
+    const status: Failed = `failed: ${reasonOf(e)}`;
+    console.warn(`  ${bot} ${markets} markets: ${status}`);
+    for (const rate of pendingRates) rows.latency.push({ ...key, rate, status });
+    if (burstPending) rows.burst.push({ ...key, status });
+    if (!startupDone) rows.startup.push({ ...key, status });
+  } finally {
+    probe.disarm();
+    if (running) await within(60_000, `${bot} stop`, () => running?.stop() ?? Promise.resolve()).catch((e: unknown) => console.warn(`  ${bot} stop: ${reasonOf(e)}`));
+    await server.call({ op: 'stop' }, 'ok', 30_000).catch(() => server.reset());
+    await sleep(200);
+  }
+}
+
+function startupRow(key: RowKey, msToAllPlaced: number, before: MemSample, after: MemSample, afterFills: MemSample): StartupMeasured {
+  return {
+    ...key,
+    status: 'ok',
+    msToAllPlaced,
+    heapBefore: before.heapUsed,
+    heapAfter: after.heapUsed,
+    rssBefore: before.rss,
+    rssAfter: after.rss,
+    heapAfterFills: afterFills.heapUsed,
+    rssAfterFills: afterFills.rss,
+  };
+}
+
+async function measureRate(server: BenchServer, probe: LatencyProbe, key: RowKey, rate: number, o: SessionOptions, bot: RunningBot): Promise<LatencyRow> {
+  const warm = Math.max(50, Math.round(rate * o.warmupSeconds));
+  const count = Math.max(o.minSamples, Math.round(rate * o.seconds));
+  await server.call({ op: 'fills', rate, count: warm, markets: key.markets }, 'fillsDone', 60_000 + (warm / rate) * 3000);
+  await sleep(300);
+  probe.arm();
+  const cpu0 = cpuUs();
+  const done = await server.call({ op: 'fills', rate, count, markets: key.markets }, 'fillsDone', 60_000 + (count / rate) * 3000);
+  const cpuAtDone = cpuUs();
+  // The last counter-orders leave: wait until none has gone out for 300 ms (at most 5 s).
+  const cpuAtLastSend = await settle(probe, 5000);
+  probe.disarm();
+  const r = probe.analyze(done.fills, GRID.step);
+  probe.arm();
+  probe.disarm(); // drop the window's frames before anything else is measured
+  const row: LatencyMeasured = {
+    ...key,
+    status: 'ok',
+    rate,
+    achievedRate: (done.fills.length + done.skipped) / (done.elapsedMs / 1000),
+    latencyUs: summarize(r.latencyUs),
+    dispatchUs: summarize(r.dispatchUs),
+    headersUs: summarize(r.headersUs),
+    cpuUsPerFill: (Math.max(cpuAtDone, cpuAtLastSend) - cpu0) / Math.max(1, done.fills.length),
+    fills: r.fills,
+    unmatchedFills: r.unmatchedFills,
+    strayRequests: r.strayRequests,
+    skippedFills: done.skipped,
+    depthChangesPerSec: done.churnOps / (done.elapsedMs / 1000),
+    firstFrame: r.firstFrame,
+    trigger: r.trigger,
+    botState: bot.state(),
+  };
+  const L = row.latencyUs;
+  const f = (n: number): string => (Number.isFinite(n) ? n.toFixed(0) : '—');
+  console.log(
+    `  ${key.bot.padEnd(10)} ${String(key.markets).padStart(3)} markets ${String(rate).padStart(4)} fills/s: p50 ${f(L.p50)} µs, p99 ${f(L.p99)} µs, max ${f(L.max)} µs, ` +
+      `CPU ${f(row.cpuUsPerFill)} µs/fill (n=${L.n}, unmatched ${row.unmatchedFills}, skipped ${row.skippedFills}, achieved ${row.achievedRate.toFixed(0)}/s; ` +
+      `request() after: fill's first frame ${r.trigger.firstFrame}, its second frame ${r.trigger.otherFrameOfFill}, other ${r.trigger.unrelated}; ${row.botState})`,
+  );
+  return row;
+}
+
+async function measureBurst(server: BenchServer, probe: LatencyProbe, key: RowKey, bot: RunningBot): Promise<BurstRow> {
+  await sleep(300);
+  probe.arm();
+  const cpu0 = cpuUs();
+  const done = await server.call({ op: 'burst', markets: key.markets }, 'burstDone');
+  const cpuAtLastSend = await settle(probe, 10_000);
+  probe.disarm();
+  const r = probe.analyze(done.fills, GRID.step);
+  probe.arm();
+  probe.disarm();
+  const ms = (ns: bigint): number => Number(ns) / 1e6;
+  const pairs = r.pairs;
+  let firstPair = pairs[0];
+  let lastFrame = 0n;
+  let lastSent = 0n;
+  for (const p of pairs) {
+    if (firstPair === undefined || p.t0 < firstPair.t0) firstPair = p;
+    if (p.t0 > lastFrame) lastFrame = p.t0;
+    if (p.t1 > lastSent) lastSent = p.t1;
+  }
+  if (firstPair === undefined) return { ...key, status: `failed: no counter-order seen for any of ${done.fills.length} fills` };
+  const row: BurstMeasured = {
+    ...key,
+    status: 'ok',
+    fills: done.fills.length,
+    skippedFills: done.skipped,
+    serverMs: done.elapsedMs,
+    framesSpreadMs: ms(lastFrame - firstPair.t0),
+    firstReactionMs: ms(firstPair.t1 - firstPair.t0),
+    medianReactionMs: summarize(r.latencyUs).p50 / 1000,
+    lastReactionMs: ms(lastSent - lastFrame),
+    unmatchedFills: r.unmatchedFills,
+    cpuUsPerFill: (cpuAtLastSend - cpu0) / Math.max(1, done.fills.length),
+    botState: bot.state(),
+  };
+  console.log(
+    `  ${key.bot.padEnd(10)} ${String(key.markets).padStart(3)} markets burst: ${row.fills} fills in ${row.serverMs.toFixed(1)} ms (server); frames over ${row.framesSpreadMs.toFixed(1)} ms; ` +
+      `reaction first ${row.firstReactionMs.toFixed(2)} ms, median ${row.medianReactionMs.toFixed(2)} ms, last frame → last order ${row.lastReactionMs.toFixed(2)} ms ` +
+      `(unmatched ${row.unmatchedFills}, skipped ${row.skippedFills}; ${row.botState})`,
+  );
+  return row;
+}
