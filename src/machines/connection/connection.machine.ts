@@ -9,6 +9,7 @@
  * server forgot: a fresh token, `authorize`, and the full subscription registry.
  */
 import { assign, enqueueActions, fromCallback, fromPromise, setup } from 'xstate';
+import { type WbWsCall, authorizeCall, pingCall } from '../../adapters/whitebit/codec/index.js';
 import { DEFAULT_BACKOFF, backoffDelay, nextRandom } from '../shared/backoff.js';
 import type {
   ConnectionContext,
@@ -44,6 +45,11 @@ function errorText(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
+/** The socket command that sends `call` (built by the codec) as request `id`. */
+function socketSend(id: number, call: WbWsCall): SocketSend {
+  return { type: 'socket.send', id, method: call.method, params: call.params };
+}
+
 /** Gives each request the next id, hands it to `send`, and returns the context fields that track them. */
 function numberRequests(
   context: ConnectionContext,
@@ -54,7 +60,7 @@ function numberRequests(
   const inflight: Record<string, SubscribeRequest> = { ...context.inflight };
   for (const request of requests) {
     inflight[String(id)] = request;
-    send({ type: 'socket.send', id, method: request.method, params: request.params });
+    send(socketSend(id, request));
     id += 1;
   }
   return { nextId: id, inflight };
@@ -106,10 +112,10 @@ export const connectionMachine = setup({
       }
     }),
     storeToken: assign((_, params: { token: string }) => ({ token: params.token })),
-    sendAuthorize: enqueueActions(({ context, enqueue }) => {
+    sendAuthorize: enqueueActions(({ context, enqueue }, params: { token: string }) => {
       const id = context.nextId;
       enqueue.assign({ authId: id, nextId: id + 1 });
-      enqueue.sendTo('socket', { type: 'socket.send', id, method: 'authorize', params: [context.token, 'public'] } satisfies SocketSend);
+      enqueue.sendTo('socket', socketSend(id, authorizeCall(params.token)));
     }),
     sendSubscriptions: enqueueActions(({ context, enqueue }, params: { requests: readonly SubscribeRequest[] }) => {
       enqueue.assign(numberRequests(context, params.requests, (send) => enqueue.sendTo('socket', send)));
@@ -138,7 +144,7 @@ export const connectionMachine = setup({
     sendPing: enqueueActions(({ context, enqueue }) => {
       const id = context.nextId;
       enqueue.assign({ pingId: id, nextId: id + 1 });
-      enqueue.sendTo('socket', { type: 'socket.send', id, method: 'ping', params: [] } satisfies SocketSend);
+      enqueue.sendTo('socket', socketSend(id, pingCall()));
     }),
   },
 }).createMachine({
@@ -213,7 +219,10 @@ export const connectionMachine = setup({
                 src: 'fetchToken',
                 onDone: {
                   target: 'awaitingReply',
-                  actions: [{ type: 'storeToken', params: ({ event }) => ({ token: event.output }) }, 'sendAuthorize'],
+                  actions: [
+                    { type: 'storeToken', params: ({ event }) => ({ token: event.output }) },
+                    { type: 'sendAuthorize', params: ({ event }) => ({ token: event.output }) },
+                  ],
                 },
                 onError: {
                   target: '#connection.backoff',

@@ -8,25 +8,32 @@
  * the 4th param `true` and dropped with `depth_unsubscribe [market]`.
  *
  * Pure data in, data out, so the connection machine can keep it in context and the inspector can
- * serialise it.
+ * serialise it. The requests themselves (method names, param shapes) are the codec's builders
+ * (adapters/whitebit/codec/ws-channels.ts): this module only decides which to send.
  */
+import {
+  type WbDepthLimit,
+  type WbWsCall,
+  balanceSpotSubscribeCall,
+  dealsSubscribeCall,
+  depthSubscribeCall,
+  lastpriceSubscribeCall,
+  ordersPendingSubscribeCall,
+  unsubscribeCall,
+} from '../../adapters/whitebit/codec/index.js';
 
 export type ReplaceChannel = 'lastprice' | 'ordersPending' | 'deals' | 'balanceSpot';
 export type Channel = ReplaceChannel | 'depth';
 
-/** One JSON-RPC request body without its id; the transport numbers it. */
-export interface SubscribeRequest {
-  readonly method: string;
-  readonly params: readonly unknown[];
-}
+/** One JSON-RPC request body without its id (a codec-built call); the transport numbers it. */
+export type SubscribeRequest = WbWsCall;
 
 /** Sorted, duplicate-free key lists per channel (arrays rather than Sets so snapshots serialise). */
 export type SubscriptionRegistry = Readonly<Record<Channel, readonly string[]>>;
 
 /** Depth subscription parameters sent with every `depth_subscribe`. */
 export interface DepthParams {
-  /** One of 1, 5, 10, 20, 30, 50, 100. */
-  readonly limit: number;
+  readonly limit: WbDepthLimit;
   /** Price aggregation interval; "0" means none. */
   readonly interval: string;
 }
@@ -41,20 +48,26 @@ export const emptyRegistry: SubscriptionRegistry = {
   depth: [],
 };
 
+const SUBSCRIBE_CALLS: Readonly<Record<ReplaceChannel, (keys: readonly string[]) => WbWsCall>> = {
+  lastprice: lastpriceSubscribeCall,
+  ordersPending: ordersPendingSubscribeCall,
+  deals: dealsSubscribeCall,
+  balanceSpot: balanceSpotSubscribeCall,
+};
+
 /** The subscribe request that carries a replace-channel's whole set; `[]` unsubscribes it. */
 export function channelRequest(channel: ReplaceChannel, keys: readonly string[]): SubscribeRequest {
-  if (keys.length === 0) return { method: `${channel}_unsubscribe`, params: [] };
-  // deals nests its market list one level deeper than the other channels (§7.8).
-  const params = channel === 'deals' ? [[...keys]] : [...keys];
-  return { method: `${channel}_subscribe`, params };
+  return keys.length === 0 ? unsubscribeCall(channel) : SUBSCRIBE_CALLS[channel](keys);
 }
 
+/** Adds one market's book to the others on the connection. */
 export function depthSubscribe(market: string, depth: DepthParams = DEFAULT_DEPTH): SubscribeRequest {
-  return { method: 'depth_subscribe', params: [market, depth.limit, depth.interval, true] };
+  return depthSubscribeCall(market, depth.limit, depth.interval, true);
 }
 
+/** Drops one market's book. */
 export function depthUnsubscribe(market: string): SubscribeRequest {
-  return { method: 'depth_unsubscribe', params: [market] };
+  return unsubscribeCall('depth', [market]);
 }
 
 export interface RegistryChange {

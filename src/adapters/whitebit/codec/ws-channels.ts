@@ -177,10 +177,12 @@ export const lastpriceSubscribeCall = (markets: readonly string[]): WbWsCall => 
   method: 'lastprice_subscribe',
   params: [...markets],
 });
+/** The book depths `depth_subscribe` accepts. */
+export type WbDepthLimit = 1 | 5 | 10 | 20 | 30 | 50 | 100;
 /** Adds one market's book (`multi` = true) or drops all other books first (`false`). */
 export const depthSubscribeCall = (
   market: string,
-  limit: 1 | 5 | 10 | 20 | 30 | 50 | 100,
+  limit: WbDepthLimit,
   interval = '0',
   multi = true,
 ): WbWsCall => ({ method: 'depth_subscribe', params: [market, limit, interval, multi] });
