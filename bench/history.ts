@@ -19,10 +19,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { SimulatedClock } from 'xstate';
-import { journalInspector, openJournal } from '../src/runtime/journal/index.js';
+import { type Journal, type JournalInspector, journalInspector, openJournal } from '../src/runtime/journal/index.js';
 import { MiB, cpuUs, memory } from './common.js';
-import { input } from './market-cpu.js';
-import { startDrivenMarket } from './market-driver.js';
+import { input, startDrivenMarket } from './market-driver.js';
 
 export interface HistoryOptions {
   /** Fill counts at which a row is taken, ascending. */
@@ -54,6 +53,22 @@ interface ChildMessage {
   readonly row: HistoryRow;
 }
 
+/**
+ * The journal as `startRuntime` wires it (keep in step with runtime.ts): every market event
+ * appended, and committed, before the actor acts on it; the reporting rows deferred to after the
+ * turn. Here one fill is one turn: `endTurn` runs what the runtime runs after a frame's turn.
+ */
+function wireJournal(journal: Journal): { hook: JournalInspector; endTurn: () => void } {
+  const afterTurn: (() => void)[] = [];
+  const hook = journalInspector(journal, { defer: (write) => afterTurn.push(write) });
+  return {
+    hook,
+    endTurn: () => {
+      for (let w = afterTurn.shift(); w !== undefined; w = afterTurn.shift()) w();
+    },
+  };
+}
+
 /** The child: drives the fills and sends one `{ row }` per checkpoint. */
 async function drive(o: HistoryOptions, send: (m: ChildMessage) => void): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'gridbot-history-'));
@@ -61,9 +76,7 @@ async function drive(o: HistoryOptions, send: (m: ChildMessage) => void): Promis
   const base = Date.now();
   const now = (): number => base + clock.now();
   const journal = openJournal({ path: join(dir, 'history.journal'), now, checkpointIn: 'worker' });
-  // As startRuntime: market events committed before the actor acts; reporting rows after the turn.
-  const afterTurn: (() => void)[] = [];
-  const hook = journalInspector(journal, { defer: (write) => afterTurn.push(write) });
+  const { hook, endTurn } = wireJournal(journal);
   journal.beginMarketRun(input);
   const market = await startDrivenMarket({ now, clock, inspect: hook });
   const stepMs = 1000 / o.ratePerSec;
@@ -78,7 +91,7 @@ async function drive(o: HistoryOptions, send: (m: ChildMessage) => void): Promis
         if (fills === target - o.stretch) cpuStart = cpuUs();
         clock.increment(stepMs);
         market.fill();
-        for (let w = afterTurn.shift(); w !== undefined; w = afterTurn.shift()) w();
+        endTurn();
         if (fills % 1000 === 999 && fills + 1 < target) {
           // A turn of the event loop: settles the IO actors' promises (kill-switch refreshes) and the checkpoint worker.
           await new Promise((r) => setImmediate(r));

@@ -47,8 +47,13 @@ export interface LatencyMeasured extends RowKey {
   readonly latencyUs: Summary;
   readonly dispatchUs: Summary;
   readonly headersUs: Summary;
-  /** The bot process's CPU (user + system) from arming the window to its last counter-order, per fill made. */
+  /**
+   * The bot process's CPU (user + system) from arming the window to its last counter-order, per fill
+   * made. Meaningful when the bot keeps up; a queueing bot's window ends before its work does.
+   */
   readonly cpuUsPerFill: number;
+  /** Order requests the bot sent in the window (one per fill when it keeps up). */
+  readonly counterOrders: number;
   readonly fills: number;
   readonly unmatchedFills: number;
   readonly strayRequests: number;
@@ -228,6 +233,7 @@ async function measureRate(server: BenchServer, probe: LatencyProbe, key: RowKey
   const cpuAtDone = cpuUs();
   // The last counter-orders leave: wait until none has gone out for 300 ms (at most 5 s).
   const cpuAtLastSend = await settle(probe, 5000);
+  const counterOrders = probe.sentCount;
   probe.disarm();
   const r = probe.analyze(done.fills, GRID.step);
   probe.arm();
@@ -241,6 +247,7 @@ async function measureRate(server: BenchServer, probe: LatencyProbe, key: RowKey
     dispatchUs: summarize(r.dispatchUs),
     headersUs: summarize(r.headersUs),
     cpuUsPerFill: (Math.max(cpuAtDone, cpuAtLastSend) - cpu0) / Math.max(1, done.fills.length),
+    counterOrders,
     fills: r.fills,
     unmatchedFills: r.unmatchedFills,
     strayRequests: r.strayRequests,

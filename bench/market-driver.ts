@@ -5,17 +5,54 @@
  *
  * Why its own order list: the exchange side keeps the resting orders it accepted (from the start
  * batch and from every `desk.place`), so which order to fill is chosen without reading the actor's
- * book; the book's internals can change freely. Market settings and rules are market-cpu.ts's.
+ * book; the book's internals can change freely. One market (`MARKET`, `rules`, `input`): a
+ * 3-a-side arithmetic grid around 100.
  *
  * Entry point: `startDrivenMarket` (resolves once the market is `running`); then `fill()` per fill.
  * Timers run on the clock given (a `SimulatedClock` for the history section).
  */
 import { type ActorOptions, type AnyEventObject, type InspectionEvent, createActor, fromCallback, fromPromise } from 'xstate';
-import type { OrderIntent, PlacementOutcome } from '../src/grid/index.js';
+import { type OrderIntent, type PlacementOutcome, marketRulesFrom } from '../src/grid/index.js';
 import { marketMachine } from '../src/machines/market/market.machine.js';
-import type { DeskPlace, MarketEvent } from '../src/machines/market/market.types.js';
+import type { DeskPlace, MarketEvent, MarketInput } from '../src/machines/market/market.types.js';
 import { marketActorId } from '../src/runtime/supervisor/supervisor.machine.js';
-import { MARKET, input, rules } from './market-cpu.js';
+
+export const MARKET = 'BENCH1_USDT';
+
+const parsedRules = marketRulesFrom({
+  market: MARKET,
+  baseAsset: 'BENCH1',
+  quoteAsset: 'USDT',
+  pricePrecision: 2,
+  amountPrecision: 4,
+  minAmount: '0.001',
+  minTotal: '0.01',
+  maxTotal: '0',
+  makerFeePercent: '0.1',
+  takerFeePercent: '0.1',
+});
+if (!parsedRules.ok) throw new Error('bench market rules');
+export const rules = parsedRules.rules;
+
+export const input: MarketInput = {
+  botId: 'bench',
+  market: MARKET,
+  spec: {
+    market: MARKET,
+    spacing: 'arithmetic',
+    ladder: { kind: 'centered', levelsPerSide: 3, step: '1' },
+    amountPerLevel: { unit: 'base', value: '1' },
+    budget: {},
+  },
+  onStart: 'cancel-all',
+  onStop: 'cancel',
+  killSwitch: { timeoutSec: 60, refreshSec: 20, retrySec: 5 },
+  risk: { rangeExitMarginPercent: null, stopLossQuote: null, maxInventoryBase: null },
+  batchSize: 20,
+  retry: { baseMs: 1000, maxMs: 30000 },
+  restore: null,
+  firstSeq: 1,
+};
 
 interface Resting {
   readonly orderId: number;
