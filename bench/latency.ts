@@ -72,6 +72,8 @@ export interface BurstMeasured extends RowKey {
   /** Fills the server made in one turn (one per market), and markets it found nothing to take on. */
   readonly fills: number;
   readonly skippedFills: number;
+  /** The bot's resting orders before the burst (of levels × markets). */
+  readonly restingBefore: number;
   /** The server's time from its first to its last taker order. */
   readonly serverMs: number;
   /** First fill frame received → last fill frame received: how long the socket took to bring the burst in. */
@@ -268,6 +270,14 @@ async function measureRate(server: BenchServer, probe: LatencyProbe, key: RowKey
 }
 
 async function measureBurst(server: BenchServer, probe: LatencyProbe, key: RowKey, bot: RunningBot): Promise<BurstRow> {
+  // Every grid full again first (after a rate the bot could not hold, its counter-orders are still arriving), for at most 30 s.
+  const full = key.markets * GRID.levelsPerSide * 2;
+  let resting = 0;
+  for (let waited = 0; waited < 30_000; waited += 200) {
+    resting = (await server.call({ op: 'restingOrders' }, 'resting')).count;
+    if (resting >= full) break;
+    await sleep(200);
+  }
   await sleep(300);
   probe.arm();
   const cpu0 = cpuUs();
@@ -287,12 +297,15 @@ async function measureBurst(server: BenchServer, probe: LatencyProbe, key: RowKe
     if (p.t0 > lastFrame) lastFrame = p.t0;
     if (p.t1 > lastSent) lastSent = p.t1;
   }
-  if (firstPair === undefined) return { ...key, status: `failed: no counter-order seen for any of ${done.fills.length} fills` };
+  if (firstPair === undefined) {
+    return { ...key, status: `failed: no counter-order seen for any of ${done.fills.length} fills (${done.skipped} markets had no resting order; ${resting} of ${full} orders rested)` };
+  }
   const row: BurstMeasured = {
     ...key,
     status: 'ok',
     fills: done.fills.length,
     skippedFills: done.skipped,
+    restingBefore: resting,
     serverMs: done.elapsedMs,
     framesSpreadMs: ms(lastFrame - firstPair.t0),
     firstReactionMs: ms(firstPair.t1 - firstPair.t0),

@@ -110,28 +110,43 @@ function churn(perMarketHz: number): void {
   churnStop = () => clearInterval(timer);
 }
 
+interface Target {
+  readonly market: string;
+  readonly id: number;
+  readonly clientOrderId: string;
+  readonly side: 'buy' | 'sell';
+  readonly price: string;
+  readonly amount: string;
+}
+
 /**
- * Takes the bot's best resting order of one market with an IOC taker order at its price and full
- * amount, alternating best bid / best ask per market (`wantBid`) so the grid stays balanced.
- * Returns the fill, or null when the bot has no resting order there.
+ * The bot's best resting order of one market on the side `wantBid` says (the other side when that
+ * one is empty), and flips that market's side, so the grid stays balanced. Reads the top of the
+ * market's book (the churn's orders rest far outside the grid, so the best level is the bot's when
+ * it has one there). Null when the bot has no resting order on the market.
  */
-function takeOne(s: Simulator, market: string, wantBid: Map<string, boolean>): FillRecord | null {
-  const orders = s.exchange.activeOrders(DEMO_ACCOUNT.id, { market });
+function pick(s: Simulator, market: string, wantBid: Map<string, boolean>): Target | null {
+  const book = s.exchange.bookOf(market);
   let bid = wantBid.get(market) ?? true;
-  let best: (typeof orders)[number] | undefined;
-  for (let attempt = 0; attempt < 2 && best === undefined; attempt++) {
-    for (const o of orders) {
-      if ((o.side === 'buy') !== bid) continue;
-      if (best === undefined || (bid ? o.priceD.gt(best.priceD) : o.priceD.lt(best.priceD))) best = o;
-    }
-    if (best === undefined) bid = !bid;
+  for (let attempt = 0; attempt < 2; attempt++, bid = !bid) {
+    const level = (bid ? book.bids : book.asks).best();
+    const o = level?.orders.find((x) => x.accountId === DEMO_ACCOUNT.id);
+    if (o === undefined) continue;
+    wantBid.set(market, !bid);
+    return { market, id: o.id, clientOrderId: o.clientOrderId, side: o.side, price: o.price, amount: o.left.toFixed() };
   }
-  if (best === undefined) return null;
-  wantBid.set(market, !bid);
-  const amount = best.left.toFixed();
-  const r = s.exchange.placeOrder(TAKER, { market, side: best.side === 'buy' ? 'sell' : 'buy', amount, price: best.price, ioc: true }, s.clock.now());
-  if (!r.ok) return null;
-  return { market, orderId: best.id, clientOrderId: best.clientOrderId, side: best.side, price: best.price, amount };
+  return null;
+}
+
+/** Takes `t` with an IOC taker order at its price and full amount; the fill, or null when refused. */
+function take(s: Simulator, t: Target): FillRecord | null {
+  const r = s.exchange.placeOrder(TAKER, { market: t.market, side: t.side === 'buy' ? 'sell' : 'buy', amount: t.amount, price: t.price, ioc: true }, s.clock.now());
+  return r.ok ? { market: t.market, orderId: t.id, clientOrderId: t.clientOrderId, side: t.side, price: t.price, amount: t.amount } : null;
+}
+
+function takeOne(s: Simulator, market: string, wantBid: Map<string, boolean>): FillRecord | null {
+  const t = pick(s, market, wantBid);
+  return t === null ? null : take(s, t);
 }
 
 /** Which side each market's next taken order is on; kept across `fills` and `burst` commands of one start. */
@@ -174,18 +189,27 @@ function fills(seq: number, rate: number, count: number, markets: number, countO
   tick();
 }
 
-/** One fill on every market in a single turn: the frames of all of them leave together. */
+/**
+ * One fill on every market in a single turn: the orders are chosen first, then taken in one tight
+ * loop, so the frames of all of them leave together (`elapsedMs` is that loop).
+ */
 function burst(seq: number, markets: number): void {
   const s = sim;
   if (!s) {
     reply({ seq, op: 'error', message: 'not started' });
     return;
   }
-  const out: FillRecord[] = [];
+  const targets: Target[] = [];
   let skipped = 0;
-  const t0 = performance.now();
   for (const market of names.slice(0, Math.max(1, Math.min(markets, names.length)))) {
-    const fill = takeOne(s, market, wantBid);
+    const t = pick(s, market, wantBid);
+    if (t === null) skipped += 1;
+    else targets.push(t);
+  }
+  const out: FillRecord[] = [];
+  const t0 = performance.now();
+  for (const t of targets) {
+    const fill = take(s, t);
     if (fill === null) skipped += 1;
     else out.push(fill);
   }
