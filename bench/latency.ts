@@ -99,6 +99,8 @@ export interface StartupMeasured extends RowKey {
   readonly rssAfter: number;
   readonly heapAfterFills: number;
   readonly rssAfterFills: number;
+  /** CPU % of a core over 1 s with the depth stream and no fills, before the first rate. */
+  readonly depthOnlyCpuPct?: number;
 }
 
 export interface SessionRows {
@@ -182,6 +184,11 @@ export async function runSession(server: BenchServer, probe: LatencyProbe, bot: 
     await sleep(300);
     await server.call({ op: 'churn', perMarketHz: o.churnHz }, 'ok');
     await sleep(500);
+    // What the process spends with the depth stream alone (no fills): the floor under every CPU-per-fill
+    // figure. Before the forced GC below, whose sweeping in helper threads would count here.
+    const idle0 = cpuUs();
+    await sleep(1000);
+    const depthOnlyCpuPct = (cpuUs() - idle0) / 1e4;
     const after = await memory();
 
     for (const rate of o.rates) {
@@ -194,7 +201,7 @@ export async function runSession(server: BenchServer, probe: LatencyProbe, bot: 
     }
     await server.call({ op: 'churn', perMarketHz: 0 }, 'ok');
     const afterFills = await memory();
-    rows.startup.push(startupRow(key, running.msToAllPlaced, before, after, afterFills));
+    rows.startup.push({ ...startupRow(key, running.msToAllPlaced, before, after, afterFills), depthOnlyCpuPct });
     startupDone = true;
   } catch (e) {
     const status: Failed = `failed: ${reasonOf(e)}`;

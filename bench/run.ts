@@ -357,7 +357,7 @@ function startupReport(startup: SessionRows['startup']): string[] {
   const out = ['', '### Time to all grids placed and memory (after GC), ours vs baseline', ''];
   const rows = startup.map((s) =>
     s.status !== 'ok'
-      ? [s.bot, String(s.markets), s.status, '', '', '', '', '']
+      ? [s.bot, String(s.markets), s.status, '', '', '', '', '', '']
       : [
           s.bot,
           String(s.markets),
@@ -367,9 +367,10 @@ function startupReport(startup: SessionRows['startup']): string[] {
           kib((s.rssAfter - s.rssBefore) / s.markets),
           kib((s.heapAfterFills - s.heapBefore) / s.markets),
           (s.rssAfterFills / 1e6).toFixed(0),
+          s.depthOnlyCpuPct === undefined ? '—' : f1(s.depthOnlyCpuPct),
         ],
   );
-  out.push(table(['bot', 'markets', 'ms to all placed', 'heap Δ KiB', 'heap KiB/market', 'RSS KiB/market', 'heap KiB/market after fills', 'RSS MB after fills'], rows));
+  out.push(table(['bot', 'markets', 'ms to all placed', 'heap Δ KiB', 'heap KiB/market', 'RSS KiB/market', 'heap KiB/market after fills', 'RSS MB after fills', 'CPU % depth only'], rows));
   const ours = startup.filter((s): s is StartupMeasured => s.bot === 'ours' && s.status === 'ok').sort((a, b) => a.markets - b.markets);
   const lo = ours[0];
   const hi = ours[ours.length - 1];
