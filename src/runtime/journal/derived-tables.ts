@@ -1,7 +1,8 @@
 /**
- * The reporting tables (`orders`, `fills`) as a projection of the market events, written in the
- * same transaction as the event itself. Best effort by design: the event log is the truth, these
- * tables are for people and reports, and nothing is restored from them.
+ * The reporting tables (`orders`, `fills`) as a projection of the market events, written after the
+ * turn that journaled them, many events per transaction (journal.ts `writeReports`), never on the
+ * fill path. Best effort by design: the event log is the truth, these tables are for people and
+ * reports, and nothing is restored from them.
  *
  * Order status only moves forward: sending/notSent → unknown → live → rejected | filled | cancelled.
  * A late or duplicate report (an `ordersPending_update` after the final one, a deal redelivered

@@ -23,12 +23,26 @@ afterEach(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-/** A journal on a file, and a second (read-only) connection to look at its tables, as a report would. */
-function open(): { j: Journal; db: BetterSqlite3.Database } {
+/**
+ * A journal on a file, and a second (read-only) connection to look at its tables, as a report would.
+ * Reporting rows are written after the turn and committed later (the runtime's after-turn phase and
+ * the journal's lag timer): each query here first syncs the journal, as those would have by then.
+ */
+function open(): { j: Journal; db: Pick<BetterSqlite3.Database, 'prepare'> } {
   const path = join(dir, 'journal.db');
-  journal = openJournal({ path, now: () => 1_700_000_000_000 });
-  reader = new BetterSqlite3(path, { readonly: true });
-  return { j: journal, db: reader };
+  const j = openJournal({ path, now: () => 1_700_000_000_000 });
+  const r = new BetterSqlite3(path, { readonly: true });
+  journal = j;
+  reader = r;
+  return {
+    j,
+    db: {
+      prepare: (sql: string) => {
+        j.sync();
+        return r.prepare(sql);
+      },
+    },
+  };
 }
 
 const id = (level: number, side: 'buy' | 'sell', seq: number) => cid(level, side, seq, { botId: 'tb', market: MARKET });
@@ -143,6 +157,7 @@ describe('derived tables', () => {
     const m = startJournaledMarket(j, scenarioInput());
     await runScenario(m);
     m.h.actor.stop();
+    m.flush();
     const deals = db.prepare('SELECT deal_id FROM fills ORDER BY deal_id').pluck().all();
     expect(deals).toEqual([1, 2, 3, 4, 5]);
     const statuses = db.prepare('SELECT status, count(*) AS n FROM orders GROUP BY status ORDER BY status').all() as { status: string; n: number }[];
