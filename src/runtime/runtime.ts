@@ -244,6 +244,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   // Reporting rows (orders, fills, intents, transitions, PnL) are written after the turn (turn/turn-order.ts rule 5).
   const journalHook = options.journal
     ? journalInspector(options.journal, {
+        beforeAppend: () => turn.enter(),
         onError: (error) => options.logger?.warn({ error: String(error) }, 'journal: a reporting row could not be written'),
       })
     : null;

@@ -53,6 +53,11 @@ export interface JournalInspectorOptions {
   readonly defer?: (write: () => void) => void;
   /** Where a failed reporting write goes (with the default `defer`). Default: rethrown. */
   readonly onError?: (error: unknown) => void;
+  /**
+   * Called before each market event is appended: the runtime's turn order opens a batch there when
+   * none is open (turn-order.ts rule 2), so the event's effects wait for its commit.
+   */
+  readonly beforeAppend?: () => void;
 }
 
 /** A journal `inspect` observer; `flush()` writes the queued reporting rows now (before the journal closes). */
@@ -102,6 +107,7 @@ function sameNodes(a: readonly unknown[] | undefined, b: readonly unknown[] | un
 /** Returns an `inspect` observer that writes to `journal` (see the module comment for what and when). */
 export function journalInspector(journal: JournalSink, options: JournalInspectorOptions = {}): JournalInspector {
   const marketOf = options.marketOf ?? marketFromId;
+  const beforeAppend = options.beforeAppend ?? (() => {});
   const defer = options.defer ?? ((write: () => void) => afterTurn(write, options.onError));
   const seen = new WeakMap<ActorRefLike, Seen>();
   // Markets that journaled an event since the last write, and their actors (for the PnL at write time).
@@ -128,6 +134,7 @@ export function journalInspector(journal: JournalSink, options: JournalInspector
     const market = marketOf(target);
     if (market !== null) {
       if (event.type === 'xstate.init' || event.type === 'feed.price') return;
+      beforeAppend();
       journal.appendMarketEvent(market, event);
       actors.set(market, target);
       dirty.add(market);
@@ -160,7 +167,10 @@ export function journalInspector(journal: JournalSink, options: JournalInspector
         journal.recordTransition(actorId(actorRef), last.state, state, event.type);
         schedule();
         last.state = state;
-        if (market !== null && event.type === 'feed.price') journal.appendMarketEvent(market, event);
+        if (market !== null && event.type === 'feed.price') {
+          beforeAppend();
+          journal.appendMarketEvent(market, event);
+        }
       }
     }
     if (market === null || s.context === undefined) return;

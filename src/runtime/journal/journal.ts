@@ -170,6 +170,8 @@ export class Journal {
   private lagTimer: NodeJS.Timeout | null = null;
   private reports: Report[] = [];
   private readonly pnlDue = new Map<string, PnlRow>();
+  /** The PnL last queued per market: an unchanged one is not written again. */
+  private readonly pnlLast = new Map<string, PnlRow>();
   /** A batch is open: appends are not committed. */
   private batchOpen = false;
   /** This connection has a transaction of ours open (BEGIN run, no COMMIT yet). */
@@ -308,27 +310,30 @@ export class Journal {
     }
   }
 
-  /** Queues intents handed to the exchange (a placement batch, a desk request) as orders being sent. */
+  /**
+   * Queues intents handed to the exchange (a placement batch, a desk request) as orders being sent.
+   * Like every reporting call, a no-op once closed: `close` wrote what was queued, and a report
+   * deferred past it (an after-turn write) has nowhere to go.
+   */
   recordIntents(market: string, intents: readonly OrderIntent[]): void {
-    this.assertOpen();
+    if (this.closed) return;
     if (intents.length > 0) this.queue({ kind: 'intents', stamp: { runId: this.runId, market, at: this.now() }, intents });
   }
 
   /** Queues a state change of any actor (`from` null for its first state). */
   recordTransition(actorId: string, from: string | null, to: string, eventType: string): void {
-    this.assertOpen();
+    if (this.closed) return;
     this.queue({ kind: 'transition', actorId, from, to, eventType, at: this.now() });
   }
 
-  /** Queues a market's current PnL figures (the last one before `writeReports` wins). */
+  /** Queues a market's current PnL figures unless they are the ones queued last (the last before `writeReports` wins). */
   recordPnl(market: string, pnl: PnlFigures): void {
-    this.assertOpen();
-    this.pnlDue.set(market, {
-      realised: decimalText(pnl.realisedQuote),
-      fees: decimalText(pnl.feesQuote),
-      inventory: decimalText(pnl.inventoryBase),
-      at: this.now(),
-    });
+    if (this.closed) return;
+    const row = { realised: decimalText(pnl.realisedQuote), fees: decimalText(pnl.feesQuote), inventory: decimalText(pnl.inventoryBase), at: this.now() };
+    const last = this.pnlLast.get(market);
+    if (last !== undefined && last.realised === row.realised && last.fees === row.fees && last.inventory === row.inventory) return;
+    this.pnlLast.set(market, row);
+    this.pnlDue.set(market, row);
   }
 
   /**
@@ -337,7 +342,7 @@ export class Journal {
    * emptied first: a row that fails is not retried forever.
    */
   writeReports(): void {
-    if (this.reports.length === 0 && this.pnlDue.size === 0) return;
+    if (this.closed || (this.reports.length === 0 && this.pnlDue.size === 0)) return;
     this.assertWritable();
     const reports = this.reports;
     this.reports = [];
@@ -349,6 +354,7 @@ export class Journal {
       else if (r.kind === 'intents') this.derived.recordIntents(r.stamp, r.intents);
       else this.insertTransition.run(this.runId, r.actorId, r.from, r.to, r.eventType, r.at);
     }
+    this.derived.flush();
     for (const [market, p] of pnl) this.upsertPnl.run(market, this.runId, p.realised, p.fees, p.inventory, p.at);
     if (!this.batchOpen) this.armLag();
   }

@@ -16,8 +16,11 @@
  *    once, before the close is told.
  * 2. **One transaction per batch.** While a batch is open, every market event the journal appends
  *    (XState's `inspect`, at relay time, so in the actor's processing order) goes into one open
- *    transaction, uncommitted. Outside a batch (a REST answer, a timer) an append commits before the
- *    event is delivered, together with anything still open.
+ *    transaction, uncommitted. A market event that arrives outside a frame batch (a REST answer, a
+ *    promise actor's result, a timer) opens a batch first (`enter`), which ends at the end of the
+ *    current callback (`process.nextTick`: after the microtasks already queued, so the answers that
+ *    settle together share it). Without a turn order (tools, tests) the journal commits such an
+ *    append before it returns.
  * 3. **Nothing leaves before its cause is committed.** An exchange request started during a batch
  *    (the desk's counter-orders, and every REST call of the market's promise actors: placements,
  *    cancels, kill-switch calls, reconcile reads) is held, not started. At the end of the batch, if
@@ -36,7 +39,7 @@
  *    in this turn), all of one turn's work in one callback, in the order it was deferred. A throw
  *    goes to that work's `onError`, never out of the timer.
  *
- * Entry points: {@link TurnOrder} (`reader`, `hold`, `inBatch`), {@link afterTurn}.
+ * Entry points: {@link TurnOrder} (`reader`, `enter`, `hold`, `inBatch`), {@link afterTurn}.
  */
 
 /** The journal as a batch sees it (journal.ts implements it). */
@@ -125,6 +128,18 @@ export class TurnOrder {
           reject(e as Error);
         }
       });
+    });
+  }
+
+  /**
+   * Makes sure a batch is open before a market event is appended (rule 2): outside one, opens one
+   * that ends at the end of the current callback.
+   */
+  enter(): void {
+    if (this.batchOpen || this.failure !== null) return;
+    this.openBatch();
+    this.phases.endOfRead(() => {
+      if (this.failure === null) this.endBatch();
     });
   }
 

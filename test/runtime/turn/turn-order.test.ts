@@ -90,6 +90,20 @@ describe('turn order', () => {
     expect(t.log.at(-1)).toBe('route d');
   });
 
+  it('an event outside a frame batch (a REST answer) opens one that ends with the callback; its requests wait for the commit', () => {
+    const t = setup();
+    t.turn.enter(); // the journal hook, before appending the answer
+    t.turn.enter(); // a second answer settling in the same callback shares the batch
+    void t.turn.hold(() => {
+      t.log.push('start counter-order');
+      return Promise.resolve();
+    });
+    expect(t.log).toEqual(['open']);
+    t.endRead();
+    expect(t.log).toEqual(['open', 'close', 'commit', 'start counter-order']);
+    expect(t.turn.inBatch).toBe(false);
+  });
+
   it('starts a request made outside a batch at once', async () => {
     const t = setup();
     await expect(t.turn.hold(() => Promise.resolve('now'))).resolves.toBe('now');
