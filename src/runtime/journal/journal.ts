@@ -349,14 +349,18 @@ export class Journal {
     const pnl = [...this.pnlDue];
     this.pnlDue.clear();
     this.ensureTx();
-    for (const r of reports) {
-      if (r.kind === 'event') this.derived.applyEvent(r.stamp, r.event);
-      else if (r.kind === 'intents') this.derived.recordIntents(r.stamp, r.intents);
-      else this.insertTransition.run(this.runId, r.actorId, r.from, r.to, r.eventType, r.at);
+    try {
+      for (const r of reports) {
+        if (r.kind === 'event') this.derived.applyEvent(r.stamp, r.event);
+        else if (r.kind === 'intents') this.derived.recordIntents(r.stamp, r.intents);
+        else this.insertTransition.run(this.runId, r.actorId, r.from, r.to, r.eventType, r.at);
+      }
+      this.derived.flush();
+      for (const [market, p] of pnl) this.upsertPnl.run(market, this.runId, p.realised, p.fees, p.inventory, p.at);
+    } finally {
+      // A row that failed leaves the rest of the transaction (events included) to be committed.
+      if (!this.batchOpen && this.txOpen) this.armLag();
     }
-    this.derived.flush();
-    for (const [market, p] of pnl) this.upsertPnl.run(market, this.runId, p.realised, p.fees, p.inventory, p.at);
-    if (!this.batchOpen) this.armLag();
   }
 
   /** Writes the queued reporting rows and commits everything: what `close` does, and what a reader of the file waits for. */
@@ -408,7 +412,13 @@ export class Journal {
     this.checkpointWorker?.stop();
     try {
       this.batchOpen = false;
-      if (this.failure === null) this.sync();
+      if (this.failure === null) {
+        try {
+          this.writeReports();
+        } finally {
+          this.commit();
+        }
+      }
     } finally {
       this.closed = true;
       this.disarmLag();
