@@ -5,10 +5,10 @@
  * inspection hook, synchronously, before the counter-order request has left the process. Even with
  * pino's asynchronous destination, building a line costs tens of µs, and on a cold CPU several
  * hundred: measured in the bench, the logging bot handed its counter-order to undici ~400 µs later
- * than the same bot without logging. Deferred past the next check phase, the lines are built after undici's
- * own write, so the order goes first and the log loses nothing.
+ * than the same bot without logging. Deferred to the after-turn phase (turn/turn-order.ts rule 5), the
+ * lines are built after undici's own write, so the order goes first and the log loses nothing.
  */
-import { afterThisTurn } from './after-turn.js';
+import { afterTurn } from './turn/turn-order.js';
 
 export interface LineSink {
   info(obj: object, msg: string): void;
@@ -23,7 +23,7 @@ export interface DeferredSink extends LineSink {
 type Line = { readonly level: 'info' | 'warn'; readonly obj: object; readonly msg: string };
 
 /** Returns a sink that buffers lines and writes them to `sink` on the next `schedule` callback. */
-export function deferredSink(sink: LineSink, schedule: (f: () => void) => void = (f) => afterThisTurn(f)): DeferredSink {
+export function deferredSink(sink: LineSink, schedule: (f: () => void) => void = (f) => afterTurn(f)): DeferredSink {
   let buffer: Line[] = [];
   let scheduled = false;
   const flush = (): void => {

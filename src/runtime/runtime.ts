@@ -15,7 +15,6 @@ import type { MarketInput } from '../machines/market/market.types.js';
 import { DEMO_ACCOUNT, type Simulator, type SimulatorOptions, startSimulator } from '../sim/index.js';
 import type { LevelBook } from '../grid/index.js';
 import { type Credentials, CredentialsError, ENV_API_KEY, ENV_API_SECRET, loadCredentials } from './config/credentials.js';
-import { afterThisTurn } from './after-turn.js';
 import { foreignTimers, foreignTimersMessage } from './instance-guard.js';
 import { type Journal, type MarketRunRecord, bookOfRun, journalInspector, killSwitchMsOfRun } from './journal/index.js';
 import type { RuntimeConfig } from './config/runtime-config.js';
@@ -27,10 +26,10 @@ import {
   createSocketActor,
   createTokenActor,
   emptyFrameStats,
-  OrderFlow,
   type FrameStats,
   type LogSink,
 } from './exchange/index.js';
+import { TurnOrder } from './turn/index.js';
 import { type MarketStatus, marketStatus, statePath } from './status/market-status.js';
 import { CONNECTION_ID, marketActorId, supervisorMachine } from './supervisor/supervisor.machine.js';
 
@@ -193,9 +192,9 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
 
   const { router, depthGaps } = createFrameRouting();
   const frames = emptyFrameStats();
-  // Shared by the desks and the socket so a counter-order's write is not queued behind the frames after its fill.
-  const orderFlow = new OrderFlow();
-  const socket = createSocketActor({ wsUrl: endpoint.wsUrl, router, depthGaps, stats: frames, orderFlow, ...(options.logger ? { logger: options.logger } : {}) });
+  // The order of a turn (turn/turn-order.ts): frames in journal batches, the markets' requests held until their commit.
+  const turn = new TurnOrder({ journal: options.journal ?? null });
+  const socket = createSocketActor({ wsUrl: endpoint.wsUrl, router, depthGaps, stats: frames, turn, ...(options.logger ? { logger: options.logger } : {}) });
   const fetchToken = createTokenActor(rest);
 
   // The connection actor is spawned by the supervisor; the market feeds reach it through the system.
@@ -222,7 +221,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       },
     },
     status$: connectionStatus$(statusSource),
-    orderFlow,
+    turn,
   });
   const machine = supervisorMachine.provide({
     actors: {
@@ -242,10 +241,11 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   });
   // Each market's exact input is checkpointed before its actor exists, so replay starts where it did.
   for (const m of markets) options.journal?.beginMarketRun(m);
-  // Reporting rows (intents, transitions, PnL) are written after the turn's I/O, so not before a counter-order leaves.
+  // Reporting rows (orders, fills, intents, transitions, PnL) are written after the turn (turn/turn-order.ts rule 5).
   const journalHook = options.journal
     ? journalInspector(options.journal, {
-        defer: (write) => afterThisTurn(write, (error) => options.logger?.warn({ error: String(error) }, 'journal: a reporting row could not be written')),
+        beforeAppend: () => turn.enter(),
+        onError: (error) => options.logger?.warn({ error: String(error) }, 'journal: a reporting row could not be written'),
       })
     : null;
   const userInspect = options.inspect;

@@ -4,9 +4,11 @@
  *
  * Hot path (PERF.md): a text frame goes `ws` → {@link decodeFrame} (parsed once) → either a
  * `socket.reply` to the machine (replies, pongs, errors: connection-level facts) or straight into
- * {@link FrameRouter.route} (market updates), synchronously, without a machine transition, a queue
- * or an await. A frame we cannot decode or do not model is counted and logged (rate-limited) and
- * never takes the socket down.
+ * {@link FrameRouter.route} (market updates), synchronously, without a machine transition or an
+ * await, inside the batch the turn order opens for the read (runtime/turn/turn-order.ts: one
+ * journal transaction per batch, the rest of a read after a frame that sent an order routed one
+ * check phase later). A frame we cannot decode or do not model is counted and logged
+ * (rate-limited) and never takes the socket down.
  *
  * Lifecycle: the machine invokes `socket` on entering its `connection` state and stops it on
  * leaving, so one actor is one socket: it reports `socket.open` once connected, `socket.closed` once
@@ -20,8 +22,8 @@ import { type Clock, type WbWsUpdate, WsTransport, decodeFrame, encodeRequest, s
 import type { SocketEvent, SocketSend } from '../../machines/connection/connection.types.js';
 import { FrameRouter } from '../../machines/connection/frame-router.js';
 import { DepthGapSink } from './depth-gap-sink.js';
-import type { OrderFlow } from './order-flow.js';
 import { type LogSink, RateLimitedLog, silentLog } from './log-sink.js';
+import { TurnOrder } from '../turn/turn-order.js';
 import { WsTokenCache, type WsTokenCacheOptions, type WsTokenSource } from './ws-token-cache.js';
 
 /** Counters of what the socket actors saw; shared by every socket of one connection. */
@@ -83,8 +85,11 @@ export interface SocketActorOptions {
   readonly connectTimeoutMs?: number;
   /** Called when the server answers `authorize` with an error (e.g. to invalidate the token cache). */
   readonly onAuthorizeRejected?: () => void;
-  /** The desks' order count: after a frame that sent an order, the rest of the read waits one turn (order-flow.ts). */
-  readonly orderFlow?: OrderFlow;
+  /**
+   * The runtime's turn order (shared with the market actors' REST calls and the journal): frames
+   * are routed in its batches. Default: one of its own, without a journal.
+   */
+  readonly turn?: TurnOrder;
 }
 
 /**
@@ -152,38 +157,7 @@ export function createSocketActor(options: SocketActorOptions) {
       }
     };
 
-    // Frames that arrived after one that sent an order, routed in the next check phase, in order.
-    const backlog: string[] = [];
-    let yielding = false;
-    const flow = options.orderFlow;
-    const route = (text: string): boolean => {
-      if (flow === undefined) {
-        safeOnFrame(text);
-        return false;
-      }
-      const before = flow.sent;
-      safeOnFrame(text);
-      return flow.sent !== before;
-    };
-    const drain = (all = false): void => {
-      let i = 0;
-      while (i < backlog.length && !disposed) {
-        if (route(backlog[i++] ?? '') && !all && i < backlog.length) {
-          backlog.splice(0, i);
-          setImmediate(() => drain());
-          return;
-        }
-      }
-      backlog.length = 0;
-      yielding = false;
-    };
-    const onMessage = (text: string): void => {
-      if (yielding) backlog.push(text);
-      else if (route(text)) {
-        yielding = true;
-        setImmediate(() => drain());
-      }
-    };
+    const reader = (options.turn ?? new TurnOrder()).reader(safeOnFrame);
 
     void WsTransport.connect(options.wsUrl, {
       signal: abort.signal,
@@ -195,12 +169,12 @@ export function createSocketActor(options: SocketActorOptions) {
           return;
         }
         transport = t;
-        subs.add(t.messages$.subscribe(onMessage));
+        subs.add(t.messages$.subscribe((text) => reader.push(text)));
         subs.add(
           t.closed$.subscribe((c) => {
             transport = null;
             // Frames read before the close are routed before it is told.
-            if (yielding) drain(true);
+            reader.flush();
             tell({ type: 'socket.closed', code: c.code, reason: c.reason || (c.error?.message ?? '') });
           }),
         );
@@ -222,6 +196,7 @@ export function createSocketActor(options: SocketActorOptions) {
 
     return () => {
       disposed = true;
+      reader.dispose();
       abort.abort();
       detachGaps?.();
       subs.unsubscribe();

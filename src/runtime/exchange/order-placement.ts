@@ -4,7 +4,9 @@
  * at once; each carries its own market, and a grid's intents share one).
  *
  * Every request is handed to the REST client synchronously, inside the caller's tick: nothing here
- * awaits before the dispatch, so a counter-order leaves in the same tick as the fill (PERF.md).
+ * awaits before the dispatch, so a counter-order leaves in the same tick as the fill (PERF.md), at
+ * the end of the fill's batch once it is committed (the runtime's client holds it until then:
+ * runtime/turn/turn-order.ts rule 3).
  *
  * Grid orders are post-only: a grid must never take. A post-only order that would cross is refused
  * (HTTP 400 code 13, or the bulk item's error) and becomes a `rejected` outcome with that reason;

@@ -1,7 +1,8 @@
 /**
- * The reporting tables (`orders`, `fills`) as a projection of the market events, written in the
- * same transaction as the event itself. Best effort by design: the event log is the truth, these
- * tables are for people and reports, and nothing is restored from them.
+ * The reporting tables (`orders`, `fills`) as a projection of the market events, written after the
+ * turn that journaled them, many events per transaction (journal.ts `writeReports`), never on the
+ * fill path. Best effort by design: the event log is the truth, these tables are for people and
+ * reports, and nothing is restored from them.
  *
  * Order status only moves forward: sending/notSent → unknown → live → rejected | filled | cancelled.
  * A late or duplicate report (an `ordersPending_update` after the final one, a deal redelivered
@@ -18,7 +19,11 @@
  * forever. It counts as `filled` when the fills on record cover its amount, else `cancelled`.
  * A successful cancel-all of the market (at start or on stop) closes them the same way.
  *
- * Entry point: `DerivedTables` (`applyEvent`, `recordIntents`).
+ * Cost: an order's reports within one `writeReports` (sending, placed, filled…) are merged in memory
+ * by the same rules the upsert applies, and written as one upsert at `flush` (or before a statement
+ * that reads the orders table).
+ *
+ * Entry point: `DerivedTables` (`applyEvent`, `recordIntents`, `flush`).
  */
 import type { Database, Statement } from 'better-sqlite3';
 import type { AnyEventObject } from 'xstate';
@@ -57,6 +62,25 @@ interface OrderFacts {
   readonly reason?: string | null;
 }
 
+/** The upsert's parameters: one order's merged reports, waiting for `flush`. */
+interface OrderRow {
+  clientOrderId: string;
+  market: string;
+  runId: number;
+  orderId: number | null;
+  level: number;
+  side: string | null;
+  price: string | null;
+  amount: string | null;
+  status: OrderStatus;
+  reason: string | null;
+  at: number;
+  advance: 0 | 1;
+}
+
+/** Orders whose last written state is remembered; older ones are read back from the table when reported again. */
+const KNOWN_CAP = 10_000;
+
 /** Where and when an event happened. */
 export interface EventStamp {
   readonly runId: number;
@@ -79,6 +103,25 @@ function levelOf(clientOrderId: string): number | null {
   return d.kind === 'ours' ? d.level : null;
 }
 
+/**
+ * Returns one row that the upsert turns into what `first` then `next` would have (see its SQL):
+ * ids and amounts from the later report, level, side and price from the first that had them,
+ * status and reason from the later one only when it advances.
+ */
+function merged(first: OrderRow, next: OrderRow): OrderRow {
+  return {
+    ...next,
+    orderId: next.orderId ?? first.orderId,
+    level: first.level,
+    side: first.side ?? next.side,
+    price: first.price ?? next.price,
+    amount: next.amount ?? first.amount,
+    status: next.advance ? next.status : first.status,
+    reason: next.advance ? (next.reason ?? (first.advance ? first.reason : null)) : first.reason,
+    advance: next.advance || first.advance ? 1 : 0,
+  };
+}
+
 export class DerivedTables {
   private readonly selectStatus: Statement<[string], { status: OrderStatus }>;
   private readonly upsertOrder: Statement;
@@ -93,6 +136,8 @@ export class DerivedTables {
    * order), which are most of them on the hot path.
    */
   private readonly known = new Map<string, { status: OrderStatus; orderId: number | null; amount: string | null }>();
+  /** Order rows merged since the last `flush`, by client id, in first-report order. */
+  private readonly pending = new Map<string, OrderRow>();
 
   constructor(db: Database) {
     this.selectStatus = db.prepare('SELECT status FROM orders WHERE client_order_id = ?');
@@ -150,6 +195,7 @@ export class DerivedTables {
         this.closeGone(stamp, []);
         return;
       case 'xstate.done.actor.cancelOrders':
+        this.flush();
         for (const c of (event as unknown as { output: readonly CancelOutcome[] }).output) {
           if (c.ok) this.cancelByOrderId.run(stamp.at, c.orderId, stamp.market);
         if (c.ok) for (const [id, k] of this.known) if (k.orderId === c.orderId && RANK[k.status] < 3) this.known.set(id, { ...k, status: 'cancelled' });
@@ -167,6 +213,12 @@ export class DerivedTables {
     }
   }
 
+  /** Writes the merged order rows. */
+  flush(): void {
+    for (const row of this.pending.values()) this.upsertOrder.run(row);
+    this.pending.clear();
+  }
+
   private order(stamp: EventStamp, facts: OrderFacts): void {
     const level = levelOf(facts.clientOrderId);
     if (level === null) return;
@@ -176,7 +228,7 @@ export class DerivedTables {
     const orderId = facts.orderId ?? cached?.orderId ?? null;
     const amount = text(facts.amount) ?? cached?.amount ?? null;
     if (cached !== undefined && (!advance || facts.status === cached.status) && orderId === cached.orderId && amount === cached.amount) return;
-    this.upsertOrder.run({
+    const row: OrderRow = {
       clientOrderId: facts.clientOrderId,
       market: stamp.market,
       runId: stamp.runId,
@@ -189,8 +241,14 @@ export class DerivedTables {
       reason: facts.reason ?? null,
       at: stamp.at,
       advance: advance ? 1 : 0,
-    });
+    };
+    const earlier = this.pending.get(facts.clientOrderId);
+    this.pending.set(facts.clientOrderId, earlier === undefined ? row : merged(earlier, row));
     // Only what this process wrote in full is cached: a row of an earlier run is re-read once.
+    if (this.known.size >= KNOWN_CAP && cached === undefined) {
+      const oldest = this.known.keys().next().value;
+      if (oldest !== undefined) this.known.delete(oldest);
+    }
     this.known.set(facts.clientOrderId, { status: advance ? facts.status : (before ?? facts.status), orderId, amount });
   }
 
@@ -220,6 +278,7 @@ export class DerivedTables {
 
   /** Closes the orders the table has as live or unknown that the exchange no longer has open. */
   private closeGone(stamp: EventStamp, open: readonly ExchangeOrder[]): void {
+    this.flush();
     const stillOpen = new Set(open.map((o) => o.clientOrderId));
     for (const row of this.openRows.all(stamp.market)) {
       if (stillOpen.has(row.clientOrderId)) continue;
@@ -233,6 +292,7 @@ export class DerivedTables {
 
   private fill(stamp: EventStamp, d: Fill): void {
     const ours = levelOf(d.clientOrderId) !== null;
+    if (!ours) this.flush();
     if (!ours && (this.orderKnown.get(d.orderId, stamp.market)?.n ?? 0) === 0) return;
     this.insertFill.run({
       market: stamp.market,

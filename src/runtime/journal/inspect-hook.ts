@@ -19,35 +19,48 @@
  *   macrostep; it would be misordered only if an event were relayed to the market during that
  *   macrostep, and entering `killed` relays none (its effects are promises that settle later).
  *
- * Also, for reporting (same inspect callback, no extra subscription): every machine actor's state
- * changes (`transitions`), intents handed to the exchange (`desk.place` events to the desk, and a
- * new placement `batch` in a market's context) and a market's PnL when its book's PnL changed.
+ * Also, for reporting (same inspect callback, no extra subscription), queued in the journal and
+ * written after the turn (`defer`, default turn-order.ts `afterTurn`) in one transaction:
+ * - every machine actor's state changes (`transitions`): the state text is computed only when the
+ *   snapshot's active state nodes changed (`_nodes`: XState keeps the same array while the
+ *   configuration stays, and its elements are stable StateNode objects), not per snapshot;
+ * - intents handed to the exchange (`desk.place` events to the desk, and a new placement `batch`
+ *   in a market's context: `assign` replaces it, never mutates it);
+ * - each market's PnL, once per turn for a market that journaled an event in it, read from that
+ *   actor's current snapshot at write time. Not by comparing book or PnL objects: the actor may
+ *   update its book in place.
  *
  * Errors of the journal propagate out of the callback, i.e. out of whatever sent the event: the
  * event is then not delivered. Fail-stop is the point: a bot must not act on what it could not
- * journal. (Deferred reporting writes, see `defer`, fail in their own turn instead.)
+ * journal. (Deferred reporting writes fail in their own turn instead, handed to `onError`.)
  */
 import type { ActorRefLike, AnyEventObject, InspectionEvent } from 'xstate';
 import type { OrderIntent, PnlBook } from '../../grid/index.js';
+import { afterTurn } from '../turn/turn-order.js';
 import type { Journal } from './journal.js';
 import { stateText } from './state-text.js';
 
-export type JournalSink = Pick<Journal, 'appendMarketEvent' | 'recordIntents' | 'recordTransition' | 'recordPnl'>;
+export type JournalSink = Pick<Journal, 'appendMarketEvent' | 'recordIntents' | 'recordTransition' | 'recordPnl' | 'writeReports'>;
 
 export interface JournalInspectorOptions {
   /** The market an actor runs, or null when it is not a market actor. Default: ids `market:<market>`. */
   readonly marketOf?: (actorRef: ActorRefLike) => string | null;
   /**
-   * Schedules the reporting writes (intents sent, transitions, PnL); default: write at once. The
-   * runtime passes one that runs after the current turn's I/O: the `desk.place` of a counter-order
-   * is inspected just before its request starts, and an SQLite commit there delays the order by
-   * tens of µs (hundreds on a cold CPU). Market events are never deferred: they are the write-ahead
-   * log, committed before the actor acts.
+   * Schedules the reporting write (intents sent, transitions, PnL, the derived orders and fills).
+   * Default: {@link afterTurn}, whose throw goes to `onError`. Market events are never deferred:
+   * they are the write-ahead log.
    */
   readonly defer?: (write: () => void) => void;
+  /** Where a failed reporting write goes (with the default `defer`). Default: rethrown. */
+  readonly onError?: (error: unknown) => void;
+  /**
+   * Called before each market event is appended: the runtime's turn order opens a batch there when
+   * none is open (turn-order.ts rule 2), so the event's effects wait for its commit.
+   */
+  readonly beforeAppend?: () => void;
 }
 
-/** A journal `inspect` observer; `flush()` writes deferred reporting rows now (before the journal closes). */
+/** A journal `inspect` observer; `flush()` writes the queued reporting rows now (before the journal closes). */
 export interface JournalInspector {
   (event: InspectionEvent): void;
   flush(): void;
@@ -67,9 +80,15 @@ function marketFromId(actorRef: ActorRefLike): string | null {
 }
 
 interface Seen {
+  nodes: readonly unknown[] | undefined;
   state: string;
   batch: unknown;
-  pnl: unknown;
+}
+
+interface MachineSnapshotView {
+  readonly value?: unknown;
+  readonly _nodes?: readonly unknown[];
+  readonly context?: MarketContextView;
 }
 
 interface MarketContextView {
@@ -77,80 +96,91 @@ interface MarketContextView {
   readonly book?: { readonly pnl: PnlBook } | null;
 }
 
+/** True when two `_nodes` arrays hold the same state nodes (the same array, mostly). */
+function sameNodes(a: readonly unknown[] | undefined, b: readonly unknown[] | undefined): boolean {
+  if (a === b) return true;
+  if (a === undefined || b === undefined || a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i += 1) if (a[i] !== b[i]) return false;
+  return true;
+}
+
 /** Returns an `inspect` observer that writes to `journal` (see the module comment for what and when). */
 export function journalInspector(journal: JournalSink, options: JournalInspectorOptions = {}): JournalInspector {
   const marketOf = options.marketOf ?? marketFromId;
+  const beforeAppend = options.beforeAppend ?? (() => {});
+  const defer = options.defer ?? ((write: () => void) => afterTurn(write, options.onError));
   const seen = new WeakMap<ActorRefLike, Seen>();
-  // Reporting writes waiting for the deferred flush, in order; PnL coalesced per market (the last wins).
-  const pending: (() => void)[] = [];
-  const pnlDue = new Map<string, PnlBook>();
+  // Markets that journaled an event since the last write, and their actors (for the PnL at write time).
+  const dirty = new Set<string>();
+  const actors = new Map<string, ActorRefLike>();
   let scheduled = false;
   const flush = (): void => {
     scheduled = false;
-    const writes = pending.splice(0, pending.length);
-    for (const w of writes) w();
-    for (const [market, pnl] of pnlDue) journal.recordPnl(market, pnl);
-    pnlDue.clear();
+    for (const market of dirty) {
+      const snapshot = actors.get(market)?.getSnapshot() as MachineSnapshotView | undefined;
+      const pnl = snapshot?.context?.book?.pnl;
+      if (pnl !== undefined) journal.recordPnl(market, pnl);
+    }
+    dirty.clear();
+    journal.writeReports();
   };
-  const schedule = (defer: (write: () => void) => void): void => {
+  const schedule = (): void => {
     if (scheduled) return;
     scheduled = true;
     defer(flush);
-  };
-  const later = (write: () => void): void => {
-    if (options.defer === undefined) return write();
-    pending.push(write);
-    schedule(options.defer);
-  };
-  const pnlLater = (market: string, pnl: PnlBook): void => {
-    if (options.defer === undefined) return journal.recordPnl(market, pnl);
-    pnlDue.set(market, pnl);
-    schedule(options.defer);
   };
 
   const onEvent = (target: ActorRefLike, source: ActorRefLike | undefined, event: AnyEventObject): void => {
     const market = marketOf(target);
     if (market !== null) {
-      if (event.type !== 'xstate.init' && event.type !== 'feed.price') journal.appendMarketEvent(market, event);
+      if (event.type === 'xstate.init' || event.type === 'feed.price') return;
+      beforeAppend();
+      journal.appendMarketEvent(market, event);
+      actors.set(market, target);
+      dirty.add(market);
+      schedule();
       return;
     }
     if (event.type === 'desk.place' && source !== undefined) {
       const from = marketOf(source);
       if (from !== null) {
-        const intents = (event as unknown as { intents: readonly OrderIntent[] }).intents;
-        later(() => journal.recordIntents(from, intents));
+        journal.recordIntents(from, (event as unknown as { intents: readonly OrderIntent[] }).intents);
+        schedule();
       }
     }
   };
 
   const onSnapshot = (actorRef: ActorRefLike, snapshot: unknown, event: AnyEventObject): void => {
-    const s = snapshot as { value?: unknown; context?: MarketContextView };
+    const s = snapshot as MachineSnapshotView;
     if (s.value === undefined) return; // not a state machine
-    const state = stateText(s.value);
     const market = marketOf(actorRef);
     let last = seen.get(actorRef);
     if (last === undefined) {
-      last = { state: '', batch: undefined, pnl: undefined };
+      last = { nodes: s._nodes, state: stateText(s.value), batch: undefined };
       seen.set(actorRef, last);
-      const type = event.type;
-      later(() => journal.recordTransition(actorId(actorRef), null, state, type));
-    } else if (last.state !== state) {
-      const from = last.state;
-      const type = event.type;
-      later(() => journal.recordTransition(actorId(actorRef), from, state, type));
-      if (market !== null && event.type === 'feed.price') journal.appendMarketEvent(market, event);
+      journal.recordTransition(actorId(actorRef), null, last.state, event.type);
+      schedule();
+    } else if (s._nodes === undefined || !sameNodes(last.nodes, s._nodes)) {
+      last.nodes = s._nodes;
+      const state = stateText(s.value);
+      if (state !== last.state) {
+        journal.recordTransition(actorId(actorRef), last.state, state, event.type);
+        schedule();
+        last.state = state;
+        if (market !== null && event.type === 'feed.price') {
+          beforeAppend();
+          journal.appendMarketEvent(market, event);
+        }
+      }
     }
-    last.state = state;
     if (market === null || s.context === undefined) return;
     const batch = s.context.batch;
     if (batch !== last.batch) {
       last.batch = batch;
-      if (batch !== undefined && batch.length > 0) later(() => journal.recordIntents(market, batch));
-    }
-    const pnl = s.context.book?.pnl;
-    if (pnl !== last.pnl) {
-      last.pnl = pnl;
-      if (pnl !== undefined) pnlLater(market, pnl);
+      if (batch !== undefined && batch.length > 0) {
+        journal.recordIntents(market, batch);
+        schedule();
+      }
     }
   };
 

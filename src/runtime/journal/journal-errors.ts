@@ -4,11 +4,13 @@
  * - `JournalCorruptError`  stored data cannot be decoded (or a newer schema wrote it): stop, keep the file;
  * - `JournalClosedError`   a call after `close()`: a wiring bug;
  * - `JournalCodecError`    a value the codec cannot store (a function, a class instance): a wiring bug;
- * - `JournalUsageError`    an event for a market whose run was not begun: a wiring bug (replay would miss it).
+ * - `JournalUsageError`    an event for a market whose run was not begun: a wiring bug (replay would miss it);
+ * - `JournalFailedError`   a commit failed (or SQLite rolled an open batch back): every later write
+ *                          refuses, since actors already saw events that are not on disk: fail-stop.
  * Errors of SQLite itself (disk full, I/O) propagate as better-sqlite3's `SqliteError`: fail-stop.
  */
 
-export type JournalErrorCode = 'JOURNAL_LOCKED' | 'JOURNAL_CORRUPT' | 'JOURNAL_CLOSED' | 'JOURNAL_CODEC' | 'JOURNAL_USAGE';
+export type JournalErrorCode = 'JOURNAL_LOCKED' | 'JOURNAL_CORRUPT' | 'JOURNAL_CLOSED' | 'JOURNAL_CODEC' | 'JOURNAL_USAGE' | 'JOURNAL_FAILED';
 
 export abstract class JournalError extends Error {
   abstract readonly code: JournalErrorCode;
@@ -57,4 +59,15 @@ export class JournalCodecError extends JournalError {
 export class JournalUsageError extends JournalError {
   override readonly name = 'JournalUsageError';
   readonly code = 'JOURNAL_USAGE';
+}
+
+export class JournalFailedError extends JournalError {
+  override readonly name = 'JournalFailedError';
+  readonly code = 'JOURNAL_FAILED';
+  constructor(
+    readonly path: string,
+    override readonly cause: unknown,
+  ) {
+    super(`journal ${path}: a commit failed, nothing more is written (${cause instanceof Error ? cause.message : String(cause)})`);
+  }
 }

@@ -5,22 +5,30 @@
  * What it stores (see schema.ts):
  * - per market actor start, a checkpoint: the `MarketInput` it started from (`beginMarketRun`);
  * - every event the actor receives, in order (`appendMarketEvent`), which the runtime calls from
- *   XState's `inspect` before the actor processes the event (see inspect-hook.ts);
- * - reporting tables derived from those events in the same transaction (orders, fills), plus
- *   state transitions and PnL the runtime reports.
+ *   XState's `inspect` before the actor processes the event (see inspect-hook.ts): the write-ahead log;
+ * - reporting tables (orders, fills, transitions, PnL), derived from those events and from what the
+ *   runtime reports, written later in batches (`writeReports`), off the fill path.
  *
  * Why event sourcing: the market machine is deterministic given its input and the events it
  * receives, so `restoreBook` replays the latest checkpoint's events through the machine (purely,
  * see replay.ts) and gets the book the actor had at its last journaled event. Because each event is
- * committed before the actor sees it, anything the actor did (a counter-order sent to the desk) is
- * covered by a committed event, and the restored book has that order as sent: the restart
- * reconciles it by client id and never re-places it blindly.
+ * committed before anything the actor does about it leaves the process (a counter-order sent to the
+ * desk), the restored book has that order as sent: the restart reconciles it by client id and never
+ * re-places it blindly.
  *
- * Every write is synchronous and returns once committed to the WAL (durable across SIGKILL; see
- * schema.ts for power loss). One bot per file (instance-lock.ts).
+ * Group commit (the rules are in runtime/turn/turn-order.ts): between `openBatch` and `closeBatch`
+ * appends go into one open transaction and are not committed; `commit` commits them before the
+ * batch's held requests leave. Outside a batch an append commits before it returns (together with
+ * anything still open). What no commit needed (a batch that held nothing, reporting rows) is
+ * committed by the next commit or by the lag timer (`commitLagMs`). A failed commit fails the
+ * journal for good (`JournalFailedError`): the actors saw events that are not on disk.
+ *
+ * A commit is in the WAL when it returns (durable across SIGKILL; see schema.ts for power loss).
+ * One bot per file (instance-lock.ts).
  *
  * Entry points: `openJournal`, and on `Journal`: `beginMarketRun`, `appendMarketEvent`,
- * `restoreBook`, `lastMarketRun`, `lastKillSwitchMs`, `recordIntents`, `recordTransition`, `recordPnl`, `checkpoint`, `close`.
+ * `openBatch` / `closeBatch` / `commit`, `recordIntents`, `recordTransition`, `recordPnl`,
+ * `writeReports`, `sync`, `restoreBook`, `lastMarketRun`, `lastKillSwitchMs`, `checkpoint`, `close`.
  */
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
@@ -30,9 +38,9 @@ import type { DecimalLike, LevelBook, OrderIntent } from '../../grid/index.js';
 import type { MarketInput } from '../../machines/market/market.types.js';
 import { decodeCheckpoint, encodeCheckpoint } from './checkpoint-codec.js';
 import { CheckpointWorker } from './checkpoint-worker.js';
-import { DerivedTables } from './derived-tables.js';
+import { DerivedTables, type EventStamp } from './derived-tables.js';
 import { acquireLock, processIsAlive, releaseLock } from './instance-lock.js';
-import { JournalClosedError, JournalUsageError } from './journal-errors.js';
+import { JournalClosedError, JournalFailedError, JournalUsageError } from './journal-errors.js';
 import { replayMarket } from './replay.js';
 import { prepareSchema } from './schema.js';
 import { decodeValue, encodeValue } from './value-codec.js';
@@ -57,6 +65,11 @@ export interface JournalOptions {
    * `gridbot run` uses `worker`.
    */
   readonly checkpointIn?: 'timer' | 'worker';
+  /**
+   * The longest an uncommitted write waits for a commit it does not need (a batch that held no
+   * request, reporting rows): then the lag timer commits it. Default 100 ms; 0 commits at once.
+   */
+  readonly commitLagMs?: number;
 }
 
 /** The PnL figures the `pnl` table keeps per market (decimal strings or Decimals). */
@@ -90,6 +103,34 @@ export function killSwitchMsOfRun(run: MarketRunRecord): number | null {
   return last;
 }
 
+/** Event types the reporting tables derive rows from (derived-tables.ts `applyEvent`). */
+const REPORTED_EVENTS: ReadonlySet<string> = new Set([
+  'feed.order',
+  'feed.deal',
+  'desk.result',
+  'xstate.done.actor.placeBatch',
+  'xstate.done.actor.fetchExchange',
+  'xstate.done.actor.cancelAll',
+  'xstate.done.actor.cancelOnStop',
+  'xstate.done.actor.cancelOrders',
+]);
+
+/** Reporting rows waiting for `writeReports`, in the order they happened. */
+type Report =
+  | { readonly kind: 'event'; readonly stamp: EventStamp; readonly event: AnyEventObject }
+  | { readonly kind: 'intents'; readonly stamp: EventStamp; readonly intents: readonly OrderIntent[] }
+  | { readonly kind: 'transition'; readonly actorId: string; readonly from: string | null; readonly to: string; readonly eventType: string; readonly at: number };
+
+interface PnlRow {
+  readonly realised: string;
+  readonly fees: string;
+  readonly inventory: string;
+  readonly at: number;
+}
+
+/** More waiting reports than this are written at once, whoever forgot to call `writeReports`. */
+const REPORTS_CAP = 4096;
+
 interface Segment {
   readonly checkpointId: number;
   seq: number;
@@ -120,10 +161,22 @@ export class Journal {
   private readonly insertEvent: Statement;
   private readonly insertTransition: Statement;
   private readonly upsertPnl: Statement;
-  private readonly appendTx: (market: string, segment: Segment, event: AnyEventObject) => void;
-  private readonly intentsTx: (market: string, intents: readonly OrderIntent[]) => void;
+  private readonly beginTx: Statement;
+  private readonly commitTx: Statement;
+  private readonly rollbackTx: Statement;
   private readonly checkpointTimer: NodeJS.Timeout | null;
   private readonly checkpointWorker: CheckpointWorker | null;
+  private readonly commitLagMs: number;
+  private lagTimer: NodeJS.Timeout | null = null;
+  private reports: Report[] = [];
+  private readonly pnlDue = new Map<string, PnlRow>();
+  /** The PnL last queued per market: an unchanged one is not written again. */
+  private readonly pnlLast = new Map<string, PnlRow>();
+  /** A batch is open: appends are not committed. */
+  private batchOpen = false;
+  /** This connection has a transaction of ours open (BEGIN run, no COMMIT yet). */
+  private txOpen = false;
+  private failure: JournalFailedError | null = null;
   private closed = false;
 
   constructor(options: JournalOptions) {
@@ -153,14 +206,10 @@ export class Journal {
       INSERT INTO pnl (market, run_id, realised, fees, inventory, updated_at) VALUES (?, ?, ?, ?, ?, ?)
       ON CONFLICT (market) DO UPDATE SET run_id = excluded.run_id, realised = excluded.realised, fees = excluded.fees,
         inventory = excluded.inventory, updated_at = excluded.updated_at`);
-    this.appendTx = this.db.transaction((market: string, segment: Segment, event: AnyEventObject) => {
-      const at = this.now();
-      this.insertEvent.run(this.runId, market, segment.checkpointId, segment.seq, event.type, encodeValue(event), at);
-      this.derived.applyEvent({ runId: this.runId, market, at }, event);
-    });
-    this.intentsTx = this.db.transaction((market: string, intents: readonly OrderIntent[]) => {
-      this.derived.recordIntents({ runId: this.runId, market, at: this.now() }, intents);
-    });
+    this.beginTx = this.db.prepare('BEGIN');
+    this.commitTx = this.db.prepare('COMMIT');
+    this.rollbackTx = this.db.prepare('ROLLBACK');
+    this.commitLagMs = Math.max(0, options.commitLagMs ?? 100);
     // Why a timer: SQLite's automatic checkpoint runs inside the commit that crosses the threshold
     // and fsyncs there: a 5–20 ms stall on one fill in a few hundred, on the fill → counter-order
     // path. From a timer the stall falls between events; from a worker (checkpointIn: 'worker')
@@ -181,7 +230,8 @@ export class Journal {
 
   /** Copies the WAL into the database file as far as readers allow (PASSIVE: never waits). */
   checkpoint(): void {
-    if (!this.closed) this.db.pragma('wal_checkpoint(PASSIVE)');
+    // Not inside our own open transaction (it would fail): the next tick of the timer does it.
+    if (!this.closed && !this.txOpen) this.db.pragma('wal_checkpoint(PASSIVE)');
   }
 
   /**
@@ -190,46 +240,133 @@ export class Journal {
    * Calling it again for a market (an actor restarted within the run) starts a new sequence.
    */
   beginMarketRun(input: MarketInput): void {
-    this.assertOpen();
+    this.assertWritable();
+    if (this.batchOpen) this.ensureTx();
     const lastEventId = (this.db.prepare('SELECT max(id) FROM events').pluck().get() as number | null) ?? 0;
     const r = this.db
       .prepare('INSERT INTO checkpoints (run_id, market, input, first_event_id, at) VALUES (?, ?, ?, ?, ?)')
       .run(this.runId, input.market, encodeCheckpoint(input), lastEventId + 1, this.now());
     this.segments.set(input.market, { checkpointId: Number(r.lastInsertRowid), seq: 0 });
+    if (!this.batchOpen) this.commit();
   }
 
   /**
-   * Appends one event a market actor received, and what it says about orders and fills, in one
-   * transaction; returns once it is committed. Hot path: one prepared INSERT and a few small ones.
+   * Appends one event a market actor received (the write-ahead log). Outside a batch it returns
+   * once committed; inside one it stays uncommitted until `commit`. Its reporting rows wait for
+   * `writeReports`. Hot path: one prepared INSERT.
    * @throws JournalUsageError when `beginMarketRun` was not called for `market` in this run
    * @throws JournalCodecError when the event holds something that is not plain data
+   * @throws JournalFailedError after a failed commit
    */
   appendMarketEvent(market: string, event: AnyEventObject): void {
-    this.assertOpen();
+    this.assertWritable();
     const segment = this.segments.get(market);
     if (segment === undefined) {
       throw new JournalUsageError(`journal: event ${event.type} for ${market}, whose run was not begun (call beginMarketRun first)`);
     }
-    this.appendTx(market, segment, event);
+    const payload = encodeValue(event);
+    const at = this.now();
+    if (this.batchOpen) this.ensureTx();
+    this.insertEvent.run(this.runId, market, segment.checkpointId, segment.seq, event.type, payload, at);
     segment.seq += 1;
+    // Outside a batch the event is delivered on return: committed first, with whatever is open.
+    if (!this.batchOpen && this.txOpen) this.commit();
+    if (REPORTED_EVENTS.has(event.type)) this.queue({ kind: 'event', stamp: { runId: this.runId, market, at }, event });
   }
 
-  /** Records intents handed to the exchange (a placement batch, a desk request) as orders being sent. */
+  /** True once a commit failed: every later write refuses (fail-stop). */
+  get failed(): boolean {
+    return this.failure !== null;
+  }
+
+  /** Opens a batch: appends go into one open transaction, uncommitted (turn-order.ts rule 2). */
+  openBatch(): void {
+    this.assertWritable();
+    this.batchOpen = true;
+  }
+
+  /** Closes the batch: appends commit on their own again; what is open waits for a commit (the lag timer at most). */
+  closeBatch(): void {
+    this.batchOpen = false;
+    if (this.txOpen) this.armLag();
+  }
+
+  /**
+   * Commits everything open. Fail-stop: when it cannot (or SQLite already rolled the open
+   * transaction back), the journal is failed for good.
+   * @throws JournalFailedError
+   */
+  commit(): void {
+    if (this.failure !== null) throw this.failure;
+    if (!this.txOpen) return;
+    this.txOpen = false;
+    this.disarmLag();
+    if (!this.db.inTransaction) this.fail(new Error('SQLite rolled the open transaction back'));
+    try {
+      this.commitTx.run();
+    } catch (e) {
+      if (this.db.inTransaction) this.rollbackTx.run();
+      this.fail(e);
+    }
+  }
+
+  /**
+   * Queues intents handed to the exchange (a placement batch, a desk request) as orders being sent.
+   * Like every reporting call, a no-op once closed: `close` wrote what was queued, and a report
+   * deferred past it (an after-turn write) has nowhere to go.
+   */
   recordIntents(market: string, intents: readonly OrderIntent[]): void {
-    this.assertOpen();
-    if (intents.length > 0) this.intentsTx(market, intents);
+    if (this.closed) return;
+    if (intents.length > 0) this.queue({ kind: 'intents', stamp: { runId: this.runId, market, at: this.now() }, intents });
   }
 
-  /** Records a state change of any actor (`from` null for its first state). */
+  /** Queues a state change of any actor (`from` null for its first state). */
   recordTransition(actorId: string, from: string | null, to: string, eventType: string): void {
-    this.assertOpen();
-    this.insertTransition.run(this.runId, actorId, from, to, eventType, this.now());
+    if (this.closed) return;
+    this.queue({ kind: 'transition', actorId, from, to, eventType, at: this.now() });
   }
 
-  /** Records a market's current PnL figures. */
+  /** Queues a market's current PnL figures unless they are the ones queued last (the last before `writeReports` wins). */
   recordPnl(market: string, pnl: PnlFigures): void {
-    this.assertOpen();
-    this.upsertPnl.run(market, this.runId, decimalText(pnl.realisedQuote), decimalText(pnl.feesQuote), decimalText(pnl.inventoryBase), this.now());
+    if (this.closed) return;
+    const row = { realised: decimalText(pnl.realisedQuote), fees: decimalText(pnl.feesQuote), inventory: decimalText(pnl.inventoryBase), at: this.now() };
+    const last = this.pnlLast.get(market);
+    if (last !== undefined && last.realised === row.realised && last.fees === row.fees && last.inventory === row.inventory) return;
+    this.pnlLast.set(market, row);
+    this.pnlDue.set(market, row);
+  }
+
+  /**
+   * Writes the queued reporting rows (orders, fills, intents, transitions, PnL) in the open
+   * transaction (one is begun if none is), left for the next commit or the lag timer. The queue is
+   * emptied first: a row that fails is not retried forever.
+   */
+  writeReports(): void {
+    if (this.closed || (this.reports.length === 0 && this.pnlDue.size === 0)) return;
+    this.assertWritable();
+    const reports = this.reports;
+    this.reports = [];
+    const pnl = [...this.pnlDue];
+    this.pnlDue.clear();
+    this.ensureTx();
+    try {
+      for (const r of reports) {
+        if (r.kind === 'event') this.derived.applyEvent(r.stamp, r.event);
+        else if (r.kind === 'intents') this.derived.recordIntents(r.stamp, r.intents);
+        else this.insertTransition.run(this.runId, r.actorId, r.from, r.to, r.eventType, r.at);
+      }
+      this.derived.flush();
+      for (const [market, p] of pnl) this.upsertPnl.run(market, this.runId, p.realised, p.fees, p.inventory, p.at);
+    } finally {
+      // A row that failed leaves the rest of the transaction (events included) to be committed.
+      if (!this.batchOpen && this.txOpen) this.armLag();
+    }
+  }
+
+  /** Writes the queued reporting rows and commits everything: what `close` does, and what a reader of the file waits for. */
+  sync(): void {
+    this.writeReports();
+    if (!this.batchOpen) this.commit();
   }
 
   /**
@@ -273,15 +410,74 @@ export class Journal {
     if (this.closed) return;
     if (this.checkpointTimer !== null) clearInterval(this.checkpointTimer);
     this.checkpointWorker?.stop();
-    this.closed = true;
     try {
-      releaseLock(this.db, this.token);
+      this.batchOpen = false;
+      if (this.failure === null) {
+        try {
+          this.writeReports();
+        } finally {
+          this.commit();
+        }
+      }
     } finally {
-      this.db.close();
+      this.closed = true;
+      this.disarmLag();
+      try {
+        // A failed journal keeps what was committed; whatever is still open is not.
+        if (this.db.inTransaction) this.rollbackTx.run();
+        releaseLock(this.db, this.token);
+      } finally {
+        this.db.close();
+      }
     }
+  }
+
+  private queue(report: Report): void {
+    this.reports.push(report);
+    if (this.reports.length >= REPORTS_CAP) this.writeReports();
+  }
+
+  private ensureTx(): void {
+    if (!this.txOpen) {
+      this.beginTx.run();
+      this.txOpen = true;
+    } else if (!this.db.inTransaction) {
+      // An error (disk full, I/O) made SQLite roll our open transaction back: its events are lost.
+      this.fail(new Error('SQLite rolled the open transaction back'));
+    }
+  }
+
+  private armLag(): void {
+    if (this.commitLagMs === 0) {
+      this.commit();
+      return;
+    }
+    if (this.lagTimer !== null) return;
+    // A throw here is an uncaught exception: fail-stop, as for any failed commit.
+    this.lagTimer = setTimeout(() => {
+      this.lagTimer = null;
+      if (!this.closed) this.commit();
+    }, this.commitLagMs);
+    this.lagTimer.unref();
+  }
+
+  private disarmLag(): void {
+    if (this.lagTimer === null) return;
+    clearTimeout(this.lagTimer);
+    this.lagTimer = null;
+  }
+
+  private fail(cause: unknown): never {
+    this.failure ??= new JournalFailedError(this.path, cause);
+    throw this.failure;
   }
 
   private assertOpen(): void {
     if (this.closed) throw new JournalClosedError(this.path);
+  }
+
+  private assertWritable(): void {
+    this.assertOpen();
+    if (this.failure !== null) throw this.failure;
   }
 }

@@ -26,7 +26,7 @@
  * snapshot when a `desk.place` with a counter-order was seen since the `feed.deal`, and is dropped
  * otherwise (a duplicate deal, a partial fill below the minimums). It covers routing, the journal
  * append, every inspection hook, the ledger and signing; not the JSON parse of the frame, the turn a
- * frame may wait behind an earlier one that sent an order (order-flow.ts), undici's write one
+ * frame may wait behind an earlier one that sent an order (turn/turn-order.ts), undici's write one
  * `setImmediate` later, nor a wait for a rate-limit token (gridbot_rest_limiter_wait_seconds). A
  * counter-order released later by an `ordersPending_update` is not a reaction to a deal and is not timed.
  */

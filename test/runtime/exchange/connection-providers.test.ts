@@ -13,8 +13,8 @@ import {
   emptyFrameStats,
 } from '../../../src/runtime/exchange/connection-providers.js';
 import { connectionStatus$ } from '../../../src/runtime/exchange/connection-status.js';
-import { OrderFlow } from '../../../src/runtime/exchange/order-flow.js';
 import { WsTokenCache } from '../../../src/runtime/exchange/ws-token-cache.js';
+import { type BatchJournal, TurnOrder } from '../../../src/runtime/turn/index.js';
 import { fixtureText } from '../../adapters/whitebit/support/fixtures.js';
 import { WsStub } from './support/ws-stub.js';
 
@@ -30,7 +30,7 @@ afterEach(async () => {
   await server.close();
 });
 
-function start(tokens: string[] = ['tok-1', 'tok-2', 'tok-3'], orderFlow?: OrderFlow) {
+function start(tokens: string[] = ['tok-1', 'tok-2', 'tok-3'], turn?: TurnOrder) {
   const routing = createFrameRouting();
   const stats: FrameStats = emptyFrameStats();
   let n = 0;
@@ -46,7 +46,7 @@ function start(tokens: string[] = ['tok-1', 'tok-2', 'tok-3'], orderFlow?: Order
         stats,
         logger: { warn: (_o, msg) => warnings.push(msg), debug: () => {} },
         onAuthorizeRejected: () => cache.invalidate(),
-        ...(orderFlow ? { orderFlow } : {}),
+        ...(turn ? { turn } : {}),
       }),
       fetchToken: createTokenActor(cache),
     },
@@ -78,23 +78,37 @@ describe('socket actor + connection machine over a real WebSocket', () => {
     expect(c.statuses).toEqual(['up']);
   });
 
-  describe('after a frame that sent an order', () => {
+  describe('frames of one read, in journal batches', () => {
     const price = (p: string) => `{"id":null,"method":"lastprice_update","params":["BTC_USDT","${p}"]}`;
-    /** Pushes three frames in one read; the first "sends an order" and, as undici does, schedules its write with setImmediate. */
-    async function run(flow: OrderFlow | undefined): Promise<string[]> {
-      const c = start(undefined, flow);
+    /**
+     * Pushes three frames in one read; when `sends` is set the first starts a request (held by the turn
+     * order) whose write, as undici does, is scheduled with setImmediate. The journal logs its batch calls.
+     */
+    async function run(sends: boolean): Promise<string[]> {
+      const log: string[] = [];
+      const journal: BatchJournal = {
+        openBatch: () => log.push('open batch'),
+        closeBatch: () => log.push('close batch'),
+        commit: () => log.push('commit'),
+        failed: false,
+      };
+      const turn = new TurnOrder({ journal });
+      const c = start(undefined, turn);
       c.actor.start();
       await isOpen(c.actor);
-      const log: string[] = [];
+      log.length = 0;
       const done = new Promise<void>((resolve) => {
         c.router.market('BTC_USDT').subscribe((u) => {
           if (u.kind !== 'lastprice_update') return;
           log.push(`frame ${u.price}`);
-          if (u.price === '1') {
-            if (flow) flow.sent += 1;
-            setImmediate(() => log.push('order written'));
+          if (u.price === '1' && sends) {
+            void turn.hold(() => {
+              log.push('request started');
+              setImmediate(() => log.push('order written'));
+              return Promise.resolve();
+            });
           }
-          if (u.price === '3') setImmediate(resolve);
+          if (u.price === '3') setImmediate(() => setImmediate(resolve));
         });
       });
       server.pushTogether([price('1'), price('2'), price('3')]);
@@ -102,12 +116,23 @@ describe('socket actor + connection machine over a real WebSocket', () => {
       return log;
     }
 
-    it('routes the rest of the read one turn later, in order, so the order is written first', async () => {
-      expect(await run(new OrderFlow())).toEqual(['frame 1', 'order written', 'frame 2', 'frame 3']);
+    it('after a frame that started a request: commit, the request, its write, then the rest of the read', async () => {
+      expect(await run(true)).toEqual([
+        'open batch',
+        'frame 1',
+        'close batch',
+        'commit',
+        'request started',
+        'order written',
+        'open batch',
+        'frame 2',
+        'frame 3',
+        'close batch',
+      ]);
     });
 
-    it('without an order flow every frame of the read is routed before the write (what the yield avoids)', async () => {
-      expect(await run(undefined)).toEqual(['frame 1', 'frame 2', 'frame 3', 'order written']);
+    it('routes a whole read in one batch when nothing was sent, and leaves its commit to the journal', async () => {
+      expect(await run(false)).toEqual(['open batch', 'frame 1', 'frame 2', 'frame 3', 'close batch']);
     });
   });
 

@@ -2,7 +2,6 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { type WbNewOrderRequest, WhitebitError } from '../../../src/adapters/whitebit/index.js';
 import type { DeskPlace } from '../../../src/machines/market/market.types.js';
 import { createDeskActor } from '../../../src/runtime/exchange/desk-actor.js';
-import { OrderFlow } from '../../../src/runtime/exchange/order-flow.js';
 import { type ChildHarness, startChildren } from './support/child-harness.js';
 import { intentsOf, restingOrder, stubPlacementRest } from './support/stub-rest.js';
 
@@ -26,17 +25,6 @@ describe('desk actor', () => {
       outcomes: [{ kind: 'placed', clientOrderId: 'g-0', orderId: expect.any(Number), dealStock: '0', left: '0.5' }],
       fatal: null,
     });
-  });
-
-  it('counts each placement in the order flow the socket reads, as the request starts', () => {
-    const rest = stubPlacementRest(() => new Promise(() => {}));
-    const flow = new OrderFlow();
-    h = startChildren({ desk: { logic: createDeskActor(rest, {}, flow), input: { market: 'BTC_USDT' } } });
-    h.send('desk', place(1));
-    expect(flow.sent).toBe(1);
-    h.send('desk', place(3));
-    expect(flow.sent).toBe(2);
-    expect(rest.calls).toHaveLength(2);
   });
 
   it('answers every desk.place separately, several in flight at once', async () => {

@@ -23,12 +23,26 @@ afterEach(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-/** A journal on a file, and a second (read-only) connection to look at its tables, as a report would. */
-function open(): { j: Journal; db: BetterSqlite3.Database } {
+/**
+ * A journal on a file, and a second (read-only) connection to look at its tables, as a report would.
+ * Reporting rows are written after the turn and committed later (the runtime's after-turn phase and
+ * the journal's lag timer): each query here first syncs the journal, as those would have by then.
+ */
+function open(): { j: Journal; db: Pick<BetterSqlite3.Database, 'prepare'> } {
   const path = join(dir, 'journal.db');
-  journal = openJournal({ path, now: () => 1_700_000_000_000 });
-  reader = new BetterSqlite3(path, { readonly: true });
-  return { j: journal, db: reader };
+  const j = openJournal({ path, now: () => 1_700_000_000_000 });
+  const r = new BetterSqlite3(path, { readonly: true });
+  journal = j;
+  reader = r;
+  return {
+    j,
+    db: {
+      prepare: (sql: string) => {
+        j.sync();
+        return r.prepare(sql);
+      },
+    },
+  };
 }
 
 const id = (level: number, side: 'buy' | 'sell', seq: number) => cid(level, side, seq, { botId: 'tb', market: MARKET });
@@ -143,6 +157,7 @@ describe('derived tables', () => {
     const m = startJournaledMarket(j, scenarioInput());
     await runScenario(m);
     m.h.actor.stop();
+    m.flush();
     const deals = db.prepare('SELECT deal_id FROM fills ORDER BY deal_id').pluck().all();
     expect(deals).toEqual([1, 2, 3, 4, 5]);
     const statuses = db.prepare('SELECT status, count(*) AS n FROM orders GROUP BY status ORDER BY status').all() as { status: string; n: number }[];
@@ -164,5 +179,62 @@ describe('derived tables', () => {
     });
     // Money is text, never REAL.
     expect(db.prepare("SELECT count(*) FROM fills WHERE typeof(price) <> 'text' OR typeof(amount) <> 'text'").pluck().get()).toBe(0);
+  });
+});
+
+describe('reporting rows written in one go', () => {
+  const a = id(1, 'buy', 100);
+  const b = id(0, 'buy', 101);
+  const r = id(3, 'sell', 102);
+  const u = id(2, 'buy', 103);
+  type Step = (j: Journal) => void;
+  const steps: Step[] = [
+    (j) => j.recordIntents(MARKET, [intent(1, 'buy', 100), intent(0, 'buy', 101), intent(3, 'sell', 102)]),
+    (j) => j.appendMarketEvent(MARKET, {
+      type: 'xstate.done.actor.placeBatch',
+      output: [
+        { kind: 'placed', clientOrderId: a, orderId: 501, dealStock: '0', left: '0.001' },
+        { kind: 'notSent', clientOrderId: b, reason: 'HTTP 503' },
+        { kind: 'rejected', clientOrderId: r, reason: 'post-only would take' },
+      ],
+    }),
+    (j) => j.recordIntents(MARKET, [intent(0, 'buy', 101), intent(2, 'buy', 103)]),
+    (j) => j.appendMarketEvent(MARKET, { type: 'desk.result', outcomes: [{ kind: 'unknown', clientOrderId: b, reason: 'timeout' }, { kind: 'placed', clientOrderId: u, orderId: 503, dealStock: '0', left: '0.001' }], fatal: null }),
+    (j) => j.appendMarketEvent(MARKET, { type: 'feed.deal', deal: deal(1, a, 501) }),
+    (j) => j.appendMarketEvent(MARKET, { type: 'feed.order', update: { orderId: 501, clientOrderId: a, side: 'buy', price: '59800', amount: '0.001', left: '0', dealStock: '0.001', final: true } }),
+    (j) => j.appendMarketEvent(MARKET, { type: 'feed.order', update: { orderId: 501, clientOrderId: a, side: 'buy', price: '59800', amount: '0.001', left: '0.0005', dealStock: '0.0005', final: false } }),
+    (j) => j.appendMarketEvent(MARKET, { type: 'xstate.done.actor.cancelOrders', output: [{ orderId: 503, ok: true, reason: null }] }),
+    (j) => j.recordIntents(MARKET, [intent(2, 'buy', 103)]),
+  ];
+  const tables = (path: string) => {
+    const db = new BetterSqlite3(path, { readonly: true });
+    try {
+      return {
+        orders: db.prepare('SELECT client_order_id, order_id, level, side, price, amount, status, reason FROM orders ORDER BY client_order_id').all(),
+        fills: db.prepare('SELECT deal_id, client_order_id FROM fills ORDER BY deal_id').all(),
+      };
+    } finally {
+      db.close();
+    }
+  };
+
+  it('merges an order’s reports into the rows they would have made one by one', () => {
+    const one = openJournal({ path: join(dir, 'one.db'), now: () => 1_700_000_000_000 });
+    const all = openJournal({ path: join(dir, 'all.db'), now: () => 1_700_000_000_000 });
+    one.beginMarketRun(settings());
+    all.beginMarketRun(settings());
+    for (const s of steps) {
+      s(one);
+      one.sync();
+      s(all);
+    }
+    one.close();
+    all.close();
+    const expected = tables(join(dir, 'one.db'));
+    expect(expected.orders).toContainEqual(expect.objectContaining({ client_order_id: b, status: 'unknown', reason: 'timeout' }));
+    expect(tables(join(dir, 'all.db'))).toEqual(expected);
+    expect(expected.orders).toContainEqual(expect.objectContaining({ client_order_id: a, status: 'filled', order_id: 501 }));
+    expect(expected.orders).toContainEqual(expect.objectContaining({ client_order_id: r, status: 'rejected', reason: 'post-only would take' }));
+    expect(expected.orders).toContainEqual(expect.objectContaining({ client_order_id: u, status: 'cancelled' }));
   });
 });

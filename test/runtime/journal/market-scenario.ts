@@ -25,6 +25,8 @@ export interface JournaledMarket {
   /** `booksAfter[k]`: the live book (as text) once the actor processed the first k journaled events. */
   readonly booksAfter: string[];
   journaled(): number;
+  /** Writes the hook's queued reporting rows now (the runtime does it after each turn). */
+  flush(): void;
 }
 
 /** Starts a market whose events go to `journal` exactly as the runtime sends them. */
@@ -41,6 +43,7 @@ export function startJournaledMarket(journal: JournalSink & { beginMarketRun(inp
     recordIntents: (m, i) => journal.recordIntents(m, i),
     recordTransition: (a, f, t, e) => journal.recordTransition(a, f, t, e),
     recordPnl: (m, p) => journal.recordPnl(m, p),
+    writeReports: () => journal.writeReports(),
   };
   const hook = journalInspector(counting, { marketOf: (ref) => (isMarketActor(ref) ? MARKET : null) });
   const booksAfter: string[] = ['null'];
@@ -51,7 +54,7 @@ export function startJournaledMarket(journal: JournalSink & { beginMarketRun(inp
     if (k !== undefined) booksAfter[k] = bookText((ie.snapshot as unknown as { context: { book: Parameters<typeof encodeBook>[0] | null } }).context.book);
   };
   const h = startMarket(input, inspect);
-  return { h, booksAfter, journaled: () => count };
+  return { h, booksAfter, journaled: () => count, flush: () => hook.flush() };
 }
 
 const lastIntents = (h: MarketHarness): OrderIntent[] => (h.calls.filter((c) => c.name === 'placeBatch').at(-1)?.input as { intents: OrderIntent[] }).intents;

@@ -1,0 +1,276 @@
+/**
+ * The order of a turn: what runs in the event-loop turn that read a frame, and what after it. Every
+ * tick-ordering rule of the runtime lives here; the socket, the desk, the journal hook and the
+ * deferred log only ask this module.
+ *
+ * The rulebook:
+ *
+ * 1. **Frames are routed in batches.** The first frame of a socket read opens a batch; every frame
+ *    `ws` hands over in the same read is routed in it, synchronously (frame → router → feed →
+ *    market actor). The batch ends at the end of the read (`process.nextTick`: before any promise
+ *    continuation of the turn), or right after a frame whose routing started an exchange request.
+ *    Frames read after that one wait in a backlog and are routed as the next batch in the next check
+ *    phase (`setImmediate`), after undici's deferred write of the request (undici writes on an idle
+ *    keep-alive socket one `setImmediate` later): a counter-order does not wait for the market to
+ *    digest the order updates that shared its fill's read. On a close, the backlog is routed at
+ *    once, before the close is told.
+ * 2. **One transaction per batch.** While a batch is open, every market event the journal appends
+ *    (XState's `inspect`, at relay time, so in the actor's processing order) goes into one open
+ *    transaction, uncommitted. A market event that arrives outside a frame batch (a REST answer, a
+ *    promise actor's result, a timer) opens a batch first (`enter`), which ends at the end of the
+ *    current callback (`process.nextTick`: after the microtasks already queued, so the answers that
+ *    settle together share it). Without a turn order (tools, tests) the journal commits such an
+ *    append before it returns.
+ * 3. **Nothing leaves before its cause is committed.** An exchange request started during a batch
+ *    (the desk's counter-orders, and every REST call of the market's promise actors: placements,
+ *    cancels, kill-switch calls, reconcile reads) is held, not started. At the end of the batch, if
+ *    anything was held, the transaction is committed, then the held requests start, in the order
+ *    they were made. A batch that held nothing leaves its transaction open: it is committed by the
+ *    next commit that something needs, or by the journal's lag timer (its events caused nothing
+ *    outside the process, so a crash before that commit loses nothing a restart's reconcile does not
+ *    recover). Outside a batch, requests start at once, as their events are committed already.
+ * 4. **Fail-stop.** If the commit throws, nothing held is released, ever: the turn order is failed
+ *    for good, later holds are refused (their promise rejects) and the error is thrown out of the
+ *    batch's end (an uncaught exception: the process dies and a restart restores from what is
+ *    committed). A bot must not act on what it could not journal.
+ * 5. **After the turn.** Work that must not delay a counter-order (the journal's reporting rows,
+ *    deferred log lines) runs in {@link afterTurn}: two check phases later (an Immediate queued
+ *    from inside a check phase runs in the next one, so after undici's write of a request started
+ *    in this turn), all of one turn's work in one callback, in the order it was deferred. A throw
+ *    goes to that work's `onError`, never out of the timer.
+ *
+ * Entry points: {@link TurnOrder} (`reader`, `enter`, `hold`, `inBatch`), {@link afterTurn}.
+ */
+
+/** The journal as a batch sees it (journal.ts implements it). */
+export interface BatchJournal {
+  /** Appends from now on go into one open transaction, uncommitted. */
+  openBatch(): void;
+  /** Appends from now on commit before delivery again; the transaction stays open. */
+  closeBatch(): void;
+  /** Commits what is open. Throws when it could not. */
+  commit(): void;
+  /** True once a commit failed: nothing may leave any more. */
+  readonly failed: boolean;
+}
+
+/** When the phases of a turn come; tests drive them by hand. */
+export interface TurnPhases {
+  /** After the current callback, before promise continuations. Default `process.nextTick`. */
+  readonly endOfRead: (f: () => void) => void;
+  /** The next check phase. Default `setImmediate`. */
+  readonly nextCheck: (f: () => void) => void;
+}
+
+export interface TurnOrderOptions {
+  readonly journal?: BatchJournal | null;
+  readonly phases?: TurnPhases;
+}
+
+/** Thrown (as a rejection) for a request held after a failed commit: it never leaves. */
+export class TurnFailedError extends Error {
+  override readonly name = 'TurnFailedError';
+  constructor(override readonly cause: unknown) {
+    super(`turn order failed: a journal commit failed, no exchange request leaves this process any more (${String(cause)})`);
+  }
+}
+
+const DEFAULT_PHASES: TurnPhases = {
+  endOfRead: (f) => process.nextTick(f),
+  nextCheck: (f) => setImmediate(f),
+};
+
+/** Routes the frames of a socket (rule 1); one per socket actor. */
+export interface FrameReader {
+  /** A frame as `ws` hands it over. */
+  push(text: string): void;
+  /** Routes every frame waiting in the backlog now, in batches (the socket closed). */
+  flush(): void;
+  /** Drops the backlog; later frames are ignored (the socket actor stopped). */
+  dispose(): void;
+}
+
+export class TurnOrder {
+  private readonly journal: BatchJournal | null;
+  private readonly phases: TurnPhases;
+  private batchOpen = false;
+  private held: (() => void)[] = [];
+  private failure: TurnFailedError | null = null;
+
+  constructor(options: TurnOrderOptions = {}) {
+    this.journal = options.journal ?? null;
+    this.phases = options.phases ?? DEFAULT_PHASES;
+  }
+
+  /** True while a batch of frames is being routed: requests started now are held (rule 3). */
+  get inBatch(): boolean {
+    return this.batchOpen;
+  }
+
+  /** True once a commit failed (rule 4). */
+  get failed(): boolean {
+    return this.failure !== null;
+  }
+
+  /**
+   * Starts `start` now outside a batch; inside one, once the batch is committed (rule 3). Returns
+   * its promise either way; after a failed commit, a rejection with {@link TurnFailedError}.
+   */
+  hold<T>(start: () => Promise<T>): Promise<T> {
+    if (this.failure === null && this.journal?.failed === true) this.failure = new TurnFailedError('the journal failed');
+    if (this.failure !== null) return Promise.reject(this.failure);
+    if (!this.batchOpen) return start();
+    return new Promise<T>((resolve, reject) => {
+      this.held.push(() => {
+        try {
+          start().then(resolve, reject);
+        } catch (e) {
+          reject(e as Error);
+        }
+      });
+    });
+  }
+
+  /**
+   * Makes sure a batch is open before a market event is appended (rule 2): outside one, opens one
+   * that ends at the end of the current callback.
+   */
+  enter(): void {
+    if (this.batchOpen || this.failure !== null) return;
+    this.openBatch();
+    this.phases.endOfRead(() => {
+      if (this.failure === null) this.endBatch();
+    });
+  }
+
+  /** Returns the reader of one socket: `route` is called once per frame, inside a batch. */
+  reader(route: (text: string) => void): FrameReader {
+    const backlog: string[] = [];
+    // A batch is open for this reader (ends at the end of the read) / the rest waits for a check phase.
+    let reading = false;
+    let yielding = false;
+    let disposed = false;
+    const endRead = (): void => {
+      reading = false;
+      if (disposed || this.failure !== null) return;
+      this.endBatch();
+    };
+    // Routes backlog frames as one batch until one holds a request; returns true when frames remain.
+    const routeBacklog = (): boolean => {
+      this.openBatch();
+      let i = 0;
+      while (i < backlog.length && !disposed) {
+        route(backlog[i++] ?? '');
+        if (this.held.length > 0) break;
+      }
+      backlog.splice(0, i);
+      this.endBatch();
+      return backlog.length > 0 && !disposed;
+    };
+    const drain = (): void => {
+      if (disposed || this.failure !== null) return;
+      if (backlog.length === 0) yielding = false; // a close routed it already
+      else if (routeBacklog()) this.phases.nextCheck(drain);
+      else yielding = false;
+    };
+    return {
+      push: (text) => {
+        if (disposed || this.failure !== null) return;
+        if (yielding) {
+          backlog.push(text);
+          return;
+        }
+        if (!reading) {
+          reading = true;
+          this.openBatch();
+          this.phases.endOfRead(endRead);
+        }
+        route(text);
+        if (this.held.length === 0) return;
+        // This frame started a request: it leaves now, the rest of the read in the next check phase.
+        this.endBatch();
+        reading = false;
+        yielding = true;
+        this.phases.nextCheck(drain);
+      },
+      flush: () => {
+        while (!disposed && this.failure === null && backlog.length > 0) routeBacklog();
+        yielding = false;
+      },
+      dispose: () => {
+        disposed = true;
+        backlog.length = 0;
+        // A batch still open (the actor stopped mid-read) ends here, so what it held is not lost.
+        if (reading && this.failure === null) this.endBatch();
+        reading = false;
+      },
+    };
+  }
+
+  private openBatch(): void {
+    if (this.batchOpen) return;
+    this.batchOpen = true;
+    this.journal?.openBatch();
+  }
+
+  /** Ends the open batch: commit if anything was held, then release it (rules 3 and 4). */
+  private endBatch(): void {
+    if (!this.batchOpen) return;
+    this.batchOpen = false;
+    const held = this.held;
+    this.held = [];
+    if (this.journal !== null) {
+      this.journal.closeBatch();
+      if (held.length > 0) {
+        try {
+          this.journal.commit();
+        } catch (e) {
+          this.failure = new TurnFailedError(e);
+          throw e;
+        }
+      }
+    }
+    for (const start of held) start();
+  }
+}
+
+type Deferred = { readonly work: () => void; readonly onError: (error: unknown) => void };
+
+let due: Deferred[] = [];
+let scheduled = false;
+let schedule: (f: () => void) => void = (f) => setImmediate(() => setImmediate(f));
+
+function runDue(): void {
+  scheduled = false;
+  const now = due;
+  due = [];
+  for (const d of now) {
+    try {
+      d.work();
+    } catch (error) {
+      d.onError(error);
+    }
+  }
+}
+
+function rethrow(error: unknown): never {
+  throw error;
+}
+
+/**
+ * Runs `work` after this turn's I/O, two check phases later (rule 5), in order with all other
+ * work deferred in this turn. A throw is handed to `onError` (default: rethrown, from the timer).
+ */
+export function afterTurn(work: () => void, onError: (error: unknown) => void = rethrow): void {
+  due.push({ work, onError });
+  if (scheduled) return;
+  scheduled = true;
+  schedule(runDue);
+}
+
+/** Replaces how the after-turn phase is scheduled (tests); returns the previous scheduler. */
+export function setAfterTurnSchedule(next: (f: () => void) => void): (f: () => void) => void {
+  const previous = schedule;
+  schedule = next;
+  return previous;
+}

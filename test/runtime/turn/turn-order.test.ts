@@ -1,0 +1,222 @@
+/**
+ * The rules of a turn (src/runtime/turn/turn-order.ts), with the phases driven by hand: the end of
+ * the read and each check phase run when the test says so.
+ */
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { type BatchJournal, TurnFailedError, TurnOrder, afterTurn, heldRequests, setAfterTurnSchedule } from '../../../src/runtime/turn/index.js';
+
+/** Phases queued by the turn order, run by the test. */
+function manualPhases() {
+  const endOfRead: (() => void)[] = [];
+  const nextCheck: (() => void)[] = [];
+  const run = (q: (() => void)[]) => () => {
+    const now = q.splice(0, q.length);
+    for (const f of now) f();
+  };
+  return {
+    phases: { endOfRead: (f: () => void) => endOfRead.push(f), nextCheck: (f: () => void) => nextCheck.push(f) },
+    endRead: run(endOfRead),
+    check: run(nextCheck),
+    pending: () => endOfRead.length + nextCheck.length,
+  };
+}
+
+function journalLog(log: string[], failOnCommit = false): BatchJournal & { failed: boolean } {
+  const j = {
+    failed: false,
+    openBatch: () => log.push('open'),
+    closeBatch: () => log.push('close'),
+    commit: () => {
+      log.push('commit');
+      if (failOnCommit) {
+        j.failed = true;
+        throw new Error('disk full');
+      }
+    },
+  };
+  return j;
+}
+
+/** A turn order whose frames "send" when their text starts with `send`. */
+function setup(options: { failOnCommit?: boolean } = {}) {
+  const log: string[] = [];
+  const p = manualPhases();
+  const journal = journalLog(log, options.failOnCommit);
+  const turn = new TurnOrder({ journal, phases: p.phases });
+  const started: string[] = [];
+  const reader = turn.reader((text) => {
+    log.push(`route ${text}`);
+    if (text.startsWith('send')) {
+      void turn
+        .hold(() => {
+          log.push(`start ${text}`);
+          started.push(text);
+          return Promise.resolve(text);
+        })
+        .catch(() => log.push(`refused ${text}`));
+    }
+  });
+  return { log, turn, reader, started, ...p };
+}
+
+describe('turn order', () => {
+  it('routes a read in one batch and leaves the commit to the journal when nothing was held', () => {
+    const t = setup();
+    t.reader.push('a');
+    t.reader.push('b');
+    expect(t.turn.inBatch).toBe(true);
+    t.endRead();
+    expect(t.log).toEqual(['open', 'route a', 'route b', 'close']);
+    expect(t.turn.inBatch).toBe(false);
+  });
+
+  it('commits before a held request starts, and routes the rest of the read in the next check phase', () => {
+    const t = setup();
+    t.reader.push('a');
+    t.reader.push('send 1');
+    t.reader.push('b');
+    t.reader.push('send 2');
+    t.reader.push('c');
+    expect(t.log).toEqual(['open', 'route a', 'route send 1', 'close', 'commit', 'start send 1']);
+    t.endRead(); // the read's own end: nothing open any more
+    expect(t.log).toHaveLength(6);
+    t.check();
+    expect(t.log.slice(6)).toEqual(['open', 'route b', 'route send 2', 'close', 'commit', 'start send 2']);
+    t.check();
+    expect(t.log.slice(12)).toEqual(['open', 'route c', 'close']);
+    expect(t.pending()).toBe(0);
+    // The backlog is empty again: the next read opens its own batch at once.
+    t.reader.push('d');
+    expect(t.log.at(-1)).toBe('route d');
+  });
+
+  it('an event outside a frame batch (a REST answer) opens one that ends with the callback; its requests wait for the commit', () => {
+    const t = setup();
+    t.turn.enter(); // the journal hook, before appending the answer
+    t.turn.enter(); // a second answer settling in the same callback shares the batch
+    void t.turn.hold(() => {
+      t.log.push('start counter-order');
+      return Promise.resolve();
+    });
+    expect(t.log).toEqual(['open']);
+    t.endRead();
+    expect(t.log).toEqual(['open', 'close', 'commit', 'start counter-order']);
+    expect(t.turn.inBatch).toBe(false);
+  });
+
+  it('starts a request made outside a batch at once', async () => {
+    const t = setup();
+    await expect(t.turn.hold(() => Promise.resolve('now'))).resolves.toBe('now');
+    expect(t.log).toEqual([]);
+  });
+
+  it('on a close, routes the backlog at once, in batches', () => {
+    const t = setup();
+    t.reader.push('send 1');
+    t.reader.push('send 2');
+    t.reader.push('b');
+    t.reader.flush();
+    expect(t.log).toEqual([
+      'open', 'route send 1', 'close', 'commit', 'start send 1',
+      'open', 'route send 2', 'close', 'commit', 'start send 2',
+      'open', 'route b', 'close',
+    ]);
+    t.check(); // the scheduled drain finds nothing left
+    expect(t.log).toHaveLength(13);
+  });
+
+  it('fail-stop: a commit that throws releases nothing, now or later', async () => {
+    const t = setup({ failOnCommit: true });
+    t.reader.push('a');
+    expect(() => t.reader.push('send 1')).toThrow('disk full');
+    expect(t.started).toEqual([]);
+    expect(t.turn.failed).toBe(true);
+    await expect(t.turn.hold(() => Promise.resolve('later'))).rejects.toBeInstanceOf(TurnFailedError);
+    t.reader.push('send 2'); // ignored
+    t.check();
+    t.endRead();
+    await Promise.resolve();
+    expect(t.started).toEqual([]);
+    expect(t.log).not.toContain('route send 2');
+  });
+
+  it('refuses a request once the journal failed outside a batch (its lag commit)', async () => {
+    const t = setup();
+    (t.turn as unknown as { journal: { failed: boolean } }).journal.failed = true;
+    await expect(t.turn.hold(() => Promise.resolve(1))).rejects.toBeInstanceOf(TurnFailedError);
+  });
+
+  it('ends a batch still open when the socket actor stops mid-read, releasing what it held', () => {
+    const t = setup();
+    t.reader.push('a');
+    t.reader.dispose();
+    expect(t.log).toEqual(['open', 'route a', 'close']);
+    t.reader.push('b');
+    t.endRead();
+    expect(t.log).toHaveLength(3);
+  });
+});
+
+describe('heldRequests', () => {
+  it('holds the listed methods during a batch and leaves the others alone', () => {
+    const t = setup();
+    const calls: string[] = [];
+    const rest = {
+      base: 'x',
+      orderNew(this: { base: string }, n: number) {
+        calls.push(`orderNew ${n} ${this.base}`);
+        return Promise.resolve(n);
+      },
+      syncTime() {
+        calls.push('syncTime');
+        return Promise.resolve(0);
+      },
+    };
+    const held = heldRequests(rest, t.turn, ['orderNew']);
+    const reader = t.turn.reader(() => {
+      void held.orderNew(1);
+      void held.syncTime();
+    });
+    reader.push('frame');
+    expect(calls).toEqual(['syncTime', 'orderNew 1 x']); // orderNew after the batch's commit
+    expect(t.log).toEqual(['open', 'close', 'commit']);
+  });
+});
+
+describe('afterTurn', () => {
+  let restore: ((f: () => void) => void) | null = null;
+  afterEach(() => {
+    if (restore) setAfterTurnSchedule(restore);
+    restore = null;
+    vi.useRealTimers();
+  });
+
+  it('runs two check phases later: after an Immediate queued later in the same turn (the order write)', () => {
+    vi.useFakeTimers({ toFake: ['setImmediate'] });
+    const order: string[] = [];
+    afterTurn(() => order.push('deferred work'));
+    setImmediate(() => order.push('request written'));
+    vi.advanceTimersToNextTimer();
+    expect(order).toEqual(['request written']);
+    vi.runAllTimers();
+    expect(order).toEqual(['request written', 'deferred work']);
+  });
+
+  it("runs all of one turn's work in one callback, in order, and hands each throw to its onError", () => {
+    const scheduled: (() => void)[] = [];
+    restore = setAfterTurnSchedule((f) => scheduled.push(f));
+    const order: string[] = [];
+    const errors: unknown[] = [];
+    afterTurn(() => order.push('journal rows'));
+    afterTurn(() => {
+      throw new Error('journal closed');
+    }, (e) => errors.push(e));
+    afterTurn(() => order.push('log lines'));
+    expect(scheduled).toHaveLength(1);
+    scheduled[0]?.();
+    expect(order).toEqual(['journal rows', 'log lines']);
+    expect(String(errors[0])).toContain('journal closed');
+    afterTurn(() => order.push('next turn'));
+    expect(scheduled).toHaveLength(2);
+  });
+});
