@@ -18,10 +18,12 @@ import type { Journal } from './journal/index.js';
 import type { MarketStatus } from './status/market-status.js';
 import type { supervisorMachine } from './supervisor/supervisor.machine.js';
 import { startHandle } from './start/handle.js';
+import type { RuntimeObserver } from './start/observers.js';
 import { preflight } from './start/preflight.js';
 import { wire } from './start/wiring.js';
 
 export { RuntimeStartError, embeddedSimulatorOptions } from './start/preflight.js';
+export type { ObservedActors, RuntimeObserver } from './start/observers.js';
 
 export interface RuntimeOptions {
   readonly config: RuntimeConfig;
@@ -31,8 +33,13 @@ export interface RuntimeOptions {
   readonly live?: boolean;
   readonly env?: NodeJS.ProcessEnv;
   readonly logger?: LogSink;
-  /** Every inspection event of every actor (journal, recorder, inspector). Runs synchronously: keep it cheap. */
+  /**
+   * Every inspection event of every actor, from the start (tests' waits). Runs synchronously inside
+   * every transition, ~15 times per fill: observers should rather use `observers`.
+   */
   readonly inspect?: (event: InspectionEvent) => void;
+  /** Told the actors before they start (market log, metrics, inspector): see start/observers.ts. */
+  readonly observers?: readonly RuntimeObserver[];
   /** Overrides per market (journal restore, first client id sequence), by market name. */
   readonly marketOverrides?: Readonly<Record<string, Partial<MarketInput>>>;
   /** Simulator options for the embedded exchange (tests: a manual clock, no rate limits…). */

@@ -29,7 +29,8 @@ import {
 } from '../exchange/index.js';
 import { type MarketRunRecord, bookOfRun, journalInspector } from '../journal/index.js';
 import type { RuntimeOptions } from '../runtime.js';
-import { CONNECTION_ID, supervisorMachine } from '../supervisor/supervisor.machine.js';
+import { CONNECTION_ID, marketActorId, supervisorMachine } from '../supervisor/supervisor.machine.js';
+import type { ObservedActors, ObservedMarket } from './observers.js';
 import type { Preflight } from './preflight.js';
 
 export type SupervisorActor = Actor<typeof supervisorMachine>;
@@ -115,6 +116,11 @@ export function wire(options: RuntimeOptions, pre: Preflight): Wiring {
     ...(inspect ? { inspect } : {}),
   });
   holder.supervisor = supervisor;
+  const observers = options.observers ?? [];
+  if (observers.length > 0) {
+    const actors = observedActors(supervisor, markets);
+    for (const observe of observers) observe(actors);
+  }
   return {
     supervisor,
     router,
@@ -124,6 +130,23 @@ export function wire(options: RuntimeOptions, pre: Preflight): Wiring {
     },
     flushJournal: () => journalHook?.flush(),
   };
+}
+
+/**
+ * Returns the actors observers are told about. They exist before the supervisor starts: it spawns
+ * the connection and every market in its initial entry, which XState resolves when the actor is
+ * created, and a child's emitted events of its own first entry are delivered only once it starts.
+ */
+function observedActors(supervisor: SupervisorActor, markets: readonly MarketInput[]): ObservedActors {
+  const system = supervisor.system;
+  const observed = new Map<string, ObservedMarket>();
+  for (const m of markets) {
+    const ref = system.get(marketActorId(m.market)) as Actor<typeof marketMachine> | undefined;
+    if (ref) observed.set(m.market, ref as unknown as ObservedMarket);
+  }
+  const connection = system.get(CONNECTION_ID) as Actor<typeof connectionMachine> | undefined;
+  if (!connection) throw new Error('the supervisor spawned no connection actor');
+  return { markets: observed, connection, supervisor, inspect: (observer) => system.inspect(observer) };
 }
 
 /**
