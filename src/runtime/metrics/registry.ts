@@ -23,7 +23,7 @@ import type { MarketEvents, ObservedActors, RuntimeObserver } from '../start/obs
 import { marketActorId } from '../supervisor/supervisor.machine.js';
 import { ConnectionMetrics } from './connection-metrics.js';
 import { type HealthReport, evaluateHealth } from './health.js';
-import { type MarketEntry, MarketMetrics, type MarketRow } from './market-metrics.js';
+import { MarketMetrics, type MarketRow } from './market-metrics.js';
 import { restMetrics } from './rest-metrics.js';
 import { StateTracker, connectionTop } from './state-tracker.js';
 

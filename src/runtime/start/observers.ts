@@ -30,16 +30,14 @@ export interface MarketEvents {
   on<K extends MarketEmittedType | '*'>(type: K, handler: (event: Emitted<MarketEmitted, K>) => void): Subscription;
 }
 
-/** A market actor as observers see it: its events, and its snapshot to read on demand (never per event). */
-export interface ObservedMarket extends MarketEvents {
-  getSnapshot(): MarketSnapshot;
-}
-
 /** Any actor's current snapshot, read on demand. */
 export interface SnapshotSource<S> {
   readonly id: string;
   getSnapshot(): S;
 }
+
+/** A market actor as observers see it: its events, and its snapshot to read on demand (never per event). */
+export interface ObservedMarket extends MarketEvents, SnapshotSource<MarketSnapshot> {}
 
 /** The supervisor as observers see it. */
 export interface ObservedSupervisor extends SnapshotSource<{ readonly value: unknown; readonly status: string }> {

@@ -142,7 +142,7 @@ function observedActors(supervisor: SupervisorActor, markets: readonly MarketInp
   const observed = new Map<string, ObservedMarket>();
   for (const m of markets) {
     const ref = system.get(marketActorId(m.market)) as Actor<typeof marketMachine> | undefined;
-    if (ref) observed.set(m.market, ref as unknown as ObservedMarket);
+    if (ref) observed.set(m.market, ref);
   }
   const connection = system.get(CONNECTION_ID) as Actor<typeof connectionMachine> | undefined;
   if (!connection) throw new Error('the supervisor spawned no connection actor');

@@ -28,7 +28,7 @@ function observed(m: RuntimeMetrics, names: readonly string[]) {
     markets,
     connection,
     supervisor,
-    inspect: (fn) => {
+    inspect: (fn: (e: InspectionEvent) => void) => {
       inspectors.push(fn);
       return { unsubscribe: () => {} };
     },
