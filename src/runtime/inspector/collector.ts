@@ -89,6 +89,12 @@ function isRoot(ref: ActorRefLike): boolean {
   return (ref as unknown as { _parent?: unknown })._parent === undefined;
 }
 
+/** Returns the row id of a machine actor: its id; a root actor without an explicit id (`x:0`) is named by its machine. */
+function rowIdOf(ref: ActorRefLike, machine: string): string {
+  const id = idOf(ref);
+  return isRoot(ref) && id === (ref as { sessionId?: string }).sessionId ? machine : id;
+}
+
 /** Returns a short note for the delivered events a trader reads in the log (fills and orders come as emitted notes). */
 function noteOf(event: { type: string } & Record<string, unknown>): Pick<EventRecord, 'note'> {
   const type = event.type;
@@ -235,9 +241,7 @@ export class InspectionCollector {
         case '@xstate.actor': {
           const machine = machineOf(ev.actorRef);
           if (machine === null || this.actors.has(ev.actorRef)) break;
-          // A root actor without an explicit id is named by its session (`x:0`): name it by its machine.
-          const ref = ev.actorRef as ActorRefLike & { sessionId?: string };
-          const id = isRoot(ref) && idOf(ref) === ref.sessionId ? machine : idOf(ref);
+          const id = rowIdOf(ev.actorRef, machine);
           const info: ActorInfo = { id, machine, state: '', status: '', book: undefined, version: undefined };
           this.actors.set(ev.actorRef, info);
           const parentRef = (ev.actorRef as unknown as { _parent?: ActorRefLike })._parent;
@@ -289,11 +293,12 @@ export class InspectionCollector {
   private seeded({ actor, parent, snapshot }: Extract<Input, { kind: 'seed' }>, t: number, out: InspectorRecord[]): ActorInfo | null {
     let info = this.actors.get(actor);
     if (!info) {
-      const machine = machineOf(actor as unknown as ActorRefLike);
+      const ref = actor as unknown as ActorRefLike;
+      const machine = machineOf(ref);
       if (machine === null) return null;
-      info = { id: actor.id, machine, state: '', status: '', book: undefined, version: undefined };
+      info = { id: rowIdOf(ref, machine), machine, state: '', status: '', book: undefined, version: undefined };
       this.actors.set(actor, info);
-      out.push({ k: 'actor', t, id: info.id, machine, parent: parent ? (this.actors.get(parent)?.id ?? parent.id) : null });
+      out.push({ k: 'actor', t, id: info.id, machine, parent: parent ? (this.actors.get(parent)?.id ?? null) : null });
     }
     // Whatever changed while nobody looked: the ladder is drawn afresh.
     info.book = undefined;
