@@ -10,11 +10,11 @@
  *
  * Cost on the order path: per market, one listener per emitted event type it counts (market.emitted.ts),
  * which only increments counters or stores a timestamp; the supervisor's `shutdown`; and the
- * connection actor's events, filtered out of the inspection stream by one reference comparison
- * (the connection is not on the fill path: its state and depth-gap resubscribes). Everything that
- * reads a snapshot's book runs in `scrape()`, once per scrape.
+ * connection actor's snapshots (not on the fill path). No inspection stream: with nothing else
+ * inspecting, XState builds no inspection event at all. Everything that reads a snapshot's book
+ * runs in `scrape()`, once per scrape.
  */
-import type { InspectionEvent, SnapshotFrom } from 'xstate';
+import type { SnapshotFrom } from 'xstate';
 import { Registry, collectDefaultMetrics } from 'prom-client';
 import type { RestObserver } from '../../adapters/whitebit/index.js';
 import type { marketMachine } from '../../machines/market/market.machine.js';
@@ -74,18 +74,19 @@ export function createRuntimeMetrics(options: RuntimeMetricsOptions = {}): Runti
     events.on('market.batchFailed', () => markets.batchFailed(e));
   };
 
-  // The connection's state changes and depth-gap resubscribes: rare, but only the inspection stream tells them.
+  // The connection's snapshots: rare (replies, pings, gaps), never per fill. Its depth-gap resubscribes
+  // are the gaps the router counted while it was open: each reaches it at once, as its own event.
+  let gapsSeen = 0;
   const watchConnection = (actors: ObservedActors): void => {
-    const ref = actors.connection;
-    actors.inspect((ie: InspectionEvent) => {
-      if ((ie.actorRef as unknown) !== ref) return;
-      if (ie.type === '@xstate.snapshot') {
-        const value = (ie.snapshot as { value?: unknown }).value;
-        const change = tracker.connection(value);
-        if (change) connection.stateChanged(change.from, connectionTop(value));
-      } else if (ie.type === '@xstate.event' && ie.event.type === 'socket.depthGap' && tracker.connectionState()?.state === 'open') {
-        connection.depthGapResubscribe();
-      }
+    actors.connection.subscribe({
+      next: (snap) => {
+        const gaps = runtime?.router.stats.depthGaps ?? 0;
+        if (gaps > gapsSeen && tracker.connectionState()?.state === 'open') connection.depthGapResubscribe(gaps - gapsSeen);
+        gapsSeen = gaps;
+        const change = tracker.connection(snap.value);
+        if (change) connection.stateChanged(change.from, connectionTop(snap.value));
+      },
+      error: () => {},
     });
   };
 

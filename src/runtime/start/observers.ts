@@ -8,12 +8,12 @@
  * What an observer should listen to, cheapest first:
  * - a market's typed emitted events (`market.*`, market.emitted.ts) with `on(type, handler)`: a
  *   market nobody listens to pays one map lookup per emit, a listener runs only for its type;
- * - the supervisor's emitted events (`market.outcome`, `shutdown`);
+ * - the supervisor's emitted events (`market.outcome`, `shutdown`), the connection's snapshots;
  * - `inspect`: XState's whole inspection stream, every event of every actor (~15 per fill). Only
  *   for what the typed events do not say (the chart's transitions while the inspector's page is
  *   open, a recording), and unsubscribed as soon as nobody needs it.
  */
-import type { InspectionEvent, SnapshotFrom, Subscription } from 'xstate';
+import type { InspectionEvent, Observer, SnapshotFrom, Subscription } from 'xstate';
 import type { connectionMachine } from '../../machines/connection/connection.machine.js';
 import type { MarketEmitted } from '../../machines/market/market.emitted.js';
 import type { marketMachine } from '../../machines/market/market.machine.js';
@@ -39,6 +39,11 @@ export interface SnapshotSource<S> {
 /** A market actor as observers see it: its events, and its snapshot to read on demand (never per event). */
 export interface ObservedMarket extends MarketEvents, SnapshotSource<MarketSnapshot> {}
 
+/** The connection actor as observers see it: its snapshots, one per event it handles (never per fill). */
+export interface ObservedConnection extends SnapshotSource<SnapshotFrom<typeof connectionMachine>> {
+  subscribe(observer: Partial<Observer<SnapshotFrom<typeof connectionMachine>>>): Subscription;
+}
+
 /** The supervisor as observers see it. */
 export interface ObservedSupervisor extends SnapshotSource<{ readonly value: unknown; readonly status: string }> {
   on<K extends SupervisorEmitted['type'] | '*'>(type: K, handler: (event: Emitted<SupervisorEmitted, K>) => void): Subscription;
@@ -48,7 +53,7 @@ export interface ObservedSupervisor extends SnapshotSource<{ readonly value: unk
 export interface ObservedActors {
   /** Every configured market's actor, by market name. */
   readonly markets: ReadonlyMap<string, ObservedMarket>;
-  readonly connection: SnapshotSource<SnapshotFrom<typeof connectionMachine>>;
+  readonly connection: ObservedConnection;
   readonly supervisor: ObservedSupervisor;
   /** Subscribes to XState's whole inspection stream (see the module doc for when). */
   inspect(observer: (event: InspectionEvent) => void): Subscription;

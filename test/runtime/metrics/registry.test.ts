@@ -1,11 +1,10 @@
 /**
  * The metrics a runtime's observers feed (issue 9, issue 13): counters move on the markets' emitted
- * events, driven here through fake emitters; the connection's through its inspection events; gauges
+ * events, driven here through fake emitters; the connection's through its snapshots; gauges
  * are read at scrape time from a stand-in runtime; `/health` follows the tracked states and why a
  * market stopped.
  */
 import { describe, expect, it } from 'vitest';
-import type { InspectionEvent } from 'xstate';
 import { D } from '../../../src/grid/index.js';
 import type { MarketEmitted } from '../../../src/machines/market/market.emitted.js';
 import { emptyFrameStats } from '../../../src/runtime/exchange/index.js';
@@ -17,30 +16,35 @@ import type { SupervisorEmitted } from '../../../src/runtime/supervisor/supervis
 import { sample } from '../../support/prom-text.js';
 import { fakeEmitter, fakeMarket, intent, stateEvent } from '../support/fake-emitter.js';
 
-/** The metrics observing fake actors: markets' emitters, the supervisor's, the connection's inspection events. */
+/** The metrics observing fake actors: markets' emitters, the supervisor's, the connection's snapshots. */
 function observed(m: RuntimeMetrics, names: readonly string[]) {
   const markets = new Map(names.map((n) => [n, fakeMarket()]));
   const supervisor = fakeEmitter<SupervisorEmitted>();
-  const connection = { id: 'connection', getSnapshot: () => ({}) };
-  const other = { id: 'market:X' };
-  const inspectors: ((e: InspectionEvent) => void)[] = [];
+  const snapshots: ((snap: { value: unknown }) => void)[] = [];
+  const connection = {
+    id: 'connection',
+    getSnapshot: () => ({}),
+    subscribe: (o: { next: (snap: { value: unknown }) => void }) => {
+      snapshots.push(o.next);
+      return { unsubscribe: () => {} };
+    },
+  };
+  const inspectors: unknown[] = [];
   m.observe({
     markets,
     connection,
     supervisor,
-    inspect: (fn: (e: InspectionEvent) => void) => {
+    inspect: (fn: unknown) => {
       inspectors.push(fn);
       return { unsubscribe: () => {} };
     },
   } as unknown as ObservedActors);
-  const inspect = (e: object) => inspectors.forEach((fn) => fn({ rootId: 'x', ...e } as never));
   return {
     emit: (market: string, e: MarketEmitted) => markets.get(market)?.emit(e),
     shutdown: () => supervisor.emit({ type: 'shutdown', reason: 'SIGTERM' }),
-    conn: (value: unknown) => inspect({ type: '@xstate.snapshot', actorRef: connection, event: { type: 'e' }, snapshot: { value } }),
-    connEvent: (e: object) => inspect({ type: '@xstate.event', actorRef: connection, event: e }),
-    /** An event of another actor: the connection's part ignores it. */
-    otherEvent: (e: object) => inspect({ type: '@xstate.event', actorRef: other, event: e }),
+    conn: (value: unknown) => snapshots.forEach((next) => next({ value })),
+    /** Inspection observers the metrics subscribed: none. */
+    inspectors: () => inspectors.length,
   };
 }
 
@@ -135,18 +139,21 @@ describe('metrics from emitted events', () => {
     expect(sample(text, 'gridbot_order_outcomes_total', { market: 'BTC_USDT', outcome: 'failed' })).toBe(1);
   });
 
-  it('counts reconnects and resubscriptions from the connection\'s states, and depth-gap resubscribes while open', async () => {
+  it('counts reconnects and resubscriptions from the connection\'s states, and depth gaps it saw while open', async () => {
     const m = createRuntimeMetrics({ defaultMetrics: false });
+    const { rt } = fakeRuntime(() => []);
+    const stats = (rt as unknown as { router: { stats: { depthGaps: number } } }).router.stats;
+    m.attach(rt);
     const o = observed(m, []);
     o.conn({ connection: 'connecting' });
     o.conn({ connection: { authorizing: 'fetchingToken' } });
     o.conn({ connection: 'subscribing' });
     o.conn({ connection: { open: 'idle' } });
     o.conn({ connection: { open: 'awaitingPong' } }); // same top state: nothing
-    o.connEvent({ type: 'socket.depthGap', market: 'BTC_USDT' });
-    o.otherEvent({ type: 'socket.depthGap', market: 'BTC_USDT' }); // not the connection's
+    stats.depthGaps += 1; // a gap reaches the open connection: it resubscribes that book
+    o.conn({ connection: { open: 'idle' } });
     o.conn('backoff');
-    o.connEvent({ type: 'socket.depthGap', market: 'BTC_USDT' }); // not open: no resubscribe
+    stats.depthGaps += 1; // not open: no resubscribe
     o.conn({ connection: 'connecting' });
     o.conn({ connection: { authorizing: 'awaitingReply' } });
     o.conn({ connection: 'subscribing' });
@@ -156,6 +163,8 @@ describe('metrics from emitted events', () => {
     expect(sample(text, 'gridbot_ws_reconnects_total')).toBe(1);
     expect(sample(text, 'gridbot_ws_resubscribes_total', { cause: 'reconnect' })).toBe(1);
     expect(sample(text, 'gridbot_ws_resubscribes_total', { cause: 'depth_gap' })).toBe(1);
+    // Nothing of the metrics rides on XState's inspection stream.
+    expect(o.inspectors()).toBe(0);
   });
 
   it('reads gauges and frame counters at scrape time, from the statuses and the live contexts', async () => {
