@@ -5,7 +5,7 @@
  *
  * Entry point: {@link startHandle}.
  */
-import type { Actor, SnapshotFrom } from 'xstate';
+import type { Actor } from 'xstate';
 import type { connectionMachine } from '../../machines/connection/connection.machine.js';
 import type { marketMachine } from '../../machines/market/market.machine.js';
 import type { RuntimeConfig } from '../config/runtime-config.js';
@@ -21,27 +21,25 @@ type MarketActor = Actor<typeof marketMachine>;
 export function startHandle(config: RuntimeConfig, pre: Preflight, wiring: Wiring): Runtime {
   const sup = wiring.supervisor;
   const marketRef = (market: string) => sup.system.get(marketActorId(market)) as MarketActor | undefined;
-  // The last snapshot of each market actor, kept by reference (no work per transition): once a market
-  // has stopped, its final row (fills, PnL, reason) comes from here, even if nobody asked while it ran.
-  const lastSnapshots = new Map<string, SnapshotFrom<typeof marketMachine>>();
+  // Each market actor, kept from before the start (the supervisor spawned them all when it was
+  // created): once a market has ended and left the system, its actor still holds its last snapshot,
+  // so its final row (fills, PnL, reason) comes from there, at no cost per transition.
+  const actors = new Map<string, MarketActor>();
+  for (const m of config.markets) {
+    const ref = marketRef(m.market);
+    if (ref) actors.set(m.market, ref);
+  }
   const done = new Promise<void>((resolve) => {
     sup.subscribe({ complete: () => resolve(), error: () => resolve() });
   });
   sup.start();
-  for (const m of config.markets) {
-    const ref = marketRef(m.market);
-    if (!ref) continue;
-    lastSnapshots.set(m.market, ref.getSnapshot());
-    // The supervisor handles a market's failure; this observer only needs it not to be reported as unhandled.
-    ref.subscribe({ next: (snap) => lastSnapshots.set(m.market, snap), error: () => {} });
-  }
 
   const statuses = (nowMs = Date.now()): MarketStatus[] =>
     config.markets.map((m) => {
       const ref = marketRef(m.market);
       if (ref && ref.getSnapshot().status === 'active') return marketStatus(ref.getSnapshot(), nowMs);
       const outcome = sup.getSnapshot().context.outcomes[m.market];
-      const last = lastSnapshots.get(m.market);
+      const last = actors.get(m.market)?.getSnapshot();
       const base: MarketStatus = last ? marketStatus(last, nowMs) : {
         market: m.market, state: 'stopped', liveOrders: 0, pendingOrders: 0, fills: 0, realisedPnl: '0', inventory: '0', killSwitchSeconds: null, reason: null,
       };
