@@ -1,6 +1,6 @@
 /**
  * Starts our runtime the way `gridbot run` does with the example markets.yaml (pino at info to an
- * async file destination, the market-log inspector with its lines deferred a turn, the SQLite
+ * async file destination, the market log with its lines deferred a turn, the SQLite
  * journal), against an external simulator, with one grid per market, and subscribes every market's
  * depth on the shared connection so the socket carries the depth stream while fills are measured.
  */
@@ -14,7 +14,7 @@ import { parseConfig } from '../src/runtime/config/index.js';
 import { deferredSink } from '../src/runtime/deferred-log.js';
 import { createLogger, fixedShapeLogger } from '../src/runtime/logger.js';
 import { openJournal } from '../src/runtime/journal/index.js';
-import { marketLogInspector } from '../src/runtime/market-log.js';
+import { marketLogObserver } from '../src/runtime/market-log.js';
 import { type Runtime, startRuntime } from '../src/runtime/runtime.js';
 import { statePath } from '../src/runtime/status/market-status.js';
 import { CONNECTION_ID, marketActorId } from '../src/runtime/supervisor/supervisor.machine.js';
@@ -72,7 +72,7 @@ export async function startOurs(options: OursOptions): Promise<OursBot> {
     config: parsed.config,
     exchangeUrl: { restUrl: options.restUrl, wsUrl: options.wsUrl },
     env: {},
-    ...(logger && marketLog ? { logger, inspect: marketLogInspector(marketLog) } : {}),
+    ...(logger && marketLog ? { logger, observers: [marketLogObserver(marketLog)] } : {}),
     ...(journal ? { journal } : {}),
   });
   // Every market running (or one ended, which is a failed bench).

@@ -1,75 +1,65 @@
 /**
- * Turns what the market actors see and decide into log lines an operator can follow: state changes
- * (with the reason a market stopped), fills, counter-orders sent, orders the exchange refused.
+ * Turns what the market actors tell their observers into log lines an operator can follow: state
+ * changes (with the reason a market stopped), fills, orders sent to the desk, orders the exchange
+ * refused or whose outcome is unknown, batches that failed whole.
  *
- * It reads XState's inspection stream rather than adding logging to the machines, so the charts
- * stay pure and a test can check the log against the same events. It runs synchronously inside
- * `inspect` (pino writes asynchronously), and does no work for events it does not log.
+ * It listens to the typed events each market emits (market.emitted.ts) rather than adding logging
+ * to the machines, so the charts stay pure. A listener runs only for its own event type, and a state
+ * line is written only when the top-level state changes (the machine emits `market.state` once per
+ * change of any sub-state). Entry points: `marketLogObserver(log)` for `startRuntime({ observers })`,
+ * `watchMarketLog` for one market. Lines go to `log` synchronously; `gridbot run` hands a
+ * deferred sink (deferred-log.ts) so they are built after the counter-order has left.
  */
-import type { InspectionEvent } from 'xstate';
-import type { PlacementOutcome } from '../grid/index.js';
-import type { DeskPlace, MarketEvent } from '../machines/market/market.types.js';
-import { statePath } from './status/market-status.js';
+import type { MarketEvents, RuntimeObserver } from './start/observers.js';
 
 export interface MarketLogSink {
   info(obj: object, msg: string): void;
   warn(obj: object, msg: string): void;
 }
 
-const MARKET_PREFIX = 'market:';
+const topOf = (state: string): string => {
+  const dot = state.indexOf('.');
+  return dot < 0 ? state : state.slice(0, dot);
+};
 
-function marketOf(ref: unknown): string | null {
-  const id = (ref as { id?: unknown } | undefined)?.id;
-  return typeof id === 'string' && id.startsWith(MARKET_PREFIX) ? id.slice(MARKET_PREFIX.length) : null;
+/** Logs one market's activity to `log`. */
+export function watchMarketLog(market: string, events: MarketEvents, log: MarketLogSink): void {
+  events.on('market.state', (e) => {
+    const top = topOf(e.state);
+    const fromTop = e.from === null ? null : topOf(e.from);
+    if (fromTop === top) return;
+    const fields = { market, from: e.from, to: e.state, event: e.cause, ...(e.stopReason ? { reason: e.stopReason } : {}) };
+    if (top === 'killed') log.warn(fields, `${market} stopping: ${e.stopReason ?? 'stopped'}`);
+    else log.info(fields, `${market} ${top}`);
+  });
+  events.on('market.fill', (e) => {
+    log.info({ market, dealId: e.dealId, orderId: e.orderId, clientOrderId: e.clientOrderId, side: e.side, price: e.price, amount: e.amount }, 'fill');
+  });
+  events.on('market.ordersSent', (e) => {
+    // A placing batch can hold a whole grid: its orders are summed up by their answers, not listed here.
+    if (e.via !== 'desk') return;
+    for (const i of e.intents) {
+      log.info(
+        { market, clientOrderId: i.clientOrderId, gridLevel: i.level, side: i.side, price: i.price, amount: i.amount, origin: i.origin },
+        `${i.origin === 'counter' ? 'counter-order' : 'order'} sent`,
+      );
+    }
+  });
+  events.on('market.ordersAnswered', (e) => {
+    for (const o of e.outcomes) {
+      if (o.kind === 'rejected') log.warn({ market, clientOrderId: o.clientOrderId, reason: o.reason }, 'order refused: level left empty');
+      else if (o.kind === 'unknown' && e.via === 'desk') log.warn({ market, clientOrderId: o.clientOrderId, reason: o.reason }, 'order outcome unknown: reconciling');
+    }
+    if (e.fatal) log.warn({ market, reason: e.fatal }, 'counter-orders failed fatally');
+  });
+  events.on('market.batchFailed', (e) => {
+    log.warn({ market, outcome: e.outcome, reason: e.reason }, 'order batch failed');
+  });
 }
 
-/** Returns an `inspect` callback that logs market activity to `log`. */
-export function marketLogInspector(log: MarketLogSink): (event: InspectionEvent) => void {
-  const lastState = new Map<string, string>();
-  return (ie) => {
-    if (ie.type === '@xstate.snapshot') {
-      const market = marketOf(ie.actorRef);
-      if (market === null) return;
-      const snapshot = ie.snapshot as { value?: { lifecycle?: unknown }; context?: { stopReason?: string | null; lastError?: string | null } };
-      const state = statePath(snapshot.value?.lifecycle);
-      const before = lastState.get(market);
-      if (state === before) return;
-      lastState.set(market, state);
-      const top = state.split('.')[0];
-      const reason = snapshot.context?.stopReason ?? null;
-      const fields = { market, from: before ?? null, to: state, event: ie.event.type, ...(reason ? { reason } : {}) };
-      if (top === 'killed' && before?.split('.')[0] !== 'killed') log.warn(fields, `${market} stopping: ${reason ?? 'stopped'}`);
-      else if (before?.split('.')[0] !== top) log.info(fields, `${market} ${top}`);
-      return;
-    }
-    if (ie.type !== '@xstate.event') return;
-    const target = marketOf(ie.actorRef);
-    if (target !== null) {
-      if (ie.event.type === 'xstate.done.actor.placeBatch') {
-        for (const o of (ie.event as unknown as { output: readonly PlacementOutcome[] }).output) {
-          if (o.kind === 'rejected') log.warn({ market: target, clientOrderId: o.clientOrderId, reason: o.reason }, 'order refused: level left empty');
-        }
-        return;
-      }
-      const e = ie.event as MarketEvent;
-      if (e.type === 'feed.deal') {
-        const d = e.deal;
-        log.info({ market: target, dealId: d.dealId, orderId: d.orderId, clientOrderId: d.clientOrderId, side: d.side, price: d.price, amount: d.amount }, 'fill');
-      } else if (e.type === 'desk.result') {
-        for (const o of e.outcomes) {
-          if (o.kind === 'rejected') log.warn({ market: target, clientOrderId: o.clientOrderId, reason: o.reason }, 'order refused: level left empty');
-          else if (o.kind === 'unknown') log.warn({ market: target, clientOrderId: o.clientOrderId, reason: o.reason }, 'order outcome unknown: reconciling');
-        }
-        if (e.fatal) log.warn({ market: target, reason: e.fatal }, 'counter-orders failed fatally');
-      }
-      return;
-    }
-    // What a market asks its desk (sent from the market actor to its `desk` child).
-    const source = marketOf(ie.sourceRef);
-    if (source !== null && (ie.event as { type: string }).type === 'desk.place') {
-      for (const i of (ie.event as DeskPlace).intents) {
-        log.info({ market: source, clientOrderId: i.clientOrderId, gridLevel: i.level, side: i.side, price: i.price, amount: i.amount, origin: i.origin }, `${i.origin === 'counter' ? 'counter-order' : 'order'} sent`);
-      }
-    }
+/** Returns the observer that logs every market's activity to `log`. */
+export function marketLogObserver(log: MarketLogSink): RuntimeObserver {
+  return ({ markets }) => {
+    for (const [market, events] of markets) watchMarketLog(market, events, log);
   };
 }

@@ -19,7 +19,7 @@ import type { marketMachine } from '../../src/machines/market/market.machine.js'
 import type { MarketInput } from '../../src/machines/market/market.types.js';
 import { parseConfig } from '../../src/runtime/config/index.js';
 import type { Journal } from '../../src/runtime/journal/index.js';
-import { type Runtime, startRuntime } from '../../src/runtime/runtime.js';
+import { type Runtime, type RuntimeObserver, startRuntime } from '../../src/runtime/runtime.js';
 import { statePath } from '../../src/runtime/status/market-status.js';
 import { marketActorId } from '../../src/runtime/supervisor/supervisor.machine.js';
 import { DEMO_ACCOUNT, type MarketSpec, type Simulator, startSimulator } from '../../src/sim/index.js';
@@ -155,6 +155,8 @@ export interface BenchOptions extends GridOptions {
   readonly killSwitchExempt?: () => boolean;
   /** Also told every inspection event, before the bench's own bookkeeping (e.g. the metrics). */
   readonly inspect?: (event: InspectionEvent) => void;
+  /** Handed to `startRuntime` (e.g. the metrics' `observe`). */
+  readonly observers?: readonly RuntimeObserver[];
   /** Handed to `startRuntime` (e.g. the metrics' REST observer). */
   readonly restObserver?: RestObserver;
   /** Applied to every market's input (settings markets.yaml would refuse, e.g. a 1 s reconcile period). */
@@ -236,6 +238,7 @@ export async function startBench(options: BenchOptions = {}): Promise<Bench> {
     env: {},
     ...(options.journal ? { journal: options.journal } : {}),
     ...(options.restObserver ? { restObserver: options.restObserver } : {}),
+    ...(options.observers ? { observers: options.observers } : {}),
     ...(options.marketOverrides ? { marketOverrides: Object.fromEntries(markets.map((m) => [m, options.marketOverrides ?? {}])) } : {}),
     inspect,
     shutdownTimeoutMs: 5_000,

@@ -45,7 +45,7 @@ async function health(): Promise<{ status: number; body: HealthReport }> {
 
 async function start(): Promise<{ b: Bench; metrics: RuntimeMetrics }> {
   const metrics = createRuntimeMetrics();
-  const b = await startBench({ markets: MARKETS, inspect: metrics.inspect, restObserver: metrics.restObserver });
+  const b = await startBench({ markets: MARKETS, observers: [metrics.observe], restObserver: metrics.restObserver });
   bench = b;
   metrics.attach(b.runtime);
   server = await startMetricsServer({ host: '127.0.0.1', port: 0, route: opsRoute(metrics) });

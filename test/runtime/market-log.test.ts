@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { InspectionEvent } from 'xstate';
-import { marketLogInspector } from '../../src/runtime/market-log.js';
+import { marketLogObserver } from '../../src/runtime/market-log.js';
+import type { ObservedActors } from '../../src/runtime/start/observers.js';
+import { fakeMarket, intent, stateEvent } from './support/fake-emitter.js';
 
 function recorder() {
   const lines: { level: string; msg: string; obj: Record<string, unknown> }[] = [];
@@ -13,41 +14,53 @@ function recorder() {
   };
 }
 
-const ref = (id: string) => ({ id }) as never;
-const snapshot = (market: string, lifecycle: unknown, stopReason: string | null = null): InspectionEvent =>
-  ({ type: '@xstate.snapshot', rootId: 'x', actorRef: ref(`market:${market}`), event: { type: 'e' }, snapshot: { value: { lifecycle }, context: { stopReason } } }) as never;
-const event = (to: string, e: object, from?: string): InspectionEvent =>
-  ({ type: '@xstate.event', rootId: 'x', actorRef: ref(to), sourceRef: from ? ref(from) : undefined, event: e }) as never;
+/** The market log attached to fake markets, as startRuntime attaches it. */
+function logged(...names: string[]) {
+  const r = recorder();
+  const markets = new Map(names.map((n) => [n, fakeMarket()]));
+  marketLogObserver(r.sink)({ markets } as unknown as ObservedActors);
+  return { ...r, market: (n: string) => markets.get(n) ?? fakeMarket() };
+}
 
 describe('market log', () => {
   it('logs top-level state changes once, and a stop with its reason as a warning', () => {
-    const r = recorder();
-    const inspect = marketLogInspector(r.sink);
-    inspect(snapshot('BTC_USDT', { init: 'loading' }));
-    inspect(snapshot('BTC_USDT', { init: 'loading' }));
-    inspect(snapshot('BTC_USDT', { placing: 'arming' }));
-    inspect(snapshot('BTC_USDT', { placing: 'sending' }));
-    inspect(snapshot('BTC_USDT', { killed: 'cancelling' }, 'HTTP 401 unauthorized'));
-    expect(r.lines.map((l) => `${l.level} ${l.msg}`)).toEqual(['info BTC_USDT init', 'info BTC_USDT placing', 'warn BTC_USDT stopping: HTTP 401 unauthorized']);
+    const { lines, market } = logged('BTC_USDT');
+    const btc = market('BTC_USDT');
+    btc.emit(stateEvent('init.loading', null, 'xstate.init'));
+    btc.emit(stateEvent('init.planned', 'init.loading'));
+    btc.emit(stateEvent('placing.arming', 'init.planned'));
+    btc.emit(stateEvent('placing.sending', 'placing.arming'));
+    btc.emit(stateEvent('killed.cancelling', 'placing.sending', 'ks.fatal', 'HTTP 401 unauthorized'));
+    btc.emit(stateEvent('killed.disarming', 'killed.cancelling', 'x', 'HTTP 401 unauthorized'));
+    expect(lines.map((l) => `${l.level} ${l.msg}`)).toEqual(['info BTC_USDT init', 'info BTC_USDT placing', 'warn BTC_USDT stopping: HTTP 401 unauthorized']);
+    expect(lines[2]?.obj).toEqual({ market: 'BTC_USDT', from: 'placing.sending', to: 'killed.cancelling', event: 'ks.fatal', reason: 'HTTP 401 unauthorized' });
   });
 
-  it('logs fills, counter-orders sent and refused orders, and ignores other actors', () => {
-    const r = recorder();
-    const inspect = marketLogInspector(r.sink);
-    inspect(event('market:ETH_USDT', { type: 'feed.deal', deal: { dealId: 5, orderId: 9, clientOrderId: 'c', side: 'buy', price: '3000', amount: '0.1' } }));
-    inspect(event('desk', { type: 'desk.place', intents: [{ clientOrderId: 'd', level: 3, side: 'sell', price: '3050', amount: '0.1', origin: 'counter' }] }, 'market:ETH_USDT'));
-    inspect(event('market:ETH_USDT', { type: 'desk.result', fatal: null, outcomes: [{ kind: 'rejected', clientOrderId: 'd', reason: 'post-only would take' }] }));
-    inspect(event('market:ETH_USDT', { type: 'xstate.done.actor.placeBatch', output: [{ kind: 'rejected', clientOrderId: 'e', reason: 'Not enough balance.' }] }));
-    inspect(event('connection', { type: 'socket.open' }));
-    expect(r.lines.map((l) => `${l.level} ${l.msg}`)).toEqual([
+  it('logs fills, orders sent to the desk and refused or unknown orders, per market', () => {
+    const { lines, market } = logged('ETH_USDT', 'BTC_USDT');
+    const eth = market('ETH_USDT');
+    eth.emit({ type: 'market.fill', dealId: 5, orderId: 9, clientOrderId: 'c', level: 2, side: 'buy', price: '3000', amount: '0.1', fee: null, feeAsset: null });
+    eth.emit({ type: 'market.ordersSent', via: 'desk', intents: [intent('d', 'counter', 3, 'sell')] });
+    // A placing batch is not listed order by order.
+    eth.emit({ type: 'market.ordersSent', via: 'bulk', intents: [intent('p1', 'plan'), intent('p2', 'plan')] });
+    eth.emit({ type: 'market.ordersAnswered', via: 'desk', fatal: null, outcomes: [{ kind: 'rejected', clientOrderId: 'd', reason: 'post-only would take' }] });
+    eth.emit({ type: 'market.ordersAnswered', via: 'bulk', fatal: null, outcomes: [{ kind: 'rejected', clientOrderId: 'e', reason: 'Not enough balance.' }] });
+    eth.emit({ type: 'market.ordersAnswered', via: 'desk', fatal: null, outcomes: [{ kind: 'unknown', clientOrderId: 'f', reason: 'timeout' }] });
+    eth.emit({ type: 'market.batchFailed', outcome: 'unknown', reason: 'HTTP 503' });
+    market('BTC_USDT').emit({ type: 'market.pnl', realisedQuote: '1', feesQuote: '0', inventoryBase: '0' });
+    expect(lines.map((l) => `${l.level} ${l.msg}`)).toEqual([
       'info fill',
       'info counter-order sent',
       'warn order refused: level left empty',
       'warn order refused: level left empty',
+      'warn order outcome unknown: reconciling',
+      'warn order batch failed',
     ]);
-    expect(r.lines[1]?.obj).toMatchObject({ market: 'ETH_USDT', gridLevel: 3, side: 'sell', price: '3050' });
+    expect(lines[0]?.obj).toEqual({ market: 'ETH_USDT', dealId: 5, orderId: 9, clientOrderId: 'c', side: 'buy', price: '3000', amount: '0.1' });
+    expect(lines[1]?.obj).toMatchObject({ market: 'ETH_USDT', gridLevel: 3, side: 'sell', price: '100', origin: 'counter' });
     // pino's own `level` (the severity) must not be overwritten by the grid level.
-    expect(r.lines[1]?.obj).not.toHaveProperty('level');
-    expect(r.lines[3]?.obj).toMatchObject({ reason: 'Not enough balance.' });
+    expect(lines[1]?.obj).not.toHaveProperty('level');
+    expect(lines[3]?.obj).toMatchObject({ market: 'ETH_USDT', reason: 'Not enough balance.' });
+    expect(lines[5]?.obj).toEqual({ market: 'ETH_USDT', outcome: 'unknown', reason: 'HTTP 503' });
   });
 });

@@ -18,7 +18,7 @@
  * the request must leave in the same tick as the fill that caused it (PERF.md): `sendTo` a running
  * callback actor is synchronous.
  */
-import { type EventObject, assign, enqueueActions, fromCallback, fromPromise, raise, setup } from 'xstate';
+import { type EventObject, assign, emit, enqueueActions, fromCallback, fromPromise, raise, setup } from 'xstate';
 import {
   type LevelBook,
   type OrderIntent,
@@ -43,6 +43,8 @@ import {
   type MarketIoInputs,
   ioErrorKind,
 } from './market.io.js';
+import type { MarketEmitted } from './market.emitted.js';
+import { type FillSource, bookEmits } from './market.emits.js';
 import type { DeskPlace, MarketContext, MarketEvent, MarketInput } from './market.types.js';
 
 /**
@@ -84,6 +86,34 @@ function bookAfterOutcomes(book: LevelBook | null, outcomes: readonly PlacementO
   return next;
 }
 
+/**
+ * The entry action of a lifecycle leaf: tells observers the state (`market.state`). On leaves, so a
+ * change between sub-states is told too; not on the transient ones (`init.planned`, `placing.placed`,
+ * `killed.cleaned`), which are always left in the step that entered them.
+ */
+function told(path: string, whenDisconnectedOnly = false) {
+  return { type: 'enteredState' as const, params: { path, whenDisconnectedOnly } };
+}
+
+/** Where the fill a feed event or placement outcomes may carry comes from, for `market.fill`. */
+function fillSources(event: MarketEvent | { type: string }, outcomes: readonly PlacementOutcome[] | null): FillSource[] {
+  const e = event as MarketEvent;
+  if (e.type === 'feed.deal') {
+    const d = e.deal;
+    return [{ orderId: d.orderId, dealId: d.dealId, price: String(d.price), fee: String(d.fee), feeAsset: d.feeAsset }];
+  }
+  if (e.type === 'feed.order') return [{ orderId: e.update.orderId, dealId: null, price: String(e.update.price), fee: null, feeAsset: null }];
+  const placed: FillSource[] = [];
+  for (const o of outcomes ?? []) if (o.kind === 'placed') placed.push({ orderId: o.orderId, dealId: null, price: null, fee: null, feeAsset: null });
+  return placed;
+}
+
+/** How a failed order/bulk call is reported to observers. */
+function batchFailure(error: unknown): 'notSent' | 'unknown' | 'fatal' {
+  const kind = ioErrorKind(error);
+  return kind === 'unknownOutcome' ? 'unknown' : kind === 'retry' ? 'notSent' : 'fatal';
+}
+
 /** Returns every owed order as intents and the book with them `sending`, or null when nothing is owed. */
 function takeOwed(book: LevelBook | null): { readonly book: LevelBook; readonly intents: readonly OrderIntent[] } | null {
   if (book === null) return null;
@@ -96,6 +126,7 @@ export const marketMachine = setup({
     context: {} as MarketContext,
     events: {} as MarketEvent,
     input: {} as MarketInput,
+    emitted: {} as MarketEmitted,
   },
   actors: {
     loadMarket: notProvided<LoadedMarket>('loadMarket') as ReturnType<typeof fromPromise<LoadedMarket, MarketIoInputs['loadMarket']>>,
@@ -176,15 +207,35 @@ export const marketMachine = setup({
     })),
     stopWith: assign((_, params: { reason: string }) => ({ stopReason: params.reason })),
     succeeded: assign({ attempt: 0 }),
-    takeBatch: assign(({ context }) => {
-      if (context.book === null) return { batch: [] };
+    takeBatch: enqueueActions(({ context, enqueue }) => {
+      if (context.book === null) {
+        enqueue.assign({ batch: [] });
+        return;
+      }
       const taken = takeIntents(context.book, context.settings.batchSize);
-      return { book: taken.book, batch: taken.intents };
+      enqueue.assign({ book: taken.book, batch: taken.intents });
+      if (taken.intents.length > 0) enqueue.emit({ type: 'market.ordersSent', via: 'bulk', intents: taken.intents });
     }),
-    applyOutcomes: assign(({ context, event }, params: { outcomes: readonly PlacementOutcome[] }) => {
+    applyOutcomes: enqueueActions(({ context, event, enqueue }, params: { outcomes: readonly PlacementOutcome[] }) => {
       // The desk answers each desk.place with exactly one desk.result: one fewer request in flight.
-      const deskInFlight = event.type === 'desk.result' ? Math.max(0, context.deskInFlight - 1) : context.deskInFlight;
-      return { book: bookAfterOutcomes(context.book, params.outcomes), deskInFlight };
+      const desk = event.type === 'desk.result';
+      const deskInFlight = desk ? Math.max(0, context.deskInFlight - 1) : context.deskInFlight;
+      const book = bookAfterOutcomes(context.book, params.outcomes);
+      enqueue.assign({ book, deskInFlight });
+      enqueue.emit({ type: 'market.ordersAnswered', via: desk ? 'desk' : 'bulk', outcomes: params.outcomes, fatal: desk ? event.fatal : null });
+      for (const e of bookEmits(context.book, book, fillSources(event, params.outcomes))) enqueue.emit(e);
+    }),
+    batchFailed: emit((_, params: { error: unknown }) => ({
+      type: 'market.batchFailed' as const,
+      outcome: batchFailure(params.error),
+      reason: errorText(params.error),
+    })),
+    /** Tells observers the lifecycle state entered, once per change (a re-entry of the same state is none). */
+    enteredState: enqueueActions(({ context, event, enqueue }, params: { path: string; whenDisconnectedOnly: boolean }) => {
+      const from = context.told.lifecycle;
+      if (from === params.path || (params.whenDisconnectedOnly && context.connected)) return;
+      context.told.lifecycle = params.path;
+      enqueue.emit({ type: 'market.state', state: params.path, from, cause: event.type, stopReason: context.stopReason });
     }),
     batchNotSent: assign(({ context }, params: { reason: string }) => {
       if (context.book === null) return {};
@@ -203,7 +254,9 @@ export const marketMachine = setup({
     // nothing changed; on the hot path that copy costs more than the check.
     applyFeed: enqueueActions(({ context, event, enqueue }) => {
       const book = bookAfterFeed(context.book, event);
-      if (book !== context.book) enqueue.assign({ book });
+      if (book === context.book) return;
+      enqueue.assign({ book });
+      for (const e of bookEmits(context.book, book, fillSources(event, null))) enqueue.emit(e);
     }),
     /** Hands every owed order to the desk in one go. */
     flush: enqueueActions(({ context, enqueue }) => {
@@ -211,6 +264,7 @@ export const marketMachine = setup({
       if (taken === null) return;
       enqueue.assign({ book: taken.book, deskInFlight: context.deskInFlight + 1 });
       enqueue.sendTo('desk', { type: 'desk.place', market: context.settings.market, intents: taken.intents } satisfies DeskPlace);
+      enqueue.emit({ type: 'market.ordersSent', via: 'desk', intents: taken.intents });
     }),
     /**
      * The hot path of a fill: the fact applied and the counter-order handed to the desk in one
@@ -218,6 +272,7 @@ export const marketMachine = setup({
      */
     tradeOnFeed: enqueueActions(({ context, event, enqueue }) => {
       const book = bookAfterFeed(context.book, event);
+      if (book !== context.book) for (const e of bookEmits(context.book, book, fillSources(event, null))) enqueue.emit(e);
       const taken = takeOwed(book);
       if (taken === null) {
         if (book !== context.book) enqueue.assign({ book });
@@ -225,12 +280,15 @@ export const marketMachine = setup({
       }
       enqueue.assign({ book: taken.book, deskInFlight: context.deskInFlight + 1 });
       enqueue.sendTo('desk', { type: 'desk.place', market: context.settings.market, intents: taken.intents } satisfies DeskPlace);
+      enqueue.emit({ type: 'market.ordersSent', via: 'desk', intents: taken.intents });
     }),
     /** A desk answer in `running`: its outcomes applied and whatever is owed now (a residue, a re-owed level) sent, in one assign. */
     settleAndFlush: enqueueActions(({ context, event, enqueue }) => {
       if (event.type !== 'desk.result') return;
       const deskInFlight = Math.max(0, context.deskInFlight - 1);
       const book = bookAfterOutcomes(context.book, event.outcomes);
+      enqueue.emit({ type: 'market.ordersAnswered', via: 'desk', outcomes: event.outcomes, fatal: event.fatal });
+      for (const e of bookEmits(context.book, book, fillSources(event, event.outcomes))) enqueue.emit(e);
       const taken = takeOwed(book);
       if (taken === null) {
         enqueue.assign({ book, deskInFlight });
@@ -238,6 +296,7 @@ export const marketMachine = setup({
       }
       enqueue.assign({ book: taken.book, deskInFlight: deskInFlight + 1 });
       enqueue.sendTo('desk', { type: 'desk.place', market: context.settings.market, intents: taken.intents } satisfies DeskPlace);
+      enqueue.emit({ type: 'market.ordersSent', via: 'desk', intents: taken.intents });
     }),
     notePrice: assign(({ event }) => (event.type === 'feed.price' ? { lastPrice: event.price } : {})),
     reconciled: assign(({ context }, snapshot: ExchangeSnapshot) => {
@@ -273,6 +332,7 @@ export const marketMachine = setup({
     connected: true,
     needsReconcile: false,
     deskInFlight: 0,
+    told: { lifecycle: null },
   }),
   invoke: [
     {
@@ -311,6 +371,7 @@ export const marketMachine = setup({
           initial: 'loading',
           states: {
             loading: {
+              entry: told('init.loading'),
               invoke: {
                 id: 'loadMarket',
                 src: 'loadMarket',
@@ -326,7 +387,7 @@ export const marketMachine = setup({
                 ],
               },
             },
-            waiting: { after: { retryDelay: 'loading' } },
+            waiting: { entry: told('init.waiting'), after: { retryDelay: 'loading' } },
             planned: {
               always: [
                 { guard: 'planInvalid', target: '#market.lifecycle.killed' },
@@ -341,6 +402,7 @@ export const marketMachine = setup({
           initial: 'cancelling',
           states: {
             cancelling: {
+              entry: told('cancelAll.cancelling'),
               invoke: {
                 id: 'cancelAll',
                 src: 'cancelAll',
@@ -357,7 +419,7 @@ export const marketMachine = setup({
                 ],
               },
             },
-            waiting: { after: { retryDelay: 'cancelling' } },
+            waiting: { entry: told('cancelAll.waiting'), after: { retryDelay: 'cancelling' } },
           },
         },
         placing: {
@@ -366,6 +428,7 @@ export const marketMachine = setup({
           states: {
             // The current guide arms the kill-switch before the first order, so no order ever rests unprotected.
             arming: {
+              entry: told('placing.arming'),
               invoke: {
                 id: 'armKillSwitch',
                 src: 'armKillSwitch',
@@ -381,14 +444,16 @@ export const marketMachine = setup({
                 ],
               },
             },
-            armWaiting: { after: { retryDelay: 'arming' } },
+            armWaiting: { entry: told('placing.armWaiting'), after: { retryDelay: 'arming' } },
             // An order placed while the socket is down could fill unseen: wait until fills can be heard.
             awaitingFeed: {
+              // Left in the same step when the feed is up: told only when it really waits.
+              entry: told('placing.awaitingFeed', true),
               always: { guard: 'connectedNow', target: 'sending' },
               on: { 'connection.up': { target: 'sending', actions: 'markUp' } },
             },
             sending: {
-              entry: 'takeBatch',
+              entry: [told('placing.sending'), 'takeBatch'],
               always: [
                 { guard: { type: 'batchEmpty' }, target: 'placed' },
               ],
@@ -416,23 +481,33 @@ export const marketMachine = setup({
                   {
                     guard: 'stopRequested',
                     target: '#market.lifecycle.killed',
-                    actions: { type: 'failed', params: ({ event }) => ({ error: event.error, step: 'placeBatch' }) },
+                    actions: [
+                      { type: 'batchFailed', params: ({ event }) => ({ error: event.error }) },
+                      { type: 'failed', params: ({ event }) => ({ error: event.error, step: 'placeBatch' }) },
+                    ],
                   },
                   {
                     guard: { type: 'isFatalOrRejected', params: ({ event }) => ({ error: event.error }) },
                     target: '#market.lifecycle.killed',
-                    actions: { type: 'stopWith', params: ({ event }) => ({ reason: `placing: ${errorText(event.error)}` }) },
+                    actions: [
+                      { type: 'batchFailed', params: ({ event }) => ({ error: event.error }) },
+                      { type: 'stopWith', params: ({ event }) => ({ reason: `placing: ${errorText(event.error)}` }) },
+                    ],
                   },
                   {
                     // Sent but unanswered: those levels stay pending until reconciling finds them by client id.
                     guard: { type: 'isUnknownOutcome', params: ({ event }) => ({ error: event.error }) },
                     target: 'sending',
                     reenter: true,
-                    actions: { type: 'batchUnknown', params: ({ event }) => ({ reason: errorText(event.error) }) },
+                    actions: [
+                      { type: 'batchFailed', params: ({ event }) => ({ error: event.error }) },
+                      { type: 'batchUnknown', params: ({ event }) => ({ reason: errorText(event.error) }) },
+                    ],
                   },
                   {
                     target: 'sendWaiting',
                     actions: [
+                      { type: 'batchFailed', params: ({ event }) => ({ error: event.error }) },
                       { type: 'batchNotSent', params: ({ event }) => ({ reason: errorText(event.error) }) },
                       { type: 'failed', params: ({ event }) => ({ error: event.error, step: 'placeBatch' }) },
                     ],
@@ -440,7 +515,7 @@ export const marketMachine = setup({
                 ],
               },
             },
-            sendWaiting: { after: { retryDelay: 'sending' } },
+            sendWaiting: { entry: told('placing.sendWaiting'), after: { retryDelay: 'sending' } },
             placed: {
               always: [{ guard: 'hasUnknown', target: '#market.lifecycle.reconciling' }, { target: '#market.lifecycle.running' }],
             },
@@ -483,15 +558,16 @@ export const marketMachine = setup({
           after: { reconcileEvery: { guard: 'reconcileDue', target: 'reconciling' } },
           initial: 'trading',
           states: {
-            trading: {},
+            trading: { entry: told('running.trading') },
             // Orders the desk could not send wait here, so a failing exchange is not hammered in a loop.
             cooling: {
-              entry: assign(({ context }) => ({ attempt: context.attempt + 1 })),
+              entry: [told('running.cooling'), assign(({ context }) => ({ attempt: context.attempt + 1 }))],
               after: { retryDelay: { target: 'trading', actions: 'flush' } },
             },
           },
         },
         reconnecting: {
+          entry: told('reconnecting'),
           on: { 'connection.up': { target: 'reconciling', actions: 'markUp' } },
         },
         reconciling: {
@@ -501,6 +577,7 @@ export const marketMachine = setup({
           initial: 'fetching',
           states: {
             fetching: {
+              entry: told('reconciling.fetching'),
               invoke: {
                 id: 'fetchExchange',
                 src: 'fetchExchange',
@@ -516,8 +593,9 @@ export const marketMachine = setup({
                 ],
               },
             },
-            waiting: { after: { retryDelay: 'fetching' } },
+            waiting: { entry: told('reconciling.waiting'), after: { retryDelay: 'fetching' } },
             cancellingStrays: {
+              entry: told('reconciling.cancellingStrays'),
               always: { guard: 'noStrays', target: '#market.lifecycle.placing' },
               invoke: {
                 id: 'cancelOrders',
@@ -546,6 +624,7 @@ export const marketMachine = setup({
             // Once the desk has answered every request, the exchange has processed them all, so the
             // cancel-all sees them. Bounded, so a hung request cannot hold the shutdown.
             settling: {
+              entry: told('killed.settling'),
               always: [
                 { guard: 'leaveOrders', target: 'disarming' },
                 { guard: 'deskIdle', target: 'cancelling' },
@@ -553,6 +632,7 @@ export const marketMachine = setup({
               after: { deskSettle: 'cancelling' },
             },
             cancelling: {
+              entry: told('killed.cancelling'),
               invoke: {
                 id: 'cancelOnStop',
                 src: 'cancelAll',
@@ -563,6 +643,7 @@ export const marketMachine = setup({
               },
             },
             disarming: {
+              entry: told('killed.disarming'),
               invoke: {
                 id: 'disarmKillSwitch',
                 src: 'disarmKillSwitch',
@@ -576,7 +657,7 @@ export const marketMachine = setup({
           onDone: 'stopped',
         },
         // Terminal: orders dealt with, kill-switch disarmed. With the kill-switch region disposed too, the actor is done.
-        stopped: { type: 'final', entry: raise({ type: 'ks.dispose' }) },
+        stopped: { type: 'final', entry: [told('stopped'), raise({ type: 'ks.dispose' })] },
       },
     },
     killSwitch: {

@@ -82,6 +82,11 @@ export interface MarketContext {
   readonly needsReconcile: boolean;
   /** `desk.place` requests not yet answered by a `desk.result`: `killed` cancels only once they are. */
   readonly deskInFlight: number;
+  /**
+   * The lifecycle path last told to observers (`market.state`), kept in a holder the entry actions
+   * update in place: a state change costs no context copy, and every copy of the context shares it.
+   */
+  readonly told: { lifecycle: string | null };
 }
 
 export type MarketEvent =

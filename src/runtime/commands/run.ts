@@ -14,9 +14,9 @@ import type { Logger } from 'pino';
 import { isConfigError, loadConfig, formatIssue } from '../config/index.js';
 import { type Journal, JournalError, openJournal } from '../journal/index.js';
 import { createLogger, fixedShapeLogger } from '../logger.js';
-import { type Inspector, combineInspectors, startInspector } from '../inspector/index.js';
+import { type Inspector, startInspector } from '../inspector/index.js';
 import { deferredSink } from '../deferred-log.js';
-import { marketLogInspector } from '../market-log.js';
+import { marketLogObserver } from '../market-log.js';
 import { type MetricsServer, type RuntimeMetrics, createRuntimeMetrics, opsRoute, startMetricsServer } from '../metrics/index.js';
 import { RuntimeStartError, type Runtime, startRuntime } from '../runtime.js';
 import { summaryLine, statusTable } from '../status/market-status.js';
@@ -199,7 +199,7 @@ export async function runCommand(args: readonly string[]): Promise<number> {
       ...(urls ? { exchangeUrl: urls } : {}),
       live: parsed.live,
       logger,
-      inspect: combineInspectors(marketLogInspector(marketLog), inspector?.inspect, metrics?.inspect),
+      observers: [marketLogObserver(marketLog), ...(metrics ? [metrics.observe] : []), ...(inspector ? [inspector.observe] : [])],
       ...(metrics ? { restObserver: metrics.restObserver } : {}),
     });
   } catch (e) {

@@ -1,24 +1,32 @@
 /**
- * Turns XState's inspection stream into inspector records, in two halves.
+ * Turns what the actors do into inspector records, in two halves.
  *
- * `inspect(event)` runs inside every actor's transition (synchronously, on the order path): it
- * pushes the event's reference and the time onto two arrays and returns. Nothing is read, copied
- * or serialised there (PERF.md: the inspector stays off the hot path).
+ * On the actors' path, three cheap inputs, each a push of references onto the buffer (nothing is
+ * read, copied or serialised there; PERF.md: the inspector stays off the hot path):
+ * - `inspect(event)`: XState's inspection stream, for the chart (actors, state changes with the
+ *   active state nodes, transitions, delivered events). The inspector subscribes it only while
+ *   someone looks (a page client, a recording): see inspector.ts;
+ * - `emitted(market, event)`: what a market emits (market.emitted.ts): fills, orders sent, answers,
+ *   a failed batch, noted for the log by their typed fields;
+ * - `seed(actor, parent)`: an actor met when the inspector starts looking, mid-run: its row and state
+ *   are read from its snapshot at the next flush.
  *
- * `flush()` runs on the inspector's timer (every 100–250 ms): it walks the batch in order, keeps
- * only what the page needs (actor ids, state changes with the active state nodes, transitions with
- * a target, event types and a short note) and coalesces each market's context into at most one
- * `market` record per tick, computed from its latest snapshot only, the ladder only when the level
- * book changed. So 500 busy markets cost one record per market per tick, however many prices arrive.
+ * `flush()` runs on the inspector's timer (every 100–250 ms): it walks the batch in order and keeps
+ * only what the page needs, and turns each market touched in the tick into at most one `market`
+ * record, read from its actor's current snapshot, with the ladder only when the level book's change
+ * stamp moved. So 500 busy markets cost one record per market per tick, however many prices arrive.
  *
- * Why holding references is safe: XState snapshots, contexts and level books are immutable values;
- * reading them a tick later reads exactly what the actor had then.
+ * Why the market record is read at flush time, not from the snapshot an event carried: the level
+ * book is mutated in place by its actor, so an older snapshot's book is the current one anyway; the
+ * book's `version` (its identity for an immutable book) says whether the ladder changed.
  */
 import type { ActorRefLike, InspectionEvent } from 'xstate';
+import type { MarketEmitted } from '../../machines/market/market.emitted.js';
 import type { MarketContext } from '../../machines/market/market.types.js';
+import type { MarketSnapshot, SnapshotSource } from '../start/observers.js';
 import { marketStatus, statePath } from '../status/market-status.js';
 import { ladderOf } from './ladder.js';
-import { type EventRecord, type InspectorRecord, type MarketRecord, type StateRecord, jsonSafe } from './records.js';
+import { type EventRecord, type InspectorRecord, type MarketRecord, type NoteRecord, type StateRecord, jsonSafe } from './records.js';
 
 export interface CollectorOptions {
   readonly now?: () => number;
@@ -33,10 +41,22 @@ interface ActorInfo {
   readonly machine: string;
   state: string;
   status: string;
-  /** The last market context turned into a record, and its book. */
-  context: unknown;
+  /** The level book, and its `version`, when the ladder was last recorded (undefined: never). */
   book: unknown;
+  version: unknown;
 }
+
+/** An actor whose snapshot the collector may read (the same object XState's inspection events name). */
+export type ActorSource = SnapshotSource<unknown>;
+
+/** One buffered input: an inspection event, a market's emitted event, or an actor to seed (with its snapshot then). */
+type Input =
+  | { readonly kind: 'inspect'; readonly event: InspectionEvent }
+  | { readonly kind: 'emitted'; readonly actor: ActorSource; readonly event: MarketEmitted }
+  | { readonly kind: 'seed'; readonly actor: ActorSource; readonly parent: ActorSource | null; readonly snapshot: unknown };
+
+/** The `ev` of a state record read from a snapshot when the inspector started looking, not caused by an event seen. */
+export const RESYNC = 'inspector.resync';
 
 interface MachineLogic {
   readonly root: { readonly id: string };
@@ -69,30 +89,22 @@ function isRoot(ref: ActorRefLike): boolean {
   return (ref as unknown as { _parent?: unknown })._parent === undefined;
 }
 
-/** Returns a short note for the events a trader reads in the log. */
-function noteOf(event: { type: string } & Record<string, unknown>): Pick<EventRecord, 'note' | 'fill'> {
+/** Returns the row id of a machine actor: its id; a root actor without an explicit id (`x:0`) is named by its machine. */
+function rowIdOf(ref: ActorRefLike, machine: string): string {
+  const id = idOf(ref);
+  return isRoot(ref) && id === (ref as { sessionId?: string }).sessionId ? machine : id;
+}
+
+/** Returns a short note for the delivered events a trader reads in the log (fills and orders come as emitted notes). */
+function noteOf(event: { type: string } & Record<string, unknown>): Pick<EventRecord, 'note'> {
   const type = event.type;
   const s = (x: unknown) => (x === undefined || x === null ? '' : String(x as string));
   switch (type) {
-    case 'feed.deal': {
-      const d = event['deal'] as Record<string, unknown>;
-      const fill = { side: s(d['side']), price: s(d['price']), amount: s(d['amount']) };
-      return { note: `${fill.side} ${fill.amount} @ ${fill.price}`, fill };
-    }
     case 'feed.price':
       return { note: s(event['price']) };
     case 'feed.order': {
       const u = event['update'] as Record<string, unknown>;
       return { note: `${s(u['side'])} ${s(u['amount'])} @ ${s(u['price'])}, left ${s(u['left'])}${u['final'] ? ', final' : ''}` };
-    }
-    case 'desk.place':
-      return { note: `${(event['intents'] as unknown[]).length} order(s)` };
-    case 'desk.result': {
-      const counts = new Map<string, number>();
-      for (const o of event['outcomes'] as { kind: string }[]) counts.set(o.kind, (counts.get(o.kind) ?? 0) + 1);
-      const parts = [...counts].map(([k, n]) => `${n} ${k}`);
-      if (event['fatal']) parts.push(`fatal: ${s(event['fatal'])}`);
-      return { note: parts.join(', ') };
     }
     case 'stop':
     case 'ks.fatal':
@@ -103,9 +115,35 @@ function noteOf(event: { type: string } & Record<string, unknown>): Pick<EventRe
         const e = event['error'];
         return { note: e instanceof Error ? e.message : s(e) };
       }
-      if (type.startsWith('xstate.done.actor.') && Array.isArray(event['output'])) return { note: `${event['output'].length} result(s)` };
       return {};
   }
+}
+
+/** Returns the log note of what a market emitted, or null for what the log does not show (state, PnL: rows have them). */
+function emittedNote(e: MarketEmitted): Pick<NoteRecord, 'note' | 'fill'> | null {
+  switch (e.type) {
+    case 'market.fill':
+      return { note: `${e.side} ${e.amount} @ ${e.price}`, fill: { side: e.side, price: e.price, amount: e.amount } };
+    case 'market.ordersSent':
+      return { note: `${e.intents.length} order(s) to the ${e.via === 'desk' ? 'desk' : 'exchange (bulk)'}` };
+    case 'market.ordersAnswered': {
+      const counts = new Map<string, number>();
+      for (const o of e.outcomes) counts.set(o.kind, (counts.get(o.kind) ?? 0) + 1);
+      const parts = [...counts].map(([k, n]) => `${n} ${k}`);
+      if (e.fatal) parts.push(`fatal: ${e.fatal}`);
+      return { note: parts.join(', ') };
+    }
+    case 'market.batchFailed':
+      return { note: `${e.outcome}: ${e.reason}` };
+    case 'market.state':
+    case 'market.pnl':
+      return null;
+  }
+}
+
+/** The level book's change counter, when it has one (a book mutated in place counts its changes). */
+function versionOf(book: unknown): unknown {
+  return (book as { version?: unknown } | null)?.version;
 }
 
 function activeOf(machine: string, snap: MachineSnapshotLike): string[] {
@@ -132,9 +170,9 @@ function rowState(machine: string, value: unknown): string {
 }
 
 export class InspectionCollector {
-  private buffer: InspectionEvent[] = [];
+  private buffer: Input[] = [];
   private times: number[] = [];
-  private readonly actors = new WeakMap<ActorRefLike, ActorInfo>();
+  private readonly actors = new WeakMap<object, ActorInfo>();
   private readonly now: () => number;
   private readonly payloads: boolean;
   private readonly maxBuffered: number;
@@ -147,40 +185,64 @@ export class InspectionCollector {
     this.maxBuffered = options.maxBuffered ?? 200_000;
   }
 
-  /** The `inspect` callback: O(1), two array pushes. */
-  readonly inspect = (event: InspectionEvent): void => {
+  private push(input: Input): void {
     if (this.buffer.length >= this.maxBuffered) {
       this.dropped += 1;
       return;
     }
-    this.buffer.push(event);
+    this.buffer.push(input);
     this.times.push(this.now());
-  };
+  }
+
+  /** The `inspect` callback: O(1), two array pushes. */
+  readonly inspect = (event: InspectionEvent): void => this.push({ kind: 'inspect', event });
+
+  /** A market actor's emitted event: O(1), two array pushes. */
+  emitted(actor: ActorSource, event: MarketEmitted): void {
+    this.push({ kind: 'emitted', actor, event });
+  }
+
+  /** An actor met mid-run: its row (if new) and its current state at the next flush. */
+  seed(actor: ActorSource, parent: ActorSource | null): void {
+    this.push({ kind: 'seed', actor, parent, snapshot: actor.getSnapshot() });
+  }
 
   /** Events waiting for the next flush. */
   get buffered(): number {
     return this.buffer.length;
   }
 
-  /** Turns the buffered events into records, in order, and empties the buffer. */
+  /** Turns the buffered inputs into records, in order, and empties the buffer. */
   flush(): InspectorRecord[] {
     const batch = this.buffer;
     const times = this.times;
     this.buffer = [];
     this.times = [];
     const out: InspectorRecord[] = [];
-    const markets = new Map<ActorInfo, { snap: MachineSnapshotLike; t: number }>();
+    const markets = new Map<ActorInfo, { actor: ActorSource; t: number }>();
     for (let i = 0; i < batch.length; i++) {
-      const ev = batch[i] as InspectionEvent;
+      const input = batch[i] as Input;
       const t = times[i] as number;
+      if (input.kind === 'seed') {
+        const info = this.seeded(input, t, out);
+        if (info?.machine === 'market') markets.set(info, { actor: input.actor, t });
+        continue;
+      }
+      if (input.kind === 'emitted') {
+        const info = this.actors.get(input.actor);
+        const note = emittedNote(input.event);
+        if (!info) continue;
+        markets.set(info, { actor: input.actor, t });
+        if (note) out.push({ k: 'note', t, id: info.id, type: input.event.type, ...note, ...(this.payloads ? { ev: jsonSafe(input.event) } : {}) });
+        continue;
+      }
+      const ev = input.event;
       switch (ev.type) {
         case '@xstate.actor': {
           const machine = machineOf(ev.actorRef);
-          if (machine === null) break;
-          // A root actor without an explicit id is named by its session (`x:0`): name it by its machine.
-          const ref = ev.actorRef as ActorRefLike & { sessionId?: string };
-          const id = isRoot(ref) && idOf(ref) === ref.sessionId ? machine : idOf(ref);
-          const info: ActorInfo = { id, machine, state: '', status: '', context: undefined, book: undefined };
+          if (machine === null || this.actors.has(ev.actorRef)) break;
+          const id = rowIdOf(ev.actorRef, machine);
+          const info: ActorInfo = { id, machine, state: '', status: '', book: undefined, version: undefined };
           this.actors.set(ev.actorRef, info);
           const parentRef = (ev.actorRef as unknown as { _parent?: ActorRefLike })._parent;
           const parent = parentRef ? (this.actors.get(parentRef)?.id ?? null) : null;
@@ -193,7 +255,8 @@ export class InspectionCollector {
           const source = ev.sourceRef ? this.actors.get(ev.sourceRef) : undefined;
           const payload = this.payloads ? { ev: jsonSafe(event) } : {};
           if (target) {
-            if (event.type === 'xstate.init' && target.status === '') break;
+            // An actor's start is its `actor` and `state` records already.
+            if (event.type === 'xstate.init') break;
             const src = ev.sourceRef ? (source?.id ?? idOf(ev.sourceRef)) : null;
             out.push({ k: 'event', t, id: target.id, type: event.type, src, ...noteOf(event), ...payload });
           } else if (source && !event.type.startsWith('xstate.')) {
@@ -214,32 +277,47 @@ export class InspectionCollector {
         case '@xstate.snapshot': {
           const info = this.actors.get(ev.actorRef);
           if (!info) break;
-          const snap = ev.snapshot as unknown as MachineSnapshotLike;
-          const state = rowState(info.machine, snap.value);
-          if (state !== info.state || snap.status !== info.status) {
-            info.state = state;
-            info.status = snap.status;
-            out.push({ k: 'state', t, id: info.id, state, active: activeOf(info.machine, snap), status: snap.status, ev: ev.event.type });
-          }
-          if (info.machine === 'market') markets.set(info, { snap, t });
+          this.stateOf(info, ev.snapshot as unknown as MachineSnapshotLike, ev.event.type, t, out);
+          if (info.machine === 'market') markets.set(info, { actor: ev.actorRef as unknown as ActorSource, t });
           break;
         }
         default:
           break;
       }
     }
-    for (const [info, { snap, t }] of markets) {
-      const rec = this.marketRecord(info, snap, t);
-      if (rec) out.push(rec);
-    }
+    for (const [info, { actor, t }] of markets) out.push(this.marketRecord(info, actor.getSnapshot() as MachineSnapshotLike, t));
     return out;
   }
 
-  private marketRecord(info: ActorInfo, snap: MachineSnapshotLike, t: number): MarketRecord | null {
-    if (snap.context === info.context) return null;
-    info.context = snap.context;
+  /** Returns the info of an actor met mid-run, recording it (when new) and its state now. */
+  private seeded({ actor, parent, snapshot }: Extract<Input, { kind: 'seed' }>, t: number, out: InspectorRecord[]): ActorInfo | null {
+    let info = this.actors.get(actor);
+    if (!info) {
+      const ref = actor as unknown as ActorRefLike;
+      const machine = machineOf(ref);
+      if (machine === null) return null;
+      info = { id: rowIdOf(ref, machine), machine, state: '', status: '', book: undefined, version: undefined };
+      this.actors.set(actor, info);
+      out.push({ k: 'actor', t, id: info.id, machine, parent: parent ? (this.actors.get(parent)?.id ?? null) : null });
+    }
+    // Whatever changed while nobody looked: the ladder is drawn afresh.
+    info.book = undefined;
+    this.stateOf(info, snapshot as MachineSnapshotLike, RESYNC, t, out);
+    return info;
+  }
+
+  /** Records the actor's state when it changed. */
+  private stateOf(info: ActorInfo, snap: MachineSnapshotLike, eventType: string, t: number, out: InspectorRecord[]): void {
+    const state = rowState(info.machine, snap.value);
+    if (state === info.state && snap.status === info.status) return;
+    info.state = state;
+    info.status = snap.status;
+    out.push({ k: 'state', t, id: info.id, state, active: activeOf(info.machine, snap), status: snap.status, ev: eventType });
+  }
+
+  private marketRecord(info: ActorInfo, snap: MachineSnapshotLike, t: number): MarketRecord {
     const c = snap.context as MarketContext;
-    const s = marketStatus(snap as never, t);
+    const s = marketStatus(snap as unknown as MarketSnapshot, t);
     const row = {
       liveOrders: s.liveOrders,
       pendingOrders: s.pendingOrders,
@@ -250,8 +328,10 @@ export class InspectionCollector {
       reason: s.reason,
       connected: c.connected,
     };
-    const bookChanged = c.book !== info.book;
+    const version = versionOf(c.book);
+    const bookChanged = c.book !== info.book || version !== info.version || info.book === undefined;
     info.book = c.book;
+    info.version = version;
     return { k: 'market', t, id: info.id, row, price: c.lastPrice, ...(bookChanged ? { ladder: ladderOf(c) } : {}) };
   }
 }

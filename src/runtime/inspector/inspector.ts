@@ -3,15 +3,22 @@
  * optionally a recording), `startReplay` for `gridbot replay FILE.jsonl` (the same page over a
  * recording, with a timeline).
  *
- * Live, the only thing that runs inside the actors is `inspect` (two array pushes); a timer every
- * `tickMs` flushes the batch into records, applies them to the model, appends them to the recording
- * and broadcasts one delta. The timer is `unref`ed: the inspector never keeps a finished run alive.
+ * Live, the inspector is a runtime observer (`observe`, for `startRuntime({ observers })`) that
+ * listens only while someone looks: a page client connected (or a one-off `/api/state`), or a
+ * recording. Then it subscribes XState's inspection stream and each market's emitted events (two
+ * array pushes per event, collector.ts); with nobody looking it is subscribed to nothing, so the
+ * actors pay nothing for it. When looking starts mid-run, every actor's row and state are read from
+ * its snapshot (the page may have missed what happened meanwhile, never the current state).
+ * A timer every `tickMs` flushes the batch into records, applies them to the model, appends them
+ * to the recording and broadcasts one delta. The timer is `unref`ed: the inspector never keeps a
+ * finished run alive.
  */
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { AnyStateMachine, InspectionEvent } from 'xstate';
+import type { AnyStateMachine, Subscription } from 'xstate';
 import { connectionMachine } from '../../machines/connection/connection.machine.js';
 import { marketMachine } from '../../machines/market/market.machine.js';
+import type { ObservedActors, RuntimeObserver } from '../start/observers.js';
 import { supervisorMachine } from '../supervisor/supervisor.machine.js';
 import { InspectionCollector } from './collector.js';
 import { InspectorModel } from './model.js';
@@ -43,8 +50,10 @@ export interface InspectorOptions {
 export interface Inspector {
   /** The page's address, or null without a page. */
   readonly url: string | null;
-  /** Pass to `startRuntime({ inspect })` (combined with any other observer). */
-  readonly inspect: (event: InspectionEvent) => void;
+  /** Pass to `startRuntime({ observers })`. */
+  readonly observe: RuntimeObserver;
+  /** Whether it listens to the actors now (a page client, a recording). */
+  looking(): boolean;
   readonly model: InspectorModel;
   /** Processes what is buffered now (the timer does this every tick). */
   flush(): void;
@@ -61,7 +70,41 @@ export async function startInspector(options: InspectorOptions): Promise<Inspect
   const hello: InspectorRecord = { k: 'hello', v: 1, t: now(), machines: Object.keys(MACHINES) };
   model.apply(hello);
   recording?.write([hello]);
-  const view: InspectorView = { mode: 'live', runId: randomUUID(), model: () => model, dropped: () => collector.dropped };
+  let actors: ObservedActors | null = null;
+  let subscriptions: Subscription[] = [];
+  // A recording looks for the whole run; each page client (or one-off read) while it is connected.
+  let watchers = recording ? 1 : 0;
+  const attach = (): void => {
+    if (actors === null || subscriptions.length > 0) return;
+    const { supervisor, connection, markets } = actors;
+    subscriptions.push(actors.inspect(collector.inspect));
+    collector.seed(supervisor, null);
+    collector.seed(connection, supervisor);
+    for (const market of markets.values()) {
+      collector.seed(market, supervisor);
+      subscriptions.push(market.on('*', (e) => collector.emitted(market, e)));
+    }
+  };
+  const detach = (): void => {
+    for (const s of subscriptions) s.unsubscribe();
+    subscriptions = [];
+  };
+  const watch = (): (() => void) => {
+    watchers += 1;
+    if (watchers === 1) {
+      attach();
+      // The client's first snapshot is drawn from the model: bring it up to date now.
+      flush();
+    }
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      watchers -= 1;
+      if (watchers === 0) detach();
+    };
+  };
+  const view: InspectorView = { mode: 'live', runId: randomUUID(), model: () => model, dropped: () => collector.dropped, watch };
   let server: InspectorServer | null = null;
   if (options.port !== null) {
     try {
@@ -77,25 +120,30 @@ export async function startInspector(options: InspectorOptions): Promise<Inspect
       throw e;
     }
   }
-  const flush = (): void => {
+  function flush(): void {
     const records = collector.flush();
     if (records.length === 0) return;
     for (const r of records) model.apply(r);
     recording?.write(records);
     server?.broadcast(model.takeChanges());
-  };
+  }
   const timer = setInterval(flush, options.tickMs ?? DEFAULT_TICK_MS);
   timer.unref();
   let closing: Promise<void> | null = null;
   return {
     url: server?.url ?? null,
-    inspect: collector.inspect,
+    observe: (observed) => {
+      actors = observed;
+      if (watchers > 0) attach();
+    },
+    looking: () => subscriptions.length > 0,
     model,
     flush,
     close: () => {
       closing ??= (async () => {
         clearInterval(timer);
         flush();
+        detach();
         await server?.close();
         await recording?.close();
       })();
@@ -163,15 +211,4 @@ export async function startReplay(options: { readonly file: string; readonly hos
   seek(records.length);
   const server = await startInspectorServer({ host: options.host ?? '127.0.0.1', port: options.port, view, machines: MACHINES });
   return { url: server.url, count: records.length, seek, model: () => model, close: () => server.close() };
-}
-
-/** Returns one `inspect` callback that calls each given one (skipping absent ones). */
-export function combineInspectors(
-  ...observers: readonly (((event: InspectionEvent) => void) | null | undefined)[]
-): (event: InspectionEvent) => void {
-  const list = observers.filter((o): o is (event: InspectionEvent) => void => typeof o === 'function');
-  if (list.length === 1 && list[0]) return list[0];
-  return (event) => {
-    for (const o of list) o(event);
-  };
 }

@@ -161,6 +161,10 @@ export class InspectorModel {
         if (rec.fill) a.fills.push({ ...rec.fill, t: rec.t });
         return;
       }
+      case 'note':
+        a.log.push({ t: rec.t, type: rec.type, src: null, from: a.state, next: a.state, note: rec.note, n: 1 });
+        if (rec.fill) a.fills.push({ ...rec.fill, t: rec.t });
+        return;
       case 'step':
         a.trail.push({ t: rec.t, type: rec.type, from: rec.from, to: rec.to });
         return;

@@ -1,7 +1,8 @@
 /**
- * The inspector's records: what the collector makes of XState's inspection stream, what the model
- * applies, and (one per line) what a `--record` JSONL file holds. Plain JSON only: money as decimal
- * strings, times as epoch ms, state nodes by their chart id (`market.lifecycle.running.trading`).
+ * The inspector's records: what the collector makes of XState's inspection stream and of what the
+ * markets emit, what the model applies, and (one per line) what a `--record` JSONL file holds. Plain
+ * JSON only: money as decimal strings, times as epoch ms, state nodes by their chart id
+ * (`market.lifecycle.running.trading`).
  *
  * Live and replay share them, so a recording replays through exactly the code that drew the live page.
  */
@@ -25,7 +26,7 @@ export interface ActorRecord {
   readonly parent: string | null;
 }
 
-/** A fill as the market actor received it (from `feed.deal`). */
+/** A fill as the market learned it (`market.fill`; recordings made before issue 13: `feed.deal`). */
 export interface FillNote {
   readonly side: string;
   readonly price: string;
@@ -46,6 +47,19 @@ export interface EventRecord {
   readonly note?: string;
   readonly fill?: FillNote;
   /** The whole event, JSON-safe; only in recordings (frames and REST results the actors saw). */
+  readonly ev?: unknown;
+}
+
+/** What a market told its observers (an emitted event: a fill, orders sent, their answers), for its log. */
+export interface NoteRecord {
+  readonly k: 'note';
+  readonly t: number;
+  readonly id: string;
+  /** The emitted event's type: `market.fill`, `market.ordersSent`, … */
+  readonly type: string;
+  readonly note: string;
+  readonly fill?: FillNote;
+  /** The whole emitted event, JSON-safe; only in recordings. */
   readonly ev?: unknown;
 }
 
@@ -126,7 +140,7 @@ export interface MarketRecord {
   readonly ladder?: Ladder | null;
 }
 
-export type InspectorRecord = HelloRecord | ActorRecord | EventRecord | StepRecord | StateRecord | MarketRecord;
+export type InspectorRecord = HelloRecord | ActorRecord | EventRecord | NoteRecord | StepRecord | StateRecord | MarketRecord;
 
 const MAX_DEPTH = 8;
 const MAX_ITEMS = 200;

@@ -9,6 +9,8 @@
  *   POST /replay/seek?to=N          replay only: move the timeline (also ?step=next|prev&focus=ACTOR)
  *   GET  /metrics, /health          live only, when given a `route` (metrics/http-routes.ts)
  *
+ * A live client is what makes the inspector listen to the actors (`view.watch`, inspector.ts): from
+ * its connect, which brings the model up to date first, until it leaves.
  * A snapshot on every (re)connect is what makes the page recover from a reload, a dropped
  * connection or a restarted runtime: EventSource reconnects by itself and the page resyncs.
  * A client that cannot keep up (its socket buffer is full) gets no deltas until it drains, then one
@@ -42,6 +44,11 @@ export interface InspectorView {
   model(): InspectorModel;
   /** Events the collector had to drop (live). */
   dropped(): number;
+  /**
+   * Live: starts listening to the actors (if nobody did) and brings the model up to date; returns
+   * the release, called when the client leaves. Without it the model is served as it is.
+   */
+  watch?(): () => void;
   replay?: {
     info(): ReplayInfo;
     seek(to: number): void;
@@ -167,11 +174,15 @@ export async function startInspectorServer(options: {
       'x-accel-buffering': 'no',
     });
     res.socket?.setNoDelay(true);
+    const release = view.watch?.();
     const client: Client = { res, focus, blocked: false };
     clients.add(client);
     res.write('retry: 1000\n\n');
     send(client, frame('snapshot', JSON.stringify(snapshotOf(view, focus))));
-    req.on('close', () => clients.delete(client));
+    req.on('close', () => {
+      clients.delete(client);
+      release?.();
+    });
   };
 
   const server: Server = createServer((req, res) => {
@@ -198,8 +209,11 @@ export async function startInspectorServer(options: {
     if (options.route?.(req, res, path)) return;
     if (path === '/events') return openEvents(req, res, focus);
     if (path === '/api/state') {
+      const release = view.watch?.();
+      const body = JSON.stringify(snapshotOf(view, focus));
+      release?.();
       res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' });
-      return res.end(JSON.stringify(snapshotOf(view, focus)));
+      return res.end(body);
     }
     const page = PAGE_FILES[path];
     if (page !== undefined) {

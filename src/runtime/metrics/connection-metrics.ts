@@ -1,7 +1,7 @@
 /**
  * Metrics of the shared WebSocket connection.
  *
- * Counted on the path, from the connection actor's inspection events (rare: state changes, replies):
+ * Counted on the path, from the connection actor's snapshots (rare: state changes, replies, gaps):
  *   gridbot_ws_reconnects_total              connections lost after being open (each starts a reconnect)
  *   gridbot_ws_resubscribes_total{cause}     `reconnect`: a full subscribe round on a new socket;
  *                                            `depth_gap`: a depth channel re-sent after a gap
@@ -63,9 +63,9 @@ export class ConnectionMetrics {
     if (to === 'open') this.wasOpen = true;
   }
 
-  /** The connection got a depth gap while open: it re-sends that market's depth subscription. */
-  depthGapResubscribe(): void {
-    this.resubscribes.inc({ cause: 'depth_gap' });
+  /** The connection got `n` depth gaps while open: it re-sends each market's depth subscription. */
+  depthGapResubscribe(n = 1): void {
+    this.resubscribes.inc({ cause: 'depth_gap' }, n);
   }
 
   /** Sets the scrape-time values. */

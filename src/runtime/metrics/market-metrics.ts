@@ -1,11 +1,11 @@
 /**
  * Per-market metrics (label `market`), in two kinds:
  *
- * Counted on the path, from the market actors' inspection events (registry.ts dispatches them):
+ * Counted on the path, from the typed events each market emits (registry.ts subscribes):
  *   gridbot_orders_sent_total{market,origin}       order intents handed to the exchange (plan, counter, residue, …)
  *   gridbot_counter_orders_placed_total{market}    counter-orders (origin counter or residue) the exchange accepted
  *   gridbot_order_outcomes_total{market,outcome}   answers per order: placed, rejected, unknown, notSent, failed
- *   gridbot_reaction_seconds                       fill frame decoded → its counter-order handed to the HTTP client
+ *   gridbot_reaction_seconds                       fill frame decoded → its counter-order handed to the desk
  *
  * Read at scrape time from each market's latest snapshot (`refresh`, O(markets + their orders) per
  * scrape, nothing per frame; the same figures as the status table):
@@ -20,15 +20,16 @@
  *   gridbot_kill_switch_seconds_left{market}                 absent while the kill-switch is not armed
  *
  * Reaction latency, and why it is exact without a scan: the socket actor stamps each decoded
- * `deals_update` (FrameStats.dealDecodedAt); its `feed.deal` reaches the market in the same tick, the
- * market's `desk.place` follows in that tick, and the desk hands the request to the REST client
- * synchronously, before XState reports the market's next snapshot. So the clock stops at that
- * snapshot when a `desk.place` with a counter-order was seen since the `feed.deal`, and is dropped
- * otherwise (a duplicate deal, a partial fill below the minimums). It covers routing, the journal
- * append, every inspection hook, the ledger and signing; not the JSON parse of the frame, the turn a
- * frame may wait behind an earlier one that sent an order (turn/turn-order.ts), undici's write one
- * `setImmediate` later, nor a wait for a rate-limit token (gridbot_rest_limiter_wait_seconds). A
- * counter-order released later by an `ordersPending_update` is not a reaction to a deal and is not timed.
+ * `deals_update` (FrameStats.dealDecodedAt) and counts every frame (FrameStats.frames); the deal it
+ * carries reaches the market in the same frame's handling, the market emits `market.fill` for a new
+ * fill and, when it hands a counter-order to its desk, `market.ordersSent` (via `desk`) in that same
+ * step. So the clock runs from the stamp to that `market.ordersSent`, and only when no other frame
+ * was handled in between and no answer came first; a fill that sends nothing (a duplicate deal is
+ * not even a fill, a partial fill below the minimums) is not timed. It covers routing, the journal
+ * append, the ledger and signing; not the JSON parse of the frame, the turn a frame may wait behind
+ * an earlier one that sent an order (turn/turn-order.ts), undici's write one `setImmediate` later, nor a
+ * wait for a rate-limit token (gridbot_rest_limiter_wait_seconds). A counter-order released later
+ * by an `ordersPending_update` or by an answer is not a reaction to a deal and is not timed.
  */
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 import type { OrderIntent, PlacementOutcome } from '../../grid/index.js';
@@ -40,7 +41,7 @@ export const MARKET_STATES = ['init', 'cancelAll', 'placing', 'running', 'reconn
 
 const REACTION_BUCKETS = [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25];
 
-/** What the inspection dispatcher keeps per market actor. */
+/** What the metrics keep per market actor. */
 export interface MarketEntry {
   readonly market: string;
   readonly sent: Map<string, Counter.Internal>;
@@ -48,12 +49,18 @@ export interface MarketEntry {
   readonly placed: Counter.Internal;
   /** Client ids of counter-orders sent and not yet answered. */
   readonly counterIds: Set<string>;
-  /** The last placing batch seen in the context (a new array each time one is taken). */
+  /** The last placing batch sent (`market.ordersSent` via bulk). */
   lastBatch: readonly OrderIntent[] | null;
-  /** `performance.now()` of the fill being handled, or -1. */
+  /** `performance.now()` at which the frame of the fill being handled was decoded, or -1. */
   dealAt: number;
-  /** A counter-order was sent since `dealAt`. */
-  reacting: boolean;
+  /** `FrameStats.frames` when that fill was seen: a later frame ends the measurement. */
+  dealFrame: number;
+}
+
+/** The socket's frame counters the reaction clock reads (FrameStats). */
+export interface FrameClock {
+  readonly frames: number;
+  readonly dealDecodedAt: number;
 }
 
 /** One market's scrape-time facts. */
@@ -130,7 +137,7 @@ export class MarketMetrics {
         counterIds: new Set(),
         lastBatch: null,
         dealAt: -1,
-        reacting: false,
+        dealFrame: -1,
       };
       e.placed.inc(0);
       this.entries.set(market, e);
@@ -138,36 +145,26 @@ export class MarketMetrics {
     return e;
   }
 
-  /** A `feed.deal` reached the market; `t0` is when its frame was decoded. */
-  deal(e: MarketEntry, t0: number): void {
-    e.dealAt = t0;
-    e.reacting = false;
-  }
-
-  /** The market handed `intents` to its desk (counter-orders and residues while running). */
-  deskPlace(e: MarketEntry, intents: readonly OrderIntent[]): void {
-    if (this.sentIntents(e, intents) && e.dealAt >= 0) e.reacting = true;
+  /** A deal brought the market a new fill: the reaction clock starts at its frame's decode stamp. */
+  fill(e: MarketEntry, clock: FrameClock | null): void {
+    e.dealAt = clock === null || clock.dealDecodedAt < 0 ? -1 : clock.dealDecodedAt;
+    e.dealFrame = clock?.frames ?? -1;
   }
 
   /**
-   * A snapshot of the market: ends a pending reaction measurement, and counts a new placing batch
-   * (the initial plan, and after reconciling the orders it found missing) as sent.
+   * The market handed `intents` to the exchange: counts them; a placing batch (`bulk`) is kept for a
+   * failure as a whole; a counter-order to the desk in the frame of a fill stops the reaction clock.
    */
-  snapshot(e: MarketEntry, context: Pick<MarketContext, 'batch'> | undefined, nowPerf: () => number): void {
-    if (e.dealAt >= 0) {
-      if (e.reacting) this.reaction.observe((nowPerf() - e.dealAt) / 1000);
-      e.dealAt = -1;
-      e.reacting = false;
-    }
-    const batch = context?.batch;
-    if (batch !== undefined && batch !== e.lastBatch) {
-      e.lastBatch = batch;
-      if (batch.length > 0) this.sentIntents(e, batch);
-    }
+  sentOrders(e: MarketEntry, via: 'bulk' | 'desk', intents: readonly OrderIntent[], clock: FrameClock | null, nowPerf: () => number): void {
+    const counter = this.sentIntents(e, intents);
+    if (via === 'bulk') e.lastBatch = intents;
+    else if (counter && e.dealAt >= 0 && clock !== null && clock.frames === e.dealFrame) this.reaction.observe((nowPerf() - e.dealAt) / 1000);
+    if (via === 'desk') e.dealAt = -1;
   }
 
-  /** The exchange's answers (a `desk.result`, or the output of a placing batch). */
+  /** The exchange's answers (to a desk's orders or a placing batch): an answer is no reaction to a fill. */
   answered(e: MarketEntry, outcomes: readonly PlacementOutcome[]): void {
+    e.dealAt = -1;
     for (const o of outcomes) {
       this.outcome(e, o.kind).inc();
       if (e.counterIds.delete(o.clientOrderId) && o.kind === 'placed') e.placed.inc();

@@ -3,27 +3,27 @@
  * so tests that start several runtimes in one process do not clash), the default process metrics,
  * and the market, connection and REST metrics.
  *
- * Entry points: `createRuntimeMetrics()`, then pass `inspect` (combined with any other observer) and
- * `restObserver` to `startRuntime`, and `attach(runtime)` once it started. `scrape()` is the
- * `/metrics` body and `health()` the `/health` verdict; both work before `attach` (the runtime is
- * then reported as starting).
+ * Entry points: `createRuntimeMetrics()`, then pass `observe` (to `observers`) and `restObserver`
+ * to `startRuntime`, and `attach(runtime)` once it started. `scrape()` is the `/metrics` body and
+ * `health()` the `/health` verdict; both work before `attach` (the runtime is then reported as
+ * starting).
  *
- * Cost on the order path: `inspect` runs synchronously inside every actor transition. It returns at
- * once for event types it does not use, finds its per-actor entry with one WeakMap lookup, and then
- * only increments counters or stores a timestamp. Everything that reads a snapshot's book runs in
- * `scrape()`, once per scrape.
+ * Cost on the order path: per market, one listener per emitted event type it counts (market.emitted.ts),
+ * which only increments counters or stores a timestamp; the supervisor's `shutdown`; and the
+ * connection actor's snapshots (not on the fill path). No inspection stream: with nothing else
+ * inspecting, XState builds no inspection event at all. Everything that reads a snapshot's book
+ * runs in `scrape()`, once per scrape.
  */
-import type { ActorRefLike, InspectionEvent, SnapshotFrom } from 'xstate';
+import type { SnapshotFrom } from 'xstate';
 import { Registry, collectDefaultMetrics } from 'prom-client';
 import type { RestObserver } from '../../adapters/whitebit/index.js';
-import type { PlacementOutcome } from '../../grid/index.js';
 import type { marketMachine } from '../../machines/market/market.machine.js';
-import type { DeskPlace, MarketContext, MarketEvent } from '../../machines/market/market.types.js';
 import type { Runtime } from '../runtime.js';
-import { CONNECTION_ID, marketActorId } from '../supervisor/supervisor.machine.js';
+import type { MarketEvents, ObservedActors, RuntimeObserver } from '../start/observers.js';
+import { marketActorId } from '../supervisor/supervisor.machine.js';
 import { ConnectionMetrics } from './connection-metrics.js';
 import { type HealthReport, evaluateHealth } from './health.js';
-import { type MarketEntry, MarketMetrics, type MarketRow } from './market-metrics.js';
+import { MarketMetrics, type MarketRow } from './market-metrics.js';
 import { restMetrics } from './rest-metrics.js';
 import { StateTracker, connectionTop } from './state-tracker.js';
 
@@ -32,8 +32,8 @@ export type MetricsRuntime = Pick<Runtime, 'statuses' | 'connectionState' | 'fra
 
 export interface RuntimeMetrics {
   readonly registry: Registry;
-  /** Pass to `startRuntime({ inspect })`. */
-  readonly inspect: (event: InspectionEvent) => void;
+  /** Pass to `startRuntime({ observers })`. */
+  readonly observe: RuntimeObserver;
   /** Pass to `startRuntime({ restObserver })`. */
   readonly restObserver: RestObserver;
   /** Connects the scrape-time metrics and health to a started runtime. */
@@ -51,11 +51,6 @@ export interface RuntimeMetricsOptions {
   readonly defaultMetrics?: boolean;
 }
 
-/** The supervisor's market actor ids (`marketActorId`) start with this. */
-const MARKET_PREFIX = marketActorId('');
-const CONNECTION = Symbol('connection');
-type ActorKind = MarketEntry | typeof CONNECTION | null;
-
 type MarketSnapshot = SnapshotFrom<typeof marketMachine>;
 
 export function createRuntimeMetrics(options: RuntimeMetricsOptions = {}): RuntimeMetrics {
@@ -68,67 +63,37 @@ export function createRuntimeMetrics(options: RuntimeMetricsOptions = {}): Runti
   const perfNow = () => performance.now();
   let runtime: MetricsRuntime | null = null;
 
-  // Actor refs are classified once: a market entry, the connection, or nothing we track.
-  const kinds = new WeakMap<object, ActorKind>();
-  const kindOf = (ref: ActorRefLike | undefined): ActorKind => {
-    if (ref === undefined) return null;
-    let k = kinds.get(ref);
-    if (k === undefined) {
-      const id = (ref as { id?: unknown }).id;
-      k = typeof id !== 'string' ? null : id === CONNECTION_ID ? CONNECTION : id.startsWith(MARKET_PREFIX) ? markets.entry(id.slice(MARKET_PREFIX.length)) : null;
-      kinds.set(ref, k);
-    }
-    return k;
+  const watchMarket = (market: string, events: MarketEvents): void => {
+    const e = markets.entry(market);
+    events.on('market.state', (ev) => void tracker.market(market, ev.state, ev.cause));
+    events.on('market.fill', (ev) => {
+      if (ev.dealId !== null) markets.fill(e, runtime?.frames ?? null);
+    });
+    events.on('market.ordersSent', (ev) => markets.sentOrders(e, ev.via, ev.intents, runtime?.frames ?? null, perfNow));
+    events.on('market.ordersAnswered', (ev) => markets.answered(e, ev.outcomes));
+    events.on('market.batchFailed', () => markets.batchFailed(e));
   };
 
-  const inspect = (ie: InspectionEvent): void => {
-    if (ie.type === '@xstate.snapshot') {
-      const k = kindOf(ie.actorRef);
-      if (k === null) return;
-      const snap = ie.snapshot as { value?: unknown; context?: MarketContext };
-      if (k === CONNECTION) {
+  // The connection's snapshots: rare (replies, pings, gaps), never per fill. Its depth-gap resubscribes
+  // are the gaps the router counted while it was open: each reaches it at once, as its own event.
+  let gapsSeen = 0;
+  const watchConnection = (actors: ObservedActors): void => {
+    actors.connection.subscribe({
+      next: (snap) => {
+        const gaps = runtime?.router.stats.depthGaps ?? 0;
+        if (gaps > gapsSeen && tracker.connectionState()?.state === 'open') connection.depthGapResubscribe(gaps - gapsSeen);
+        gapsSeen = gaps;
         const change = tracker.connection(snap.value);
         if (change) connection.stateChanged(change.from, connectionTop(snap.value));
-        return;
-      }
-      tracker.market(k.market, (snap.value as { lifecycle?: unknown } | undefined)?.lifecycle, ie.event.type);
-      markets.snapshot(k, snap.context, perfNow);
-      return;
-    }
-    if (ie.type !== '@xstate.event') return;
-    const target = kindOf(ie.actorRef);
-    if (target === CONNECTION) {
-      if (ie.event.type === 'socket.depthGap' && tracker.connectionState()?.state === 'open') connection.depthGapResubscribe();
-      return;
-    }
-    if (target !== null) {
-      const e = ie.event as MarketEvent | { type: string; output?: unknown };
-      switch (e.type) {
-        case 'feed.deal': {
-          const stamp = runtime?.frames.dealDecodedAt ?? -1;
-          markets.deal(target, stamp >= 0 ? stamp : performance.now());
-          return;
-        }
-        case 'desk.result':
-          markets.answered(target, (e as Extract<MarketEvent, { type: 'desk.result' }>).outcomes);
-          return;
-        case 'xstate.done.actor.placeBatch':
-          markets.answered(target, (e as { output: readonly PlacementOutcome[] }).output);
-          return;
-        case 'xstate.error.actor.placeBatch':
-          markets.batchFailed(target);
-          return;
-        case 'stop':
-          tracker.stopRequested(target.market);
-          return;
-        default:
-          return;
-      }
-    }
-    if (ie.event.type === 'desk.place') {
-      const source = kindOf(ie.sourceRef);
-      if (source !== null && source !== CONNECTION) markets.deskPlace(source, (ie.event as DeskPlace).intents);
-    }
+      },
+      error: () => {},
+    });
+  };
+
+  const observe: RuntimeObserver = (actors) => {
+    for (const [market, events] of actors.markets) watchMarket(market, events);
+    actors.supervisor.on('shutdown', () => tracker.shutdownRequested());
+    watchConnection(actors);
   };
 
   const activeSnapshot = (rt: MetricsRuntime, market: string): MarketSnapshot | null => {
@@ -146,7 +111,7 @@ export function createRuntimeMetrics(options: RuntimeMetricsOptions = {}): Runti
 
   return {
     registry,
-    inspect,
+    observe,
     restObserver: restMetrics(registry),
     attach(rt) {
       runtime = rt;

@@ -3,14 +3,16 @@
  * market stopped: what `/health` reports ("DBTC_DUSDT reconnecting since …") and the
  * `*_state_since_timestamp_seconds` gauges show.
  *
- * Fed from XState's inspection stream by the metrics dispatcher (registry.ts): one read of the
- * state value per snapshot of a tracked actor, a write only when the top-level state changes.
+ * Fed by the metrics (registry.ts): a market's `market.state` events (emitted once per change, with
+ * the event that caused it), the supervisor's `shutdown`, and the connection actor's snapshots; a
+ * write only when the top-level state changes.
  *
- * Why the stop cause is tracked here: a market that stopped because it was asked to (`stop`: the
- * operator's shutdown) or because its own risk rule fired (a `feed.price` breaching
- * `risk:`) was stopped on purpose and keeps `/health` green; any other way into `killed` (a 401, an
- * invalid plan, an exchange that keeps failing) is a fault. A `stop` seen while placing only takes
- * effect when the batch's answer arrives, so the request is remembered until `killed` is entered.
+ * Why the stop cause is tracked here: a market that stopped because it was asked to (`stop`, or the
+ * operator's shutdown) or because its own risk rule fired (a `feed.price` breaching `risk:`) was
+ * stopped on purpose and keeps `/health` green; any other way into `killed` (a 401, an invalid
+ * plan, an exchange that keeps failing) is a fault. A shutdown's `stop` reaching a market while it
+ * places only takes effect when the batch's answer arrives, so the shutdown is remembered until
+ * `killed` is entered.
  */
 
 /** Why a market entered `killed`. */
@@ -31,7 +33,6 @@ interface Entry {
   state: string;
   since: number;
   stopCause: StopCause | null;
-  stopRequested: boolean;
   routine: boolean;
 }
 
@@ -57,18 +58,28 @@ export function connectionTop(value: unknown): string {
   return inner === undefined ? topState(value) : topState(inner);
 }
 
+/** Returns the top-level state of a dotted state path: `reconciling.fetching` → `reconciling`. */
+export function topOfPath(path: string): string {
+  const dot = path.indexOf('.');
+  return dot < 0 ? path : path.slice(0, dot);
+}
+
 export class StateTracker {
   private readonly markets = new Map<string, Entry>();
   private connectionEntry: Entry | null = null;
+  private shutdown = false;
 
   constructor(private readonly now: () => number = Date.now) {}
 
-  /** Records a market snapshot's lifecycle state; returns true when the top-level state changed. */
-  market(market: string, lifecycle: unknown, eventType: string): boolean {
-    const top = topState(lifecycle);
+  /**
+   * Records a market's lifecycle state (a dotted path, as `market.state` carries it) and the type of
+   * the event that led there; returns true when the top-level state changed.
+   */
+  market(market: string, path: string, eventType: string): boolean {
+    const top = topOfPath(path);
     let e = this.markets.get(market);
     if (e === undefined) {
-      e = { state: top, since: this.now(), stopCause: null, stopRequested: false, routine: false };
+      e = { state: top, since: this.now(), stopCause: null, routine: false };
       this.markets.set(market, e);
       return true;
     }
@@ -78,16 +89,14 @@ export class StateTracker {
     e.state = top;
     e.since = this.now();
     if (top === 'killed' && e.stopCause === null) {
-      e.stopCause = e.stopRequested || eventType === 'stop' ? 'requested' : eventType === 'feed.price' ? 'risk' : 'error';
+      e.stopCause = this.shutdown || eventType === 'stop' ? 'requested' : eventType === 'feed.price' ? 'risk' : 'error';
     }
     return true;
   }
 
-  /** Records that a market was sent `stop` (it may reach `killed` only later, e.g. after placing). */
-  stopRequested(market: string): void {
-    const e = this.markets.get(market);
-    if (e) e.stopRequested = true;
-    else this.markets.set(market, { state: '', since: this.now(), stopCause: null, stopRequested: true, routine: false });
+  /** Records that the runtime shuts down: every market was asked to stop (some reach `killed` only later, e.g. after placing). */
+  shutdownRequested(): void {
+    this.shutdown = true;
   }
 
   /** Records a connection snapshot; returns the previous top state when it changed, else undefined. */
@@ -95,7 +104,7 @@ export class StateTracker {
     const top = connectionTop(value);
     const e = this.connectionEntry;
     if (e === null) {
-      this.connectionEntry = { state: top, since: this.now(), stopCause: null, stopRequested: false, routine: false };
+      this.connectionEntry = { state: top, since: this.now(), stopCause: null, routine: false };
       return { from: null };
     }
     if (e.state === top) return undefined;

@@ -9,7 +9,7 @@
  * process around them, then the connection; a deadline bounds it so a hung exchange cannot hold the
  * process forever (the second signal in the CLI exits at once anyway).
  */
-import { type ActorRefFrom, assign, enqueueActions, setup, stopChild } from 'xstate';
+import { type ActorRefFrom, assign, emit, enqueueActions, setup, stopChild } from 'xstate';
 import { connectionMachine } from '../../machines/connection/connection.machine.js';
 import type { ConnectionInput } from '../../machines/connection/connection.types.js';
 import { marketMachine } from '../../machines/market/market.machine.js';
@@ -34,12 +34,15 @@ export interface SupervisorContext {
 
 export type SupervisorEvent = { readonly type: 'shutdown'; readonly reason: string };
 
-export type SupervisorEmitted = {
-  readonly type: 'market.outcome';
-  readonly market: string;
-  readonly outcome: MarketOutcome;
-  readonly reason: string | null;
-};
+/** What the supervisor tells observers: a market ended, or an orderly shutdown began (every running market is asked to stop). */
+export type SupervisorEmitted =
+  | {
+      readonly type: 'market.outcome';
+      readonly market: string;
+      readonly outcome: MarketOutcome;
+      readonly reason: string | null;
+    }
+  | { readonly type: 'shutdown'; readonly reason: string };
 
 /** The child id of a market's actor (also its system id): `market:BTC_USDT`. */
 export const marketActorId = (market: string): string => `market:${market}`;
@@ -113,7 +116,10 @@ export const supervisorMachine = setup({
     running: {
       tags: ['live'],
       on: {
-        shutdown: { target: 'stopping', actions: assign({ shutdownReason: ({ event }) => event.reason }) },
+        shutdown: {
+          target: 'stopping',
+          actions: [assign({ shutdownReason: ({ event }) => event.reason }), emit(({ event }) => ({ type: 'shutdown' as const, reason: event.reason }))],
+        },
       },
     },
     stopping: {

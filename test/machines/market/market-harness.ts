@@ -5,6 +5,7 @@
 import { type AnyEventObject, type InspectionEvent, SimulatedClock, createActor, fromCallback, fromPromise } from 'xstate';
 import type { GridSpec, PlacementOutcome } from '../../../src/grid/index.js';
 import { marketMachine } from '../../../src/machines/market/market.machine.js';
+import type { MarketEmitted } from '../../../src/machines/market/market.emitted.js';
 import type { DeskPlace, MarketEvent, MarketInput } from '../../../src/machines/market/market.types.js';
 import { flushPromises } from '../../support/flush.js';
 
@@ -43,6 +44,8 @@ export function settings(overrides: Partial<MarketInput> = {}): MarketInput {
 export interface HarnessFaults {
   readonly feedThrows?: boolean;
   readonly deskThrows?: boolean;
+  /** Called with every event the market emits from its very first state on (the listener is attached before start). */
+  readonly onEmitted?: (e: MarketEmitted) => void;
 }
 
 export function startMarket(input: MarketInput = settings(), inspect?: (e: InspectionEvent) => void, faults: HarnessFaults = {}) {
@@ -84,6 +87,8 @@ export function startMarket(input: MarketInput = settings(), inspect?: (e: Inspe
     },
   });
   const actor = createActor(machine, { input, clock, ...(inspect ? { inspect } : {}) });
+  const onEmitted = faults.onEmitted;
+  if (onEmitted !== undefined) actor.on('*', (e) => onEmitted(e));
   actor.start();
 
   /** Settles the oldest pending call of `name` and lets the machine react. */

@@ -10,7 +10,8 @@ import { type Inspector, startInspector } from '../../../src/runtime/inspector/i
 import { InspectorModel } from '../../../src/runtime/inspector/model.js';
 import { jsonSafe } from '../../../src/runtime/inspector/records.js';
 import { D } from '../../../src/grid/index.js';
-import { sseClient, startInertMarkets } from './support.js';
+import type { MarketEmitted } from '../../../src/machines/market/market.emitted.js';
+import { observedInertMarkets, sseClient, startInertMarkets } from './support.js';
 
 let actors: AnyActorRef[] = [];
 let inspector: Inspector | null = null;
@@ -76,10 +77,74 @@ describe('InspectionCollector', () => {
   });
 });
 
+describe('emitted notes and the ladder', () => {
+  it('notes fills, orders and answers from what a market emits, and reads its row at flush time', () => {
+    let t = 0;
+    const c = new InspectionCollector({ now: () => ++t });
+    const m = new InspectorModel();
+    const market = observedInertMarkets(1, () => {}).actors[0];
+    if (!market) throw new Error('no market');
+    c.seed(market, null);
+    const emit = (e: MarketEmitted) => c.emitted(market, e);
+    emit({ type: 'market.fill', dealId: 7, orderId: 3, clientOrderId: 'a', level: 1, side: 'buy', price: '59800', amount: '0.002', fee: '0.1', feeAsset: 'USDT' });
+    emit({ type: 'market.ordersSent', via: 'desk', intents: [{ market: 'M0_USDT', clientOrderId: 'b', level: 2, side: 'sell', price: '60000', amount: '0.002', origin: 'counter' }] });
+    emit({ type: 'market.ordersAnswered', via: 'desk', fatal: null, outcomes: [{ kind: 'rejected', clientOrderId: 'b', reason: 'post-only' }] });
+    emit({ type: 'market.pnl', realisedQuote: '0', feesQuote: '0.1', inventoryBase: '0.002' });
+    const records = c.flush();
+    for (const r of records) m.apply(r);
+    expect(records.filter((r) => r.k === 'note').map((r) => r.k === 'note' && `${r.type}: ${r.note}`)).toEqual([
+      'market.fill: buy 0.002 @ 59800',
+      'market.ordersSent: 1 order(s) to the desk',
+      'market.ordersAnswered: 1 rejected',
+    ]);
+    expect(m.detail('market:M0_USDT')?.fills).toEqual([{ side: 'buy', price: '59800', amount: '0.002', t: 2 }]);
+    // One market record for the tick, read from the actor now.
+    expect(records.filter((r) => r.k === 'market')).toHaveLength(1);
+    market.stop();
+  });
+
+  it('draws the ladder again when the level book changed in place (its version moved), not otherwise', () => {
+    const book = { version: 1, orders: new Map(), ledger: { orders: new Map() }, pnl: { realisedQuote: D('0'), inventoryBase: D('0') } };
+    const plan = { levels: [], gapLevel: null, lastPrice: D('1') };
+    const context = { settings: { market: 'M' }, book, plan, rules: null, lastPrice: '1', killSwitchDeadline: null, stopReason: null, lastError: null, connected: true };
+    const actor = { id: 'market:M', logic: { root: { id: 'market' } }, getSnapshot: () => ({ status: 'active', value: { lifecycle: 'running' }, context }) };
+    const c = new InspectionCollector();
+    c.seed(actor, null);
+    const ladders = () => c.flush().filter((r) => r.k === 'market' && r.ladder !== undefined).length;
+    expect(ladders()).toBe(1);
+    const fill: MarketEmitted = { type: 'market.pnl', realisedQuote: '0', feesQuote: '0', inventoryBase: '0' };
+    c.emitted(actor, fill);
+    expect(ladders()).toBe(0);
+    book.version = 2;
+    c.emitted(actor, fill);
+    expect(ladders()).toBe(1);
+  });
+});
+
+describe('nobody looking', () => {
+  it('costs nothing: no inspection observer, no listener, until a page client connects, and again once it left', async () => {
+    inspector = await startInspector({ port: 0, tickMs: 60_000 });
+    const observed = observedInertMarkets(3, inspector.observe);
+    actors = observed.actors;
+    for (const a of actors) a.send({ type: 'feed.price', price: '100' });
+    expect([observed.inspectors(), observed.listeners(), inspector.looking()]).toEqual([0, 0, false]);
+
+    const sse = await sseClient(`${inspector.url}events`);
+    await sse.until(1);
+    expect([observed.inspectors(), observed.listeners(), inspector.looking()]).toEqual([1, 3, true]);
+    // The first snapshot is current, though nobody looked before: rows read from the actors.
+    const first = JSON.parse(sse.messages[0]?.data ?? '{}') as { rows: { id: string; state: string; market: { price: string } }[] };
+    expect(first.rows.map((r) => [r.id, r.state, r.market.price])).toEqual(actors.map((a) => [a.id, 'init.loading', '100']));
+    sse.stop();
+    for (let i = 0; i < 1000 && inspector.looking(); i++) await new Promise((resolve) => setImmediate(resolve));
+    expect([observed.inspectors(), observed.listeners(), inspector.looking()]).toEqual([0, 0, false]);
+  });
+});
+
 describe('500 markets', () => {
   it('cost one broadcast per tick, one row per changed market, bounded in size', async () => {
     inspector = await startInspector({ port: 0, tickMs: 60_000 });
-    actors = startInertMarkets(500, inspector.inspect);
+    actors = observedInertMarkets(500, inspector.observe).actors;
     inspector.flush();
     const sse = await sseClient(`${inspector.url}events`);
     await sse.until(1);

@@ -65,7 +65,7 @@ describe.skipIf(!existsSync(CHROMIUM))('the inspector page in a browser', () => 
     const parsed = parseConfig(YAML, 'inspector-test.yaml');
     if (!parsed.ok) throw new Error(parsed.error.message);
     inspector = await startInspector({ port: 0, record: join(dir, 'session.jsonl'), tickMs: 100 });
-    runtime = await startRuntime({ config: parsed.config, env: {}, inspect: inspector.inspect, shutdownTimeoutMs: 5_000 });
+    runtime = await startRuntime({ config: parsed.config, env: {}, observers: [inspector.observe], shutdownTimeoutMs: 5_000 });
     browser = await chromium.launch({
       executablePath: CHROMIUM,
       args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync'],

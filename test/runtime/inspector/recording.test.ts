@@ -10,7 +10,7 @@ import type { AnyActorRef } from 'xstate';
 import { startInspector, startReplay } from '../../../src/runtime/inspector/inspector.js';
 import { InspectorModel } from '../../../src/runtime/inspector/model.js';
 import { RecordingError, readRecording } from '../../../src/runtime/inspector/recording.js';
-import { startInertMarkets } from './support.js';
+import { observedInertMarkets } from './support.js';
 
 let dir: string;
 let actors: AnyActorRef[] = [];
@@ -27,7 +27,7 @@ describe('record and replay', () => {
   it('round-trips: the replayed model equals the live one, payloads included', async () => {
     const file = join(dir, 'session.jsonl');
     const live = await startInspector({ port: null, record: file, tickMs: 60_000 });
-    actors = startInertMarkets(2, live.inspect);
+    actors = observedInertMarkets(2, live.observe).actors;
     live.flush();
     actors[0]?.send({ type: 'feed.price', price: '101.25' });
     actors[1]?.send({ type: 'stop', reason: 'operator' });
@@ -52,7 +52,7 @@ describe('record and replay', () => {
   it('serves a recording with a timeline that seeks and steps both ways', async () => {
     const file = join(dir, 'session.jsonl');
     const live = await startInspector({ port: null, record: file, tickMs: 60_000 });
-    actors = startInertMarkets(1, live.inspect);
+    actors = observedInertMarkets(1, live.observe).actors;
     live.flush();
     actors[0]?.send({ type: 'stop', reason: 'first' });
     await live.close();

@@ -1,5 +1,6 @@
 /** Market actors with inert IO for inspector tests: they load forever, so only the events a test sends move them. */
 import { type InspectionEvent, createActor, fromCallback, fromPromise } from 'xstate';
+import type { ObservedActors, RuntimeObserver } from '../../../src/runtime/start/observers.js';
 import { marketMachine } from '../../../src/machines/market/market.machine.js';
 import { settings } from '../../machines/market/market-harness.js';
 
@@ -24,6 +25,38 @@ export function startInertMarkets(n: number, inspect: (e: InspectionEvent) => vo
     const market = `M${i}_USDT`;
     return createActor(inert, { id: `market:${market}`, input: settings({ market }), inspect }).start();
   });
+}
+
+/**
+ * Creates `n` inert market actors, tells `observe` about them the way `startRuntime` does (before
+ * they start, with the inspection stream of all of them), then starts them. Returns the actors and
+ * how many inspection observers and emitted-event listeners are subscribed now.
+ */
+export function observedInertMarkets(n: number, observe: RuntimeObserver) {
+  const inspectors = new Set<(e: InspectionEvent) => void>();
+  const inspect = (e: InspectionEvent) => {
+    for (const fn of inspectors) fn(e);
+  };
+  const actors = Array.from({ length: n }, (_, i) => {
+    const market = `M${i}_USDT`;
+    return createActor(inert, { id: `market:${market}`, input: settings({ market }), inspect });
+  });
+  // Not machines: the collector draws no row for them.
+  const none = { id: 'none', getSnapshot: () => ({}), on: () => ({ unsubscribe: () => {} }) };
+  observe({
+    markets: new Map(actors.map((a) => [a.id.replace(/^market:/, ''), a])),
+    connection: none,
+    supervisor: none,
+    inspect: (fn: (e: InspectionEvent) => void) => {
+      inspectors.add(fn);
+      return { unsubscribe: () => void inspectors.delete(fn) };
+    },
+  } as unknown as ObservedActors);
+  for (const a of actors) a.start();
+  // XState keeps an actor's `on` handlers in its `eventListeners` map.
+  const listeners = () =>
+    actors.reduce((k, a) => k + [...(a as unknown as { eventListeners: Map<string, Set<unknown>> }).eventListeners.values()].reduce((j, s) => j + s.size, 0), 0);
+  return { actors, inspectors: () => inspectors.size, listeners };
 }
 
 /** Reads Server-Sent Events from `url` until `stop()`; collects (event, data) pairs. */

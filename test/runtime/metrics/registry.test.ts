@@ -1,31 +1,57 @@
 /**
- * The metrics a runtime's inspection stream feeds (issue 9), from synthetic inspection events shaped
- * like XState's: counters move on the events themselves; gauges are read at scrape time from a
- * stand-in runtime; `/health` follows the tracked states and why a market stopped.
+ * The metrics a runtime's observers feed (issue 9, issue 13): counters move on the markets' emitted
+ * events, driven here through fake emitters; the connection's through its snapshots; gauges
+ * are read at scrape time from a stand-in runtime; `/health` follows the tracked states and why a
+ * market stopped.
  */
 import { describe, expect, it } from 'vitest';
-import type { InspectionEvent } from 'xstate';
 import { D } from '../../../src/grid/index.js';
+import type { MarketEmitted } from '../../../src/machines/market/market.emitted.js';
 import { emptyFrameStats } from '../../../src/runtime/exchange/index.js';
 import { levelCounts } from '../../../src/runtime/metrics/market-metrics.js';
-import { type MetricsRuntime, createRuntimeMetrics } from '../../../src/runtime/metrics/registry.js';
+import { type MetricsRuntime, type RuntimeMetrics, createRuntimeMetrics } from '../../../src/runtime/metrics/registry.js';
+import type { ObservedActors } from '../../../src/runtime/start/observers.js';
 import type { MarketStatus } from '../../../src/runtime/status/market-status.js';
+import type { SupervisorEmitted } from '../../../src/runtime/supervisor/supervisor.machine.js';
 import { sample } from '../../support/prom-text.js';
+import { fakeEmitter, fakeMarket, intent, stateEvent } from '../support/fake-emitter.js';
 
-// One ref object per actor id, as XState keeps one ActorRef per actor.
-const refs = new Map<string, object>();
-const ref = (id: string) => {
-  let r = refs.get(id);
-  if (!r) refs.set(id, (r = { id }));
-  return r as never;
-};
-const snapshot = (id: string, value: unknown, context: object = {}, event = 'e'): InspectionEvent =>
-  ({ type: '@xstate.snapshot', rootId: 'x', actorRef: ref(id), event: { type: event }, snapshot: { value, context } }) as never;
-const marketSnap = (market: string, lifecycle: unknown, context: object = {}, event = 'e') => snapshot(`market:${market}`, { lifecycle }, { batch: NO_BATCH, ...context }, event);
-const event = (to: string, e: object, from?: string): InspectionEvent =>
-  ({ type: '@xstate.event', rootId: 'x', actorRef: ref(to), sourceRef: from ? ref(from) : undefined, event: e }) as never;
-const intent = (clientOrderId: string, origin: string, level = 1) => ({ market: 'BTC_USDT', clientOrderId, level, side: 'buy', price: '100', amount: '1', origin });
-const NO_BATCH: readonly unknown[] = [];
+/** The metrics observing fake actors: markets' emitters, the supervisor's, the connection's snapshots. */
+function observed(m: RuntimeMetrics, names: readonly string[]) {
+  const markets = new Map(names.map((n) => [n, fakeMarket()]));
+  const supervisor = fakeEmitter<SupervisorEmitted>();
+  const snapshots: ((snap: { value: unknown }) => void)[] = [];
+  const connection = {
+    id: 'connection',
+    getSnapshot: () => ({}),
+    subscribe: (o: { next: (snap: { value: unknown }) => void }) => {
+      snapshots.push(o.next);
+      return { unsubscribe: () => {} };
+    },
+  };
+  const inspectors: unknown[] = [];
+  m.observe({
+    markets,
+    connection,
+    supervisor,
+    inspect: (fn: unknown) => {
+      inspectors.push(fn);
+      return { unsubscribe: () => {} };
+    },
+  } as unknown as ObservedActors);
+  return {
+    emit: (market: string, e: MarketEmitted) => markets.get(market)?.emit(e),
+    shutdown: () => supervisor.emit({ type: 'shutdown', reason: 'SIGTERM' }),
+    conn: (value: unknown) => snapshots.forEach((next) => next({ value })),
+    /** Inspection observers the metrics subscribed: none. */
+    inspectors: () => inspectors.length,
+  };
+}
+
+const fill = (dealId: number | null = 1): MarketEmitted => ({
+  type: 'market.fill', dealId, orderId: 1, clientOrderId: 'p1', level: 1, side: 'buy', price: '100', amount: '1', fee: null, feeAsset: null,
+});
+const placed = (clientOrderId: string, orderId = 1) => ({ kind: 'placed' as const, clientOrderId, orderId, dealStock: '0', left: '1' });
 
 function status(market: string, o: Partial<MarketStatus> = {}): MarketStatus {
   return { market, state: 'running.trading', liveOrders: 0, pendingOrders: 0, fills: 0, realisedPnl: '0', inventory: '0', killSwitchSeconds: null, reason: null, ...o };
@@ -52,60 +78,59 @@ function fakeRuntime(rows: () => MarketStatus[], contexts: Record<string, object
   return { rt: rt as unknown as MetricsRuntime, frames };
 }
 
-describe('metrics from inspection events', () => {
+describe('metrics from emitted events', () => {
   it('times a fill to its counter-order from the frame stamp, and not a fill that sends nothing', async () => {
     const m = createRuntimeMetrics({ defaultMetrics: false });
     const { rt, frames } = fakeRuntime(() => []);
     m.attach(rt);
-    m.inspect(marketSnap('BTC_USDT', 'running'));
+    const o = observed(m, ['BTC_USDT']);
+    o.emit('BTC_USDT', stateEvent('running.trading', null));
 
+    frames.frames = 10;
     frames.dealDecodedAt = performance.now() - 5; // the deals frame was decoded 5 ms ago
-    m.inspect(event('market:BTC_USDT', { type: 'feed.deal', deal: {} }));
-    m.inspect(event('desk', { type: 'desk.place', intents: [intent('c1', 'counter')] }, 'market:BTC_USDT'));
-    m.inspect(marketSnap('BTC_USDT', 'running'));
-    // A repeated deal: the market sends nothing, nothing is timed.
-    m.inspect(event('market:BTC_USDT', { type: 'feed.deal', deal: {} }));
-    m.inspect(marketSnap('BTC_USDT', 'running'));
-    // A desk.place without a fill before it (a residue flushed on an order update) is not a reaction either.
-    m.inspect(event('desk', { type: 'desk.place', intents: [intent('c2', 'residue')] }, 'market:BTC_USDT'));
-    m.inspect(marketSnap('BTC_USDT', 'running'));
+    o.emit('BTC_USDT', fill());
+    o.emit('BTC_USDT', { type: 'market.ordersSent', via: 'desk', intents: [intent('c1', 'counter')] });
+    // A residue sent with no fill before it (flushed on an order update) is not a reaction.
+    o.emit('BTC_USDT', { type: 'market.ordersSent', via: 'desk', intents: [intent('c2', 'residue')] });
+    // A partial fill that sends nothing, then a counter-order released by a later frame: not a reaction either.
+    frames.frames = 11;
+    o.emit('BTC_USDT', fill(2));
+    frames.frames = 12;
+    o.emit('BTC_USDT', { type: 'market.ordersSent', via: 'desk', intents: [intent('c3', 'counter')] });
+    // Nor a fill learned from an order's deal_stock (no deal frame).
+    o.emit('BTC_USDT', fill(null));
+    o.emit('BTC_USDT', { type: 'market.ordersSent', via: 'desk', intents: [intent('c4', 'counter')] });
 
     const text = await m.scrape();
     expect(sample(text, 'gridbot_reaction_seconds_count')).toBe(1);
     expect(sample(text, 'gridbot_reaction_seconds_sum')).toBeGreaterThanOrEqual(0.005);
     expect(sample(text, 'gridbot_reaction_seconds_bucket', { le: '0.0025' })).toBe(0);
-    expect(sample(text, 'gridbot_orders_sent_total', { market: 'BTC_USDT', origin: 'counter' })).toBe(1);
+    expect(sample(text, 'gridbot_orders_sent_total', { market: 'BTC_USDT', origin: 'counter' })).toBe(3);
     expect(sample(text, 'gridbot_orders_sent_total', { market: 'BTC_USDT', origin: 'residue' })).toBe(1);
   });
 
   it('counts counter-orders placed from the desk\'s answers, and every outcome', async () => {
     const m = createRuntimeMetrics({ defaultMetrics: false });
-    m.inspect(event('desk', { type: 'desk.place', intents: [intent('c1', 'counter'), intent('c2', 'counter', 2)] }, 'market:BTC_USDT'));
-    m.inspect(event('market:BTC_USDT', { type: 'desk.result', fatal: null, outcomes: [{ kind: 'placed', clientOrderId: 'c1', orderId: 1, dealStock: '0', left: '1' }] }));
-    m.inspect(event('market:BTC_USDT', { type: 'desk.result', fatal: null, outcomes: [{ kind: 'rejected', clientOrderId: 'c2', reason: 'post-only' }] }));
+    const o = observed(m, ['BTC_USDT']);
+    o.emit('BTC_USDT', { type: 'market.ordersSent', via: 'desk', intents: [intent('c1', 'counter'), intent('c2', 'counter', 2)] });
+    o.emit('BTC_USDT', { type: 'market.ordersAnswered', via: 'desk', fatal: null, outcomes: [placed('c1')] });
+    o.emit('BTC_USDT', { type: 'market.ordersAnswered', via: 'desk', fatal: null, outcomes: [{ kind: 'rejected', clientOrderId: 'c2', reason: 'post-only' }] });
     // An answer repeated (or for an order that was not a counter-order) does not count as a counter-order.
-    m.inspect(event('market:BTC_USDT', { type: 'desk.result', fatal: null, outcomes: [{ kind: 'placed', clientOrderId: 'c1', orderId: 1, dealStock: '0', left: '1' }] }));
+    o.emit('BTC_USDT', { type: 'market.ordersAnswered', via: 'desk', fatal: null, outcomes: [placed('c1')] });
     const text = await m.scrape();
     expect(sample(text, 'gridbot_counter_orders_placed_total', { market: 'BTC_USDT' })).toBe(1);
     expect(sample(text, 'gridbot_order_outcomes_total', { market: 'BTC_USDT', outcome: 'placed' })).toBe(2);
     expect(sample(text, 'gridbot_order_outcomes_total', { market: 'BTC_USDT', outcome: 'rejected' })).toBe(1);
   });
 
-  it('counts a placing batch once when it appears in the context, its answers, and a batch that failed whole', async () => {
+  it('counts placing batches sent, their answers, and a batch that failed whole', async () => {
     const m = createRuntimeMetrics({ defaultMetrics: false });
+    const o = observed(m, ['BTC_USDT']);
     const batch = [intent('p1', 'plan', 0), intent('p2', 'plan', 1), intent('c1', 'counter', 3)];
-    m.inspect(marketSnap('BTC_USDT', { placing: 'sending' }, { batch }));
-    m.inspect(marketSnap('BTC_USDT', { placing: 'sending' }, { batch }));
-    m.inspect(
-      event('market:BTC_USDT', {
-        type: 'xstate.done.actor.placeBatch',
-        output: batch.map((i, k) => ({ kind: 'placed', clientOrderId: i.clientOrderId, orderId: k, dealStock: '0', left: '1' })),
-      }),
-    );
-    m.inspect(marketSnap('BTC_USDT', { placing: 'sending' }, { batch: [] }));
-    const retry = [intent('c9', 'counter', 4)];
-    m.inspect(marketSnap('BTC_USDT', { placing: 'sending' }, { batch: retry }));
-    m.inspect(event('market:BTC_USDT', { type: 'xstate.error.actor.placeBatch', error: new Error('HTTP 503') }));
+    o.emit('BTC_USDT', { type: 'market.ordersSent', via: 'bulk', intents: batch });
+    o.emit('BTC_USDT', { type: 'market.ordersAnswered', via: 'bulk', fatal: null, outcomes: ['p1', 'p2', 'c1'].map((id, k) => placed(id, k)) });
+    o.emit('BTC_USDT', { type: 'market.ordersSent', via: 'bulk', intents: [intent('c9', 'counter', 4)] });
+    o.emit('BTC_USDT', { type: 'market.batchFailed', outcome: 'unknown', reason: 'HTTP 503' });
     const text = await m.scrape();
     expect(sample(text, 'gridbot_orders_sent_total', { market: 'BTC_USDT', origin: 'plan' })).toBe(2);
     expect(sample(text, 'gridbot_orders_sent_total', { market: 'BTC_USDT', origin: 'counter' })).toBe(2);
@@ -114,34 +139,41 @@ describe('metrics from inspection events', () => {
     expect(sample(text, 'gridbot_order_outcomes_total', { market: 'BTC_USDT', outcome: 'failed' })).toBe(1);
   });
 
-  it('counts reconnects and resubscriptions from the connection\'s states, and depth-gap resubscribes while open', async () => {
+  it('counts reconnects and resubscriptions from the connection\'s states, and depth gaps it saw while open', async () => {
     const m = createRuntimeMetrics({ defaultMetrics: false });
-    const conn = (value: unknown) => m.inspect(snapshot('connection', value));
-    conn({ connection: 'connecting' });
-    conn({ connection: { authorizing: 'fetchingToken' } });
-    conn({ connection: 'subscribing' });
-    conn({ connection: { open: 'idle' } });
-    conn({ connection: { open: 'awaitingPong' } }); // same top state: nothing
-    m.inspect(event('connection', { type: 'socket.depthGap', market: 'BTC_USDT' }));
-    conn('backoff');
-    m.inspect(event('connection', { type: 'socket.depthGap', market: 'BTC_USDT' })); // not open: no resubscribe
-    conn({ connection: 'connecting' });
-    conn({ connection: { authorizing: 'awaitingReply' } });
-    conn({ connection: 'subscribing' });
-    conn({ connection: { open: 'idle' } });
-    conn('stopped');
+    const { rt } = fakeRuntime(() => []);
+    const stats = (rt as unknown as { router: { stats: { depthGaps: number } } }).router.stats;
+    m.attach(rt);
+    const o = observed(m, []);
+    o.conn({ connection: 'connecting' });
+    o.conn({ connection: { authorizing: 'fetchingToken' } });
+    o.conn({ connection: 'subscribing' });
+    o.conn({ connection: { open: 'idle' } });
+    o.conn({ connection: { open: 'awaitingPong' } }); // same top state: nothing
+    stats.depthGaps += 1; // a gap reaches the open connection: it resubscribes that book
+    o.conn({ connection: { open: 'idle' } });
+    o.conn('backoff');
+    stats.depthGaps += 1; // not open: no resubscribe
+    o.conn({ connection: 'connecting' });
+    o.conn({ connection: { authorizing: 'awaitingReply' } });
+    o.conn({ connection: 'subscribing' });
+    o.conn({ connection: { open: 'idle' } });
+    o.conn('stopped');
     const text = await m.scrape();
     expect(sample(text, 'gridbot_ws_reconnects_total')).toBe(1);
     expect(sample(text, 'gridbot_ws_resubscribes_total', { cause: 'reconnect' })).toBe(1);
     expect(sample(text, 'gridbot_ws_resubscribes_total', { cause: 'depth_gap' })).toBe(1);
+    // Nothing of the metrics rides on XState's inspection stream.
+    expect(o.inspectors()).toBe(0);
   });
 
   it('reads gauges and frame counters at scrape time, from the statuses and the live contexts', async () => {
     let now = Date.UTC(2025, 0, 1, 10, 0, 0);
     const m = createRuntimeMetrics({ defaultMetrics: false, now: () => now });
-    m.inspect(marketSnap('BTC_USDT', 'running'));
+    const o = observed(m, ['BTC_USDT', 'ETH_USDT']);
+    o.emit('BTC_USDT', stateEvent('running.trading', null));
     now += 1_000;
-    m.inspect(marketSnap('ETH_USDT', { killed: 'cancelling' }));
+    o.emit('ETH_USDT', stateEvent('killed.cancelling', null));
     const plan = { levels: [{ price: D('90'), side: 'buy' }, { price: D('100'), side: null }, { price: D('110'), side: 'sell' }] };
     const book = { orders: new Map([[0, { level: 0, price: D('90'), state: 'live' }], [2, { level: 2, price: D('110'), state: 'sending' }]]) };
     const { rt, frames } = fakeRuntime(
@@ -208,17 +240,18 @@ describe('health from the tracked states', () => {
     const m = createRuntimeMetrics({ defaultMetrics: false, now: () => t0 });
     let rows = [status('A_USDT'), status('B_USDT'), status('C_USDT'), status('D_USDT')];
     m.attach(fakeRuntime(() => rows).rt);
-    m.inspect(snapshot('connection', { connection: { open: 'idle' } }));
-    for (const r of rows) m.inspect(marketSnap(r.market, 'running'));
+    const o = observed(m, rows.map((r) => r.market));
+    o.conn({ connection: { open: 'idle' } });
+    for (const r of rows) o.emit(r.market, stateEvent('running.trading', null));
     expect(m.health().status).toBe('ok');
 
-    // A: the operator's stop arrives while placing; killed follows on the batch's answer.
-    m.inspect(event('market:A_USDT', { type: 'stop', reason: 'SIGTERM' }));
-    m.inspect(marketSnap('A_USDT', { killed: 'cancelling' }, {}, 'xstate.done.actor.placeBatch'));
     // B: its risk rule fired on a price.
-    m.inspect(marketSnap('B_USDT', { killed: 'cancelling' }, {}, 'feed.price'));
+    o.emit('B_USDT', stateEvent('killed.cancelling', 'running.trading', 'feed.price', 'range exit'));
     // C: a fatal desk answer.
-    m.inspect(marketSnap('C_USDT', { killed: 'cancelling' }, {}, 'desk.result'));
+    o.emit('C_USDT', stateEvent('killed.cancelling', 'running.trading', 'desk.result', 'placing counter-orders: HTTP 401'));
+    // A: the operator's shutdown reaches it while placing; killed follows on the batch's answer.
+    o.shutdown();
+    o.emit('A_USDT', stateEvent('killed.cancelling', 'placing.sending', 'xstate.done.actor.placeBatch', 'SIGTERM'));
     rows = [
       status('A_USDT', { state: 'stopped', reason: 'SIGTERM' }),
       status('B_USDT', { state: 'stopped', reason: 'range exit' }),

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { SimulatedClock, createActor, createMachine, fromCallback } from 'xstate';
+import { SimulatedClock, createActor, createMachine, emit, fromCallback } from 'xstate';
 import type { MarketInput } from '../../../src/machines/market/market.types.js';
 import { marketActorId, supervisorMachine } from '../../../src/runtime/supervisor/supervisor.machine.js';
 
@@ -9,6 +9,7 @@ const fakeMarket = createMachine({
   initial: 'running',
   states: {
     running: {
+      entry: emit({ type: 'hello' }),
       on: {
         stop: 'killed',
         boom: {
@@ -24,7 +25,7 @@ const fakeMarket = createMachine({
   },
 });
 
-function start(markets: string[], opts: { slowCleanup?: boolean } = {}) {
+function start(markets: string[], opts: { slowCleanup?: boolean; beforeStart?: (actor: ReturnType<typeof createActor<typeof supervisorMachine>>) => void } = {}) {
   const clock = new SimulatedClock();
   const connectionEvents: string[] = [];
   // Without slow cleanup a stopped market finishes at once.
@@ -41,6 +42,7 @@ function start(markets: string[], opts: { slowCleanup?: boolean } = {}) {
   const actor = createActor(machine, { input: { connection: { authenticate: true }, markets: inputs, shutdownTimeoutMs: 5_000 }, clock });
   const outcomes: string[] = [];
   actor.on('market.outcome', (e) => outcomes.push(`${e.market}:${e.outcome}`));
+  opts.beforeStart?.(actor);
   actor.start();
   const child = (m: string) => actor.system.get(marketActorId(m))!;
   return { actor, clock, connectionEvents, outcomes, child };
@@ -81,6 +83,29 @@ describe('supervisor', () => {
     s.child('ETH_USDT').send({ type: 'cleaned' });
     expect(s.connectionEvents).toEqual(['stop']);
     expect(s.actor.getSnapshot().status).toBe('done');
+  });
+
+  it('tells observers a shutdown began, once', () => {
+    const s = start(['BTC_USDT'], { slowCleanup: true });
+    const told: string[] = [];
+    s.actor.on('shutdown', (e) => told.push(e.reason));
+    s.actor.send({ type: 'shutdown', reason: 'SIGTERM' });
+    s.actor.send({ type: 'shutdown', reason: 'again' });
+    expect(told).toEqual(['SIGTERM']);
+  });
+
+  // Why it matters: the runtime's observers (start/wiring.ts) attach to the markets there, and must see each one's first event.
+  it('has every market actor before it starts, and a listener attached then hears the market\'s first emitted event', () => {
+    const heard: string[] = [];
+    start(['BTC_USDT', 'ETH_USDT'], {
+      beforeStart: (actor) => {
+        for (const m of ['BTC_USDT', 'ETH_USDT']) {
+          const child = actor.system.get(marketActorId(m)) as { on(type: string, fn: () => void): unknown } | undefined;
+          child?.on('hello', () => heard.push(m));
+        }
+      },
+    });
+    expect(heard).toEqual(['BTC_USDT', 'ETH_USDT']);
   });
 
   it('gives up waiting for a hung market after the shutdown deadline', () => {

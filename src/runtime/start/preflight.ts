@@ -1,0 +1,130 @@
+/**
+ * Preflight: everything that can refuse a start before any order is sent, in the order it is checked:
+ * the journal's last run of each market (a journal that cannot be read is refused here), the endpoint
+ * and its credentials (`exchange: whitebit` needs `--live` and both keys), the exchange's market list,
+ * the clock offset, and a second bot on this account and market (its kill-switch timers).
+ *
+ * Entry point: {@link preflight}. It throws a {@link RuntimeStartError} (or the journal's error)
+ * without touching any order, and closes what it opened (the REST client, an embedded simulator)
+ * before throwing.
+ */
+import { WHITEBIT_LIVE, WhitebitRestClient } from '../../adapters/whitebit/index.js';
+import { DEMO_ACCOUNT, type Simulator, type SimulatorOptions, startSimulator } from '../../sim/index.js';
+import { type Credentials, CredentialsError, ENV_API_KEY, ENV_API_SECRET, loadCredentials } from '../config/credentials.js';
+import type { RuntimeConfig } from '../config/runtime-config.js';
+import { foreignTimers, foreignTimersMessage } from '../instance-guard.js';
+import { type MarketRunRecord, killSwitchMsOfRun } from '../journal/index.js';
+import type { RuntimeOptions } from '../runtime.js';
+
+export class RuntimeStartError extends Error {
+  override readonly name = 'RuntimeStartError';
+}
+
+export interface Endpoint {
+  readonly restUrl: string;
+  readonly wsUrl: string;
+  readonly apiKey: string;
+  readonly apiSecret: string;
+  readonly sim: Simulator | null;
+}
+
+/** What a start that passed its checks has opened and read. */
+export interface Preflight {
+  readonly endpoint: Endpoint;
+  readonly rest: WhitebitRestClient;
+  /** Each configured market's last journaled run (null without a journal or a run), read once. */
+  readonly lastRuns: ReadonlyMap<string, MarketRunRecord | null>;
+}
+
+/** Runs every check that can refuse a start. @throws RuntimeStartError, or the journal's error */
+export async function preflight(options: RuntimeOptions): Promise<Preflight> {
+  const { config } = options;
+  // Each market's last journaled run, read (and decoded) once: the start-up guard and the restore both need it.
+  const lastRuns = new Map(config.markets.map((m) => [m.market, options.journal?.lastMarketRun(m.market) ?? null]));
+  const endpoint = await resolveEndpoint(options);
+  const rest = new WhitebitRestClient({
+    baseUrl: endpoint.restUrl,
+    apiKey: endpoint.apiKey,
+    apiSecret: endpoint.apiSecret,
+    ...(options.restObserver ? { observer: options.restObserver } : {}),
+  });
+  try {
+    await checkMarkets(rest, config);
+    // Nonces must sit within ±5 s of the exchange's clock (nonceWindow): align before the first signed call.
+    const offsetMs = await rest.syncTime();
+    // A second bot on this account and market is refused here, before anything is sent (instance-guard.ts).
+    const timers = await rest.killSwitchStatus();
+    const found = foreignTimers(
+      timers,
+      config.markets.map((m) => m.market),
+      (market) => {
+        const last = lastRuns.get(market);
+        return last ? killSwitchMsOfRun(last) : null;
+      },
+      (Date.now() + offsetMs) / 1000,
+    );
+    if (found.length > 0) throw new RuntimeStartError(foreignTimersMessage(found));
+  } catch (error) {
+    await rest.close();
+    await endpoint.sim?.close();
+    throw error;
+  }
+  return { endpoint, rest, lastRuns };
+}
+
+async function resolveEndpoint(options: RuntimeOptions): Promise<Endpoint> {
+  const { config } = options;
+  const env = options.env ?? process.env;
+  if (config.exchange === 'whitebit') {
+    if (!options.live) throw new RuntimeStartError('exchange: whitebit trades real money: run with --live to confirm');
+    const creds = liveCredentials(env);
+    const urls = options.exchangeUrl ?? { restUrl: WHITEBIT_LIVE.rest, wsUrl: WHITEBIT_LIVE.ws };
+    return { ...urls, apiKey: creds.apiKey.reveal(), apiSecret: creds.apiSecret.reveal(), sim: null };
+  }
+  if (options.exchangeUrl) {
+    // An external simulator: its demo account unless both keys are given in the environment.
+    const creds = env[ENV_API_KEY] && env[ENV_API_SECRET] ? liveCredentials(env) : null;
+    return {
+      ...options.exchangeUrl,
+      apiKey: creds?.apiKey.reveal() ?? DEMO_ACCOUNT.apiKey,
+      apiSecret: creds?.apiSecret.reveal() ?? DEMO_ACCOUNT.apiSecret,
+      sim: null,
+    };
+  }
+  const sim = await startSimulator({ ...embeddedSimulatorOptions(config), ...options.simulator });
+  return { restUrl: sim.restUrl, wsUrl: sim.wsUrl, apiKey: sim.apiKey, apiSecret: sim.apiSecret, sim };
+}
+
+/**
+ * Returns the options of the simulator `run` embeds for `exchange: sim`: any free port, the
+ * config's seed, its balances (or the demo ones) on the demo account. `gridbot plan` and `doctor`
+ * start theirs from this too, so they see the prices and balances `run` would.
+ */
+export function embeddedSimulatorOptions(config: RuntimeConfig): SimulatorOptions {
+  const balances = config.sim?.balances ?? DEMO_ACCOUNT.balances;
+  return {
+    port: 0,
+    seed: config.sim?.seed ?? 1,
+    accounts: [{ id: DEMO_ACCOUNT.id, apiKey: DEMO_ACCOUNT.apiKey, apiSecret: DEMO_ACCOUNT.apiSecret, balances: { ...balances } }],
+  };
+}
+
+function liveCredentials(env: NodeJS.ProcessEnv): Credentials {
+  try {
+    const creds = loadCredentials('whitebit', env);
+    if (creds) return creds;
+  } catch (e) {
+    if (!(e instanceof CredentialsError)) throw e;
+    throw new RuntimeStartError(e.message);
+  }
+  throw new RuntimeStartError(`exchange: whitebit needs ${ENV_API_KEY} and ${ENV_API_SECRET} in the environment`);
+}
+
+/** Throws unless every configured market is a spot market the exchange lists. */
+async function checkMarkets(rest: WhitebitRestClient, config: RuntimeConfig): Promise<void> {
+  const listed = new Set((await rest.publicMarkets()).filter((m) => m.type === undefined || m.type === 'spot').map((m) => m.name));
+  const missing = config.markets.map((m) => m.market).filter((m) => !listed.has(m));
+  if (missing.length > 0) {
+    throw new RuntimeStartError(`${config.file}: unknown market${missing.length > 1 ? 's' : ''} on this exchange: ${missing.join(', ')}`);
+  }
+}
