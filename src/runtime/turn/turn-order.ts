@@ -28,11 +28,13 @@
  *    they were made. A batch that held nothing leaves its transaction open: it is committed by the
  *    next commit that something needs, or by the journal's lag timer (its events caused nothing
  *    outside the process, so a crash before that commit loses nothing a restart's reconcile does not
- *    recover). Outside a batch, requests start at once, as their events are committed already.
+ *    recover). Not held, because they change nothing on the account: the socket's own requests
+ *    (subscribe, ping, authorize) and the market's feed subscriptions; log lines and reporting rows
+ *    wait for rule 5 anyway.
  * 4. **Fail-stop.** If the commit throws, nothing held is released, ever: the turn order is failed
  *    for good, later holds are refused (their promise rejects) and the error is thrown out of the
- *    batch's end (an uncaught exception: the process dies and a restart restores from what is
- *    committed). A bot must not act on what it could not journal.
+ *    batch's end, or out of the journal's lag timer (an uncaught exception: the process dies and a
+ *    restart restores from what is committed). A bot must not act on what it could not journal.
  * 5. **After the turn.** Work that must not delay a counter-order (the journal's reporting rows,
  *    deferred log lines) runs in {@link afterTurn}: two check phases later (an Immediate queued
  *    from inside a check phase runs in the next one, so after undici's write of a request started
