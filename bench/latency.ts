@@ -1,7 +1,7 @@
 /**
  * One bench session: one bot at N markets against a fresh simulator in the server process; the
- * reaction latency and the bot's CPU per fill at each rate, then optionally the `burst` (every
- * market fills at once), then memory. See bench/README.md for what each number means.
+ * reaction latency and the bot's CPU per fill at each rate, optionally the `burst` (every market
+ * fills at once) after the lowest rate, then memory. See bench/README.md for what each number means.
  *
  * Entry point: `runSession`. Invariant: it never throws; whatever fails (the bot's start, a
  * command the server never answers, a bot that stopped) becomes rows with `status: 'failed: …'`
@@ -191,13 +191,18 @@ export async function runSession(server: BenchServer, probe: LatencyProbe, bot: 
     const depthOnlyCpuPct = (cpuUs() - idle0) / 1e4;
     const after = await memory();
 
-    for (const rate of o.rates) {
+    // The burst after the lowest rate (the fill path is warm, the grids still whole), before a rate
+    // the bot may not hold leaves it behind with grids half empty.
+    const rates = [...o.rates].sort((a, b) => a - b);
+    for (let i = 0; i <= rates.length; i += 1) {
+      if (burstPending && (i === 1 || rates.length === 0)) {
+        rows.burst.push(await measureBurst(server, probe, key, running));
+        burstPending = false;
+      }
+      const rate = rates[i];
+      if (rate === undefined) break;
       rows.latency.push(await measureRate(server, probe, key, rate, o, running));
-      pendingRates.shift();
-    }
-    if (o.burst) {
-      rows.burst.push(await measureBurst(server, probe, key, running));
-      burstPending = false;
+      pendingRates.splice(pendingRates.indexOf(rate), 1);
     }
     await server.call({ op: 'churn', perMarketHz: 0 }, 'ok');
     const afterFills = await memory();

@@ -6,7 +6,7 @@
  * runs in another process (bench/server.ts); the bots run here. See bench/README.md.
  *
  * Options: --quick (a couple of minutes), --markets=1,50,500, --rates=100,1000, --seconds=S,
- * --churn=Hz, --burst-markets=500, --history=10000,100000,1000000, --history-seconds=240,
+ * --churn=Hz, --burst-markets=500, --history=10000,100000,1000000, --history-seconds=300,
  * --history-heap-mib=768, --soak (with --soak-minutes=5 …), --skip=latency,burst,routing,actor,history,
  * --out=bench/results.json.
  *
@@ -77,7 +77,7 @@ function parseOptions(argv: readonly string[]): Options {
     history: {
       checkpoints: nums(get('history'), quick ? [2_000, 10_000] : [10_000, 100_000, 1_000_000]),
       stretch: Number(get('history-stretch') ?? (quick ? 1_000 : 10_000)),
-      seconds: Number(get('history-seconds') ?? (quick ? 60 : 240)),
+      seconds: Number(get('history-seconds') ?? (quick ? 60 : 300)),
       heapMiB: Number(get('history-heap-mib') ?? 768),
       ratePerSec: 300,
     },
