@@ -54,16 +54,25 @@ interface ChildMessage {
 }
 
 /**
- * The journal as `startRuntime` wires it (keep in step with runtime.ts): every market event
- * appended, and committed, before the actor acts on it; the reporting rows deferred to after the
- * turn. Here one fill is one turn: `endTurn` runs what the runtime runs after a frame's turn.
+ * The journal as `startRuntime` wires it (keep in step with start/wiring.ts and turn/turn-order.ts):
+ * every market event appended at relay time into the batch's open transaction, one commit per batch,
+ * the reporting rows written after the turn. Here one fill (its deal, the final report, the desk's
+ * answer, the new order's report) is one batch; the runtime commits about once per fill too (the
+ * batch that holds the counter-order commits, the others ride on the next commit or the lag timer).
  */
-function wireJournal(journal: Journal): { hook: JournalInspector; endTurn: () => void } {
+function wireJournal(journal: Journal): { hook: JournalInspector; turn: (work: () => void) => void } {
   const afterTurn: (() => void)[] = [];
   const hook = journalInspector(journal, { defer: (write) => afterTurn.push(write) });
   return {
     hook,
-    endTurn: () => {
+    turn: (work) => {
+      journal.openBatch();
+      try {
+        work();
+      } finally {
+        journal.closeBatch();
+      }
+      journal.commit();
       for (let w = afterTurn.shift(); w !== undefined; w = afterTurn.shift()) w();
     },
   };
@@ -76,7 +85,7 @@ async function drive(o: HistoryOptions, send: (m: ChildMessage) => void): Promis
   const base = Date.now();
   const now = (): number => base + clock.now();
   const journal = openJournal({ path: join(dir, 'history.journal'), now, checkpointIn: 'worker' });
-  const { hook, endTurn } = wireJournal(journal);
+  const { hook, turn } = wireJournal(journal);
   journal.beginMarketRun(input);
   const market = await startDrivenMarket({ now, clock, inspect: hook });
   const stepMs = 1000 / o.ratePerSec;
@@ -90,8 +99,7 @@ async function drive(o: HistoryOptions, send: (m: ChildMessage) => void): Promis
       for (; fills < target; fills += 1) {
         if (fills === target - o.stretch) cpuStart = cpuUs();
         clock.increment(stepMs);
-        market.fill();
-        endTurn();
+        turn(() => market.fill());
         if (fills % 1000 === 999 && fills + 1 < target) {
           // A turn of the event loop: settles the IO actors' promises (kill-switch refreshes) and the checkpoint worker.
           await new Promise((r) => setImmediate(r));
