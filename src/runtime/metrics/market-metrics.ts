@@ -23,10 +23,11 @@
  * `deals_update` (FrameStats.dealDecodedAt) and counts every frame (FrameStats.frames); the deal it
  * carries reaches the market in the same frame's handling, the market emits `market.fill` for a new
  * fill and, when it hands a counter-order to its desk, `market.ordersSent` (via `desk`) in that same
- * step. So the clock runs from the stamp to that `market.ordersSent`, and only when no other frame
+ * step. So the clock runs from the stamp to that `market.ordersSent` (the request itself is held until
+ * the frame batch's journal commit at the end of the read, turn/turn-order.ts rule 3), and only when no other frame
  * was handled in between and no answer came first; a fill that sends nothing (a duplicate deal is
  * not even a fill, a partial fill below the minimums) is not timed. It covers routing, the journal
- * append, the ledger and signing; not the JSON parse of the frame, the turn a frame may wait behind
+ * append and the ledger; not the JSON parse of the frame, the batch's commit, signing, the turn a frame may wait behind
  * an earlier one that sent an order (turn/turn-order.ts), undici's write one `setImmediate` later, nor a
  * wait for a rate-limit token (gridbot_rest_limiter_wait_seconds). A counter-order released later
  * by an `ordersPending_update` or by an answer is not a reaction to a deal and is not timed.
@@ -111,7 +112,7 @@ export class MarketMetrics {
     this.sentTotal = new Counter({ name: 'gridbot_orders_sent_total', help: 'Order intents handed to the exchange, by origin (plan, counter, residue, adopted, restore).', labelNames: ['market', 'origin'] as const, registers });
     this.placedTotal = new Counter({ name: 'gridbot_counter_orders_placed_total', help: 'Counter-orders the exchange accepted.', labelNames: market, registers });
     this.outcomeTotal = new Counter({ name: 'gridbot_order_outcomes_total', help: 'Answers to sent orders: placed, rejected, unknown (reconcile decides), notSent, failed (the request failed as a whole).', labelNames: ['market', 'outcome'] as const, registers });
-    this.reaction = new Histogram({ name: 'gridbot_reaction_seconds', help: 'Fill frame decoded to its counter-order handed to the HTTP client.', buckets: REACTION_BUCKETS, registers });
+    this.reaction = new Histogram({ name: 'gridbot_reaction_seconds', help: 'Fill frame decoded to its counter-order handed to the desk (sent after the batch commit).', buckets: REACTION_BUCKETS, registers });
     this.state = new Gauge({ name: 'gridbot_market_state', help: '1 for the market actor\'s current top-level state, 0 for the others.', labelNames: ['market', 'state'] as const, registers });
     this.since = new Gauge({ name: 'gridbot_market_state_since_timestamp_seconds', help: 'When the market entered its current top-level state (unix seconds).', labelNames: market, registers });
     this.expected = new Gauge({ name: 'gridbot_grid_levels_expected', help: 'Orders the grid keeps resting (plan levels with a side); 0 once the market ended.', labelNames: market, registers });
