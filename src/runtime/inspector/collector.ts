@@ -11,8 +11,9 @@
  * `market` record per tick, computed from its latest snapshot only, the ladder only when the level
  * book changed. So 500 busy markets cost one record per market per tick, however many prices arrive.
  *
- * Why holding references is safe: XState snapshots, contexts and level books are immutable values;
- * reading them a tick later reads exactly what the actor had then.
+ * Why holding references is safe: XState snapshots and contexts are immutable values; reading them
+ * a tick later reads what the actor had then. The level book is the exception (the actor changes it
+ * in place, bumping its `version`): a tick later it shows the latest book, which is what is drawn.
  */
 import type { ActorRefLike, InspectionEvent } from 'xstate';
 import type { MarketContext } from '../../machines/market/market.types.js';
@@ -236,9 +237,13 @@ export class InspectionCollector {
   }
 
   private marketRecord(info: ActorInfo, snap: MachineSnapshotLike, t: number): MarketRecord | null {
-    if (snap.context === info.context) return null;
-    info.context = snap.context;
     const c = snap.context as MarketContext;
+    // The book changes in place (the context object may stay the same): its version tells whether it changed.
+    const bookMark = c.book === null ? null : c.book.version;
+    const bookChanged = bookMark !== info.book;
+    if (snap.context === info.context && !bookChanged) return null;
+    info.context = snap.context;
+    info.book = bookMark;
     const s = marketStatus(snap as never, t);
     const row = {
       liveOrders: s.liveOrders,
@@ -250,8 +255,6 @@ export class InspectionCollector {
       reason: s.reason,
       connected: c.connected,
     };
-    const bookChanged = c.book !== info.book;
-    info.book = c.book;
     return { k: 'market', t, id: info.id, row, price: c.lastPrice, ...(bookChanged ? { ladder: ladderOf(c) } : {}) };
   }
 }

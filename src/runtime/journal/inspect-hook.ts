@@ -147,9 +147,10 @@ export function journalInspector(journal: JournalSink, options: JournalInspector
       last.batch = batch;
       if (batch !== undefined && batch.length > 0) later(() => journal.recordIntents(market, batch));
     }
+    // The PnL changes in place: its trade count tells whether it changed.
     const pnl = s.context.book?.pnl;
-    if (pnl !== last.pnl) {
-      last.pnl = pnl;
+    if (pnl?.trades !== last.pnl) {
+      last.pnl = pnl?.trades;
       if (pnl !== undefined) pnlLater(market, pnl);
     }
   };
