@@ -3,7 +3,7 @@
  * It is mutable: the market actor owns it (inside its level book) and changes it in place; the
  * journal's events stay the truth it is rebuilt from.
  *
- * Entry points: `emptyLedger`, `applyFill` (one deal), `applyOrderUpdate` (an order's cumulative
+ * Entry points: `emptyLedger`, `applyFill` (one deal), `applyOrderProgress` (an order's cumulative
  * `deal_stock`, from ordersPending or /orders), `closeOrder`, `carryResidue`, `flushResidue`, `ledgerTotals`.
  *
  * Why two kinds of facts, and how they never double count: WhiteBIT reports the same execution
@@ -255,7 +255,7 @@ export function applyFill(ledger: FillLedger, fill: Fill, ctx: LedgerContext): L
  * any. Reports are cumulative, so a stale or repeated one changes nothing; a final report closes
  * the order (its pending quantity is released or carried as a residue).
  */
-export function applyOrderUpdate(ledger: FillLedger, update: OrderUpdate, ctx: LedgerContext): LedgerStep {
+export function applyOrderProgress(ledger: FillLedger, update: OrderUpdate, ctx: LedgerContext): LedgerStep {
   const price = parseDecimal(update.price);
   const amount = parseDecimal(update.amount);
   const dealStock = parseDecimal(update.dealStock);

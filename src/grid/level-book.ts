@@ -34,7 +34,7 @@ import { decideCounter } from './counter-order.js';
 import { D, ZERO, isPositive, parseDecimal, toPlain, type Decimal } from './decimal.js';
 import {
   applyFill,
-  applyOrderUpdate as ledgerApplyOrderUpdate,
+  applyOrderProgress,
   carryResidue,
   closeOrder,
   emptyLedger,
@@ -325,7 +325,7 @@ export function applyPlacement(book: LevelBook, outcome: PlacementOutcome): Leve
       order.orderId = outcome.orderId;
       order.state = 'live';
       const left = parseDecimal(outcome.left);
-      const step = ledgerApplyOrderUpdate(
+      const step = applyOrderProgress(
         book.ledger,
         {
           orderId: outcome.orderId,
@@ -388,7 +388,7 @@ export function applyOrderUpdate(book: LevelBook, update: OrderUpdate): LevelBoo
     order.state = 'live';
     book.version += 1;
   }
-  const step = ledgerApplyOrderUpdate(book.ledger, update, ledgerContext(book));
+  const step = applyOrderProgress(book.ledger, update, ledgerContext(book));
   if (step.outcome === 'applied') {
     book.version += 1;
     const price = parseDecimal(update.price) ?? order?.price ?? new D(0);

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { D, sumDec, type Decimal } from '../../src/grid/decimal.js';
 import {
   applyFill,
-  applyOrderUpdate,
+  applyOrderProgress,
   emptyLedger,
   filledOf,
   ledgerTotals,
@@ -71,10 +71,10 @@ function eventsOf(o: OrderCase): Ev[] {
     const dealId = o.orderId * 10 + k;
     out.push((l) => applyFill(l, deal(dealId, o.orderId, id, o.side, price, amount.toFixed()), ctx));
     const stock = cum.toFixed();
-    if (o.reportAfter[k] === true) out.push((l) => applyOrderUpdate(l, update(o.orderId, id, o.side, price, o.amount.toFixed(), stock, false), ctx));
+    if (o.reportAfter[k] === true) out.push((l) => applyOrderProgress(l, update(o.orderId, id, o.side, price, o.amount.toFixed(), stock, false), ctx));
   });
   const total = cum.toFixed();
-  if (o.end !== 'open') out.push((l) => applyOrderUpdate(l, update(o.orderId, id, o.side, price, o.amount.toFixed(), total, true), ctx));
+  if (o.end !== 'open') out.push((l) => applyOrderProgress(l, update(o.orderId, id, o.side, price, o.amount.toFixed(), total, true), ctx));
   return out;
 }
 

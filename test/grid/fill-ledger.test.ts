@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { dec } from '../../src/grid/decimal.js';
 import {
   applyFill,
-  applyOrderUpdate,
+  applyOrderProgress,
   emptyLedger,
   filledOf,
   ledgerTotals,
@@ -29,13 +29,13 @@ const rel = (s: LedgerStep) => (s.release === null ? null : `${s.release.side}@$
 describe('fill ledger', () => {
   it('releases each filled quantity once across deals, duplicates and deal_stock reports (hand-checked)', () => {
     const steps = run([
-      (l) => applyOrderUpdate(l, update(100, buy4, 'buy', '64000', '0.001', '0', false), ctx),
+      (l) => applyOrderProgress(l, update(100, buy4, 'buy', '64000', '0.001', '0', false), ctx),
       (l) => applyFill(l, deal(1, 100, buy4, 'buy', '64000', '0.0004'), ctx),
       (l) => applyFill(l, deal(1, 100, buy4, 'buy', '64000', '0.0004'), ctx), // duplicate deal
-      (l) => applyOrderUpdate(l, update(100, buy4, 'buy', '64000', '0.001', '0.0007', false), ctx), // reports deal 2 first
+      (l) => applyOrderProgress(l, update(100, buy4, 'buy', '64000', '0.001', '0.0007', false), ctx), // reports deal 2 first
       (l) => applyFill(l, deal(2, 100, buy4, 'buy', '64000', '0.0003'), ctx), // deal 2 arrives: already counted
-      (l) => applyOrderUpdate(l, update(100, buy4, 'buy', '64000', '0.001', '0.0004', false), ctx), // stale report
-      (l) => applyOrderUpdate(l, update(100, buy4, 'buy', '64000', '0.001', '0.001', true), ctx), // event 3, filled
+      (l) => applyOrderProgress(l, update(100, buy4, 'buy', '64000', '0.001', '0.0004', false), ctx), // stale report
+      (l) => applyOrderProgress(l, update(100, buy4, 'buy', '64000', '0.001', '0.001', true), ctx), // event 3, filled
       (l) => applyFill(l, deal(3, 100, buy4, 'buy', '64000', '0.0003'), ctx), // deal 3 after the final report: the order is finished
     ]);
     expect(steps.map(rel)).toEqual([null, 'sell@5 0.0004', null, 'sell@5 0.0003', null, null, 'sell@5 0.0003', null]);
@@ -62,7 +62,7 @@ describe('fill ledger', () => {
   it('carries a sub-minimum remainder at completion as a residue and adds it to the next counter-order', () => {
     const next = cid(4, 'buy', 2);
     const steps = run([
-      (l) => applyOrderUpdate(l, update(100, buy4, 'buy', '64000', '0.00013', '0', false), ctx),
+      (l) => applyOrderProgress(l, update(100, buy4, 'buy', '64000', '0.00013', '0', false), ctx),
       (l) => applyFill(l, deal(1, 100, buy4, 'buy', '64000', '0.0001'), ctx),
       (l) => applyFill(l, deal(2, 100, buy4, 'buy', '64000', '0.00003'), ctx), // completes the order: 0.00003 × 65000 = 1.95 < 5
       (l) => applyFill(l, deal(3, 101, next, 'buy', '64000', '0.0001'), ctx),
@@ -97,7 +97,7 @@ describe('fill ledger', () => {
 
   it('accepts a deal without a client id once the order is known', () => {
     const steps = run([
-      (l) => applyOrderUpdate(l, update(100, buy4, 'buy', '64000', '0.001', '0', false), ctx),
+      (l) => applyOrderProgress(l, update(100, buy4, 'buy', '64000', '0.001', '0', false), ctx),
       (l) => applyFill(l, deal(1, 100, '', 'buy', '64000', '0.001'), ctx),
     ]);
     expect(rel(steps[1] as LedgerStep)).toBe('sell@5 0.001');
