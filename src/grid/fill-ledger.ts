@@ -312,7 +312,7 @@ function settle(ledger: FillLedger, orderId: number, order: OrderRecord, was: Be
     } else {
       const key = residueKey(side, target.index);
       const residue = ledger.residues.get(key) ?? ZERO;
-      const amount = pending.plus(residue);
+      const amount = residue === ZERO ? pending : pending.plus(residue);
       if (meetsMinimums(ctx.rules, target.price, amount)) {
         release = { sourceOrderId: orderId, sourceLevel: order.level, filledSide: order.side, targetLevel: target.index, side, amount, residueTaken: residue };
         order.released = order.released.plus(pending);
