@@ -73,7 +73,7 @@ function errorText(error: unknown): string {
 
 /**
  * The entry action of a lifecycle leaf: tells observers the state (`market.state`). On leaves, so a
- * change between sub-states is told too; not on the transient ones (`init.planned`, `placing.placed`, `running.entering`,
+ * change between sub-states is told too; not on the transient ones (`init.planned`, `placing.placed`,
  * `killed.cleaned`), which are always left in the step that entered them.
  */
 function told(path: string, whenDisconnectedOnly = false) {
@@ -498,12 +498,11 @@ export const marketMachine = setup({
         running: {
           tags: ['live'],
           entry: 'flush',
-          // Why the checks live in `entering` and not in an `always` of `running`: XState evaluates
-          // the eventless transitions of every active state after every event, and `running` gets
-          // every fill. They can only become true on the way in or with a `connection.up` (a
-          // `connection.down` leaves at once), so they are checked there.
+          always: [
+            { guard: 'disconnected', target: 'reconnecting' },
+            { guard: 'gapToReconcile', target: 'reconciling' },
+          ],
           on: {
-            'connection.up': { target: '.entering', actions: 'markUp' },
             'feed.order': { actions: 'tradeOnFeed' },
             'feed.deal': { actions: 'tradeOnFeed' },
             'feed.price': [
@@ -531,16 +530,8 @@ export const marketMachine = setup({
           },
           // A periodic reconcile: what the feed may have missed without a socket loss (settings.reconcileEverySec).
           after: { reconcileEvery: { guard: 'reconcileDue', target: 'reconciling' } },
-          initial: 'entering',
+          initial: 'trading',
           states: {
-            entering: {
-              always: [
-                { guard: 'disconnected', target: '#market.lifecycle.reconnecting' },
-                { guard: 'gapToReconcile', target: '#market.lifecycle.reconciling' },
-                // After a `connection.up` from `cooling`, what waited there goes now (on the way in, nothing is owed any more).
-                { target: 'trading', actions: 'flush' },
-              ],
-            },
             trading: { entry: told('running.trading') },
             // Orders the desk could not send wait here, so a failing exchange is not hammered in a loop.
             cooling: {
