@@ -285,7 +285,9 @@ function unchanged(ledger: FillLedger, outcome: 'duplicate' | 'ignored', order: 
 }
 
 function settle(ledger: FillLedger, orderId: number, order: OrderRecord, was: Before, ctx: LedgerContext, isNew: boolean): LedgerStep {
-  const filledDelta = filledOf(order).minus(was.filled);
+  // Most facts teach no new quantity (a report of a new order, a repeat): no Decimal is made for them.
+  const filled = filledOf(order);
+  const filledDelta = filled === was.filled || cmpDec(filled, was.filled) === 0 ? ZERO : filled.minus(was.filled);
   const final = isFinal(order);
   const stateChanged =
     isNew ||
@@ -298,11 +300,11 @@ function settle(ledger: FillLedger, orderId: number, order: OrderRecord, was: Be
   // now let this order's pending quantity meet the minimums (it goes with the order's next fact).
   if (!stateChanged) return unchanged(ledger, 'duplicate', order);
   if (isNew) ledger.orders.set(orderId, order);
-  ledger.filledTotal = ledger.filledTotal.plus(filledDelta);
+  if (isPositive(filledDelta)) ledger.filledTotal = ledger.filledTotal.plus(filledDelta);
   let release: CounterRelease | null = null;
   let carried: Decimal = ZERO;
 
-  const pending = pendingOf(order);
+  const pending = cmpDec(filled, order.released) > 0 ? filled.minus(order.released) : ZERO;
   if (isPositive(pending)) {
     const target = ctx.plan.levels[counterLevel(order.level, order.side)];
     const side = counterSide(order.side);
