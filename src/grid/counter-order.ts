@@ -2,7 +2,8 @@
  * The counter-order rule: a filled buy at level i is answered by a sell at level i + 1, a filled
  * sell at level i by a buy at level i − 1, for the quantity that was filled.
  *
- * Entry points: `counterLevel`, `counterSide`, `counterOrderFor`, `decideCounter`.
+ * Entry points: `counterLevel`, `counterSide` (the fill ledger computes a release's target with
+ * them, once), `decideCounter` (what the book does with that release).
  *
  * Where the quantity goes when it cannot be placed as a new order:
  * - the target level already holds a live order (any side): the quantity is *carried* into the
@@ -35,13 +36,6 @@ export function counterSide(filledSide: Side): Side {
   return oppositeSide(filledSide);
 }
 
-/** Returns the counter-order for `amount` filled on `filledSide` at `level`, or `null` beyond the grid edge. */
-export function counterOrderFor(plan: GridPlan, level: number, filledSide: Side, amount: Decimal): CounterOrder | null {
-  const target = plan.levels[counterLevel(level, filledSide)];
-  if (target === undefined) return null;
-  return { level: target.index, side: counterSide(filledSide), price: target.price, amount };
-}
-
 /** What to do with a released counter quantity. */
 export type CounterDecision =
   | { readonly kind: 'place'; readonly order: CounterOrder }
@@ -50,19 +44,16 @@ export type CounterDecision =
 
 /**
  * Returns whether a released quantity is placed, carried (its target level is busy) or off-grid.
- * `isLevelBusy` tells whether a level already holds a live or pending order.
+ * `targetLevel` is the release's (null beyond the edge); `isLevelBusy` tells whether a level
+ * already holds a live or pending order.
  */
 export function decideCounter(
   plan: GridPlan,
-  release: { readonly sourceLevel: number; readonly filledSide: Side; readonly amount: Decimal },
+  release: { readonly targetLevel: number | null; readonly side: Side; readonly amount: Decimal },
   isLevelBusy: (level: number) => boolean,
 ): CounterDecision {
-  const order = counterOrderFor(plan, release.sourceLevel, release.filledSide, release.amount);
-  if (order === null) {
-    return { kind: 'off-grid', side: counterSide(release.filledSide), amount: release.amount, reason: 'beyond-grid-edge' };
-  }
-  if (isLevelBusy(order.level)) {
-    return { kind: 'carry', level: order.level, side: order.side, amount: order.amount, reason: 'level-occupied' };
-  }
-  return { kind: 'place', order };
+  const target = release.targetLevel === null ? undefined : plan.levels[release.targetLevel];
+  if (target === undefined) return { kind: 'off-grid', side: release.side, amount: release.amount, reason: 'beyond-grid-edge' };
+  if (isLevelBusy(target.index)) return { kind: 'carry', level: target.index, side: release.side, amount: release.amount, reason: 'level-occupied' };
+  return { kind: 'place', order: { level: target.index, side: release.side, price: target.price, amount: release.amount } };
 }

@@ -1,5 +1,7 @@
 /**
  * The fill ledger: the one place that turns fill facts into counter-order quantities, exactly once.
+ * It is mutable: the market actor owns it (inside its level book) and changes it in place; the
+ * journal's events stay the truth it is rebuilt from.
  *
  * Entry points: `emptyLedger`, `applyFill` (one deal), `applyOrderProgress` (an order's cumulative
  * `deal_stock`, from ordersPending or /orders), `closeOrder`, `carryResidue`, `flushResidue`, `ledgerTotals`.
@@ -26,15 +28,31 @@
  * Fills of orders beyond the grid edge are released with `targetLevel: null` (see counter-order.ts).
  * Fills whose client id is not ours (and whose order the ledger does not know) are ignored.
  *
- * Orders are kept for the ledger's life: dropping a finished order would let a redelivered deal
- * count again. The journal persists the ledger across restarts.
+ * Bounded history: a final order leaves the ledger at once (its events are journaled before the
+ * actor sees them, so nothing is lost). Why a redelivered fact of it cannot count again:
+ * - a final order can learn no more quantity: it is final because `filled ≥ amount`, or because
+ *   the exchange said so with its last cumulative `deal_stock`, which every later deal of it is
+ *   already inside (`filled` is a max). So any fact of a finished order is a duplicate;
+ * - its order id stays in `finished`, a ring of the last FINISHED_CAP finished orders, so a fact
+ *   with that order id is recognised as such;
+ * - an order that left the ring has a client sequence ≤ `forgottenSeq`. Every order of ours that
+ *   can still fill is held by the book (at its level, or as a stray being cancelled) and found
+ *   through `LedgerContext.find` before this rule applies, so an unknown order of ours whose
+ *   sequence is ≤ `forgottenSeq` is one that finished long ago (or belongs to an earlier run the
+ *   book never held): its fact is a duplicate. This also covers reconcile's executed history since
+ *   `lastDealSec`, which may list deals of orders finished any time before.
  */
 import { decodeClientOrderId, type ClientIdScope } from './client-order-id.js';
 import { counterLevel, counterSide } from './counter-order.js';
-import { ZERO, cmpDec, isPositive, maxDec, parseDecimal, sumDec, type Decimal, type DecimalLike } from './decimal.js';
+import { ZERO, cmpDec, isPositive, maxDec, parseDecimal, type Decimal, type DecimalLike } from './decimal.js';
 import { meetsMinimums, type MarketRules, type Side } from './market-rules.js';
-import { IntMap } from './int-map.js';
+import { filledOf, isFinal, newRecord, pendingOf, type OrderRecord } from './order-record.js';
 import type { GridPlan } from './plan.js';
+
+export { filledOf, isFinal, pendingOf };
+
+/** How many finished orders the ledger remembers by order id (older ones by `forgottenSeq`). */
+export const FINISHED_CAP = 256;
 
 /** One execution of one of our orders (domain form of a deal). */
 export interface Fill {
@@ -52,9 +70,6 @@ export interface Fill {
   /** Execution time, epoch seconds as WhiteBIT reports it (a float). Not money, so a number. */
   readonly time: number;
 }
-
-/** The name the machines use for a `Fill` (`deals_update`, executed history). */
-export type Deal = Fill;
 
 /** An open order as the exchange lists it (`/api/v4/orders`, `ordersPending_request`). */
 export interface ExchangeOrder {
@@ -77,33 +92,31 @@ export interface OrderUpdate extends ExchangeOrder {
   readonly final: boolean;
 }
 
-/** What the ledger knows about one order. */
-export interface OrderFills {
-  readonly orderId: number;
-  readonly clientOrderId: string;
-  readonly level: number;
-  readonly side: Side;
-  readonly price: Decimal;
-  /** The order's amount when known. */
-  readonly amount: Decimal | null;
-  /** Deduplicated deals: deal id → base amount. */
-  readonly deals: ReadonlyMap<number, Decimal>;
-  readonly dealSum: Decimal;
-  /** Highest reported cumulative `deal_stock`. */
-  readonly reported: Decimal;
-  /** Quantity handed to counter-orders or moved to a residue. */
-  readonly released: Decimal;
-  readonly final: boolean;
+/** Deals counted at one level (what the inspector's ladder shows). */
+export interface LevelFills {
+  deals: number;
+  base: Decimal;
+  side: Side;
 }
 
-/** The ledger of one grid. */
+/** The ledger of one grid. Mutable: the functions below change it in place. */
 export interface FillLedger {
-  /** By exchange order id. */
-  readonly orders: IntMap<OrderFills>;
+  /** Orders with facts that are not final yet, by exchange order id (the same records the book holds). */
+  readonly orders: Map<number, OrderRecord>;
+  /** The last finished orders: order id → client sequence, oldest first (at most FINISHED_CAP). */
+  readonly finished: Map<number, number>;
+  /** The highest client sequence of a finished order that left `finished`; -1 when none did. */
+  forgottenSeq: number;
   /** Quantity waiting to join the next counter-order, by `residueKey(side, level)`. */
-  readonly residues: ReadonlyMap<string, Decimal>;
+  readonly residues: Map<string, Decimal>;
   /** Time of the latest deal of ours seen (epoch seconds), or null: where to resume the executed history. */
-  readonly lastDealSec: number | null;
+  lastDealSec: number | null;
+  /** Everything ever filled and released (finished orders included). */
+  filledTotal: Decimal;
+  releasedTotal: Decimal;
+  /** Deals counted, ever, and per level. */
+  dealCount: number;
+  readonly levelFills: Map<number, LevelFills>;
 }
 
 /** What the ledger needs to know about the grid. */
@@ -111,6 +124,8 @@ export interface LedgerContext {
   readonly plan: GridPlan;
   readonly rules: MarketRules;
   readonly scope: ClientIdScope;
+  /** The book's record for a client order id it holds (at a level or being cancelled), if any. */
+  readonly find?: (clientOrderId: string) => OrderRecord | undefined;
 }
 
 /** A counter quantity the caller must now answer (place, carry or log as off-grid). */
@@ -134,7 +149,9 @@ export interface LedgerStep {
   readonly outcome: 'applied' | 'duplicate' | 'ignored';
   /** Newly learned filled base of the order (zero unless `applied`). */
   readonly filledDelta: Decimal;
-  readonly order: OrderFills | null;
+  /** The fact's exchange order id (null when ignored). */
+  readonly orderId: number | null;
+  readonly order: OrderRecord | null;
   readonly release: CounterRelease | null;
   /** Quantity moved into a residue by this step (final order below the minimums). */
   readonly carried: Decimal;
@@ -147,186 +164,193 @@ export function residueKey(side: Side, level: number): string {
 
 /** Returns an empty ledger. */
 export function emptyLedger(): FillLedger {
-  return { orders: IntMap.empty(), residues: new Map(), lastDealSec: null };
-}
-
-/** Returns the order's filled base: max(Σ deduplicated deals, highest reported deal_stock). */
-export function filledOf(order: OrderFills): Decimal {
-  return maxDec(order.dealSum, order.reported);
-}
-
-/** Returns the filled quantity not yet released or carried. */
-export function pendingOf(order: OrderFills): Decimal {
-  return filledOf(order).minus(order.released);
-}
-
-/** True when no more fills can come: reported final, or filled at least its amount. */
-export function isFinal(order: OrderFills): boolean {
-  return order.final || (order.amount !== null && cmpDec(filledOf(order), order.amount) >= 0);
-}
-
-type Located = { readonly kind: 'known'; readonly order: OrderFills } | { readonly kind: 'new'; readonly order: OrderFills } | null;
-
-function locate(
-  ledger: FillLedger,
-  ctx: LedgerContext,
-  fact: { orderId: number; clientOrderId: string; side: Side; price: Decimal },
-): Located {
-  const known = ledger.orders.get(fact.orderId);
-  if (known !== undefined) return { kind: 'known', order: known };
-  const id = decodeClientOrderId(fact.clientOrderId, ctx.scope);
-  if (id.kind !== 'ours' || id.side !== fact.side || ctx.plan.levels[id.level] === undefined) return null;
   return {
-    kind: 'new',
-    order: {
-      orderId: fact.orderId,
-      clientOrderId: fact.clientOrderId,
-      level: id.level,
-      side: id.side,
-      price: fact.price,
-      amount: null,
-      deals: new Map(),
-      dealSum: ZERO,
-      reported: ZERO,
-      released: ZERO,
-      final: false,
-    },
+    orders: new Map(),
+    finished: new Map(),
+    forgottenSeq: -1,
+    residues: new Map(),
+    lastDealSec: null,
+    filledTotal: ZERO,
+    releasedTotal: ZERO,
+    dealCount: 0,
+    levelFills: new Map(),
   };
 }
 
+type Located = { readonly kind: 'known' | 'new'; readonly order: OrderRecord } | 'finished' | null;
+
+function locate(ledger: FillLedger, ctx: LedgerContext, fact: { orderId: number; clientOrderId: string; side: Side; price: Decimal }): Located {
+  const known = ledger.orders.get(fact.orderId);
+  if (known !== undefined) return { kind: 'known', order: known };
+  if (ledger.finished.has(fact.orderId)) return 'finished';
+  const held = fact.clientOrderId === '' ? undefined : ctx.find?.(fact.clientOrderId);
+  if (held !== undefined) {
+    if (held.side !== fact.side) return null;
+    // A held record that is final left the ledger already (its level is not freed yet): nothing more to learn.
+    return isFinal(held) ? 'finished' : { kind: 'new', order: held };
+  }
+  const id = decodeClientOrderId(fact.clientOrderId, ctx.scope);
+  if (id.kind !== 'ours' || id.side !== fact.side || ctx.plan.levels[id.level] === undefined) return null;
+  if (id.seq <= ledger.forgottenSeq) return 'finished';
+  return {
+    kind: 'new',
+    order: newRecord({
+      level: id.level,
+      side: id.side,
+      price: fact.price,
+      amount: ZERO,
+      clientOrderId: fact.clientOrderId,
+      seq: id.seq,
+      orderId: fact.orderId,
+      origin: 'adopted',
+      state: 'live',
+    }),
+  };
+}
+
+/** What a record looked like before a fact: enough to tell whether the fact taught anything. */
+interface Before {
+  readonly filled: Decimal;
+  readonly final: boolean;
+  readonly deals: number;
+  readonly reported: Decimal;
+  readonly amount: Decimal | null;
+}
+
+// A record the book held before the ledger met it has learned nothing yet (or, once forgotten, all it will).
+function before(o: OrderRecord): Before {
+  return { filled: filledOf(o), final: isFinal(o), deals: o.dealIds.length, reported: o.reported, amount: o.reportedAmount };
+}
+
 /**
- * Returns the ledger after one deal, and the counter quantity it releases, if any. A deal id seen
+ * Returns the step after one deal, and the counter quantity it releases, if any. A deal id seen
  * before, or a deal already covered by a reported `deal_stock`, releases nothing.
  */
 export function applyFill(ledger: FillLedger, fill: Fill, ctx: LedgerContext): LedgerStep {
   const price = parseDecimal(fill.price);
   const amount = parseDecimal(fill.amount);
   if (price === null || amount === null || !isPositive(amount)) return unchanged(ledger, 'ignored', null);
-  const found = locate(ledger, ctx, { ...fill, price });
+  const found = locate(ledger, ctx, { orderId: fill.orderId, clientOrderId: fill.clientOrderId, side: fill.side, price });
   if (found === null) return unchanged(ledger, 'ignored', null);
-  const before = found.order;
-  if (before.deals.has(fill.dealId)) return unchanged(ledger, 'duplicate', before);
-  const deals = new Map(before.deals);
-  deals.set(fill.dealId, amount);
-  const after: OrderFills = { ...before, deals, dealSum: before.dealSum.plus(amount) };
-  const timed: FillLedger =
-    Number.isFinite(fill.time) && (ledger.lastDealSec === null || fill.time > ledger.lastDealSec)
-      ? { ...ledger, lastDealSec: fill.time }
-      : ledger;
-  return settle(timed, before, after, ctx, found.kind === 'new');
+  if (found === 'finished') return unchanged(ledger, 'duplicate', null);
+  const order = found.order;
+  if (order.dealIds.includes(fill.dealId)) return unchanged(ledger, 'duplicate', order);
+  const was = before(order);
+  order.dealIds.push(fill.dealId);
+  order.dealSum = order.dealSum.plus(amount);
+  ledger.dealCount += 1;
+  const lf = ledger.levelFills.get(order.level);
+  if (lf === undefined) ledger.levelFills.set(order.level, { deals: 1, base: amount, side: order.side });
+  else {
+    lf.deals += 1;
+    lf.base = lf.base.plus(amount);
+    lf.side = order.side;
+  }
+  if (Number.isFinite(fill.time) && (ledger.lastDealSec === null || fill.time > ledger.lastDealSec)) ledger.lastDealSec = fill.time;
+  return settle(ledger, fill.orderId, order, was, ctx, found.kind === 'new');
 }
 
 /**
- * Returns the ledger after an order's cumulative report, and the counter quantity it releases, if
+ * Returns the step after an order's cumulative report, and the counter quantity it releases, if
  * any. Reports are cumulative, so a stale or repeated one changes nothing; a final report closes
  * the order (its pending quantity is released or carried as a residue).
  */
-export function applyOrderUpdate(ledger: FillLedger, update: OrderUpdate, ctx: LedgerContext): LedgerStep {
+export function applyOrderProgress(ledger: FillLedger, update: OrderUpdate, ctx: LedgerContext): LedgerStep {
   const price = parseDecimal(update.price);
   const amount = parseDecimal(update.amount);
   const dealStock = parseDecimal(update.dealStock);
   if (price === null || amount === null || dealStock === null || cmpDec(dealStock, ZERO) < 0) return unchanged(ledger, 'ignored', null);
-  const found = locate(ledger, ctx, { ...update, price });
+  const found = locate(ledger, ctx, { orderId: update.orderId, clientOrderId: update.clientOrderId, side: update.side, price });
   if (found === null) return unchanged(ledger, 'ignored', null);
-  const before = found.order;
-  const after: OrderFills = {
-    ...before,
-    amount,
-    reported: maxDec(before.reported, dealStock),
-    final: before.final || update.final,
-  };
-  return settle(ledger, before, after, ctx, found.kind === 'new');
+  if (found === 'finished') return unchanged(ledger, 'duplicate', null);
+  const order = found.order;
+  const was = before(order);
+  order.reportedAmount = amount;
+  order.reported = maxDec(order.reported, dealStock);
+  order.final = order.final || update.final;
+  return settle(ledger, update.orderId, order, was, ctx, found.kind === 'new');
 }
 
-/** Returns the ledger with the order marked final (no more fills expected) and its pending quantity settled. */
+/** Returns the step after marking the order final (no more fills expected) and settling its pending quantity. */
 export function closeOrder(ledger: FillLedger, orderId: number, ctx: LedgerContext): LedgerStep {
-  const before = ledger.orders.get(orderId);
-  if (before === undefined) return unchanged(ledger, 'ignored', null);
-  return settle(ledger, before, { ...before, final: true }, ctx, false);
+  const order = ledger.orders.get(orderId);
+  if (order === undefined) return unchanged(ledger, 'ignored', null);
+  const was = before(order);
+  order.final = true;
+  return settle(ledger, orderId, order, was, ctx, false);
 }
 
-function unchanged(ledger: FillLedger, outcome: 'duplicate' | 'ignored', order: OrderFills | null): LedgerStep {
-  return { ledger, outcome, filledDelta: ZERO, order, release: null, carried: ZERO };
+function unchanged(ledger: FillLedger, outcome: 'duplicate' | 'ignored', order: OrderRecord | null): LedgerStep {
+  return { ledger, outcome, filledDelta: ZERO, orderId: null, order, release: null, carried: ZERO };
 }
 
-function settle(ledger: FillLedger, before: OrderFills, after0: OrderFills, ctx: LedgerContext, isNew: boolean): LedgerStep {
-  const filledDelta = filledOf(after0).minus(isNew ? ZERO : filledOf(before));
-  const closing = isFinal(after0) && !isFinal(before);
+function settle(ledger: FillLedger, orderId: number, order: OrderRecord, was: Before, ctx: LedgerContext, isNew: boolean): LedgerStep {
+  // Most facts teach no new quantity (a report of a new order, a repeat): no Decimal is made for them.
+  const filled = filledOf(order);
+  const filledDelta = filled === was.filled || cmpDec(filled, was.filled) === 0 ? ZERO : filled.minus(was.filled);
+  const final = isFinal(order);
   const stateChanged =
     isNew ||
     isPositive(filledDelta) ||
-    closing ||
-    after0.deals.size !== before.deals.size ||
-    cmpDec(after0.reported, before.reported) !== 0 ||
-    (after0.amount !== null && (before.amount === null || cmpDec(after0.amount, before.amount) !== 0));
+    (final && !was.final) ||
+    order.dealIds.length !== was.deals ||
+    cmpDec(order.reported, was.reported) !== 0 ||
+    (order.reportedAmount !== null && (was.amount === null || cmpDec(order.reportedAmount, was.amount) !== 0));
   // Only a new fact can release: a repeat must not, even if a residue that arrived since would
   // now let this order's pending quantity meet the minimums (it goes with the order's next fact).
-  if (!stateChanged) return unchanged(ledger, 'duplicate', before);
-  let order = after0;
-  let residues = ledger.residues;
+  if (!stateChanged) return unchanged(ledger, 'duplicate', order);
+  if (isNew) ledger.orders.set(orderId, order);
+  if (isPositive(filledDelta)) ledger.filledTotal = ledger.filledTotal.plus(filledDelta);
   let release: CounterRelease | null = null;
   let carried: Decimal = ZERO;
 
-  const pending = pendingOf(order);
+  const pending = cmpDec(filled, order.released) > 0 ? filled.minus(order.released) : ZERO;
   if (isPositive(pending)) {
-    const targetIndex = counterLevel(order.level, order.side);
-    const target = ctx.plan.levels[targetIndex];
+    const target = ctx.plan.levels[counterLevel(order.level, order.side)];
     const side = counterSide(order.side);
     if (target === undefined) {
-      release = {
-        sourceOrderId: order.orderId,
-        sourceLevel: order.level,
-        filledSide: order.side,
-        targetLevel: null,
-        side,
-        amount: pending,
-        residueTaken: ZERO,
-      };
-      order = { ...order, released: order.released.plus(pending) };
+      release = { sourceOrderId: orderId, sourceLevel: order.level, filledSide: order.side, targetLevel: null, side, amount: pending, residueTaken: ZERO };
+      order.released = order.released.plus(pending);
     } else {
       const key = residueKey(side, target.index);
-      const residue = residues.get(key) ?? ZERO;
-      const amount = pending.plus(residue);
+      const residue = ledger.residues.get(key) ?? ZERO;
+      const amount = residue === ZERO ? pending : pending.plus(residue);
       if (meetsMinimums(ctx.rules, target.price, amount)) {
-        release = {
-          sourceOrderId: order.orderId,
-          sourceLevel: order.level,
-          filledSide: order.side,
-          targetLevel: target.index,
-          side,
-          amount,
-          residueTaken: residue,
-        };
-        order = { ...order, released: order.released.plus(pending) };
-        if (isPositive(residue)) residues = without(residues, key);
-      } else if (isFinal(order)) {
+        release = { sourceOrderId: orderId, sourceLevel: order.level, filledSide: order.side, targetLevel: target.index, side, amount, residueTaken: residue };
+        order.released = order.released.plus(pending);
+        if (isPositive(residue)) ledger.residues.delete(key);
+      } else if (final) {
         carried = pending;
-        order = { ...order, released: order.released.plus(pending) };
-        residues = withEntry(residues, key, amount);
+        order.released = order.released.plus(pending);
+        ledger.residues.set(key, amount);
       }
     }
+    if (release !== null || isPositive(carried)) ledger.releasedTotal = ledger.releasedTotal.plus(pending);
   }
-  const orders = ledger.orders.set(order.orderId, order);
-  return { ledger: { ...ledger, orders, residues }, outcome: 'applied', filledDelta, order, release, carried };
+  if (final) forget(ledger, orderId, order);
+  return { ledger, outcome: 'applied', filledDelta, orderId, order, release, carried };
 }
 
-function without(map: ReadonlyMap<string, Decimal>, key: string): ReadonlyMap<string, Decimal> {
-  const next = new Map(map);
-  next.delete(key);
-  return next;
+/** A final order leaves the ledger; its id is remembered in the ring, the oldest one's sequence in `forgottenSeq`. */
+function forget(ledger: FillLedger, orderId: number, order: OrderRecord): void {
+  ledger.orders.delete(orderId);
+  order.dealIds = [];
+  ledger.finished.delete(orderId);
+  ledger.finished.set(orderId, order.seq);
+  if (ledger.finished.size <= FINISHED_CAP) return;
+  for (const [id, seq] of ledger.finished) {
+    ledger.finished.delete(id);
+    if (seq > ledger.forgottenSeq) ledger.forgottenSeq = seq;
+    break;
+  }
 }
 
-function withEntry(map: ReadonlyMap<string, Decimal>, key: string, value: Decimal): ReadonlyMap<string, Decimal> {
-  const next = new Map(map);
-  next.set(key, value);
-  return next;
-}
-
-/** Returns the ledger with `amount` added to the residue of (side, level): a counter quantity whose level was busy. */
+/** Adds `amount` to the residue of (side, level): a counter quantity whose level was busy. Returns the ledger. */
 export function carryResidue(ledger: FillLedger, level: number, side: Side, amount: Decimal): FillLedger {
   if (!isPositive(amount)) return ledger;
   const key = residueKey(side, level);
-  return { ...ledger, residues: withEntry(ledger.residues, key, (ledger.residues.get(key) ?? ZERO).plus(amount)) };
+  ledger.residues.set(key, (ledger.residues.get(key) ?? ZERO).plus(amount));
+  return ledger;
 }
 
 /**
@@ -334,19 +358,13 @@ export function carryResidue(ledger: FillLedger, level: number, side: Side, amou
  * the level's price (and removes it from the ledger), else `null` and the ledger unchanged. For a
  * level that became free while holding a residue.
  */
-export function flushResidue(
-  ledger: FillLedger,
-  level: number,
-  side: Side,
-  ctx: LedgerContext,
-): { readonly ledger: FillLedger; readonly amount: Decimal | null } {
+export function flushResidue(ledger: FillLedger, level: number, side: Side, ctx: LedgerContext): { readonly ledger: FillLedger; readonly amount: Decimal | null } {
   const key = residueKey(side, level);
   const residue = ledger.residues.get(key);
   const target = ctx.plan.levels[level];
-  if (residue === undefined || target === undefined || !meetsMinimums(ctx.rules, target.price, residue)) {
-    return { ledger, amount: null };
-  }
-  return { ledger: { ...ledger, residues: without(ledger.residues, key) }, amount: residue };
+  if (residue === undefined || target === undefined || !meetsMinimums(ctx.rules, target.price, residue)) return { ledger, amount: null };
+  ledger.residues.delete(key);
+  return { ledger, amount: residue };
 }
 
 /** Totals for reconciliation: every filled quantity is released, in a residue, or pending on an open order. */
@@ -359,11 +377,9 @@ export interface LedgerTotals {
 
 /** Returns the ledger's totals; `filled = released + pending` and carried quantity sits inside `released` and `residue`. */
 export function ledgerTotals(ledger: FillLedger): LedgerTotals {
-  const orders = [...ledger.orders.values()];
-  return {
-    filled: sumDec(orders.map(filledOf)),
-    released: sumDec(orders.map((o) => o.released)),
-    pending: sumDec(orders.map(pendingOf)),
-    residue: sumDec(ledger.residues.values()),
-  };
+  let pending = ZERO;
+  for (const o of ledger.orders.values()) pending = pending.plus(pendingOf(o));
+  let residue = ZERO;
+  for (const r of ledger.residues.values()) residue = residue.plus(r);
+  return { filled: ledger.filledTotal, released: ledger.releasedTotal, pending, residue };
 }

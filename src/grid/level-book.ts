@@ -1,17 +1,23 @@
 /**
- * The level book: the grid's local state as one immutable value the market actor keeps in its
- * context. It holds the plan, at most one order per level, the orders being cancelled, the fill
- * ledger and the PnL, and it queues the orders the grid owes (initial plan, counter-orders,
- * residues) until the actor takes them.
+ * The level book: the grid's local state, owned by the market actor and changed in place. It holds
+ * the plan, at most one order per level, the orders being cancelled, the fill ledger and the PnL,
+ * and it queues the orders the grid owes (initial plan, counter-orders, residues) until the actor
+ * takes them. The journal's events are the truth it is rebuilt from (replay runs the machine over
+ * them); a restored book is copied (`resumeBook`) so the input it came from is never changed.
  *
  * Entry points: `createLevelBook`, `takeIntents`, `applyPlacement`, `applyDeal`,
- * `applyOrderUpdate`, `hasUnknownOrders`, `isLevelBusy`, `owedIntents`, `resumeBook`.
+ * `applyOrderUpdate`, `hasUnknownOrders`, `isLevelBusy`, `owedIntents`, `resumeBook`, `cloneBook`.
+ * Every function that changes the book returns it and bumps `version` (observers compare versions,
+ * not references). Fills learned are queued in `learned` for the owner to drain (the market machine
+ * tells its observers about them).
  *
  * Invariants:
  * - at most one order per level (a `Map` by level), whatever its state; a level that is being
  *   cancelled counts as busy too, so a counter-order never joins a stray at its level;
  * - an order is reserved at its level (state `owed`) the moment the grid decides it, before it is
  *   sent, so two decisions can never target one level;
+ * - one order is one record (order-record.ts): the level map, the client id index, the owed queue
+ *   and the ledger hold the same object;
  * - every counter quantity comes from the ledger (exactly once); a quantity whose level holds a
  *   counter-order not yet sent joins it; one whose level is otherwise busy, or whose counter-order
  *   is rejected, goes to the level's residue and is placed when the level frees (or joins the
@@ -28,13 +34,11 @@ import { decideCounter } from './counter-order.js';
 import { D, ZERO, isPositive, parseDecimal, toPlain, type Decimal } from './decimal.js';
 import {
   applyFill,
-  applyOrderUpdate as ledgerApplyOrderUpdate,
+  applyOrderProgress,
   carryResidue,
   closeOrder,
   emptyLedger,
-  filledOf,
   flushResidue,
-  isFinal,
   type Fill,
   type FillLedger,
   type LedgerContext,
@@ -42,28 +46,14 @@ import {
   type OrderUpdate,
 } from './fill-ledger.js';
 import { meetsMinimums, type MarketRules, type Side } from './market-rules.js';
-import { applyTrade, emptyPnl, type PnlBook } from './pnl.js';
+import { filledOf, isFinal, newRecord, type LevelOrderState, type OrderOrigin, type OrderRecord } from './order-record.js';
+import { applyTrade, clonePnl, emptyPnl, type PnlBook } from './pnl.js';
 import type { GridPlan } from './plan.js';
 
-/** Where an order came from. */
-export type OrderOrigin = 'plan' | 'counter' | 'residue' | 'adopted' | 'restore';
-
-/** The life of an order at its level. */
-export type LevelOrderState = 'owed' | 'sending' | 'live' | 'unknown';
+export type { LevelOrderState, OrderOrigin };
 
 /** The one order a level holds. */
-export interface LevelOrder {
-  readonly level: number;
-  readonly side: Side;
-  readonly price: Decimal;
-  readonly amount: Decimal;
-  readonly clientOrderId: string;
-  readonly seq: number;
-  /** Known once the exchange answered (or reconcile found it). */
-  readonly orderId: number | null;
-  readonly origin: OrderOrigin;
-  readonly state: LevelOrderState;
-}
+export type LevelOrder = OrderRecord;
 
 /** An order of ours being cancelled (a stray or duplicate found by reconcile). */
 export interface CancellingOrder {
@@ -100,27 +90,78 @@ export type PlacementOutcome =
   /** Never left the process: it is owed again. */
   | { readonly kind: 'notSent'; readonly clientOrderId: string; readonly reason: string };
 
+/** A filled quantity the ledger learned, for the owner to report. */
+export interface LearnedFill {
+  readonly order: OrderRecord;
+  readonly orderId: number;
+  readonly dealId: number | null;
+  readonly price: Decimal;
+  readonly amount: Decimal;
+  readonly fee: Decimal | null;
+  readonly feeAsset: string | null;
+}
+
+/** How many learned fills wait for the owner at most (one step learns a few; nobody draining must not grow memory). */
+const LEARNED_CAP = 256;
+/** How many problems are kept (the first ones say what went wrong). */
+const PROBLEMS_CAP = 32;
+
 export interface LevelBook {
   readonly plan: GridPlan;
   readonly scope: ClientIdScope;
   readonly rules: MarketRules;
   /** By level index; at most one per level. */
-  readonly orders: ReadonlyMap<number, LevelOrder>;
+  readonly orders: Map<number, LevelOrder>;
+  /** The same records by client order id. */
+  readonly byClientId: Map<string, LevelOrder>;
   /** Strays being cancelled, by order id. */
-  readonly cancelling: ReadonlyMap<number, CancellingOrder>;
+  readonly cancelling: Map<number, CancellingOrder>;
   readonly ledger: FillLedger;
   readonly pnl: PnlBook;
   /** Next client order id sequence. */
-  readonly nextSeq: number;
+  nextSeq: number;
   /** Base released beyond the grid's edge (no level to answer at): inventory left to risk.ts. */
-  readonly offGridBase: Decimal;
+  offGridBase: Decimal;
   /** Orders that could not be reserved (a bad bot id); normally empty. */
-  readonly problems: readonly string[];
+  readonly problems: string[];
+  /** Orders reserved as `owed`, in the order they were decided (entries that stopped being owed are skipped when taken). */
+  readonly owed: LevelOrder[];
+  /** Bumped by every change: how observers tell that the book changed. */
+  version: number;
+  /** Fills learned since the owner last drained them. */
+  readonly learned: LearnedFill[];
 }
+
+const contexts = new WeakMap<LevelBook, LedgerContext>();
 
 /** Returns the ledger context of a book. */
 export function ledgerContext(book: LevelBook): LedgerContext {
-  return { plan: book.plan, rules: book.rules, scope: book.scope };
+  let ctx = contexts.get(book);
+  if (ctx === undefined) {
+    const byClientId = book.byClientId;
+    ctx = { plan: book.plan, rules: book.rules, scope: book.scope, find: (id) => byClientId.get(id) };
+    contexts.set(book, ctx);
+  }
+  return ctx;
+}
+
+function bare(plan: GridPlan, scope: ClientIdScope, rules: MarketRules, ledger: FillLedger, pnl: PnlBook, nextSeq: number): LevelBook {
+  return {
+    plan,
+    scope,
+    rules,
+    orders: new Map(),
+    byClientId: new Map(),
+    cancelling: new Map(),
+    ledger,
+    pnl,
+    nextSeq,
+    offGridBase: ZERO,
+    problems: [],
+    owed: [],
+    version: 0,
+    learned: [],
+  };
 }
 
 /**
@@ -129,22 +170,24 @@ export function ledgerContext(book: LevelBook): LedgerContext {
  * (e.g. derived from the start time, given as an argument) so old and new ids never meet.
  */
 export function createLevelBook(plan: GridPlan, scope: ClientIdScope, rules: MarketRules, firstSeq = 0): LevelBook {
-  let book: LevelBook = {
-    plan,
-    scope,
-    rules,
-    orders: new Map(),
-    cancelling: new Map(),
-    ledger: emptyLedger(),
-    pnl: emptyPnl(),
-    nextSeq: firstSeq,
-    offGridBase: ZERO,
-    problems: [],
-  };
+  const book = bare(plan, scope, rules, emptyLedger(), emptyPnl(), firstSeq);
   for (const level of plan.levels) {
-    if (level.side !== null) book = reserve(book, level.index, level.side, level.amount, 'plan');
+    if (level.side !== null) reserve(book, level.index, level.side, level.amount, 'plan');
   }
   return book;
+}
+
+/** Puts a record at its level (the level must be free) and indexes it. */
+export function placeRecord(book: LevelBook, order: LevelOrder): void {
+  book.orders.set(order.level, order);
+  book.byClientId.set(order.clientOrderId, order);
+  if (order.state === 'owed') book.owed.push(order);
+}
+
+/** Takes the record off its level. */
+export function dropRecord(book: LevelBook, order: LevelOrder): void {
+  if (book.orders.get(order.level) === order) book.orders.delete(order.level);
+  if (book.byClientId.get(order.clientOrderId) === order) book.byClientId.delete(order.clientOrderId);
 }
 
 /** True when a level holds an order (any state) or a stray being cancelled. */
@@ -154,26 +197,18 @@ export function isLevelBusy(book: LevelBook, level: number): boolean {
   return false;
 }
 
-/** Returns the book with an order owed at `level` (the caller made sure the level is free). */
-function reserve(book: LevelBook, level: number, side: Side, amount: Decimal, origin: OrderOrigin): LevelBook {
+/** Reserves an order owed at `level` (the caller made sure the level is free). */
+function reserve(book: LevelBook, level: number, side: Side, amount: Decimal, origin: OrderOrigin): void {
   const rung = book.plan.levels[level];
-  if (rung === undefined) return book;
+  if (rung === undefined) return;
   const seq = book.nextSeq;
   const id = encodeClientOrderId(book.scope, { level, side, seq });
-  if (!id.ok) return { ...book, problems: [...book.problems, `level ${level}: ${id.reason}`] };
-  const orders = new Map(book.orders);
-  orders.set(level, {
-    level,
-    side,
-    price: rung.price,
-    amount,
-    clientOrderId: id.id,
-    seq,
-    orderId: null,
-    origin,
-    state: 'owed',
-  });
-  return { ...book, orders, nextSeq: seq + 1 };
+  if (!id.ok) {
+    if (book.problems.length < PROBLEMS_CAP) book.problems.push(`level ${level}: ${id.reason}`);
+    return;
+  }
+  book.nextSeq = seq + 1;
+  placeRecord(book, newRecord({ level, side, price: rung.price, amount, clientOrderId: id.id, seq, orderId: null, origin, state: 'owed' }));
 }
 
 function toIntent(book: LevelBook, o: LevelOrder): OrderIntent {
@@ -188,37 +223,90 @@ function toIntent(book: LevelBook, o: LevelOrder): OrderIntent {
   };
 }
 
-/** Returns the owed orders as intents, oldest decision first, without taking them. */
-export function owedIntents(book: LevelBook): OrderIntent[] {
-  return [...book.orders.values()]
-    .filter((o) => o.state === 'owed')
-    .sort((a, b) => a.seq - b.seq)
-    .map((o) => toIntent(book, o));
+/** The owed orders still at their level, oldest decision first; drops the queue's stale entries. */
+function owedNow(book: LevelBook): LevelOrder[] {
+  const q = book.owed;
+  let w = 0;
+  let sorted = true;
+  for (let r = 0; r < q.length; r += 1) {
+    const o = q[r] as LevelOrder;
+    if (o.state !== 'owed' || book.orders.get(o.level) !== o) continue;
+    if (w > 0 && (q[w - 1] as LevelOrder).seq > o.seq) sorted = false;
+    q[w] = o;
+    w += 1;
+  }
+  q.length = w;
+  if (!sorted) q.sort((a, b) => a.seq - b.seq);
+  return q;
 }
 
-/** Returns up to `max` owed orders as intents (oldest first) and the book with them marked `sending`. */
+/** Returns the owed orders as intents, oldest decision first, without taking them. */
+export function owedIntents(book: LevelBook): OrderIntent[] {
+  return owedNow(book).map((o) => toIntent(book, o));
+}
+
+/** Returns up to `max` owed orders as intents (oldest first), now marked `sending`, and the book. */
 export function takeIntents(book: LevelBook, max: number): { readonly book: LevelBook; readonly intents: readonly OrderIntent[] } {
-  const owed = [...book.orders.values()].filter((o) => o.state === 'owed').sort((a, b) => a.seq - b.seq);
-  const taken = owed.slice(0, Math.max(0, max));
-  if (taken.length === 0) return { book, intents: [] };
-  const orders = new Map(book.orders);
-  for (const o of taken) orders.set(o.level, { ...o, state: 'sending' });
-  return { book: { ...book, orders }, intents: taken.map((o) => toIntent(book, o)) };
+  if (book.owed.length === 0) return { book, intents: [] };
+  const owed = owedNow(book);
+  const n = Math.min(owed.length, Math.max(0, max));
+  if (n === 0) return { book, intents: [] };
+  const intents: OrderIntent[] = [];
+  for (let i = 0; i < n; i += 1) {
+    const o = owed[i] as LevelOrder;
+    o.state = 'sending';
+    intents.push(toIntent(book, o));
+  }
+  owed.splice(0, n);
+  book.version += 1;
+  return { book, intents };
 }
 
 /**
- * Returns a book an earlier actor left (restored from the journal after a restart) as a new actor
- * must take it over: an order that actor was still `sending` has an unknown outcome now, since
- * the answer it waited for went to a process (or actor) that is gone. Left `sending`, it would
+ * Returns a deep copy of the book: what an actor starts from when given a book another holder
+ * keeps (a restored book in its input), so changing one never changes the other.
+ */
+export function cloneBook(book: LevelBook): LevelBook {
+  const ledger = emptyLedger();
+  const src = book.ledger;
+  const next = bare(book.plan, book.scope, book.rules, ledger, clonePnl(book.pnl), book.nextSeq);
+  const copies = new Map<OrderRecord, OrderRecord>();
+  const copy = (o: OrderRecord): OrderRecord => {
+    let c = copies.get(o);
+    if (c === undefined) {
+      c = { ...o, dealIds: [...o.dealIds] };
+      copies.set(o, c);
+    }
+    return c;
+  };
+  for (const o of book.orders.values()) placeRecord(next, copy(o));
+  for (const [id, c] of book.cancelling) next.cancelling.set(id, c);
+  for (const [id, o] of src.orders) ledger.orders.set(id, copy(o));
+  for (const [id, seq] of src.finished) ledger.finished.set(id, seq);
+  for (const [k, v] of src.residues) ledger.residues.set(k, v);
+  for (const [k, v] of src.levelFills) ledger.levelFills.set(k, { ...v });
+  ledger.forgottenSeq = src.forgottenSeq;
+  ledger.lastDealSec = src.lastDealSec;
+  ledger.filledTotal = src.filledTotal;
+  ledger.releasedTotal = src.releasedTotal;
+  ledger.dealCount = src.dealCount;
+  next.offGridBase = book.offGridBase;
+  next.problems.push(...book.problems);
+  return next;
+}
+
+/**
+ * Returns a copy of a book an earlier actor left (restored from the journal after a restart) as a
+ * new actor must take it over: an order that actor was still `sending` has an unknown outcome now,
+ * since the answer it waited for went to a process (or actor) that is gone. Left `sending`, it would
  * hold its level for an answer that never comes, and no counter-order could ever go there; as
  * `unknown`, reconcile finds it by client id (open: kept; in the deals: filled, level freed;
  * nowhere: owed again). Never re-placed blindly.
  */
 export function resumeBook(book: LevelBook): LevelBook {
-  if (![...book.orders.values()].some((o) => o.state === 'sending')) return book;
-  const orders = new Map(book.orders);
-  for (const [level, o] of orders) if (o.state === 'sending') orders.set(level, { ...o, state: 'unknown' });
-  return { ...book, orders };
+  const next = cloneBook(book);
+  for (const o of next.orders.values()) if (o.state === 'sending') o.state = 'unknown';
+  return next;
 }
 
 /** True when some order's outcome is unknown (the market must reconcile). */
@@ -227,115 +315,104 @@ export function hasUnknownOrders(book: LevelBook): boolean {
   return false;
 }
 
-function findByClientId(book: LevelBook, clientOrderId: string): LevelOrder | undefined {
-  for (const o of book.orders.values()) if (o.clientOrderId === clientOrderId) return o;
-  return undefined;
-}
-
 /** Returns the book after the outcome of one sent intent. An outcome for an id the book no longer holds changes nothing but the ledger. */
 export function applyPlacement(book: LevelBook, outcome: PlacementOutcome): LevelBook {
-  const order = findByClientId(book, outcome.clientOrderId);
+  const order = book.byClientId.get(outcome.clientOrderId);
+  if (order === undefined) return book;
+  book.version += 1;
   switch (outcome.kind) {
     case 'placed': {
-      let next = book;
-      if (order !== undefined && (order.state === 'sending' || order.state === 'unknown' || order.state === 'owed')) {
-        const orders = new Map(book.orders);
-        orders.set(order.level, { ...order, orderId: outcome.orderId, state: 'live' });
-        next = { ...book, orders };
-      }
-      if (order === undefined) return next;
+      order.orderId = outcome.orderId;
+      order.state = 'live';
       const left = parseDecimal(outcome.left);
-      return absorb(
-        next,
-        ledgerApplyOrderUpdate(
-          next.ledger,
-          {
-            orderId: outcome.orderId,
-            clientOrderId: order.clientOrderId,
-            side: order.side,
-            price: order.price,
-            amount: order.amount,
-            dealStock: outcome.dealStock,
-            left: outcome.left,
-            final: left !== null && left.isZero(),
-          },
-          ledgerContext(next),
-        ),
-        { price: order.price, fee: null },
+      const step = applyOrderProgress(
+        book.ledger,
+        {
+          orderId: outcome.orderId,
+          clientOrderId: order.clientOrderId,
+          side: order.side,
+          price: order.price,
+          amount: order.amount,
+          dealStock: outcome.dealStock,
+          left: outcome.left,
+          final: left !== null && left.isZero(),
+        },
+        ledgerContext(book),
       );
+      return absorb(book, step, { price: order.price, fee: null, dealId: null });
     }
     case 'rejected': {
-      if (order === undefined || order.orderId !== null) return book;
-      const orders = new Map(book.orders);
-      orders.delete(order.level);
-      let next: LevelBook = { ...book, orders };
+      if (order.orderId !== null) return book;
+      dropRecord(book, order);
       // A refused counter-order (e.g. post-only would take) keeps its quantity as a residue.
-      if (order.origin === 'counter' || order.origin === 'residue') {
-        next = { ...next, ledger: carryResidue(next.ledger, order.level, order.side, order.amount) };
-      }
+      if (order.origin === 'counter' || order.origin === 'residue') carryResidue(book.ledger, order.level, order.side, order.amount);
       // The level is free again: a residue of the other side waiting there goes now, unless it too
       // would meet our own orders. (Not this side again: it was just refused. The two sides cannot
       // take turns being refused for good: that needs a crossed book.)
       const other = order.side === 'buy' ? 'sell' : 'buy';
-      if (!isLevelBusy(next, order.level) && !crossesOwnOrders(next, order.level, other)) {
-        const r = flushResidue(next.ledger, order.level, other, ledgerContext(next));
-        if (r.amount !== null) next = reserve({ ...next, ledger: r.ledger }, order.level, other, r.amount, 'residue');
+      if (!isLevelBusy(book, order.level) && !crossesOwnOrders(book, order.level, other)) {
+        const r = flushResidue(book.ledger, order.level, other, ledgerContext(book));
+        if (r.amount !== null) reserve(book, order.level, other, r.amount, 'residue');
       }
-      return next;
+      return book;
     }
-    case 'unknown': {
-      if (order === undefined || order.state !== 'sending') return book;
-      const orders = new Map(book.orders);
-      orders.set(order.level, { ...order, state: 'unknown' });
-      return { ...book, orders };
-    }
-    case 'notSent': {
-      if (order === undefined || order.state !== 'sending') return book;
-      const orders = new Map(book.orders);
-      orders.set(order.level, { ...order, state: 'owed' });
-      return { ...book, orders };
-    }
+    case 'unknown':
+      if (order.state === 'sending') order.state = 'unknown';
+      return book;
+    case 'notSent':
+      if (order.state === 'sending') {
+        order.state = 'owed';
+        book.owed.push(order);
+      }
+      return book;
   }
 }
 
 /** Returns the book after one deal of ours (deduplicated by deal id in the ledger). */
 export function applyDeal(book: LevelBook, deal: Fill): LevelBook {
   const price = parseDecimal(deal.price);
-  const fee = parseDecimal(deal.fee);
   if (price === null) return book;
-  return absorb(book, applyFill(book.ledger, deal, ledgerContext(book)), {
-    price,
-    fee: fee === null ? null : { amount: fee, asset: deal.feeAsset },
-  });
+  const step = applyFill(book.ledger, deal, ledgerContext(book));
+  if (step.outcome !== 'applied') return book;
+  book.version += 1;
+  const fee = parseDecimal(deal.fee);
+  return absorb(book, step, { price, fee: fee === null ? null : { amount: fee, asset: deal.feeAsset }, dealId: deal.dealId });
 }
 
 /** Returns the book after an order update (`ordersPending_update`): learns the order id, fills and completion. */
 export function applyOrderUpdate(book: LevelBook, update: OrderUpdate): LevelBook {
-  let next = book;
-  const order = findByClientId(book, update.clientOrderId);
+  const order = book.byClientId.get(update.clientOrderId);
   // The WS event can arrive before the REST answer (§8.6): learn the order id from it.
   if (order !== undefined && order.orderId === null && order.state !== 'owed') {
-    const orders = new Map(book.orders);
-    orders.set(order.level, { ...order, orderId: update.orderId, state: 'live' });
-    next = { ...book, orders };
+    order.orderId = update.orderId;
+    order.state = 'live';
+    book.version += 1;
   }
-  const price = parseDecimal(update.price) ?? order?.price ?? new D(0);
-  next = absorb(next, ledgerApplyOrderUpdate(next.ledger, update, ledgerContext(next)), { price, fee: null });
-  if (update.final) next = finishOrder(next, update.orderId);
-  return next;
+  const step = applyOrderProgress(book.ledger, update, ledgerContext(book));
+  if (step.outcome === 'applied') {
+    book.version += 1;
+    const price = parseDecimal(update.price) ?? order?.price ?? new D(0);
+    absorb(book, step, { price, fee: null, dealId: null });
+  }
+  if (update.final) finishOrder(book, update.orderId);
+  return book;
 }
 
-/** Returns the book with the order's level freed (and any residue there placed) once it can fill no more. */
+/** Frees the order's level (and places any residue there) once it can fill no more. Returns the book. */
 export function finishOrder(book: LevelBook, orderId: number): LevelBook {
-  if (book.cancelling.has(orderId)) {
-    const c = book.cancelling.get(orderId);
-    const cancelling = new Map(book.cancelling);
-    cancelling.delete(orderId);
-    const next = { ...book, cancelling };
-    return c === undefined ? next : flushFreeLevels(flushLevel(next, c.level));
+  const c = book.cancelling.get(orderId);
+  if (c !== undefined) {
+    book.cancelling.delete(orderId);
+    book.version += 1;
+    flushLevel(book, c.level);
+    return flushFreeLevels(book);
   }
   for (const o of book.orders.values()) {
-    if (o.orderId === orderId) return flushFreeLevels(releaseLevel(book, o));
+    if (o.orderId === orderId) {
+      book.version += 1;
+      releaseLevel(book, o);
+      return flushFreeLevels(book);
+    }
   }
   return book;
 }
@@ -349,50 +426,43 @@ function crossesOwnOrders(book: LevelBook, level: number, side: Side): boolean {
 }
 
 /**
- * Returns the book with the residues of every free level owed as orders (where they meet the
- * minimums and would not meet one of our own orders). Why on every finished order and at the end of
- * a reconcile, not only when a residue's own level frees: a residue can wait at a level that is
- * already free, when its counter-order was refused (post-only: it would have crossed one of the
- * bot's own orders, after fills on both sides of the gap in one fast move). Only its own level
- * freeing used to retry it, which never happens at a free level: the quantity waited for good.
- * An order leaving the book is what can uncross it, so that is when it is tried again; a side that
- * still crosses our own orders is left waiting (it would only be refused again).
+ * Owes the residues of every free level as orders (where they meet the minimums and would not
+ * meet one of our own orders). Why on every finished order and at the end of a reconcile, not only
+ * when a residue's own level frees: a residue can wait at a level that is already free, when its
+ * counter-order was refused (post-only: it would have crossed one of the bot's own orders, after
+ * fills on both sides of the gap in one fast move). Only its own level freeing used to retry it,
+ * which never happens at a free level: the quantity waited for good. An order leaving the book is
+ * what can uncross it, so that is when it is tried again; a side that still crosses our own orders
+ * is left waiting (it would only be refused again).
  */
 export function flushFreeLevels(book: LevelBook): LevelBook {
-  let next = book;
+  if (book.ledger.residues.size === 0) return book;
   for (const key of [...book.ledger.residues.keys()]) {
     const [side, levelText] = key.split('@') as [Side, string];
     const level = Number(levelText);
-    if (!Number.isInteger(level) || isLevelBusy(next, level) || crossesOwnOrders(next, level, side)) continue;
-    const r = flushResidue(next.ledger, level, side, ledgerContext(next));
-    if (r.amount !== null) next = reserve({ ...next, ledger: r.ledger }, level, side, r.amount, 'residue');
+    if (!Number.isInteger(level) || isLevelBusy(book, level) || crossesOwnOrders(book, level, side)) continue;
+    const r = flushResidue(book.ledger, level, side, ledgerContext(book));
+    if (r.amount !== null) reserve(book, level, side, r.amount, 'residue');
   }
-  return next;
+  return book;
 }
 
 /**
- * Returns the book with `order` gone from its level. What it did not fill is owed again at the same
- * level (a fresh client id): an order that ends unfilled without our asking — cancelled by an
- * expired kill-switch, by hand, or never placed at all (an unknown outcome found absent) — leaves
- * a hole in the grid that the grid must close. A remainder below the market's minimums cannot be
- * placed: a counter quantity keeps it as the level's residue, a plan order drops it.
+ * Takes `order` off its level. What it did not fill is owed again at the same level (a fresh client
+ * id): an order that ends unfilled without our asking — cancelled by an expired kill-switch, by
+ * hand, or never placed at all (an unknown outcome found absent) — leaves a hole in the grid that
+ * the grid must close. A remainder below the market's minimums cannot be placed: a counter quantity
+ * keeps it as the level's residue, a plan order drops it. Returns the book.
  */
 export function releaseLevel(book: LevelBook, order: LevelOrder): LevelBook {
-  const orders = new Map(book.orders);
-  orders.delete(order.level);
-  let next: LevelBook = { ...book, orders };
-  // An order whose placement answer never came is known to the ledger only through its deals' client id.
-  const fills =
-    (order.orderId === null ? undefined : book.ledger.orders.get(order.orderId)) ??
-    [...book.ledger.orders.values()].find((f) => f.clientOrderId === order.clientOrderId);
-  const remainder = order.amount.minus(fills === undefined ? ZERO : filledOf(fills));
-  if (isPositive(remainder) && meetsMinimums(book.rules, order.price, remainder)) {
-    next = reserve(next, order.level, order.side, remainder, 'restore');
-  }
-  return flushLevel(next, order.level);
+  dropRecord(book, order);
+  book.version += 1;
+  const remainder = order.amount.minus(filledOf(order));
+  if (isPositive(remainder) && meetsMinimums(book.rules, order.price, remainder)) reserve(book, order.level, order.side, remainder, 'restore');
+  return flushLevel(book, order.level);
 }
 
-/** Returns the book with a residue at a free level owed as an order, when the residue alone meets the minimums. */
+/** Owes a residue at a free level as an order, when the residue alone meets the minimums. Returns the book. */
 export function flushLevel(book: LevelBook, level: number): LevelBook {
   if (isLevelBusy(book, level)) return book;
   // A residue on each side of one level: first the side that does not meet one of our own orders.
@@ -401,74 +471,80 @@ export function flushLevel(book: LevelBook, level: number): LevelBook {
   const sides = crossesOwnOrders(book, level, 'buy') ? (['sell', 'buy'] as const) : (['buy', 'sell'] as const);
   for (const side of sides) {
     const r = flushResidue(book.ledger, level, side, ledgerContext(book));
-    if (r.amount !== null) return reserve({ ...book, ledger: r.ledger }, level, side, r.amount, 'residue');
+    if (r.amount !== null) {
+      reserve(book, level, side, r.amount, 'residue');
+      return book;
+    }
   }
   return book;
 }
 
 /**
- * Returns the book after a ledger step: records the new fill in the PnL, frees a finished order's
- * level, and answers a released quantity (place, carry as residue, or count it off-grid).
- * `fill.fee` is the deal's fee; a fill learned only from `deal_stock` has none, and the maker fee
- * is assumed for its PnL.
+ * Applies a ledger step to the book: records the new fill in the PnL (and in `learned`), frees a
+ * finished order's level, and answers a released quantity (place, carry as residue, or count it
+ * off-grid). `fill.fee` is the deal's fee; a fill learned only from `deal_stock` has none, and the
+ * maker fee is assumed for its PnL. Returns the book.
  */
-export function absorb(
+function absorb(
   book: LevelBook,
   step: LedgerStep,
-  fill: { readonly price: Decimal; readonly fee: { readonly amount: Decimal; readonly asset: string } | null },
+  fill: { readonly price: Decimal; readonly fee: { readonly amount: Decimal; readonly asset: string } | null; readonly dealId: number | null },
 ): LevelBook {
   if (step.outcome !== 'applied') return book;
-  let next: LevelBook = { ...book, ledger: step.ledger };
   const order = step.order;
   if (order !== null && isPositive(step.filledDelta)) {
     const fee =
       fill.fee ??
       // Estimate: maker fee on the notional, in quote.
       { amount: fill.price.times(step.filledDelta).times(book.rules.makerFeePercent).div(100), asset: book.rules.quoteAsset };
-    next = {
-      ...next,
-      pnl: applyTrade(
-        next.pnl,
-        { level: order.level, side: order.side, price: fill.price, amount: step.filledDelta, fee: fee.amount, feeAsset: fee.asset },
-        book.rules,
-      ),
-    };
+    applyTrade(book.pnl, { level: order.level, side: order.side, price: fill.price, amount: step.filledDelta, fee: fee.amount, feeAsset: fee.asset }, book.rules);
+    if (book.learned.length >= LEARNED_CAP) book.learned.shift();
+    book.learned.push({
+      order,
+      orderId: step.orderId ?? 0,
+      dealId: fill.dealId,
+      price: fill.price,
+      amount: step.filledDelta,
+      fee: fill.fee?.amount ?? null,
+      feeAsset: fill.fee?.asset ?? null,
+    });
   }
-  if (order !== null && isFinal(order)) next = finishOrder(next, order.orderId);
+  if (order !== null && step.orderId !== null && isFinal(order)) finishOrder(book, step.orderId);
   const release = step.release;
   if (release !== null) {
-    const decision = decideCounter(next.plan, release, (level) => isLevelBusy(next, level));
+    const decision = decideCounter(book.plan, release, (level) => isLevelBusy(book, level));
     switch (decision.kind) {
       case 'place':
-        next = reserve(next, decision.order.level, decision.order.side, decision.order.amount, 'counter');
+        reserve(book, decision.order.level, decision.order.side, decision.order.amount, 'counter');
         break;
       case 'carry': {
         // A counter-order still owed (not sent) at that level on the same side simply grows;
         // otherwise the quantity waits as the level's residue.
-        const there = next.orders.get(decision.level);
+        const there = book.orders.get(decision.level);
         if (there !== undefined && there.state === 'owed' && there.side === decision.side && (there.origin === 'counter' || there.origin === 'residue')) {
-          const orders = new Map(next.orders);
-          orders.set(decision.level, { ...there, amount: there.amount.plus(decision.amount) });
-          next = { ...next, orders };
+          there.amount = there.amount.plus(decision.amount);
         } else {
-          next = { ...next, ledger: carryResidue(next.ledger, decision.level, decision.side, decision.amount) };
+          carryResidue(book.ledger, decision.level, decision.side, decision.amount);
         }
         break;
       }
       case 'off-grid':
-        next = { ...next, offGridBase: next.offGridBase.plus(decision.amount) };
+        book.offGridBase = book.offGridBase.plus(decision.amount);
         break;
     }
   }
-  return next;
+  return book;
 }
 
-/** Returns the book with the order marked final in the ledger (found finished by reconcile) and its level freed. */
+/** Marks the order final in the ledger (found finished by reconcile) and frees its level. Returns the book. */
 export function closeBookOrder(book: LevelBook, orderId: number): LevelBook {
-  const step = closeOrder(book.ledger, orderId, ledgerContext(book));
   const order = book.ledger.orders.get(orderId);
-  const next = absorb(book, step, { price: order?.price ?? new D(0), fee: null });
-  return finishOrder(next, orderId);
+  const step = closeOrder(book.ledger, orderId, ledgerContext(book));
+  if (step.outcome === 'applied') {
+    book.version += 1;
+    absorb(book, step, { price: order?.price ?? new D(0), fee: null, dealId: null });
+  }
+  return finishOrder(book, orderId);
 }
 
 /** Returns the time of the latest deal the book has seen (epoch seconds), or null: where reconcile's executed history should start. */

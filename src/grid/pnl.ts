@@ -1,6 +1,6 @@
 /**
  * Profit and loss of one grid: realised PnL from matched round trips per level, open lots, and
- * inventory (base) and quote flows. Pure; every value is a Decimal.
+ * inventory (base) and quote flows, kept in one mutable book per grid; every value is a Decimal.
  *
  * Entry points: `emptyPnl`, `applyTrade`, `unrealisedPnl`, `feeInQuote`.
  *
@@ -14,30 +14,33 @@
  * asset as is, a fee in any third asset (a fee-discount token) as zero, since grid/ has no price
  * for it. Base fees also reduce `inventoryBase`; quote fees reduce `quoteFlow`.
  */
-import { ZERO, cmpDec, isPositive, minDec, type Decimal } from './decimal.js';
+import { ZERO, cmpDec, isPositive, minDec, toPlain, type Decimal } from './decimal.js';
 import type { MarketRules, Side } from './market-rules.js';
 
 /** One open position piece. */
 export interface Lot {
   readonly price: Decimal;
-  readonly amount: Decimal;
+  amount: Decimal;
   /** Fee already paid for this lot, per unit of base, in quote. */
   readonly feePerUnit: Decimal;
 }
 
+/** The PnL of one grid. Mutable: `applyTrade` changes it in place (the level book owns it). */
 export interface PnlBook {
   /** Bought lots by buy level, waiting for a sell one level up. */
-  readonly openBuys: ReadonlyMap<number, readonly Lot[]>;
+  readonly openBuys: Map<number, Lot[]>;
   /** Sold lots by sell level, waiting for a buy one level down. */
-  readonly openSells: ReadonlyMap<number, readonly Lot[]>;
-  readonly realisedQuote: Decimal;
-  readonly feesQuote: Decimal;
+  readonly openSells: Map<number, Lot[]>;
+  realisedQuote: Decimal;
+  feesQuote: Decimal;
   /** Net base change since the start: bought − sold − base fees. */
-  readonly inventoryBase: Decimal;
+  inventoryBase: Decimal;
   /** Net quote change since the start: received − spent − quote fees. */
-  readonly quoteFlow: Decimal;
+  quoteFlow: Decimal;
   /** Matched quantity so far (base). */
-  readonly matchedBase: Decimal;
+  matchedBase: Decimal;
+  /** Trades applied so far: how an observer tells that the figures changed. */
+  trades: number;
 }
 
 /** One fill, at a grid level. */
@@ -60,7 +63,14 @@ export function emptyPnl(): PnlBook {
     inventoryBase: ZERO,
     quoteFlow: ZERO,
     matchedBase: ZERO,
+    trades: 0,
   };
+}
+
+/** Returns a deep copy (lots copied too). */
+export function clonePnl(p: PnlBook): PnlBook {
+  const lots = (m: ReadonlyMap<number, readonly Lot[]>) => new Map([...m].map(([k, v]) => [k, v.map((l) => ({ ...l }))]));
+  return { ...p, openBuys: lots(p.openBuys), openSells: lots(p.openSells), trades: p.trades ?? 0 };
 }
 
 /** Returns a fee's value in quote at `price` (zero for a third asset). */
@@ -70,7 +80,7 @@ export function feeInQuote(fee: Decimal, feeAsset: string, price: Decimal, rules
   return ZERO;
 }
 
-/** Returns the book after one fill: matches it against the opposite lots one level away, opens the rest. */
+/** Applies one fill: matches it against the opposite lots one level away, opens the rest. Returns the book. */
 export function applyTrade(book: PnlBook, trade: Trade, rules: MarketRules): PnlBook {
   if (!isPositive(trade.amount)) return book;
   const feeQuote = feeInQuote(trade.fee, trade.feeAsset, trade.price, rules);
@@ -78,40 +88,38 @@ export function applyTrade(book: PnlBook, trade: Trade, rules: MarketRules): Pnl
   const isBuy = trade.side === 'buy';
   const matchLevel = isBuy ? trade.level + 1 : trade.level - 1;
   const against = isBuy ? book.openSells : book.openBuys;
-  const lots = [...(against.get(matchLevel) ?? [])];
+  const lots = against.get(matchLevel);
   let left = trade.amount;
-  let realised = book.realisedQuote;
-  let matched = book.matchedBase;
-  while (isPositive(left) && lots.length > 0) {
-    const lot = lots[0];
-    if (lot === undefined) break;
-    const q = minDec(left, lot.amount);
-    const sellPrice = isBuy ? lot.price : trade.price;
-    const buyPrice = isBuy ? trade.price : lot.price;
-    realised = realised.plus(sellPrice.minus(buyPrice).times(q)).minus(lot.feePerUnit.plus(feePerUnit).times(q));
-    matched = matched.plus(q);
-    left = left.minus(q);
-    if (cmpDec(q, lot.amount) === 0) lots.shift();
-    else lots[0] = { ...lot, amount: lot.amount.minus(q) };
+  if (lots !== undefined) {
+    while (isPositive(left) && lots.length > 0) {
+      const lot = lots[0] as Lot;
+      const q = minDec(left, lot.amount);
+      const sellPrice = isBuy ? lot.price : trade.price;
+      const buyPrice = isBuy ? trade.price : lot.price;
+      book.realisedQuote = book.realisedQuote.plus(sellPrice.minus(buyPrice).times(q)).minus(lot.feePerUnit.plus(feePerUnit).times(q));
+      book.matchedBase = book.matchedBase.plus(q);
+      left = left.minus(q);
+      if (cmpDec(q, lot.amount) === 0) lots.shift();
+      else lot.amount = lot.amount.minus(q);
+    }
+    if (lots.length === 0) against.delete(matchLevel);
   }
-  const nextAgainst = new Map(against);
-  if (lots.length > 0) nextAgainst.set(matchLevel, lots);
-  else nextAgainst.delete(matchLevel);
-  const own = isBuy ? book.openBuys : book.openSells;
-  const nextOwn = new Map(own);
-  if (isPositive(left)) nextOwn.set(trade.level, [...(own.get(trade.level) ?? []), { price: trade.price, amount: left, feePerUnit }]);
-  const baseFee = trade.feeAsset === rules.baseAsset ? trade.fee : ZERO;
-  const quoteFee = trade.feeAsset === rules.quoteAsset ? trade.fee : ZERO;
+  if (isPositive(left)) {
+    const own = isBuy ? book.openBuys : book.openSells;
+    const mine = own.get(trade.level);
+    const lot = { price: trade.price, amount: left, feePerUnit };
+    if (mine === undefined) own.set(trade.level, [lot]);
+    else mine.push(lot);
+  }
+  // Fewer operations than the formula reads: decimal.js allocates on each, and this runs per fill.
   const notional = trade.price.times(trade.amount);
-  return {
-    openBuys: isBuy ? nextOwn : nextAgainst,
-    openSells: isBuy ? nextAgainst : nextOwn,
-    realisedQuote: realised,
-    feesQuote: book.feesQuote.plus(feeQuote),
-    inventoryBase: book.inventoryBase.plus(isBuy ? trade.amount : trade.amount.neg()).minus(baseFee),
-    quoteFlow: book.quoteFlow.plus(isBuy ? notional.neg() : notional).minus(quoteFee),
-    matchedBase: matched,
-  };
+  if (!feeQuote.isZero()) book.feesQuote = book.feesQuote.plus(feeQuote);
+  book.inventoryBase = isBuy ? book.inventoryBase.plus(trade.amount) : book.inventoryBase.minus(trade.amount);
+  if (trade.feeAsset === rules.baseAsset && !trade.fee.isZero()) book.inventoryBase = book.inventoryBase.minus(trade.fee);
+  book.quoteFlow = isBuy ? book.quoteFlow.minus(notional) : book.quoteFlow.plus(notional);
+  if (trade.feeAsset === rules.quoteAsset && !trade.fee.isZero()) book.quoteFlow = book.quoteFlow.minus(trade.fee);
+  book.trades += 1;
+  return book;
 }
 
 /** Returns the mark-to-market value of the open lots at `price`, net of the fees they already paid. */
@@ -132,4 +140,16 @@ export function openLotsBase(book: PnlBook): Decimal {
   for (const lots of book.openBuys.values()) for (const l of lots) total = total.plus(l.amount);
   for (const lots of book.openSells.values()) for (const l of lots) total = total.minus(l.amount);
   return total;
+}
+
+/** The PnL figures as decimal strings: what observers, the journal and the status table show. */
+export interface PnlView {
+  readonly realisedQuote: string;
+  readonly feesQuote: string;
+  readonly inventoryBase: string;
+}
+
+/** Returns the PnL figures as decimal strings. */
+export function pnlView(book: PnlBook): PnlView {
+  return { realisedQuote: toPlain(book.realisedQuote), feesQuote: toPlain(book.feesQuote), inventoryBase: toPlain(book.inventoryBase) };
 }

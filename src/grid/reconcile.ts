@@ -1,6 +1,7 @@
 /**
  * Reconciliation: compares the level book with what the exchange reports (open orders and executed
- * deals) and returns what to do. Pure: the caller carries out the plan.
+ * deals), brings the book up to date in place and returns what else to do (the caller cancels the
+ * strays and places what is owed).
  *
  * Entry points: `diffOrders(book, exchangeOpen, executed)` and `reconcileBook(book, snapshot)`.
  *
@@ -33,13 +34,16 @@ import {
   applyDeal,
   applyOrderUpdate,
   closeBookOrder,
+  dropRecord,
   flushFreeLevels,
-  releaseLevel,
   owedIntents,
+  placeRecord,
+  releaseLevel,
   type LevelBook,
   type LevelOrder,
   type OrderIntent,
 } from './level-book.js';
+import { newRecord } from './order-record.js';
 
 /** An open order of ours taken into the book. */
 export interface AdoptedOrder {
@@ -117,20 +121,19 @@ export function diffOrders(book: LevelBook, exchangeOpen: readonly ExchangeOrder
   }
 
   // 2. one keeper per level; the rest are strays
-  const orders = new Map(book.orders);
-  const cancelling = new Map(book.cancelling);
+  book.version += 1;
+  const cancelling = book.cancelling;
   let nextSeq = book.nextSeq;
   const openIds = new Set<string>();
-  let ledger = book.ledger;
   for (const [level, list] of byLevel) {
-    let expected = orders.get(level);
+    let expected = book.orders.get(level);
     // An order still owed (not sent) yields to a resting order of ours at its level: the resting one
     // is adopted, and an owed counter quantity goes back to the level's residue, so nothing is lost.
     if (expected !== undefined && expected.state === 'owed') {
       if (expected.origin === 'counter' || expected.origin === 'residue') {
-        ledger = carryResidue(ledger, expected.level, expected.side, expected.amount);
+        carryResidue(book.ledger, expected.level, expected.side, expected.amount);
       }
-      orders.delete(level);
+      dropRecord(book, expected);
       expected = undefined;
     }
     let keeper: OwnOpen | undefined;
@@ -158,17 +161,10 @@ export function diffOrders(book: LevelBook, exchangeOpen: readonly ExchangeOrder
       const amount = parseDecimal(keeper.order.amount);
       const id = decodeClientOrderId(keeper.order.clientOrderId, book.scope);
       if (price === null || amount === null || id.kind !== 'ours') continue;
-      orders.set(level, {
-        level,
-        side: id.side,
-        price,
-        amount,
-        clientOrderId: keeper.order.clientOrderId,
-        seq: id.seq,
-        orderId: keeper.order.orderId,
-        origin: 'adopted',
-        state: 'live',
-      });
+      placeRecord(
+        book,
+        newRecord({ level, side: id.side, price, amount, clientOrderId: keeper.order.clientOrderId, seq: id.seq, orderId: keeper.order.orderId, origin: 'adopted', state: 'live' }),
+      );
       adopt.push({ level, orderId: keeper.order.orderId, clientOrderId: keeper.order.clientOrderId });
     } else if (expected.state !== 'live' || expected.orderId !== keeper.order.orderId) {
       if (expected.state === 'unknown' || expected.state === 'sending') {
@@ -177,10 +173,12 @@ export function diffOrders(book: LevelBook, exchangeOpen: readonly ExchangeOrder
       if (expected.orderId !== keeper.order.orderId) {
         adopt.push({ level, orderId: keeper.order.orderId, clientOrderId: keeper.order.clientOrderId });
       }
-      orders.set(level, { ...expected, orderId: keeper.order.orderId, state: 'live' });
+      expected.orderId = keeper.order.orderId;
+      expected.state = 'live';
     }
   }
-  let next: LevelBook = { ...book, orders, cancelling, nextSeq, ledger };
+  book.nextSeq = nextSeq;
+  let next: LevelBook = book;
 
   // 3. facts: executed deals, then open orders' cumulative deal_stock. Deals in the order they
   // executed (executed history lists newest first): each counter decision sees the levels as the

@@ -3,6 +3,7 @@ import {
   applyDeal,
   applyOrderUpdate,
   applyPlacement,
+  cloneBook,
   createLevelBook,
   hasUnknownOrders,
   lastDealSec,
@@ -72,11 +73,12 @@ describe('level book', () => {
     book = applyDeal(book, deal(1, 104, cid(4, 'buy', 4), 'buy', '64000', '0.001'));
     const t = takeIntents(book, 20);
     const id = t.intents[0]?.clientOrderId ?? '';
-    const refused = applyPlacement(t.book, { kind: 'rejected', clientOrderId: id, reason: 'post-only would take' });
+    // The book changes in place: each outcome is tried on its own copy.
+    const refused = applyPlacement(cloneBook(t.book), { kind: 'rejected', clientOrderId: id, reason: 'post-only would take' });
     expect(refused.orders.has(5)).toBe(false);
     expect(refused.ledger.residues.get('sell@5')?.toFixed()).toBe('0.001');
-    expect(owed(applyPlacement(t.book, { kind: 'notSent', clientOrderId: id, reason: 'socket closed' }))).toEqual(['sell@5 0.001 counter']);
-    const unknown = applyPlacement(t.book, { kind: 'unknown', clientOrderId: id, reason: 'timeout' });
+    expect(owed(applyPlacement(cloneBook(t.book), { kind: 'notSent', clientOrderId: id, reason: 'socket closed' }))).toEqual(['sell@5 0.001 counter']);
+    const unknown = applyPlacement(cloneBook(t.book), { kind: 'unknown', clientOrderId: id, reason: 'timeout' });
     expect(hasUnknownOrders(unknown)).toBe(true);
     expect(unknown.orders.get(5)?.state).toBe('unknown');
   });

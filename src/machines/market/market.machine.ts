@@ -44,7 +44,7 @@ import {
   ioErrorKind,
 } from './market.io.js';
 import type { MarketEmitted } from './market.emitted.js';
-import { type FillSource, bookEmits } from './market.emits.js';
+import { drainLearned } from './market.emits.js';
 import type { DeskPlace, MarketContext, MarketEvent, MarketInput } from './market.types.js';
 
 /**
@@ -71,21 +71,6 @@ function errorText(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-/** Returns the book after a feed fact (the same object when the fact changed nothing). */
-function bookAfterFeed(book: LevelBook | null, event: MarketEvent): LevelBook | null {
-  if (book === null) return null;
-  if (event.type === 'feed.order') return applyOrderUpdate(book, event.update);
-  if (event.type === 'feed.deal') return applyDeal(book, event.deal);
-  return book;
-}
-
-function bookAfterOutcomes(book: LevelBook | null, outcomes: readonly PlacementOutcome[]): LevelBook | null {
-  if (book === null) return null;
-  let next = book;
-  for (const o of outcomes) next = applyPlacement(next, o);
-  return next;
-}
-
 /**
  * The entry action of a lifecycle leaf: tells observers the state (`market.state`). On leaves, so a
  * change between sub-states is told too; not on the transient ones (`init.planned`, `placing.placed`,
@@ -95,17 +80,16 @@ function told(path: string, whenDisconnectedOnly = false) {
   return { type: 'enteredState' as const, params: { path, whenDisconnectedOnly } };
 }
 
-/** Where the fill a feed event or placement outcomes may carry comes from, for `market.fill`. */
-function fillSources(event: MarketEvent | { type: string }, outcomes: readonly PlacementOutcome[] | null): FillSource[] {
-  const e = event as MarketEvent;
-  if (e.type === 'feed.deal') {
-    const d = e.deal;
-    return [{ orderId: d.orderId, dealId: d.dealId, price: String(d.price), fee: String(d.fee), feeAsset: d.feeAsset }];
-  }
-  if (e.type === 'feed.order') return [{ orderId: e.update.orderId, dealId: null, price: String(e.update.price), fee: null, feeAsset: null }];
-  const placed: FillSource[] = [];
-  for (const o of outcomes ?? []) if (o.kind === 'placed') placed.push({ orderId: o.orderId, dealId: null, price: null, fee: null, feeAsset: null });
-  return placed;
+/** Applies a feed fact to the book in place. */
+function applyFeedEvent(book: LevelBook | null, event: MarketEvent): void {
+  if (book === null) return;
+  if (event.type === 'feed.order') applyOrderUpdate(book, event.update);
+  else if (event.type === 'feed.deal') applyDeal(book, event.deal);
+}
+
+function applyOutcomeList(book: LevelBook | null, outcomes: readonly PlacementOutcome[]): void {
+  if (book === null) return;
+  for (const o of outcomes) applyPlacement(book, o);
 }
 
 /** How a failed order/bulk call is reported to observers. */
@@ -114,11 +98,11 @@ function batchFailure(error: unknown): 'notSent' | 'unknown' | 'fatal' {
   return kind === 'unknownOutcome' ? 'unknown' : kind === 'retry' ? 'notSent' : 'fatal';
 }
 
-/** Returns every owed order as intents and the book with them `sending`, or null when nothing is owed. */
-function takeOwed(book: LevelBook | null): { readonly book: LevelBook; readonly intents: readonly OrderIntent[] } | null {
-  if (book === null) return null;
+/** Returns every owed order as intents (now `sending`), or null when nothing is owed. */
+function takeOwed(book: LevelBook | null): readonly OrderIntent[] | null {
+  if (book === null || book.owed.length === 0) return null;
   const taken = takeIntents(book, Number.POSITIVE_INFINITY);
-  return taken.intents.length === 0 ? null : taken;
+  return taken.intents.length === 0 ? null : taken.intents;
 }
 
 export const marketMachine = setup({
@@ -213,17 +197,16 @@ export const marketMachine = setup({
         return;
       }
       const taken = takeIntents(context.book, context.settings.batchSize);
-      enqueue.assign({ book: taken.book, batch: taken.intents });
+      enqueue.assign({ batch: taken.intents });
       if (taken.intents.length > 0) enqueue.emit({ type: 'market.ordersSent', via: 'bulk', intents: taken.intents });
     }),
     applyOutcomes: enqueueActions(({ context, event, enqueue }, params: { outcomes: readonly PlacementOutcome[] }) => {
       // The desk answers each desk.place with exactly one desk.result: one fewer request in flight.
       const desk = event.type === 'desk.result';
-      const deskInFlight = desk ? Math.max(0, context.deskInFlight - 1) : context.deskInFlight;
-      const book = bookAfterOutcomes(context.book, params.outcomes);
-      enqueue.assign({ book, deskInFlight });
+      if (desk) context.deskInFlight = Math.max(0, context.deskInFlight - 1);
+      applyOutcomeList(context.book, params.outcomes);
       enqueue.emit({ type: 'market.ordersAnswered', via: desk ? 'desk' : 'bulk', outcomes: params.outcomes, fatal: desk ? event.fatal : null });
-      for (const e of bookEmits(context.book, book, fillSources(event, params.outcomes))) enqueue.emit(e);
+      if (context.book !== null) drainLearned(context.book, (e) => enqueue.emit(e));
     }),
     batchFailed: emit((_, params: { error: unknown }) => ({
       type: 'market.batchFailed' as const,
@@ -239,70 +222,61 @@ export const marketMachine = setup({
     }),
     batchNotSent: assign(({ context }, params: { reason: string }) => {
       if (context.book === null) return {};
-      let book = context.book;
-      for (const i of context.batch) book = applyPlacement(book, { kind: 'notSent', clientOrderId: i.clientOrderId, reason: params.reason });
-      return { book, batch: [] };
+      for (const i of context.batch) applyPlacement(context.book, { kind: 'notSent', clientOrderId: i.clientOrderId, reason: params.reason });
+      return { batch: [] };
     }),
     batchUnknown: assign(({ context }, params: { reason: string }) => {
       if (context.book === null) return {};
-      let book = context.book;
-      for (const i of context.batch) book = applyPlacement(book, { kind: 'unknown', clientOrderId: i.clientOrderId, reason: params.reason });
-      return { book, batch: [] };
+      for (const i of context.batch) applyPlacement(context.book, { kind: 'unknown', clientOrderId: i.clientOrderId, reason: params.reason });
+      return { batch: [] };
     }),
-    // Why enqueueActions and not assign for the feed: most updates repeat what the book knows (the
-    // new order's first report, a fill's second report), and an assign copies the snapshot even when
-    // nothing changed; on the hot path that copy costs more than the check.
+    // The book is the actor's own and changes in place: no assign, so XState copies no context on
+    // the hot path; enqueueActions (not a plain action) so the change happens while the transition
+    // is computed, in replay too (replay executes no actions).
     applyFeed: enqueueActions(({ context, event, enqueue }) => {
-      const book = bookAfterFeed(context.book, event);
-      if (book === context.book) return;
-      enqueue.assign({ book });
-      for (const e of bookEmits(context.book, book, fillSources(event, null))) enqueue.emit(e);
+      applyFeedEvent(context.book, event);
+      if (context.book !== null) drainLearned(context.book, (e) => enqueue.emit(e));
     }),
     /** Hands every owed order to the desk in one go. */
     flush: enqueueActions(({ context, enqueue }) => {
-      const taken = takeOwed(context.book);
-      if (taken === null) return;
-      enqueue.assign({ book: taken.book, deskInFlight: context.deskInFlight + 1 });
-      enqueue.sendTo('desk', { type: 'desk.place', market: context.settings.market, intents: taken.intents } satisfies DeskPlace);
-      enqueue.emit({ type: 'market.ordersSent', via: 'desk', intents: taken.intents });
+      const intents = takeOwed(context.book);
+      if (intents === null) return;
+      context.deskInFlight += 1;
+      enqueue.sendTo('desk', { type: 'desk.place', market: context.settings.market, intents } satisfies DeskPlace);
+      enqueue.emit({ type: 'market.ordersSent', via: 'desk', intents });
     }),
-    /**
-     * The hot path of a fill: the fact applied and the counter-order handed to the desk in one
-     * assign (one snapshot copy, not two), nothing at all when the fact was already known.
-     */
+    /** The hot path of a fill: the fact applied and the counter-order handed to the desk in one action. */
     tradeOnFeed: enqueueActions(({ context, event, enqueue }) => {
-      const book = bookAfterFeed(context.book, event);
-      if (book !== context.book) for (const e of bookEmits(context.book, book, fillSources(event, null))) enqueue.emit(e);
-      const taken = takeOwed(book);
-      if (taken === null) {
-        if (book !== context.book) enqueue.assign({ book });
-        return;
-      }
-      enqueue.assign({ book: taken.book, deskInFlight: context.deskInFlight + 1 });
-      enqueue.sendTo('desk', { type: 'desk.place', market: context.settings.market, intents: taken.intents } satisfies DeskPlace);
-      enqueue.emit({ type: 'market.ordersSent', via: 'desk', intents: taken.intents });
+      const book = context.book;
+      if (book === null) return;
+      applyFeedEvent(book, event);
+      drainLearned(book, (e) => enqueue.emit(e));
+      const intents = takeOwed(book);
+      if (intents === null) return;
+      context.deskInFlight += 1;
+      enqueue.sendTo('desk', { type: 'desk.place', market: context.settings.market, intents } satisfies DeskPlace);
+      enqueue.emit({ type: 'market.ordersSent', via: 'desk', intents });
     }),
-    /** A desk answer in `running`: its outcomes applied and whatever is owed now (a residue, a re-owed level) sent, in one assign. */
+    /** A desk answer in `running`: its outcomes applied and whatever is owed now (a residue, a re-owed level) sent. */
     settleAndFlush: enqueueActions(({ context, event, enqueue }) => {
       if (event.type !== 'desk.result') return;
-      const deskInFlight = Math.max(0, context.deskInFlight - 1);
-      const book = bookAfterOutcomes(context.book, event.outcomes);
+      context.deskInFlight = Math.max(0, context.deskInFlight - 1);
+      applyOutcomeList(context.book, event.outcomes);
       enqueue.emit({ type: 'market.ordersAnswered', via: 'desk', outcomes: event.outcomes, fatal: event.fatal });
-      for (const e of bookEmits(context.book, book, fillSources(event, event.outcomes))) enqueue.emit(e);
-      const taken = takeOwed(book);
-      if (taken === null) {
-        enqueue.assign({ book, deskInFlight });
-        return;
-      }
-      enqueue.assign({ book: taken.book, deskInFlight: deskInFlight + 1 });
-      enqueue.sendTo('desk', { type: 'desk.place', market: context.settings.market, intents: taken.intents } satisfies DeskPlace);
-      enqueue.emit({ type: 'market.ordersSent', via: 'desk', intents: taken.intents });
+      if (context.book === null) return;
+      drainLearned(context.book, (e) => enqueue.emit(e));
+      const intents = takeOwed(context.book);
+      if (intents === null) return;
+      context.deskInFlight += 1;
+      enqueue.sendTo('desk', { type: 'desk.place', market: context.settings.market, intents } satisfies DeskPlace);
+      enqueue.emit({ type: 'market.ordersSent', via: 'desk', intents });
     }),
     notePrice: assign(({ event }) => (event.type === 'feed.price' ? { lastPrice: event.price } : {})),
-    reconciled: assign(({ context }, snapshot: ExchangeSnapshot) => {
-      if (context.book === null) return {};
+    reconciled: enqueueActions(({ context, enqueue }, snapshot: ExchangeSnapshot) => {
+      if (context.book === null) return;
       const r = reconcileBook(context.book, snapshot);
-      return { book: r.book, attempt: 0, strays: r.cancel.map((o) => o.orderId) };
+      enqueue.assign({ attempt: 0, strays: r.cancel.map((o) => o.orderId) });
+      drainLearned(context.book, (e) => enqueue.emit(e));
     }),
     armed: assign((_, params: KillSwitchArmed) => ({ killSwitchDeadline: params.cancellationTimeMs })),
     markDown: assign({ connected: false }),

@@ -4,7 +4,7 @@
  */
 import type {
   ClientIdScope,
-  Deal,
+  Fill,
   GridPlan,
   GridSpec,
   LevelBook,
@@ -63,6 +63,7 @@ export interface MarketContext {
   readonly scope: ClientIdScope;
   readonly rules: MarketRules | null;
   readonly plan: GridPlan | null;
+  /** Owned by this actor and changed in place by its actions (never shared: a restored book is copied first). */
   readonly book: LevelBook | null;
   /** The order/bulk batch in flight while placing. */
   readonly batch: readonly OrderIntent[];
@@ -80,8 +81,11 @@ export interface MarketContext {
   readonly connected: boolean;
   /** The connection came back while orders may rest: `running` reconciles first. */
   readonly needsReconcile: boolean;
-  /** `desk.place` requests not yet answered by a `desk.result`: `killed` cancels only once they are. */
-  readonly deskInFlight: number;
+  /**
+   * `desk.place` requests not yet answered by a `desk.result`: `killed` cancels only once they are.
+   * Changed in place by the hot actions (no assign: XState copies the context on every assign).
+   */
+  deskInFlight: number;
   /**
    * The lifecycle path last told to observers (`market.state`), kept in a holder the entry actions
    * update in place: a state change costs no context copy, and every copy of the context shares it.
@@ -93,7 +97,7 @@ export type MarketEvent =
   /** `ordersPending_update`, mapped. */
   | { readonly type: 'feed.order'; readonly update: OrderUpdate }
   /** `deals_update`, mapped. */
-  | { readonly type: 'feed.deal'; readonly deal: Deal }
+  | { readonly type: 'feed.deal'; readonly deal: Fill }
   | { readonly type: 'feed.price'; readonly price: string }
   | { readonly type: 'connection.down' }
   | { readonly type: 'connection.up' }

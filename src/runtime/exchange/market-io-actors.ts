@@ -11,9 +11,9 @@
 import { fromPromise } from 'xstate';
 import { type WbOrderKindType, WhitebitError, type WhitebitRestClient, retryClass } from '../../adapters/whitebit/index.js';
 import {
-  type Deal,
   type ExchangeOrder,
   type ExchangeSnapshot,
+  type Fill,
   type MarketRules,
   type PlacementOutcome,
   marketRulesFrom,
@@ -202,7 +202,7 @@ export function createFetchExchange(rest: MarketRest, options: Pick<MarketIoOpti
         ),
       ]);
       const openOrders: ExchangeOrder[] = uniqueBy(orders, (o) => o.orderId).map(exchangeOrderFromRest);
-      const fills: Deal[] = uniqueBy(deals, (d) => d.id).map(dealFromHistory);
+      const fills: Fill[] = uniqueBy(deals, (d) => d.id).map(dealFromHistory);
       return { openOrders, deals: fills };
     }),
   );

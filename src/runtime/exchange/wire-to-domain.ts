@@ -8,7 +8,7 @@
  * @see whitebit-protocol.md §4.2 (order), §4.10 (executed deal), §7.8 (deals_update), §7.9 (ordersPending_update)
  */
 import type { WbDeal, WbDealsUpdate, WbOrder, WbOrdersPendingUpdate } from '../../adapters/whitebit/index.js';
-import type { Deal, ExchangeOrder, OrderIntent, OrderUpdate, PlacementOutcome, Side } from '../../grid/index.js';
+import type { ExchangeOrder, Fill, OrderIntent, OrderUpdate, PlacementOutcome, Side } from '../../grid/index.js';
 
 /** A payload the exchange sent that the domain cannot represent. */
 export class WireMappingError extends Error {
@@ -50,7 +50,7 @@ export function orderUpdateFromWs(u: WbOrdersPendingUpdate): OrderUpdate {
 }
 
 /** A `deals_update` (one execution; one per partial fill). */
-export function dealFromWs(u: WbDealsUpdate): Deal {
+export function dealFromWs(u: WbDealsUpdate): Fill {
   return {
     dealId: u.deal_id,
     orderId: u.order_id,
@@ -66,7 +66,7 @@ export function dealFromWs(u: WbDealsUpdate): Deal {
 }
 
 /** A deal of `trade-account/executed-history` (asked per market, so it carries none). @throws WireMappingError */
-export function dealFromHistory(d: WbDeal): Deal {
+export function dealFromHistory(d: WbDeal): Fill {
   return {
     dealId: d.id,
     orderId: d.orderId,

@@ -12,27 +12,17 @@ import type { Ladder, LadderLevel } from './records.js';
 export function ladderOf(context: Pick<MarketContext, 'plan' | 'book' | 'rules'>): Ladder | null {
   const { plan, book } = context;
   if (plan === null) return null;
-  const fills = new Map<number, { n: number; base: ReturnType<typeof plan.lastPrice.plus>; side: 'buy' | 'sell' }>();
-  if (book !== null) {
-    for (const f of book.ledger.orders.values()) {
-      if (f.deals.size === 0) continue;
-      const cur = fills.get(f.level);
-      if (cur) {
-        cur.n += f.deals.size;
-        cur.base = cur.base.plus(f.dealSum);
-        cur.side = f.side;
-      } else fills.set(f.level, { n: f.deals.size, base: f.dealSum, side: f.side });
-    }
-  }
+  // Per-level deal counts the ledger keeps (its finished orders are gone from memory).
+  const fills = book?.ledger.levelFills;
   const levels = plan.levels.map((l): LadderLevel => {
     const o = book?.orders.get(l.index);
-    const f = fills.get(l.index);
+    const f = fills?.get(l.index);
     return {
       i: l.index,
       price: toPlain(l.price),
       plan: l.side,
       order: o ? { side: o.side, state: o.state, price: toPlain(o.price), amount: toPlain(o.amount), origin: o.origin } : null,
-      fills: f?.n ?? 0,
+      fills: f?.deals ?? 0,
       filled: f ? toPlain(f.base) : '0',
       lastFill: f?.side ?? null,
     };

@@ -5,7 +5,6 @@
 export { bookOfRun, killSwitchMsOfRun, openJournal, Journal, type JournalOptions, type MarketRunRecord, type PnlFigures } from './journal.js';
 export { type JournalInspector, journalInspector, type JournalInspectorOptions, type JournalSink } from './inspect-hook.js';
 export { replayMarket, type MarketSnapshot } from './replay.js';
-export { decodeBook, encodeBook } from './book-codec.js';
 export { decodeCheckpoint, encodeCheckpoint } from './checkpoint-codec.js';
 export { decodeValue, encodeValue } from './value-codec.js';
 export { SCHEMA_VERSION } from './schema.js';

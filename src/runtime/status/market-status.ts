@@ -45,7 +45,7 @@ export function marketStatus(snapshot: SnapshotFrom<typeof marketMachine>, nowMs
       if (o.state === 'live') live += 1;
       else if (o.state === 'sending' || o.state === 'unknown') pending += 1;
     }
-    for (const f of book.ledger.orders.values()) fills += f.deals.size;
+    fills = book.ledger.dealCount;
   }
   return {
     market: c.settings.market,

@@ -3,10 +3,11 @@
  * resolve or reject it, the feed is a pipe the test pushes into, the desk records what it is asked.
  */
 import { type AnyEventObject, type InspectionEvent, SimulatedClock, createActor, fromCallback, fromPromise } from 'xstate';
-import type { GridSpec, PlacementOutcome } from '../../../src/grid/index.js';
+import type { GridSpec, OrderIntent, PlacementOutcome } from '../../../src/grid/index.js';
 import { marketMachine } from '../../../src/machines/market/market.machine.js';
 import type { MarketEmitted } from '../../../src/machines/market/market.emitted.js';
 import type { DeskPlace, MarketEvent, MarketInput } from '../../../src/machines/market/market.types.js';
+import { DBTC_DUSDT } from '../../grid/fixtures.js';
 import { flushPromises } from '../../support/flush.js';
 
 interface Pending {
@@ -114,6 +115,16 @@ export function startMarket(input: MarketInput = settings(), inspect?: (e: Inspe
 }
 
 export type MarketHarness = ReturnType<typeof startMarket>;
+
+/** Loads, cancels, arms and places the plan (every order placed, ids from 1000); returns the batch. */
+export async function toRunning(m: MarketHarness): Promise<readonly OrderIntent[]> {
+  await m.resolve('loadMarket', { rules: DBTC_DUSDT, lastPrice: '60000' });
+  await m.resolve('cancelAll');
+  await m.resolve('armKillSwitch', { cancellationTimeMs: 60_000 });
+  const batch = (m.calls.at(-1)?.input as { intents: OrderIntent[] }).intents;
+  await m.resolve('placeBatch', placedAll(batch, 1000));
+  return batch;
+}
 
 /** Places every intent of a batch successfully, with sequential order ids from `firstId`. */
 export function placedAll(intents: readonly { clientOrderId: string; amount: string }[], firstId: number): PlacementOutcome[] {

@@ -1,9 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import type { OrderIntent } from '../../../src/grid/index.js';
 import type { MarketEmitted } from '../../../src/machines/market/market.emitted.js';
 import { MarketIoError } from '../../../src/machines/market/market.io.js';
 import { DBTC_DUSDT } from '../../grid/fixtures.js';
-import { type MarketHarness, placedAll, settings, startMarket } from './market-harness.js';
+import { type MarketHarness, placedAll, settings, startMarket, toRunning } from './market-harness.js';
 
 let h: MarketHarness | undefined;
 afterEach(() => h?.actor.stop());
@@ -13,14 +12,6 @@ function listen(): { all: MarketEmitted[]; of: <T extends MarketEmitted['type']>
   return { all, of: (type) => all.filter((e) => e.type === type) as never };
 }
 
-async function toRunning(m: MarketHarness) {
-  await m.resolve('loadMarket', { rules: DBTC_DUSDT, lastPrice: '60000' });
-  await m.resolve('cancelAll');
-  await m.resolve('armKillSwitch', { cancellationTimeMs: 60_000 });
-  const batch = (m.calls.at(-1)?.input as { intents: OrderIntent[] }).intents;
-  await m.resolve('placeBatch', placedAll(batch, 1000));
-  return batch;
-}
 
 const deal = (dealId: number, orderId: number, clientOrderId: string, amount = '0.001') => ({
   type: 'feed.deal' as const,

@@ -2,19 +2,11 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { OrderIntent } from '../../../src/grid/index.js';
 import { MarketIoError } from '../../../src/machines/market/market.io.js';
 import { DBTC_DUSDT } from '../../grid/fixtures.js';
-import { type MarketHarness, placedAll, settings, startMarket } from './market-harness.js';
+import { type MarketHarness, placedAll, settings, startMarket, toRunning } from './market-harness.js';
 
 let h: MarketHarness | undefined;
 afterEach(() => h?.actor.stop());
 
-async function toRunning(m: MarketHarness) {
-  await m.resolve('loadMarket', { rules: DBTC_DUSDT, lastPrice: '60000' });
-  await m.resolve('cancelAll');
-  await m.resolve('armKillSwitch', { cancellationTimeMs: 60_000 });
-  const batch = (m.calls.at(-1)?.input as { intents: OrderIntent[] }).intents;
-  await m.resolve('placeBatch', placedAll(batch, 1000));
-  return batch;
-}
 
 describe('market actor', () => {
   it('loads, cancels, arms the kill-switch before placing, places the plan and runs', async () => {

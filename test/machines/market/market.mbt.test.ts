@@ -66,6 +66,8 @@ function model(mode: Mode) {
           KS_REFRESH_FAIL_THEN_OK: 'running',
           KS_AUTH_FAIL: kill,
           CONN_DOWN: 'reconnecting',
+          // A second `connection.up` (the feed re-reports its status) while orders rest: what the gap hid is asked.
+          CONN_UP_AGAIN: 'fetching',
           STOP: kill,
           // Nothing seemed wrong for reconcileEverySec: the market reconciles anyway (a frame lost without a socket loss).
           AUDIT: 'fetching',
@@ -245,6 +247,7 @@ describe.each<Mode>(['cancel-all', 'adopt'])('market actor against its model (on
             h.feed.push({ type: 'connection.up' });
           },
           CONN_UP: () => h.feed.push({ type: 'connection.up' }),
+          CONN_UP_AGAIN: () => h.feed.push({ type: 'connection.up' }),
           FETCH_OK: () => h.resolve('fetchExchange', { openOrders: exchangeView(h), deals: [] }),
           FETCH_STRAYS: () => {
             const view = exchangeView(h);

@@ -7,8 +7,9 @@ import type { InspectionEvent } from 'xstate';
 import type { ExchangeOrder, OrderIntent } from '../../../src/grid/index.js';
 import { MarketIoError } from '../../../src/machines/market/market.io.js';
 import type { MarketInput } from '../../../src/machines/market/market.types.js';
-import { encodeBook } from '../../../src/runtime/journal/book-codec.js';
+import { bookData } from '../../../src/runtime/journal/book-codec.js';
 import { type JournalSink, journalInspector } from '../../../src/runtime/journal/inspect-hook.js';
+import { encodeValue } from '../../../src/runtime/journal/value-codec.js';
 import { DBTC_DUSDT } from '../../grid/fixtures.js';
 import { type MarketHarness, placedAll, settings, startMarket } from '../../machines/market/market-harness.js';
 import { flushPromises } from '../../support/flush.js';
@@ -18,7 +19,8 @@ export const MARKET = 'DBTC_DUSDT';
 /** The harness's market actor is the root actor of its own machine (`id: 'market'`). */
 export const isMarketActor = (ref: unknown): boolean => (ref as { logic?: { id?: unknown } }).logic?.id === 'market';
 
-export const bookText = (book: Parameters<typeof encodeBook>[0] | null | undefined): string => (book == null ? 'null' : encodeBook(book));
+/** The book as checkpoint text: equal texts, equal books (and the book's later changes do not alter a text taken now). */
+export const bookText = (book: Parameters<typeof bookData>[0] | null | undefined): string => (book == null ? 'null' : encodeValue(bookData(book)));
 
 export interface JournaledMarket {
   readonly h: MarketHarness;
@@ -51,7 +53,7 @@ export function startJournaledMarket(journal: JournalSink & { beginMarketRun(inp
     hook(ie);
     if (ie.type !== '@xstate.snapshot' || !isMarketActor(ie.actorRef)) return;
     const k = indexOf.get(ie.event);
-    if (k !== undefined) booksAfter[k] = bookText((ie.snapshot as unknown as { context: { book: Parameters<typeof encodeBook>[0] | null } }).context.book);
+    if (k !== undefined) booksAfter[k] = bookText((ie.snapshot as unknown as { context: { book: Parameters<typeof bookData>[0] | null } }).context.book);
   };
   const h = startMarket(input, inspect);
   return { h, booksAfter, journaled: () => count, flush: () => hook.flush() };
