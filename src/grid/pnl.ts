@@ -98,7 +98,7 @@ export function applyTrade(book: PnlBook, trade: Trade, rules: MarketRules): Pnl
       const buyPrice = isBuy ? trade.price : lot.price;
       book.realisedQuote = book.realisedQuote.plus(sellPrice.minus(buyPrice).times(q)).minus(lot.feePerUnit.plus(feePerUnit).times(q));
       book.matchedBase = book.matchedBase.plus(q);
-      left = left.minus(q);
+      left = q === left ? ZERO : left.minus(q);
       if (cmpDec(q, lot.amount) === 0) lots.shift();
       else lot.amount = lot.amount.minus(q);
     }
