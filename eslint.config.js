@@ -5,10 +5,7 @@ import tseslint from 'typescript-eslint';
 const layer = (files, forbidden, message) => ({
   files,
   rules: {
-    'no-restricted-imports': [
-      'error',
-      { patterns: forbidden.map((group) => ({ group: [group], message })) },
-    ],
+    'no-restricted-imports': ['error', { patterns: forbidden.map((group) => ({ group: [group], message })) }],
   },
 });
 
@@ -53,9 +50,5 @@ export default tseslint.config(
     ['**/machines/**', '**/runtime/**', '**/grid/**'],
     'sim/ is an exchange, not part of the bot: it may import adapters/whitebit/codec and the signer only.',
   ),
-  layer(
-    ['src/machines/**/*.ts'],
-    ['**/runtime/**', '**/sim/**', 'undici', 'ws'],
-    'machines/ hold decisions; IO is provided by runtime/.',
-  ),
+  layer(['src/machines/**/*.ts'], ['**/runtime/**', '**/sim/**', 'undici', 'ws'], 'machines/ hold decisions; IO is provided by runtime/.'),
 );

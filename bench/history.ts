@@ -139,10 +139,13 @@ export async function runHistory(o: HistoryOptions, log: (row: HistoryRow) => vo
   });
   let why = 'the history process ended without a result';
   await new Promise<void>((resolve) => {
-    const overrun = setTimeout(() => {
-      why = `no result within the ${o.seconds} s budget + 60 s`;
-      child.kill('SIGKILL');
-    }, (o.seconds + 60) * 1000);
+    const overrun = setTimeout(
+      () => {
+        why = `no result within the ${o.seconds} s budget + 60 s`;
+        child.kill('SIGKILL');
+      },
+      (o.seconds + 60) * 1000,
+    );
     child.on('message', (m: ChildMessage) => {
       rows.push(m.row);
       log(m.row);

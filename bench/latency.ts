@@ -131,7 +131,14 @@ async function startBot(bot: Bot, started: Extract<ServerReply, { op: 'started' 
     };
   }
   const t0 = performance.now();
-  const b = new BaselineBot({ restUrl: started.restUrl, wsUrl: started.wsUrl, apiKey: started.apiKey, apiSecret: started.apiSecret, markets: names, grid: GRID });
+  const b = new BaselineBot({
+    restUrl: started.restUrl,
+    wsUrl: started.wsUrl,
+    apiKey: started.apiKey,
+    apiSecret: started.apiSecret,
+    markets: names,
+    grid: GRID,
+  });
   try {
     await b.start();
   } catch (e) {
@@ -216,7 +223,8 @@ export async function runSession(server: BenchServer, probe: LatencyProbe, bot: 
     if (!startupDone) rows.startup.push({ ...key, status });
   } finally {
     probe.disarm();
-    if (running) await within(60_000, `${bot} stop`, () => running?.stop() ?? Promise.resolve()).catch((e: unknown) => console.warn(`  ${bot} stop: ${reasonOf(e)}`));
+    if (running)
+      await within(60_000, `${bot} stop`, () => running?.stop() ?? Promise.resolve()).catch((e: unknown) => console.warn(`  ${bot} stop: ${reasonOf(e)}`));
     await server.call({ op: 'stop' }, 'ok', 30_000).catch(() => server.reset());
     await sleep(200);
   }
@@ -310,7 +318,10 @@ async function measureBurst(server: BenchServer, probe: LatencyProbe, key: RowKe
     if (p.t1 > lastSent) lastSent = p.t1;
   }
   if (firstPair === undefined) {
-    return { ...key, status: `failed: no counter-order seen for any of ${done.fills.length} fills (${done.skipped} markets had no resting order; ${resting} of ${full} orders rested)` };
+    return {
+      ...key,
+      status: `failed: no counter-order seen for any of ${done.fills.length} fills (${done.skipped} markets had no resting order; ${resting} of ${full} orders rested)`,
+    };
   }
   const row: BurstMeasured = {
     ...key,

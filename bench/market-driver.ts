@@ -164,7 +164,16 @@ export async function startDrivenMarket(options: DrivenMarketOptions): Promise<D
     for (const [k, o] of outcomes.entries()) {
       const i = placed.intents[k];
       if (i === undefined || o.kind !== 'placed') continue;
-      const update = { orderId: o.orderId, clientOrderId: i.clientOrderId, side: i.side, price: i.price, amount: i.amount, left: i.amount, dealStock: '0', final: false };
+      const update = {
+        orderId: o.orderId,
+        clientOrderId: i.clientOrderId,
+        side: i.side,
+        price: i.price,
+        amount: i.amount,
+        left: i.amount,
+        dealStock: '0',
+        final: false,
+      };
       around('order new', () => feedPush({ type: 'feed.order', update }));
     }
   };

@@ -61,7 +61,13 @@ interface Options {
 
 function parseOptions(argv: readonly string[]): Options {
   const get = (name: string): string | undefined => argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
-  const nums = (s: string | undefined, d: number[]): number[] => (s === undefined ? d : s.split(',').map(Number).filter((n) => n > 0));
+  const nums = (s: string | undefined, d: number[]): number[] =>
+    s === undefined
+      ? d
+      : s
+          .split(',')
+          .map(Number)
+          .filter((n) => n > 0);
   const quick = argv.includes('--quick');
   return {
     quick,
@@ -146,7 +152,9 @@ async function main(): Promise<void> {
     exposeGc: hasGc,
     versions: { undici: versionOf('undici'), ws: versionOf('ws'), xstate: versionOf('xstate'), rxjs: versionOf('rxjs'), pino: versionOf('pino') },
   };
-  console.log(`gridbot bench${o.quick ? ' (quick)' : ''}: node ${machine.node}, ${machine.cpuModel} × ${machine.cores}${hasGc ? '' : ' (no --expose-gc: memory numbers are rough)'}`);
+  console.log(
+    `gridbot bench${o.quick ? ' (quick)' : ''}: node ${machine.node}, ${machine.cpuModel} × ${machine.cores}${hasGc ? '' : ' (no --expose-gc: memory numbers are rough)'}`,
+  );
   const started = performance.now();
   const server = new BenchServer();
   const probe = new LatencyProbe();
@@ -183,10 +191,19 @@ async function runSections(o: Options, server: BenchServer, probe: LatencyProbe,
   const burst = !o.skip.has('burst');
   if (!o.skip.has('latency')) {
     await section(c, 'latency', async () => {
-      console.log(`\nreaction latency: markets ${o.markets.join(', ')}; fills/s ${o.rates.join(', ')}; depth changes ${o.churnHz}/s per market, at most ${o.churnTotal}/s in all`);
+      console.log(
+        `\nreaction latency: markets ${o.markets.join(', ')}; fills/s ${o.rates.join(', ')}; depth changes ${o.churnHz}/s per market, at most ${o.churnTotal}/s in all`,
+      );
       for (const markets of o.markets) {
         const rates = o.rates.filter((r) => r / markets <= o.maxPerMarketRate);
-        const session = { rates, seconds: o.seconds, minSamples: o.minSamples, warmupSeconds: o.warmupSeconds, churnHz: churnHz(o, markets), burst: burst && markets === o.burstMarkets };
+        const session = {
+          rates,
+          seconds: o.seconds,
+          minSamples: o.minSamples,
+          warmupSeconds: o.warmupSeconds,
+          churnHz: churnHz(o, markets),
+          burst: burst && markets === o.burstMarkets,
+        };
         for (const bot of o.bots) await runSession(server, probe, bot, markets, session, c);
       }
     });
@@ -229,9 +246,15 @@ async function runSections(o: Options, server: BenchServer, probe: LatencyProbe,
   if (!o.skip.has('history')) {
     await section(c, 'history', async () => {
       const h = o.history;
-      console.log(`\nhistory: market machine + journal, simulated clock, checkpoints ${h.checkpoints.join(', ')} fills (budget ${h.seconds} s, ${h.heapMiB} MiB heap)`);
+      console.log(
+        `\nhistory: market machine + journal, simulated clock, checkpoints ${h.checkpoints.join(', ')} fills (budget ${h.seconds} s, ${h.heapMiB} MiB heap)`,
+      );
       c.history = await runHistory(h, (r) =>
-        console.log(r.status === 'ok' ? `  ${r.fills} fills: heap ${r.heapMiB.toFixed(1)} MiB, CPU ${r.cpuUsPerFill.toFixed(0)} µs/fill (${r.elapsedS.toFixed(0)} s)` : `  ${r.fills} fills: ${r.status}`),
+        console.log(
+          r.status === 'ok'
+            ? `  ${r.fills} fills: heap ${r.heapMiB.toFixed(1)} MiB, CPU ${r.cpuUsPerFill.toFixed(0)} µs/fill (${r.elapsedS.toFixed(0)} s)`
+            : `  ${r.fills} fills: ${r.status}`,
+        ),
       );
     });
   }
@@ -240,19 +263,55 @@ async function runSections(o: Options, server: BenchServer, probe: LatencyProbe,
 // ---------------------------------------------------------------------------------------------
 // report
 
-function report(o: Options, c: Collected, targets: readonly TargetCheck[], machine: { node: string; cpuModel: string; cores: number; versions: Record<string, string> }, elapsedS: number): string {
+function report(
+  o: Options,
+  c: Collected,
+  targets: readonly TargetCheck[],
+  machine: { node: string; cpuModel: string; cores: number; versions: Record<string, string> },
+  elapsedS: number,
+): string {
   const out: string[] = [];
-  out.push('', '### Issue 13 targets', '', table(['target', 'measured', 'met'], targets.map((t) => [t.target, t.measured, verdict(t.met)])));
+  out.push(
+    '',
+    '### Issue 13 targets',
+    '',
+    table(
+      ['target', 'measured', 'met'],
+      targets.map((t) => [t.target, t.measured, verdict(t.met)]),
+    ),
+  );
   if (c.latency.length > 0) out.push(...latencyReport(o, c.latency));
   if (c.burst.length > 0) {
     out.push('', '### Burst: one fill on every market in one turn of the simulator; ms', '');
     out.push(
       table(
-        ['bot', 'markets', 'fills', 'server ms', 'frames spread', 'first reaction', 'median reaction', 'last frame → last order (≤ 50)', 'CPU µs/fill', 'unmatched'],
+        [
+          'bot',
+          'markets',
+          'fills',
+          'server ms',
+          'frames spread',
+          'first reaction',
+          'median reaction',
+          'last frame → last order (≤ 50)',
+          'CPU µs/fill',
+          'unmatched',
+        ],
         c.burst.map((r) =>
           r.status !== 'ok'
             ? [r.bot, String(r.markets), r.status, '', '', '', '', '', '', '']
-            : [r.bot, String(r.markets), String(r.fills), f1(r.serverMs), f1(r.framesSpreadMs), f1(r.firstReactionMs), f1(r.medianReactionMs), f1(r.lastReactionMs), f1(r.cpuUsPerFill), String(r.unmatchedFills + r.skippedFills)],
+            : [
+                r.bot,
+                String(r.markets),
+                String(r.fills),
+                f1(r.serverMs),
+                f1(r.framesSpreadMs),
+                f1(r.firstReactionMs),
+                f1(r.medianReactionMs),
+                f1(r.lastReactionMs),
+                f1(r.cpuUsPerFill),
+                String(r.unmatchedFills + r.skippedFills),
+              ],
         ),
       ),
     );
@@ -266,8 +325,20 @@ function report(o: Options, c: Collected, targets: readonly TargetCheck[], machi
       table(
         ['path', 'bare ws + JSON.parse', 'ours: decode + FrameRouter.route', 'baseline: JSON.parse + per-market filter', 'ours ÷ bare'],
         [
-          ['in memory', fk(r.inMemory.bare.median), fk(r.inMemory.ours.median), fk(r.inMemory.baseline.median), rel(r.inMemory.ours.median, r.inMemory.bare.median)],
-          ['over ws loopback', fk(r.overWs.bare.median), fk(r.overWs.ours.median), fk(r.overWs.baseline.median), rel(r.overWs.ours.median, r.overWs.bare.median)],
+          [
+            'in memory',
+            fk(r.inMemory.bare.median),
+            fk(r.inMemory.ours.median),
+            fk(r.inMemory.baseline.median),
+            rel(r.inMemory.ours.median, r.inMemory.bare.median),
+          ],
+          [
+            'over ws loopback',
+            fk(r.overWs.bare.median),
+            fk(r.overWs.ours.median),
+            fk(r.overWs.baseline.median),
+            rel(r.overWs.ours.median, r.overWs.bare.median),
+          ],
         ],
       ),
     );
@@ -285,7 +356,11 @@ function report(o: Options, c: Collected, targets: readonly TargetCheck[], machi
     );
   }
   if (c.history.length > 0) {
-    out.push('', `### History: the market machine with the journal, one market, simulated clock (CPU over the last ${o.history.stretch} fills before each row)`, '');
+    out.push(
+      '',
+      `### History: the market machine with the journal, one market, simulated clock (CPU over the last ${o.history.stretch} fills before each row)`,
+      '',
+    );
     out.push(
       table(
         ['fills', 'heap MiB after GC', 'CPU µs/fill', 's to reach'],
@@ -295,7 +370,10 @@ function report(o: Options, c: Collected, targets: readonly TargetCheck[], machi
   }
   if (c.soak) out.push('', '### Soak', '', soakTable(c.soak));
   if (c.errors.length > 0) out.push('', `Sections that failed: ${c.errors.map((e) => `${e.section} (${e.status})`).join('; ')}`);
-  out.push('', `${machine.node} · ${machine.cpuModel} × ${machine.cores} · undici ${machine.versions.undici} · ws ${machine.versions.ws} · xstate ${machine.versions.xstate} · ${elapsedS.toFixed(0)} s`);
+  out.push(
+    '',
+    `${machine.node} · ${machine.cpuModel} × ${machine.cores} · undici ${machine.versions.undici} · ws ${machine.versions.ws} · xstate ${machine.versions.xstate} · ${elapsedS.toFixed(0)} s`,
+  );
   return out.join('\n');
 }
 
@@ -303,7 +381,8 @@ function latencyReport(o: Options, latency: readonly LatencyRow[]): string[] {
   const out = ['', '### Reaction latency: fill frame in (ws `message`) → counter-order body sent (undici `bodySent`), µs; CPU µs per fill', ''];
   const rows: string[][] = [];
   const ok = (r: LatencyRow | undefined): LatencyMeasured | undefined => (r?.status === 'ok' ? r : undefined);
-  const cell = (r: LatencyRow | undefined): string => (r === undefined ? '—' : r.status !== 'ok' ? r.status : `${f1(r.latencyUs.p50)} / ${f1(r.latencyUs.p99)} / ${f1(r.latencyUs.max)}`);
+  const cell = (r: LatencyRow | undefined): string =>
+    r === undefined ? '—' : r.status !== 'ok' ? r.status : `${f1(r.latencyUs.p50)} / ${f1(r.latencyUs.p99)} / ${f1(r.latencyUs.max)}`;
   const ratio = (b: LatencyMeasured | undefined, a: LatencyMeasured | undefined): string =>
     a && b ? `${(b.latencyUs.p50 / a.latencyUs.p50).toFixed(2)}x / ${(b.latencyUs.p99 / a.latencyUs.p99).toFixed(2)}x` : '—';
   for (const markets of o.markets) {
@@ -348,7 +427,10 @@ function latencyReport(o: Options, latency: readonly LatencyRow[]): string[] {
   );
   const depth = latency.flatMap((r) => (r.status === 'ok' ? [r.depthChangesPerSec] : []));
   if (depth.length > 0) {
-    out.push('', `Depth churn during fills: ${f1(Math.min(...depth))}–${f1(Math.max(...depth))} book changes/s in total (${o.churnHz}/s per market, at most ${o.churnTotal}/s in all). Rates above ${o.maxPerMarketRate} fills/s per market are not run ("—").`);
+    out.push(
+      '',
+      `Depth churn during fills: ${f1(Math.min(...depth))}–${f1(Math.max(...depth))} book changes/s in total (${o.churnHz}/s per market, at most ${o.churnTotal}/s in all). Rates above ${o.maxPerMarketRate} fills/s per market are not run ("—").`,
+    );
   }
   return out;
 }
@@ -370,7 +452,22 @@ function startupReport(startup: SessionRows['startup']): string[] {
           s.depthOnlyCpuPct === undefined ? '—' : f1(s.depthOnlyCpuPct),
         ],
   );
-  out.push(table(['bot', 'markets', 'ms to all placed', 'heap Δ KiB', 'heap KiB/market', 'RSS KiB/market', 'heap KiB/market after fills', 'RSS MB after fills', 'CPU % depth only'], rows));
+  out.push(
+    table(
+      [
+        'bot',
+        'markets',
+        'ms to all placed',
+        'heap Δ KiB',
+        'heap KiB/market',
+        'RSS KiB/market',
+        'heap KiB/market after fills',
+        'RSS MB after fills',
+        'CPU % depth only',
+      ],
+      rows,
+    ),
+  );
   const ours = startup.filter((s): s is StartupMeasured => s.bot === 'ours' && s.status === 'ok').sort((a, b) => a.markets - b.markets);
   const lo = ours[0];
   const hi = ours[ours.length - 1];

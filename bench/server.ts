@@ -140,7 +140,11 @@ function pick(s: Simulator, market: string, wantBid: Map<string, boolean>): Targ
 
 /** Takes `t` with an IOC taker order at its price and full amount; the fill, or null when refused. */
 function take(s: Simulator, t: Target): FillRecord | null {
-  const r = s.exchange.placeOrder(TAKER, { market: t.market, side: t.side === 'buy' ? 'sell' : 'buy', amount: t.amount, price: t.price, ioc: true }, s.clock.now());
+  const r = s.exchange.placeOrder(
+    TAKER,
+    { market: t.market, side: t.side === 'buy' ? 'sell' : 'buy', amount: t.amount, price: t.price, ioc: true },
+    s.clock.now(),
+  );
   return r.ok ? { market: t.market, orderId: t.id, clientOrderId: t.clientOrderId, side: t.side, price: t.price, amount: t.amount } : null;
 }
 
@@ -239,7 +243,7 @@ function blastServer(seq: number, frames: number, markets: number): void {
 
 process.on('message', (raw: unknown) => {
   const cmd = raw as ServerCommand;
-  const fail = (e: unknown): void => reply({ seq: cmd.seq, op: 'error', message: e instanceof Error ? e.stack ?? e.message : String(e) });
+  const fail = (e: unknown): void => reply({ seq: cmd.seq, op: 'error', message: e instanceof Error ? (e.stack ?? e.message) : String(e) });
   try {
     switch (cmd.op) {
       case 'start':
@@ -266,13 +270,10 @@ process.on('message', (raw: unknown) => {
         return;
       case 'exit':
         for (const w of blasts) w.close();
-        stop().then(
-          () => {
-            reply({ seq: cmd.seq, op: 'ok' });
-            process.disconnect?.();
-          },
-          fail,
-        );
+        stop().then(() => {
+          reply({ seq: cmd.seq, op: 'ok' });
+          process.disconnect?.();
+        }, fail);
         return;
     }
   } catch (e) {

@@ -127,7 +127,9 @@ export async function runSoak(server: BenchServer, o: SoakOptions, log: (line: s
       loop.reset();
       last = { at, cpu, orders };
       samples.push(s);
-      log(`| ${[s.t, s.counterOrdersPerSec.toFixed(0), s.cpuUsPerFill.toFixed(0), s.cpuPct.toFixed(1), s.rssMiB.toFixed(1), s.heapMiB.toFixed(1), s.eventLoopMaxMs.toFixed(1)].join(' | ')} |`);
+      log(
+        `| ${[s.t, s.counterOrdersPerSec.toFixed(0), s.cpuUsPerFill.toFixed(0), s.cpuPct.toFixed(1), s.rssMiB.toFixed(1), s.heapMiB.toFixed(1), s.eventLoopMaxMs.toFixed(1)].join(' | ')} |`,
+      );
     };
     sampler = setInterval(sample, o.sampleS * 1000);
     const done = await server.call({ op: 'fills', rate: o.rate, count, markets: o.markets, countOnly: true }, 'fillsDone', (o.minutes * 60 + 120) * 1000);

@@ -54,7 +54,11 @@ export function checkTargets(rows: RunRows): TargetCheck[] {
       const lost = r.unmatchedFills + r.skippedFills;
       const kept = r.achievedRate >= 0.95 * r.rate && lost <= 0.01 * r.fills;
       const p99 = r.latencyUs.n === 0 ? 'no fill got its counter-order in the window' : `p99 ${ms(r.latencyUs.p99)}`;
-      out.push({ target, measured: `${p99}, ${r.achievedRate.toFixed(0)}/s, ${lost} of ${r.fills + r.skippedFills} fills unmatched`, met: kept && r.latencyUs.p99 <= 5000 });
+      out.push({
+        target,
+        measured: `${p99}, ${r.achievedRate.toFixed(0)}/s, ${lost} of ${r.fills + r.skippedFills} fills unmatched`,
+        met: kept && r.latencyUs.p99 <= 5000,
+      });
     }
   }
 
@@ -79,7 +83,11 @@ export function checkTargets(rows: RunRows): TargetCheck[] {
     else {
       // Every market must have filled (a market without a resting order is a burst that did not happen) and reacted.
       const missing = r.unmatchedFills + r.skippedFills;
-      out.push({ target, measured: `${r.lastReactionMs.toFixed(1)} ms (${missing} of ${r.markets} markets without a fill or a counter-order)`, met: r.lastReactionMs <= 50 && missing === 0 });
+      out.push({
+        target,
+        measured: `${r.lastReactionMs.toFixed(1)} ms (${missing} of ${r.markets} markets without a fill or a counter-order)`,
+        met: r.lastReactionMs <= 50 && missing === 0,
+      });
     }
   }
 
@@ -96,7 +104,11 @@ export function checkTargets(rows: RunRows): TargetCheck[] {
     } else {
       out.push(
         { target: heapTarget, measured: `${last.heapMiB.toFixed(1)} vs ${first.heapMiB.toFixed(1)} MiB`, met: last.heapMiB - first.heapMiB <= 32 },
-        { target: cpuTarget, measured: `${last.cpuUsPerFill.toFixed(0)} vs ${first.cpuUsPerFill.toFixed(0)} µs (${(last.cpuUsPerFill / first.cpuUsPerFill).toFixed(2)}×)`, met: last.cpuUsPerFill <= 1.2 * first.cpuUsPerFill },
+        {
+          target: cpuTarget,
+          measured: `${last.cpuUsPerFill.toFixed(0)} vs ${first.cpuUsPerFill.toFixed(0)} µs (${(last.cpuUsPerFill / first.cpuUsPerFill).toFixed(2)}×)`,
+          met: last.cpuUsPerFill <= 1.2 * first.cpuUsPerFill,
+        },
       );
     }
   }
@@ -105,7 +117,8 @@ export function checkTargets(rows: RunRows): TargetCheck[] {
   else if (rows.soak.status !== 'ok') out.push(failed('soak', rows.soak.status));
   else {
     const o = rows.soak.options;
-    for (const c of rows.soak.checks) out.push({ target: `soak (${o.markets} markets, ${o.rate}/s, ${o.minutes} min), ${c.name}: ${c.target}`, measured: c.measured, met: c.met });
+    for (const c of rows.soak.checks)
+      out.push({ target: `soak (${o.markets} markets, ${o.rate}/s, ${o.minutes} min), ${c.name}: ${c.target}`, measured: c.measured, met: c.met });
   }
 
   {

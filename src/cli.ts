@@ -77,7 +77,7 @@ function usage(): string {
     'examples:',
     ...EXAMPLES.map((e) => `  ${e}`),
     '',
-    '`gridbot <command> --help` shows a command\'s options. --json (validate, plan, doctor, status): one JSON document on stdout, logs on stderr.',
+    "`gridbot <command> --help` shows a command's options. --json (validate, plan, doctor, status): one JSON document on stdout, logs on stderr.",
     'exit codes: 0 ok, 1 runtime failure, 2 bad input or config (doctor: 0 all ok, 1 a warning, 2 a failure)',
     '',
   ].join('\n');

@@ -69,9 +69,7 @@ export interface ForeignClientOrderId {
 
 export type DecodedClientOrderId = OwnClientOrderId | ForeignClientOrderId;
 
-export type EncodeResult =
-  | { readonly ok: true; readonly id: string }
-  | { readonly ok: false; readonly reason: string };
+export type EncodeResult = { readonly ok: true; readonly id: string } | { readonly ok: false; readonly reason: string };
 
 /** Returns the 6-char base-36 tag of a market id (FNV-1a 32-bit modulo 36^6). */
 export function marketTag(market: string): string {

@@ -96,14 +96,14 @@ export function cmpDec(a: Decimal, b: Decimal): number {
   // Zeros: the other's sign decides.
   if (!xd[0] || !yd[0]) return xd[0] ? xs : yd[0] ? -ys : 0;
   if (xs !== ys) return xs;
-  if (x.e !== y.e) return (x.e > y.e) !== xs < 0 ? 1 : -1;
+  if (x.e !== y.e) return x.e > y.e !== xs < 0 ? 1 : -1;
   const n = Math.min(xd.length, yd.length);
   for (let i = 0; i < n; i++) {
     const xi = xd[i] ?? 0;
     const yi = yd[i] ?? 0;
-    if (xi !== yi) return (xi > yi) !== xs < 0 ? 1 : -1;
+    if (xi !== yi) return xi > yi !== xs < 0 ? 1 : -1;
   }
-  return xd.length === yd.length ? 0 : (xd.length > yd.length) !== xs < 0 ? 1 : -1;
+  return xd.length === yd.length ? 0 : xd.length > yd.length !== xs < 0 ? 1 : -1;
 }
 
 /** True when `d` is above zero (as `d.gt(0)`, without allocating). */

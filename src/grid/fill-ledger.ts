@@ -358,7 +358,12 @@ export function carryResidue(ledger: FillLedger, level: number, side: Side, amou
  * the level's price (and removes it from the ledger), else `null` and the ledger unchanged. For a
  * level that became free while holding a residue.
  */
-export function flushResidue(ledger: FillLedger, level: number, side: Side, ctx: LedgerContext): { readonly ledger: FillLedger; readonly amount: Decimal | null } {
+export function flushResidue(
+  ledger: FillLedger,
+  level: number,
+  side: Side,
+  ctx: LedgerContext,
+): { readonly ledger: FillLedger; readonly amount: Decimal | null } {
   const key = residueKey(side, level);
   const residue = ledger.residues.get(key);
   const target = ctx.plan.levels[level];

@@ -29,13 +29,7 @@ export type InitialOrders =
   | { readonly ok: false; readonly plan: GridPlan | null; readonly issues: readonly PlanIssue[] };
 
 /** Returns the validated plan with its book and initial orders, or the issues that refuse it. Pure. */
-export function initialOrders(
-  spec: GridSpec,
-  rules: MarketRules,
-  lastPrice: DecimalLike,
-  scope: ClientIdScope,
-  firstSeq = 0,
-): InitialOrders {
+export function initialOrders(spec: GridSpec, rules: MarketRules, lastPrice: DecimalLike, scope: ClientIdScope, firstSeq = 0): InitialOrders {
   const result = planGrid(spec, rules, lastPrice);
   if (!result.ok) return result;
   const book = createLevelBook(result.plan, scope, rules, firstSeq);

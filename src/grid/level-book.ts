@@ -493,11 +493,14 @@ function absorb(
   if (step.outcome !== 'applied') return book;
   const order = step.order;
   if (order !== null && isPositive(step.filledDelta)) {
-    const fee =
-      fill.fee ??
+    const fee = fill.fee ??
       // Estimate: maker fee on the notional, in quote.
       { amount: fill.price.times(step.filledDelta).times(book.rules.makerFeePercent).div(100), asset: book.rules.quoteAsset };
-    applyTrade(book.pnl, { level: order.level, side: order.side, price: fill.price, amount: step.filledDelta, fee: fee.amount, feeAsset: fee.asset }, book.rules);
+    applyTrade(
+      book.pnl,
+      { level: order.level, side: order.side, price: fill.price, amount: step.filledDelta, fee: fee.amount, feeAsset: fee.asset },
+      book.rules,
+    );
     if (book.learned.length >= LEARNED_CAP) book.learned.shift();
     book.learned.push({
       order,

@@ -39,9 +39,7 @@ export type LadderSpec =
       readonly step: DecimalLike;
     };
 
-export type LadderResult =
-  | { readonly ok: true; readonly prices: readonly Decimal[] }
-  | { readonly ok: false; readonly issues: readonly PlanIssue[] };
+export type LadderResult = { readonly ok: true; readonly prices: readonly Decimal[] } | { readonly ok: false; readonly issues: readonly PlanIssue[] };
 
 function positive(value: DecimalLike, field: string, issues: PlanIssue[]): Decimal | null {
   const d = parseDecimal(value);
@@ -74,12 +72,7 @@ function stepAway(base: Decimal, k: number, spacing: Spacing, step: Decimal): De
  * Returns the ascending, tick-snapped level prices of a ladder, or the issues that prevent one.
  * Never throws.
  */
-export function buildLadder(
-  spacing: Spacing,
-  ladder: LadderSpec,
-  rules: MarketRules,
-  lastPrice: Decimal,
-): LadderResult {
+export function buildLadder(spacing: Spacing, ladder: LadderSpec, rules: MarketRules, lastPrice: Decimal): LadderResult {
   const issues: PlanIssue[] = [];
   let raw: Decimal[] = [];
   switch (ladder.kind) {
@@ -95,7 +88,15 @@ export function buildLadder(
       for (let i = 0; i < n; i++) {
         if (i === 0) raw.push(lo);
         else if (i === n - 1) raw.push(hi);
-        else if (spacing === 'arithmetic') raw.push(lo.plus(hi.minus(lo).times(i).div(n - 1)));
+        else if (spacing === 'arithmetic')
+          raw.push(
+            lo.plus(
+              hi
+                .minus(lo)
+                .times(i)
+                .div(n - 1),
+            ),
+          );
         else raw.push(lo.times(hi.div(lo).pow(new D(i).div(n - 1))));
       }
       break;
@@ -138,9 +139,7 @@ export function buildLadder(
   const prices = raw.map((p) => roundPrice(p, rules, 'nearest'));
   for (const [i, p] of prices.entries()) {
     if (!p.gt(0)) {
-      issues.push(
-        planError('non-positive-price', `level ${i} price ${p.toFixed()} is not positive: the range reaches below zero`, { level: i }),
-      );
+      issues.push(planError('non-positive-price', `level ${i} price ${p.toFixed()} is not positive: the range reaches below zero`, { level: i }));
     }
   }
   for (let i = 1; i < prices.length; i++) {
@@ -148,11 +147,7 @@ export function buildLadder(
     const b = prices[i];
     if (a !== undefined && b !== undefined && !a.lt(b)) {
       issues.push(
-        planError(
-          'levels-collapse',
-          `levels ${i - 1} and ${i} both round to ${b.toFixed()}: the step is smaller than the price tick there`,
-          { level: i },
-        ),
+        planError('levels-collapse', `levels ${i - 1} and ${i} both round to ${b.toFixed()}: the step is smaller than the price tick there`, { level: i }),
       );
     }
   }

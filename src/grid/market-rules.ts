@@ -78,9 +78,7 @@ export interface RulesIssue {
   readonly message: string;
 }
 
-export type MarketRulesResult =
-  | { readonly ok: true; readonly rules: MarketRules }
-  | { readonly ok: false; readonly issues: readonly RulesIssue[] };
+export type MarketRulesResult = { readonly ok: true; readonly rules: MarketRules } | { readonly ok: false; readonly issues: readonly RulesIssue[] };
 
 const MAX_PRECISION = 30;
 

@@ -44,9 +44,7 @@ export interface OrderRecord {
 }
 
 /** The record of an order at its level, before any fact about it. */
-export function newRecord(
-  o: Pick<OrderRecord, 'level' | 'side' | 'price' | 'amount' | 'clientOrderId' | 'seq' | 'orderId' | 'origin' | 'state'>,
-): OrderRecord {
+export function newRecord(o: Pick<OrderRecord, 'level' | 'side' | 'price' | 'amount' | 'clientOrderId' | 'seq' | 'orderId' | 'origin' | 'state'>): OrderRecord {
   // Written out (not spread) so every record has one shape: the hot path reads them monomorphically.
   return {
     level: o.level,

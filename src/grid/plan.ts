@@ -79,10 +79,7 @@ export type PlanResult =
   | { readonly ok: false; readonly plan: GridPlan | null; readonly issues: readonly PlanIssue[] };
 
 /** Returns each level's initial side (null = empty) and the gap level, by the gap rule above. */
-export function assignSides(
-  prices: readonly Decimal[],
-  lastPrice: Decimal,
-): { readonly sides: readonly (Side | null)[]; readonly gapLevel: number | null } {
+export function assignSides(prices: readonly Decimal[], lastPrice: Decimal): { readonly sides: readonly (Side | null)[]; readonly gapLevel: number | null } {
   let nearest = -1;
   let best: Decimal | null = null;
   for (const [i, p] of prices.entries()) {

@@ -163,7 +163,17 @@ export function diffOrders(book: LevelBook, exchangeOpen: readonly ExchangeOrder
       if (price === null || amount === null || id.kind !== 'ours') continue;
       placeRecord(
         book,
-        newRecord({ level, side: id.side, price, amount, clientOrderId: keeper.order.clientOrderId, seq: id.seq, orderId: keeper.order.orderId, origin: 'adopted', state: 'live' }),
+        newRecord({
+          level,
+          side: id.side,
+          price,
+          amount,
+          clientOrderId: keeper.order.clientOrderId,
+          seq: id.seq,
+          orderId: keeper.order.orderId,
+          origin: 'adopted',
+          state: 'live',
+        }),
       );
       adopt.push({ level, orderId: keeper.order.orderId, clientOrderId: keeper.order.clientOrderId });
     } else if (expected.state !== 'live' || expected.orderId !== keeper.order.orderId) {

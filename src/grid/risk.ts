@@ -91,10 +91,7 @@ export function evaluateRisk(limits: RiskLimits, s: RiskSnapshot): RiskResult {
 }
 
 /** Returns the risk verdict for the grid at `price`, from the plan's range and the book's PnL. */
-export function checkRisk(
-  limits: RiskLimits,
-  input: { readonly price: DecimalLike; readonly plan: GridPlan; readonly book: LevelBook },
-): RiskResult {
+export function checkRisk(limits: RiskLimits, input: { readonly price: DecimalLike; readonly plan: GridPlan; readonly book: LevelBook }): RiskResult {
   const price = parseDecimal(input.price);
   const lower = input.plan.levels[0]?.price;
   const upper = input.plan.levels[input.plan.levels.length - 1]?.price;

@@ -39,7 +39,11 @@ export function foreignTimers(
     if (!wanted.has(t.market) || t.cancellationTime <= nowSec) continue;
     const ours = ourLastMs(t.market);
     if (ours !== null && Math.round(ours / 1000) === t.cancellationTime) continue;
-    out.push({ market: t.market, armedSecAgo: Math.max(0, Math.round(nowSec - t.startTime)), firesInSec: Math.max(0, Math.round(t.cancellationTime - nowSec)) });
+    out.push({
+      market: t.market,
+      armedSecAgo: Math.max(0, Math.round(nowSec - t.startTime)),
+      firesInSec: Math.max(0, Math.round(t.cancellationTime - nowSec)),
+    });
   }
   return out.sort((a, b) => a.market.localeCompare(b.market));
 }

@@ -48,7 +48,8 @@ export function watchMarketLog(market: string, events: MarketEvents, log: Market
   events.on('market.ordersAnswered', (e) => {
     for (const o of e.outcomes) {
       if (o.kind === 'rejected') log.warn({ market, clientOrderId: o.clientOrderId, reason: o.reason }, 'order refused: level left empty');
-      else if (o.kind === 'unknown' && e.via === 'desk') log.warn({ market, clientOrderId: o.clientOrderId, reason: o.reason }, 'order outcome unknown: reconciling');
+      else if (o.kind === 'unknown' && e.via === 'desk')
+        log.warn({ market, clientOrderId: o.clientOrderId, reason: o.reason }, 'order outcome unknown: reconciling');
     }
     if (e.fatal) log.warn({ market, reason: e.fatal }, 'counter-orders failed fatally');
   });

@@ -10,16 +10,7 @@
  * @see whitebit-protocol.md §2
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import {
-  actionUnauthorized,
-  authFieldError,
-  fail,
-  invalidPayload,
-  nonceRejected,
-  ok,
-  unauthorizedRequest,
-  type Result,
-} from './errors.js';
+import { actionUnauthorized, authFieldError, fail, invalidPayload, nonceRejected, ok, unauthorizedRequest, type Result } from './errors.js';
 
 export interface ApiCredentials {
   readonly accountId: string;

@@ -40,7 +40,10 @@ const STATUS_TEXT: Readonly<Record<number, string>> = {
 export function gatewayReply(status: number): Reply {
   if (status === 500) return { status, body: { error: ['Internal server error.'] } };
   const text = `${status} ${STATUS_TEXT[status] ?? 'Error'}`;
-  return { status, text: `<html>\r\n<head><title>${text}</title></head>\r\n<body>\r\n<center><h1>${text}</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n` };
+  return {
+    status,
+    text: `<html>\r\n<head><title>${text}</title></head>\r\n<body>\r\n<center><h1>${text}</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n`,
+  };
 }
 
 function write(res: ServerResponse, reply: Reply): void {

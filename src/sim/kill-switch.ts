@@ -42,9 +42,7 @@ export class KillSwitches {
 
   /** Active timers of an account (optionally one market), or of every account when accountId is undefined. */
   list(accountId?: string, market?: string): KillSwitchTimer[] {
-    return [...this.timers.values()].filter(
-      (t) => (accountId === undefined || t.accountId === accountId) && (market === undefined || t.market === market),
-    );
+    return [...this.timers.values()].filter((t) => (accountId === undefined || t.accountId === accountId) && (market === undefined || t.market === market));
   }
 
   /** Removes and returns the timers that expired at or before `nowMs`. */

@@ -119,7 +119,10 @@ export function resolveMarket(spec: MarketSpec): Market {
   if (!stock || !money) throw new Error(`market ${spec.name}: name must be BASE_QUOTE or set stock and money`);
   const stockPrec = spec.stockPrec ?? 6;
   const moneyPrec = spec.moneyPrec ?? 2;
-  for (const [k, v] of [['stockPrec', stockPrec], ['moneyPrec', moneyPrec]] as const) {
+  for (const [k, v] of [
+    ['stockPrec', stockPrec],
+    ['moneyPrec', moneyPrec],
+  ] as const) {
     if (!Number.isInteger(v) || v < 0 || v > 18) throw new Error(`market ${spec.name}: ${k} must be an integer 0..18`);
   }
   const makerFee = spec.makerFee ?? '0.1';

@@ -132,8 +132,7 @@ export class PriceProcess {
     const m = walk.market;
     const side = walk.rng.chance(0.5) ? 'buy' : 'sell';
     const reach = new D(3 * this.halfSpread + 2 * this.levelStep);
-    const limit =
-      side === 'buy' ? ceilTo(walk.mid.times(new D(1).plus(reach)), m.moneyPrec) : floorTo(walk.mid.times(new D(1).minus(reach)), m.moneyPrec);
+    const limit = side === 'buy' ? ceilTo(walk.mid.times(new D(1).plus(reach)), m.moneyPrec) : floorTo(walk.mid.times(new D(1).minus(reach)), m.moneyPrec);
     const size = new D(m.houseNotional).div(walk.mid).times(new D((0.05 + 0.3 * walk.rng.next()).toFixed(6)));
     this.exchange.placeOrder(HOUSE_ACCOUNT, { market: m.name, side, price: fmt(limit), amount: fmt(this.amountFor(m, size, limit)), ioc: true }, nowMs);
   }

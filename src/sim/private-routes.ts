@@ -168,9 +168,7 @@ const executedHistory: PrivateHandler = (ctx, accountId, body) => {
   if (isApiError(offset)) return error(offset);
   const limit = optInt(body, 'limit', 1, 500);
   if (isApiError(limit)) return error(limit);
-  let deals = ctx.exchange
-    .dealsOf(accountId)
-    .filter((d) => (market === undefined || d.market === market) && d.timeMs >= range.from && d.timeMs <= range.to);
+  let deals = ctx.exchange.dealsOf(accountId).filter((d) => (market === undefined || d.market === market) && d.timeMs >= range.from && d.timeMs <= range.to);
   if (clientOrderId !== undefined) {
     deals = deals.filter((d) => d.clientOrderId === clientOrderId);
     if (deals.length === 0) return error(validationError(30, { orderHistory: ['OrderHistory was not found.'] }));

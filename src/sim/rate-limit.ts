@@ -11,15 +11,7 @@ export interface RateLimit {
 }
 
 /** Bucket names a caller may override through the simulator options. */
-export type RateBucket =
-  | 'public'
-  | 'public-endpoint'
-  | 'public-orderbook'
-  | 'trade-account'
-  | 'order'
-  | 'orders'
-  | 'websocket-token'
-  | 'default';
+export type RateBucket = 'public' | 'public-endpoint' | 'public-orderbook' | 'trade-account' | 'order' | 'orders' | 'websocket-token' | 'default';
 
 export const WHITEBIT_RATE_LIMITS: Readonly<Record<RateBucket, RateLimit>> = {
   public: { limit: 20_000, windowMs: 10_000 },

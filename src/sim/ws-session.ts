@@ -210,7 +210,16 @@ export class WsSession {
       if (multi !== undefined && typeof multi !== 'boolean') throw new RequestError(ERR.invalidArgument);
       if (multi !== true) for (const sub of [...this.depth.values()]) this.dropDepth(sub.market);
       else this.dropDepth(market);
-      const sub: DepthSub = { market, limit: lim, interval: intv, view: { asks: [], bids: [] }, lastUpdateId: 0, lastPushMs: -Infinity, flush: null, keepalive: null };
+      const sub: DepthSub = {
+        market,
+        limit: lim,
+        interval: intv,
+        view: { asks: [], bids: [] },
+        lastUpdateId: 0,
+        lastPushMs: -Infinity,
+        flush: null,
+        keepalive: null,
+      };
       this.depth.set(market, sub);
       return { result: SUCCESS, then: () => this.pushSnapshot(sub) };
     },

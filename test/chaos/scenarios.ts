@@ -69,7 +69,11 @@ const socketDropPlacing: Scenario = {
             const order = e.order;
             queueMicrotask(() => {
               if (fillIt) {
-                const r = sim.exchange.placeOrder('taker', { market: MARKET, side: order.side === 'buy' ? 'sell' : 'buy', amount: '0.001', price: order.price, ioc: true }, sim.clock.now());
+                const r = sim.exchange.placeOrder(
+                  'taker',
+                  { market: MARKET, side: order.side === 'buy' ? 'sell' : 'buy', amount: '0.001', price: order.price, ioc: true },
+                  sim.clock.now(),
+                );
                 log.push(`take 0.001 of plan order ${order.clientOrderId} as it lands: ${r.ok ? 'ok' : 'refused'}`);
               }
               log.push(`socket drop at plan order ${k}: ${sim.faults.closeSockets('all')} closed`);
@@ -98,7 +102,9 @@ const socketDropFillBurst: Scenario = {
         off();
         if (rig.rng.chance(0.5)) {
           const mark = rig.bench.path.length;
-          await rig.bench.until('the market noticing the drop', () => rig.visited('reconnecting', mark) || rig.bench.sim.faults.stats.socketsClosed === 0, 5_000).catch(() => undefined);
+          await rig.bench
+            .until('the market noticing the drop', () => rig.visited('reconnecting', mark) || rig.bench.sim.faults.stats.socketsClosed === 0, 5_000)
+            .catch(() => undefined);
           rig.burst(rig.between(1, 2));
         }
         await rig.settle(`after burst ${round + 1}`);
@@ -201,7 +207,7 @@ const RETRYABLE_PATHS = [
 
 const restBursts: Scenario = {
   name: 'rest-429-5xx-bursts',
-  summary: '429 and 5xx bursts on the bot\'s REST paths (some answered only after the request took effect), between fills and socket drops',
+  summary: "429 and 5xx bursts on the bot's REST paths (some answered only after the request took effect), between fills and socket drops",
   cost: 'cheap',
   run: (seed) =>
     runInProcess(
@@ -240,7 +246,7 @@ const restBursts: Scenario = {
 
 const slowResponses: Scenario = {
   name: 'slow-responses',
-  summary: 'REST answers slower than the client\'s 10 s timeout while a counter-order is sent; then fast again',
+  summary: "REST answers slower than the client's 10 s timeout while a counter-order is sent; then fast again",
   cost: 'costly',
   run: (seed) =>
     runInProcess('slow-responses', seed, {}, async (rig) => {
@@ -262,7 +268,7 @@ const slowResponses: Scenario = {
 
 const bulkPartialFailure: Scenario = {
   name: 'bulk-partial-failure',
-  summary: 'the plan\'s order/bulk where some items fail (balance short on one side), then fills',
+  summary: "the plan's order/bulk where some items fail (balance short on one side), then fills",
   cost: 'cheap',
   run: (seed) => {
     // Decided before the bench exists (the balances are the simulator's), from the same seed.
@@ -293,7 +299,9 @@ const killSwitchExpiry: Scenario = {
       // out now. Forced (the timer is 30 s) rather than waited for, and checked to be while down.
       const down = sim.connections().length === 0;
       const fired = rig.exempt(() => sim.exchange.expireKillSwitches(sim.clock.now() + 31_000));
-      rig.log.push(`kill-switch expiry while ${down ? 'disconnected' : 'CONNECTED'}: ${fired.length} timer(s) fired, ${sim.state.orders(BOT_ACCOUNT).length} order(s) left`);
+      rig.log.push(
+        `kill-switch expiry while ${down ? 'disconnected' : 'CONNECTED'}: ${fired.length} timer(s) fired, ${sim.state.orders(BOT_ACCOUNT).length} order(s) left`,
+      );
       if (!down) rig.notes.push('the bot had reconnected before the forced expiry');
       if (rig.rng.chance(0.5)) {
         // A second expiry while it reconciles, sometimes.

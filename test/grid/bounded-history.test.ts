@@ -56,7 +56,8 @@ describe('bounded fill history', () => {
     const c = roundTrips(FINISHED_CAP);
     const before = { filled: c.book.ledger.filledTotal.toFixed(), trades: c.book.pnl.trades, orders: [...c.book.orders.values()].map((o) => o.clientOrderId) };
     for (const d of c.deals) applyDeal(c.book, d);
-    for (const d of c.deals.slice(0, 20)) applyOrderUpdate(c.book, update(d.orderId, d.clientOrderId, d.side, String(d.price), String(d.amount), String(d.amount), true));
+    for (const d of c.deals.slice(0, 20))
+      applyOrderUpdate(c.book, update(d.orderId, d.clientOrderId, d.side, String(d.price), String(d.amount), String(d.amount), true));
     expect(c.book.ledger.filledTotal.toFixed()).toBe(before.filled);
     expect(c.book.pnl.trades).toBe(before.trades);
     expect(owedIntents(c.book)).toEqual([]);
@@ -72,7 +73,15 @@ describe('bounded fill history', () => {
     const missed = deal(c.deals.length + 1, buy.orderId!, buy.clientOrderId, 'buy', buy.price.toFixed(), buy.amount.toFixed(), c.deals.length + 1);
     const open = [...book.orders.values()]
       .filter((o) => o.level !== 4 && o.orderId !== null)
-      .map((o) => ({ orderId: o.orderId!, clientOrderId: o.clientOrderId, side: o.side, price: o.price.toFixed(), amount: o.amount.toFixed(), left: o.amount.toFixed(), dealStock: '0' }));
+      .map((o) => ({
+        orderId: o.orderId!,
+        clientOrderId: o.clientOrderId,
+        side: o.side,
+        price: o.price.toFixed(),
+        amount: o.amount.toFixed(),
+        left: o.amount.toFixed(),
+        dealStock: '0',
+      }));
     const r = reconcileBook(book, { openOrders: open, deals: [...c.deals, missed].reverse() });
     expect(r.placeMissed.map((i) => `${i.side}@${i.level} ${i.amount} ${i.origin}`)).toEqual(['sell@5 0.001 counter']);
     expect(r.cancel).toEqual([]);

@@ -11,9 +11,20 @@ import { cid, deal, placedBook, priceOf, update } from './ledger-support.js';
 const openOf = (book: LevelBook, except: readonly number[]): ExchangeOrder[] =>
   [...book.orders.values()]
     .filter((o) => o.orderId !== null && !except.includes(o.level))
-    .map((o) => ({ orderId: o.orderId ?? 0, clientOrderId: o.clientOrderId, side: o.side, price: priceOf(o.level), amount: '0.001', left: '0.001', dealStock: '0' }));
+    .map((o) => ({
+      orderId: o.orderId ?? 0,
+      clientOrderId: o.clientOrderId,
+      side: o.side,
+      price: priceOf(o.level),
+      amount: '0.001',
+      left: '0.001',
+      dealStock: '0',
+    }));
 
-const owed = (b: LevelBook) => owedIntents(b).map((i) => `${i.side}@${i.level}`).sort();
+const owed = (b: LevelBook) =>
+  owedIntents(b)
+    .map((i) => `${i.side}@${i.level}`)
+    .sort();
 
 describe('chaos regressions', () => {
   it('reconcile answers missed fills in the order they executed (socket-drop-placing, seed 7)', () => {

@@ -55,7 +55,18 @@ describe('client order ids', () => {
   it('decodes foreign ids to a typed result, never throwing', () => {
     const id = encode(scope, 3, 'buy', 5);
     expect(decodeClientOrderId('')).toEqual({ kind: 'foreign', reason: 'empty' });
-    for (const foreign of ['grid-btc-b-0007', 'g-b-1', 'g1.alpha', 'g1.ALPHA.abcdef.b1.1', 'g1.alpha.abcdef.b01.1', 'g1.alpha.abcdef.b1.01', 'g1.alpha.abcdef.x1.1', 'g1.alpha.abcdef.b1000.1', `${id}.`, `${id}x`.repeat(3)]) {
+    for (const foreign of [
+      'grid-btc-b-0007',
+      'g-b-1',
+      'g1.alpha',
+      'g1.ALPHA.abcdef.b1.1',
+      'g1.alpha.abcdef.b01.1',
+      'g1.alpha.abcdef.b1.01',
+      'g1.alpha.abcdef.x1.1',
+      'g1.alpha.abcdef.b1000.1',
+      `${id}.`,
+      `${id}x`.repeat(3),
+    ]) {
       expect(decodeClientOrderId(foreign)).toEqual({ kind: 'foreign', reason: 'not-grid-format' });
     }
     expect(decodeClientOrderId(id, { ...scope, botId: 'beta' })).toEqual({ kind: 'foreign', reason: 'other-bot' });

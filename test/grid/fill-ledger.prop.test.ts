@@ -5,15 +5,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { D, sumDec, type Decimal } from '../../src/grid/decimal.js';
-import {
-  applyFill,
-  applyOrderProgress,
-  emptyLedger,
-  filledOf,
-  ledgerTotals,
-  type FillLedger,
-  type LedgerStep,
-} from '../../src/grid/fill-ledger.js';
+import { applyFill, applyOrderProgress, emptyLedger, filledOf, ledgerTotals, type FillLedger, type LedgerStep } from '../../src/grid/fill-ledger.js';
 import { cid, ctx, deal, priceOf, update } from './ledger-support.js';
 
 type Ev = (l: FillLedger) => LedgerStep;

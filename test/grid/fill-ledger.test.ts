@@ -1,14 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { dec } from '../../src/grid/decimal.js';
-import {
-  applyFill,
-  applyOrderProgress,
-  emptyLedger,
-  filledOf,
-  ledgerTotals,
-  type FillLedger,
-  type LedgerStep,
-} from '../../src/grid/fill-ledger.js';
+import { applyFill, applyOrderProgress, emptyLedger, filledOf, ledgerTotals, type FillLedger, type LedgerStep } from '../../src/grid/fill-ledger.js';
 import { cid, ctx, deal, update } from './ledger-support.js';
 
 const buy4 = cid(4, 'buy', 1);

@@ -25,12 +25,18 @@ describe('IntMap', () => {
   });
 
   it('keeps colliding low halves apart (order ids exceed 2^32)', () => {
-    const m = IntMap.empty<string>().set(5, 'a').set(5 + 2 ** 32, 'b').set(5 + 2 ** 33, 'c');
+    const m = IntMap.empty<string>()
+      .set(5, 'a')
+      .set(5 + 2 ** 32, 'b')
+      .set(5 + 2 ** 33, 'c');
     expect([m.get(5), m.get(5 + 2 ** 32), m.get(5 + 2 ** 33), m.size]).toEqual(['a', 'b', 'c', 3]);
   });
 
   it('rebuilds equal from its entries', () => {
-    const m = IntMap.from([[1, 'x'], [1_200_000_000_001, 'y']]);
+    const m = IntMap.from([
+      [1, 'x'],
+      [1_200_000_000_001, 'y'],
+    ]);
     expect(IntMap.from(m)).toEqual(m);
     expect([...m.keys()].sort()).toEqual([1, 1_200_000_000_001]);
   });

@@ -44,15 +44,7 @@ export function deal(dealId: number, orderId: number, clientOrderId: string, sid
   return { dealId, orderId, clientOrderId, side, price, amount, fee: '0', feeAsset: side === 'buy' ? 'BTC' : 'USDT', time };
 }
 
-export function update(
-  orderId: number,
-  clientOrderId: string,
-  side: Side,
-  price: string,
-  amount: string,
-  dealStock: string,
-  final: boolean,
-): OrderUpdate {
+export function update(orderId: number, clientOrderId: string, side: Side, price: string, amount: string, dealStock: string, final: boolean): OrderUpdate {
   return { orderId, clientOrderId, side, price, amount, dealStock, left: dec(amount).minus(dealStock).toFixed(), final };
 }
 

@@ -54,22 +54,16 @@ describe('buildLadder', () => {
     expect(text(buildLadder('arithmetic', { kind: 'centered', center: '100', levelsPerSide: 3, step: '40' }, BTC_USDT, dec('100')))).toContain(
       'non-positive-price',
     );
-    expect(text(buildLadder('arithmetic', { kind: 'range', lower: '70000', upper: '60000', levels: 3 }, BTC_USDT, dec('1')))).toEqual([
-      'invalid-spec',
-    ]);
-    expect(text(buildLadder('arithmetic', { kind: 'range', lower: '1', upper: '2', levels: 1 }, BTC_USDT, dec('1')))).toEqual([
-      'too-few-levels',
-    ]);
+    expect(text(buildLadder('arithmetic', { kind: 'range', lower: '70000', upper: '60000', levels: 3 }, BTC_USDT, dec('1')))).toEqual(['invalid-spec']);
+    expect(text(buildLadder('arithmetic', { kind: 'range', lower: '1', upper: '2', levels: 1 }, BTC_USDT, dec('1')))).toEqual(['too-few-levels']);
     expect(text(buildLadder('arithmetic', { kind: 'range', lower: 'abc', upper: '2', levels: 2.5 }, BTC_USDT, dec('1')))).toEqual([
       'invalid-spec',
       'too-few-levels',
     ]);
-    expect(text(buildLadder('arithmetic', { kind: 'range-step', lower: '1', upper: '10000', step: '0.01' }, BTC_USDT, dec('1')))).toEqual([
+    expect(text(buildLadder('arithmetic', { kind: 'range-step', lower: '1', upper: '10000', step: '0.01' }, BTC_USDT, dec('1')))).toEqual(['too-many-levels']);
+    expect(text(buildLadder('arithmetic', { kind: 'range', lower: '1', upper: '100000', levels: MAX_LEVELS + 1 }, BTC_USDT, dec('1')))).toEqual([
       'too-many-levels',
     ]);
-    expect(
-      text(buildLadder('arithmetic', { kind: 'range', lower: '1', upper: '100000', levels: MAX_LEVELS + 1 }, BTC_USDT, dec('1'))),
-    ).toEqual(['too-many-levels']);
   });
 
   it('property: every ladder is on the tick and strictly increasing', () => {

@@ -1,14 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { dec } from '../../src/grid/decimal.js';
-import {
-  checkOrderSize,
-  marketRulesFrom,
-  meetsMinimums,
-  priceTick,
-  quoteToBase,
-  roundAmount,
-  roundPrice,
-} from '../../src/grid/market-rules.js';
+import { checkOrderSize, marketRulesFrom, meetsMinimums, priceTick, quoteToBase, roundAmount, roundPrice } from '../../src/grid/market-rules.js';
 import { BTC_USDT, DBTC_DUSDT } from './fixtures.js';
 
 describe('marketRulesFrom', () => {

@@ -147,11 +147,7 @@ describe('planGrid', () => {
   });
 
   it('plans a centered geometric grid from the last price', () => {
-    const r = planGrid(
-      { ...base, spacing: 'geometric', ladder: { kind: 'centered', levelsPerSide: 3, step: '1' } },
-      BTC_USDT,
-      '65000.004',
-    );
+    const r = planGrid({ ...base, spacing: 'geometric', ladder: { kind: 'centered', levelsPerSide: 3, step: '1' } }, BTC_USDT, '65000.004');
     expect(r.ok).toBe(true);
     expect(r.plan?.gapLevel).toBe(3);
     expect(r.plan?.levels[3]?.price.toFixed()).toBe('65000');

@@ -23,9 +23,7 @@ function sentBook(unknown: readonly number[] = []): LevelBook {
 
 /** Every live order of the book as the exchange would list it. */
 function openOf(book: LevelBook): ExchangeOrder[] {
-  return [...book.orders.values()]
-    .filter((o) => o.orderId !== null)
-    .map((o) => open(o.orderId ?? 0, o.clientOrderId, o.side, o.level));
+  return [...book.orders.values()].filter((o) => o.orderId !== null).map((o) => open(o.orderId ?? 0, o.clientOrderId, o.side, o.level));
 }
 
 describe('diffOrders', () => {

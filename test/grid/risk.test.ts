@@ -29,9 +29,7 @@ describe('risk', () => {
     const low = evaluateRisk(limits, { ...snap, price: dec('56999.99') });
     expect(low.ok ? [] : low.breaches.map((b) => b.kind)).toEqual(['range-exit']);
     const high = evaluateRisk(limits, { ...snap, price: dec('73500.01') });
-    expect(high.ok ? [] : high.breaches.map((b) => b.message)).toEqual([
-      'price 73500.01 left the range 60000..70000 by more than 5 % (57000..73500)',
-    ]);
+    expect(high.ok ? [] : high.breaches.map((b) => b.message)).toEqual(['price 73500.01 left the range 60000..70000 by more than 5 % (57000..73500)']);
   });
 
   it('breaches the stop-loss on realised + unrealised at or below −threshold, and the inventory cap', () => {

@@ -41,13 +41,10 @@ export async function startCountingProxy(targetUrl: string, onRequest: () => voi
   const server = createServer((req, res) => {
     requests.push({ method: req.method ?? '', path: req.url ?? '' });
     const forward = (body: Buffer): void => {
-      const upstream = request(
-        { host: target.hostname, port: target.port, method: req.method, path: req.url, headers: req.headers },
-        (answer) => {
-          res.writeHead(answer.statusCode ?? 502, answer.headers);
-          answer.pipe(res);
-        },
-      );
+      const upstream = request({ host: target.hostname, port: target.port, method: req.method, path: req.url, headers: req.headers }, (answer) => {
+        res.writeHead(answer.statusCode ?? 502, answer.headers);
+        answer.pipe(res);
+      });
       upstream.on('error', () => res.destroy());
       upstream.end(body);
     };

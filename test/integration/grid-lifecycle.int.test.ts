@@ -37,7 +37,14 @@ describe('grid lifecycle against the simulator', () => {
 
     const rows = b
       .openOrders()
-      .map((o) => ({ level: o.id.level, side: o.id.side, orderSide: o.order.side, price: o.order.price, amount: o.order.amount.toFixed(), postOnly: o.order.postOnly }))
+      .map((o) => ({
+        level: o.id.level,
+        side: o.id.side,
+        orderSide: o.order.side,
+        price: o.order.price,
+        amount: o.order.amount.toFixed(),
+        postOnly: o.order.postOnly,
+      }))
       .sort((x, y) => x.level - y.level);
     expect(rows).toEqual(PLAN.map((p) => ({ level: p.level, side: p.side, orderSide: p.side, price: p.price, amount: AMOUNT, postOnly: true })));
     expect(b.byLevel().has(2)).toBe(false); // the gap at the last price
@@ -111,7 +118,12 @@ describe('grid lifecycle against the simulator', () => {
     // only known to be finished once its ordersPending update arrives.
     b.take('sell', '0.004', LEVEL_PRICE[0] as string);
     await b.until('sells at levels 1 and 2', () => b.byLevel().get(1)?.[0]?.id.side === 'sell' && b.byLevel().has(2));
-    expect(levelCounts(b)).toEqual([[1, 1], [2, 1], [3, 1], [4, 1]]);
+    expect(levelCounts(b)).toEqual([
+      [1, 1],
+      [2, 1],
+      [3, 1],
+      [4, 1],
+    ]);
     for (const level of [1, 2]) {
       const o = b.byLevel().get(level)?.[0];
       expect(o?.order).toMatchObject({ side: 'sell', price: LEVEL_PRICE[level] });
@@ -181,7 +193,12 @@ describe('grid lifecycle against the simulator', () => {
     expect(counter.order.amount.toFixed()).toBe(AMOUNT);
     expect(dedupe(b.path.slice(before).map(top))).toEqual(['reconnecting', 'reconciling', 'placing', 'running']);
     expect(b.sim.connections()).toHaveLength(1);
-    expect(levelCounts(b)).toEqual([[1, 1], [2, 1], [3, 1], [4, 1]]);
+    expect(levelCounts(b)).toEqual([
+      [1, 1],
+      [2, 1],
+      [3, 1],
+      [4, 1],
+    ]);
 
     await b.stop();
     expect(placedAt(b, 1).map((o) => o.id.side)).toEqual(['buy', 'sell']);
@@ -223,7 +240,12 @@ describe('grid lifecycle against the simulator', () => {
     const counter = await b.until('a sell at level 2 and the market running', () => b.state().startsWith('running') && b.byLevel().get(2)?.[0]);
     expect(filled).toBe(true);
     expect(counter.order.amount.toFixed()).toBe(AMOUNT);
-    expect(levelCounts(b)).toEqual([[0, 1], [2, 1], [3, 1], [4, 1]]);
+    expect(levelCounts(b)).toEqual([
+      [0, 1],
+      [2, 1],
+      [3, 1],
+      [4, 1],
+    ]);
     await b.stop();
     expect(placedAt(b, 2)).toHaveLength(1);
     expect(b.placed).toHaveLength(PLAN.length + 1);
@@ -249,9 +271,7 @@ describe('grid lifecycle against the simulator', () => {
 
   it('after a socket drop, every market of the shared connection is resubscribed and trades on live frames again', async () => {
     const b = await start({ markets: [MARKET, MARKET_B] });
-    await b.until('both plans resting', () =>
-      [MARKET, MARKET_B].every((m) => b.openOrders(m).length === PLAN.length && b.state(m).startsWith('running')),
-    );
+    await b.until('both plans resting', () => [MARKET, MARKET_B].every((m) => b.openOrders(m).length === PLAN.length && b.state(m).startsWith('running')));
     const before = new Map([MARKET, MARKET_B].map((m) => [m, b.paths.get(m)?.length ?? 0]));
     expect(b.sim.faults.closeSockets('all')).toBe(1);
     await b.until('both markets running again after reconciling', () =>
@@ -322,10 +342,7 @@ describe('grid lifecycle against the simulator', () => {
     const stopped = b.stop();
     // Regression (first end-to-end run): the market used to leave placing at once (aborting the
     // request, which does not recall it) and cancel-all; the plan then landed and rested, unprotected.
-    await b.until(
-      'the market waiting for the batch, or (before the fix) its cancel-all sent',
-      () => b.market()?.context.stopReason != null,
-    );
+    await b.until('the market waiting for the batch, or (before the fix) its cancel-all sent', () => b.market()?.context.stopReason != null);
     expect(b.state()).toBe('placing.sending');
     proxy.release();
     await stopped;
@@ -339,9 +356,17 @@ describe('grid lifecycle against the simulator', () => {
   it('stops with onStop leave: the orders keep resting and the kill-switch is disarmed', async () => {
     const b = await start({ onStop: 'leave' });
     await planPlaced(b);
-    const resting = b.openOrders().map((o) => o.order.id).sort();
+    const resting = b
+      .openOrders()
+      .map((o) => o.order.id)
+      .sort();
     await b.stop();
-    expect(b.openOrders().map((o) => o.order.id).sort()).toEqual(resting);
+    expect(
+      b
+        .openOrders()
+        .map((o) => o.order.id)
+        .sort(),
+    ).toEqual(resting);
     expect(b.sim.state.killSwitches(BOT_ACCOUNT)).toEqual([]);
     expect(b.runtime.statuses()[0]).toMatchObject({ state: 'stopped' });
     expect(b.violations).toEqual([]);
@@ -351,7 +376,10 @@ describe('grid lifecycle against the simulator', () => {
     const first = await start({ onStop: 'leave' });
     await planPlaced(first);
     await first.stop();
-    const left = first.openOrders().map((o) => o.order.id).sort();
+    const left = first
+      .openOrders()
+      .map((o) => o.order.id)
+      .sort();
     expect(left).toHaveLength(PLAN.length);
 
     const second = await startBench({ sim: first.sim, onStart: 'adopt' });
@@ -362,7 +390,12 @@ describe('grid lifecycle against the simulator', () => {
       const tops = dedupe(second.path.map(top));
       expect(tops.slice(0, 2)).toEqual(['init', 'reconciling']);
       expect(tops).not.toContain('cancelAll');
-      expect(second.openOrders().map((o) => o.order.id).sort()).toEqual(left);
+      expect(
+        second
+          .openOrders()
+          .map((o) => o.order.id)
+          .sort(),
+      ).toEqual(left);
       expect(second.placed).toEqual([]);
       expect(second.sim.state.killSwitches(BOT_ACCOUNT)).toEqual([expect.objectContaining({ market: MARKET, types: ['spot'] })]);
       // The adopted orders trade as the bot's own.
@@ -381,12 +414,22 @@ describe('grid lifecycle against the simulator', () => {
   it('refuses a second bot on the same account and market (another journal, or none) before it sends anything; starts once the first stopped', async () => {
     const first = await start();
     await planPlaced(first);
-    const resting = first.openOrders().map((o) => o.order.id).sort();
+    const resting = first
+      .openOrders()
+      .map((o) => o.order.id)
+      .sort();
     const ordersBefore = first.sim.state.orders(BOT_ACCOUNT).length;
     // The first bot's kill-switch timer on the market is what gives it away.
-    await expect(startBench({ sim: first.sim })).rejects.toThrow(/another client seems to trade this market[\s\S]*DBTC_DUSDT: a kill-switch timer this bot did not set is active/);
+    await expect(startBench({ sim: first.sim })).rejects.toThrow(
+      /another client seems to trade this market[\s\S]*DBTC_DUSDT: a kill-switch timer this bot did not set is active/,
+    );
     // Nothing was sent: the first grid rests untouched, no order was added or cancelled.
-    expect(first.openOrders().map((o) => o.order.id).sort()).toEqual(resting);
+    expect(
+      first
+        .openOrders()
+        .map((o) => o.order.id)
+        .sort(),
+    ).toEqual(resting);
     expect(first.sim.state.orders(BOT_ACCOUNT)).toHaveLength(ordersBefore);
     expect(first.violations).toEqual([]);
     await first.stop(); // disarms its timer

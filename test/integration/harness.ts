@@ -175,16 +175,23 @@ export function ours(order: OrderSnapshot, market = MARKET): BotOrder | null {
 export async function startBench(options: BenchOptions = {}): Promise<Bench> {
   const markets = options.markets ?? [MARKET];
   const ownSim = options.sim === undefined;
-  const sim = options.sim ?? await startSimulator({
-    port: 0,
-    seed: options.seed ?? 1,
-    priceProcess: false,
-    markets: [MARKET_SPEC, { ...MARKET_SPEC, name: MARKET_B }],
-    accounts: [
-      { id: BOT_ACCOUNT, apiKey: DEMO_ACCOUNT.apiKey, apiSecret: DEMO_ACCOUNT.apiSecret, balances: { ...(options.botBalances ?? { DBTC: '10', DETH: '10', DUSDT: '100000' }) } },
-      { id: TAKER_ACCOUNT, apiKey: 'taker-key', apiSecret: 'taker-secret', balances: { DBTC: '100', DETH: '100', DUSDT: '10000000' } },
-    ],
-  });
+  const sim =
+    options.sim ??
+    (await startSimulator({
+      port: 0,
+      seed: options.seed ?? 1,
+      priceProcess: false,
+      markets: [MARKET_SPEC, { ...MARKET_SPEC, name: MARKET_B }],
+      accounts: [
+        {
+          id: BOT_ACCOUNT,
+          apiKey: DEMO_ACCOUNT.apiKey,
+          apiSecret: DEMO_ACCOUNT.apiSecret,
+          balances: { ...(options.botBalances ?? { DBTC: '10', DETH: '10', DUSDT: '100000' }) },
+        },
+        { id: TAKER_ACCOUNT, apiKey: 'taker-key', apiSecret: 'taker-secret', balances: { DBTC: '100', DETH: '100', DUSDT: '10000000' } },
+      ],
+    }));
   const waiters = new Set<Waiter>();
   let scheduled = false;
   const poke = (): void => {
@@ -259,7 +266,11 @@ export async function startBench(options: BenchOptions = {}): Promise<Bench> {
         const last = lastSnapshots.get(m);
         return [
           `${m} state: ${state(m)} (path ${(paths.get(m) ?? []).join(' → ')})`,
-          `  open orders: ${openOrders(m).map((o) => `${o.order.clientOrderId}@${o.order.price} left ${o.order.left.toFixed()}`).join('; ') || 'none'}`,
+          `  open orders: ${
+            openOrders(m)
+              .map((o) => `${o.order.clientOrderId}@${o.order.price} left ${o.order.left.toFixed()}`)
+              .join('; ') || 'none'
+          }`,
           `  last error: ${last?.context.lastError ?? '-'}; stop reason: ${last?.context.stopReason ?? '-'}`,
         ];
       })

@@ -64,10 +64,12 @@ describe('metrics and health against the simulator', () => {
     await b.until('a counter-sell at level 2', () => b.byLevel(MARKET).get(2)?.[0]);
     b.take('buy', AMOUNT, LEVEL_PRICE[2] as string, MARKET);
     b.take('buy', AMOUNT, '200000', MARKET_B);
-    await b.until('the counter-orders resting and the bot caught up with the exchange', () =>
-      b.byLevel(MARKET).get(1)?.[0]?.id.side === 'buy' &&
-      b.byLevel(MARKET_B).get(2)?.[0]?.id.side === 'buy' &&
-      b.runtime.statuses().every((s) => s.liveOrders === b.openOrders(s.market).length && s.fills === deals(b, s.market).length && s.pendingOrders === 0),
+    await b.until(
+      'the counter-orders resting and the bot caught up with the exchange',
+      () =>
+        b.byLevel(MARKET).get(1)?.[0]?.id.side === 'buy' &&
+        b.byLevel(MARKET_B).get(2)?.[0]?.id.side === 'buy' &&
+        b.runtime.statuses().every((s) => s.liveOrders === b.openOrders(s.market).length && s.fills === deals(b, s.market).length && s.pendingOrders === 0),
     );
 
     const s = await scrape();
@@ -135,8 +137,9 @@ describe('metrics and health against the simulator', () => {
     // Replies never arrive: the new socket cannot be authorized, so the connection stays down.
     const stopDropping = b.sim.faults.dropFrames('reply', { probability: 1 });
     expect(b.sim.faults.closeSockets('all')).toBe(1);
-    await b.until('the connection down and both markets reconnecting', () =>
-      b.runtime.connectionState() !== 'open' && MARKETS.every((m) => b.state(m) === 'reconnecting'),
+    await b.until(
+      'the connection down and both markets reconnecting',
+      () => b.runtime.connectionState() !== 'open' && MARKETS.every((m) => b.state(m) === 'reconnecting'),
     );
     const down = await health();
     expect(down.status).toBe(503);
@@ -150,8 +153,10 @@ describe('metrics and health against the simulator', () => {
     stopDropping();
     await b.until('a socket waiting to be authorized', () => b.runtime.connectionState() === 'authorizing' && b.sim.connections().length === 1, 10_000);
     b.sim.faults.closeSockets('all');
-    await b.until('the connection open and both markets running again', () =>
-      b.runtime.connectionState() === 'open' && MARKETS.every((m) => b.state(m).startsWith('running')), 15_000,
+    await b.until(
+      'the connection open and both markets running again',
+      () => b.runtime.connectionState() === 'open' && MARKETS.every((m) => b.state(m).startsWith('running')),
+      15_000,
     );
     const back = await health();
     expect(back.status).toBe(200);

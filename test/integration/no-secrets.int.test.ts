@@ -68,7 +68,12 @@ function until<T>(label: string, check: () => T | null | undefined | false | Pro
 }
 
 const botOrders = () => sim.state.orders(ACCOUNT).flatMap((o) => (ours(o) ? [ours(o)!] : []));
-const lineWith = (prefix: string): string | undefined => child?.lines().find((l) => l.startsWith(prefix))?.slice(prefix.length).trim();
+const lineWith = (prefix: string): string | undefined =>
+  child
+    ?.lines()
+    .find((l) => l.startsWith(prefix))
+    ?.slice(prefix.length)
+    .trim();
 
 async function get(url: string): Promise<{ status: number; text: string }> {
   const res = await fetch(url);
@@ -113,12 +118,23 @@ describe('no credentials in any output', () => {
     sim.faults.failRequests({ status: 503, count: 1, path: '/api/v4/order/new', after: true });
     const r = sim.exchange.placeOrder(TAKER, { market: MARKET, side: 'sell', amount: AMOUNT, price: LEVEL_PRICE[1] as string }, sim.clock.now());
     expect(r.ok).toBe(true);
-    await until('the counter-sell at level 2 resting and every market running', async () => botOrders().some((o) => o.id.level === 2 && o.id.side === 'sell') && (await healthy()));
+    await until(
+      'the counter-sell at level 2 resting and every market running',
+      async () => botOrders().some((o) => o.id.level === 2 && o.id.side === 'sell') && (await healthy()),
+    );
     // A dropped socket: a new connection, token and authorize.
     expect(sim.faults.closeSockets('all')).toBe(1);
     await until('connected and running again', async () => sim.connections().length === 1 && (await healthy()), 15_000);
 
-    for (const path of ['api/state', `api/state?focus=market:${MARKET}`, 'api/state?focus=connection', 'api/state?focus=supervisor', 'charts/market.json', 'metrics', 'health']) {
+    for (const path of [
+      'api/state',
+      `api/state?focus=market:${MARKET}`,
+      'api/state?focus=connection',
+      'api/state?focus=supervisor',
+      'charts/market.json',
+      'metrics',
+      'health',
+    ]) {
       const res = await get(`${urls.inspector}${path}`);
       expect(res.status, path).toBe(200);
       artifacts[`inspector /${path}`] = res.text;
@@ -153,7 +169,9 @@ describe('no credentials in any output', () => {
 
     const leaks = Object.entries(artifacts).flatMap(([name, content]) => {
       const bytes = typeof content === 'string' ? Buffer.from(content) : content;
-      return [API_KEY, API_SECRET].filter((s) => bytes.includes(s) || bytes.includes(Buffer.from(s, 'utf16le'))).map((s) => `${name} contains the ${s === API_KEY ? 'API key' : 'API secret'}`);
+      return [API_KEY, API_SECRET]
+        .filter((s) => bytes.includes(s) || bytes.includes(Buffer.from(s, 'utf16le')))
+        .map((s) => `${name} contains the ${s === API_KEY ? 'API key' : 'API secret'}`);
     });
     expect(leaks).toEqual([]);
   }, 90_000);

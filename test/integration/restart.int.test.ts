@@ -71,7 +71,10 @@ const botOrders = (): { order: OrderSnapshot; id: OwnClientOrderId }[] =>
     return id ? [{ order, id }] : [];
   });
 /** The open orders as `level:side`, sorted. */
-const resting = (): string[] => botOrders().map((o) => `${o.id.level}:${o.id.side}`).sort();
+const resting = (): string[] =>
+  botOrders()
+    .map((o) => `${o.id.level}:${o.id.side}`)
+    .sort();
 const botFills = () => sim.state.fills(BOT).filter((d) => d.market === MARKET);
 const armed = (): boolean => sim.state.killSwitches(BOT).some((k) => k.market === MARKET);
 
@@ -100,7 +103,8 @@ beforeEach(async () => {
     const perLevel = new Map<number, string[]>();
     for (const o of botOrders()) perLevel.set(o.id.level, [...(perLevel.get(o.id.level) ?? []), o.order.clientOrderId]);
     for (const [level, ids] of perLevel) if (ids.length > 1) violations.push(`two open orders at level ${level}: ${ids.join(', ')}`);
-    if (checkingKillSwitch && perLevel.size > 0 && !armed()) violations.push(`open orders without an armed kill-switch after ${e.order.clientOrderId} (event ${e.event})`);
+    if (checkingKillSwitch && perLevel.size > 0 && !armed())
+      violations.push(`open orders without an armed kill-switch after ${e.order.clientOrderId} (event ${e.event})`);
   });
 });
 
@@ -135,7 +139,9 @@ function until<T>(label: string, check: () => T | null | undefined | false | Pro
     sources: [(f) => sim.onEvent(f), ...children.map((c) => (f: () => void) => c.onLine(f))],
     timeoutMs,
     describe: () => {
-      const tails = children.map((c, i) => `child ${i} (pid ${c.pid}${c.hasExited() ? ', exited' : ''}):\n  ${c.lines().slice(-8).join('\n  ')}\n  stderr: ${c.stderr().slice(-2000)}`);
+      const tails = children.map(
+        (c, i) => `child ${i} (pid ${c.pid}${c.hasExited() ? ', exited' : ''}):\n  ${c.lines().slice(-8).join('\n  ')}\n  stderr: ${c.stderr().slice(-2000)}`,
+      );
       return `resting: ${resting().join(' ') || 'none'}; kill-switch armed: ${armed()}\n${tails.join('\n')}`;
     },
   });
@@ -157,7 +163,10 @@ async function status(journal: string): Promise<JournalReport> {
 }
 
 const lifecycle = (state: string | null): string =>
-  (state ?? '').split(' | ').find((p) => p.startsWith('lifecycle.'))?.replace(/^lifecycle\./, '') ?? '';
+  (state ?? '')
+    .split(' | ')
+    .find((p) => p.startsWith('lifecycle.'))
+    ?.replace(/^lifecycle\./, '') ?? '';
 
 /** The counter-order a fill of the bot owes: one level away, the other side, the filled amount. */
 function counterOf(clientOrderId: string, amount: string): string {
@@ -211,11 +220,7 @@ describe('restart of a SIGKILLed bot process against an external simulator', () 
     // Run 2 on the same journal: restores, reconciles, answers the missed fill with a buy at level 1.
     const armingsBefore = armings;
     const second = startBot(file);
-    await until(
-      'the restarted market running, with the missed fill answered',
-      () => isRunningLine(second) && resting().join() === PLAN.join(),
-      START_MS,
-    );
+    await until('the restarted market running, with the missed fill answered', () => isRunningLine(second) && resting().join() === PLAN.join(), START_MS);
     const report = await until('the journal showing the market running', async () => {
       const r = await status(journal);
       return lifecycle(r.markets[0]?.state ?? null).startsWith('running') ? r : null;

@@ -68,7 +68,8 @@ async function configFile(text: string): Promise<string> {
   return file;
 }
 
-const botOrders = (s: Simulator) => s.state.orders(s.accountId).filter((o) => decodeClientOrderId(o.clientOrderId, { botId: 'cli', market: MARKET }).kind === 'ours');
+const botOrders = (s: Simulator) =>
+  s.state.orders(s.accountId).filter((o) => decodeClientOrderId(o.clientOrderId, { botId: 'cli', market: MARKET }).kind === 'ours');
 
 /** Resolves once `check` holds, re-checked on every simulator event. */
 function whenSim(s: Simulator, check: () => boolean, label: string, timeoutMs = 5_000): Promise<void> {

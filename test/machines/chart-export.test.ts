@@ -36,8 +36,12 @@ describe.each(machines)('%s chart export', (_name, machine) => {
     const edges = chartEdges(machine);
     const json = JSON.parse(exportChart(machine, 'json')) as { edges: { key: string }[] };
     expect(json.edges.map((e) => e.key)).toEqual(edges.map((e) => e.key));
-    const mermaidLines = exportChart(machine, 'mermaid').split('\n').filter((l) => l.includes(' --> ') && l.includes(' : '));
-    const dotLines = exportChart(machine, 'dot').split('\n').filter((l) => l.includes(' -> '));
+    const mermaidLines = exportChart(machine, 'mermaid')
+      .split('\n')
+      .filter((l) => l.includes(' --> ') && l.includes(' : '));
+    const dotLines = exportChart(machine, 'dot')
+      .split('\n')
+      .filter((l) => l.includes(' -> '));
     const expected = edges.reduce((n, e) => n + Math.max(1, e.targets.length), 0);
     expect(mermaidLines).toHaveLength(expected);
     expect(dotLines).toHaveLength(expected);

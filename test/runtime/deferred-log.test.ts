@@ -3,7 +3,13 @@ import { deferredSink } from '../../src/runtime/deferred-log.js';
 
 function recorder() {
   const lines: string[] = [];
-  return { lines, sink: { info: (o: object, m: string) => lines.push(`info ${m} ${JSON.stringify(o)}`), warn: (o: object, m: string) => lines.push(`warn ${m} ${JSON.stringify(o)}`) } };
+  return {
+    lines,
+    sink: {
+      info: (o: object, m: string) => lines.push(`info ${m} ${JSON.stringify(o)}`),
+      warn: (o: object, m: string) => lines.push(`warn ${m} ${JSON.stringify(o)}`),
+    },
+  };
 }
 
 describe('deferred log sink', () => {

@@ -39,7 +39,18 @@ describe('market log', () => {
   it('logs fills, orders sent to the desk and refused or unknown orders, per market', () => {
     const { lines, market } = logged('ETH_USDT', 'BTC_USDT');
     const eth = market('ETH_USDT');
-    eth.emit({ type: 'market.fill', dealId: 5, orderId: 9, clientOrderId: 'c', level: 2, side: 'buy', price: '3000', amount: '0.1', fee: null, feeAsset: null });
+    eth.emit({
+      type: 'market.fill',
+      dealId: 5,
+      orderId: 9,
+      clientOrderId: 'c',
+      level: 2,
+      side: 'buy',
+      price: '3000',
+      amount: '0.1',
+      fee: null,
+      feeAsset: null,
+    });
     eth.emit({ type: 'market.ordersSent', via: 'desk', intents: [intent('d', 'counter', 3, 'sell')] });
     // A placing batch is not listed order by order.
     eth.emit({ type: 'market.ordersSent', via: 'bulk', intents: [intent('p1', 'plan'), intent('p2', 'plan')] });

@@ -27,7 +27,12 @@ describe('gridbot sim', () => {
     expect(run.out[0]).toBe(`gridbot sim: rest=${sim.restUrl} ws=${sim.wsUrl} api-key=gridbot-demo-key api-secret=gridbot-demo-secret`);
     const ask = sim.state.book('DBTC_DUSDT', 1).asks[0];
     if (!ask) throw new Error('the house should quote');
-    const r = await post(sim.restUrl, '/api/v4/order/new', { market: 'DBTC_DUSDT', side: 'buy', amount: '0.001', price: ask[0] }, { apiKey: 'gridbot-demo-key', apiSecret: 'gridbot-demo-secret' });
+    const r = await post(
+      sim.restUrl,
+      '/api/v4/order/new',
+      { market: 'DBTC_DUSDT', side: 'buy', amount: '0.001', price: ask[0] },
+      { apiKey: 'gridbot-demo-key', apiSecret: 'gridbot-demo-secret' },
+    );
     expect(r.status).toBe(200);
     expect(run.out.some((l) => l.startsWith(`trade DBTC_DUSDT buy 0.001 @ ${ask[0]} maker=house taker=demo`))).toBe(true);
     run.abort.abort();

@@ -51,7 +51,12 @@ describe('exchange core', () => {
     const before = ex.ledger.totals();
     ex.placeOrder('u', sell('64000', '1'), T0);
     ex.placeOrder('u', buy('64000', '1'), T0);
-    expect(ex.dealsOf('u').map((d) => d.role).sort()).toEqual([1, 2]);
+    expect(
+      ex
+        .dealsOf('u')
+        .map((d) => d.role)
+        .sort(),
+    ).toEqual([1, 2]);
     for (const [asset, total] of ex.ledger.totals()) expect(total.toFixed()).toBe(before.get(asset)?.toFixed());
   });
 

@@ -19,8 +19,10 @@ afterEach(async () => {
   await sim.close();
 });
 
-const rest = (acct: typeof A) => (path: string, params: Record<string, unknown> = {}) =>
-  post(sim.restUrl, path, params, { apiKey: acct.apiKey, apiSecret: acct.apiSecret });
+const rest =
+  (acct: typeof A) =>
+  (path: string, params: Record<string, unknown> = {}) =>
+    post(sim.restUrl, path, params, { apiKey: acct.apiKey, apiSecret: acct.apiSecret });
 const alice = rest(A);
 const bob = rest(B);
 

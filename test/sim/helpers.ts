@@ -142,4 +142,7 @@ export class WsClient {
   }
 }
 
-export const isUpdate = (method: string) => (f: Frame): boolean => f.method === method;
+export const isUpdate =
+  (method: string) =>
+  (f: Frame): boolean =>
+    f.method === method;

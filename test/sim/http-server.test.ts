@@ -16,8 +16,10 @@ afterEach(async () => {
   await sim.close();
 });
 
-const as = (acct: { apiKey: string; apiSecret: string }) => (path: string, params: Record<string, unknown> = {}) =>
-  post(sim.restUrl, path, params, { apiKey: acct.apiKey, apiSecret: acct.apiSecret });
+const as =
+  (acct: { apiKey: string; apiSecret: string }) =>
+  (path: string, params: Record<string, unknown> = {}) =>
+    post(sim.restUrl, path, params, { apiKey: acct.apiKey, apiSecret: acct.apiSecret });
 const alice = as(A);
 const bob = as(B);
 const newOrder = (params: Record<string, unknown>) => alice('/api/v4/order/new', { market: 'BTC_USDT', ...params });
@@ -140,7 +142,17 @@ describe('orders over REST', () => {
 
   it('answers WhiteBIT validation errors with the same codes and error maps', async () => {
     const cases: [Record<string, unknown>, number, number, Record<string, string[]>][] = [
-      [{ market: undefined }, 422, 30, { amount: ['Amount field is required.'], market: ['Market field is required.'], price: ['Price field is required.'], side: ['Side field is required.'] }],
+      [
+        { market: undefined },
+        422,
+        30,
+        {
+          amount: ['Amount field is required.'],
+          market: ['Market field is required.'],
+          price: ['Price field is required.'],
+          side: ['Side field is required.'],
+        },
+      ],
       [{ market: 'NOPE_USDT', side: 'buy', amount: '1', price: '1' }, 422, 31, { market: ['Market is not available.'] }],
       [{ side: 'hold', amount: '1', price: '1' }, 422, 30, { side: ["Side field should contain only 'buy' or 'sell' values."] }],
       [{ side: 'buy', amount: 'x', price: '1' }, 422, 32, { amount: ['Amount field should be numeric string or number.'] }],
@@ -151,11 +163,20 @@ describe('orders over REST', () => {
       [{ side: 'buy', amount: '200', price: '60000' }, 422, 30, { total: ['Total(amount * price) is greater than 10000000'] }],
       [{ side: 'buy', amount: '10', price: '60000' }, 400, 10, { amount: ['Not enough balance.'] }],
       [{ side: 'buy', amount: '0.01', price: '60000', ioc: true, postOnly: true }, 422, 37, { ioc: ['Either IOC or PostOnly flag in true state is allowed.'] }],
-      [{ side: 'buy', amount: '0.01', price: '60000', clientOrderId: 'bad id!' }, 422, 36, { clientOrderId: ['ClientOrderId field should contain only latin letters, numbers and dashes.'] }],
+      [
+        { side: 'buy', amount: '0.01', price: '60000', clientOrderId: 'bad id!' },
+        422,
+        36,
+        { clientOrderId: ['ClientOrderId field should contain only latin letters, numbers and dashes.'] },
+      ],
     ];
     for (const [params, status, code, errors] of cases) {
       const r = await newOrder(params);
-      expect({ params, status: r.status, body: r.body }).toEqual({ params, status, body: { code, message: status === 400 ? 'Inner validation failed' : 'Validation failed', errors } });
+      expect({ params, status: r.status, body: r.body }).toEqual({
+        params,
+        status,
+        body: { code, message: status === 400 ? 'Inner validation failed' : 'Validation failed', errors },
+      });
     }
   });
 
@@ -163,7 +184,11 @@ describe('orders over REST', () => {
     expect((await newOrder({ side: 'buy', amount: '0.01', price: '60000', clientOrderId: 'dup' })).status).toBe(200);
     const dup = await newOrder({ side: 'buy', amount: '0.01', price: '59000', clientOrderId: 'dup' });
     expect(dup.status).toBe(422);
-    expect(dup.body).toEqual({ code: 36, message: 'Validation failed', errors: { clientOrderId: ['This client order id is already used by the current account.'] } });
+    expect(dup.body).toEqual({
+      code: 36,
+      message: 'Validation failed',
+      errors: { clientOrderId: ['This client order id is already used by the current account.'] },
+    });
     // Another market may use it at the same time.
     expect((await alice('/api/v4/order/new', { market: 'DBTC_DUSDT', side: 'buy', amount: '0.01', price: '60000', clientOrderId: 'dup' })).status).toBe(200);
     expect((await alice('/api/v4/order/cancel', { market: 'BTC_USDT', clientOrderId: 'dup' })).status).toBe(200);
@@ -174,7 +199,11 @@ describe('orders over REST', () => {
     await bob('/api/v4/order/new', { market: 'BTC_USDT', side: 'sell', amount: '0.1', price: '64000' });
     const po = await newOrder({ side: 'buy', amount: '0.1', price: '64000', postOnly: true });
     expect(po.status).toBe(400);
-    expect(po.body).toEqual({ code: 13, message: 'Inner validation failed', errors: { postOnly: ["This order couldn't be executed as a maker order and was canceled."] } });
+    expect(po.body).toEqual({
+      code: 13,
+      message: 'Inner validation failed',
+      errors: { postOnly: ["This order couldn't be executed as a maker order and was canceled."] },
+    });
     const ioc = obj(await newOrder({ side: 'buy', amount: '0.25', price: '64000', ioc: true }));
     expect(ioc).toMatchObject({ dealStock: '0.1', left: '0.15', status: 'CANCELED', ioc: true });
     expect((await alice('/api/v4/trade-account/balance', { ticker: 'USDT' })).body).toEqual({ available: '93600', freeze: '0' });
@@ -196,9 +225,15 @@ describe('orders over REST', () => {
     expect(items[2]?.result?.side).toBe('sell');
     expect(items[0]?.result?.timestamp).toBe(items[2]?.result?.timestamp); // one engine timestamp
 
-    const stopped = (await alice('/api/v4/order/bulk', { orders: orders.map((o) => ({ ...o, clientOrderId: `${o.clientOrderId}x` })), stopOnFail: true })).body as unknown[];
+    const stopped = (await alice('/api/v4/order/bulk', { orders: orders.map((o) => ({ ...o, clientOrderId: `${o.clientOrderId}x` })), stopOnFail: true }))
+      .body as unknown[];
     expect(stopped).toHaveLength(2);
-    expect(sim.state.orders('alice').map((o) => o.clientOrderId).sort()).toEqual(['b-1', 'b-1x', 'b-3']);
+    expect(
+      sim.state
+        .orders('alice')
+        .map((o) => o.clientOrderId)
+        .sort(),
+    ).toEqual(['b-1', 'b-1x', 'b-3']);
 
     const notArray = await alice('/api/v4/order/bulk', { orders: 'x' });
     expect(notArray.body).toEqual({ code: 30, message: 'Validation failed', errors: { orders: ['The orders must be an array.'] } });
@@ -214,7 +249,11 @@ describe('orders over REST', () => {
     expect(again.status).toBe(400);
     expect(again.body).toEqual({ code: 2, message: 'Inner validation failed', errors: { orderId: ['Unexecuted order was not found.'] } });
     const missing = await alice('/api/v4/order/cancel', {});
-    expect(missing.body).toEqual({ code: 30, message: 'Validation failed', errors: { market: ['Market field is required.'], orderId: ['OrderId field is required.'] } });
+    expect(missing.body).toEqual({
+      code: 30,
+      message: 'Validation failed',
+      errors: { market: ['Market field is required.'], orderId: ['OrderId field is required.'] },
+    });
     const both = await alice('/api/v4/order/cancel', { market: 'BTC_USDT', orderId: 1, clientOrderId: 'x' });
     expect(both.status).toBe(422);
     // Someone else's order is not found either.
@@ -230,7 +269,11 @@ describe('orders over REST', () => {
     expect(sim.state.orders('alice')).toHaveLength(3);
     expect((await alice('/api/v4/order/cancel/all', { market: 'BTC_USDT', type: ['spot'] })).body).toEqual([]);
     expect(sim.state.orders('alice').map((o) => o.market)).toEqual(['DBTC_DUSDT']);
-    expect((await alice('/api/v4/order/cancel/all', { type: 'spot' })).body).toEqual({ code: 30, message: 'Validation failed', errors: { type: ['The type must be an array.'] } });
+    expect((await alice('/api/v4/order/cancel/all', { type: 'spot' })).body).toEqual({
+      code: 30,
+      message: 'Validation failed',
+      errors: { type: ['The type must be an array.'] },
+    });
     expect((await alice('/api/v4/order/cancel/all', { market: 'NOPE_X' })).body).toMatchObject({ code: 31 });
     expect((await alice('/api/v4/order/cancel/all')).body).toEqual([]);
     expect(sim.state.orders('alice')).toEqual([]);
@@ -244,7 +287,11 @@ describe('orders over REST', () => {
     expect(page3.map((o) => o.clientOrderId)).toEqual(['p-0']);
     const one = (await alice('/api/v4/orders', { market: 'BTC_USDT', clientOrderId: 'p-2' })).body as Record<string, unknown>[];
     expect(one).toHaveLength(1);
-    expect((await alice('/api/v4/orders', { limit: 101 })).body).toEqual({ code: 30, message: 'Validation failed', errors: { limit: ['The limit may not be greater than 100.'] } });
+    expect((await alice('/api/v4/orders', { limit: 101 })).body).toEqual({
+      code: 30,
+      message: 'Validation failed',
+      errors: { limit: ['The limit may not be greater than 100.'] },
+    });
   });
 
   it('reports executed history (shape by market), deals of one order and finished orders', async () => {
@@ -252,7 +299,17 @@ describe('orders over REST', () => {
     const taker = obj(await newOrder({ side: 'buy', amount: '0.1', price: '64000', clientOrderId: 't-1' }));
     const flat = (await alice('/api/v4/trade-account/executed-history', { market: 'BTC_USDT' })).body as Record<string, unknown>[];
     expect(flat).toHaveLength(1);
-    expect(flat[0]).toMatchObject({ clientOrderId: 't-1', side: 'buy', role: 2, amount: '0.1', price: '64000', deal: '6400', fee: '0.0001', orderId: taker.orderId, feeAsset: 'BTC' });
+    expect(flat[0]).toMatchObject({
+      clientOrderId: 't-1',
+      side: 'buy',
+      role: 2,
+      amount: '0.1',
+      price: '64000',
+      deal: '6400',
+      fee: '0.0001',
+      orderId: taker.orderId,
+      feeAsset: 'BTC',
+    });
     const keyed = obj(await bob('/api/v4/trade-account/executed-history'));
     expect(Object.keys(keyed)).toEqual(['BTC_USDT']);
     expect((keyed.BTC_USDT as Record<string, unknown>[])[0]).toMatchObject({ role: 1, side: 'sell', fee: '6.4', feeAsset: 'USDT' });

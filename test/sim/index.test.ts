@@ -29,7 +29,12 @@ describe('startSimulator', () => {
 
   it('moves the price on demand and reports the fill through waitFor', async () => {
     sim = await startSimulator({ port: 0, seed: 1, tickMs: 0, clock: 'manual' });
-    const r = await post(sim.restUrl, '/api/v4/order/new', { market: 'BTC_USDT', side: 'sell', amount: '0.01', price: '64500' }, { apiKey: sim.apiKey, apiSecret: sim.apiSecret });
+    const r = await post(
+      sim.restUrl,
+      '/api/v4/order/new',
+      { market: 'BTC_USDT', side: 'sell', amount: '0.01', price: '64500' },
+      { apiKey: sim.apiKey, apiSecret: sim.apiSecret },
+    );
     expect(r.status).toBe(200);
     const filled = sim.waitFor((e) => e.type === 'order' && e.accountId === 'demo' && e.event === 3);
     sim.setPrice('BTC_USDT', '65000');
@@ -57,7 +62,12 @@ describe('startSimulator', () => {
   it('rejects a reserved or duplicate account configuration', async () => {
     await expect(startSimulator({ accounts: [{ id: 'house', apiKey: 'k', apiSecret: 's' }] })).rejects.toThrow(/reserved/);
     await expect(
-      startSimulator({ accounts: [{ apiKey: 'k', apiSecret: 's' }, { id: 'x', apiKey: 'k', apiSecret: 't' }] }),
+      startSimulator({
+        accounts: [
+          { apiKey: 'k', apiSecret: 's' },
+          { id: 'x', apiKey: 'k', apiSecret: 't' },
+        ],
+      }),
     ).rejects.toThrow(/twice/);
   });
 });

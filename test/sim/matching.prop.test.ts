@@ -77,9 +77,7 @@ function checkInvariants(ex: Exchange, initial: Map<string, Dec>): void {
       const b = ex.ledger.balance(account, asset);
       expect(b.available.isNegative(), `${account} ${asset} available`).toBe(false);
       expect(b.freeze.isNegative(), `${account} ${asset} freeze`).toBe(false);
-      const held = active
-        .filter((o) => o.accountId === account && (o.side === 'buy' ? 'BBB' : 'AAA') === asset)
-        .reduce((sum, o) => sum.plus(o.frozen), ZERO);
+      const held = active.filter((o) => o.accountId === account && (o.side === 'buy' ? 'BBB' : 'AAA') === asset).reduce((sum, o) => sum.plus(o.frozen), ZERO);
       expect(b.freeze.toFixed(), `${account} ${asset} freeze vs orders`).toBe(held.toFixed());
     }
   }
@@ -114,7 +112,15 @@ describe('matching core properties', () => {
             const amount = new D(cmd.amount).div(100);
             const r = ex.placeOrder(
               account,
-              { market: MARKET, side: cmd.side, price: price.toFixed(), amount: amount.toFixed(), postOnly: cmd.postOnly, ioc: cmd.ioc && !cmd.postOnly, stp: cmd.stp },
+              {
+                market: MARKET,
+                side: cmd.side,
+                price: price.toFixed(),
+                amount: amount.toFixed(),
+                postOnly: cmd.postOnly,
+                ioc: cmd.ioc && !cmd.postOnly,
+                stp: cmd.stp,
+              },
               now,
             );
             const makerDeals = events.flatMap((e) => (e.type === 'deal' && e.deal.role === 1 ? [e.deal] : []));

@@ -25,8 +25,10 @@ afterEach(async () => {
   await sim.close();
 });
 
-const rest = (acct: typeof A) => (path: string, params: Record<string, unknown> = {}) =>
-  post(sim.restUrl, path, params, { apiKey: acct.apiKey, apiSecret: acct.apiSecret });
+const rest =
+  (acct: typeof A) =>
+  (path: string, params: Record<string, unknown> = {}) =>
+    post(sim.restUrl, path, params, { apiKey: acct.apiKey, apiSecret: acct.apiSecret });
 const alice = rest(A);
 const bob = rest(B);
 const place = (who: typeof alice, params: Record<string, unknown>) => who('/api/v4/order/new', { market: 'BTC_USDT', ...params });
@@ -193,7 +195,13 @@ describe('WS public channels', () => {
     expect(c.queued('depth_update')).toEqual([]);
 
     const one = await c.request('depth_request', ['BTC_USDT', 2, '0']);
-    expect(one.result).toMatchObject({ asks: [['65000', '0.1'], ['65001', '0.1']], bids: [] });
+    expect(one.result).toMatchObject({
+      asks: [
+        ['65000', '0.1'],
+        ['65001', '0.1'],
+      ],
+      bids: [],
+    });
   });
 });
 
@@ -206,7 +214,16 @@ describe('WS private channels', () => {
     const placed = (await place(alice, { side: 'sell', amount: '0.3', price: '64000', clientOrderId: 'op-1' })).body as Record<string, unknown>;
     const e1 = await c.next(isUpdate('ordersPending_update'));
     expect(e1.params?.[0]).toBe(1);
-    expect(e1.params?.[1]).toMatchObject({ id: placed.orderId, market: 'BTC_USDT', type: 1, side: 1, left: '0.3', deal_stock: '0', client_order_id: 'op-1', status: 'OPEN' });
+    expect(e1.params?.[1]).toMatchObject({
+      id: placed.orderId,
+      market: 'BTC_USDT',
+      type: 1,
+      side: 1,
+      left: '0.3',
+      deal_stock: '0',
+      client_order_id: 'op-1',
+      status: 'OPEN',
+    });
 
     await place(bob, { side: 'buy', amount: '0.1', price: '64000' });
     const e2 = await c.next(isUpdate('ordersPending_update'));
@@ -259,7 +276,13 @@ describe('WS private channels', () => {
     expect(deals[1]).toEqual([expect.any(Number), expect.any(Number), 'BTC_USDT', taker.orderId, '64010', '0.05', '0.00005', 'd-1', 2, 2, 'BTC']);
 
     const history = await c.request('deals_request', ['BTC_USDT', 0, 10]);
-    expect((history.result as { records: Record<string, unknown>[] }).records[0]).toMatchObject({ price: '64010', amount: '0.05', role: 2, order_id: taker.orderId, fee_asset: 'BTC' });
+    expect((history.result as { records: Record<string, unknown>[] }).records[0]).toMatchObject({
+      price: '64010',
+      amount: '0.05',
+      role: 2,
+      order_id: taker.orderId,
+      fee_asset: 'BTC',
+    });
 
     await c.request('deals_subscribe', [[]]);
     c.drain();

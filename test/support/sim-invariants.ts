@@ -166,7 +166,9 @@ export function checkCounterQuantities(sim: Simulator, g: GridShape, externalCan
   const busy = new Set(open.map((o) => o.id.level));
   // A post-only order the bot's own open orders would fill: the exchange refuses it; the grid keeps it as a residue.
   const crosses = (side: 'buy' | 'sell', price: string): boolean =>
-    open.some((o) => (side === 'sell' ? o.order.side === 'buy' && new Decimal(o.order.price).gte(price) : o.order.side === 'sell' && new Decimal(o.order.price).lte(price)));
+    open.some((o) =>
+      side === 'sell' ? o.order.side === 'buy' && new Decimal(o.order.price).gte(price) : o.order.side === 'sell' && new Decimal(o.order.price).lte(price),
+    );
   const planKeys = new Set(g.plan.map((p) => key(p.level, p.side)));
   // The plan goes out as one order/bulk, which the exchange stamps with one time: the earliest.
   const firstTime = Math.min(...mine.map((o) => o.order.ctimeMs));
@@ -192,9 +194,11 @@ export function checkCounterQuantities(sim: Simulator, g: GridShape, externalCan
     const short = w.plus(planPlaced.has(k) ? amount : zero).minus(p);
     if (short.lte(0)) continue;
     const price = g.levelPrice[level];
-    if (price !== undefined && (short.lt(g.minAmount) || short.times(price).lt(g.minTotal))) pending.push(`${line}: ${short.toFixed()} held back below the minimum`);
+    if (price !== undefined && (short.lt(g.minAmount) || short.times(price).lt(g.minTotal)))
+      pending.push(`${line}: ${short.toFixed()} held back below the minimum`);
     else if (busy.has(level)) pending.push(`${line}: ${short.toFixed()} waiting for its level (an order of the bot holds it)`);
-    else if (price !== undefined && crosses(side, price)) pending.push(`${line}: ${short.toFixed()} waiting: post-only, it would cross the bot's own open orders`);
+    else if (price !== undefined && crosses(side, price))
+      pending.push(`${line}: ${short.toFixed()} waiting: post-only, it would cross the bot's own open orders`);
     else missing.push(`${line}: ${short.toFixed()} never placed`);
   }
   return { violations, pending, missing, fills: deals.length, placedOrders: mine.length };
@@ -204,7 +208,8 @@ export function checkCounterQuantities(sim: Simulator, g: GridShape, externalCan
 export function checkNothingLeft(sim: Simulator, accountId: string): string[] {
   const out: string[] = [];
   const left = sim.state.orders(accountId);
-  if (left.length > 0) out.push(`after shutdown, ${left.length} order(s) of the bot still open: ${left.map((o) => `${o.clientOrderId}@${o.price}`).join(', ')}`);
+  if (left.length > 0)
+    out.push(`after shutdown, ${left.length} order(s) of the bot still open: ${left.map((o) => `${o.clientOrderId}@${o.price}`).join(', ')}`);
   const ks = sim.state.killSwitches(accountId);
   if (ks.length > 0) out.push(`after shutdown, kill-switch still armed on ${ks.map((k) => k.market).join(', ')}`);
   return out;
@@ -231,7 +236,9 @@ export function checkJournal(path: string, sim: Simulator, scope: BotScope, mark
     for (const row of live) {
       if (open.has(row.id)) continue;
       const f = finished.get(row.id);
-      out.push(`${row.market}: the journal has ${row.id} live; the exchange ${f ? `finished it (${f.left.isZero() ? 'filled' : 'cancelled'})` : 'never had it'}`);
+      out.push(
+        `${row.market}: the journal has ${row.id} live; the exchange ${f ? `finished it (${f.left.isZero() ? 'filled' : 'cancelled'})` : 'never had it'}`,
+      );
     }
   } finally {
     db.close();

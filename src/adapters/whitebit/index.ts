@@ -7,21 +7,8 @@ export { type Clock, sleep, systemClock } from './clock.js';
 export { ENDPOINTS, type Endpoint, PUBLISHED_LIMITS, type RateGroup, type RateLimit } from './endpoints.js';
 export { NONCE_WINDOW, NonceSource } from './nonce.js';
 export { RateLimiter, type RateLimiterOptions, TokenBucket } from './rate-limiter.js';
-export {
-  type CallOptions,
-  type RestObserver,
-  type WbBulkResult,
-  WhitebitRestClient,
-  type WhitebitRestClientOptions,
-} from './rest-client.js';
-export {
-  DEFAULT_RETRY_POLICY,
-  type RetryDecision,
-  type RetryPolicy,
-  type RetryState,
-  backoffDelayMs,
-  decideRetry,
-} from './retry.js';
+export { type CallOptions, type RestObserver, type WbBulkResult, WhitebitRestClient, type WhitebitRestClientOptions } from './rest-client.js';
+export { DEFAULT_RETRY_POLICY, type RetryDecision, type RetryPolicy, type RetryState, backoffDelayMs, decideRetry } from './retry.js';
 export { RequestSigner, type SignedRequest, buildBody, encodePayload, importSecret, signPayload } from './signer.js';
 export { WHITEBIT_EU, WHITEBIT_LIVE, type WhitebitUrls, simUrls } from './urls.js';
 export { type WsCloseInfo, type WsConnectOptions, WsTransport } from './ws-transport.js';

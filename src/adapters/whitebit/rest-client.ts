@@ -62,14 +62,7 @@ import {
   wbTimeSchema,
   wbWebsocketTokenSchema,
 } from './codec/rest-schemas.js';
-import {
-  checkActiveOrders,
-  checkBulk,
-  checkCancel,
-  checkCancelAll,
-  checkKillSwitchArm,
-  checkNewOrder,
-} from './codec/rest-validation.js';
+import { checkActiveOrders, checkBulk, checkCancel, checkCancelAll, checkKillSwitchArm, checkNewOrder } from './codec/rest-validation.js';
 import { ENDPOINTS, type Endpoint, PUBLISHED_LIMITS, type RateGroup, type RateLimit } from './endpoints.js';
 import { type HttpResponse, exchange } from './http-exchange.js';
 import { NONCE_WINDOW, NonceSource } from './nonce.js';
@@ -150,14 +143,8 @@ export class WhitebitRestClient {
     this.random = options.random ?? Math.random;
     this.policy = { ...DEFAULT_RETRY_POLICY, ...options.retry };
     this.nonce = new NonceSource(this.clock);
-    this.signer =
-      options.apiKey !== undefined && options.apiSecret !== undefined
-        ? new RequestSigner(options.apiKey, options.apiSecret)
-        : undefined;
-    this.limiter =
-      options.rateLimits === false
-        ? undefined
-        : new RateLimiter<RateGroup>({ ...PUBLISHED_LIMITS, ...options.rateLimits }, { clock: this.clock });
+    this.signer = options.apiKey !== undefined && options.apiSecret !== undefined ? new RequestSigner(options.apiKey, options.apiSecret) : undefined;
+    this.limiter = options.rateLimits === false ? undefined : new RateLimiter<RateGroup>({ ...PUBLISHED_LIMITS, ...options.rateLimits }, { clock: this.clock });
     const timeout = options.timeoutMs ?? 10_000;
     this.maxResponseBytes = options.maxResponseBytes ?? 32 * 1024 * 1024;
     this.observer = options.observer;
@@ -305,10 +292,7 @@ export class WhitebitRestClient {
   orderCancel(req: WbCancelOrderRequest, o: CallOptions = {}): Promise<WbOrder> {
     const bad = checkCancel(req);
     if (bad) return Promise.reject(bad);
-    const params =
-      req.orderId !== undefined
-        ? { market: req.market, orderId: req.orderId }
-        : { market: req.market, clientOrderId: req.clientOrderId };
+    const params = req.orderId !== undefined ? { market: req.market, orderId: req.orderId } : { market: req.market, clientOrderId: req.clientOrderId };
     return this.call(ENDPOINTS.orderCancel, params, wbOrderSchema, o, { idempotent: req.orderId !== undefined });
   }
 
@@ -452,30 +436,17 @@ export class WhitebitRestClient {
     });
   }
 
-  private attempt(
-    ep: Endpoint,
-    path: string,
-    params: object | undefined,
-    idempotent: boolean,
-    signal: AbortSignal | undefined,
-  ): Promise<HttpResponse> {
+  private attempt(ep: Endpoint, path: string, params: object | undefined, idempotent: boolean, signal: AbortSignal | undefined): Promise<HttpResponse> {
     const ctx = { endpoint: ep.path, idempotent, maxResponseBytes: this.maxResponseBytes };
     if (ep.method === 'GET') {
       return exchange(this.pool, { method: 'GET', path, headers: { accept: 'application/json' } }, signal, ctx);
     }
     if (!this.signer) {
-      return Promise.reject(
-        new WhitebitError({ kind: 'unauthorized', message: `${ep.path} needs apiKey and apiSecret`, endpoint: ep.path, idempotent }),
-      );
+      return Promise.reject(new WhitebitError({ kind: 'unauthorized', message: `${ep.path} needs apiKey and apiSecret`, endpoint: ep.path, idempotent }));
     }
     // A fresh nonce per attempt: a retry after a nonce clash must not repeat it.
     const signed = this.signer.sign(path, params ?? NO_PARAMS, this.nonce.next(), NONCE_WINDOW);
-    return exchange(
-      this.pool,
-      { method: 'POST', path, headers: { accept: 'application/json', ...signed.headers }, body: signed.body },
-      signal,
-      ctx,
-    );
+    return exchange(this.pool, { method: 'POST', path, headers: { accept: 'application/json', ...signed.headers }, body: signed.body }, signal, ctx);
   }
 
   private decode<T>(res: HttpResponse, ep: Endpoint, schema: z.ZodType<T>, idempotent: boolean): T {

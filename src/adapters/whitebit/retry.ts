@@ -44,17 +44,10 @@ export interface RetryState {
   readonly nonceRetried: boolean;
 }
 
-export type RetryDecision =
-  | { readonly action: 'surface' }
-  | { readonly action: 'retry'; readonly reason: 'nonce' | 'backoff'; readonly delayMs: number };
+export type RetryDecision = { readonly action: 'surface' } | { readonly action: 'retry'; readonly reason: 'nonce' | 'backoff'; readonly delayMs: number };
 
 /** Decides whether the call that failed with `e` is tried again, and when. */
-export function decideRetry(
-  e: unknown,
-  state: RetryState,
-  random: () => number,
-  policy: RetryPolicy = DEFAULT_RETRY_POLICY,
-): RetryDecision {
+export function decideRetry(e: unknown, state: RetryState, random: () => number, policy: RetryPolicy = DEFAULT_RETRY_POLICY): RetryDecision {
   switch (retryClass(e)) {
     case 'retryNow':
       // A second clash in a row is not a race: the clock is off or another process shares the key.

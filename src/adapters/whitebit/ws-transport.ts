@@ -93,10 +93,8 @@ export class WsTransport {
       };
       const onError = (err: Error): void =>
         fail(new WhitebitError({ kind: 'transport', message: `ws connect failed: ${err.message}`, endpoint: url, cause: err }));
-      const onClose = (code: number): void =>
-        fail(new WhitebitError({ kind: 'transport', message: `ws closed during connect (${code})`, endpoint: url }));
-      const onAbort = (): void =>
-        fail(new WhitebitError({ kind: 'aborted', message: 'ws connect aborted', endpoint: url, cause: options.signal?.reason }));
+      const onClose = (code: number): void => fail(new WhitebitError({ kind: 'transport', message: `ws closed during connect (${code})`, endpoint: url }));
+      const onAbort = (): void => fail(new WhitebitError({ kind: 'aborted', message: 'ws connect aborted', endpoint: url, cause: options.signal?.reason }));
       socket.on('open', onOpen);
       socket.on('error', onError);
       socket.on('close', onClose);

@@ -11,14 +11,7 @@
 import { assign, enqueueActions, fromCallback, fromPromise, setup } from 'xstate';
 import { type WbWsCall, authorizeCall, pingCall } from '../../adapters/whitebit/codec/index.js';
 import { DEFAULT_BACKOFF, backoffDelay, nextRandom } from '../shared/backoff.js';
-import type {
-  ConnectionContext,
-  ConnectionEmitted,
-  ConnectionEvent,
-  ConnectionInput,
-  SocketEvent,
-  SocketSend,
-} from './connection.types.js';
+import type { ConnectionContext, ConnectionEmitted, ConnectionEvent, ConnectionInput, SocketEvent, SocketSend } from './connection.types.js';
 import { DEFAULT_TIMING } from './connection.types.js';
 import {
   type SubscribeRequest,
@@ -248,19 +241,13 @@ export const connectionMachine = setup({
         },
         subscribing: {
           tags: ['busy'],
-          entry: [
-            'clearInflight',
-            { type: 'sendSubscriptions', params: ({ context }) => ({ requests: resubscribeAll(context.registry, context.depth) }) },
-          ],
+          entry: ['clearInflight', { type: 'sendSubscriptions', params: ({ context }) => ({ requests: resubscribeAll(context.registry, context.depth) }) }],
           always: { guard: 'nothingToSubscribe', target: 'open' },
           on: {
             // The round already went out; a market joining now must be sent on its own.
             subscribe: { actions: 'subscribeNow' },
             unsubscribe: { actions: 'unsubscribeNow' },
-            'socket.reply': [
-              { guard: 'isLastSubscribeReply', target: 'open', actions: 'settleReply' },
-              { actions: 'settleReply' },
-            ],
+            'socket.reply': [{ guard: 'isLastSubscribeReply', target: 'open', actions: 'settleReply' }, { actions: 'settleReply' }],
           },
           after: {
             replyTimeout: {
@@ -280,9 +267,7 @@ export const connectionMachine = setup({
               actions: {
                 type: 'sendSubscriptions',
                 params: ({ context, event }) => ({
-                  requests: context.registry.depth.includes(event.market)
-                    ? [depthUnsubscribe(event.market), depthSubscribe(event.market, context.depth)]
-                    : [],
+                  requests: context.registry.depth.includes(event.market) ? [depthUnsubscribe(event.market), depthSubscribe(event.market, context.depth)] : [],
                 }),
               },
             },

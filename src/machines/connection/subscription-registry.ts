@@ -77,12 +77,7 @@ export interface RegistryChange {
 }
 
 /** Adds `key` to `channel`; a key already present changes nothing and sends nothing. */
-export function subscribe(
-  registry: SubscriptionRegistry,
-  channel: Channel,
-  key: string,
-  depth: DepthParams = DEFAULT_DEPTH,
-): RegistryChange {
+export function subscribe(registry: SubscriptionRegistry, channel: Channel, key: string, depth: DepthParams = DEFAULT_DEPTH): RegistryChange {
   const current = registry[channel];
   if (current.includes(key)) return { registry, requests: [] };
   const keys = [...current, key].sort();

@@ -35,14 +35,7 @@ import {
   takeIntents,
 } from '../../grid/index.js';
 import { backoffDelay } from '../shared/backoff.js';
-import {
-  type CancelOutcome,
-  type ExchangeSnapshot,
-  type KillSwitchArmed,
-  type LoadedMarket,
-  type MarketIoInputs,
-  ioErrorKind,
-} from './market.io.js';
+import { type CancelOutcome, type ExchangeSnapshot, type KillSwitchArmed, type LoadedMarket, type MarketIoInputs, ioErrorKind } from './market.io.js';
 import type { MarketEmitted } from './market.emitted.js';
 import { drainLearned } from './market.emits.js';
 import type { DeskPlace, MarketContext, MarketEvent, MarketInput } from './market.types.js';
@@ -115,16 +108,12 @@ export const marketMachine = setup({
   actors: {
     loadMarket: notProvided<LoadedMarket>('loadMarket') as ReturnType<typeof fromPromise<LoadedMarket, MarketIoInputs['loadMarket']>>,
     cancelAll: notProvided<void>('cancelAll') as ReturnType<typeof fromPromise<void, MarketIoInputs['cancelAll']>>,
-    armKillSwitch: notProvided<KillSwitchArmed>('armKillSwitch') as ReturnType<
-      typeof fromPromise<KillSwitchArmed, MarketIoInputs['armKillSwitch']>
-    >,
+    armKillSwitch: notProvided<KillSwitchArmed>('armKillSwitch') as ReturnType<typeof fromPromise<KillSwitchArmed, MarketIoInputs['armKillSwitch']>>,
     disarmKillSwitch: notProvided<void>('disarmKillSwitch') as ReturnType<typeof fromPromise<void, MarketIoInputs['disarmKillSwitch']>>,
     placeBatch: notProvided<readonly PlacementOutcome[]>('placeBatch') as ReturnType<
       typeof fromPromise<readonly PlacementOutcome[], MarketIoInputs['placeBatch']>
     >,
-    fetchExchange: notProvided<ExchangeSnapshot>('fetchExchange') as ReturnType<
-      typeof fromPromise<ExchangeSnapshot, MarketIoInputs['fetchExchange']>
-    >,
+    fetchExchange: notProvided<ExchangeSnapshot>('fetchExchange') as ReturnType<typeof fromPromise<ExchangeSnapshot, MarketIoInputs['fetchExchange']>>,
     cancelOrders: notProvided<readonly CancelOutcome[]>('cancelOrders') as ReturnType<
       typeof fromPromise<readonly CancelOutcome[], MarketIoInputs['cancelOrders']>
     >,
@@ -428,9 +417,7 @@ export const marketMachine = setup({
             },
             sending: {
               entry: [told('placing.sending'), 'takeBatch'],
-              always: [
-                { guard: { type: 'batchEmpty' }, target: 'placed' },
-              ],
+              always: [{ guard: { type: 'batchEmpty' }, target: 'placed' }],
               // Why a stop waits here for the batch's answer: leaving would abort the request, not
               // recall it; the exchange may still place the batch after the cancel-all of `killed`,
               // leaving orders that outlive the market. The REST client's timeout bounds the wait.

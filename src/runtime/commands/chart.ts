@@ -43,8 +43,7 @@ export async function chartCommand(args: readonly string[]): Promise<number> {
   const machine = name === undefined ? undefined : MACHINES[name];
   const format = (values.format ?? 'mermaid') as ChartFormat;
   if (machine === undefined || positionals.length > 1 || !FORMATS.includes(format)) {
-    const what =
-      machine === undefined ? `which machine? (${Object.keys(MACHINES).join(', ')})` : `--format must be one of ${FORMATS.join(', ')}`;
+    const what = machine === undefined ? `which machine? (${Object.keys(MACHINES).join(', ')})` : `--format must be one of ${FORMATS.join(', ')}`;
     process.stderr.write(`gridbot chart: ${what}\n${CHART_USAGE}`);
     return 2;
   }

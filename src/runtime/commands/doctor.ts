@@ -86,7 +86,11 @@ const check = (name: CheckName, status: CheckStatus, message: string): Check => 
 
 /** Returns the node check for `version` (e.g. `20.19.0` or `v20.19.0`). */
 export function nodeCheck(version: string, min = MIN_NODE_VERSION): Check {
-  const parts = (v: string) => v.replace(/^v/, '').split('.').map((n) => Number.parseInt(n, 10) || 0);
+  const parts = (v: string) =>
+    v
+      .replace(/^v/, '')
+      .split('.')
+      .map((n) => Number.parseInt(n, 10) || 0);
   const [a, b] = [parts(version), parts(min)];
   let cmp = 0;
   for (let i = 0; i < 3 && cmp === 0; i++) cmp = Math.sign((a[i] ?? 0) - (b[i] ?? 0));
@@ -163,7 +167,10 @@ function journalCheck(config: RuntimeConfig): { check: Check; heldByLiveBot: boo
       accessSync(dir, constants.W_OK);
       return { check: check('journal', 'ok', `${path} does not exist yet; run creates it (${dir} is writable)`), heldByLiveBot: false };
     } catch {
-      return { check: check('journal', 'fail', `${path} cannot be created: ${dir} is not writable; fix its permissions or point journal: elsewhere`), heldByLiveBot: false };
+      return {
+        check: check('journal', 'fail', `${path} cannot be created: ${dir} is not writable; fix its permissions or point journal: elsewhere`),
+        heldByLiveBot: false,
+      };
     }
   }
   let report: JournalReport;
@@ -171,7 +178,11 @@ function journalCheck(config: RuntimeConfig): { check: Check; heldByLiveBot: boo
     report = readJournalReport(path);
   } catch (e) {
     return {
-      check: check('journal', 'fail', `${path} is not a readable gridbot journal (${e instanceof Error ? e.message : String(e)}); move it away or point journal: elsewhere`),
+      check: check(
+        'journal',
+        'fail',
+        `${path} is not a readable gridbot journal (${e instanceof Error ? e.message : String(e)}); move it away or point journal: elsewhere`,
+      ),
       heldByLiveBot: false,
     };
   }
@@ -187,7 +198,11 @@ function journalCheck(config: RuntimeConfig): { check: Check; heldByLiveBot: boo
     const since = new Date(h.startedAt).toISOString();
     if (h.host !== hostname()) {
       return {
-        check: check('journal', 'fail', `${path} is held by pid ${h.pid} on another host (${h.host}) since ${since}: stop that bot first, or use another journal file`),
+        check: check(
+          'journal',
+          'fail',
+          `${path} is held by pid ${h.pid} on another host (${h.host}) since ${since}: stop that bot first, or use another journal file`,
+        ),
         heldByLiveBot: true,
       };
     }
@@ -201,7 +216,10 @@ function journalCheck(config: RuntimeConfig): { check: Check; heldByLiveBot: boo
         heldByLiveBot: true,
       };
     }
-    return { check: check('journal', 'ok', `${path} is writable; the lock of pid ${h.pid} (exited) is stale and the next run takes it over`), heldByLiveBot: false };
+    return {
+      check: check('journal', 'ok', `${path} is writable; the lock of pid ${h.pid} (exited) is stale and the next run takes it over`),
+      heldByLiveBot: false,
+    };
   }
   return { check: check('journal', 'ok', `${path} is writable and no bot holds it`), heldByLiveBot: false };
 }
@@ -234,7 +252,9 @@ async function ordersCheck(rest: WhitebitRestClient, config: RuntimeConfig, held
       notes.push(`${ours} on ${m.market} belong to the running bot`);
     }
     if (foreign > 0 && m.onStart === 'cancel-all') {
-      warnings.push(`${foreign === 1 ? '1 order' : `${foreign} orders`} not placed by this bot ${foreign === 1 ? 'rests' : 'rest'} on ${m.market}: onStart: cancel-all cancels them at start; use a dedicated (sub)account`);
+      warnings.push(
+        `${foreign === 1 ? '1 order' : `${foreign} orders`} not placed by this bot ${foreign === 1 ? 'rests' : 'rest'} on ${m.market}: onStart: cancel-all cancels them at start; use a dedicated (sub)account`,
+      );
     }
   }
   if (warnings.length > 0) return check('orders', 'warn', warnings.join('; '));
@@ -244,7 +264,8 @@ async function ordersCheck(rest: WhitebitRestClient, config: RuntimeConfig, held
 
 function gridsCheck(grids: readonly GridReport[]): Check {
   const bad = grids.filter((g) => !g.ok);
-  if (bad.length === 0) return check('grids', 'ok', `${grids.length} grid${grids.length === 1 ? '' : 's'} placeable (${grids.reduce((n, g) => n + g.orders, 0)} orders)`);
+  if (bad.length === 0)
+    return check('grids', 'ok', `${grids.length} grid${grids.length === 1 ? '' : 's'} placeable (${grids.reduce((n, g) => n + g.orders, 0)} orders)`);
   const why = bad.map((g) => {
     if (g.error !== null) return `${g.market}: ${g.error}`;
     const errors = g.issues.filter((i) => i.severity === 'error');
@@ -284,7 +305,8 @@ async function exchangeChecks(
   };
   if (!reachable) {
     if (source.kind === 'live') keysInEnv('not checked: the exchange could not be reached');
-    for (const n of [...(source.kind === 'live' ? [] : ['keys' as const]), 'grids', 'balance', 'orders', 'timers'] as const) skipped(n, 'the exchange could not be reached');
+    for (const n of [...(source.kind === 'live' ? [] : ['keys' as const]), 'grids', 'balance', 'orders', 'timers'] as const)
+      skipped(n, 'the exchange could not be reached');
     return;
   }
 
@@ -345,8 +367,13 @@ async function exchangeChecks(
  * taking the journal, so it warns and says which it would be.
  */
 async function timersCheck(rest: WhitebitRestClient, config: RuntimeConfig, heldByLiveBot: boolean, offsetMs: number): Promise<Check> {
-  const found = foreignTimers(await rest.killSwitchStatus(), config.markets.map((m) => m.market), () => null, (Date.now() + offsetMs) / 1000);
-  if (found.length === 0) return check('timers', 'ok', 'no kill-switch timer is active on the grids\' markets');
+  const found = foreignTimers(
+    await rest.killSwitchStatus(),
+    config.markets.map((m) => m.market),
+    () => null,
+    (Date.now() + offsetMs) / 1000,
+  );
+  if (found.length === 0) return check('timers', 'ok', "no kill-switch timer is active on the grids' markets");
   const list = found.map((f) => `${f.market} (re-armed ${f.armedSecAgo} s ago, fires in ${f.firesInSec} s)`).join(', ');
   if (heldByLiveBot) return check('timers', 'ok', `${list}: kept by the running bot that holds the journal`);
   return check(
@@ -357,7 +384,6 @@ async function timersCheck(rest: WhitebitRestClient, config: RuntimeConfig, held
 }
 
 // ---------------------------------------------------------------- command
-
 
 /** Returns the worst status of `checks` (skip counts as ok). */
 export function worstStatus(checks: readonly Check[]): 'ok' | 'warn' | 'fail' {

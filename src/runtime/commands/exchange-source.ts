@@ -82,16 +82,25 @@ export async function openExchangeSource(
   const started = sim;
   const signedRest = (): { rest: WhitebitRestClient; keySource: string } | CredentialsError => {
     if (kind === 'embedded-sim' && started) {
-      return { rest: client(restUrl, { apiKey: started.apiKey, apiSecret: started.apiSecret }), keySource: `the simulator's demo account (key ${started.apiKey})` };
+      return {
+        rest: client(restUrl, { apiKey: started.apiKey, apiSecret: started.apiSecret }),
+        keySource: `the simulator's demo account (key ${started.apiKey})`,
+      };
     }
     if (kind === 'url') {
       // As `run` signs there (runtime.ts resolveEndpoint): the simulator's demo account.
-      return { rest: client(restUrl, { apiKey: DEMO_ACCOUNT.apiKey, apiSecret: DEMO_ACCOUNT.apiSecret }), keySource: `the simulator's demo account (key ${DEMO_ACCOUNT.apiKey})` };
+      return {
+        rest: client(restUrl, { apiKey: DEMO_ACCOUNT.apiKey, apiSecret: DEMO_ACCOUNT.apiSecret }),
+        keySource: `the simulator's demo account (key ${DEMO_ACCOUNT.apiKey})`,
+      };
     }
     try {
       const creds = loadCredentials('whitebit', env);
       if (!creds) throw new CredentialsError(['WHITEBIT_API_KEY', 'WHITEBIT_API_SECRET']);
-      return { rest: client(restUrl, { apiKey: creds.apiKey.reveal(), apiSecret: creds.apiSecret.reveal() }), keySource: 'WHITEBIT_API_KEY / WHITEBIT_API_SECRET' };
+      return {
+        rest: client(restUrl, { apiKey: creds.apiKey.reveal(), apiSecret: creds.apiSecret.reveal() }),
+        keySource: 'WHITEBIT_API_KEY / WHITEBIT_API_SECRET',
+      };
     } catch (e) {
       if (e instanceof CredentialsError) return e;
       throw e;

@@ -6,17 +6,7 @@
  *
  * Entry points: `gridReport(settings, loaded)`, `failedGridReport(settings, error)`, `planText(...)`.
  */
-import {
-  type Decimal,
-  type MarketRules,
-  type OrderIntent,
-  type PlanIssue,
-  type Side,
-  D,
-  initialOrders,
-  parseDecimal,
-  toPlain,
-} from '../../grid/index.js';
+import { type Decimal, type MarketRules, type OrderIntent, type PlanIssue, type Side, D, initialOrders, parseDecimal, toPlain } from '../../grid/index.js';
 import type { LoadedMarket } from '../../machines/market/market.io.js';
 import type { MarketSettings } from '../../machines/market/market.types.js';
 
@@ -158,7 +148,13 @@ export function gridReport(settings: MarketSettings, loaded: LoadedMarket): Grid
         }
       : null,
     risk: riskOf(settings, plan ? { lower: plan.levels[0]?.price, upper: plan.levels[plan.levels.length - 1]?.price } : null),
-    fee: plan ? feeOf(plan.levels.map((l) => l.price), rules, !result.issues.some((i) => i.code === FEE_CODE)) : null,
+    fee: plan
+      ? feeOf(
+          plan.levels.map((l) => l.price),
+          rules,
+          !result.issues.some((i) => i.code === FEE_CODE),
+        )
+      : null,
     issues: result.issues,
   };
 }

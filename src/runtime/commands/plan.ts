@@ -42,7 +42,6 @@ export interface PlanDocument {
   readonly grids: readonly GridReport[];
 }
 
-
 /** Returns the plan of every grid in `config`, read from `source`. Market reads run in parallel. */
 export async function planConfig(config: RuntimeConfig, source: ExchangeSource): Promise<GridReport[]> {
   const rest = sharedPublicLists(source.publicRest);

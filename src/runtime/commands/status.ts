@@ -35,7 +35,11 @@ function table(report: JournalReport): string {
     m.inventory ?? '0',
   ]);
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  const line = (cells: readonly string[]) => cells.map((c, i) => c.padEnd(widths[i] ?? 0)).join('  ').trimEnd();
+  const line = (cells: readonly string[]) =>
+    cells
+      .map((c, i) => c.padEnd(widths[i] ?? 0))
+      .join('  ')
+      .trimEnd();
   const holder = report.heldBy ? `held by pid ${report.heldBy.pid} on ${report.heldBy.host} (a bot is running)` : 'no bot running';
   return [`${report.path}: ${report.runs} run${report.runs === 1 ? '' : 's'}, ${holder}`, line(head), ...rows.map(line)].join('\n');
 }

@@ -24,9 +24,7 @@ export type ConfigResult = { readonly ok: true; readonly config: RuntimeConfig }
 export function parseConfig(text: string, file: string): ConfigResult {
   const parsed = parseYaml(text);
   if (!parsed.ok) {
-    const issues = parsed.errors.map(
-      (e): ConfigIssue => ({ file, line: e.position.line, column: e.position.column, field: '(yaml)', message: e.message }),
-    );
+    const issues = parsed.errors.map((e): ConfigIssue => ({ file, line: e.position.line, column: e.position.column, field: '(yaml)', message: e.message }));
     return { ok: false, error: new ConfigError(issues) };
   }
   const { tree, locate } = parsed;

@@ -26,30 +26,28 @@ export interface RuntimeConfig {
 
 /** Returns the runtime config of a parsed markets.yaml, deeply frozen. */
 export function toRuntimeConfig(parsed: ParsedConfig, file: string): RuntimeConfig {
-  const markets = parsed.grids.map(
-    (g): MarketSettings => ({
-      botId: parsed.botId,
+  const markets = parsed.grids.map((g): MarketSettings => ({
+    botId: parsed.botId,
+    market: g.market,
+    spec: {
       market: g.market,
-      spec: {
-        market: g.market,
-        spacing: g.spacing,
-        ladder: g.ladder,
-        amountPerLevel: g.amountPerLevel,
-        budget: {
-          ...(g.budget.quote !== undefined ? { quote: g.budget.quote } : {}),
-          ...(g.budget.base !== undefined ? { base: g.budget.base } : {}),
-        },
+      spacing: g.spacing,
+      ladder: g.ladder,
+      amountPerLevel: g.amountPerLevel,
+      budget: {
+        ...(g.budget.quote !== undefined ? { quote: g.budget.quote } : {}),
+        ...(g.budget.base !== undefined ? { base: g.budget.base } : {}),
       },
-      onStart: g.onStart,
-      onStop: g.onStop,
-      killSwitch: g.killSwitch,
-      risk: g.risk,
-      batchSize: MARKET_FIXED.batchSize,
-      retry: { ...MARKET_FIXED.retry },
-      restore: MARKET_FIXED.restore,
-      reconcileEverySec: g.reconcileEvery === 0 ? null : g.reconcileEvery,
-    }),
-  );
+    },
+    onStart: g.onStart,
+    onStop: g.onStop,
+    killSwitch: g.killSwitch,
+    risk: g.risk,
+    batchSize: MARKET_FIXED.batchSize,
+    retry: { ...MARKET_FIXED.retry },
+    restore: MARKET_FIXED.restore,
+    reconcileEverySec: g.reconcileEvery === 0 ? null : g.reconcileEvery,
+  }));
   const config: RuntimeConfig = {
     file,
     exchange: parsed.exchange,

@@ -71,9 +71,7 @@ const killSwitch = strict({
     retrySec: MARKET_FIXED.killSwitchRetrySec,
   }));
 
-const centerValue = text('"last" (the market price at start) or a positive decimal written as plain digits', (s) =>
-  s === 'last' || isDecimal(s, 'positive'),
-);
+const centerValue = text('"last" (the market price at start) or a positive decimal written as plain digits', (s) => s === 'last' || isDecimal(s, 'positive'));
 
 /**
  * The ladder takes one of three shapes, told apart by their keys (as LadderSpec in grid/levels.ts):

@@ -21,9 +21,7 @@ export function createDeskActor(rest: PlacementRest, options: Pick<PlacementOpti
     receive((event) => {
       if (event.type !== 'desk.place') return;
       // placeIntents never rejects: every failure is already an outcome.
-      void placeIntents(rest, event.intents, options).then((report) =>
-        tell({ type: 'desk.result', outcomes: report.outcomes, fatal: fatalReason(report) }),
-      );
+      void placeIntents(rest, event.intents, options).then((report) => tell({ type: 'desk.result', outcomes: report.outcomes, fatal: fatalReason(report) }));
     });
   });
 }

@@ -21,13 +21,5 @@ export { type MarketActorsDeps, createMarketActors } from './market-providers.js
 export { type MarketIoOptions, type MarketRest, PAGE_SIZE, type PublicMarketRest, loadMarket } from './market-io-actors.js';
 export { sharedPublicLists } from './shared-public.js';
 export { BULK_MAX, type PlacementReport, type PlacementRest, orderRequestOf, placeIntents } from './order-placement.js';
-export {
-  WireMappingError,
-  dealFromHistory,
-  dealFromWs,
-  exchangeOrderFromRest,
-  orderUpdateFromWs,
-  placedOutcome,
-  sideFromRest,
-} from './wire-to-domain.js';
+export { WireMappingError, dealFromHistory, dealFromWs, exchangeOrderFromRest, orderUpdateFromWs, placedOutcome, sideFromRest } from './wire-to-domain.js';
 export { DEFAULT_TOKEN_MAX_AGE_MS, WsTokenCache, type WsTokenCacheOptions, type WsTokenSource } from './ws-token-cache.js';

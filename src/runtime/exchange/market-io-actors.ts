@@ -21,13 +21,7 @@ import {
   roundPrice,
   toPlain,
 } from '../../grid/index.js';
-import {
-  type CancelOutcome,
-  type KillSwitchArmed,
-  type LoadedMarket,
-  MarketIoError,
-  type MarketIoInputs,
-} from '../../machines/market/market.io.js';
+import { type CancelOutcome, type KillSwitchArmed, type LoadedMarket, MarketIoError, type MarketIoInputs } from '../../machines/market/market.io.js';
 import { describeError, toMarketIoError } from './io-errors.js';
 import { type PlacementOptions, type PlacementRest, fatalReason, placeIntents } from './order-placement.js';
 import { dealFromHistory, exchangeOrderFromRest } from './wire-to-domain.js';
@@ -197,9 +191,7 @@ export function createFetchExchange(rest: MarketRest, options: Pick<MarketIoOpti
       // dropped here, and the ledger dedupes deals by id anyway.
       const [orders, deals] = await Promise.all([
         allPages('orders', maxPages, (offset) => rest.orders({ market, limit: PAGE_SIZE, offset }, { signal })),
-        allPages('executed-history', maxPages, (offset) =>
-          rest.executedHistory({ market, ...since, limit: PAGE_SIZE, offset }, { signal }),
-        ),
+        allPages('executed-history', maxPages, (offset) => rest.executedHistory({ market, ...since, limit: PAGE_SIZE, offset }, { signal })),
       ]);
       const openOrders: ExchangeOrder[] = uniqueBy(orders, (o) => o.orderId).map(exchangeOrderFromRest);
       const fills: Fill[] = uniqueBy(deals, (d) => d.id).map(dealFromHistory);

@@ -8,16 +8,7 @@
  * format-1 books of journals written before the book was mutable, see `fromFormat1`).
  * Maps keep their insertion order (the book iterates them, so order is part of its behaviour).
  */
-import {
-  type Decimal,
-  IntMap,
-  type LevelBook,
-  type OrderRecord,
-  ZERO,
-  createLevelBook,
-  decodeClientOrderId,
-  isPositive,
-} from '../../grid/index.js';
+import { type Decimal, IntMap, type LevelBook, type OrderRecord, ZERO, createLevelBook, decodeClientOrderId, isPositive } from '../../grid/index.js';
 import { JournalCorruptError } from './journal-errors.js';
 
 export const BOOK_FORMAT = 2;
@@ -178,7 +169,10 @@ function fromFormat1(value: object, fail: (part: string) => never): LevelBook {
   const ledger = book.ledger as { -readonly [K in keyof LevelBook['ledger']]: LevelBook['ledger'][K] };
   const filledOf = (f: Format1Fills) => (f.dealSum.gt(f.reported) ? f.dealSum : f.reported);
   const finalOf = (f: Format1Fills) => f.final || (f.amount !== null && filledOf(f).gte(f.amount));
-  const merged = (o: Omit<OrderRecord, 'reportedAmount' | 'dealIds' | 'dealSum' | 'reported' | 'released' | 'final'>, f: Format1Fills | undefined): OrderRecord => ({
+  const merged = (
+    o: Omit<OrderRecord, 'reportedAmount' | 'dealIds' | 'dealSum' | 'reported' | 'released' | 'final'>,
+    f: Format1Fills | undefined,
+  ): OrderRecord => ({
     ...o,
     reportedAmount: f?.amount ?? null,
     dealIds: f === undefined || finalOf(f) ? [] : [...f.deals.keys()],
@@ -220,7 +214,20 @@ function fromFormat1(value: object, fail: (part: string) => never): LevelBook {
     }
     ledger.orders.set(
       f.orderId,
-      merged({ level: f.level, side: f.side, price: f.price, amount: f.amount ?? ZERO, clientOrderId: f.clientOrderId, seq, orderId: f.orderId, origin: 'adopted', state: 'live' }, f),
+      merged(
+        {
+          level: f.level,
+          side: f.side,
+          price: f.price,
+          amount: f.amount ?? ZERO,
+          clientOrderId: f.clientOrderId,
+          seq,
+          orderId: f.orderId,
+          origin: 'adopted',
+          state: 'live',
+        },
+        f,
+      ),
     );
   }
   for (const [i, [orderId, seq]] of finished.entries()) {

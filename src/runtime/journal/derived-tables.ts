@@ -198,7 +198,7 @@ export class DerivedTables {
         this.flush();
         for (const c of (event as unknown as { output: readonly CancelOutcome[] }).output) {
           if (c.ok) this.cancelByOrderId.run(stamp.at, c.orderId, stamp.market);
-        if (c.ok) for (const [id, k] of this.known) if (k.orderId === c.orderId && RANK[k.status] < 3) this.known.set(id, { ...k, status: 'cancelled' });
+          if (c.ok) for (const [id, k] of this.known) if (k.orderId === c.orderId && RANK[k.status] < 3) this.known.set(id, { ...k, status: 'cancelled' });
         }
         return;
       default:
@@ -286,7 +286,11 @@ export class DerivedTables {
       const filled = sumDec(amounts);
       const amount = row.amount === null ? null : parseDecimal(row.amount);
       const done = amount === null ? amounts.length > 0 : filled.gte(amount);
-      this.order(stamp, { clientOrderId: row.clientOrderId, status: done ? 'filled' : 'cancelled', reason: done ? null : 'no longer open on the exchange (reconcile)' });
+      this.order(stamp, {
+        clientOrderId: row.clientOrderId,
+        status: done ? 'filled' : 'cancelled',
+        reason: done ? null : 'no longer open on the exchange (reconcile)',
+      });
     }
   }
 

@@ -34,17 +34,23 @@ export function readJournalReport(path: string): JournalReport {
     const runs = (db.prepare('SELECT COUNT(*) AS n FROM runs').get() as { n: number }).n;
     const markets = new Set<string>();
     for (const r of db.prepare('SELECT DISTINCT market FROM checkpoints').all() as { market: string }[]) markets.add(r.market);
-    const fills = new Map((db.prepare('SELECT market, COUNT(*) AS n FROM fills GROUP BY market').all() as { market: string; n: number }[]).map((r) => [r.market, r.n]));
+    const fills = new Map(
+      (db.prepare('SELECT market, COUNT(*) AS n FROM fills GROUP BY market').all() as { market: string; n: number }[]).map((r) => [r.market, r.n]),
+    );
     const orders = new Map<string, Record<string, number>>();
-    for (const r of db.prepare('SELECT market, status, COUNT(*) AS n FROM orders GROUP BY market, status').all() as { market: string; status: string; n: number }[]) {
+    for (const r of db.prepare('SELECT market, status, COUNT(*) AS n FROM orders GROUP BY market, status').all() as {
+      market: string;
+      status: string;
+      n: number;
+    }[]) {
       orders.set(r.market, { ...(orders.get(r.market) ?? {}), [r.status]: r.n });
     }
     const pnl = new Map(
-      (db.prepare('SELECT market, realised, fees, inventory FROM pnl').all() as { market: string; realised: string; fees: string; inventory: string }[]).map((r) => [r.market, r]),
+      (db.prepare('SELECT market, realised, fees, inventory FROM pnl').all() as { market: string; realised: string; fees: string; inventory: string }[]).map(
+        (r) => [r.market, r],
+      ),
     );
-    const lastState = db.prepare(
-      "SELECT to_state AS state, at FROM transitions WHERE actor_id = ? ORDER BY id DESC LIMIT 1",
-    );
+    const lastState = db.prepare('SELECT to_state AS state, at FROM transitions WHERE actor_id = ? ORDER BY id DESC LIMIT 1');
     const report: MarketReport[] = [...markets].sort().map((market) => {
       const st = lastState.get(`market:${market}`) as { state: string; at: number } | undefined;
       const byStatus = orders.get(market) ?? {};

@@ -119,7 +119,14 @@ const REPORTED_EVENTS: ReadonlySet<string> = new Set([
 type Report =
   | { readonly kind: 'event'; readonly stamp: EventStamp; readonly event: AnyEventObject }
   | { readonly kind: 'intents'; readonly stamp: EventStamp; readonly intents: readonly OrderIntent[] }
-  | { readonly kind: 'transition'; readonly actorId: string; readonly from: string | null; readonly to: string; readonly eventType: string; readonly at: number };
+  | {
+      readonly kind: 'transition';
+      readonly actorId: string;
+      readonly from: string | null;
+      readonly to: string;
+      readonly eventType: string;
+      readonly at: number;
+    };
 
 interface PnlRow {
   readonly realised: string;
@@ -196,12 +203,8 @@ export class Journal {
       throw e;
     }
     this.derived = new DerivedTables(this.db);
-    this.insertEvent = this.db.prepare(
-      'INSERT INTO events (run_id, market, checkpoint_id, seq, type, payload, at) VALUES (?, ?, ?, ?, ?, ?, ?)',
-    );
-    this.insertTransition = this.db.prepare(
-      'INSERT INTO transitions (run_id, actor_id, from_state, to_state, event_type, at) VALUES (?, ?, ?, ?, ?, ?)',
-    );
+    this.insertEvent = this.db.prepare('INSERT INTO events (run_id, market, checkpoint_id, seq, type, payload, at) VALUES (?, ?, ?, ?, ?, ?, ?)');
+    this.insertTransition = this.db.prepare('INSERT INTO transitions (run_id, actor_id, from_state, to_state, event_type, at) VALUES (?, ?, ?, ?, ?, ?)');
     this.upsertPnl = this.db.prepare(`
       INSERT INTO pnl (market, run_id, realised, fees, inventory, updated_at) VALUES (?, ?, ?, ?, ?, ?)
       ON CONFLICT (market) DO UPDATE SET run_id = excluded.run_id, realised = excluded.realised, fees = excluded.fees,
@@ -393,9 +396,8 @@ export class Journal {
   /** Returns the market's latest checkpoint with its events, decoded, or null. */
   lastMarketRun(market: string): MarketRunRecord | null {
     this.assertOpen();
-    const cp = this.db
-      .prepare('SELECT id, run_id, input, first_event_id FROM checkpoints WHERE market = ? ORDER BY id DESC LIMIT 1')
-      .get(market) as { id: number; run_id: number; input: string; first_event_id: number } | undefined;
+    const cp = this.db.prepare('SELECT id, run_id, input, first_event_id FROM checkpoints WHERE market = ? ORDER BY id DESC LIMIT 1').get(market) as
+      { id: number; run_id: number; input: string; first_event_id: number } | undefined;
     if (cp === undefined) return null;
     const rows = this.db
       .prepare('SELECT payload FROM events WHERE id >= ? AND checkpoint_id = ? ORDER BY id')

@@ -44,16 +44,46 @@ export class ConnectionMetrics {
 
   constructor(registry: Registry) {
     const registers = [registry];
-    this.reconnects = new Counter({ name: 'gridbot_ws_reconnects_total', help: 'WebSocket connections lost after being open (each starts a reconnect).', registers });
-    this.resubscribes = new Counter({ name: 'gridbot_ws_resubscribes_total', help: 'Resubscriptions: a full round after a reconnect, or one depth channel after a gap.', labelNames: ['cause'] as const, registers });
+    this.reconnects = new Counter({
+      name: 'gridbot_ws_reconnects_total',
+      help: 'WebSocket connections lost after being open (each starts a reconnect).',
+      registers,
+    });
+    this.resubscribes = new Counter({
+      name: 'gridbot_ws_resubscribes_total',
+      help: 'Resubscriptions: a full round after a reconnect, or one depth channel after a gap.',
+      labelNames: ['cause'] as const,
+      registers,
+    });
     this.resubscribes.inc({ cause: 'reconnect' }, 0);
     this.resubscribes.inc({ cause: 'depth_gap' }, 0);
-    this.state = new Gauge({ name: 'gridbot_ws_state', help: '1 for the connection\'s current state, 0 for the others.', labelNames: ['state'] as const, registers });
-    this.since = new Gauge({ name: 'gridbot_ws_state_since_timestamp_seconds', help: 'When the connection entered its current state (unix seconds).', registers });
+    this.state = new Gauge({
+      name: 'gridbot_ws_state',
+      help: "1 for the connection's current state, 0 for the others.",
+      labelNames: ['state'] as const,
+      registers,
+    });
+    this.since = new Gauge({
+      name: 'gridbot_ws_state_since_timestamp_seconds',
+      help: 'When the connection entered its current state (unix seconds).',
+      registers,
+    });
     this.frames = new Counter({ name: 'gridbot_ws_frames_total', help: 'WebSocket frames received, by channel.', labelNames: ['channel'] as const, registers });
-    this.decodeErrors = new Counter({ name: 'gridbot_ws_decode_errors_total', help: 'WebSocket frames that did not decode (dropped; the socket stays up).', registers });
-    this.handlerErrors = new Counter({ name: 'gridbot_ws_handler_errors_total', help: 'WebSocket frames whose handling threw (dropped; the socket stays up).', registers });
-    this.depthGaps = new Counter({ name: 'gridbot_ws_depth_gaps_total', help: 'Depth updates that did not follow the previous one (the book is resubscribed).', registers });
+    this.decodeErrors = new Counter({
+      name: 'gridbot_ws_decode_errors_total',
+      help: 'WebSocket frames that did not decode (dropped; the socket stays up).',
+      registers,
+    });
+    this.handlerErrors = new Counter({
+      name: 'gridbot_ws_handler_errors_total',
+      help: 'WebSocket frames whose handling threw (dropped; the socket stays up).',
+      registers,
+    });
+    this.depthGaps = new Counter({
+      name: 'gridbot_ws_depth_gaps_total',
+      help: 'Depth updates that did not follow the previous one (the book is resubscribed).',
+      registers,
+    });
   }
 
   /** The connection actor changed state (`from` null: its first snapshot). */

@@ -109,21 +109,91 @@ export class MarketMetrics {
   constructor(registry: Registry) {
     const registers = [registry];
     const market = ['market'] as const;
-    this.sentTotal = new Counter({ name: 'gridbot_orders_sent_total', help: 'Order intents handed to the exchange, by origin (plan, counter, residue, adopted, restore).', labelNames: ['market', 'origin'] as const, registers });
-    this.placedTotal = new Counter({ name: 'gridbot_counter_orders_placed_total', help: 'Counter-orders the exchange accepted.', labelNames: market, registers });
-    this.outcomeTotal = new Counter({ name: 'gridbot_order_outcomes_total', help: 'Answers to sent orders: placed, rejected, unknown (reconcile decides), notSent, failed (the request failed as a whole).', labelNames: ['market', 'outcome'] as const, registers });
-    this.reaction = new Histogram({ name: 'gridbot_reaction_seconds', help: 'Fill frame decoded to its counter-order handed to the desk (sent after the batch commit).', buckets: REACTION_BUCKETS, registers });
-    this.state = new Gauge({ name: 'gridbot_market_state', help: '1 for the market actor\'s current top-level state, 0 for the others.', labelNames: ['market', 'state'] as const, registers });
-    this.since = new Gauge({ name: 'gridbot_market_state_since_timestamp_seconds', help: 'When the market entered its current top-level state (unix seconds).', labelNames: market, registers });
-    this.expected = new Gauge({ name: 'gridbot_grid_levels_expected', help: 'Orders the grid keeps resting (plan levels with a side); 0 once the market ended.', labelNames: market, registers });
-    this.resting = new Gauge({ name: 'gridbot_grid_levels_resting', help: 'Levels holding a live order at the level\'s price.', labelNames: market, registers });
-    this.missing = new Gauge({ name: 'gridbot_grid_levels_missing', help: 'Expected levels without a live order at their price.', labelNames: market, registers });
-    this.open = new Gauge({ name: 'gridbot_open_orders', help: 'Orders of the market live on the exchange, as the bot knows them.', labelNames: market, registers });
-    this.pending = new Gauge({ name: 'gridbot_pending_orders', help: 'Orders sent and not answered yet, or whose outcome is unknown.', labelNames: market, registers });
-    this.fills = new Counter({ name: 'gridbot_fills_total', help: 'Distinct fills (deals) of the market\'s orders, from the live feed and from reconciling.', labelNames: market, registers });
-    this.pnl = new Gauge({ name: 'gridbot_realised_pnl_quote', help: 'Realised profit and loss in the quote asset, fees included.', labelNames: market, registers });
-    this.inventory = new Gauge({ name: 'gridbot_inventory_base', help: 'Net base bought since the start (bought − sold − base fees).', labelNames: market, registers });
-    this.killSwitch = new Gauge({ name: 'gridbot_kill_switch_seconds_left', help: 'Seconds until the exchange cancels the market\'s orders unless the kill-switch is refreshed.', labelNames: market, registers });
+    this.sentTotal = new Counter({
+      name: 'gridbot_orders_sent_total',
+      help: 'Order intents handed to the exchange, by origin (plan, counter, residue, adopted, restore).',
+      labelNames: ['market', 'origin'] as const,
+      registers,
+    });
+    this.placedTotal = new Counter({
+      name: 'gridbot_counter_orders_placed_total',
+      help: 'Counter-orders the exchange accepted.',
+      labelNames: market,
+      registers,
+    });
+    this.outcomeTotal = new Counter({
+      name: 'gridbot_order_outcomes_total',
+      help: 'Answers to sent orders: placed, rejected, unknown (reconcile decides), notSent, failed (the request failed as a whole).',
+      labelNames: ['market', 'outcome'] as const,
+      registers,
+    });
+    this.reaction = new Histogram({
+      name: 'gridbot_reaction_seconds',
+      help: 'Fill frame decoded to its counter-order handed to the desk (sent after the batch commit).',
+      buckets: REACTION_BUCKETS,
+      registers,
+    });
+    this.state = new Gauge({
+      name: 'gridbot_market_state',
+      help: "1 for the market actor's current top-level state, 0 for the others.",
+      labelNames: ['market', 'state'] as const,
+      registers,
+    });
+    this.since = new Gauge({
+      name: 'gridbot_market_state_since_timestamp_seconds',
+      help: 'When the market entered its current top-level state (unix seconds).',
+      labelNames: market,
+      registers,
+    });
+    this.expected = new Gauge({
+      name: 'gridbot_grid_levels_expected',
+      help: 'Orders the grid keeps resting (plan levels with a side); 0 once the market ended.',
+      labelNames: market,
+      registers,
+    });
+    this.resting = new Gauge({ name: 'gridbot_grid_levels_resting', help: "Levels holding a live order at the level's price.", labelNames: market, registers });
+    this.missing = new Gauge({
+      name: 'gridbot_grid_levels_missing',
+      help: 'Expected levels without a live order at their price.',
+      labelNames: market,
+      registers,
+    });
+    this.open = new Gauge({
+      name: 'gridbot_open_orders',
+      help: 'Orders of the market live on the exchange, as the bot knows them.',
+      labelNames: market,
+      registers,
+    });
+    this.pending = new Gauge({
+      name: 'gridbot_pending_orders',
+      help: 'Orders sent and not answered yet, or whose outcome is unknown.',
+      labelNames: market,
+      registers,
+    });
+    this.fills = new Counter({
+      name: 'gridbot_fills_total',
+      help: "Distinct fills (deals) of the market's orders, from the live feed and from reconciling.",
+      labelNames: market,
+      registers,
+    });
+    this.pnl = new Gauge({
+      name: 'gridbot_realised_pnl_quote',
+      help: 'Realised profit and loss in the quote asset, fees included.',
+      labelNames: market,
+      registers,
+    });
+    this.inventory = new Gauge({
+      name: 'gridbot_inventory_base',
+      help: 'Net base bought since the start (bought − sold − base fees).',
+      labelNames: market,
+      registers,
+    });
+    this.killSwitch = new Gauge({
+      name: 'gridbot_kill_switch_seconds_left',
+      help: "Seconds until the exchange cancels the market's orders unless the kill-switch is refreshed.",
+      labelNames: market,
+      registers,
+    });
   }
 
   /** Returns the entry of `market`, creating it (and its zero counters) on first sight. */
@@ -181,7 +251,8 @@ export class MarketMetrics {
 
   /** Sets the scrape-time gauges from one row per market. */
   refresh(rows: readonly MarketRow[]): void {
-    for (const g of [this.state, this.since, this.expected, this.resting, this.missing, this.open, this.pending, this.pnl, this.inventory, this.killSwitch]) g.reset();
+    for (const g of [this.state, this.since, this.expected, this.resting, this.missing, this.open, this.pending, this.pnl, this.inventory, this.killSwitch])
+      g.reset();
     this.fills.reset();
     for (const { status: s, context, since } of rows) {
       const market = s.market;

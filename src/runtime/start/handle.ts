@@ -40,9 +40,19 @@ export function startHandle(config: RuntimeConfig, pre: Preflight, wiring: Wirin
       if (ref && ref.getSnapshot().status === 'active') return marketStatus(ref.getSnapshot(), nowMs);
       const outcome = sup.getSnapshot().context.outcomes[m.market];
       const last = actors.get(m.market)?.getSnapshot();
-      const base: MarketStatus = last ? marketStatus(last, nowMs) : {
-        market: m.market, state: 'stopped', liveOrders: 0, pendingOrders: 0, fills: 0, realisedPnl: '0', inventory: '0', killSwitchSeconds: null, reason: null,
-      };
+      const base: MarketStatus = last
+        ? marketStatus(last, nowMs)
+        : {
+            market: m.market,
+            state: 'stopped',
+            liveOrders: 0,
+            pendingOrders: 0,
+            fills: 0,
+            realisedPnl: '0',
+            inventory: '0',
+            killSwitchSeconds: null,
+            reason: null,
+          };
       const state = outcome?.outcome === 'failed' ? 'failed' : outcome?.outcome === 'stopped' || !ref ? 'stopped' : base.state;
       const ended = state === 'stopped' || state === 'failed';
       return {
@@ -57,7 +67,11 @@ export function startHandle(config: RuntimeConfig, pre: Preflight, wiring: Wirin
     const ref = sup.system.get(CONNECTION_ID) as Actor<typeof connectionMachine> | undefined;
     if (!ref) return 'stopped';
     // `connection.open.idle` reads better as `open`.
-    return statePath(ref.getSnapshot().value).replace(/^connection\./, '').split('.')[0] ?? 'unknown';
+    return (
+      statePath(ref.getSnapshot().value)
+        .replace(/^connection\./, '')
+        .split('.')[0] ?? 'unknown'
+    );
   };
 
   let stopping: Promise<void> | null = null;

@@ -1,3 +1,12 @@
 /** The order of a turn (see turn-order.ts for the rulebook). */
-export { type BatchJournal, type FrameReader, TurnFailedError, TurnOrder, type TurnOrderOptions, type TurnPhases, afterTurn, setAfterTurnSchedule } from './turn-order.js';
+export {
+  type BatchJournal,
+  type FrameReader,
+  TurnFailedError,
+  TurnOrder,
+  type TurnOrderOptions,
+  type TurnPhases,
+  afterTurn,
+  setAfterTurnSchedule,
+} from './turn-order.js';
 export { heldRequests } from './held-requests.js';

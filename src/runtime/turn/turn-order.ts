@@ -171,7 +171,8 @@ export class TurnOrder {
     };
     const drain = (): void => {
       if (disposed || this.failure !== null) return;
-      if (backlog.length === 0) yielding = false; // a close routed it already
+      if (backlog.length === 0)
+        yielding = false; // a close routed it already
       else if (routeBacklog()) this.phases.nextCheck(drain);
       else yielding = false;
     };

@@ -17,7 +17,12 @@ describe('NonceSource', () => {
   });
 
   it('never goes backwards when the clock does, or when the offset shrinks', () => {
-    const clock = { t: 2000, now() { return this.t; } };
+    const clock = {
+      t: 2000,
+      now() {
+        return this.t;
+      },
+    };
     const n = new NonceSource(clock);
     expect(n.next()).toBe('2000');
     clock.t = 1000;

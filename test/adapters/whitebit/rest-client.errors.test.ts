@@ -49,12 +49,22 @@ async function failure(p: Promise<unknown>): Promise<WhitebitError> {
 describe('status → kind → retry decision', () => {
   it.each([
     [400, '{"code":10,"message":"Inner validation failed","errors":{"amount":["Not enough balance."]}}', 'notEnoughBalance', 'never'],
-    [400, `{"code":13,"message":"Inner validation failed","errors":{"postOnly":["This order couldn't be executed as a maker order and was canceled."]}}`, 'postOnlyRejected', 'never'],
+    [
+      400,
+      `{"code":13,"message":"Inner validation failed","errors":{"postOnly":["This order couldn't be executed as a maker order and was canceled."]}}`,
+      'postOnlyRejected',
+      'never',
+    ],
     [401, '{"code":10,"message":"Unauthorized request."}', 'unauthorized', 'fatal'],
     [403, `{"code":0,"message":"You don't have permission to use this endpoint."}`, 'unauthorized', 'fatal'],
     [404, '', 'notFound', 'fatal'],
     [422, '{"code":31,"message":"Validation failed","errors":{"market":["Market is not available."]}}', 'unknownMarket', 'never'],
-    [422, '{"code":36,"message":"Validation failed","errors":{"clientOrderId":["This client order id is already used by the current account."]}}', 'duplicateClientOrderId', 'never'],
+    [
+      422,
+      '{"code":36,"message":"Validation failed","errors":{"clientOrderId":["This client order id is already used by the current account."]}}',
+      'duplicateClientOrderId',
+      'never',
+    ],
   ])('order/new HTTP %i → %s (%s), sent once', async (status, body, kind, cls) => {
     stub.reply({ status, body, headers: { 'content-type': 'application/json' } });
     const e = await failure(placeOrder(client));

@@ -58,13 +58,24 @@ const orderShape = fc.record(
   },
   { requiredKeys: [] },
 );
-const errorShape = fc.record({ code: fc.oneof(fc.integer({ min: 0, max: 40 }), loose), message: fc.oneof(fc.string({ maxLength: 30 }), loose), errors: fc.oneof(fc.dictionary(fc.string({ maxLength: 8 }), fc.array(fc.string({ maxLength: 20 }), { maxLength: 2 })), loose) }, { requiredKeys: [] });
+const errorShape = fc.record(
+  {
+    code: fc.oneof(fc.integer({ min: 0, max: 40 }), loose),
+    message: fc.oneof(fc.string({ maxLength: 30 }), loose),
+    errors: fc.oneof(fc.dictionary(fc.string({ maxLength: 8 }), fc.array(fc.string({ maxLength: 20 }), { maxLength: 2 })), loose),
+  },
+  { requiredKeys: [] },
+);
 const body = fc.oneof(
   fc.string({ maxLength: 80 }),
   fc.jsonValue({ maxDepth: 3 }).map((v) => JSON.stringify(v)),
   orderShape.map((v) => JSON.stringify(v)),
   fc.array(fc.oneof(orderShape, loose), { maxLength: 3 }).map((v) => JSON.stringify(v)),
-  fc.array(fc.record({ result: fc.oneof(orderShape, fc.constant(null), loose), error: fc.oneof(fc.constant(null), errorShape, loose) }, { requiredKeys: [] }), { maxLength: 3 }).map((v) => JSON.stringify(v)),
+  fc
+    .array(fc.record({ result: fc.oneof(orderShape, fc.constant(null), loose), error: fc.oneof(fc.constant(null), errorShape, loose) }, { requiredKeys: [] }), {
+      maxLength: 3,
+    })
+    .map((v) => JSON.stringify(v)),
   errorShape.map((v) => JSON.stringify(v)),
   fc.record({ token: fc.oneof(fc.string({ maxLength: 10 }), loose) }, { requiredKeys: [] }).map((v) => JSON.stringify(v)),
   fc.record({ time: fc.oneof(fc.integer(), loose) }, { requiredKeys: [] }).map((v) => JSON.stringify(v)),
@@ -102,7 +113,10 @@ describe('WhitebitRestClient against fuzzed answers', () => {
           (e: unknown) => e,
         );
         if (outcome !== 'value') {
-          expect(WhitebitError.is(outcome), `${name} on HTTP ${r.status} ${r.contentType} ${JSON.stringify(r.body).slice(0, 200)} threw ${String(outcome)}`).toBe(true);
+          expect(
+            WhitebitError.is(outcome),
+            `${name} on HTTP ${r.status} ${r.contentType} ${JSON.stringify(r.body).slice(0, 200)} threw ${String(outcome)}`,
+          ).toBe(true);
           kinds.add((outcome as WhitebitError).kind);
         }
       }),

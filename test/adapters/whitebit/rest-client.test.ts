@@ -36,7 +36,11 @@ function verifySigned(req: RecordedRequest, path: string): Record<string, unknow
   const payload = req.headers['x-txc-payload'];
   expect(typeof payload).toBe('string');
   expect(Buffer.from(payload as string, 'base64').toString('utf8')).toBe(req.body);
-  expect(req.headers['x-txc-signature']).toBe(createHmac('sha512', SECRET).update(payload as string).digest('hex'));
+  expect(req.headers['x-txc-signature']).toBe(
+    createHmac('sha512', SECRET)
+      .update(payload as string)
+      .digest('hex'),
+  );
   const body = JSON.parse(req.body) as Record<string, unknown>;
   expect(body['request']).toBe(path);
   expect(body['nonce']).toMatch(/^\d{13,}$/);
@@ -143,8 +147,7 @@ describe('private endpoints (POST, signed)', () => {
       name: 'orderNew with clientOrderId and postOnly',
       path: '/api/v4/order/new',
       reply: order,
-      call: (c) =>
-        c.orderNew({ market: 'BTC_USDT', side: 'buy', amount: '0.01', price: '40000', clientOrderId: 'grid-btc-b-0007', postOnly: true }),
+      call: (c) => c.orderNew({ market: 'BTC_USDT', side: 'buy', amount: '0.01', price: '40000', clientOrderId: 'grid-btc-b-0007', postOnly: true }),
       params: { market: 'BTC_USDT', side: 'buy', amount: '0.01', price: '40000', clientOrderId: 'grid-btc-b-0007', postOnly: true },
       result: expect.objectContaining({ orderId: 4180284841, clientOrderId: 'grid-btc-b-0007', left: '0.01' }),
     },
@@ -301,9 +304,7 @@ describe('private endpoints (POST, signed)', () => {
     stub.setFallback({ status: 200, json: order });
     const created: string[] = [];
     await Promise.all(
-      Array.from({ length: 60 }, (_, i) =>
-        client.orderNew({ market: 'BTC_USDT', side: 'buy', amount: '1', price: String(100 + i) }).then(() => undefined),
-      ),
+      Array.from({ length: 60 }, (_, i) => client.orderNew({ market: 'BTC_USDT', side: 'buy', amount: '1', price: String(100 + i) }).then(() => undefined)),
     );
     for (const r of stub.requests) created.push(String(JSON.parse(r.body).nonce));
     expect(new Set(created).size).toBe(60);
@@ -344,7 +345,10 @@ describe('client-side validation (typed error, nothing sent)', () => {
   });
 
   it('accepts the bounds: 20 items, timeouts "5" and "600"', async () => {
-    stub.json(200, Array.from({ length: 20 }, () => ({ result: fixture('rest_post_order_new.json'), error: null })));
+    stub.json(
+      200,
+      Array.from({ length: 20 }, () => ({ result: fixture('rest_post_order_new.json'), error: null })),
+    );
     stub.json(200, fixture('rest_post_order_kill_switch.json')).json(200, fixture('rest_post_order_kill_switch.json'));
     await expect(client.orderBulk({ orders: Array.from({ length: 20 }, () => o) })).resolves.toHaveLength(20);
     await client.killSwitchArm({ market: 'BTC_USDT', timeout: '5' });

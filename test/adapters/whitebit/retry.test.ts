@@ -8,9 +8,7 @@ const fresh = { attempts: 1, backoffs: 0, nonceRetried: false };
 
 describe('backoffDelayMs', () => {
   it('doubles from 1 s and caps at 30 s (no jitter at random = 0.5)', () => {
-    expect(Array.from({ length: 8 }, (_, n) => backoffDelayMs(n, () => 0.5))).toEqual([
-      1000, 2000, 4000, 8000, 16000, 30000, 30000, 30000,
-    ]);
+    expect(Array.from({ length: 8 }, (_, n) => backoffDelayMs(n, () => 0.5))).toEqual([1000, 2000, 4000, 8000, 16000, 30000, 30000, 30000]);
   });
   it('jitters within ±20 % and never exceeds the cap', () => {
     expect(backoffDelayMs(0, () => 0)).toBe(800);
@@ -52,7 +50,10 @@ describe('decideRetry', () => {
 
   it('never retries rejections, auth failures or bad requests', () => {
     for (const kind of ['unauthorized', 'rejected', 'notEnoughBalance', 'postOnlyRejected', 'orderNotFound', 'invalidRequest', 'notFound'] as const) {
-      expect(decideRetry(err(kind), fresh, () => 0.5), kind).toEqual({ action: 'surface' });
+      expect(
+        decideRetry(err(kind), fresh, () => 0.5),
+        kind,
+      ).toEqual({ action: 'surface' });
     }
   });
 

@@ -18,8 +18,7 @@ const VECTORS = [
     body: '{"request":"/api/v4/order/new","nonce":"1700000000000","nonceWindow":true,"market":"BTC_USDT","side":"buy","amount":"0.01","price":"40000","clientOrderId":"grid-btc-b-0007","postOnly":true}',
     payload:
       'eyJyZXF1ZXN0IjoiL2FwaS92NC9vcmRlci9uZXciLCJub25jZSI6IjE3MDAwMDAwMDAwMDAiLCJub25jZVdpbmRvdyI6dHJ1ZSwibWFya2V0IjoiQlRDX1VTRFQiLCJzaWRlIjoiYnV5IiwiYW1vdW50IjoiMC4wMSIsInByaWNlIjoiNDAwMDAiLCJjbGllbnRPcmRlcklkIjoiZ3JpZC1idGMtYi0wMDA3IiwicG9zdE9ubHkiOnRydWV9',
-    signature:
-      '28a0f49b3751b776536302bfd9a90a8a4e18c589e52712b9053ecb86372fc60ccdfbadaf3d11bdfe742acfeb64549254c3729d81b002d9b5c5be12204dc35e12',
+    signature: '28a0f49b3751b776536302bfd9a90a8a4e18c589e52712b9053ecb86372fc60ccdfbadaf3d11bdfe742acfeb64549254c3729d81b002d9b5c5be12204dc35e12',
   },
   {
     // Non-ASCII secret (UTF-8) and a payload that needs base64 padding.
@@ -30,8 +29,7 @@ const VECTORS = [
     params: {},
     body: '{"request":"/api/v4/trade-account/balance","nonce":"1"}',
     payload: 'eyJyZXF1ZXN0IjoiL2FwaS92NC90cmFkZS1hY2NvdW50L2JhbGFuY2UiLCJub25jZSI6IjEifQ==',
-    signature:
-      'd0a668b9466171d0751fb9e28c130ce1ee74861caf39d357708fa9540be068e3394514c170d33b810952bb67a50cfb55c3c40cfc82bae32866d6a252f8e78e23',
+    signature: 'd0a668b9466171d0751fb9e28c130ce1ee74861caf39d357708fa9540be068e3394514c170d33b810952bb67a50cfb55c3c40cfc82bae32866d6a252f8e78e23',
   },
 ] as const;
 

@@ -43,10 +43,7 @@ describe('WsTransport', () => {
     serverSockets[0]!.send('{"id":null,"method":"lastprice_update","params":["BTC_USDT","1"]}');
     serverSockets[0]!.send(Buffer.from([1, 2, 3]), { binary: true });
     serverSockets[0]!.close(1000, 'bye');
-    expect(await got).toEqual([
-      '{"id":0,"result":"pong","error":null}',
-      '{"id":null,"method":"lastprice_update","params":["BTC_USDT","1"]}',
-    ]);
+    expect(await got).toEqual(['{"id":0,"result":"pong","error":null}', '{"id":null,"method":"lastprice_update","params":["BTC_USDT","1"]}']);
     expect(await firstValueFrom(t.closed$)).toEqual({ code: 1000, reason: 'bye', error: undefined });
     expect(t.send('late')).toBe(false);
   });

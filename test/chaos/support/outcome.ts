@@ -96,10 +96,32 @@ export function summaryTable(runs: readonly ChaosRun[]): string {
   });
   const total = runs.reduce((n, r) => n + r.violations.length, 0);
   const header = ['scenario', 'seeds', 'fills', 'violations', 'notes', 'seconds', 'failing seeds'];
-  const all = [header, ...rows, ['TOTAL', String(runs.length), String(runs.reduce((n, r) => n + r.fills, 0)), String(total), String(runs.reduce((n, r) => n + r.notes.length, 0)), (runs.reduce((n, r) => n + r.ms, 0) / 1000).toFixed(1), '']];
+  const all = [
+    header,
+    ...rows,
+    [
+      'TOTAL',
+      String(runs.length),
+      String(runs.reduce((n, r) => n + r.fills, 0)),
+      String(total),
+      String(runs.reduce((n, r) => n + r.notes.length, 0)),
+      (runs.reduce((n, r) => n + r.ms, 0) / 1000).toFixed(1),
+      '',
+    ],
+  ];
   const widths = header.map((_, i) => Math.max(...all.map((r) => (r[i] ?? '').length)));
-  const line = (r: readonly string[]): string => r.map((c, i) => c.padEnd(widths[i] ?? 0)).join('  ').trimEnd();
-  const out = [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line), widths.map((w) => '-'.repeat(w)).join('  '), line(all[all.length - 1] ?? [])];
+  const line = (r: readonly string[]): string =>
+    r
+      .map((c, i) => c.padEnd(widths[i] ?? 0))
+      .join('  ')
+      .trimEnd();
+  const out = [
+    line(header),
+    widths.map((w) => '-'.repeat(w)).join('  '),
+    ...rows.map(line),
+    widths.map((w) => '-'.repeat(w)).join('  '),
+    line(all[all.length - 1] ?? []),
+  ];
   const failures = runs.filter((r) => r.violations.length > 0);
   if (failures.length > 0) {
     out.push('', 'Failures (replay one with: CHAOS_SEED=<seed> npm run chaos -- -t <scenario>):');

@@ -82,12 +82,7 @@ export interface InProcessOptions extends Omit<BenchOptions, 'seed' | 'journal' 
 }
 
 /** Runs one in-process scenario for one seed and judges it. */
-export async function runInProcess(
-  scenario: string,
-  seed: number,
-  options: InProcessOptions,
-  drive: (rig: Rig) => Promise<void>,
-): Promise<ChaosRun> {
+export async function runInProcess(scenario: string, seed: number, options: InProcessOptions, drive: (rig: Rig) => Promise<void>): Promise<ChaosRun> {
   const started = Date.now();
   const rng = mulberry32(deriveSeed(seed, scenario));
   const log: string[] = [];
@@ -124,7 +119,18 @@ export async function runInProcess(
       trace.push(`${e.type}${brief(e)}`);
       if (trace.length > 60) trace.shift();
     });
-    const rig = makeRig(b, seed, rng, log, violations, notes, external, trace, () => exemptDepth, (d) => (exemptDepth = d));
+    const rig = makeRig(
+      b,
+      seed,
+      rng,
+      log,
+      violations,
+      notes,
+      external,
+      trace,
+      () => exemptDepth,
+      (d) => (exemptDepth = d),
+    );
     try {
       await drive(rig);
       await rig.settle('the end of the scenario', 15_000);
@@ -242,7 +248,11 @@ function makeRig(
       return done;
     },
     planPlaced: async (timeoutMs = 10_000) => {
-      await bench.until('the plan resting and the market running', () => bench.openOrders().length === PLAN.length && bench.state().startsWith('running'), timeoutMs);
+      await bench.until(
+        'the plan resting and the market running',
+        () => bench.openOrders().length === PLAN.length && bench.state().startsWith('running'),
+        timeoutMs,
+      );
     },
     settle: async (label, timeoutMs = 10_000) => {
       try {

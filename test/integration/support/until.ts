@@ -12,7 +12,11 @@ export interface UntilOptions {
   readonly describe?: () => string;
 }
 
-export function waitUntil<T>(label: string, check: () => T | null | undefined | false | Promise<T | null | undefined | false>, options: UntilOptions): Promise<T> {
+export function waitUntil<T>(
+  label: string,
+  check: () => T | null | undefined | false | Promise<T | null | undefined | false>,
+  options: UntilOptions,
+): Promise<T> {
   return new Promise<T>((resolve, reject) => {
     let running = false;
     let again = false;

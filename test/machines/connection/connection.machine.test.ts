@@ -110,7 +110,12 @@ describe('connection actor', () => {
     h.actor.send({ type: 'subscribe', channel: 'depth', key: 'ETH_USDT' });
     await openConnection(h);
     h.current().emit({ type: 'socket.depthGap', market: 'ETH_USDT' });
-    expect(h.current().sent.slice(-2).map((s) => [s.method, s.params])).toEqual([
+    expect(
+      h
+        .current()
+        .sent.slice(-2)
+        .map((s) => [s.method, s.params]),
+    ).toEqual([
       ['depth_unsubscribe', ['ETH_USDT']],
       ['depth_subscribe', ['ETH_USDT', 20, '0', true]],
     ]);

@@ -86,10 +86,7 @@ describe.each([true, false])('connection actor against its model (authenticate=%
   }).getShortestPaths();
 
   it.each(paths.map((p) => [p.description, p] as const))('%s', async (_desc, path) => {
-    const h = startConnection(
-      { authenticate: auth, backoff: BACKOFF, timing: DEFAULT_TIMING },
-      { manualToken: true, inspect: coverage.inspect },
-    );
+    const h = startConnection({ authenticate: auth, backoff: BACKOFF, timing: DEFAULT_TIMING }, { manualToken: true, inspect: coverage.inspect });
     // Two channels so the subscribe round has more than one reply to wait for.
     const base = [
       { channel: 'ordersPending', key: 'BTC_USDT' },

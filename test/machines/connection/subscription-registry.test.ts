@@ -28,16 +28,12 @@ describe('subscription registry', () => {
     const a = subscribe(emptyRegistry, 'depth', 'BTC_USDT');
     const b = subscribe(a.registry, 'depth', 'ETH_USDT');
     expect(b.requests).toEqual([{ method: 'depth_subscribe', params: ['ETH_USDT', 20, '0', true] }]);
-    expect(unsubscribe(b.registry, 'depth', 'BTC_USDT').requests).toEqual([
-      { method: 'depth_unsubscribe', params: ['BTC_USDT'] },
-    ]);
+    expect(unsubscribe(b.registry, 'depth', 'BTC_USDT').requests).toEqual([{ method: 'depth_unsubscribe', params: ['BTC_USDT'] }]);
   });
 
   it('unsubscribes a replace-channel entirely when its last key leaves', () => {
     const a = subscribe(emptyRegistry, 'lastprice', 'BTC_USDT');
-    expect(unsubscribe(a.registry, 'lastprice', 'BTC_USDT').requests).toEqual([
-      { method: 'lastprice_unsubscribe', params: [] },
-    ]);
+    expect(unsubscribe(a.registry, 'lastprice', 'BTC_USDT').requests).toEqual([{ method: 'lastprice_unsubscribe', params: [] }]);
   });
 
   it('sends nothing for a duplicate subscribe or an absent unsubscribe', () => {

@@ -12,7 +12,6 @@ function listen(): { all: MarketEmitted[]; of: <T extends MarketEmitted['type']>
   return { all, of: (type) => all.filter((e) => e.type === type) as never };
 }
 
-
 const deal = (dealId: number, orderId: number, clientOrderId: string, amount = '0.001') => ({
   type: 'feed.deal' as const,
   deal: { dealId, orderId, clientOrderId, side: 'buy' as const, price: '59800', amount, fee: '0.000001', feeAsset: 'DBTC', time: dealId },
@@ -56,8 +55,30 @@ describe('market actor emits', () => {
       update: { orderId: 1001, clientOrderId: buy.clientOrderId, side: 'buy', price: '59800', amount: '0.001', left: '0', dealStock: '0.001', final: true },
     });
     expect(got.of('market.fill')).toEqual([
-      { type: 'market.fill', dealId: 1, orderId: 1001, clientOrderId: buy.clientOrderId, level: 1, side: 'buy', price: '59800', amount: '0.0004', fee: '0.000001', feeAsset: 'DBTC' },
-      { type: 'market.fill', dealId: null, orderId: 1001, clientOrderId: buy.clientOrderId, level: 1, side: 'buy', price: '59800', amount: '0.0006', fee: null, feeAsset: null },
+      {
+        type: 'market.fill',
+        dealId: 1,
+        orderId: 1001,
+        clientOrderId: buy.clientOrderId,
+        level: 1,
+        side: 'buy',
+        price: '59800',
+        amount: '0.0004',
+        fee: '0.000001',
+        feeAsset: 'DBTC',
+      },
+      {
+        type: 'market.fill',
+        dealId: null,
+        orderId: 1001,
+        clientOrderId: buy.clientOrderId,
+        level: 1,
+        side: 'buy',
+        price: '59800',
+        amount: '0.0006',
+        fee: null,
+        feeAsset: null,
+      },
     ]);
     expect(got.of('market.pnl')).toHaveLength(2);
     expect(got.of('market.pnl').at(-1)).toMatchObject({ type: 'market.pnl', realisedQuote: '0' });

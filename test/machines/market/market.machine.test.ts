@@ -7,7 +7,6 @@ import { type MarketHarness, placedAll, settings, startMarket, toRunning } from 
 let h: MarketHarness | undefined;
 afterEach(() => h?.actor.stop());
 
-
 describe('market actor', () => {
   it('loads, cancels, arms the kill-switch before placing, places the plan and runs', async () => {
     h = startMarket();
@@ -20,12 +19,7 @@ describe('market actor', () => {
     expect(h.pendingNames()).toEqual(['armKillSwitch']); // nothing placed before the timer is armed
     await h.resolve('armKillSwitch', { cancellationTimeMs: 60_000 });
     const batch = (h.calls.at(-1)?.input as { intents: OrderIntent[] }).intents;
-    expect(batch.map((i) => `${i.side}@${i.price}#${i.level}`)).toEqual([
-      'buy@59600#0',
-      'buy@59800#1',
-      'sell@60200#3',
-      'sell@60400#4',
-    ]);
+    expect(batch.map((i) => `${i.side}@${i.price}#${i.level}`)).toEqual(['buy@59600#0', 'buy@59800#1', 'sell@60200#3', 'sell@60400#4']);
     await h.resolve('placeBatch', placedAll(batch, 1000));
     expect(h.lifecycle()).toBe('running');
     expect(h.actor.getSnapshot().hasTag('live')).toBe(true);
@@ -39,7 +33,17 @@ describe('market actor', () => {
     const buy = batch.find((i) => i.level === 1)!;
     h.feed.push({
       type: 'feed.deal',
-      deal: { dealId: 1, orderId: 1001, clientOrderId: buy.clientOrderId, side: 'buy', price: '59800', amount: '0.001', fee: '0.000001', feeAsset: 'DBTC', time: 1 },
+      deal: {
+        dealId: 1,
+        orderId: 1001,
+        clientOrderId: buy.clientOrderId,
+        side: 'buy',
+        price: '59800',
+        amount: '0.001',
+        fee: '0.000001',
+        feeAsset: 'DBTC',
+        time: 1,
+      },
     });
     h.feed.push({
       type: 'feed.order',
@@ -52,7 +56,17 @@ describe('market actor', () => {
     // The same fill reported twice (deal and order update) produced one counter-order.
     h.feed.push({
       type: 'feed.deal',
-      deal: { dealId: 1, orderId: 1001, clientOrderId: buy.clientOrderId, side: 'buy', price: '59800', amount: '0.001', fee: '0.000001', feeAsset: 'DBTC', time: 1 },
+      deal: {
+        dealId: 1,
+        orderId: 1001,
+        clientOrderId: buy.clientOrderId,
+        side: 'buy',
+        price: '59800',
+        amount: '0.001',
+        fee: '0.000001',
+        feeAsset: 'DBTC',
+        time: 1,
+      },
     });
     expect(h.desk.placed).toHaveLength(1);
   });
@@ -109,7 +123,17 @@ describe('market actor', () => {
   });
 
   it('kills a market whose plan is invalid, placing nothing', async () => {
-    h = startMarket(settings({ spec: { market: 'DBTC_DUSDT', spacing: 'arithmetic', ladder: { kind: 'centered', levelsPerSide: 2, step: '1' }, amountPerLevel: { unit: 'base', value: '0.001' }, budget: {} } }));
+    h = startMarket(
+      settings({
+        spec: {
+          market: 'DBTC_DUSDT',
+          spacing: 'arithmetic',
+          ladder: { kind: 'centered', levelsPerSide: 2, step: '1' },
+          amountPerLevel: { unit: 'base', value: '0.001' },
+          budget: {},
+        },
+      }),
+    );
     await h.resolve('loadMarket', { rules: DBTC_DUSDT, lastPrice: '60000' });
     expect(h.lifecycle()).toBe('killed');
     expect(h.context().stopReason).toMatch(/invalid plan/);
@@ -125,11 +149,18 @@ describe('market actor', () => {
     await h.reject('placeBatch', new MarketIoError('unknownOutcome', 'socket lost after sending'));
     expect(h.lifecycle()).toBe('reconciling');
     // Only two of the four made it; the other two are owed again and placed once, by the desk.
-    const open = batch.slice(0, 2).map((i, k) => ({ orderId: 1000 + k, clientOrderId: i.clientOrderId, side: i.side, price: i.price, amount: i.amount, left: i.amount, dealStock: '0' }));
+    const open = batch
+      .slice(0, 2)
+      .map((i, k) => ({ orderId: 1000 + k, clientOrderId: i.clientOrderId, side: i.side, price: i.price, amount: i.amount, left: i.amount, dealStock: '0' }));
     await h.resolve('fetchExchange', { openOrders: open, deals: [] });
     await h.resolve('armKillSwitch', { cancellationTimeMs: 90_000 });
     const replaced = (h.calls.at(-1)?.input as { intents: OrderIntent[] }).intents;
-    expect(replaced.map((i) => i.level).sort()).toEqual(batch.slice(2).map((i) => i.level).sort());
+    expect(replaced.map((i) => i.level).sort()).toEqual(
+      batch
+        .slice(2)
+        .map((i) => i.level)
+        .sort(),
+    );
     expect(replaced.every((i) => !batch.some((b) => b.clientOrderId === i.clientOrderId))).toBe(true);
     await h.resolve('placeBatch', placedAll(replaced, 2000));
     expect(h.lifecycle()).toBe('running');
@@ -154,7 +185,15 @@ describe('market actor', () => {
     const batch = await toRunning(first);
     const buy = batch.find((i) => i.level === 1)!;
     const deal = (dealId: number, orderId: number, clientOrderId: string, side: 'buy' | 'sell', price: string) => ({
-      dealId, orderId, clientOrderId, side, price, amount: '0.001', fee: '0.000001', feeAsset: 'DBTC', time: dealId,
+      dealId,
+      orderId,
+      clientOrderId,
+      side,
+      price,
+      amount: '0.001',
+      fee: '0.000001',
+      feeAsset: 'DBTC',
+      time: dealId,
     });
     first.feed.push({ type: 'feed.deal', deal: deal(1, 1001, buy.clientOrderId, 'buy', '59800') });
     const counter = first.desk.placed[0]!.intents[0]!;
@@ -168,7 +207,17 @@ describe('market actor', () => {
     await h.resolve('loadMarket', { rules: DBTC_DUSDT, lastPrice: '60000' });
     expect(h.lifecycle()).toBe('reconciling');
     expect(h.context().book?.orders.get(2)?.state).toBe('unknown');
-    const open = batch.filter((i) => i.level !== 1).map((i) => ({ orderId: 1000 + batch.indexOf(i), clientOrderId: i.clientOrderId, side: i.side, price: i.price, amount: i.amount, left: i.amount, dealStock: '0' }));
+    const open = batch
+      .filter((i) => i.level !== 1)
+      .map((i) => ({
+        orderId: 1000 + batch.indexOf(i),
+        clientOrderId: i.clientOrderId,
+        side: i.side,
+        price: i.price,
+        amount: i.amount,
+        left: i.amount,
+        dealStock: '0',
+      }));
     await h.resolve('fetchExchange', {
       openOrders: open,
       deals: [deal(1, 1001, buy.clientOrderId, 'buy', '59800'), deal(2, 2001, counter.clientOrderId, 'sell', '60000')],

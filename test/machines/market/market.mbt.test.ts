@@ -86,7 +86,9 @@ function model(mode: Mode) {
       // Stopped with a counter-order in flight: the cancel-all waits for the desk's answer (or a deadline).
       killSettling: { on: { DESK_OK: kill, SETTLE_TIMEOUT: kill } },
       cooling: { on: { RETRY: 'runningWithDesk' } },
-      reconnecting: { on: { CONN_UP: 'fetching', FILL_WHILE_DOWN: 'reconnecting', PRICE_WHILE_DOWN: 'reconnecting', KS_REFRESH_OK: 'reconnecting', STOP: kill } },
+      reconnecting: {
+        on: { CONN_UP: 'fetching', FILL_WHILE_DOWN: 'reconnecting', PRICE_WHILE_DOWN: 'reconnecting', KS_REFRESH_OK: 'reconnecting', STOP: kill },
+      },
       reconnectingWithDesk: { on: { DESK_OK: 'reconnecting' } },
       // Adopt on start: nothing of ours rests yet, so the whole plan is owed and goes out in bulk after re-arming.
       fetchingInitial: { on: { FETCH_OK: 'arming' } },
@@ -183,7 +185,16 @@ describe.each<Mode>(['cancel-all', 'adopt'])('market actor against its model (on
       h.feed.push({ type: 'feed.deal', deal });
       h.feed.push({
         type: 'feed.order',
-        update: { orderId: deal.orderId, clientOrderId: deal.clientOrderId, side: deal.side, price: deal.price, amount: deal.amount, left: '0', dealStock: deal.amount, final: true },
+        update: {
+          orderId: deal.orderId,
+          clientOrderId: deal.clientOrderId,
+          side: deal.side,
+          price: deal.price,
+          amount: deal.amount,
+          left: '0',
+          dealStock: deal.amount,
+          final: true,
+        },
       });
     };
     const retryDelay = () => h.clock.increment(30_000);

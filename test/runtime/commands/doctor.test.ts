@@ -7,15 +7,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { WhitebitRestClient } from '../../../src/adapters/whitebit/index.js';
 import { D, encodeClientOrderId } from '../../../src/grid/index.js';
-import {
-  type Check,
-  type DoctorDocument,
-  MIN_NODE_VERSION,
-  balanceCheck,
-  clockCheck,
-  nodeCheck,
-  worstStatus,
-} from '../../../src/runtime/commands/doctor.js';
+import { type Check, type DoctorDocument, MIN_NODE_VERSION, balanceCheck, clockCheck, nodeCheck, worstStatus } from '../../../src/runtime/commands/doctor.js';
 import { openJournal } from '../../../src/runtime/journal/index.js';
 import { DEMO_ACCOUNT, ManualClock, type Simulator, startSimulator } from '../../../src/sim/index.js';
 import { SMALL_GRID, cli, configYaml, tempDir } from './support.js';

@@ -66,9 +66,7 @@ describe('gridbot plan', () => {
     expect(r.code).toBe(2);
     expect(r.out).toContain('ETH_USDT  arithmetic, last price 3200: NOT placeable, 1 error');
     expect(r.out).toContain('      2  sell   3300  0.0016      5.28  ok');
-    expect(r.out).toContain(
-      '      0  buy    3100  0.0016      4.96  FAIL level 0 buy at 3100: total 4.96 (0.0016 × 3100) is below minTotal 5.05',
-    );
+    expect(r.out).toContain('      0  buy    3100  0.0016      4.96  FAIL level 0 buy at 3100: total 4.96 (0.0016 × 3100) is below minTotal 5.05');
     expect(r.out).toContain('  locked: buys 4.96 USDT in 1 order (budget 100), sells 0.0016 ETH in 1 order (budget 1)');
     expect(r.out).toMatch(/0 of 1 grids placeable; fix the errors above \(exit 2\)\n$/);
   });

@@ -23,8 +23,26 @@ function expectWellFormed(r: ConfigResult): void {
 }
 
 const keys = fc.constantFrom(
-  'grids', 'market', 'ladder', 'lower', 'upper', 'levels', 'step', 'center', 'levelsPerSide', 'killSwitch',
-  'timeout', 'refresh', 'sim', 'balances', 'apiKey', '__proto__', 'constructor', 'toString', 'exchange', 'x',
+  'grids',
+  'market',
+  'ladder',
+  'lower',
+  'upper',
+  'levels',
+  'step',
+  'center',
+  'levelsPerSide',
+  'killSwitch',
+  'timeout',
+  'refresh',
+  'sim',
+  'balances',
+  'apiKey',
+  '__proto__',
+  'constructor',
+  'toString',
+  'exchange',
+  'x',
 );
 const values = fc.letrec((tie) => ({
   value: fc.oneof(
@@ -38,13 +56,38 @@ const values = fc.letrec((tie) => ({
 
 describe('the loader never crashes', () => {
   it('on arbitrary text', () => {
-    fc.assert(fc.property(fc.string({ maxLength: 300 }), (text) => expectWellFormed(parseConfig(text, 'f.yaml'))), {
-      numRuns: 500,
-    });
+    fc.assert(
+      fc.property(fc.string({ maxLength: 300 }), (text) => expectWellFormed(parseConfig(text, 'f.yaml'))),
+      {
+        numRuns: 500,
+      },
+    );
   });
 
   it('on arbitrary YAML-looking text', () => {
-    const token = fc.constantFrom('a:', ' ', '\n', '- ', '[', ']', '{', '}', ',', '&x ', '*x', '"', "'", '0.1', 'grids:', '? ', '!!str ', '#', '|', '>', '---\n');
+    const token = fc.constantFrom(
+      'a:',
+      ' ',
+      '\n',
+      '- ',
+      '[',
+      ']',
+      '{',
+      '}',
+      ',',
+      '&x ',
+      '*x',
+      '"',
+      "'",
+      '0.1',
+      'grids:',
+      '? ',
+      '!!str ',
+      '#',
+      '|',
+      '>',
+      '---\n',
+    );
     fc.assert(
       fc.property(fc.array(token, { maxLength: 40 }), (parts) => expectWellFormed(parseConfig(parts.join(''), 'f.yaml'))),
       { numRuns: 500 },
@@ -52,7 +95,10 @@ describe('the loader never crashes', () => {
   });
 
   it('on arbitrary documents', () => {
-    fc.assert(fc.property(values, (v) => expectWellFormed(parseConfig(stringify(v), 'f.yaml'))), { numRuns: 500 });
+    fc.assert(
+      fc.property(values, (v) => expectWellFormed(parseConfig(stringify(v), 'f.yaml'))),
+      { numRuns: 500 },
+    );
   });
 
   it('on the example with any value replaced by anything', () => {
@@ -80,9 +126,7 @@ describe('the loader never crashes', () => {
 
 describe('decimals keep their text', () => {
   it('a bare or quoted plain decimal arrives exactly as written', () => {
-    const decimal = fc
-      .tuple(fc.stringMatching(/^[1-9]\d{0,15}$/), fc.stringMatching(/^\d{1,30}$/))
-      .map(([i, f]) => `${i}.${f}`);
+    const decimal = fc.tuple(fc.stringMatching(/^[1-9]\d{0,15}$/), fc.stringMatching(/^\d{1,30}$/)).map(([i, f]) => `${i}.${f}`);
     fc.assert(
       fc.property(decimal, fc.boolean(), (d, quoted) => {
         const text = [

@@ -3,14 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { marketRulesFrom, planGrid } from '../../../src/grid/index.js';
-import {
-  ConfigError,
-  formatIssue,
-  loadConfig,
-  parseConfig,
-  type ConfigIssue,
-  type RuntimeConfig,
-} from '../../../src/runtime/config/index.js';
+import { ConfigError, formatIssue, loadConfig, parseConfig, type ConfigIssue, type RuntimeConfig } from '../../../src/runtime/config/index.js';
 import { DEFAULT_MARKETS, resolveMarket } from '../../../src/sim/markets.js';
 
 const EXAMPLE = readFileSync(new URL('../../../markets.yaml', import.meta.url), 'utf8');
@@ -69,7 +62,10 @@ describe('the example markets.yaml', () => {
       });
       if (!rules.ok) throw new Error(JSON.stringify(rules.issues));
       const plan = planGrid(settings.spec, rules.rules, m.startPrice);
-      expect(plan.issues.filter((i) => i.severity === 'error'), settings.market).toEqual([]);
+      expect(
+        plan.issues.filter((i) => i.severity === 'error'),
+        settings.market,
+      ).toEqual([]);
       expect(plan.ok).toBe(true);
     }
   });
@@ -156,11 +152,7 @@ describe('decimals never pass through a JS float (documented choice: bare number
   });
 
   it('keeps digits a float would lose', () => {
-    const c = ok(
-      doc()
-        .replace('{ base: "0.001" }', '{ base: 0.1000000000000000000001 }')
-        .replace('upper: "68000"', 'upper: 68000.000000000000000000001'),
-    );
+    const c = ok(doc().replace('{ base: "0.001" }', '{ base: 0.1000000000000000000001 }').replace('upper: "68000"', 'upper: 68000.000000000000000000001'));
     expect(c.markets[0]?.spec.amountPerLevel.value).toBe('0.1000000000000000000001');
     expect(c.markets[0]?.spec.ladder).toMatchObject({ upper: '68000.000000000000000000001' });
   });

@@ -57,11 +57,41 @@ function run<T>(logic: AnyActorLogic, input: unknown): Promise<T> {
 }
 
 const bodyOf = (req: RecordedRequest | undefined) => JSON.parse(req?.body ?? '{}') as Record<string, unknown>;
-const ticker = (last: string) => ({ BTC_USDT: { base_id: 1, quote_id: 825, last_price: last, quote_volume: '1', base_volume: '1', isFrozen: false, change: '0' } });
+const ticker = (last: string) => ({
+  BTC_USDT: { base_id: 1, quote_id: 825, last_price: last, quote_volume: '1', base_volume: '1', isFrozen: false, change: '0' },
+});
 const markets = () => [
   ...(fixture('rest_get_public_markets.json') as object[]),
-  { name: 'BTC_USDT', stock: 'BTC', money: 'USDT', stockPrec: '6', moneyPrec: '2', feePrec: '6', makerFee: '0.1', takerFee: '0.1', minAmount: '0.00001', minTotal: '5.05', maxTotal: '0', tradesEnabled: true, type: 'futures' },
-  { name: 'BTC_USDT', stock: 'BTC', money: 'USDT', stockPrec: '6', moneyPrec: '2', feePrec: '6', makerFee: '0.1', takerFee: '0.1', minAmount: '0.00001', minTotal: '5.05', maxTotal: '0', tradesEnabled: true, type: 'spot' },
+  {
+    name: 'BTC_USDT',
+    stock: 'BTC',
+    money: 'USDT',
+    stockPrec: '6',
+    moneyPrec: '2',
+    feePrec: '6',
+    makerFee: '0.1',
+    takerFee: '0.1',
+    minAmount: '0.00001',
+    minTotal: '5.05',
+    maxTotal: '0',
+    tradesEnabled: true,
+    type: 'futures',
+  },
+  {
+    name: 'BTC_USDT',
+    stock: 'BTC',
+    money: 'USDT',
+    stockPrec: '6',
+    moneyPrec: '2',
+    feePrec: '6',
+    makerFee: '0.1',
+    takerFee: '0.1',
+    minAmount: '0.00001',
+    minTotal: '5.05',
+    maxTotal: '0',
+    tradesEnabled: true,
+    type: 'spot',
+  },
 ];
 
 describe('loadMarket', () => {
@@ -179,11 +209,31 @@ describe('placeBatch', () => {
 
 describe('fetchExchange', () => {
   const order = (id: number) => ({
-    orderId: id, clientOrderId: `g-${id}`, market: 'BTC_USDT', side: 'buy', type: 'limit', timestamp: 1.5,
-    dealMoney: '0', dealStock: '0', amount: '1', left: '1', dealFee: '0', price: '100',
+    orderId: id,
+    clientOrderId: `g-${id}`,
+    market: 'BTC_USDT',
+    side: 'buy',
+    type: 'limit',
+    timestamp: 1.5,
+    dealMoney: '0',
+    dealStock: '0',
+    amount: '1',
+    left: '1',
+    dealFee: '0',
+    price: '100',
   });
   const deal = (id: number) => ({
-    id, clientOrderId: `g-${id}`, time: 1_700_000_100.25, side: 'sell', role: 1, amount: '0.1', price: '101', deal: '10.1', fee: '0.01', orderId: id + 1, feeAsset: 'USDT',
+    id,
+    clientOrderId: `g-${id}`,
+    time: 1_700_000_100.25,
+    side: 'sell',
+    role: 1,
+    amount: '0.1',
+    price: '101',
+    deal: '10.1',
+    fee: '0.01',
+    orderId: id + 1,
+    feeAsset: 'USDT',
   });
 
   it('reads every page of open orders and executed deals since the given second', async () => {
@@ -197,10 +247,10 @@ describe('fetchExchange', () => {
       // The second page repeats the last deal of the first: a new deal arrived between the pages.
       return { status: 200, json: offset === 0 ? Array.from({ length: 100 }, (_, i) => deal(i + 1)) : [deal(100), deal(101)] };
     };
-    const snap = await run<{ openOrders: { orderId: number }[]; deals: { dealId: number; side: string; feeAsset: string }[] }>(
-      createFetchExchange(rest),
-      { market: 'BTC_USDT', sinceSec: 1_700_000_000.9 },
-    );
+    const snap = await run<{ openOrders: { orderId: number }[]; deals: { dealId: number; side: string; feeAsset: string }[] }>(createFetchExchange(rest), {
+      market: 'BTC_USDT',
+      sinceSec: 1_700_000_000.9,
+    });
     expect(snap.openOrders).toHaveLength(103);
     expect(snap.deals).toHaveLength(101);
     expect(snap.deals[0]).toMatchObject({ dealId: 1, side: 'sell', feeAsset: 'USDT' });
@@ -249,7 +299,10 @@ describe('cancelOrders', () => {
   });
 
   it('reports other refusals per order and a 401 as fatal', async () => {
-    routes['/api/v4/order/cancel'] = () => ({ status: 422, json: { code: 31, message: 'Validation failed', errors: { market: ['Market is not available.'] } } });
+    routes['/api/v4/order/cancel'] = () => ({
+      status: 422,
+      json: { code: 31, message: 'Validation failed', errors: { market: ['Market is not available.'] } },
+    });
     const out = await run<{ ok: boolean; reason: string }[]>(createCancelOrders(rest), { market: 'BTC_USDT', orderIds: [7] });
     expect(out[0]).toMatchObject({ ok: false, reason: expect.stringContaining('unknownMarket') });
     routes['/api/v4/order/cancel'] = () => ({ status: 401, json: { code: 10, message: 'Unauthorized request.' } });

@@ -37,11 +37,7 @@ describe('placeIntents', () => {
     const crossed = new WhitebitError({ kind: 'postOnlyRejected', code: 13, message: 'bulk item postOnlyRejected', idempotent: false, sent: true });
     const rest = stubPlacementRest((c) => {
       const b = (c.body as WbBulkOrderRequest).orders[1] as WbNewOrderRequest;
-      return Promise.resolve([
-        { status: 'rejected', error: crossed },
-        { status: 'placed', order: restingOrder(b) },
-        { status: 'skipped' },
-      ]);
+      return Promise.resolve([{ status: 'rejected', error: crossed }, { status: 'placed', order: restingOrder(b) }, { status: 'skipped' }]);
     });
     const r = await placeIntents(rest, intentsOf(3));
     expect(r.outcomes.map((o) => o.kind)).toEqual(['rejected', 'placed', 'notSent']);

@@ -60,10 +60,7 @@ async function startMarket(desk = actors.desk): Promise<ChildHarness> {
     feed: { logic: actors.feed, input: { market: MARKET } },
     desk: { logic: desk, input: { market: MARKET } },
   });
-  await waitFor(
-    conn,
-    (s) => s.hasTag('live') && s.context.registry.ordersPending.includes(MARKET) && Object.keys(s.context.inflight).length === 0,
-  );
+  await waitFor(conn, (s) => s.hasTag('live') && s.context.registry.ordersPending.includes(MARKET) && Object.keys(s.context.inflight).length === 0);
   return harness;
 }
 

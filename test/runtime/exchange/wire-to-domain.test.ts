@@ -1,11 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  type WbDeal,
-  type WbDealsUpdate,
-  type WbOrder,
-  type WbOrdersPendingUpdate,
-  decodeFrame,
-} from '../../../src/adapters/whitebit/index.js';
+import { type WbDeal, type WbDealsUpdate, type WbOrder, type WbOrdersPendingUpdate, decodeFrame } from '../../../src/adapters/whitebit/index.js';
 import type { OrderIntent } from '../../../src/grid/index.js';
 import {
   WireMappingError,

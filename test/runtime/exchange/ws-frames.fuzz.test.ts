@@ -11,7 +11,13 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type Actor, createActor, waitFor } from 'xstate';
 import { type ConnectionMachine, connectionMachine } from '../../../src/machines/connection/connection.machine.js';
 import type { ClientEvent, ConnectionStatus } from '../../../src/machines/connection/connection.types.js';
-import { type FrameStats, createFrameRouting, createSocketActor, createTokenActor, emptyFrameStats } from '../../../src/runtime/exchange/connection-providers.js';
+import {
+  type FrameStats,
+  createFrameRouting,
+  createSocketActor,
+  createTokenActor,
+  emptyFrameStats,
+} from '../../../src/runtime/exchange/connection-providers.js';
 import { createFeedActor } from '../../../src/runtime/exchange/feed-actor.js';
 import { WsTokenCache } from '../../../src/runtime/exchange/ws-token-cache.js';
 import { type ChildHarness, startChildren } from './support/child-harness.js';
@@ -34,7 +40,10 @@ afterEach(async () => {
 });
 
 const num = fc.oneof(fc.integer(), fc.double({ noNaN: false }), fc.constantFrom(0, -1, 1e308, Number.MAX_SAFE_INTEGER + 2));
-const numText = fc.oneof(fc.constantFrom('0', '1', '64000.5', '-1', '1e5', '', ' 1', '0x10', 'NaN', 'Infinity', '1.0000000000000000000001'), fc.string({ maxLength: 12 }));
+const numText = fc.oneof(
+  fc.constantFrom('0', '1', '64000.5', '-1', '1e5', '', ' 1', '0x10', 'NaN', 'Infinity', '1.0000000000000000000001'),
+  fc.string({ maxLength: 12 }),
+);
 const scalar = fc.oneof(num, numText, fc.boolean(), fc.constant(null), fc.constant(MARKET));
 const loose = fc.oneof(scalar, fc.jsonValue({ maxDepth: 2 }));
 
@@ -71,13 +80,31 @@ const book = fc.record(
 const frame = fc.oneof(
   fc.string({ maxLength: 120 }),
   fc.jsonValue({ maxDepth: 3 }).map((v) => JSON.stringify(v)),
-  fc.record({ id: fc.oneof(fc.constant(null), loose), method: fc.constant('deals_update'), params: fc.array(loose, { maxLength: 12 }) }).map((v) => JSON.stringify(v)),
   fc
-    .tuple(fc.integer(), num, fc.oneof(fc.constant(MARKET), loose), fc.integer(), numText, numText, numText, fc.string({ maxLength: 20 }), fc.constantFrom(1, 2, '2', 0, 3), fc.constantFrom(1, 2, 'x'), fc.oneof(fc.constant('USDT'), loose))
+    .record({ id: fc.oneof(fc.constant(null), loose), method: fc.constant('deals_update'), params: fc.array(loose, { maxLength: 12 }) })
+    .map((v) => JSON.stringify(v)),
+  fc
+    .tuple(
+      fc.integer(),
+      num,
+      fc.oneof(fc.constant(MARKET), loose),
+      fc.integer(),
+      numText,
+      numText,
+      numText,
+      fc.string({ maxLength: 20 }),
+      fc.constantFrom(1, 2, '2', 0, 3),
+      fc.constantFrom(1, 2, 'x'),
+      fc.oneof(fc.constant('USDT'), loose),
+    )
     .map((params) => JSON.stringify({ id: null, method: 'deals_update', params })),
-  fc.tuple(fc.oneof(fc.constantFrom(1, 2, 3), loose), fc.oneof(order, loose)).map((params) => JSON.stringify({ id: null, method: 'ordersPending_update', params })),
+  fc
+    .tuple(fc.oneof(fc.constantFrom(1, 2, 3), loose), fc.oneof(order, loose))
+    .map((params) => JSON.stringify({ id: null, method: 'ordersPending_update', params })),
   fc.tuple(fc.oneof(fc.constant(MARKET), loose), fc.oneof(numText, loose)).map((params) => JSON.stringify({ id: null, method: 'lastprice_update', params })),
-  fc.tuple(fc.oneof(fc.boolean(), loose), fc.oneof(book, loose), fc.oneof(fc.constant(MARKET), loose)).map((params) => JSON.stringify({ id: null, method: 'depth_update', params })),
+  fc
+    .tuple(fc.oneof(fc.boolean(), loose), fc.oneof(book, loose), fc.oneof(fc.constant(MARKET), loose))
+    .map((params) => JSON.stringify({ id: null, method: 'depth_update', params })),
   fc.record({ id: fc.oneof(fc.integer({ min: 0, max: 20 }), loose), result: loose, error: fc.oneof(fc.constant(null), loose) }).map((v) => JSON.stringify(v)),
 );
 
@@ -87,7 +114,13 @@ function start(): { actor: Actor<ConnectionMachine>; stats: FrameStats; router: 
   const cache = new WsTokenCache({ websocketToken: () => Promise.resolve('tok') });
   const machine = connectionMachine.provide({
     actors: {
-      socket: createSocketActor({ wsUrl: server.url, router: routing.router, depthGaps: routing.depthGaps, stats, logger: { warn: () => {}, debug: () => {} } }),
+      socket: createSocketActor({
+        wsUrl: server.url,
+        router: routing.router,
+        depthGaps: routing.depthGaps,
+        stats,
+        logger: { warn: () => {}, debug: () => {} },
+      }),
       fetchToken: createTokenActor(cache),
     },
   });
@@ -95,7 +128,9 @@ function start(): { actor: Actor<ConnectionMachine>; stats: FrameStats; router: 
   actor = a;
   // A market's feed (ordersPending, deals, lastprice through wire → domain) on the same router.
   const status$ = new BehaviorSubject<ConnectionStatus>('up');
-  feed = startChildren({ feed: { logic: createFeedActor({ router: routing.router, connection: { send: (e: ClientEvent) => a.send(e) }, status$ }), input: { market: MARKET } } });
+  feed = startChildren({
+    feed: { logic: createFeedActor({ router: routing.router, connection: { send: (e: ClientEvent) => a.send(e) }, status$ }), input: { market: MARKET } },
+  });
   a.send({ type: 'subscribe', channel: 'depth', key: MARKET });
   return { actor: a, stats, router: routing.router };
 }

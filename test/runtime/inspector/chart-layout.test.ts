@@ -12,7 +12,12 @@ describe('layoutChart', () => {
     it(`lays out the ${name} chart as nested boxes`, () => {
       const chart = chartJson(machine);
       const layout = layoutChart(chart);
-      expect(layout.boxes.map((b) => b.id).sort()).toEqual(chart.nodes.filter((n) => n.parent !== null).map((n) => n.id).sort());
+      expect(layout.boxes.map((b) => b.id).sort()).toEqual(
+        chart.nodes
+          .filter((n) => n.parent !== null)
+          .map((n) => n.id)
+          .sort(),
+      );
       const byId = new Map(layout.boxes.map((b) => [b.id, b]));
       for (const n of chart.nodes) {
         const box = byId.get(n.id);

@@ -86,8 +86,23 @@ describe('emitted notes and the ladder', () => {
     if (!market) throw new Error('no market');
     c.seed(market, null);
     const emit = (e: MarketEmitted) => c.emitted(market, e);
-    emit({ type: 'market.fill', dealId: 7, orderId: 3, clientOrderId: 'a', level: 1, side: 'buy', price: '59800', amount: '0.002', fee: '0.1', feeAsset: 'USDT' });
-    emit({ type: 'market.ordersSent', via: 'desk', intents: [{ market: 'M0_USDT', clientOrderId: 'b', level: 2, side: 'sell', price: '60000', amount: '0.002', origin: 'counter' }] });
+    emit({
+      type: 'market.fill',
+      dealId: 7,
+      orderId: 3,
+      clientOrderId: 'a',
+      level: 1,
+      side: 'buy',
+      price: '59800',
+      amount: '0.002',
+      fee: '0.1',
+      feeAsset: 'USDT',
+    });
+    emit({
+      type: 'market.ordersSent',
+      via: 'desk',
+      intents: [{ market: 'M0_USDT', clientOrderId: 'b', level: 2, side: 'sell', price: '60000', amount: '0.002', origin: 'counter' }],
+    });
     emit({ type: 'market.ordersAnswered', via: 'desk', fatal: null, outcomes: [{ kind: 'rejected', clientOrderId: 'b', reason: 'post-only' }] });
     emit({ type: 'market.pnl', realisedQuote: '0', feesQuote: '0.1', inventoryBase: '0.002' });
     const records = c.flush();
@@ -106,7 +121,17 @@ describe('emitted notes and the ladder', () => {
   it('draws the ladder again when the level book changed in place (its version moved), not otherwise', () => {
     const book = { version: 1, orders: new Map(), ledger: { orders: new Map() }, pnl: { realisedQuote: D('0'), inventoryBase: D('0') } };
     const plan = { levels: [], gapLevel: null, lastPrice: D('1') };
-    const context = { settings: { market: 'M' }, book, plan, rules: null, lastPrice: '1', killSwitchDeadline: null, stopReason: null, lastError: null, connected: true };
+    const context = {
+      settings: { market: 'M' },
+      book,
+      plan,
+      rules: null,
+      lastPrice: '1',
+      killSwitchDeadline: null,
+      stopReason: null,
+      lastError: null,
+      connected: true,
+    };
     const actor = { id: 'market:M', logic: { root: { id: 'market' } }, getSnapshot: () => ({ status: 'active', value: { lifecycle: 'running' }, context }) };
     const c = new InspectionCollector();
     c.seed(actor, null);

@@ -68,7 +68,15 @@ describe.skipIf(!existsSync(CHROMIUM))('the inspector page in a browser', () => 
     runtime = await startRuntime({ config: parsed.config, env: {}, observers: [inspector.observe], shutdownTimeoutMs: 5_000 });
     browser = await chromium.launch({
       executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync'],
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--no-first-run',
+        '--disable-sync',
+      ],
     });
     page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
     const origin = new URL(inspector.url ?? '').origin;
@@ -108,7 +116,10 @@ describe.skipIf(!existsSync(CHROMIUM))('the inspector page in a browser', () => 
     await log.locator('td', { hasText: 'running.trading → reconnecting' }).first().waitFor(WAIT);
     await log.locator('td', { hasText: 'reconnecting → reconciling.fetching' }).first().waitFor(WAIT);
     await page.locator('#chart g.box.lit[data-id="market.lifecycle.running.trading"]').waitFor(WAIT);
-    await log.locator('td', { hasText: /placing\.\w+ → running\.trading/ }).first().waitFor(WAIT);
+    await log
+      .locator('td', { hasText: /placing\.\w+ → running\.trading/ })
+      .first()
+      .waitFor(WAIT);
     await expect.poll(() => rowState('market:DBTC_DUSDT').textContent(), WAIT).toMatch(/^running/);
     const trail = await page.locator('#trail').textContent();
     expect(trail).toMatch(/connection\.up: lifecycle\.reconnecting → lifecycle\.reconciling/);

@@ -60,7 +60,8 @@ describe('record and replay', () => {
 
     const replay = await startReplay({ file, port: 0 });
     try {
-      const state = async () => (await (await fetch(`${replay.url}api/state`)).json()) as { mode: string; rows: { state: string }[]; replay: { position: number; count: number } };
+      const state = async () =>
+        (await (await fetch(`${replay.url}api/state`)).json()) as { mode: string; rows: { state: string }[]; replay: { position: number; count: number } };
       const end = await state();
       expect(end.mode).toBe('replay');
       expect(end.replay).toMatchObject({ position: count, count });

@@ -55,7 +55,10 @@ export function observedInertMarkets(n: number, observe: RuntimeObserver) {
   for (const a of actors) a.start();
   // XState keeps an actor's `on` handlers in its `eventListeners` map.
   const listeners = () =>
-    actors.reduce((k, a) => k + [...(a as unknown as { eventListeners: Map<string, Set<unknown>> }).eventListeners.values()].reduce((j, s) => j + s.size, 0), 0);
+    actors.reduce(
+      (k, a) => k + [...(a as unknown as { eventListeners: Map<string, Set<unknown>> }).eventListeners.values()].reduce((j, s) => j + s.size, 0),
+      0,
+    );
   return { actors, inspectors: () => inspectors.size, listeners };
 }
 

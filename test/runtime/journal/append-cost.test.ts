@@ -28,8 +28,24 @@ describe('journal append', () => {
       for (let i = 0; i < n; i += 1) {
         const event =
           i % 2 === 0
-            ? { type: 'feed.deal', deal: { dealId: i, orderId: 501, clientOrderId, side: 'buy', price: '59800.12', amount: '0.0005', fee: '0.0299', feeAsset: 'DUSDT', time: 1_700_000_000.25 } }
-            : { type: 'feed.order', update: { orderId: 501, clientOrderId, side: 'buy', price: '59800.12', amount: '0.001', left: '0.0005', dealStock: '0.0005', final: false } };
+            ? {
+                type: 'feed.deal',
+                deal: {
+                  dealId: i,
+                  orderId: 501,
+                  clientOrderId,
+                  side: 'buy',
+                  price: '59800.12',
+                  amount: '0.0005',
+                  fee: '0.0299',
+                  feeAsset: 'DUSDT',
+                  time: 1_700_000_000.25,
+                },
+              }
+            : {
+                type: 'feed.order',
+                update: { orderId: 501, clientOrderId, side: 'buy', price: '59800.12', amount: '0.001', left: '0.0005', dealStock: '0.0005', final: false },
+              };
         const t0 = process.hrtime.bigint();
         journal.appendMarketEvent('DBTC_DUSDT', event);
         samples.push(Number(process.hrtime.bigint() - t0) / 1000);

@@ -47,11 +47,31 @@ describe('book codec', () => {
       applyPlacement(book, { kind: 'placed', clientOrderId: o.clientOrderId, orderId: 100 + o.level, dealStock: '0', left: o.amount.toFixed() });
     }
     const buy = book.orders.get(4)!;
-    applyDeal(book, { dealId: 1, orderId: 104, clientOrderId: buy.clientOrderId, side: 'buy', price: buy.price.toFixed(), amount: '0.001', fee: '0.000001', feeAsset: 'BTC', time: 1 });
+    applyDeal(book, {
+      dealId: 1,
+      orderId: 104,
+      clientOrderId: buy.clientOrderId,
+      side: 'buy',
+      price: buy.price.toFixed(),
+      amount: '0.001',
+      fee: '0.000001',
+      feeAsset: 'BTC',
+      time: 1,
+    });
     takeIntents(book, 100);
     const counter = book.orders.get(5)!;
     applyPlacement(book, { kind: 'placed', clientOrderId: counter.clientOrderId, orderId: 200, dealStock: '0', left: '0.001' });
-    applyDeal(book, { dealId: 2, orderId: 200, clientOrderId: counter.clientOrderId, side: 'sell', price: counter.price.toFixed(), amount: '0.001', fee: '0.065', feeAsset: 'USDT', time: 2 });
+    applyDeal(book, {
+      dealId: 2,
+      orderId: 200,
+      clientOrderId: counter.clientOrderId,
+      side: 'sell',
+      price: counter.price.toFixed(),
+      amount: '0.001',
+      fee: '0.065',
+      feeAsset: 'USDT',
+      time: 2,
+    });
     expect(book.pnl.realisedQuote.gt(0)).toBe(true);
     const back = decode(bookText(book));
     expect(back.pnl.realisedQuote.eq(book.pnl.realisedQuote)).toBe(true);

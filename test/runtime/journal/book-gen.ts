@@ -26,12 +26,15 @@ export type BookOp =
 
 export const bookOp: fc.Arbitrary<BookOp> = fc.oneof(
   { weight: 2, arbitrary: fc.record({ op: fc.constant('take' as const), n: fc.integer({ min: 1, max: 6 }) }) },
-  { weight: 3, arbitrary: fc.record({
-    op: fc.constant('outcome' as const),
-    pick: fc.nat(),
-    kind: fc.constantFrom<PlacementOutcome['kind']>('placed', 'placed', 'rejected', 'unknown', 'notSent'),
-    filled: fc.constantFrom(0, 0, 1, 4),
-  }) },
+  {
+    weight: 3,
+    arbitrary: fc.record({
+      op: fc.constant('outcome' as const),
+      pick: fc.nat(),
+      kind: fc.constantFrom<PlacementOutcome['kind']>('placed', 'placed', 'rejected', 'unknown', 'notSent'),
+      filled: fc.constantFrom(0, 0, 1, 4),
+    }),
+  },
   {
     weight: 3,
     arbitrary: fc.record({
@@ -116,7 +119,15 @@ export function applyOp(book: LevelBook, op: BookOp): LevelBook {
         dealStock: '0',
       }));
       const side = op.strayLevel < 5 ? 'buy' : 'sell';
-      const stray = { orderId: 900_000 + op.strayLevel, clientOrderId: cid(op.strayLevel, side, 900_000 + op.strayLevel), side, price: priceOf(op.strayLevel), amount: '0.001', left: '0.001', dealStock: '0' } as const;
+      const stray = {
+        orderId: 900_000 + op.strayLevel,
+        clientOrderId: cid(op.strayLevel, side, 900_000 + op.strayLevel),
+        side,
+        price: priceOf(op.strayLevel),
+        amount: '0.001',
+        left: '0.001',
+        dealStock: '0',
+      } as const;
       return reconcileBook(book, { openOrders: [...open, stray], deals: [] }).book;
     }
   }

@@ -93,7 +93,11 @@ describe('derived tables', () => {
     const status = () => db.prepare('SELECT status, order_id, level, side, price, amount FROM orders WHERE client_order_id = ?').get(c);
     j.recordIntents(MARKET, [intent(1, 'buy', 100)]);
     expect(status()).toEqual({ status: 'sending', order_id: null, level: 1, side: 'buy', price: '59800', amount: '0.001' });
-    j.appendMarketEvent(MARKET, { type: 'desk.result', outcomes: [{ kind: 'placed', clientOrderId: c, orderId: 501, dealStock: '0', left: '0.001' }], fatal: null });
+    j.appendMarketEvent(MARKET, {
+      type: 'desk.result',
+      outcomes: [{ kind: 'placed', clientOrderId: c, orderId: 501, dealStock: '0', left: '0.001' }],
+      fatal: null,
+    });
     expect(status()).toMatchObject({ status: 'live', order_id: 501 });
     const update = { orderId: 501, clientOrderId: c, side: 'buy', price: '59800', amount: '0.001', left: '0', dealStock: '0.001', final: true };
     j.appendMarketEvent(MARKET, { type: 'feed.order', update });
@@ -190,19 +194,36 @@ describe('reporting rows written in one go', () => {
   type Step = (j: Journal) => void;
   const steps: Step[] = [
     (j) => j.recordIntents(MARKET, [intent(1, 'buy', 100), intent(0, 'buy', 101), intent(3, 'sell', 102)]),
-    (j) => j.appendMarketEvent(MARKET, {
-      type: 'xstate.done.actor.placeBatch',
-      output: [
-        { kind: 'placed', clientOrderId: a, orderId: 501, dealStock: '0', left: '0.001' },
-        { kind: 'notSent', clientOrderId: b, reason: 'HTTP 503' },
-        { kind: 'rejected', clientOrderId: r, reason: 'post-only would take' },
-      ],
-    }),
+    (j) =>
+      j.appendMarketEvent(MARKET, {
+        type: 'xstate.done.actor.placeBatch',
+        output: [
+          { kind: 'placed', clientOrderId: a, orderId: 501, dealStock: '0', left: '0.001' },
+          { kind: 'notSent', clientOrderId: b, reason: 'HTTP 503' },
+          { kind: 'rejected', clientOrderId: r, reason: 'post-only would take' },
+        ],
+      }),
     (j) => j.recordIntents(MARKET, [intent(0, 'buy', 101), intent(2, 'buy', 103)]),
-    (j) => j.appendMarketEvent(MARKET, { type: 'desk.result', outcomes: [{ kind: 'unknown', clientOrderId: b, reason: 'timeout' }, { kind: 'placed', clientOrderId: u, orderId: 503, dealStock: '0', left: '0.001' }], fatal: null }),
+    (j) =>
+      j.appendMarketEvent(MARKET, {
+        type: 'desk.result',
+        outcomes: [
+          { kind: 'unknown', clientOrderId: b, reason: 'timeout' },
+          { kind: 'placed', clientOrderId: u, orderId: 503, dealStock: '0', left: '0.001' },
+        ],
+        fatal: null,
+      }),
     (j) => j.appendMarketEvent(MARKET, { type: 'feed.deal', deal: deal(1, a, 501) }),
-    (j) => j.appendMarketEvent(MARKET, { type: 'feed.order', update: { orderId: 501, clientOrderId: a, side: 'buy', price: '59800', amount: '0.001', left: '0', dealStock: '0.001', final: true } }),
-    (j) => j.appendMarketEvent(MARKET, { type: 'feed.order', update: { orderId: 501, clientOrderId: a, side: 'buy', price: '59800', amount: '0.001', left: '0.0005', dealStock: '0.0005', final: false } }),
+    (j) =>
+      j.appendMarketEvent(MARKET, {
+        type: 'feed.order',
+        update: { orderId: 501, clientOrderId: a, side: 'buy', price: '59800', amount: '0.001', left: '0', dealStock: '0.001', final: true },
+      }),
+    (j) =>
+      j.appendMarketEvent(MARKET, {
+        type: 'feed.order',
+        update: { orderId: 501, clientOrderId: a, side: 'buy', price: '59800', amount: '0.001', left: '0.0005', dealStock: '0.0005', final: false },
+      }),
     (j) => j.appendMarketEvent(MARKET, { type: 'xstate.done.actor.cancelOrders', output: [{ orderId: 503, ok: true, reason: null }] }),
     (j) => j.recordIntents(MARKET, [intent(2, 'buy', 103)]),
   ];

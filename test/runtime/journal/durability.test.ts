@@ -24,7 +24,12 @@ describe('journal across processes', () => {
     child = spawnJournalChild(path, 'append');
     await child.waitFor((l) => l === 'ack 300');
     await child.kill();
-    const acked = Math.max(...child.lines().filter((l) => l.startsWith('ack ')).map((l) => Number(l.slice(4))));
+    const acked = Math.max(
+      ...child
+        .lines()
+        .filter((l) => l.startsWith('ack '))
+        .map((l) => Number(l.slice(4))),
+    );
 
     const journal = openJournal({ path }); // the dead bot's lock is stale: taken over
     const run = journal.lastMarketRun('DBTC_DUSDT');

@@ -28,7 +28,10 @@ function open(name = 'journal.db', commitLagMs = 50): { j: Journal; events: () =
   const path = join(dir, name);
   const j = openJournal({ path, now: () => 1_700_000_000_000, checkpointIntervalMs: 0, commitLagMs });
   const reader = new BetterSqlite3(path, { readonly: true });
-  cleanup.push(() => j.close(), () => reader.close());
+  cleanup.push(
+    () => j.close(),
+    () => reader.close(),
+  );
   j.beginMarketRun(settings());
   return { j, events: () => reader.prepare('SELECT count(*) FROM events').pluck().get() as number };
 }

@@ -42,7 +42,8 @@ function marketActor() {
   return { ref, snapshot, pnl, nodes: { running, killed } };
 }
 
-const event = (ref: unknown, e: AnyEventObject): InspectionEvent => ({ type: '@xstate.event', actorRef: ref, sourceRef: undefined, event: e, rootId: 'x' }) as unknown as InspectionEvent;
+const event = (ref: unknown, e: AnyEventObject): InspectionEvent =>
+  ({ type: '@xstate.event', actorRef: ref, sourceRef: undefined, event: e, rootId: 'x' }) as unknown as InspectionEvent;
 const snap = (ref: unknown, snapshot: unknown, e: AnyEventObject): InspectionEvent =>
   ({ type: '@xstate.snapshot', actorRef: ref, snapshot, event: e, rootId: 'x' }) as unknown as InspectionEvent;
 

@@ -67,7 +67,15 @@ export function openOrdersOf(h: MarketHarness): ExchangeOrder[] {
   if (book === null) return [];
   return [...book.orders.values()]
     .filter((o) => o.state === 'live' && o.orderId !== null)
-    .map((o) => ({ orderId: o.orderId ?? 0, clientOrderId: o.clientOrderId, side: o.side, price: o.price.toFixed(), amount: o.amount.toFixed(), left: o.amount.toFixed(), dealStock: '0' }));
+    .map((o) => ({
+      orderId: o.orderId ?? 0,
+      clientOrderId: o.clientOrderId,
+      side: o.side,
+      price: o.price.toFixed(),
+      amount: o.amount.toFixed(),
+      left: o.amount.toFixed(),
+      dealStock: '0',
+    }));
 }
 
 function liveAt(h: MarketHarness, level: number) {
@@ -84,12 +92,31 @@ function fill(h: MarketHarness, level: number | LiveOrder, dealId: number, part:
   const price = o.price.toFixed();
   h.feed.push({
     type: 'feed.deal',
-    deal: { dealId, orderId: o.orderId ?? 0, clientOrderId: o.clientOrderId, side: o.side, price, amount, fee: '0.01', feeAsset: 'DUSDT', time: 1_700_000_000 + dealId },
+    deal: {
+      dealId,
+      orderId: o.orderId ?? 0,
+      clientOrderId: o.clientOrderId,
+      side: o.side,
+      price,
+      amount,
+      fee: '0.01',
+      feeAsset: 'DUSDT',
+      time: 1_700_000_000 + dealId,
+    },
   });
   if (part !== 'half') {
     h.feed.push({
       type: 'feed.order',
-      update: { orderId: o.orderId ?? 0, clientOrderId: o.clientOrderId, side: o.side, price, amount: o.amount.toFixed(), left: '0', dealStock: o.amount.toFixed(), final: true },
+      update: {
+        orderId: o.orderId ?? 0,
+        clientOrderId: o.clientOrderId,
+        side: o.side,
+        price,
+        amount: o.amount.toFixed(),
+        left: '0',
+        dealStock: o.amount.toFixed(),
+        final: true,
+      },
     });
   }
   return o;
@@ -139,7 +166,19 @@ export async function runScenario(m: JournaledMarket, options: { riskKill?: bool
   if (gone === undefined) throw new Error('scenario: no buy resting');
   await h.resolve('fetchExchange', {
     openOrders: open.filter((o) => o !== gone),
-    deals: [{ dealId: 3, orderId: gone.orderId, clientOrderId: gone.clientOrderId, side: 'buy', price: gone.price, amount: gone.amount, fee: '0.01', feeAsset: 'DUSDT', time: 1_700_000_100 }],
+    deals: [
+      {
+        dealId: 3,
+        orderId: gone.orderId,
+        clientOrderId: gone.clientOrderId,
+        side: 'buy',
+        price: gone.price,
+        amount: gone.amount,
+        fee: '0.01',
+        feeAsset: 'DUSDT',
+        time: 1_700_000_100,
+      },
+    ],
   });
   await h.resolve('armKillSwitch', { cancellationTimeMs: 100_000 });
   if (h.pendingNames().includes('placeBatch')) await h.resolve('placeBatch', placedAll(lastIntents(h), 3000));

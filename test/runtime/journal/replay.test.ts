@@ -37,7 +37,15 @@ describe('restoreBook replays the journal to the live book', () => {
     expect(m.h.desk.placed.length).toBeGreaterThanOrEqual(2);
     const run = journal.lastMarketRun(MARKET);
     const types = new Set(run?.events.map((e) => e.type));
-    for (const t of ['xstate.done.actor.loadMarket', 'xstate.done.actor.placeBatch', 'xstate.error.actor.placeBatch', 'xstate.done.actor.fetchExchange', 'desk.result', 'feed.deal', 'connection.up']) {
+    for (const t of [
+      'xstate.done.actor.loadMarket',
+      'xstate.done.actor.placeBatch',
+      'xstate.error.actor.placeBatch',
+      'xstate.done.actor.fetchExchange',
+      'desk.result',
+      'feed.deal',
+      'connection.up',
+    ]) {
       expect(types).toContain(t);
     }
     expect([...types].some((t) => t.startsWith('xstate.after.'))).toBe(true);
@@ -77,7 +85,10 @@ describe('restoreBook replays the journal to the live book', () => {
     expect(bookText(journal.restoreBook(MARKET))).toBe(bookText(live));
     // Without that price event the replay would think the market still runs and had sent it.
     const run = journal.lastMarketRun(MARKET);
-    const withoutPrice = replayMarket(run!.input, run!.events.filter((e) => e.type !== 'feed.price'));
+    const withoutPrice = replayMarket(
+      run!.input,
+      run!.events.filter((e) => e.type !== 'feed.price'),
+    );
     expect(withoutPrice.context.book?.orders.get(0)?.state).toBe('sending');
   });
 

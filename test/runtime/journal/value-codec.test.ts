@@ -56,7 +56,10 @@ describe('value codec', () => {
   });
 
   it('writes a plain value (every feed event) as plain JSON, and anything tagged inside it still round-trips', () => {
-    const deal = { type: 'feed.deal', deal: { dealId: 5, orderId: 9, clientOrderId: 'c', side: 'buy', price: '1.5', amount: '2', fee: '0', feeAsset: 'X', time: 1.25 } };
+    const deal = {
+      type: 'feed.deal',
+      deal: { dealId: 5, orderId: 9, clientOrderId: 'c', side: 'buy', price: '1.5', amount: '2', fee: '0', feeAsset: 'X', time: 1.25 },
+    };
     expect(encodeValue(deal)).toBe(JSON.stringify(deal));
     expect(encodeValue({ a: 1, b: undefined })).toBe('{"a":1}');
     fc.assert(

@@ -32,12 +32,11 @@ describe('health', () => {
   });
 
   it('names the connection, its state and since when, while it is down', () => {
-    const r = evaluateHealth(input({ connection: { state: 'backoff', since: T0 + 2_000 }, markets: [{ ...running('BTC_USDT'), state: 'reconnecting', since: T0 + 2_000 }] }));
+    const r = evaluateHealth(
+      input({ connection: { state: 'backoff', since: T0 + 2_000 }, markets: [{ ...running('BTC_USDT'), state: 'reconnecting', since: T0 + 2_000 }] }),
+    );
     expect(r.status).toBe('unhealthy');
-    expect(r.problems).toEqual([
-      'connection: backoff since 2025-01-01T10:00:02.000Z (10 s)',
-      'BTC_USDT: reconnecting since 2025-01-01T10:00:02.000Z (10 s)',
-    ]);
+    expect(r.problems).toEqual(['connection: backoff since 2025-01-01T10:00:02.000Z (10 s)', 'BTC_USDT: reconnecting since 2025-01-01T10:00:02.000Z (10 s)']);
     expect(r.connection.ok).toBe(false);
   });
 
@@ -75,7 +74,9 @@ describe('health', () => {
   });
 
   it('is unhealthy while starting and while shutting down', () => {
-    expect(evaluateHealth(input({ starting: true, connection: { state: 'starting', since: null }, markets: [] })).problems).toEqual(['starting: the runtime is not up yet']);
+    expect(evaluateHealth(input({ starting: true, connection: { state: 'starting', since: null }, markets: [] })).problems).toEqual([
+      'starting: the runtime is not up yet',
+    ]);
     expect(evaluateHealth(input({ shuttingDown: true })).problems).toEqual(['shutting down']);
   });
 

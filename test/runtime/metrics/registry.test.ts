@@ -49,12 +49,32 @@ function observed(m: RuntimeMetrics, names: readonly string[]) {
 }
 
 const fill = (dealId: number | null = 1): MarketEmitted => ({
-  type: 'market.fill', dealId, orderId: 1, clientOrderId: 'p1', level: 1, side: 'buy', price: '100', amount: '1', fee: null, feeAsset: null,
+  type: 'market.fill',
+  dealId,
+  orderId: 1,
+  clientOrderId: 'p1',
+  level: 1,
+  side: 'buy',
+  price: '100',
+  amount: '1',
+  fee: null,
+  feeAsset: null,
 });
 const placed = (clientOrderId: string, orderId = 1) => ({ kind: 'placed' as const, clientOrderId, orderId, dealStock: '0', left: '1' });
 
 function status(market: string, o: Partial<MarketStatus> = {}): MarketStatus {
-  return { market, state: 'running.trading', liveOrders: 0, pendingOrders: 0, fills: 0, realisedPnl: '0', inventory: '0', killSwitchSeconds: null, reason: null, ...o };
+  return {
+    market,
+    state: 'running.trading',
+    liveOrders: 0,
+    pendingOrders: 0,
+    fills: 0,
+    realisedPnl: '0',
+    inventory: '0',
+    killSwitchSeconds: null,
+    reason: null,
+    ...o,
+  };
 }
 
 /** A stand-in runtime: statuses and market contexts as given, the connection open. */
@@ -109,7 +129,7 @@ describe('metrics from emitted events', () => {
     expect(sample(text, 'gridbot_orders_sent_total', { market: 'BTC_USDT', origin: 'residue' })).toBe(1);
   });
 
-  it('counts counter-orders placed from the desk\'s answers, and every outcome', async () => {
+  it("counts counter-orders placed from the desk's answers, and every outcome", async () => {
     const m = createRuntimeMetrics({ defaultMetrics: false });
     const o = observed(m, ['BTC_USDT']);
     o.emit('BTC_USDT', { type: 'market.ordersSent', via: 'desk', intents: [intent('c1', 'counter'), intent('c2', 'counter', 2)] });
@@ -139,7 +159,7 @@ describe('metrics from emitted events', () => {
     expect(sample(text, 'gridbot_order_outcomes_total', { market: 'BTC_USDT', outcome: 'failed' })).toBe(1);
   });
 
-  it('counts reconnects and resubscriptions from the connection\'s states, and depth gaps it saw while open', async () => {
+  it("counts reconnects and resubscriptions from the connection's states, and depth gaps it saw while open", async () => {
     const m = createRuntimeMetrics({ defaultMetrics: false });
     const { rt } = fakeRuntime(() => []);
     const stats = (rt as unknown as { router: { stats: { depthGaps: number } } }).router.stats;
@@ -174,8 +194,19 @@ describe('metrics from emitted events', () => {
     o.emit('BTC_USDT', stateEvent('running.trading', null));
     now += 1_000;
     o.emit('ETH_USDT', stateEvent('killed.cancelling', null));
-    const plan = { levels: [{ price: D('90'), side: 'buy' }, { price: D('100'), side: null }, { price: D('110'), side: 'sell' }] };
-    const book = { orders: new Map([[0, { level: 0, price: D('90'), state: 'live' }], [2, { level: 2, price: D('110'), state: 'sending' }]]) };
+    const plan = {
+      levels: [
+        { price: D('90'), side: 'buy' },
+        { price: D('100'), side: null },
+        { price: D('110'), side: 'sell' },
+      ],
+    };
+    const book = {
+      orders: new Map([
+        [0, { level: 0, price: D('90'), state: 'live' }],
+        [2, { level: 2, price: D('110'), state: 'sending' }],
+      ]),
+    };
     const { rt, frames } = fakeRuntime(
       () => [
         status('BTC_USDT', { liveOrders: 1, pendingOrders: 1, fills: 7, realisedPnl: '1.25', inventory: '-0.004', killSwitchSeconds: 42 }),
@@ -218,7 +249,14 @@ describe('metrics from emitted events', () => {
   });
 
   it('levels: a level counts as resting only with a live order at its own price', () => {
-    const plan = { levels: [{ price: D('90'), side: 'buy' }, { price: D('100'), side: 'buy' }, { price: D('110'), side: null }, { price: D('120'), side: 'sell' }] };
+    const plan = {
+      levels: [
+        { price: D('90'), side: 'buy' },
+        { price: D('100'), side: 'buy' },
+        { price: D('110'), side: null },
+        { price: D('120'), side: 'sell' },
+      ],
+    };
     const orders = new Map([
       [0, { level: 0, price: D('90.0'), state: 'live' }],
       [1, { level: 1, price: D('101'), state: 'live' }],
@@ -240,7 +278,10 @@ describe('health from the tracked states', () => {
     const m = createRuntimeMetrics({ defaultMetrics: false, now: () => t0 });
     let rows = [status('A_USDT'), status('B_USDT'), status('C_USDT'), status('D_USDT')];
     m.attach(fakeRuntime(() => rows).rt);
-    const o = observed(m, rows.map((r) => r.market));
+    const o = observed(
+      m,
+      rows.map((r) => r.market),
+    );
     o.conn({ connection: { open: 'idle' } });
     for (const r of rows) o.emit(r.market, stateEvent('running.trading', null));
     expect(m.health().status).toBe('ok');
@@ -260,7 +301,12 @@ describe('health from the tracked states', () => {
     ];
     const h = m.health();
     expect(h.status).toBe('unhealthy');
-    expect(h.markets.map((x) => [x.market, x.ok])).toEqual([['A_USDT', true], ['B_USDT', true], ['C_USDT', false], ['D_USDT', true]]);
+    expect(h.markets.map((x) => [x.market, x.ok])).toEqual([
+      ['A_USDT', true],
+      ['B_USDT', true],
+      ['C_USDT', false],
+      ['D_USDT', true],
+    ]);
     expect(h.problems).toEqual(['C_USDT: stopped since 2025-01-01T10:00:00.000Z (0 s): placing counter-orders: HTTP 401']);
   });
 });

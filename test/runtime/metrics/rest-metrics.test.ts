@@ -59,7 +59,11 @@ describe('REST observer', () => {
       ['/api/v4/public/time', 'server', 502],
       ['/api/v4/public/time', 'ok', 200],
     ]);
-    expect(r.waits).toEqual([['public/time', 0], ['public/time', 0], ['public/time', 0]]);
+    expect(r.waits).toEqual([
+      ['public/time', 0],
+      ['public/time', 0],
+      ['public/time', 0],
+    ]);
   });
 
   it('labels the order book by its endpoint, not by market', async () => {

@@ -22,7 +22,10 @@ describe('status views', () => {
   });
 
   it('aligns a table with one row per market and the reason a market stopped', () => {
-    const lines = statusTable([row({}), row({ market: 'DBTC_DUSDT', state: 'killed.cancelling', liveOrders: 0, killSwitchSeconds: null, reason: 'HTTP 401' })], 'up');
+    const lines = statusTable(
+      [row({}), row({ market: 'DBTC_DUSDT', state: 'killed.cancelling', liveOrders: 0, killSwitchSeconds: null, reason: 'HTTP 401' })],
+      'up',
+    );
     expect(lines[0]).toBe('connection: up');
     expect(lines[1]).toMatch(/^market\s+state\s+live\s+pending\s+fills\s+pnl\s+inventory\s+kill-switch\s+note$/);
     expect(lines[2]).toMatch(/^BTC_USDT\s+running\.trading\s+4\s+0\s+2\s+0\.12\s+0\.001\s+41s$/);

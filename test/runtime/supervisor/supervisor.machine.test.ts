@@ -25,7 +25,10 @@ const fakeMarket = createMachine({
   },
 });
 
-function start(markets: string[], opts: { slowCleanup?: boolean; beforeStart?: (actor: ReturnType<typeof createActor<typeof supervisorMachine>>) => void } = {}) {
+function start(
+  markets: string[],
+  opts: { slowCleanup?: boolean; beforeStart?: (actor: ReturnType<typeof createActor<typeof supervisorMachine>>) => void } = {},
+) {
   const clock = new SimulatedClock();
   const connectionEvents: string[] = [];
   // Without slow cleanup a stopped market finishes at once.
@@ -95,7 +98,7 @@ describe('supervisor', () => {
   });
 
   // Why it matters: the runtime's observers (start/wiring.ts) attach to the markets there, and must see each one's first event.
-  it('has every market actor before it starts, and a listener attached then hears the market\'s first emitted event', () => {
+  it("has every market actor before it starts, and a listener attached then hears the market's first emitted event", () => {
     const heard: string[] = [];
     start(['BTC_USDT', 'ETH_USDT'], {
       beforeStart: (actor) => {

@@ -117,9 +117,19 @@ describe('turn order', () => {
     t.reader.push('b');
     t.reader.flush();
     expect(t.log).toEqual([
-      'open', 'route send 1', 'close', 'commit', 'start send 1',
-      'open', 'route send 2', 'close', 'commit', 'start send 2',
-      'open', 'route b', 'close',
+      'open',
+      'route send 1',
+      'close',
+      'commit',
+      'start send 1',
+      'open',
+      'route send 2',
+      'close',
+      'commit',
+      'start send 2',
+      'open',
+      'route b',
+      'close',
     ]);
     t.check(); // the scheduled drain finds nothing left
     expect(t.log).toHaveLength(13);
@@ -208,9 +218,12 @@ describe('afterTurn', () => {
     const order: string[] = [];
     const errors: unknown[] = [];
     afterTurn(() => order.push('journal rows'));
-    afterTurn(() => {
-      throw new Error('journal closed');
-    }, (e) => errors.push(e));
+    afterTurn(
+      () => {
+        throw new Error('journal closed');
+      },
+      (e) => errors.push(e),
+    );
     afterTurn(() => order.push('log lines'));
     expect(scheduled).toHaveLength(1);
     scheduled[0]?.();

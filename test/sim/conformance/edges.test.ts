@@ -5,12 +5,7 @@
  * @see whitebit-protocol.md §4.2, §4.4, §4.10, §7.3, §7.4, §8.3
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import {
-  authorizeCall,
-  encodeRequest,
-  pingCall,
-  retryClass,
-} from '../../../src/adapters/whitebit/index.js';
+import { authorizeCall, encodeRequest, pingCall, retryClass } from '../../../src/adapters/whitebit/index.js';
 import { type Conformance, type ConformanceOptions, WsProbe, rejection, startConformance } from './harness.js';
 
 const BTC = 'BTC_USDT';

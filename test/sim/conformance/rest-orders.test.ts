@@ -149,7 +149,12 @@ describe('order/bulk', () => {
     expect(first?.status === 'placed' && first.order.clientOrderId).toBe('b-1');
     expect(third?.status === 'placed' && third.order.clientOrderId).toBe('b-3');
     expect(second?.status === 'rejected' && second.error).toMatchObject({ kind: 'notEnoughBalance', code: 10 });
-    expect(h.sim.state.orders(h.sim.accountId).map((o) => o.clientOrderId).sort()).toEqual(['b-1', 'b-3']);
+    expect(
+      h.sim.state
+        .orders(h.sim.accountId)
+        .map((o) => o.clientOrderId)
+        .sort(),
+    ).toEqual(['b-1', 'b-3']);
   });
 
   it('maps per-item engine and validation codes like order/new does', async () => {

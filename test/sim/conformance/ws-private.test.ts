@@ -58,7 +58,18 @@ describe('ordersPending', () => {
     const placed = await ws.next(isPending);
     expect(placed).toMatchObject({
       event: 1,
-      order: { id: o.orderId, market: BTC, side: 'sell', price: '64100', amount: '1', left: '1', deal_stock: '0', client_order_id: 'op-1', type: 1, post_only: false },
+      order: {
+        id: o.orderId,
+        market: BTC,
+        side: 'sell',
+        price: '64100',
+        amount: '1',
+        left: '1',
+        deal_stock: '0',
+        client_order_id: 'op-1',
+        type: 1,
+        post_only: false,
+      },
     });
 
     // The house requotes above our ask: its bids cross and take part of our order.

@@ -162,7 +162,12 @@ describe('depth', () => {
     // Many book changes, each pushed as its own delta (the clock passes the 100 ms coalescing window).
     const ids: number[] = [];
     for (let i = 0; i < 8; i++) {
-      const o = await h.client.orderNew({ market: BTC, side: i % 2 === 0 ? 'buy' : 'sell', amount: '0.002', price: String(i % 2 === 0 ? 63960 - i : 64040 + i) });
+      const o = await h.client.orderNew({
+        market: BTC,
+        side: i % 2 === 0 ? 'buy' : 'sell',
+        amount: '0.002',
+        price: String(i % 2 === 0 ? 63960 - i : 64040 + i),
+      });
       ids.push(o.orderId);
       h.sim.advance(100);
     }
@@ -197,7 +202,12 @@ describe('depth', () => {
     await ws.barrier();
     const [delta, ...more] = ws.take('depth_update');
     expect(more).toEqual([]);
-    expect(delta?.bids).toEqual(expect.arrayContaining([['63960', '0.002'], ['63950', '0.003']]));
+    expect(delta?.bids).toEqual(
+      expect.arrayContaining([
+        ['63960', '0.002'],
+        ['63950', '0.003'],
+      ]),
+    );
     book.apply(delta as WbDepthUpdate);
 
     h.sim.advance(10_000);

@@ -126,8 +126,7 @@ export function isRejection(e: WhitebitError): e is WhitebitError & { kind: Reje
   }
 }
 
-const includes = (body: WbErrorBody, re: RegExp): boolean =>
-  re.test(body.message) || Object.values(body.errors).some((l) => l.some((m) => re.test(m)));
+const includes = (body: WbErrorBody, re: RegExp): boolean => re.test(body.message) || Object.values(body.errors).some((l) => l.some((m) => re.test(m)));
 
 /**
  * Returns the named rejection for a WhiteBIT code, as used by trading endpoints (not the withdraw

@@ -36,9 +36,7 @@ function invalid(endpoint: string, field: string, message: string): WhitebitErro
 }
 
 function checkMarket(endpoint: string, market: unknown): WhitebitError | undefined {
-  return typeof market === 'string' && market.length > 0
-    ? undefined
-    : invalid(endpoint, 'market', 'must be a non-empty string');
+  return typeof market === 'string' && market.length > 0 ? undefined : invalid(endpoint, 'market', 'must be a non-empty string');
 }
 
 /** Checks one limit order (order/new, or one bulk item). */

@@ -9,14 +9,7 @@
  * connection, so the builders take the full list; depth is per market with the "add" flag.
  */
 import type { WbBalance, WbLevel, WbSide } from './rest-models.js';
-import type {
-  WbBalanceSpotUpdate,
-  WbDealsUpdate,
-  WbDepthUpdate,
-  WbLastpriceUpdate,
-  WbOrdersPendingUpdate,
-  WbWsOrder,
-} from './ws-frames.js';
+import type { WbBalanceSpotUpdate, WbDealsUpdate, WbDepthUpdate, WbLastpriceUpdate, WbOrdersPendingUpdate, WbWsOrder } from './ws-frames.js';
 
 type Rec = Record<string, unknown>;
 const isRec = (v: unknown): v is Rec => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -180,12 +173,10 @@ export const lastpriceSubscribeCall = (markets: readonly string[]): WbWsCall => 
 /** The book depths `depth_subscribe` accepts. */
 export type WbDepthLimit = 1 | 5 | 10 | 20 | 30 | 50 | 100;
 /** Adds one market's book (`multi` = true) or drops all other books first (`false`). */
-export const depthSubscribeCall = (
-  market: string,
-  limit: WbDepthLimit,
-  interval = '0',
-  multi = true,
-): WbWsCall => ({ method: 'depth_subscribe', params: [market, limit, interval, multi] });
+export const depthSubscribeCall = (market: string, limit: WbDepthLimit, interval = '0', multi = true): WbWsCall => ({
+  method: 'depth_subscribe',
+  params: [market, limit, interval, multi],
+});
 /** Deals take a NESTED market list; `[]` means all markets. Replaces the previous set. */
 export const dealsSubscribeCall = (markets: readonly string[]): WbWsCall => ({
   method: 'deals_subscribe',

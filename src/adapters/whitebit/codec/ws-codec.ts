@@ -6,14 +6,7 @@
  * frame cannot take down the receive loop.
  * @see whitebit-protocol.md §7.1
  */
-import {
-  decodeBalanceSpot,
-  decodeDeal,
-  decodeDepth,
-  decodeLastprice,
-  decodeOrdersPending,
-  type WbWsCall,
-} from './ws-channels.js';
+import { decodeBalanceSpot, decodeDeal, decodeDepth, decodeLastprice, decodeOrdersPending, type WbWsCall } from './ws-channels.js';
 import type { WbWsDecodeError, WbWsMessage } from './ws-frames.js';
 
 const MAX_ERROR_TEXT = 512;

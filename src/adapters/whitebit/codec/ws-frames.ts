@@ -135,11 +135,6 @@ export interface WbWsDecodeError {
   readonly text: string;
 }
 
-export type WbWsUpdate =
-  | WbLastpriceUpdate
-  | WbDepthUpdate
-  | WbDealsUpdate
-  | WbOrdersPendingUpdate
-  | WbBalanceSpotUpdate;
+export type WbWsUpdate = WbLastpriceUpdate | WbDepthUpdate | WbDealsUpdate | WbOrdersPendingUpdate | WbBalanceSpotUpdate;
 
 export type WbWsMessage = WbWsReply | WbWsReplyError | WbWsPong | WbWsUpdate | WbWsUnknown | WbWsDecodeError;

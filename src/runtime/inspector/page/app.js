@@ -171,7 +171,8 @@ function renderBanners() {
     d.textContent = text;
     box.appendChild(d);
   };
-  if (!S.connected && S.everConnected) add('down', 'Disconnected from the gridbot runtime: retrying every second. The page resyncs when it is back (a restarted run starts a fresh page).');
+  if (!S.connected && S.everConnected)
+    add('down', 'Disconnected from the gridbot runtime: retrying every second. The page resyncs when it is back (a restarted run starts a fresh page).');
   else if (!S.connected) add('info', 'Connecting to the gridbot runtime…');
   const conn = [...S.rows.values()].find((r) => r.machine === 'connection');
   if (S.connected && conn && conn.status === 'active' && !conn.state.startsWith('connection.open')) {
@@ -231,10 +232,7 @@ function rank(r) {
 
 async function chartOf(machine) {
   if (!charts.has(machine)) {
-    charts.set(
-      machine,
-      Promise.all([fetch(`/charts/${machine}.json`).then((r) => r.json()), fetch(`/charts/${machine}.layout.json`).then((r) => r.json())]),
-    );
+    charts.set(machine, Promise.all([fetch(`/charts/${machine}.json`).then((r) => r.json()), fetch(`/charts/${machine}.layout.json`).then((r) => r.json())]));
   }
   return charts.get(machine);
 }
@@ -333,7 +331,8 @@ function renderLadder(d, row) {
   }
   if (!marked) marker();
   const live = L.levels.filter((l) => l.order && l.order.state === 'live');
-  $('ladderNote').textContent = `${L.levels.length} levels, ${live.filter((l) => l.order.side === 'buy').length} buys and ${live.filter((l) => l.order.side === 'sell').length} sells resting`;
+  $('ladderNote').textContent =
+    `${L.levels.length} levels, ${live.filter((l) => l.order.side === 'buy').length} buys and ${live.filter((l) => l.order.side === 'sell').length} sells resting`;
 }
 
 function renderPrice(d, row) {
@@ -370,10 +369,21 @@ function renderPrice(d, row) {
   for (const l of levels) {
     const o = l.order;
     const color = o ? (o.side === 'buy' ? '#17803d' : '#c2362f') : '#b8c0cc';
-    add('line', { x1: 0, x2: W, y1: Y(Number(l.price)), y2: Y(Number(l.price)), stroke: color, 'stroke-width': o ? 1.2 : 0.8, 'stroke-dasharray': o ? '' : '4 3', 'vector-effect': 'non-scaling-stroke' });
+    add('line', {
+      x1: 0,
+      x2: W,
+      y1: Y(Number(l.price)),
+      y2: Y(Number(l.price)),
+      stroke: color,
+      'stroke-width': o ? 1.2 : 0.8,
+      'stroke-dasharray': o ? '' : '4 3',
+      'vector-effect': 'non-scaling-stroke',
+    });
   }
   if (pts.length) {
-    const path = pts.map((p, i) => `${i ? 'L' : 'M'}${X(p[0]).toFixed(1)},${Y(p[1]).toFixed(1)}`).join(' ') + ` L${X(t1).toFixed(1)},${Y(pts[pts.length - 1][1]).toFixed(1)}`;
+    const path =
+      pts.map((p, i) => `${i ? 'L' : 'M'}${X(p[0]).toFixed(1)},${Y(p[1]).toFixed(1)}`).join(' ') +
+      ` L${X(t1).toFixed(1)},${Y(pts[pts.length - 1][1]).toFixed(1)}`;
     add('path', { d: path, fill: 'none', stroke: '#1d2430', 'stroke-width': 2, 'vector-effect': 'non-scaling-stroke' });
   }
   for (const f of d.fills) {

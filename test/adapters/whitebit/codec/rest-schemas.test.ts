@@ -1,11 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  decodeJson,
-  serverTimeMs,
-  wbBulkSchema,
-  wbMarketsSchema,
-  wbOrderSchema,
-} from '../../../../src/adapters/whitebit/codec/rest-schemas.js';
+import { decodeJson, serverTimeMs, wbBulkSchema, wbMarketsSchema, wbOrderSchema } from '../../../../src/adapters/whitebit/codec/rest-schemas.js';
 import { fixture } from '../support/fixtures.js';
 
 describe('rest schemas', () => {

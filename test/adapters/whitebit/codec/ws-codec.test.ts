@@ -24,9 +24,7 @@ describe('encodeRequest', () => {
     expect(encodeCall(5, ordersPendingSubscribeCall(['BTC_USDT', 'ETH_USDT']))).toBe(
       '{"id":5,"method":"ordersPending_subscribe","params":["BTC_USDT","ETH_USDT"]}',
     );
-    expect(encodeCall(3, depthSubscribeCall('BTC_USDT', 20))).toBe(
-      '{"id":3,"method":"depth_subscribe","params":["BTC_USDT",20,"0",true]}',
-    );
+    expect(encodeCall(3, depthSubscribeCall('BTC_USDT', 20))).toBe('{"id":3,"method":"depth_subscribe","params":["BTC_USDT",20,"0",true]}');
     expect(encodeCall(0, pingCall())).toBe('{"id":0,"method":"ping","params":[]}');
   });
 });
@@ -117,9 +115,7 @@ describe('decodeFrame on the protocol doc payloads', () => {
   });
 
   it('deals_update with side/role as strings (older capture)', () => {
-    const m = decodeFrame(
-      '{"id":null,"method":"deals_update","params":[1,2.5,"BTC_USDT",3,"1","2","0","g-1","1","1","USDT"]}',
-    );
+    const m = decodeFrame('{"id":null,"method":"deals_update","params":[1,2.5,"BTC_USDT",3,"1","2","0","g-1","1","1","USDT"]}');
     expect(m).toMatchObject({ kind: 'deals_update', side: 'sell', role: 'maker', client_order_id: 'g-1' });
   });
 
@@ -207,14 +203,7 @@ describe('decodeFrame on malformed input', () => {
   });
 
   it('never throws on arbitrary JSON, including frames shaped like channel updates', () => {
-    const methods = fc.constantFrom(
-      'deals_update',
-      'ordersPending_update',
-      'depth_update',
-      'lastprice_update',
-      'balanceSpot_update',
-      'x_update',
-    );
+    const methods = fc.constantFrom('deals_update', 'ordersPending_update', 'depth_update', 'lastprice_update', 'balanceSpot_update', 'x_update');
     const frame = fc.oneof(
       fc.jsonValue(),
       fc.record({ id: fc.constant(null), method: methods, params: fc.jsonValue() }),
