@@ -36,8 +36,8 @@
  * - its order id stays in `finished`, a ring of the last FINISHED_CAP finished orders, so a fact
  *   with that order id is recognised as such;
  * - an order that left the ring has a client sequence ≤ `forgottenSeq`. Every order of ours that
- *   can still fill is held by the book (at its level, or as a stray being cancelled) and found
- *   through `LedgerContext.find` before this rule applies, so an unknown order of ours whose
+ *   can still fill is held by the book, found through `LedgerContext.find` (at its level) or
+ *   `LedgerContext.cancelling` (a stray being cancelled) before this rule applies, so an unknown order of ours whose
  *   sequence is ≤ `forgottenSeq` is one that finished long ago (or belongs to an earlier run the
  *   book never held): its fact is a duplicate. This also covers reconcile's executed history since
  *   `lastDealSec`, which may list deals of orders finished any time before.
@@ -126,6 +126,8 @@ export interface LedgerContext {
   readonly scope: ClientIdScope;
   /** The book's record for a client order id it holds (at a level or being cancelled), if any. */
   readonly find?: (clientOrderId: string) => OrderRecord | undefined;
+  /** True for an order of ours the book is cancelling (a stray reconcile found): it may still fill. */
+  readonly cancelling?: (orderId: number) => boolean;
 }
 
 /** A counter quantity the caller must now answer (place, carry or log as off-grid). */
@@ -191,7 +193,8 @@ function locate(ledger: FillLedger, ctx: LedgerContext, fact: { orderId: number;
   }
   const id = decodeClientOrderId(fact.clientOrderId, ctx.scope);
   if (id.kind !== 'ours' || id.side !== fact.side || ctx.plan.levels[id.level] === undefined) return null;
-  if (id.seq <= ledger.forgottenSeq) return 'finished';
+  // A stray being cancelled is not held at a level (so `find` misses it) and can fill until its cancel lands.
+  if (id.seq <= ledger.forgottenSeq && ctx.cancelling?.(fact.orderId) !== true) return 'finished';
   return {
     kind: 'new',
     order: newRecord({

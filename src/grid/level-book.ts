@@ -138,8 +138,8 @@ const contexts = new WeakMap<LevelBook, LedgerContext>();
 export function ledgerContext(book: LevelBook): LedgerContext {
   let ctx = contexts.get(book);
   if (ctx === undefined) {
-    const byClientId = book.byClientId;
-    ctx = { plan: book.plan, rules: book.rules, scope: book.scope, find: (id) => byClientId.get(id) };
+    const { byClientId, cancelling } = book;
+    ctx = { plan: book.plan, rules: book.rules, scope: book.scope, find: (id) => byClientId.get(id), cancelling: (orderId) => cancelling.has(orderId) };
     contexts.set(book, ctx);
   }
   return ctx;

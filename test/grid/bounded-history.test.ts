@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { FINISHED_CAP, type Fill } from '../../src/grid/fill-ledger.js';
 import { applyDeal, applyOrderUpdate, applyPlacement, owedIntents, resumeBook, takeIntents, type LevelBook } from '../../src/grid/level-book.js';
 import { reconcileBook } from '../../src/grid/reconcile.js';
-import { deal, placedBook, update } from './ledger-support.js';
+import { cid, deal, placedBook, update } from './ledger-support.js';
 
 interface Cycle {
   readonly book: LevelBook;
@@ -85,5 +85,39 @@ describe('bounded fill history', () => {
     const r = reconcileBook(book, { openOrders: open, deals: [...c.deals, missed].reverse() });
     expect(r.placeMissed.map((i) => `${i.side}@${i.level} ${i.amount} ${i.origin}`)).toEqual(['sell@5 0.001 counter']);
     expect(r.cancel).toEqual([]);
+  });
+
+  // Review of issue 13: a stray is held only in `cancelling`, not at a level; its fill must count however old its sequence.
+  it('counts the fill of a stray being cancelled even when its sequence is below forgottenSeq', () => {
+    const c = roundTrips(FINISHED_CAP);
+    const book = c.book;
+    const keep = book.orders.get(3);
+    if (keep === undefined) throw new Error('no order at 3');
+    const strayId = cid(3, 'buy', 5);
+    const price = keep.price.toFixed();
+    expect(5).toBeLessThanOrEqual(book.ledger.forgottenSeq);
+    const open = [...book.orders.values()]
+      .filter((o) => o.orderId !== null)
+      .map((o) => ({
+        orderId: o.orderId ?? 0,
+        clientOrderId: o.clientOrderId,
+        side: o.side,
+        price: o.price.toFixed(),
+        amount: o.amount.toFixed(),
+        left: o.amount.toFixed(),
+        dealStock: '0',
+      }));
+    open.push({ orderId: 777777, clientOrderId: strayId, side: 'buy', price, amount: '0.001', left: '0.001', dealStock: '0' });
+    const r = reconcileBook(book, { openOrders: open, deals: [] });
+    expect(r.cancel.map((o) => o.clientOrderId)).toEqual([strayId]);
+    const filledBefore = book.ledger.filledTotal;
+    // Before its cancel lands, the stray fills completely.
+    applyDeal(book, deal(999999, 777777, strayId, 'buy', price, '0.001', 999999));
+    applyOrderUpdate(book, update(777777, strayId, 'buy', price, '0.001', '0.001', true));
+    expect(book.ledger.filledTotal.minus(filledBefore).toFixed()).toBe('0.001');
+    // Its quantity is answered: owed as a counter-order or kept as the residue of the level above.
+    const owed = owedIntents(book).filter((i) => i.side === 'sell');
+    const residue = [...book.ledger.residues.entries()].filter(([k]) => k.startsWith('sell@'));
+    expect(owed.length + residue.length).toBeGreaterThan(0);
   });
 });
