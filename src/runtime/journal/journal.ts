@@ -176,6 +176,8 @@ export class Journal {
   private readonly commitLagMs: number;
   private lagTimer: NodeJS.Timeout | null = null;
   private reports: Report[] = [];
+  /** A reporting write that failed inside an append (the queue at its cap): thrown by the next `writeReports`. */
+  private reportError: unknown = null;
   private readonly pnlDue = new Map<string, PnlRow>();
   /** The PnL last queued per market: an unchanged one is not written again. */
   private readonly pnlLast = new Map<string, PnlRow>();
@@ -345,6 +347,14 @@ export class Journal {
    * emptied first: a row that fails is not retried forever.
    */
   writeReports(): void {
+    // A failure met inside an append (the queue at its cap) surfaces here, where reporting errors go.
+    const earlier = this.reportError;
+    this.reportError = null;
+    this.writeQueued();
+    if (earlier !== null) throw earlier;
+  }
+
+  private writeQueued(): void {
     if (this.closed || (this.reports.length === 0 && this.pnlDue.size === 0)) return;
     this.assertWritable();
     const reports = this.reports;
@@ -436,7 +446,14 @@ export class Journal {
 
   private queue(report: Report): void {
     this.reports.push(report);
-    if (this.reports.length >= REPORTS_CAP) this.writeReports();
+    if (this.reports.length < REPORTS_CAP) return;
+    // Never out of an append: its event row is in the open transaction already, and a throw here
+    // would stop XState delivering the event, leaving a journaled event the actor never got.
+    try {
+      this.writeQueued();
+    } catch (error) {
+      this.reportError ??= error;
+    }
   }
 
   private ensureTx(): void {

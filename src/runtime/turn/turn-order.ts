@@ -223,14 +223,13 @@ export class TurnOrder {
     const held = this.held;
     this.held = [];
     if (this.journal !== null) {
-      this.journal.closeBatch();
-      if (held.length > 0) {
-        try {
-          this.journal.commit();
-        } catch (e) {
-          this.failure = new TurnFailedError(e);
-          throw e;
-        }
+      try {
+        // closeBatch may commit too (a zero commit lag): its failure fails the turn order the same way.
+        this.journal.closeBatch();
+        if (held.length > 0) this.journal.commit();
+      } catch (e) {
+        this.failure = new TurnFailedError(e);
+        throw e;
       }
     }
     for (const start of held) start();
