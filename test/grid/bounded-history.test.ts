@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { FINISHED_CAP, type Fill } from '../../src/grid/fill-ledger.js';
 import { applyDeal, applyOrderUpdate, applyPlacement, owedIntents, resumeBook, takeIntents, type LevelBook } from '../../src/grid/level-book.js';
 import { reconcileBook } from '../../src/grid/reconcile.js';
-import { cid, deal, placedBook, update } from './ledger-support.js';
+import { cid, deal, listedUntouched, placedBook, update } from './ledger-support.js';
 
 interface Cycle {
   readonly book: LevelBook;
@@ -71,17 +71,7 @@ describe('bounded fill history', () => {
     const book = resumeBook(c.book);
     const buy = book.orders.get(4)!;
     const missed = deal(c.deals.length + 1, buy.orderId!, buy.clientOrderId, 'buy', buy.price.toFixed(), buy.amount.toFixed(), c.deals.length + 1);
-    const open = [...book.orders.values()]
-      .filter((o) => o.level !== 4 && o.orderId !== null)
-      .map((o) => ({
-        orderId: o.orderId!,
-        clientOrderId: o.clientOrderId,
-        side: o.side,
-        price: o.price.toFixed(),
-        amount: o.amount.toFixed(),
-        left: o.amount.toFixed(),
-        dealStock: '0',
-      }));
+    const open = [...book.orders.values()].filter((o) => o.level !== 4 && o.orderId !== null).map(listedUntouched);
     const r = reconcileBook(book, { openOrders: open, deals: [...c.deals, missed].reverse() });
     expect(r.placeMissed.map((i) => `${i.side}@${i.level} ${i.amount} ${i.origin}`)).toEqual(['sell@5 0.001 counter']);
     expect(r.cancel).toEqual([]);
@@ -96,17 +86,7 @@ describe('bounded fill history', () => {
     const strayId = cid(3, 'buy', 5);
     const price = keep.price.toFixed();
     expect(5).toBeLessThanOrEqual(book.ledger.forgottenSeq);
-    const open = [...book.orders.values()]
-      .filter((o) => o.orderId !== null)
-      .map((o) => ({
-        orderId: o.orderId ?? 0,
-        clientOrderId: o.clientOrderId,
-        side: o.side,
-        price: o.price.toFixed(),
-        amount: o.amount.toFixed(),
-        left: o.amount.toFixed(),
-        dealStock: '0',
-      }));
+    const open = [...book.orders.values()].filter((o) => o.orderId !== null).map(listedUntouched);
     open.push({ orderId: 777777, clientOrderId: strayId, side: 'buy', price, amount: '0.001', left: '0.001', dealStock: '0' });
     const r = reconcileBook(book, { openOrders: open, deals: [] });
     expect(r.cancel.map((o) => o.clientOrderId)).toEqual([strayId]);

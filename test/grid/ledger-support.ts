@@ -1,7 +1,8 @@
 /** Shared builders for the ledger, book and reconcile tests. */
 import { encodeClientOrderId, type ClientIdScope } from '../../src/grid/client-order-id.js';
 import { dec } from '../../src/grid/decimal.js';
-import type { Fill, OrderUpdate } from '../../src/grid/fill-ledger.js';
+import type { ExchangeOrder, Fill, OrderUpdate } from '../../src/grid/fill-ledger.js';
+import type { OrderRecord } from '../../src/grid/order-record.js';
 import type { Side } from '../../src/grid/market-rules.js';
 import { applyPlacement, createLevelBook, takeIntents, type LevelBook } from '../../src/grid/level-book.js';
 import { planGrid, type GridPlan } from '../../src/grid/plan.js';
@@ -56,4 +57,17 @@ export function placedBook(): LevelBook {
     book = applyPlacement(book, { kind: 'placed', clientOrderId: i.clientOrderId, orderId: 100 + i.level, dealStock: '0', left: i.amount });
   }
   return book;
+}
+
+/** Returns a placed order of the book as the exchange lists it while it rests untouched (`/api/v4/orders`). */
+export function listedUntouched(o: Pick<OrderRecord, 'orderId' | 'clientOrderId' | 'side' | 'price' | 'amount'>): ExchangeOrder {
+  return {
+    orderId: o.orderId ?? 0,
+    clientOrderId: o.clientOrderId,
+    side: o.side,
+    price: o.price.toFixed(),
+    amount: o.amount.toFixed(),
+    left: o.amount.toFixed(),
+    dealStock: '0',
+  };
 }

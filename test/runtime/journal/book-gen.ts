@@ -14,7 +14,7 @@ import {
   takeIntents,
 } from '../../../src/grid/index.js';
 import { BTC_USDT } from '../../grid/fixtures.js';
-import { cid, plan, priceOf, scope } from '../../grid/ledger-support.js';
+import { cid, listedUntouched, plan, priceOf, scope } from '../../grid/ledger-support.js';
 
 export type BookOp =
   | { readonly op: 'take'; readonly n: number }
@@ -109,15 +109,7 @@ export function applyOp(book: LevelBook, op: BookOp): LevelBook {
     case 'reconcile': {
       const live = orders.filter((o) => o.state === 'live' && o.orderId !== null);
       const kept = live.filter((_, i) => i !== op.drop % Math.max(1, live.length));
-      const open = kept.map((o) => ({
-        orderId: o.orderId ?? 0,
-        clientOrderId: o.clientOrderId,
-        side: o.side,
-        price: o.price.toFixed(),
-        amount: o.amount.toFixed(),
-        left: o.amount.toFixed(),
-        dealStock: '0',
-      }));
+      const open = kept.map(listedUntouched);
       const side = op.strayLevel < 5 ? 'buy' : 'sell';
       const stray = {
         orderId: 900_000 + op.strayLevel,

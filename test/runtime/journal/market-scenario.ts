@@ -13,6 +13,7 @@ import { encodeValue } from '../../../src/runtime/journal/value-codec.js';
 import { DBTC_DUSDT } from '../../grid/fixtures.js';
 import { type MarketHarness, placedAll, settings, startMarket } from '../../machines/market/market-harness.js';
 import { flushPromises } from '../../support/flush.js';
+import { listedUntouched } from '../../grid/ledger-support.js';
 
 export const MARKET = 'DBTC_DUSDT';
 
@@ -65,17 +66,7 @@ const lastIntents = (h: MarketHarness): OrderIntent[] => (h.calls.filter((c) => 
 export function openOrdersOf(h: MarketHarness): ExchangeOrder[] {
   const book = h.context().book;
   if (book === null) return [];
-  return [...book.orders.values()]
-    .filter((o) => o.state === 'live' && o.orderId !== null)
-    .map((o) => ({
-      orderId: o.orderId ?? 0,
-      clientOrderId: o.clientOrderId,
-      side: o.side,
-      price: o.price.toFixed(),
-      amount: o.amount.toFixed(),
-      left: o.amount.toFixed(),
-      dealStock: '0',
-    }));
+  return [...book.orders.values()].filter((o) => o.state === 'live' && o.orderId !== null).map(listedUntouched);
 }
 
 function liveAt(h: MarketHarness, level: number) {
