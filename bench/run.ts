@@ -7,7 +7,7 @@
  *
  * Options: --quick (a couple of minutes), --markets=1,50,500, --rates=100,1000, --seconds=S,
  * --churn=Hz, --burst-markets=500, --history=10000,100000,1000000, --history-seconds=300,
- * --history-heap-mib=768, --soak (with --soak-minutes=5 …), --skip=latency,burst,routing,actor,history,
+ * --history-heap-mib=768, --soak (with --soak-minutes=5 …), --skip=latency,burst,routing,floor,actor,history,
  * --out=bench/results.json.
  *
  * Invariant: the run always ends with results.json written. A scenario that fails is a row with
@@ -28,6 +28,7 @@ import { BenchServer } from './server-client.js';
 import { type Contender, CONTENDERS, type ThroughputRun, inMemory, overWs } from './routing.js';
 import { type SoakOptions, type SoakResult, runSoak, soakOptions, soakTable } from './soak.js';
 import { type TargetCheck, checkTargets, verdict } from './targets.js';
+import { type FloorRow, measureTransportFloor } from './transport-floor.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repoRoot = resolve(here, '..', '..');
@@ -121,6 +122,7 @@ interface Collected extends SessionRows {
   readonly actorCpu: MarketCpuResult[];
   history: HistoryRow[];
   soak: SoakResult | null;
+  floor: FloorRow[];
   /** Sections that threw (never expected: scenarios record their own failures). */
   readonly errors: { readonly section: string; readonly status: string }[];
 }
@@ -159,7 +161,7 @@ async function main(): Promise<void> {
   const server = new BenchServer();
   const probe = new LatencyProbe();
   probe.install();
-  const c: Collected = { latency: [], burst: [], startup: [], routing: null, actorCpu: [], history: [], soak: null, errors: [] };
+  const c: Collected = { latency: [], burst: [], startup: [], routing: null, actorCpu: [], history: [], soak: null, floor: [], errors: [] };
   try {
     await runSections(o, server, probe, c);
   } finally {
@@ -179,6 +181,7 @@ async function main(): Promise<void> {
       actorCpu: c.actorCpu,
       history: c.history,
       soak: c.soak,
+      floor: c.floor,
       errors: c.errors,
       elapsedSeconds: Math.round(elapsedS),
     };
@@ -236,6 +239,12 @@ async function runSections(o: Options, server: BenchServer, probe: LatencyProbe,
     });
   }
   await server.exit();
+  if (!o.skip.has('floor')) {
+    await section(c, 'floor', async () => {
+      console.log('\ntransport floor: one order request over REST (undici Pool, signed) and over the WebSocket, 1000/s, client CPU');
+      c.floor = await measureTransportFloor(1000, o.quick ? 1000 : 4000);
+    });
+  }
   if (!o.skip.has('actor')) {
     await section(c, 'actor', async () => {
       const fills = o.quick ? 5000 : 20000;
@@ -341,6 +350,19 @@ function report(
           ],
         ],
       ),
+    );
+  }
+  if (c.floor.length > 0) {
+    out.push('', '### Transport floor: one order request and its answer, client CPU (no bot logic; server in another process)', '');
+    out.push(
+      table(
+        ['via', 'requests/s', 'CPU µs/request', 'round trip p50 / p99 µs'],
+        c.floor.map((r) =>
+          r.status === 'ok' ? [r.via, String(r.rate), f1(r.cpuUsPerRequest), `${f1(r.roundTripUs.p50)} / ${f1(r.roundTripUs.p99)}`] : [r.via, '', r.status, ''],
+        ),
+      ),
+      '',
+      'Any bot that sends its counter-order this way pays at least this per fill; `cpuUsPerFill` above includes it.',
     );
   }
   if (c.actorCpu.length > 0) {
