@@ -56,13 +56,21 @@ interface ChildMessage {
 /**
  * The journal as `startRuntime` wires it (keep in step with start/wiring.ts and turn/turn-order.ts):
  * every market event appended at relay time into the batch's open transaction, one commit per batch,
- * the reporting rows written after the turn. Here one fill (its deal, the final report, the desk's
+ * the reporting rows written together every 250 ms (of simulated time here). Here one fill (its deal, the final report, the desk's
  * answer, the new order's report) is one batch; the runtime commits about once per fill too (the
  * batch that holds the counter-order commits, the others ride on the next commit or the lag timer).
  */
-function wireJournal(journal: Journal): { hook: JournalInspector; turn: (work: () => void) => void } {
-  const afterTurn: (() => void)[] = [];
-  const hook = journalInspector(journal, { defer: (write) => afterTurn.push(write) });
+function wireJournal(journal: Journal, now: () => number): { hook: JournalInspector; turn: (work: () => void) => void } {
+  // The runtime writes reporting rows every REPORT_EVERY_MS (inspect-hook.ts's default `defer`); here on the simulated clock.
+  const REPORT_EVERY_MS = 250;
+  const due: (() => void)[] = [];
+  let dueAt = Infinity;
+  const hook = journalInspector(journal, {
+    defer: (write) => {
+      if (due.length === 0) dueAt = now() + REPORT_EVERY_MS;
+      due.push(write);
+    },
+  });
   return {
     hook,
     turn: (work) => {
@@ -73,7 +81,9 @@ function wireJournal(journal: Journal): { hook: JournalInspector; turn: (work: (
         journal.closeBatch();
       }
       journal.commit();
-      for (let w = afterTurn.shift(); w !== undefined; w = afterTurn.shift()) w();
+      if (now() < dueAt) return;
+      dueAt = Infinity;
+      for (let w = due.shift(); w !== undefined; w = due.shift()) w();
     },
   };
 }
@@ -85,7 +95,7 @@ async function drive(o: HistoryOptions, send: (m: ChildMessage) => void): Promis
   const base = Date.now();
   const now = (): number => base + clock.now();
   const journal = openJournal({ path: join(dir, 'history.journal'), now, checkpointIn: 'worker' });
-  const { hook, turn } = wireJournal(journal);
+  const { hook, turn } = wireJournal(journal, now);
   journal.beginMarketRun(input);
   const market = await startDrivenMarket({ now, clock, inspect: hook });
   const stepMs = 1000 / o.ratePerSec;

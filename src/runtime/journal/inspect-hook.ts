@@ -20,13 +20,17 @@
  *   macrostep, and entering `killed` relays none (its effects are promises that settle later).
  *
  * Also, for reporting (same inspect callback, no extra subscription), queued in the journal and
- * written after the turn (`defer`, default turn-order.ts `afterTurn`) in one transaction:
+ * written together at most every `reportEveryMs` (default 250 ms; `defer` replaces the schedule),
+ * in the transaction the next commit closes. Why not after every turn: at a thousand fills a
+ * second a write per turn is a reporting transaction per fill, and the same order's reports
+ * (sent, placed, filled), the same market's PnL and the same pages of the tables merge when
+ * written together; these rows are for people, and 250 ms late is still live to them:
  * - every machine actor's state changes (`transitions`): the state text is computed only when the
  *   snapshot's active state nodes changed (`_nodes`: XState keeps the same array while the
  *   configuration stays, and its elements are stable StateNode objects), not per snapshot;
  * - intents handed to the exchange (`desk.place` events to the desk, and a new placement `batch`
  *   in a market's context: `assign` replaces it, never mutates it);
- * - each market's PnL, once per turn for a market that journaled an event in it, read from that
+ * - each market's PnL, once per write for a market that journaled an event since, read from that
  *   actor's current snapshot at write time. Not by comparing book or PnL objects: the actor may
  *   update its book in place.
  *
@@ -47,10 +51,12 @@ export interface JournalInspectorOptions {
   readonly marketOf?: (actorRef: ActorRefLike) => string | null;
   /**
    * Schedules the reporting write (intents sent, transitions, PnL, the derived orders and fills).
-   * Default: {@link afterTurn}, whose throw goes to `onError`. Market events are never deferred:
-   * they are the write-ahead log.
+   * Default: `reportEveryMs` later, then {@link afterTurn} (off that turn's I/O too), whose throw
+   * goes to `onError`. Market events are never deferred: they are the write-ahead log.
    */
   readonly defer?: (write: () => void) => void;
+  /** With the default `defer`: how long reporting rows wait to be written with those that follow, ms. Default 250. */
+  readonly reportEveryMs?: number;
   /** Where a failed reporting write goes (with the default `defer`). Default: rethrown. */
   readonly onError?: (error: unknown) => void;
   /**
@@ -108,7 +114,13 @@ function sameNodes(a: readonly unknown[] | undefined, b: readonly unknown[] | un
 export function journalInspector(journal: JournalSink, options: JournalInspectorOptions = {}): JournalInspector {
   const marketOf = options.marketOf ?? marketFromId;
   const beforeAppend = options.beforeAppend ?? (() => {});
-  const defer = options.defer ?? ((write: () => void) => afterTurn(write, options.onError));
+  const reportEveryMs = options.reportEveryMs ?? 250;
+  // Unref'd: a pending report never keeps the process alive; close() writes what is queued.
+  const defer =
+    options.defer ??
+    ((write: () => void) => {
+      setTimeout(() => afterTurn(write, options.onError), reportEveryMs).unref();
+    });
   const seen = new WeakMap<ActorRefLike, Seen>();
   // Markets that journaled an event since the last write, and their actors (for the PnL at write time).
   const dirty = new Set<string>();

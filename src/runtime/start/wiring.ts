@@ -92,7 +92,7 @@ export function wire(options: RuntimeOptions, pre: Preflight): Wiring {
   const markets = marketInputs(options, pre.lastRuns, startMs);
   // Each market's exact input is checkpointed before its actor exists, so replay starts where it did.
   for (const m of markets) options.journal?.beginMarketRun(m);
-  // Reporting rows (intents, transitions, PnL) are written after the turn's I/O, so not before a counter-order leaves.
+  // Reporting rows (intents, transitions, PnL) are written together every 250 ms, after a turn's I/O, so never before a counter-order leaves.
   const journalHook = options.journal
     ? journalInspector(options.journal, {
         beforeAppend: () => turn.enter(),

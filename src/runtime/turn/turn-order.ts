@@ -35,8 +35,9 @@
  *    for good, later holds are refused (their promise rejects) and the error is thrown out of the
  *    batch's end, or out of the journal's lag timer (an uncaught exception: the process dies and a
  *    restart restores from what is committed). A bot must not act on what it could not journal.
- * 5. **After the turn.** Work that must not delay a counter-order (the journal's reporting rows,
- *    deferred log lines) runs in {@link afterTurn}: two check phases later (an Immediate queued
+ * 5. **After the turn.** Work that must not delay a counter-order (deferred log lines; the
+ *    journal's reporting rows, which also wait up to 250 ms to be written with the rows that follow,
+ *    inspect-hook.ts) runs in {@link afterTurn}: two check phases later (an Immediate queued
  *    from inside a check phase runs in the next one, so after undici's write of a request started
  *    in this turn), all of one turn's work in one callback, in the order it was deferred. A throw
  *    goes to that work's `onError`, never out of the timer.

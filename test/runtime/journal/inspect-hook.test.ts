@@ -68,6 +68,32 @@ describe('journal inspector reporting', () => {
     expect(calls).toEqual(['append DBTC_DUSDT feed.order', 'pnl DBTC_DUSDT 4.25', 'write']);
   });
 
+  it('by default gathers the reporting rows of many turns into one write, reportEveryMs after the first, after that turn', () => {
+    vi.useFakeTimers();
+    try {
+      const { j, calls } = sink();
+      const hook = journalInspector(j, { reportEveryMs: 250 });
+      const m = marketActor();
+      hook(event(m.ref, { type: 'feed.deal', deal: { dealId: 1 } }));
+      vi.advanceTimersByTime(100);
+      hook(event(m.ref, { type: 'feed.order', update: {} })); // a later turn, same window
+      vi.advanceTimersByTime(149);
+      expect(calls.filter((c) => c === 'write')).toEqual([]);
+      vi.advanceTimersByTime(1); // 250 ms after the first: the after-turn phase is queued
+      expect(calls.filter((c) => c === 'write')).toEqual([]);
+      vi.runOnlyPendingTimers(); // two check phases later
+      vi.runOnlyPendingTimers();
+      expect(calls.filter((c) => c.startsWith('pnl') || c === 'write')).toEqual(['pnl DBTC_DUSDT 0', 'write']);
+      hook(event(m.ref, { type: 'feed.order', update: {} })); // the next window starts
+      vi.advanceTimersByTime(250);
+      vi.runOnlyPendingTimers();
+      vi.runOnlyPendingTimers();
+      expect(calls.filter((c) => c === 'write')).toHaveLength(2);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
   it('computes the state text only when the active state nodes change, and journals a price that changed the state', () => {
     const { j, calls } = sink();
     const hook = journalInspector(j, { defer: (w) => w() });
