@@ -3,13 +3,17 @@
  * (test/integration/support/bot-process.ts) with a journal and `onStart: adopt`. The bot is killed
  * with SIGKILL from inside the exchange's event for its k-th accepted order (so before it can read
  * the answer), fills land while it is dead, and it is started again on the same journal. The last
- * life ends with SIGINT. Judged like every other scenario, on the simulator's records and the journal.
+ * life ends with SIGINT. Judged like every other scenario, on the simulator's records and the journal;
+ * and each life but the last must have died of that SIGKILL, and every life must have run on the one
+ * journal (its `runs` table lists their pids).
  *
- * Each child start costs a few seconds (it transpiles the sources): keep this scenario's seeds few.
+ * Each child start costs about a second of CPU (loading the CLI under the TypeScript hooks), so a
+ * run is the chaos suite's most expensive; the runs overlap (test/chaos/chaos.chaos.ts).
  */
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { Decimal } from 'decimal.js';
 import { DEMO_ACCOUNT, type Simulator, startSimulator } from '../../../src/sim/index.js';
 import { deriveSeed, mulberry32 } from '../../../src/sim/prng.js';
@@ -72,9 +76,18 @@ export async function sigkillRestart(scenario: string, seed: number): Promise<Ch
     const r = sim.exchange.placeOrder(TAKER_ACCOUNT, { market: MARKET, side, amount, price: target.order.price, ioc: true }, sim.clock.now());
     log.push(`take ${side} ${amount} @ ${target.order.price}${r.ok ? '' : ' refused'}`);
   };
+  // The market's last logged state per child, read incrementally: `quiet` runs on every exchange
+  // event and child line, and re-parsing every line each time made a run quadratic in its log.
+  const tops = new Map<BotProcess, { read: number; state: string | null }>();
   const topState = (c: BotProcess): string | null => {
-    const lines = c.logs().filter((l) => typeof l.msg === 'string' && l.msg.startsWith(`${MARKET} `));
-    return lines[lines.length - 1]?.msg?.slice(MARKET.length + 1) ?? null;
+    const top = tops.get(c) ?? { read: 0, state: null };
+    tops.set(c, top);
+    const lines = c.lines();
+    for (; top.read < lines.length; top.read++) {
+      const msg = parsedMsg(lines[top.read] ?? '');
+      if (msg?.startsWith(`${MARKET} `)) top.state = msg.slice(MARKET.length + 1);
+    }
+    return top.state;
   };
   const quiet = (c: BotProcess): boolean => c.hasExited() || (topState(c) === 'running' && checkCounterQuantities(sim, GRID).missing.length === 0);
 
@@ -126,6 +139,13 @@ export async function sigkillRestart(scenario: string, seed: number): Promise<Ch
         child.proc.kill('SIGKILL');
       }
       await child.exited;
+      // A life that ended some other way (crashed at start, exited on its own) is not the SIGKILL
+      // this scenario is about.
+      if (child.proc.signalCode !== 'SIGKILL') {
+        violations.push(
+          `life ${life} ended by ${child.proc.signalCode ?? `exit ${String(child.proc.exitCode)}`}, not by the SIGKILL: ${child.stderr().slice(-1000)}`,
+        );
+      }
       // While it is dead: its orders rest under the kill-switch; some fill.
       for (let j = 0, m = between(0, 2); j < m; j++) take();
     }
@@ -143,6 +163,11 @@ export async function sigkillRestart(scenario: string, seed: number): Promise<Ch
     notes.push(...(beforeStop ?? counters).pending);
     violations.push(...checkNothingLeft(sim, BOT_ACCOUNT));
     violations.push(...checkJournal(journalPath, sim, scope, [MARKET]));
+    // Every life opened the one journal (a restart that started afresh would adopt nothing).
+    const pids = journalRunPids(journalPath);
+    const lives = children.map((c) => c.pid);
+    if (pids.join() !== lives.join()) violations.push(`the journal's runs are pids ${pids.join(', ') || 'none'}, the lives were ${lives.join(', ')}`);
+    log.push(`${children.length} lives, ${children.filter((c) => c.proc.signalCode === 'SIGKILL').length} ended by SIGKILL`);
     return {
       scenario,
       seed,
@@ -159,5 +184,29 @@ export async function sigkillRestart(scenario: string, seed: number): Promise<Ch
     await sim.close();
     if (process.env.KEEP_CHAOS_DIR) process.stderr.write(`kept ${dir}\n`);
     else await rm(dir, { recursive: true, force: true });
+  }
+}
+
+/** The `msg` of a JSON log line, or null. */
+function parsedMsg(line: string): string | null {
+  if (!line.startsWith('{')) return null;
+  try {
+    const msg = (JSON.parse(line) as { msg?: unknown }).msg;
+    return typeof msg === 'string' ? msg : null;
+  } catch {
+    return null;
+  }
+}
+
+/** The pids of the journal's `runs`, one per `gridbot run` that opened it, in order. */
+function journalRunPids(path: string): number[] {
+  const db = new Database(path, { readonly: true, fileMustExist: true });
+  try {
+    return db
+      .prepare('SELECT pid FROM runs ORDER BY id')
+      .all()
+      .map((r) => (r as { pid: number }).pid);
+  } finally {
+    db.close();
   }
 }

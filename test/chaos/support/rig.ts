@@ -135,7 +135,7 @@ export async function runInProcess(scenario: string, seed: number, options: InPr
       await drive(rig);
       await rig.settle('the end of the scenario', 15_000);
     } catch (e) {
-      violations.push(`scenario error: ${e instanceof Error ? e.message : String(e)}`);
+      violations.push(`scenario error: ${e instanceof Error ? e.message : String(e)}\n      market events: ${trace.join(' ; ')}`);
     }
     const ended = b.state() === 'gone' || b.state().startsWith('killed');
     const reason = b.runtime.statuses()[0]?.reason ?? null;
