@@ -151,7 +151,6 @@ describe('request faults', () => {
 describe('trickled answers', () => {
   it('executes the request, then sends its body one byte per interval of the simulator clock', async () => {
     sim.faults.trickleResponses({ path: '/api/v4/order/new', byteEveryMs: 1_000 });
-    const clock = sim.clock as ManualClock;
     let settled = false;
     const pending = alice('/api/v4/order/new', { market: 'BTC_USDT', side: 'buy', amount: '0.01', price: '60000', clientOrderId: 'slow-1' }).then((r) => {
       settled = true;
