@@ -11,6 +11,8 @@
  *   or a 5xx; with `after: true` the request is processed first and only the answer is replaced, the
  *   "unknown outcome" case a client must reconcile.
  * - Latency: a fixed delay before each REST request is handled (through the simulator clock).
+ * - Trickle: the next N REST requests (optionally on one path) are executed, then answered one body
+ *   byte every `byteEveryMs` of the simulator clock: the stalled answer no byte-gap timeout catches.
  * - Prices: pause/resume the price process.
  */
 import type { Rng } from './prng.js';
@@ -41,12 +43,27 @@ export interface RequestFailureSpec {
   readonly after?: boolean;
 }
 
+export interface TrickleSpec {
+  /** Time between two bytes of the body, in ms of the simulator clock. */
+  readonly byteEveryMs: number;
+  /** How many requests to answer so. Default 1. */
+  readonly count?: number;
+  /** Only requests to this path (e.g. "/api/v4/order/kill-switch"). */
+  readonly path?: string;
+}
+
 export interface FrameDecision {
   readonly action: 'send' | FrameAction;
   readonly delayMs: number;
 }
 
 interface FrameRule extends FrameRuleSpec {
+  remaining: number;
+}
+
+interface Trickle {
+  readonly byteEveryMs: number;
+  readonly path: string | undefined;
   remaining: number;
 }
 
@@ -69,15 +86,25 @@ export interface FaultStats {
   framesReordered: number;
   framesDelayed: number;
   requestsFailed: number;
+  requestsTrickled: number;
   socketsClosed: number;
 }
 
 export class Faults {
   private frameRules: FrameRule[] = [];
   private failures: RequestFailure[] = [];
+  private trickles: Trickle[] = [];
   private latency = 0;
   private paused = false;
-  readonly stats: FaultStats = { framesDropped: 0, framesDuplicated: 0, framesReordered: 0, framesDelayed: 0, requestsFailed: 0, socketsClosed: 0 };
+  readonly stats: FaultStats = {
+    framesDropped: 0,
+    framesDuplicated: 0,
+    framesReordered: 0,
+    framesDelayed: 0,
+    requestsFailed: 0,
+    requestsTrickled: 0,
+    socketsClosed: 0,
+  };
 
   constructor(
     private readonly rng: Rng,
@@ -122,6 +149,12 @@ export class Faults {
     this.failures.push({ status: spec.status, path: spec.path, after: spec.after ?? false, remaining: spec.count ?? 1 });
   }
 
+  /** Makes the next `count` requests (optionally on one path) answer their body one byte at a time. */
+  trickleResponses(spec: TrickleSpec): void {
+    if (!(spec.byteEveryMs > 0)) throw new Error('trickle needs byteEveryMs > 0');
+    this.trickles.push({ byteEveryMs: spec.byteEveryMs, path: spec.path, remaining: spec.count ?? 1 });
+  }
+
   /** Delays every REST request by `ms` (0 turns it off). */
   setRestLatency(ms: number): void {
     this.latency = Math.max(0, ms);
@@ -149,6 +182,7 @@ export class Faults {
   clear(): void {
     this.frameRules = [];
     this.failures = [];
+    this.trickles = [];
     this.latency = 0;
   }
 
@@ -180,6 +214,16 @@ export class Faults {
       return { action: rule.action, delayMs: rule.delayMs ?? 0 };
     }
     return { action: 'send', delayMs: 0 };
+  }
+
+  /** Consumes the trickle that applies to a request on `path`; returns its byte interval, or null. */
+  takeTrickle(path: string): number | null {
+    const t = this.trickles.find((x) => x.remaining > 0 && (x.path === undefined || x.path === path));
+    if (!t) return null;
+    t.remaining--;
+    if (t.remaining <= 0) this.trickles = this.trickles.filter((x) => x !== t);
+    this.stats.requestsTrickled++;
+    return t.byteEveryMs;
   }
 
   /** Consumes and returns the failure that applies to a request on `path`, if any. */

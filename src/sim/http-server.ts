@@ -1,7 +1,8 @@
 /**
  * The REST side of the simulator on node:http. Per request, in this order: route (unknown → 404,
  * empty body) → injected latency → injected failure → per-IP rate limit (non-JSON 429) → for
- * private routes, authentication (auth.ts) → the endpoint. Every JSON answer is application/json.
+ * private routes, authentication (auth.ts) → the endpoint → the answer, trickled byte by byte when a
+ * trickle fault applies (the request took effect). Every JSON answer is application/json.
  *
  * Why the order: faults and rate limits model the gateway in front of the exchange, so they answer
  * before anything is authenticated or executed; an `after` failure models the gateway losing the
@@ -46,19 +47,39 @@ export function gatewayReply(status: number): Reply {
   };
 }
 
+/** The status, headers and body text `write` sends for `reply`. */
+function rendered(reply: Reply): { headers: Record<string, string | number>; text: string } {
+  if (reply.text !== undefined) return { headers: { 'content-type': 'text/html', 'content-length': Buffer.byteLength(reply.text) }, text: reply.text };
+  if (reply.body === undefined) return { headers: { 'content-length': 0 }, text: '' };
+  const text = JSON.stringify(reply.body);
+  return { headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) }, text };
+}
+
+/** Writes `reply` one body byte every `everyMs` on the simulator clock (the trickle fault). */
+function trickle(res: ServerResponse, reply: Reply, everyMs: number, clock: SimClock): void {
+  if (res.destroyed || res.headersSent) return;
+  const { headers, text } = rendered(reply);
+  const bytes = Buffer.from(text, 'utf8');
+  res.writeHead(reply.status, headers);
+  let at = 0;
+  const next = (): void => {
+    if (res.destroyed) return;
+    if (at >= bytes.length) {
+      res.end();
+      return;
+    }
+    res.write(bytes.subarray(at, at + 1));
+    at += 1;
+    clock.setTimer(everyMs, next);
+  };
+  next();
+}
+
 function write(res: ServerResponse, reply: Reply): void {
   if (res.destroyed || res.headersSent) return;
-  if (reply.text !== undefined) {
-    res.writeHead(reply.status, { 'content-type': 'text/html', 'content-length': Buffer.byteLength(reply.text) });
-    res.end(reply.text);
-  } else if (reply.body === undefined) {
-    res.writeHead(reply.status, { 'content-length': 0 });
-    res.end();
-  } else {
-    const text = JSON.stringify(reply.body);
-    res.writeHead(reply.status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
-    res.end(text);
-  }
+  const { headers, text } = rendered(reply);
+  res.writeHead(reply.status, headers);
+  res.end(text);
 }
 
 function readBody(req: IncomingMessage): Promise<Buffer> {
@@ -101,7 +122,10 @@ export function createRequestListener(deps: HttpDeps): RequestListener {
         if (!known) return write(res, { status: 404 });
         const run = (): void => {
           try {
-            write(res, handle(req, path, url.searchParams, rawBody));
+            const reply = handle(req, path, url.searchParams, rawBody);
+            const everyMs = deps.faults.takeTrickle(path);
+            if (everyMs === null) write(res, reply);
+            else trickle(res, reply, everyMs, deps.clock);
           } catch (err) {
             // An engine invariant broke: answer like the real API's internal error and keep serving.
             process.emitWarning(`sim: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);

@@ -148,6 +148,33 @@ describe('request faults', () => {
   });
 });
 
+describe('trickled answers', () => {
+  it('executes the request, then sends its body one byte per interval of the simulator clock', async () => {
+    sim.faults.trickleResponses({ path: '/api/v4/order/new', byteEveryMs: 1_000 });
+    let settled = false;
+    const pending = alice('/api/v4/order/new', { market: 'BTC_USDT', side: 'buy', amount: '0.01', price: '60000', clientOrderId: 'slow-1' }).then((r) => {
+      settled = true;
+      return r;
+    });
+    // Yield (not sleep) until the order exists: the request took effect before its answer went out.
+    for (let i = 0; i < 1_000 && sim.state.orders('alice').length === 0; i++) await new Promise((r) => setImmediate(r));
+    expect(sim.state.orders('alice')).toHaveLength(1);
+    // One byte is out; the clock has not moved, so the answer is not complete.
+    for (let i = 0; i < 50; i++) await new Promise((r) => setImmediate(r));
+    expect(settled).toBe(false);
+    for (let i = 0; i < 2_000 && !settled; i++) {
+      sim.advance(1_000);
+      await new Promise((r) => setImmediate(r));
+    }
+    const r = await pending;
+    expect(r.status).toBe(200);
+    expect(r.body).toMatchObject({ clientOrderId: 'slow-1' });
+    expect(sim.faults.stats.requestsTrickled).toBe(1);
+    // Only the next request was trickled.
+    expect((await get(sim.restUrl, '/api/v4/public/time')).status).toBe(200);
+  });
+});
+
 describe('price faults', () => {
   it('pauses and resumes the price process', async () => {
     await sim.close();

@@ -8,6 +8,10 @@
  * (socket reset, headers/body timeout) means the server may have acted (`unknownOutcome`).
  * `pool.request()` reports both the same way. The handler also skips the body stream: chunks are
  * concatenated once at the end.
+ *
+ * Why a deadline of our own: undici's headers and body timeouts bound the silence between bytes, so
+ * an answer that trickles one byte every few seconds never ends. `deadlineMs` bounds the whole
+ * exchange, headers and body; past it the request is abandoned as if its socket had died.
  */
 import type { Dispatcher } from 'undici';
 import { WhitebitError } from './codec/errors.js';
@@ -23,6 +27,8 @@ export interface ExchangeContext {
   readonly idempotent: boolean;
   /** Bodies above this size abort the request (a misbehaving server must not exhaust memory). */
   readonly maxResponseBytes: number;
+  /** Time the whole answer may take from now; later, the request is abandoned. */
+  readonly deadlineMs?: number;
 }
 
 function errorCode(err: unknown): string | undefined {
@@ -43,6 +49,7 @@ class CollectingHandler implements Dispatcher.DispatchHandler {
   private readonly chunks: Buffer[] = [];
   private size = 0;
   private readonly onAbort = (): void => this.abort();
+  private deadlineTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(
     private readonly resolve: (r: HttpResponse) => void,
@@ -51,6 +58,8 @@ class CollectingHandler implements Dispatcher.DispatchHandler {
     private readonly ctx: ExchangeContext,
   ) {
     signal?.addEventListener('abort', this.onAbort, { once: true });
+    // A real timer, not the client's clock: it bounds real bytes on a real socket.
+    if (ctx.deadlineMs !== undefined) this.deadlineTimer = setTimeout(() => this.expire(), Math.max(0, ctx.deadlineMs));
   }
 
   onRequestStart(controller: Dispatcher.DispatchController): void {
@@ -127,9 +136,23 @@ class CollectingHandler implements Dispatcher.DispatchHandler {
     this.controller?.abort(reason instanceof Error ? reason : new Error('aborted'));
   }
 
+  /** The deadline passed: sent means the server may have acted (unknown outcome), else nothing was. */
+  private expire(): void {
+    if (this.done) return;
+    const message = `no complete answer before the deadline`;
+    const common = { endpoint: this.ctx.endpoint, idempotent: this.ctx.idempotent };
+    this.fail(
+      this.started
+        ? new WhitebitError({ ...common, kind: 'unknownOutcome', sent: true, message: `request sent, outcome unknown (${message})` })
+        : new WhitebitError({ ...common, kind: 'transport', sent: false, message: `not sent (${message})` }),
+    );
+    this.controller?.abort(new Error('deadline passed'));
+  }
+
   private finish(): void {
     this.done = true;
     this.signal?.removeEventListener('abort', this.onAbort);
+    clearTimeout(this.deadlineTimer);
   }
 
   private fail(e: WhitebitError): void {

@@ -7,7 +7,14 @@ export { type Clock, sleep, systemClock } from './clock.js';
 export { ENDPOINTS, type Endpoint, PUBLISHED_LIMITS, type RateGroup, type RateLimit } from './endpoints.js';
 export { NONCE_WINDOW, NonceSource } from './nonce.js';
 export { RateLimiter, type RateLimiterOptions, TokenBucket } from './rate-limiter.js';
-export { type CallOptions, type RestObserver, type WbBulkResult, WhitebitRestClient, type WhitebitRestClientOptions } from './rest-client.js';
+export {
+  type CallOptions,
+  DEFAULT_REST_DEADLINE_MS,
+  type RestObserver,
+  type WbBulkResult,
+  WhitebitRestClient,
+  type WhitebitRestClientOptions,
+} from './rest-client.js';
 export { DEFAULT_RETRY_POLICY, type RetryDecision, type RetryPolicy, type RetryState, backoffDelayMs, decideRetry } from './retry.js';
 export { RequestSigner, type SignedRequest, buildBody, encodePayload, importSecret, signPayload } from './signer.js';
 export { WHITEBIT_EU, WHITEBIT_LIVE, type WhitebitUrls, simUrls } from './urls.js';

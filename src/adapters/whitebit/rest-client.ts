@@ -8,6 +8,8 @@
  * checked (`invalidRequest`). Idempotent calls are retried on gateway 429, 5xx and lost connections
  * with exponential backoff and jitter; order/new and order/bulk are retried only when nothing can
  * have executed (connect failure, gateway 429, nonce clash), never after a 5xx or a lost socket.
+ * Every call has a total deadline (`deadlineMs`, headers and body, retries included): an answer that
+ * trickles in never holds a caller for longer.
  *
  * Hot path: validation, the rate-limit token, the nonce, the signature and the dispatch to undici
  * all run synchronously in the caller's tick when a token is available (PERF.md).
@@ -84,6 +86,13 @@ export interface WhitebitRestClientOptions {
   readonly rateLimits?: Partial<Record<RateGroup, RateLimit>> | false;
   /** Time allowed for response headers and between body chunks (default 10 s). */
   readonly timeoutMs?: number;
+  /**
+   * Time one call may take in all, from its first request to the last byte of its answer, retries
+   * and backoff included (default {@link DEFAULT_REST_DEADLINE_MS}). Past it the call rejects: a
+   * request on the wire as `unknownOutcome`, a backoff cut short with the error that caused it.
+   * Keep it well below the kill-switch timeout: a refresh must be able to fail and be retried in time.
+   */
+  readonly deadlineMs?: number;
   readonly connectTimeoutMs?: number;
   /** Keep-alive sockets in the pool (default 8). */
   readonly connections?: number;
@@ -119,6 +128,9 @@ export type WbBulkResult =
   /** `stopOnFail` stopped before this item: it was not processed. */
   | { readonly status: 'skipped' };
 
+/** The default of {@link WhitebitRestClientOptions.deadlineMs}. */
+export const DEFAULT_REST_DEADLINE_MS = 10_000;
+
 const NO_PARAMS = Object.freeze({});
 const MARKET_IN_PATH = /^[A-Za-z0-9_-]{1,40}$/;
 
@@ -132,6 +144,7 @@ export class WhitebitRestClient {
   private readonly policy: RetryPolicy;
   private readonly limiter: RateLimiter<RateGroup> | undefined;
   private readonly maxResponseBytes: number;
+  private readonly deadlineMs: number;
   private readonly observer: RestObserver | undefined;
 
   constructor(options: WhitebitRestClientOptions) {
@@ -147,6 +160,7 @@ export class WhitebitRestClient {
     this.limiter = options.rateLimits === false ? undefined : new RateLimiter<RateGroup>({ ...PUBLISHED_LIMITS, ...options.rateLimits }, { clock: this.clock });
     const timeout = options.timeoutMs ?? 10_000;
     this.maxResponseBytes = options.maxResponseBytes ?? 32 * 1024 * 1024;
+    this.deadlineMs = options.deadlineMs ?? DEFAULT_REST_DEADLINE_MS;
     this.observer = options.observer;
     this.pool = new Pool(url.origin, {
       connections: options.connections ?? 8,
@@ -393,6 +407,9 @@ export class WhitebitRestClient {
     const path = extra.suffix === undefined ? ep.path : ep.path + extra.suffix;
     const state = { attempts: 0, backoffs: 0, nonceRetried: false };
     const observer = this.observer;
+    // On the client's clock, set at the first request (a wait for the first rate-limit token sends nothing).
+    let deadlineAt = 0;
+    let lastError: unknown;
     for (;;) {
       if (this.limiter) {
         if (this.limiter.tryTake(ep.group)) observer?.limiterWait(ep.group, 0);
@@ -402,11 +419,13 @@ export class WhitebitRestClient {
           observer?.limiterWait(ep.group, (performance.now() - waitStart) / 1000);
         }
       }
+      if (state.attempts === 0) deadlineAt = this.clock.now() + this.deadlineMs;
+      else if (this.clock.now() >= deadlineAt) throw lastError;
       state.attempts++;
       // Read the clock only for an observer: the dispatch below stays synchronous either way.
       const start = observer ? performance.now() : 0;
       try {
-        const res = await this.attempt(ep, path, params, idempotent, o.signal);
+        const res = await this.attempt(ep, path, params, idempotent, o.signal, deadlineAt);
         const value = this.decode(res, ep, schema, idempotent);
         observer?.request(ep.path, 'ok', (performance.now() - start) / 1000, res.status);
         return value;
@@ -417,6 +436,9 @@ export class WhitebitRestClient {
         }
         const d = decideRetry(e, state, this.random, this.policy);
         if (d.action === 'surface') throw e;
+        // A retry that could not be answered before the deadline is not tried: the caller decides now.
+        if (this.clock.now() + d.delayMs >= deadlineAt) throw e;
+        lastError = e;
         if (d.reason === 'nonce') state.nonceRetried = true;
         else state.backoffs++;
         if (d.delayMs > 0) await this.pause(d.delayMs, ep, idempotent, o.signal);
@@ -436,8 +458,15 @@ export class WhitebitRestClient {
     });
   }
 
-  private attempt(ep: Endpoint, path: string, params: object | undefined, idempotent: boolean, signal: AbortSignal | undefined): Promise<HttpResponse> {
-    const ctx = { endpoint: ep.path, idempotent, maxResponseBytes: this.maxResponseBytes };
+  private attempt(
+    ep: Endpoint,
+    path: string,
+    params: object | undefined,
+    idempotent: boolean,
+    signal: AbortSignal | undefined,
+    deadlineAt: number,
+  ): Promise<HttpResponse> {
+    const ctx = { endpoint: ep.path, idempotent, maxResponseBytes: this.maxResponseBytes, deadlineMs: deadlineAt - this.clock.now() };
     if (ep.method === 'GET') {
       return exchange(this.pool, { method: 'GET', path, headers: { accept: 'application/json' } }, signal, ctx);
     }

@@ -19,6 +19,7 @@ export { describeError, failedPlacement, ioKindOf, toMarketIoError } from './io-
 export { type LogSink, RateLimitedLog, silentLog } from './log-sink.js';
 export { type MarketActorsDeps, createMarketActors } from './market-providers.js';
 export { type MarketIoOptions, type MarketRest, PAGE_SIZE, type PublicMarketRest, loadMarket } from './market-io-actors.js';
+export { restDeadlineMs } from './rest-deadline.js';
 export { sharedPublicLists } from './shared-public.js';
 export { BULK_MAX, type PlacementReport, type PlacementRest, orderRequestOf, placeIntents } from './order-placement.js';
 export { WireMappingError, dealFromHistory, dealFromWs, exchangeOrderFromRest, orderUpdateFromWs, placedOutcome, sideFromRest } from './wire-to-domain.js';

@@ -13,6 +13,7 @@ import { DEMO_ACCOUNT, type Simulator, type SimulatorOptions, startSimulator } f
 import { type Credentials, CredentialsError, ENV_API_KEY, ENV_API_SECRET, loadCredentials } from '../config/credentials.js';
 import type { RuntimeConfig } from '../config/runtime-config.js';
 import { foreignTimers, foreignTimersMessage } from '../instance-guard.js';
+import { restDeadlineMs } from '../exchange/rest-deadline.js';
 import { type MarketRunRecord, killSwitchMsOfRun } from '../journal/index.js';
 import type { RuntimeOptions } from '../runtime.js';
 
@@ -46,6 +47,7 @@ export async function preflight(options: RuntimeOptions): Promise<Preflight> {
     baseUrl: endpoint.restUrl,
     apiKey: endpoint.apiKey,
     apiSecret: endpoint.apiSecret,
+    deadlineMs: restDeadlineMs(config.markets.map((m) => m.killSwitch.timeoutSec)),
     ...(options.restObserver ? { observer: options.restObserver } : {}),
   });
   try {

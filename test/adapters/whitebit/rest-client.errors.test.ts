@@ -2,7 +2,7 @@
  * Error classes and retry decisions of WhitebitRestClient end to end: real sockets on 127.0.0.1,
  * an InstantClock that records every backoff delay instead of sleeping.
  */
-import { createServer } from 'node:http';
+import { type IncomingMessage, type ServerResponse, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { WhitebitError, retryClass } from '../../../src/adapters/whitebit/codec/errors.js';
@@ -101,7 +101,8 @@ describe('5xx', () => {
 
   it('HTTP 5xx on a read backs off 1→2→4→8 s (jitter centred) up to maxAttempts, then surfaces', async () => {
     stub.setFallback({ status: 503, body: '<html>maintenance</html>' });
-    const e = await failure(readOrders(client));
+    // 15 s of backoff: past the default deadline (tested under `deadline`), so a longer one here.
+    const e = await failure(readOrders(make({ deadlineMs: 60_000 })));
     expect(e.kind).toBe('server');
     expect(stub.requests).toHaveLength(5);
     expect(clock.delays).toEqual([1000, 2000, 4000, 8000]);
@@ -117,7 +118,8 @@ describe('5xx', () => {
   });
 
   it('jitter comes from the injected random source; the 30 s cap applies before and after jitter', async () => {
-    const c = make({ random: () => 0, retry: { maxAttempts: 8 } });
+    // A deadline long enough for every backoff: the policy is what is pinned here.
+    const c = make({ random: () => 0, retry: { maxAttempts: 8 }, deadlineMs: 600_000 });
     stub.setFallback({ status: 500, body: '' });
     await failure(c.publicTicker());
     expect(clock.delays).toEqual([800, 1600, 3200, 6400, 12800, 24000, 24000]);
@@ -153,7 +155,7 @@ describe('429', () => {
     stub.reply({ status: 429, body: '', headers: { 'retry-after': '7' } });
     stub.reply({ status: 429, body: '', headers: { 'retry-after': '120' } });
     stub.json(200, ['pong']);
-    await client.publicPing();
+    await make({ deadlineMs: 600_000 }).publicPing();
     expect(clock.delays).toEqual([7000, 30000]);
   });
 });
@@ -232,6 +234,48 @@ describe('transport', () => {
     expect(retryClass(e)).toBe('backoff');
     expect(e.message).toContain('ECONNREFUSED');
     expect(clock.delays).toEqual([1000, 2000]);
+  });
+});
+
+/** Answers 200 and then one byte of body every `everyMs`, never ending (until the client goes). */
+function trickle(everyMs: number): (rec: unknown, req: IncomingMessage, res: ServerResponse) => void {
+  return (_rec, req, res) => {
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.write('[');
+    const timer = setInterval(() => res.write(' '), everyMs);
+    req.socket.on('close', () => clearInterval(timer));
+  };
+}
+
+describe('deadline (headers and body)', () => {
+  it('an order/new answer that trickles in never past the deadline is an unknown outcome, though no byte gap reaches the timeout', async () => {
+    // The gap between bytes (20 ms) stays under undici's body timeout (200 ms): only the deadline ends it.
+    const c = make({ timeoutMs: 200, deadlineMs: 600 });
+    stub.reply(trickle(20));
+    const e = await failure(placeOrder(c));
+    expect(e).toMatchObject({ kind: 'unknownOutcome', sent: true });
+    expect(e.message).toMatch(/deadline/);
+    expect(retryClass(e)).toBe('unknownOutcome');
+    expect(stub.requests).toHaveLength(1);
+  });
+
+  it('a trickling read is not retried past the deadline: it surfaces when the deadline passes', async () => {
+    const c = make({ timeoutMs: 200, deadlineMs: 600 });
+    stub.setFallback(trickle(20));
+    const e = await failure(readOrders(c));
+    expect(e).toMatchObject({ kind: 'unknownOutcome', sent: true });
+    expect(e.message).toMatch(/deadline/);
+    expect(stub.requests).toHaveLength(1);
+  });
+
+  it('a backoff that would end past the deadline is not waited: the last error surfaces', async () => {
+    // Backoffs 1, 2, 4 s fit in 10 s (the clock records them, nothing sleeps); the next, 8 s, does not.
+    const c = make({ deadlineMs: 10_000 });
+    stub.setFallback({ status: 503, body: '' });
+    const e = await failure(readOrders(c));
+    expect(e.kind).toBe('server');
+    expect(clock.delays).toEqual([1000, 2000, 4000]);
+    expect(stub.requests).toHaveLength(4);
   });
 });
 
