@@ -7,7 +7,8 @@
  * - rules and rounding: `marketRulesFrom`, `roundPrice`, `amountStep`;
  * - client order ids: `encodeClientOrderId`, `decodeClientOrderId`, `isValidBotId`;
  * - the level book: `createLevelBook`, `takeIntents`, `applyPlacement`, `applyDeal`,
- *   `applyOrderUpdate`, `hasUnknownOrders`, `resumeBook`, `cloneBook`, `lastDealSec`, `pnlView`;
+ *   `applyOrderUpdate`, `hasUnknownOrders`, `resumeBook`, `cloneBook`, `lastDealSec`, `pnlView`,
+ *   levels waiting for price: `releaseWaiting`, `waitingReleases`;
  * - reconcile: `reconcileBook`; risk: `checkRisk`.
  */
 export { IntMap } from './int-map.js';
@@ -28,12 +29,15 @@ export {
   createLevelBook,
   hasUnknownOrders,
   lastDealSec,
+  releaseWaiting,
   resumeBook,
   takeIntents,
+  waitingReleases,
   type LearnedFill,
   type LevelBook,
   type OrderIntent,
   type PlacementOutcome,
+  type WaitingLevel,
 } from './level-book.js';
 export { reconcileBook, type ExchangeSnapshot } from './reconcile.js';
 export { checkRisk, type RiskLimits } from './risk.js';
