@@ -19,7 +19,7 @@ export { MAX_LEVELS, type LadderSpec } from './levels.js';
 export { planGrid, type GridPlan, type GridSpec } from './plan.js';
 export { initialOrders } from './initial-orders.js';
 export { decodeClientOrderId, encodeClientOrderId, isValidBotId, type ClientIdScope } from './client-order-id.js';
-export type { ExchangeOrder, Fill, OrderUpdate } from './fill-ledger.js';
+export { residueKey, type ExchangeOrder, type Fill, type OrderUpdate } from './fill-ledger.js';
 export type { OrderRecord } from './order-record.js';
 export {
   applyDeal,
