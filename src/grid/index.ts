@@ -7,7 +7,8 @@
  * - rules and rounding: `marketRulesFrom`, `roundPrice`, `amountStep`;
  * - client order ids: `encodeClientOrderId`, `decodeClientOrderId`, `isValidBotId`;
  * - the level book: `createLevelBook`, `takeIntents`, `applyPlacement`, `applyDeal`,
- *   `applyOrderUpdate`, `hasUnknownOrders`, `resumeBook`, `cloneBook`, `lastDealSec`, `pnlView`;
+ *   `applyOrderUpdate`, `hasUnknownOrders`, `resumeBook`, `cloneBook`, `lastDealSec`, `pnlView`,
+ *   levels waiting for price: `releaseWaiting`, `waitingReleases`;
  * - reconcile: `reconcileBook`; risk: `checkRisk`.
  */
 export { IntMap } from './int-map.js';
@@ -18,7 +19,7 @@ export { MAX_LEVELS, type LadderSpec } from './levels.js';
 export { planGrid, type GridPlan, type GridSpec } from './plan.js';
 export { initialOrders } from './initial-orders.js';
 export { decodeClientOrderId, encodeClientOrderId, isValidBotId, type ClientIdScope } from './client-order-id.js';
-export type { ExchangeOrder, Fill, OrderUpdate } from './fill-ledger.js';
+export { residueKey, type ExchangeOrder, type Fill, type OrderUpdate } from './fill-ledger.js';
 export type { OrderRecord } from './order-record.js';
 export {
   applyDeal,
@@ -28,12 +29,15 @@ export {
   createLevelBook,
   hasUnknownOrders,
   lastDealSec,
+  releaseWaiting,
   resumeBook,
   takeIntents,
+  waitingReleases,
   type LearnedFill,
   type LevelBook,
   type OrderIntent,
   type PlacementOutcome,
+  type WaitingLevel,
 } from './level-book.js';
 export { reconcileBook, type ExchangeSnapshot } from './reconcile.js';
 export { checkRisk, type RiskLimits } from './risk.js';

@@ -6,7 +6,8 @@
  * them); a restored book is copied (`resumeBook`) so the input it came from is never changed.
  *
  * Entry points: `createLevelBook`, `takeIntents`, `applyPlacement`, `applyDeal`,
- * `applyOrderUpdate`, `hasUnknownOrders`, `isLevelBusy`, `owedIntents`, `resumeBook`, `cloneBook`.
+ * `applyOrderUpdate`, `hasUnknownOrders`, `isLevelBusy`, `owedIntents`, `resumeBook`, `cloneBook`,
+ * `releaseWaiting` / `waitingReleases` (levels waiting for price, price-wait.ts).
  * Every function that changes the book returns it and bumps `version` (observers compare versions,
  * not references). Fills learned are queued in `learned` for the owner to drain (the market machine
  * tells its observers about them).
@@ -23,11 +24,16 @@
  *   is rejected, goes to the level's residue and is placed when the level frees (or joins the
  *   next counter-order there): quantity is never dropped;
  * - an unknown outcome (`unknown`) keeps the level reserved until reconcile resolves it; nothing
- *   here re-places it.
+ *   here re-places it;
+ * - an order refused as post-only (it would have taken) is not dropped: its quantity waits for price
+ *   in `waiting` (one entry per side and level) and is owed again, once, with a fresh client id, by
+ *   the first price event that lets it rest at a free level (`releaseWaiting`). Quantity for a
+ *   (side, level) that waits joins the entry (a fill's counter, a residue freed there).
  *
  * Order states: owed → sending (taken) → live (placed) → gone (final update / found finished);
  * sending → owed (notSent), → unknown (timeout/5xx after sending, or the book restored by a new
- * actor: `resumeBook`), → gone (rejected).
+ * actor: `resumeBook`), → gone (rejected), → waiting for price (rejected as post-only) → owed (a new
+ * record, by `releaseWaiting`).
  */
 import { encodeClientOrderId, type ClientIdScope } from './client-order-id.js';
 import { decideCounter } from './counter-order.js';
@@ -44,13 +50,15 @@ import {
   type LedgerContext,
   type LedgerStep,
   type OrderUpdate,
+  residueKey,
 } from './fill-ledger.js';
 import { meetsMinimums, type MarketRules, type Side } from './market-rules.js';
 import { filledOf, isFinal, newRecord, type LevelOrderState, type OrderOrigin, type OrderRecord } from './order-record.js';
 import { applyTrade, clonePnl, emptyPnl, type PnlBook } from './pnl.js';
 import type { GridPlan } from './plan.js';
+import { isWouldTake, restsAt, type WaitingLevel } from './price-wait.js';
 
-export type { LevelOrderState, OrderOrigin };
+export type { LevelOrderState, OrderOrigin, WaitingLevel };
 
 /** The one order a level holds. */
 export type LevelOrder = OrderRecord;
@@ -83,8 +91,8 @@ export type PlacementOutcome =
       readonly dealStock: string;
       readonly left: string;
     }
-  /** Refused (422/400): nothing rests. */
-  | { readonly kind: 'rejected'; readonly clientOrderId: string; readonly reason: string }
+  /** Refused (422/400): nothing rests. `wouldTake`: refused as post-only (the level waits for price). */
+  | { readonly kind: 'rejected'; readonly clientOrderId: string; readonly reason: string; readonly wouldTake?: boolean }
   /** It may or may not rest: reconcile decides. */
   | { readonly kind: 'unknown'; readonly clientOrderId: string; readonly reason: string }
   /** Never left the process: it is owed again. */
@@ -130,6 +138,8 @@ export interface LevelBook {
   version: number;
   /** Fills learned since the owner last drained them. */
   readonly learned: LearnedFill[];
+  /** Quantities refused as post-only, waiting until the price lets them rest, by `residueKey(side, level)`. */
+  readonly waiting: Map<string, WaitingLevel>;
 }
 
 const contexts = new WeakMap<LevelBook, LedgerContext>();
@@ -161,6 +171,7 @@ function bare(plan: GridPlan, scope: ClientIdScope, rules: MarketRules, ledger: 
     owed: [],
     version: 0,
     learned: [],
+    waiting: new Map(),
   };
 }
 
@@ -292,6 +303,7 @@ export function cloneBook(book: LevelBook): LevelBook {
   ledger.dealCount = src.dealCount;
   next.offGridBase = book.offGridBase;
   next.problems.push(...book.problems);
+  for (const [k, w] of book.waiting) next.waiting.set(k, { ...w });
   return next;
 }
 
@@ -344,15 +356,18 @@ export function applyPlacement(book: LevelBook, outcome: PlacementOutcome): Leve
     case 'rejected': {
       if (order.orderId !== null) return book;
       dropRecord(book, order);
-      // A refused counter-order (e.g. post-only would take) keeps its quantity as a residue.
-      if (order.origin === 'counter' || order.origin === 'residue') carryResidue(book.ledger, order.level, order.side, order.amount);
+      // Refused as post-only: the price moved past the level while the order was owed. It waits for
+      // the price to come back (whatever its origin: a plan level dropped here used to be lost).
+      if (isWouldTake(outcome)) addWaiting(book, order.level, order.side, order.amount, order.origin);
+      // Any other refused counter-order keeps its quantity as a residue.
+      else if (order.origin === 'counter' || order.origin === 'residue') carryResidue(book.ledger, order.level, order.side, order.amount);
       // The level is free again: a residue of the other side waiting there goes now, unless it too
       // would meet our own orders. (Not this side again: it was just refused. The two sides cannot
       // take turns being refused for good: that needs a crossed book.)
       const other = order.side === 'buy' ? 'sell' : 'buy';
       if (!isLevelBusy(book, order.level) && !crossesOwnOrders(book, order.level, other)) {
         const r = flushResidue(book.ledger, order.level, other, ledgerContext(book));
-        if (r.amount !== null) reserve(book, order.level, other, r.amount, 'residue');
+        if (r.amount !== null) oweOrWait(book, order.level, other, r.amount);
       }
       return book;
     }
@@ -442,7 +457,7 @@ export function flushFreeLevels(book: LevelBook): LevelBook {
     const level = Number(levelText);
     if (!Number.isInteger(level) || isLevelBusy(book, level) || crossesOwnOrders(book, level, side)) continue;
     const r = flushResidue(book.ledger, level, side, ledgerContext(book));
-    if (r.amount !== null) reserve(book, level, side, r.amount, 'residue');
+    if (r.amount !== null) oweOrWait(book, level, side, r.amount);
   }
   return book;
 }
@@ -471,10 +486,7 @@ export function flushLevel(book: LevelBook, level: number): LevelBook {
   const sides = crossesOwnOrders(book, level, 'buy') ? (['sell', 'buy'] as const) : (['buy', 'sell'] as const);
   for (const side of sides) {
     const r = flushResidue(book.ledger, level, side, ledgerContext(book));
-    if (r.amount !== null) {
-      reserve(book, level, side, r.amount, 'residue');
-      return book;
-    }
+    if (r.amount !== null && oweOrWait(book, level, side, r.amount)) return book;
   }
   return book;
 }
@@ -518,12 +530,16 @@ function absorb(
     const decision = decideCounter(book.plan, release, (level) => isLevelBusy(book, level));
     switch (decision.kind) {
       case 'place':
-        reserve(book, decision.order.level, decision.order.side, decision.order.amount, 'counter');
+        // Where the same (side, level) waits for price, an order now would only be refused: it joins.
+        if (book.waiting.size === 0 || !joinWaiting(book, decision.order.level, decision.order.side, decision.order.amount)) {
+          reserve(book, decision.order.level, decision.order.side, decision.order.amount, 'counter');
+        }
         break;
       case 'carry': {
         // A counter-order still owed (not sent) at that level on the same side simply grows;
-        // otherwise the quantity waits as the level's residue.
+        // otherwise the quantity waits as the level's residue (or with that side's wait for price).
         const there = book.orders.get(decision.level);
+        if (book.waiting.size !== 0 && joinWaiting(book, decision.level, decision.side, decision.amount)) break;
         if (there !== undefined && there.state === 'owed' && there.side === decision.side && (there.origin === 'counter' || there.origin === 'residue')) {
           there.amount = there.amount.plus(decision.amount);
         } else {
@@ -553,4 +569,62 @@ export function closeBookOrder(book: LevelBook, orderId: number): LevelBook {
 /** Returns the time of the latest deal the book has seen (epoch seconds), or null: where reconcile's executed history should start. */
 export function lastDealSec(book: LevelBook): number | null {
   return book.ledger.lastDealSec;
+}
+
+/** Adds a refused quantity to the (side, level)'s wait for price. */
+function addWaiting(book: LevelBook, level: number, side: Side, amount: Decimal, origin: OrderOrigin): void {
+  if (joinWaiting(book, level, side, amount)) return;
+  const rung = book.plan.levels[level];
+  if (rung === undefined) return;
+  book.waiting.set(residueKey(side, level), { level, side, price: rung.price, amount, origin });
+}
+
+/** Adds `amount` to the (side, level)'s wait for price when there is one; returns whether it did. */
+function joinWaiting(book: LevelBook, level: number, side: Side, amount: Decimal): boolean {
+  const w = book.waiting.get(residueKey(side, level));
+  if (w === undefined) return false;
+  w.amount = w.amount.plus(amount);
+  return true;
+}
+
+/**
+ * Owes a freed residue at its level, or adds it to that (side, level)'s wait for price (sent now, it
+ * would be refused). Returns true when it was owed.
+ */
+function oweOrWait(book: LevelBook, level: number, side: Side, amount: Decimal): boolean {
+  if (book.waiting.size !== 0 && joinWaiting(book, level, side, amount)) return false;
+  reserve(book, level, side, amount, 'residue');
+  return true;
+}
+
+/**
+ * Returns the levels waiting for price that the last price `price` releases: those that would rest
+ * at it as makers, at a level that is free and where they would meet none of our own orders. Changes
+ * nothing. Empty (and cheap) when nothing waits.
+ */
+export function waitingReleases(book: LevelBook, price: Decimal): WaitingLevel[] {
+  const out: WaitingLevel[] = [];
+  if (book.waiting.size === 0) return out;
+  for (const w of book.waiting.values()) {
+    if (restsAt(w.side, w.price, price) && !isLevelBusy(book, w.level) && !crossesOwnOrders(book, w.level, w.side)) out.push(w);
+  }
+  return out;
+}
+
+/**
+ * Owes every level waiting for price that `price` releases (`waitingReleases`) as a new order with
+ * a fresh client id, and takes it out of `waiting`: each waiting quantity is owed exactly once.
+ * Returns how many were released.
+ */
+export function releaseWaiting(book: LevelBook, price: Decimal): number {
+  let released = 0;
+  for (const w of waitingReleases(book, price)) {
+    // Checked again: a release just made may have taken the level or would cross this one.
+    if (isLevelBusy(book, w.level) || crossesOwnOrders(book, w.level, w.side)) continue;
+    book.waiting.delete(residueKey(w.side, w.level));
+    reserve(book, w.level, w.side, w.amount, w.origin);
+    released += 1;
+  }
+  if (released > 0) book.version += 1;
+  return released;
 }

@@ -1,7 +1,7 @@
 /**
  * Turns what the market actors tell their observers into log lines an operator can follow: state
  * changes (with the reason a market stopped), fills, orders sent to the desk, orders the exchange
- * refused or whose outcome is unknown, batches that failed whole.
+ * refused or whose outcome is unknown, batches that failed whole, levels waiting for price.
  *
  * It listens to the typed events each market emits (market.emitted.ts) rather than adding logging
  * to the machines, so the charts stay pure. A listener runs only for its own event type, and a state
@@ -47,11 +47,18 @@ export function watchMarketLog(market: string, events: MarketEvents, log: Market
   });
   events.on('market.ordersAnswered', (e) => {
     for (const o of e.outcomes) {
-      if (o.kind === 'rejected') log.warn({ market, clientOrderId: o.clientOrderId, reason: o.reason }, 'order refused: level left empty');
+      if (o.kind === 'rejected')
+        log.warn(
+          { market, clientOrderId: o.clientOrderId, reason: o.reason },
+          o.wouldTake === true ? 'order refused as post-only: level waits for price' : 'order refused: level left empty',
+        );
       else if (o.kind === 'unknown' && e.via === 'desk')
         log.warn({ market, clientOrderId: o.clientOrderId, reason: o.reason }, 'order outcome unknown: reconciling');
     }
     if (e.fatal) log.warn({ market, reason: e.fatal }, 'counter-orders failed fatally');
+  });
+  events.on('market.waiting', (e) => {
+    log.info({ market, waiting: e.waiting }, `${market}: ${e.waiting} level${e.waiting === 1 ? '' : 's'} waiting for price`);
   });
   events.on('market.batchFailed', (e) => {
     log.warn({ market, outcome: e.outcome, reason: e.reason }, 'order batch failed');

@@ -54,7 +54,13 @@ describe('market log', () => {
     eth.emit({ type: 'market.ordersSent', via: 'desk', intents: [intent('d', 'counter', 3, 'sell')] });
     // A placing batch is not listed order by order.
     eth.emit({ type: 'market.ordersSent', via: 'bulk', intents: [intent('p1', 'plan'), intent('p2', 'plan')] });
-    eth.emit({ type: 'market.ordersAnswered', via: 'desk', fatal: null, outcomes: [{ kind: 'rejected', clientOrderId: 'd', reason: 'post-only would take' }] });
+    eth.emit({
+      type: 'market.ordersAnswered',
+      via: 'desk',
+      fatal: null,
+      outcomes: [{ kind: 'rejected', clientOrderId: 'd', reason: 'post-only would take', wouldTake: true }],
+    });
+    eth.emit({ type: 'market.waiting', waiting: 1 });
     eth.emit({ type: 'market.ordersAnswered', via: 'bulk', fatal: null, outcomes: [{ kind: 'rejected', clientOrderId: 'e', reason: 'Not enough balance.' }] });
     eth.emit({ type: 'market.ordersAnswered', via: 'desk', fatal: null, outcomes: [{ kind: 'unknown', clientOrderId: 'f', reason: 'timeout' }] });
     eth.emit({ type: 'market.batchFailed', outcome: 'unknown', reason: 'HTTP 503' });
@@ -62,7 +68,8 @@ describe('market log', () => {
     expect(lines.map((l) => `${l.level} ${l.msg}`)).toEqual([
       'info fill',
       'info counter-order sent',
-      'warn order refused: level left empty',
+      'warn order refused as post-only: level waits for price',
+      'info ETH_USDT: 1 level waiting for price',
       'warn order refused: level left empty',
       'warn order outcome unknown: reconciling',
       'warn order batch failed',
@@ -71,7 +78,8 @@ describe('market log', () => {
     expect(lines[1]?.obj).toMatchObject({ market: 'ETH_USDT', gridLevel: 3, side: 'sell', price: '100', origin: 'counter' });
     // pino's own `level` (the severity) must not be overwritten by the grid level.
     expect(lines[1]?.obj).not.toHaveProperty('level');
-    expect(lines[3]?.obj).toMatchObject({ market: 'ETH_USDT', reason: 'Not enough balance.' });
-    expect(lines[5]?.obj).toEqual({ market: 'ETH_USDT', outcome: 'unknown', reason: 'HTTP 503' });
+    expect(lines[3]?.obj).toEqual({ market: 'ETH_USDT', waiting: 1 });
+    expect(lines[4]?.obj).toMatchObject({ market: 'ETH_USDT', reason: 'Not enough balance.' });
+    expect(lines[6]?.obj).toEqual({ market: 'ETH_USDT', outcome: 'unknown', reason: 'HTTP 503' });
   });
 });

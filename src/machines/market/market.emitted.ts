@@ -15,6 +15,8 @@
  * - `market.ordersAnswered`: the exchange's answers (per intent outcome), `fatal` for a desk fatal.
  * - `market.batchFailed`: a bulk batch call failed as a whole.
  * - `market.pnl`: the market's PnL after a fill changed it (decimal strings).
+ * - `market.waiting`: the number of levels waiting for price (refused as post-only, placed again
+ *   once the price lets them rest) changed; also told once after loading when a restored book has some.
  * All amounts and prices are decimal strings.
  */
 import type { OrderIntent, PlacementOutcome, Side } from '../../grid/index.js';
@@ -47,6 +49,7 @@ export type MarketEmitted =
       readonly fatal: string | null;
     }
   | { readonly type: 'market.batchFailed'; readonly outcome: 'notSent' | 'unknown' | 'fatal'; readonly reason: string }
+  | { readonly type: 'market.waiting'; readonly waiting: number }
   | {
       readonly type: 'market.pnl';
       readonly realisedQuote: string;

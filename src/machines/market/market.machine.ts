@@ -13,6 +13,12 @@
  * orders must protect them before anything else) and places whatever the book owes — missed
  * counter-orders, levels found empty — in bulk, once, with fresh client ids.
  *
+ * Levels waiting for price (grid/price-wait.ts): an order refused as post-only waits in the book.
+ * Every `feed.price`, in whatever state, releases those the price lets rest (a book change, the same
+ * in every state, so the journal can tell from the book alone which price events matter); `running`
+ * sends them at once, any other state leaves them owed for its own placing. The check costs nothing
+ * while no level waits. `market.waiting` tells observers the count whenever it changes.
+ *
  * Why counter-orders go through the `desk` callback actor and not a `fromPromise` per state: several
  * may be in flight at once, their answers must land whatever state the market is in by then, and
  * the request must leave in the same tick as the fill that caused it (PERF.md): `sendTo` a running
@@ -30,7 +36,9 @@ import {
   hasUnknownOrders,
   initialOrders,
   lastDealSec,
+  parseDecimal,
   reconcileBook,
+  releaseWaiting,
   resumeBook,
   takeIntents,
 } from '../../grid/index.js';
@@ -89,6 +97,14 @@ function applyOutcomeList(book: LevelBook | null, outcomes: readonly PlacementOu
 function batchFailure(error: unknown): 'notSent' | 'unknown' | 'fatal' {
   const kind = ioErrorKind(error);
   return kind === 'unknownOutcome' ? 'unknown' : kind === 'retry' ? 'notSent' : 'fatal';
+}
+
+/** Tells observers the number of levels waiting for price when it changed since last told (a holder in the context, changed in place). */
+function tellWaiting(context: MarketContext, emitEvent: (e: MarketEmitted) => void): void {
+  const n = context.book === null ? 0 : context.book.waiting.size;
+  if (n === context.told.waiting) return;
+  context.told.waiting = n;
+  emitEvent({ type: 'market.waiting', waiting: n });
 }
 
 /** Returns every owed order as intents (now `sending`), or null when nothing is owed. */
@@ -196,6 +212,7 @@ export const marketMachine = setup({
       applyOutcomeList(context.book, params.outcomes);
       enqueue.emit({ type: 'market.ordersAnswered', via: desk ? 'desk' : 'bulk', outcomes: params.outcomes, fatal: desk ? event.fatal : null });
       if (context.book !== null) drainLearned(context.book, (e) => enqueue.emit(e));
+      tellWaiting(context, (e) => enqueue.emit(e));
     }),
     batchFailed: emit((_, params: { error: unknown }) => ({
       type: 'market.batchFailed' as const,
@@ -254,6 +271,7 @@ export const marketMachine = setup({
       enqueue.emit({ type: 'market.ordersAnswered', via: 'desk', outcomes: event.outcomes, fatal: event.fatal });
       if (context.book === null) return;
       drainLearned(context.book, (e) => enqueue.emit(e));
+      tellWaiting(context, (e) => enqueue.emit(e));
       const intents = takeOwed(context.book);
       if (intents === null) return;
       context.deskInFlight += 1;
@@ -261,11 +279,31 @@ export const marketMachine = setup({
       enqueue.emit({ type: 'market.ordersSent', via: 'desk', intents });
     }),
     notePrice: assign(({ event }) => (event.type === 'feed.price' ? { lastPrice: event.price } : {})),
+    /**
+     * Owes the levels waiting for price that this price lets rest (nothing to do, and no Decimal
+     * made, while none waits); with `send`, hands them to the desk at once.
+     */
+    releaseOnPrice: enqueueActions(({ context, event, enqueue }, params: { send: boolean }) => {
+      const book = context.book;
+      if (event.type !== 'feed.price' || book === null || book.waiting.size === 0) return;
+      const price = parseDecimal(event.price);
+      if (price === null || releaseWaiting(book, price) === 0) return;
+      tellWaiting(context, (e) => enqueue.emit(e));
+      if (!params.send) return;
+      const intents = takeOwed(book);
+      if (intents === null) return;
+      context.deskInFlight += 1;
+      enqueue.sendTo('desk', { type: 'desk.place', market: context.settings.market, intents } satisfies DeskPlace);
+      enqueue.emit({ type: 'market.ordersSent', via: 'desk', intents });
+    }),
+    /** Tells observers how many levels wait for price (a restored book's, once loaded). */
+    tellWaiting: enqueueActions(({ context, enqueue }) => tellWaiting(context, (e) => enqueue.emit(e))),
     reconciled: enqueueActions(({ context, enqueue }, snapshot: ExchangeSnapshot) => {
       if (context.book === null) return;
       const r = reconcileBook(context.book, snapshot);
       enqueue.assign({ attempt: 0, strays: r.cancel.map((o) => o.orderId) });
       drainLearned(context.book, (e) => enqueue.emit(e));
+      tellWaiting(context, (e) => enqueue.emit(e));
     }),
     armed: assign((_, params: KillSwitchArmed) => ({ killSwitchDeadline: params.cancellationTimeMs })),
     markDown: assign({ connected: false }),
@@ -295,7 +333,7 @@ export const marketMachine = setup({
     connected: true,
     needsReconcile: false,
     deskInFlight: 0,
-    told: { lifecycle: null },
+    told: { lifecycle: null, waiting: 0 },
   }),
   invoke: [
     {
@@ -318,7 +356,7 @@ export const marketMachine = setup({
         // Wherever the market is, the facts of a fill are recorded; only `running` acts on them at once.
         'feed.order': { actions: 'applyFeed' },
         'feed.deal': { actions: 'applyFeed' },
-        'feed.price': { actions: 'notePrice' },
+        'feed.price': { actions: ['notePrice', { type: 'releaseOnPrice', params: { send: false } }] },
         'desk.result': { actions: { type: 'applyOutcomes', params: ({ event }) => ({ outcomes: event.outcomes }) } },
         // A blip while loading, cancelling or placing is not acted on there, only remembered: `running`
         // then waits for the connection, or reconciles what the gap may have hidden.
@@ -352,6 +390,7 @@ export const marketMachine = setup({
             },
             waiting: { entry: told('init.waiting'), after: { retryDelay: 'loading' } },
             planned: {
+              entry: 'tellWaiting',
               always: [
                 { guard: 'planInvalid', target: '#market.lifecycle.killed' },
                 { guard: 'adoptOnStart', target: '#market.lifecycle.reconciling' },
@@ -496,9 +535,13 @@ export const marketMachine = setup({
               {
                 guard: 'riskBreached',
                 target: 'killed',
-                actions: ['notePrice', { type: 'stopWith', params: ({ context, event }) => ({ reason: riskReason(context, event) }) }],
+                actions: [
+                  'notePrice',
+                  { type: 'releaseOnPrice', params: { send: false } },
+                  { type: 'stopWith', params: ({ context, event }) => ({ reason: riskReason(context, event) }) },
+                ],
               },
-              { actions: 'notePrice' },
+              { actions: ['notePrice', { type: 'releaseOnPrice', params: { send: true } }] },
             ],
             'desk.result': [
               {

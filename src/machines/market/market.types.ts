@@ -89,8 +89,10 @@ export interface MarketContext {
   /**
    * The lifecycle path last told to observers (`market.state`), kept in a holder the entry actions
    * update in place: a state change costs no context copy, and every copy of the context shares it.
+   * `waiting`: the number of levels waiting for price last told (`market.waiting`); the book's
+   * `waiting` map is the count itself (`book.waiting.size`), for a snapshot reader.
    */
-  readonly told: { lifecycle: string | null };
+  readonly told: { lifecycle: string | null; waiting: number };
 }
 
 export type MarketEvent =

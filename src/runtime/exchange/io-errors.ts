@@ -61,6 +61,15 @@ export interface FailedPlacement {
 export function failedPlacement(intents: readonly OrderIntent[], e: unknown): FailedPlacement {
   const cls = retryClass(e);
   const reason = describeError(e);
-  const kind = cls === 'unknownOutcome' ? 'unknown' : cls === 'never' ? 'rejected' : 'notSent';
+  if (cls === 'never') return { outcomes: intents.map((i) => rejectedOutcome(i, e)), retryClass: cls, error: e };
+  const kind = cls === 'unknownOutcome' ? 'unknown' : 'notSent';
   return { outcomes: intents.map((i) => ({ kind, clientOrderId: i.clientOrderId, reason })), retryClass: cls, error: e };
+}
+
+/** Returns the outcome of an intent the exchange refused with `e`; a post-only refusal is marked `wouldTake` (its level waits for price). */
+export function rejectedOutcome(intent: OrderIntent, e: unknown): PlacementOutcome {
+  const reason = describeError(e);
+  return WhitebitError.is(e) && e.kind === 'postOnlyRejected'
+    ? { kind: 'rejected', clientOrderId: intent.clientOrderId, reason, wouldTake: true }
+    : { kind: 'rejected', clientOrderId: intent.clientOrderId, reason };
 }

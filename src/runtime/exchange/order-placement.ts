@@ -9,14 +9,14 @@
  * runtime/turn/turn-order.ts rule 3).
  *
  * Grid orders are post-only: a grid must never take. A post-only order that would cross is refused
- * (HTTP 400 code 13, or the bulk item's error) and becomes a `rejected` outcome with that reason;
- * the level keeps its quantity as a residue. Per-item bulk refusals are values, not errors; a
+ * (HTTP 400 code 13, or the bulk item's error) and becomes a `rejected` outcome with that reason,
+ * marked `wouldTake`: the level waits for the price to come back (grid/price-wait.ts). Per-item bulk refusals are values, not errors; a
  * request that failed as a whole is mapped by `retryClass` (io-errors.ts).
  * @see whitebit-protocol.md §4.2, §4.3, §8.6
  */
 import type { WbBulkResult, WbNewOrderRequest, WhitebitRestClient } from '../../adapters/whitebit/index.js';
 import type { OrderIntent, PlacementOutcome } from '../../grid/index.js';
-import { type FailedPlacement, describeError, failedPlacement } from './io-errors.js';
+import { type FailedPlacement, describeError, failedPlacement, rejectedOutcome } from './io-errors.js';
 import { placedOutcome } from './wire-to-domain.js';
 
 /** WhiteBIT's order/bulk maximum. */
@@ -70,7 +70,7 @@ function bulkOutcome(intent: OrderIntent, r: WbBulkResult | undefined): Placemen
     return { kind: 'notSent', clientOrderId: intent.clientOrderId, reason: 'order/bulk skipped the item' };
   }
   if (r.status === 'placed') return placedOutcome(intent, r.order);
-  return { kind: 'rejected', clientOrderId: intent.clientOrderId, reason: describeError(r.error) };
+  return rejectedOutcome(intent, r.error);
 }
 
 function placeOne(rest: PlacementRest, intent: OrderIntent, o: ResolvedOptions): Promise<ChunkResult> {

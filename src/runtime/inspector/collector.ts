@@ -135,6 +135,8 @@ function emittedNote(e: MarketEmitted): Pick<NoteRecord, 'note' | 'fill'> | null
     }
     case 'market.batchFailed':
       return { note: `${e.outcome}: ${e.reason}` };
+    case 'market.waiting':
+      return { note: `${e.waiting} level(s) waiting for price` };
     case 'market.state':
     case 'market.pnl':
       return null;

@@ -5,13 +5,28 @@
  * so the data lists every record once and says where each is held; the indexes are rebuilt.
  *
  * Entry points: `bookData` (book → data), `bookFromData` (data → a fresh book; also reads the
- * format-1 books of journals written before the book was mutable, see `fromFormat1`).
+ * format-1 books of journals written before the book was mutable, see `fromFormat1`, and the
+ * format-2 books written before levels could wait for price: none waits).
  * Maps keep their insertion order (the book iterates them, so order is part of its behaviour).
  */
-import { type Decimal, IntMap, type LevelBook, type OrderRecord, ZERO, createLevelBook, decodeClientOrderId, isPositive } from '../../grid/index.js';
+import {
+  type Decimal,
+  IntMap,
+  type LevelBook,
+  type OrderRecord,
+  type WaitingLevel,
+  ZERO,
+  createLevelBook,
+  decodeClientOrderId,
+  isPositive,
+  residueKey,
+} from '../../grid/index.js';
 import { JournalCorruptError } from './journal-errors.js';
 
-export const BOOK_FORMAT = 2;
+/** 3: with `waiting` (levels waiting for price). An older gridbot refuses it rather than losing them. */
+export const BOOK_FORMAT = 3;
+/** Formats read as this one, without the parts added since (format 2: no `waiting`). */
+const READS_AS_CURRENT = new Set([2, BOOK_FORMAT]);
 
 /** How many finished order ids a converted format-1 book keeps (as the live ledger does). */
 const FINISHED_CAP = 256;
@@ -32,6 +47,8 @@ interface BookData {
   readonly cancelling: LevelBook['cancelling'];
   readonly ledger: Omit<LevelBook['ledger'], 'orders'>;
   readonly pnl: LevelBook['pnl'];
+  /** Levels waiting for price, in the map's order (absent in format 2). */
+  readonly waiting?: readonly WaitingLevel[];
 }
 
 /** Returns the book as plain data (Maps and Decimals included; `encodeValue` tags them). */
@@ -64,6 +81,7 @@ export function bookData(book: LevelBook): BookData {
     cancelling: book.cancelling,
     ledger,
     pnl: book.pnl,
+    waiting: [...book.waiting.values()],
   };
 }
 
@@ -78,7 +96,7 @@ export function bookFromData(value: unknown, where: string): LevelBook {
   if (value === null || typeof value !== 'object') return fail('not an object');
   const d = value as Partial<BookData> & { ledger?: unknown };
   if (d.format === undefined) return fromFormat1(value, fail);
-  if (d.format !== BOOK_FORMAT) return fail(`format ${String(d.format)}, this version reads ${BOOK_FORMAT}`);
+  if (typeof d.format !== 'number' || !READS_AS_CURRENT.has(d.format)) return fail(`format ${String(d.format)}, this version reads 1 to ${BOOK_FORMAT}`);
   const plan = d.plan as { levels?: unknown } | undefined;
   if (plan === undefined || !Array.isArray(plan.levels) || d.scope === undefined || d.rules === undefined) return fail('plan');
   if (!Array.isArray(d.records) || !Array.isArray(d.levels) || !Array.isArray(d.ledgerOrders)) return fail('orders');
@@ -100,6 +118,11 @@ export function bookFromData(value: unknown, where: string): LevelBook {
   ledger.filledTotal = l.filledTotal ?? ZERO;
   ledger.releasedTotal = l.releasedTotal ?? ZERO;
   ledger.dealCount = l.dealCount ?? 0;
+  if (d.waiting !== undefined && !Array.isArray(d.waiting)) return fail('waiting');
+  for (const w of d.waiting ?? []) {
+    if (w === null || typeof w !== 'object' || typeof w.level !== 'number' || (w.side !== 'buy' && w.side !== 'sell')) return fail('waiting level');
+    book.waiting.set(residueKey(w.side, w.level), { ...w });
+  }
   return book;
 }
 

@@ -12,12 +12,17 @@
  *
  * What is not appended, and why:
  * - `xstate.init`: replay starts with `initialTransition` from the checkpointed input;
- * - `feed.price`: it never changes the book, and it is by far the most frequent event (every trade
- *   on the market). It *can* change the state, though: a risk-limit breach sends `running` to
- *   `killed`, after which fills no longer produce counter-orders. So a price event is appended,
- *   from `@xstate.snapshot`, exactly when it changed the actor's state. That is right after its own
- *   macrostep; it would be misordered only if an event were relayed to the market during that
- *   macrostep, and entering `killed` relays none (its effects are promises that settle later).
+ * - `feed.price`: it is by far the most frequent event (every trade on the market) and it mostly
+ *   changes nothing replay needs. Two exceptions, and a price event is appended for either, once:
+ *   - it releases a level waiting for price (grid/price-wait.ts: the book owes an order again, and
+ *     `running` sends it at once). Decided before delivery, write-ahead like any event, with the
+ *     book's own pure `waitingReleases` on the book the event will meet: cheap, since it is skipped
+ *     while no level waits. (Should the book have changed anyway, e.g. an event queued before it,
+ *     the snapshot rule below still appends it, after the fact.)
+ *   - it changes the state: a risk-limit breach sends `running` to `killed`, after which fills no
+ *     longer produce counter-orders. Appended from `@xstate.snapshot`, right after its own macrostep;
+ *     it would be misordered only if an event were relayed to the market during that macrostep, and
+ *     entering `killed` relays none (its effects are promises that settle later).
  *
  * Also, for reporting (same inspect callback, no extra subscription), queued in the journal and
  * written together at most every `reportEveryMs` (default 250 ms; `defer` replaces the schedule),
@@ -39,7 +44,7 @@
  * journal. (Deferred reporting writes fail in their own turn instead, handed to `onError`.)
  */
 import type { ActorRefLike, AnyEventObject, InspectionEvent } from 'xstate';
-import type { OrderIntent, PnlBook } from '../../grid/index.js';
+import { type LevelBook, type OrderIntent, parseDecimal, waitingReleases } from '../../grid/index.js';
 import { afterTurn } from '../turn/turn-order.js';
 import type { Journal } from './journal.js';
 import { stateText } from './state-text.js';
@@ -91,6 +96,14 @@ interface Seen {
   batch: unknown;
 }
 
+/** The price event being delivered to a market, and whether it was appended already. */
+interface PriceSeen {
+  event: AnyEventObject | null;
+  appended: boolean;
+  /** The book's version before it. */
+  version: number | undefined;
+}
+
 interface MachineSnapshotView {
   readonly value?: unknown;
   readonly _nodes?: readonly unknown[];
@@ -99,7 +112,14 @@ interface MachineSnapshotView {
 
 interface MarketContextView {
   readonly batch?: readonly OrderIntent[];
-  readonly book?: { readonly pnl: PnlBook } | null;
+  readonly book?: (Pick<LevelBook, 'pnl' | 'version'> & Partial<LevelBook>) | null;
+}
+
+/** True when a price event will release a level waiting for price in `book` (see the module comment). */
+function releases(book: MarketContextView['book'], event: AnyEventObject): boolean {
+  if (book === null || book === undefined || book.waiting === undefined || book.waiting.size === 0) return false;
+  const price = parseDecimal((event as { price?: unknown }).price as string);
+  return price !== null && waitingReleases(book as LevelBook, price).length > 0;
 }
 
 /** True when two `_nodes` arrays hold the same state nodes (the same array, mostly). */
@@ -122,6 +142,7 @@ export function journalInspector(journal: JournalSink, options: JournalInspector
       setTimeout(() => afterTurn(write, options.onError), reportEveryMs).unref();
     });
   const seen = new WeakMap<ActorRefLike, Seen>();
+  const prices = new WeakMap<ActorRefLike, PriceSeen>();
   // Markets that journaled an event since the last write, and their actors (for the PnL at write time).
   const dirty = new Set<string>();
   const actors = new Map<string, ActorRefLike>();
@@ -145,7 +166,13 @@ export function journalInspector(journal: JournalSink, options: JournalInspector
   const onEvent = (target: ActorRefLike, source: ActorRefLike | undefined, event: AnyEventObject): void => {
     const market = marketOf(target);
     if (market !== null) {
-      if (event.type === 'xstate.init' || event.type === 'feed.price') return;
+      if (event.type === 'xstate.init') return;
+      if (event.type === 'feed.price') {
+        const book = (target.getSnapshot() as MachineSnapshotView | undefined)?.context?.book;
+        const appended = releases(book, event);
+        prices.set(target, { event, appended, version: book?.version });
+        if (!appended) return;
+      }
       beforeAppend();
       journal.appendMarketEvent(market, event);
       actors.set(market, target);
@@ -160,6 +187,17 @@ export function journalInspector(journal: JournalSink, options: JournalInspector
         schedule();
       }
     }
+  };
+
+  /** Appends a price event after its macrostep (it changed the state or the book), unless it already was. */
+  const appendPriceLate = (actorRef: ActorRefLike, market: string, event: AnyEventObject): void => {
+    const p = prices.get(actorRef);
+    if (p !== undefined && p.event === event) {
+      if (p.appended) return;
+      p.appended = true;
+    }
+    beforeAppend();
+    journal.appendMarketEvent(market, event);
   };
 
   const onSnapshot = (actorRef: ActorRefLike, snapshot: unknown, event: AnyEventObject): void => {
@@ -179,11 +217,12 @@ export function journalInspector(journal: JournalSink, options: JournalInspector
         journal.recordTransition(actorId(actorRef), last.state, state, event.type);
         schedule();
         last.state = state;
-        if (market !== null && event.type === 'feed.price') {
-          beforeAppend();
-          journal.appendMarketEvent(market, event);
-        }
+        if (market !== null && event.type === 'feed.price') appendPriceLate(actorRef, market, event);
       }
+    }
+    if (market !== null && event.type === 'feed.price') {
+      const p = prices.get(actorRef);
+      if (p !== undefined && p.event === event && !p.appended && s.context?.book?.version !== p.version) appendPriceLate(actorRef, market, event);
     }
     if (market === null || s.context === undefined) return;
     const batch = s.context.batch;

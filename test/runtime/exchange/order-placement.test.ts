@@ -41,7 +41,8 @@ describe('placeIntents', () => {
     });
     const r = await placeIntents(rest, intentsOf(3));
     expect(r.outcomes.map((o) => o.kind)).toEqual(['rejected', 'placed', 'notSent']);
-    expect(r.outcomes[0]).toMatchObject({ kind: 'rejected', reason: expect.stringMatching(/post-only.*crossed/) });
+    // Issue 14: marked as post-only, so its level waits for price rather than being lost.
+    expect(r.outcomes[0]).toMatchObject({ kind: 'rejected', reason: expect.stringMatching(/post-only.*crossed/), wouldTake: true });
     expect(r.failures).toEqual([]);
   });
 
@@ -49,8 +50,18 @@ describe('placeIntents', () => {
     const e = new WhitebitError({ kind: 'postOnlyRejected', status: 400, code: 13, message: 'HTTP 400', idempotent: false, sent: true });
     const rest = stubPlacementRest(() => Promise.reject(e));
     const r = await placeIntents(rest, intentsOf(1));
-    expect(r.outcomes[0]?.kind).toBe('rejected');
+    expect(r.outcomes[0]).toMatchObject({ kind: 'rejected', wouldTake: true });
     expect(r.failures).toEqual([]);
+  });
+
+  it('marks only a post-only refusal as one that waits for price (a balance refusal is not)', async () => {
+    const e = new WhitebitError({ kind: 'notEnoughBalance', status: 400, code: 10, message: 'HTTP 400', idempotent: false, sent: true });
+    const r = await placeIntents(
+      stubPlacementRest(() => Promise.reject(e)),
+      intentsOf(1),
+    );
+    expect(r.outcomes[0]?.kind).toBe('rejected');
+    expect(r.outcomes[0]).not.toHaveProperty('wouldTake');
   });
 
   it('maps a failed chunk by retryClass and leaves the other chunks alone', async () => {

@@ -18,6 +18,7 @@ const keysInOrder = (b: LevelBook) => ({
   residues: [...b.ledger.residues.keys()],
   buys: [...b.pnl.openBuys.keys()],
   sells: [...b.pnl.openSells.keys()],
+  waiting: [...b.waiting.keys()],
 });
 
 describe('book codec', () => {
@@ -94,10 +95,21 @@ describe('book codec', () => {
   });
 
   it('refuses data that is not a book of a format it reads', () => {
-    expect(() => bookFromData({ format: 3 }, 'x')).toThrow(/format 3, this version reads 2/);
+    expect(() => bookFromData({ format: 4 }, 'x')).toThrow(/format 4, this version reads 1 to 3/);
     expect(() => bookFromData({ format: 2, plan: { levels: [] }, scope, rules: BTC_USDT }, 'x')).toThrow(/not a level book \(orders\)/);
     expect(() => bookFromData({ orders: [] }, 'x')).toThrow(JournalCorruptError);
     expect(() => bookFromData(null, 'x')).toThrow(JournalCorruptError);
-    expect(bookData(createLevelBook(plan, scope, BTC_USDT)).format).toBe(2);
+    expect(bookData(createLevelBook(plan, scope, BTC_USDT)).format).toBe(3);
+  });
+
+  it('keeps the levels waiting for price (format 3), and reads a format-2 book (written before they existed) as one where none waits', () => {
+    const t = takeIntents(createLevelBook(plan, scope, BTC_USDT), 20);
+    const sell6 = t.intents.find((i) => i.level === 6);
+    const book = applyPlacement(t.book, { kind: 'rejected', clientOrderId: sell6?.clientOrderId ?? '', reason: 'post-only', wouldTake: true });
+    const back = decode(bookText(book));
+    expect([...back.waiting.values()].map((w) => `${w.side}@${w.level} ${w.amount.toFixed()} ${w.origin}`)).toEqual(['sell@6 0.001 plan']);
+    expect(back.waiting.get('sell@6')?.price).toBeInstanceOf(D);
+    const { waiting: _waiting, ...format2 } = bookData(createLevelBook(plan, scope, BTC_USDT));
+    expect(bookFromData({ ...format2, format: 2 }, 'x').waiting.size).toBe(0);
   });
 });

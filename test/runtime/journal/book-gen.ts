@@ -10,7 +10,9 @@ import {
   applyOrderUpdate,
   applyPlacement,
   createLevelBook,
+  D,
   reconcileBook,
+  releaseWaiting,
   takeIntents,
 } from '../../../src/grid/index.js';
 import { BTC_USDT } from '../../grid/fixtures.js';
@@ -22,7 +24,9 @@ export type BookOp =
   | { readonly op: 'deal'; readonly pick: number; readonly dealId: number; readonly part: number; readonly feeInBase: boolean }
   | { readonly op: 'update'; readonly pick: number; readonly part: number; readonly final: boolean }
   /** Reconcile against the live orders minus one (gone), plus a stray of ours at some level. */
-  | { readonly op: 'reconcile'; readonly drop: number; readonly strayLevel: number };
+  | { readonly op: 'reconcile'; readonly drop: number; readonly strayLevel: number }
+  /** A last price half a level above (`up`) or below a level: releases levels waiting for price. */
+  | { readonly op: 'price'; readonly level: number; readonly up: boolean };
 
 export const bookOp: fc.Arbitrary<BookOp> = fc.oneof(
   { weight: 2, arbitrary: fc.record({ op: fc.constant('take' as const), n: fc.integer({ min: 1, max: 6 }) }) },
@@ -47,6 +51,7 @@ export const bookOp: fc.Arbitrary<BookOp> = fc.oneof(
   },
   { weight: 2, arbitrary: fc.record({ op: fc.constant('update' as const), pick: fc.nat(), part: fc.integer({ min: 0, max: 4 }), final: fc.boolean() }) },
   { weight: 1, arbitrary: fc.record({ op: fc.constant('reconcile' as const), drop: fc.nat(), strayLevel: fc.integer({ min: 0, max: 10 }) }) },
+  { weight: 1, arbitrary: fc.record({ op: fc.constant('price' as const), level: fc.integer({ min: 0, max: 10 }), up: fc.boolean() }) },
 );
 
 /** Quarter steps of an order's amount, as decimal text. */
@@ -71,6 +76,9 @@ export function applyOp(book: LevelBook, op: BookOp): LevelBook {
         const deal = quarter(o.amount, op.filled);
         return applyPlacement(book, { kind: 'placed', clientOrderId: o.clientOrderId, orderId, dealStock: deal, left: o.amount.minus(deal).toFixed() });
       }
+      // A refusal is post-only (its level waits for price) about every other time.
+      if (op.kind === 'rejected' && op.filled !== 0)
+        return applyPlacement(book, { kind: 'rejected', clientOrderId: o.clientOrderId, reason: 'test', wouldTake: true });
       return applyPlacement(book, { kind: op.kind, clientOrderId: o.clientOrderId, reason: 'test' });
     }
     case 'deal': {
@@ -121,6 +129,10 @@ export function applyOp(book: LevelBook, op: BookOp): LevelBook {
         dealStock: '0',
       } as const;
       return reconcileBook(book, { openOrders: [...open, stray], deals: [] }).book;
+    }
+    case 'price': {
+      releaseWaiting(book, new D(priceOf(op.level)).plus(op.up ? 500 : -500));
+      return book;
     }
   }
 }

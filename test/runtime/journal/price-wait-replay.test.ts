@@ -1,0 +1,82 @@
+/**
+ * Issue 14: a price event that releases a level waiting for price changes the book, so it is
+ * journaled (before the actor acts on it) and replay rebuilds the book the live actor has; price
+ * events that release nothing stay out of the journal.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import type { OrderIntent } from '../../../src/grid/index.js';
+import { type Journal, openJournal } from '../../../src/runtime/journal/journal.js';
+import { replayMarket } from '../../../src/runtime/journal/replay.js';
+import { settings, toRunning } from '../../machines/market/market-harness.js';
+import { MARKET, type JournaledMarket, bookText, startJournaledMarket } from './market-scenario.js';
+
+const opened: Journal[] = [];
+const markets: JournaledMarket[] = [];
+afterEach(() => {
+  for (const m of markets.splice(0)) m.h.actor.stop();
+  for (const j of opened.splice(0)) j.close();
+});
+
+describe('journal: price events that release a waiting level', () => {
+  it('are appended once, before delivery; the others are not; replay equals the live book', async () => {
+    const journal = openJournal({ path: ':memory:' });
+    opened.push(journal);
+    const m = startJournaledMarket(journal, settings());
+    markets.push(m);
+    const { h } = m;
+    const batch = await toRunning(h);
+    const buy = batch.find((i) => i.level === 1) as OrderIntent;
+    h.feed.push({
+      type: 'feed.order',
+      update: { orderId: 1001, clientOrderId: buy.clientOrderId, side: 'buy', price: '59800', amount: '0.001', left: '0', dealStock: '0.001', final: true },
+    });
+    const sell = h.desk.placed.at(-1)?.intents[0] as OrderIntent;
+    h.feed.push({ type: 'feed.price', price: '60100' });
+    h.desk.reply({
+      type: 'desk.result',
+      outcomes: [{ kind: 'rejected', clientOrderId: sell.clientOrderId, reason: 'post-only', wouldTake: true }],
+      fatal: null,
+    });
+    h.feed.push({ type: 'feed.price', price: '60050' }); // still above the sell at 60000: nothing
+    const before = m.journaled();
+    h.feed.push({ type: 'feed.price', price: '59950' }); // releases it
+    expect(m.journaled()).toBe(before + 1);
+    h.feed.push({ type: 'feed.price', price: '59900' }); // nothing waits any more
+    const events = journal.lastMarketRun(MARKET)?.events ?? [];
+    expect(events.filter((e) => e.type === 'feed.price')).toEqual([{ type: 'feed.price', price: '59950' }]);
+    expect(h.context().book?.waiting.size).toBe(0);
+    expect(bookText(journal.restoreBook(MARKET))).toBe(bookText(h.context().book));
+    // Without it, replay would still have the level waiting (and the sell just sent unknown to it).
+    const run = journal.lastMarketRun(MARKET);
+    const withoutPrice = replayMarket(
+      run!.input,
+      run!.events.filter((e) => e.type !== 'feed.price'),
+    );
+    expect(withoutPrice.context.book?.waiting.size).toBe(1);
+  });
+
+  it('a price that both releases a level and breaches the risk limit is appended once', async () => {
+    const journal = openJournal({ path: ':memory:' });
+    opened.push(journal);
+    const m = startJournaledMarket(journal, settings({ risk: { rangeExitMarginPercent: '5', stopLossQuote: null, maxInventoryBase: null } }));
+    markets.push(m);
+    const { h } = m;
+    const batch = await toRunning(h);
+    const buy = batch.find((i) => i.level === 1) as OrderIntent;
+    h.feed.push({
+      type: 'feed.order',
+      update: { orderId: 1001, clientOrderId: buy.clientOrderId, side: 'buy', price: '59800', amount: '0.001', left: '0', dealStock: '0.001', final: true },
+    });
+    const sell = h.desk.placed.at(-1)?.intents[0] as OrderIntent;
+    h.desk.reply({
+      type: 'desk.result',
+      outcomes: [{ kind: 'rejected', clientOrderId: sell.clientOrderId, reason: 'post-only', wouldTake: true }],
+      fatal: null,
+    });
+    h.feed.push({ type: 'feed.price', price: '30000' }); // far below the ladder: releases the sell, and kills
+    expect(h.lifecycle()).toBe('killed');
+    const events = journal.lastMarketRun(MARKET)?.events ?? [];
+    expect(events.filter((e) => e.type === 'feed.price')).toEqual([{ type: 'feed.price', price: '30000' }]);
+    expect(bookText(journal.restoreBook(MARKET))).toBe(bookText(h.context().book));
+  });
+});
