@@ -56,6 +56,16 @@ export interface MarketInput extends MarketSettings {
    * are never mistaken for new ones. Default 0.
    */
   readonly firstSeq?: number;
+  /**
+   * The figures (fills, PnL, fees, inventory) of this market's earlier journaled runs, for the
+   * reports' all-time column (runtime/report/fleet-figures.ts). The machine never reads it.
+   */
+  readonly priorFigures?: {
+    readonly fills: number;
+    readonly realisedQuote: string;
+    readonly feesQuote: string;
+    readonly inventoryBase: string;
+  } | null;
 }
 
 export interface MarketContext {

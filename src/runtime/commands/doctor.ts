@@ -20,13 +20,12 @@
  * bad arguments). Only public calls and signed reads are made: nothing is placed or cancelled.
  */
 import { accessSync, constants, existsSync } from 'node:fs';
-import { hostname } from 'node:os';
 import { dirname } from 'node:path';
 import { WhitebitError, type WhitebitRestClient } from '../../adapters/whitebit/index.js';
 import { D, type Decimal, decodeClientOrderId, parseDecimal, toPlain } from '../../grid/index.js';
 import { CredentialsError, formatIssue, isConfigError, loadConfig, loadCredentials, type RuntimeConfig } from '../config/index.js';
 import { describeError } from '../exchange/index.js';
-import { type JournalReport, processIsAlive, readJournalReport } from '../journal/index.js';
+import { type JournalReport, readJournalReport } from '../journal/index.js';
 import { type ExchangeSource, openExchangeSource, parseExchangeCommandArgs } from './exchange-source.js';
 import { planConfig } from './plan.js';
 import type { GridReport } from './plan-report.js';
@@ -193,10 +192,11 @@ function journalCheck(config: RuntimeConfig): { check: Check; heldByLiveBot: boo
       return { check: check('journal', 'fail', `${p} is not writable (SQLite needs the file and its directory); fix the permissions`), heldByLiveBot: false };
     }
   }
-  const h = report.heldBy;
-  if (h !== null) {
+  const lock = report.lock;
+  if (lock.kind !== 'free') {
+    const h = lock.holder;
     const since = new Date(h.startedAt).toISOString();
-    if (h.host !== hostname()) {
+    if (lock.kind === 'elsewhere') {
       return {
         check: check(
           'journal',
@@ -206,7 +206,7 @@ function journalCheck(config: RuntimeConfig): { check: Check; heldByLiveBot: boo
         heldByLiveBot: true,
       };
     }
-    if (processIsAlive(h.pid)) {
+    if (lock.kind === 'running') {
       return {
         check: check(
           'journal',

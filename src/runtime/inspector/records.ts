@@ -6,6 +6,7 @@
  *
  * Live and replay share them, so a recording replays through exactly the code that drew the live page.
  */
+import type { FigureSet } from '../report/fleet-figures.js';
 
 /** The first line of a recording. */
 export interface HelloRecord {
@@ -91,9 +92,15 @@ export interface StateRecord {
 export interface MarketRow {
   readonly liveOrders: number;
   readonly pendingOrders: number;
+  /** This run's fills, PnL (net of fees, in `quoteAsset`), fees and inventory: fleet-figures.ts. */
   readonly fills: number;
   readonly realisedPnl: string;
+  readonly fees: string;
   readonly inventory: string;
+  readonly quoteAsset: string | null;
+  /** The same, for every run of the journal. */
+  readonly allTime: FigureSet;
+  readonly stopReason: string | null;
   /** Epoch ms at which the exchange cancels the market's orders unless refreshed; null when not armed. */
   readonly ksDeadline: number | null;
   readonly reason: string | null;

@@ -20,4 +20,4 @@ export {
   type LockHolder,
 } from './journal-errors.js';
 export { readJournalReport, type JournalReport, type MarketReport } from './journal-report.js';
-export { processIsAlive } from './instance-lock.js';
+export { type LockState, lockState, processIsAlive } from './instance-lock.js';

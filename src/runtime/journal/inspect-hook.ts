@@ -45,6 +45,7 @@
  */
 import type { ActorRefLike, AnyEventObject, InspectionEvent } from 'xstate';
 import { type LevelBook, type OrderIntent, parseDecimal, waitingReleases } from '../../grid/index.js';
+import { type FiguresSourceView, marketFigures } from '../report/fleet-figures.js';
 import { afterTurn } from '../turn/turn-order.js';
 import type { Journal } from './journal.js';
 import { stateText } from './state-text.js';
@@ -122,6 +123,12 @@ function releases(book: MarketContextView['book'], event: AnyEventObject): boole
   return price !== null && waitingReleases(book as LevelBook, price).length > 0;
 }
 
+/** True when a context carries what the figures read (a market actor's does; a test's stub may not). */
+function isFiguresSource(c: MarketContextView | undefined): c is MarketContextView & FiguresSourceView {
+  const v = c as Partial<FiguresSourceView> | undefined;
+  return v?.settings !== undefined && v.book !== undefined && v.book !== null && 'ledger' in v.book;
+}
+
 /** True when two `_nodes` arrays hold the same state nodes (the same array, mostly). */
 function sameNodes(a: readonly unknown[] | undefined, b: readonly unknown[] | undefined): boolean {
   if (a === b) return true;
@@ -151,8 +158,9 @@ export function journalInspector(journal: JournalSink, options: JournalInspector
     scheduled = false;
     for (const market of dirty) {
       const snapshot = actors.get(market)?.getSnapshot() as MachineSnapshotView | undefined;
-      const pnl = snapshot?.context?.book?.pnl;
-      if (pnl !== undefined) journal.recordPnl(market, pnl);
+      const context = snapshot?.context;
+      const pnl = context?.book?.pnl;
+      if (pnl !== undefined) journal.recordPnl(market, isFiguresSource(context) ? { ...pnl, run: marketFigures(context).run } : pnl);
     }
     dirty.clear();
     journal.writeReports();

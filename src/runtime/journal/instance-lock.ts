@@ -15,9 +15,11 @@
  * error names the pid so the operator can see it is not a gridbot. A zombie (killed, not yet
  * reaped by its parent) also counts as alive.
  *
- * Entry points: `acquireLock`, `releaseLock`, `processIsAlive`.
+ * Entry points: `acquireLock`, `releaseLock`, `lockState` (what a lock row means: the one rule that
+ * `acquireLock`, `gridbot doctor` and `gridbot status` share), `processIsAlive`.
  */
 import type { Database } from 'better-sqlite3';
+import { hostname } from 'node:os';
 import { type LockHolder, JournalLockedError } from './journal-errors.js';
 
 export interface LockClaim extends LockHolder {
@@ -42,15 +44,31 @@ export function processIsAlive(pid: number): boolean {
 }
 
 /**
+ * What a journal's lock row says about its holder:
+ * - `free`: no row;
+ * - `running`: a process with that pid exists on this host (a bot, or a reused pid: see the hazard above);
+ * - `elsewhere`: held from another host, which cannot be checked (counts as running: never taken over);
+ * - `stale`: the holder on this host is gone (SIGKILL, crash) and the next run takes the row over.
+ */
+export type LockState = { readonly kind: 'free' } | { readonly kind: 'running' | 'elsewhere' | 'stale'; readonly holder: LockHolder };
+
+/** Returns what `holder` (the lock row, or null) means seen from host `here`. */
+export function lockState(holder: LockHolder | null, here: string = hostname(), isAlive: (pid: number) => boolean = processIsAlive): LockState {
+  if (holder === null) return { kind: 'free' };
+  if (holder.host !== here) return { kind: 'elsewhere', holder };
+  return { kind: isAlive(holder.pid) ? 'running' : 'stale', holder };
+}
+
+/**
  * Takes the journal for `claim`, taking over a row left by a dead process on this host.
  * @throws JournalLockedError when a live process (or one on another host) holds it, this one included
  */
 export function acquireLock(db: Database, path: string, claim: LockClaim, isAlive: (pid: number) => boolean = processIsAlive): void {
   db.transaction(() => {
     const row = db.prepare('SELECT pid, host, started_at FROM lock WHERE id = 1').get() as LockRow | undefined;
-    if (row !== undefined && (row.host !== claim.host || isAlive(row.pid))) {
-      throw new JournalLockedError(path, { pid: row.pid, host: row.host, startedAt: row.started_at });
-    }
+    const holder = row === undefined ? null : { pid: row.pid, host: row.host, startedAt: row.started_at };
+    const state = lockState(holder, claim.host, isAlive);
+    if (state.kind === 'running' || state.kind === 'elsewhere') throw new JournalLockedError(path, state.holder);
     db.prepare('INSERT OR REPLACE INTO lock (id, pid, host, started_at, token) VALUES (1, ?, ?, ?, ?)').run(
       claim.pid,
       claim.host,

@@ -4,6 +4,7 @@
  * (WAL readers do not block the writer).
  */
 import Database from 'better-sqlite3';
+import { type LockState, lockState } from './instance-lock.js';
 
 export interface MarketReport {
   readonly market: string;
@@ -23,6 +24,10 @@ export interface JournalReport {
   readonly runs: number;
   /** The process holding the journal, if its lock row is present. */
   readonly heldBy: { readonly pid: number; readonly host: string; readonly startedAt: number } | null;
+  /** What the lock row means: a bot running, or a stale row left by one that died (see `lockState`). */
+  readonly lock: LockState;
+  /** Epoch ms of the last thing any run journaled (an event or a state change); null for an empty journal. */
+  readonly lastActivityAt: number | null;
   readonly markets: readonly MarketReport[];
 }
 
@@ -32,6 +37,9 @@ export function readJournalReport(path: string): JournalReport {
   try {
     const lock = db.prepare('SELECT pid, host, started_at AS startedAt FROM lock WHERE id = 1').get() as JournalReport['heldBy'] | undefined;
     const runs = (db.prepare('SELECT COUNT(*) AS n FROM runs').get() as { n: number }).n;
+    const lastActivityAt = (
+      db.prepare('SELECT MAX(at) AS at FROM (SELECT MAX(at) AS at FROM events UNION ALL SELECT MAX(at) FROM transitions)').get() as { at: number | null }
+    ).at;
     const markets = new Set<string>();
     for (const r of db.prepare('SELECT DISTINCT market FROM checkpoints').all() as { market: string }[]) markets.add(r.market);
     const fills = new Map(
@@ -67,7 +75,7 @@ export function readJournalReport(path: string): JournalReport {
         inventory: p?.inventory ?? null,
       };
     });
-    return { path, runs, heldBy: lock ?? null, markets: report };
+    return { path, runs, heldBy: lock ?? null, lock: lockState(lock ?? null), lastActivityAt, markets: report };
   } finally {
     db.close();
   }

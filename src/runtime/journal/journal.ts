@@ -36,6 +36,7 @@ import BetterSqlite3, { type Database, type Statement } from 'better-sqlite3';
 import type { AnyEventObject } from 'xstate';
 import type { DecimalLike, LevelBook, OrderIntent } from '../../grid/index.js';
 import type { MarketInput } from '../../machines/market/market.types.js';
+import { type FigureRow, type FigureSet, sumFigureRows } from '../report/fleet-figures.js';
 import { decodeCheckpoint, encodeCheckpoint } from './checkpoint-codec.js';
 import { CheckpointWorker } from './checkpoint-worker.js';
 import { DerivedTables, type EventStamp } from './derived-tables.js';
@@ -77,6 +78,8 @@ export interface PnlFigures {
   readonly realisedQuote: DecimalLike;
   readonly feesQuote: DecimalLike;
   readonly inventoryBase: DecimalLike;
+  /** What this run added (fleet-figures.ts), kept per run in `run_figures`: all time is their sum. */
+  readonly run?: FigureSet;
 }
 
 /** A market's latest checkpoint and its events, as stored. */
@@ -133,6 +136,7 @@ interface PnlRow {
   readonly fees: string;
   readonly inventory: string;
   readonly at: number;
+  readonly run: FigureSet | null;
 }
 
 /** More waiting reports than this are written at once, whoever forgot to call `writeReports`. */
@@ -168,6 +172,7 @@ export class Journal {
   private readonly insertEvent: Statement;
   private readonly insertTransition: Statement;
   private readonly upsertPnl: Statement;
+  private readonly upsertRunFigures: Statement;
   private readonly beginTx: Statement;
   private readonly commitTx: Statement;
   private readonly rollbackTx: Statement;
@@ -211,6 +216,8 @@ export class Journal {
       INSERT INTO pnl (market, run_id, realised, fees, inventory, updated_at) VALUES (?, ?, ?, ?, ?, ?)
       ON CONFLICT (market) DO UPDATE SET run_id = excluded.run_id, realised = excluded.realised, fees = excluded.fees,
         inventory = excluded.inventory, updated_at = excluded.updated_at`);
+    this.upsertRunFigures = this.db.prepare(`
+      INSERT OR REPLACE INTO run_figures (run_id, market, fills, realised, fees, inventory, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)`);
     this.beginTx = this.db.prepare('BEGIN');
     this.commitTx = this.db.prepare('COMMIT');
     this.rollbackTx = this.db.prepare('ROLLBACK');
@@ -334,9 +341,22 @@ export class Journal {
   /** Queues a market's current PnL figures unless they are the ones queued last (the last before `writeReports` wins). */
   recordPnl(market: string, pnl: PnlFigures): void {
     if (this.closed) return;
-    const row = { realised: decimalText(pnl.realisedQuote), fees: decimalText(pnl.feesQuote), inventory: decimalText(pnl.inventoryBase), at: this.now() };
+    const row = {
+      realised: decimalText(pnl.realisedQuote),
+      fees: decimalText(pnl.feesQuote),
+      inventory: decimalText(pnl.inventoryBase),
+      at: this.now(),
+      run: pnl.run ?? null,
+    };
     const last = this.pnlLast.get(market);
-    if (last !== undefined && last.realised === row.realised && last.fees === row.fees && last.inventory === row.inventory) return;
+    if (
+      last !== undefined &&
+      last.realised === row.realised &&
+      last.fees === row.fees &&
+      last.inventory === row.inventory &&
+      last.run?.fills === row.run?.fills
+    )
+      return;
     this.pnlLast.set(market, row);
     this.pnlDue.set(market, row);
   }
@@ -369,7 +389,10 @@ export class Journal {
         else this.insertTransition.run(this.runId, r.actorId, r.from, r.to, r.eventType, r.at);
       }
       this.derived.flush();
-      for (const [market, p] of pnl) this.upsertPnl.run(market, this.runId, p.realised, p.fees, p.inventory, p.at);
+      for (const [market, p] of pnl) {
+        this.upsertPnl.run(market, this.runId, p.realised, p.fees, p.inventory, p.at);
+        if (p.run !== null) this.upsertRunFigures.run(this.runId, market, p.run.fills, p.run.realisedQuote, p.run.feesQuote, p.run.inventoryBase, p.at);
+      }
     } finally {
       // A row that failed leaves the rest of the transaction (events included) to be committed.
       if (!this.batchOpen && this.txOpen) this.armLag();
@@ -401,6 +424,14 @@ export class Journal {
   lastKillSwitchMs(market: string): number | null {
     const last = this.lastMarketRun(market);
     return last === null ? null : killSwitchMsOfRun(last);
+  }
+
+  /** Returns the sum of the figures the earlier runs recorded for `market` (the base of its all-time figures). */
+  priorFigures(market: string): FigureSet {
+    const rows = this.db
+      .prepare('SELECT fills, realised, fees, inventory FROM run_figures WHERE market = ? AND run_id < ?')
+      .all(market, this.runId) as FigureRow[];
+    return sumFigureRows(rows);
   }
 
   /** Returns the market's latest checkpoint with its events, decoded, or null. */

@@ -95,6 +95,17 @@ CREATE TABLE IF NOT EXISTS transitions (
   event_type  TEXT    NOT NULL,
   at          INTEGER NOT NULL
 );
+-- What each run added per market (runtime/report/fleet-figures.ts): all time is the sum of the rows.
+CREATE TABLE IF NOT EXISTS run_figures (
+  run_id      INTEGER NOT NULL,
+  market      TEXT    NOT NULL,
+  fills       INTEGER NOT NULL,
+  realised    TEXT    NOT NULL,
+  fees        TEXT    NOT NULL,
+  inventory   TEXT    NOT NULL,
+  updated_at  INTEGER NOT NULL,
+  PRIMARY KEY (run_id, market)
+) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS pnl (
   market      TEXT PRIMARY KEY,
   run_id      INTEGER NOT NULL,

@@ -103,6 +103,8 @@ export class MarketMetrics {
   private readonly pending: Gauge<'market'>;
   private readonly fills: Counter<'market'>;
   private readonly pnl: Gauge<'market'>;
+  private readonly fillsAllTime: Gauge<'market'>;
+  private readonly pnlAllTime: Gauge<'market'>;
   private readonly inventory: Gauge<'market'>;
   private readonly killSwitch: Gauge<'market'>;
 
@@ -172,19 +174,31 @@ export class MarketMetrics {
     });
     this.fills = new Counter({
       name: 'gridbot_fills_total',
-      help: "Distinct fills (deals) of the market's orders, from the live feed and from reconciling.",
+      help: "This run's fills (deals) of the market's orders, from the live feed and from reconciling (runtime/report/fleet-figures.ts).",
       labelNames: market,
       registers,
     });
     this.pnl = new Gauge({
       name: 'gridbot_realised_pnl_quote',
-      help: 'Realised profit and loss in the quote asset, fees included.',
+      help: "This run's realised profit and loss, net of fees, in the market's quote asset.",
+      labelNames: market,
+      registers,
+    });
+    this.fillsAllTime = new Gauge({
+      name: 'gridbot_fills_all_time',
+      help: 'Fills (deals) of every run the journal recorded, this one included.',
+      labelNames: market,
+      registers,
+    });
+    this.pnlAllTime = new Gauge({
+      name: 'gridbot_realised_pnl_all_time_quote',
+      help: 'Realised profit and loss of every run the journal recorded, net of fees, in the quote asset.',
       labelNames: market,
       registers,
     });
     this.inventory = new Gauge({
       name: 'gridbot_inventory_base',
-      help: 'Net base bought since the start (bought − sold − base fees).',
+      help: 'Net base bought this run (bought − sold − base fees).',
       labelNames: market,
       registers,
     });
@@ -251,7 +265,20 @@ export class MarketMetrics {
 
   /** Sets the scrape-time gauges from one row per market. */
   refresh(rows: readonly MarketRow[]): void {
-    for (const g of [this.state, this.since, this.expected, this.resting, this.missing, this.open, this.pending, this.pnl, this.inventory, this.killSwitch])
+    for (const g of [
+      this.state,
+      this.since,
+      this.expected,
+      this.resting,
+      this.missing,
+      this.open,
+      this.pending,
+      this.pnl,
+      this.fillsAllTime,
+      this.pnlAllTime,
+      this.inventory,
+      this.killSwitch,
+    ])
       g.reset();
     this.fills.reset();
     for (const { status: s, context, since } of rows) {
@@ -269,6 +296,8 @@ export class MarketMetrics {
       this.pending.set({ market }, s.pendingOrders);
       this.fills.inc({ market }, s.fills);
       this.pnl.set({ market }, Number(s.realisedPnl));
+      this.fillsAllTime.set({ market }, s.allTime.fills);
+      this.pnlAllTime.set({ market }, Number(s.allTime.realisedQuote));
       this.inventory.set({ market }, Number(s.inventory));
       if (s.killSwitchSeconds !== null) this.killSwitch.set({ market }, s.killSwitchSeconds);
     }

@@ -10,6 +10,7 @@ import type { connectionMachine } from '../../machines/connection/connection.mac
 import type { marketMachine } from '../../machines/market/market.machine.js';
 import type { RuntimeConfig } from '../config/runtime-config.js';
 import type { Runtime } from '../runtime.js';
+import { NO_FIGURES } from '../report/fleet-figures.js';
 import { type MarketStatus, marketStatus, statePath } from '../status/market-status.js';
 import { CONNECTION_ID, marketActorId } from '../supervisor/supervisor.machine.js';
 import type { Preflight } from './preflight.js';
@@ -49,8 +50,12 @@ export function startHandle(config: RuntimeConfig, pre: Preflight, wiring: Wirin
             pendingOrders: 0,
             fills: 0,
             realisedPnl: '0',
+            fees: '0',
             inventory: '0',
+            quoteAsset: null,
+            allTime: NO_FIGURES,
             killSwitchSeconds: null,
+            stopReason: null,
             reason: null,
           };
       const state = outcome?.outcome === 'failed' ? 'failed' : outcome?.outcome === 'stopped' || !ref ? 'stopped' : base.state;
@@ -60,6 +65,7 @@ export function startHandle(config: RuntimeConfig, pre: Preflight, wiring: Wirin
         state,
         liveOrders: ended ? 0 : base.liveOrders,
         killSwitchSeconds: ended ? null : base.killSwitchSeconds,
+        stopReason: ended ? (outcome?.reason ?? base.stopReason ?? base.reason) : base.stopReason,
         reason: outcome?.reason ?? base.reason,
       };
     });

@@ -158,7 +158,9 @@ function marketInputs(options: RuntimeOptions, lastRuns: ReadonlyMap<string, Mar
     const fromJournal = restoreFor(lastRuns.get(m.market) ?? null, m, options.logger);
     const firstSeq = Math.max(startMs, fromJournal?.nextSeq ?? 0);
     const restore = m.onStart === 'adopt' ? fromJournal : null;
-    return { ...m, firstSeq, restore, ...(options.marketOverrides?.[m.market] ?? {}) };
+    // The all-time figures of the reports are the earlier runs' recorded figures plus this run's.
+    const priorFigures = options.journal?.priorFigures(m.market) ?? null;
+    return { ...m, firstSeq, restore, priorFigures, ...(options.marketOverrides?.[m.market] ?? {}) };
   });
 }
 

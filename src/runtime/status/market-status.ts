@@ -1,10 +1,13 @@
 /**
- * What the status table, the summary line and (later) metrics show for one market, derived from
- * the actor's snapshot. Pure: snapshot and clock in, plain values out (money as decimal strings).
+ * What the status table, the final table of `run`, the summary line, the inspector and the metrics
+ * show for one market, derived from the actor's snapshot. Pure: snapshot and clock in, plain values
+ * out (money as decimal strings). Fills, PnL, fees and inventory come from fleet-figures.ts, the one
+ * place they are computed: `fills`, `realisedPnl`, `fees` and `inventory` are this run's, `allTime`
+ * adds the journal's earlier runs.
  */
 import type { SnapshotFrom } from 'xstate';
-import { toPlain } from '../../grid/index.js';
 import type { marketMachine } from '../../machines/market/market.machine.js';
+import { type FigureSet, formatMoney, marketFigures } from '../report/fleet-figures.js';
 
 export interface MarketStatus {
   readonly market: string;
@@ -13,11 +16,23 @@ export interface MarketStatus {
   readonly liveOrders: number;
   /** Orders sent whose answer has not come yet, or whose outcome is unknown. */
   readonly pendingOrders: number;
+  /** This run's fills (deals). */
   readonly fills: number;
+  /** This run's realised PnL, net of fees, in `quoteAsset` (8 decimals at most). */
   readonly realisedPnl: string;
+  /** This run's fees, in `quoteAsset`. */
+  readonly fees: string;
+  /** This run's net base bought. */
   readonly inventory: string;
+  /** The asset PnL and fees are in; null before the market's rules are known. */
+  readonly quoteAsset: string | null;
+  /** This run plus the journal's earlier runs (equal to this run without a journal). */
+  readonly allTime: FigureSet;
   /** Seconds until the exchange cancels this market's orders unless refreshed; null when not armed. */
   readonly killSwitchSeconds: number | null;
+  /** Why the market stopped (or is stopping); null while it trades. */
+  readonly stopReason: string | null;
+  /** The stop reason, or else the last error met (a retry in progress). */
   readonly reason: string | null;
 }
 
@@ -39,28 +54,51 @@ export function marketStatus(snapshot: SnapshotFrom<typeof marketMachine>, nowMs
   const book = c.book;
   let live = 0;
   let pending = 0;
-  let fills = 0;
   if (book) {
     for (const o of book.orders.values()) {
       if (o.state === 'live') live += 1;
       else if (o.state === 'sending' || o.state === 'unknown') pending += 1;
     }
-    fills = book.ledger.dealCount;
   }
+  const figures = marketFigures(c);
   return {
     market: c.settings.market,
     state: statePath(value.lifecycle),
     liveOrders: live,
     pendingOrders: pending,
-    fills,
-    realisedPnl: book ? toPlain(book.pnl.realisedQuote.toDecimalPlaces(8)) : '0',
-    inventory: book ? toPlain(book.pnl.inventoryBase) : '0',
+    fills: figures.run.fills,
+    realisedPnl: formatMoney(figures.run.realisedQuote),
+    fees: formatMoney(figures.run.feesQuote),
+    inventory: figures.run.inventoryBase,
+    quoteAsset: figures.quoteAsset,
+    allTime: figures.allTime,
     killSwitchSeconds: c.killSwitchDeadline === null ? null : Math.max(0, Math.round((c.killSwitchDeadline - nowMs) / 1000)),
+    stopReason: c.stopReason,
     reason: c.stopReason ?? c.lastError,
   };
 }
 
-const COLUMNS = ['market', 'state', 'live', 'pending', 'fills', 'pnl', 'inventory', 'kill-switch', 'note'] as const;
+/** What the money columns mean, printed above the table: the labels alone cannot say it all. */
+export const FIGURES_LEGEND = 'fills: executions (deals); pnl: realised, net of fees, in the quote asset; run: this run, all: every run of the journal';
+
+const COLUMNS = [
+  'market',
+  'state',
+  'live',
+  'pending',
+  'fills run',
+  'fills all',
+  'pnl run',
+  'pnl all',
+  'fees run',
+  'inventory run',
+  'kill-switch',
+  'stop reason',
+  'note',
+] as const;
+
+/** Returns `1.5 DUSDT` (the bare amount before the market's rules, and so its quote asset, are known). */
+const money = (amount: string, asset: string | null): string => (asset === null ? amount : `${amount} ${asset}`);
 
 /** Returns the status table as lines of fixed-width text (no colour: the caller decides). */
 export function statusTable(rows: readonly MarketStatus[], connection: string): string[] {
@@ -70,10 +108,14 @@ export function statusTable(rows: readonly MarketStatus[], connection: string): 
     String(r.liveOrders),
     String(r.pendingOrders),
     String(r.fills),
-    r.realisedPnl,
+    String(r.allTime.fills),
+    money(r.realisedPnl, r.quoteAsset),
+    money(formatMoney(r.allTime.realisedQuote), r.quoteAsset),
+    money(r.fees, r.quoteAsset),
     r.inventory,
     r.killSwitchSeconds === null ? '-' : `${r.killSwitchSeconds}s`,
-    r.reason ?? '',
+    r.stopReason ?? '',
+    r.stopReason === null ? (r.reason ?? '') : '',
   ]);
   const widths = COLUMNS.map((h, i) => Math.max(h.length, ...cells.map((c) => (c[i] ?? '').length)));
   const line = (c: readonly string[]) =>
@@ -81,7 +123,7 @@ export function statusTable(rows: readonly MarketStatus[], connection: string): 
       .map((v, i) => v.padEnd(widths[i] ?? 0))
       .join('  ')
       .trimEnd();
-  return [`connection: ${connection}`, line(COLUMNS), ...cells.map(line)];
+  return [`connection: ${connection}; ${FIGURES_LEGEND}`, line(COLUMNS), ...cells.map(line)];
 }
 
 /** Returns one line for a non-TTY log: `3 markets: 3 running; 12 live orders; 4 fills; pnl DUSDT…`. */
@@ -94,5 +136,5 @@ export function summaryLine(rows: readonly MarketStatus[], connection: string): 
   const states = [...byState].map(([s, n]) => `${n} ${s}`).join(', ');
   const live = rows.reduce((n, r) => n + r.liveOrders, 0);
   const fills = rows.reduce((n, r) => n + r.fills, 0);
-  return `connection ${connection}; ${rows.length} markets: ${states}; ${live} live orders; ${fills} fills`;
+  return `connection ${connection}; ${rows.length} markets: ${states}; ${live} live orders; ${fills} fills this run`;
 }

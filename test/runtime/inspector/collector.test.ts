@@ -119,10 +119,15 @@ describe('emitted notes and the ladder', () => {
   });
 
   it('draws the ladder again when the level book changed in place (its version moved), not otherwise', () => {
-    const book = { version: 1, orders: new Map(), ledger: { orders: new Map() }, pnl: { realisedQuote: D('0'), inventoryBase: D('0') } };
+    const book = {
+      version: 1,
+      orders: new Map(),
+      ledger: { orders: new Map(), dealCount: 0 },
+      pnl: { realisedQuote: D('0'), feesQuote: D('0'), inventoryBase: D('0') },
+    };
     const plan = { levels: [], gapLevel: null, lastPrice: D('1') };
     const context = {
-      settings: { market: 'M' },
+      settings: { market: 'M', restore: null },
       book,
       plan,
       rules: null,

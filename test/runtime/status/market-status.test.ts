@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { statePath, statusTable, summaryLine, type MarketStatus } from '../../../src/runtime/status/market-status.js';
+import { FIGURES_LEGEND, statePath, statusTable, summaryLine, type MarketStatus } from '../../../src/runtime/status/market-status.js';
 
 const row = (over: Partial<MarketStatus>): MarketStatus => ({
   market: 'BTC_USDT',
@@ -8,7 +8,11 @@ const row = (over: Partial<MarketStatus>): MarketStatus => ({
   pendingOrders: 0,
   fills: 2,
   realisedPnl: '0.12',
+  fees: '0',
   inventory: '0.001',
+  quoteAsset: 'USDT',
+  allTime: { fills: 0, realisedQuote: '0', feesQuote: '0', inventoryBase: '0' },
+  stopReason: null,
   killSwitchSeconds: 41,
   reason: null,
   ...over,
@@ -21,14 +25,28 @@ describe('status views', () => {
     expect(statePath({ running: { trading: {} } })).toBe('running.trading');
   });
 
-  it('aligns a table with one row per market and the reason a market stopped', () => {
+  it('aligns a table with one row per market, per-run and all-time figures with their currency, and the reason a market stopped', () => {
     const lines = statusTable(
-      [row({}), row({ market: 'DBTC_DUSDT', state: 'killed.cancelling', liveOrders: 0, killSwitchSeconds: null, reason: 'HTTP 401' })],
+      [
+        row({ allTime: { fills: 9, realisedQuote: '1.123456789', feesQuote: '0.5', inventoryBase: '0' } }),
+        row({
+          market: 'DBTC_DUSDT',
+          quoteAsset: 'DUSDT',
+          state: 'killed.cancelling',
+          liveOrders: 0,
+          killSwitchSeconds: null,
+          stopReason: 'HTTP 401',
+          reason: 'HTTP 401',
+        }),
+      ],
       'up',
     );
-    expect(lines[0]).toBe('connection: up');
-    expect(lines[1]).toMatch(/^market\s+state\s+live\s+pending\s+fills\s+pnl\s+inventory\s+kill-switch\s+note$/);
-    expect(lines[2]).toMatch(/^BTC_USDT\s+running\.trading\s+4\s+0\s+2\s+0\.12\s+0\.001\s+41s$/);
+    expect(lines[0]).toBe(`connection: up; ${FIGURES_LEGEND}`);
+    expect(FIGURES_LEGEND).toContain('net of fees');
+    expect(lines[1]).toMatch(
+      /^market\s+state\s+live\s+pending\s+fills run\s+fills all\s+pnl run\s+pnl all\s+fees run\s+inventory run\s+kill-switch\s+stop reason\s+note$/,
+    );
+    expect(lines[2]).toMatch(/^BTC_USDT\s+running\.trading\s+4\s+0\s+2\s+9\s+0\.12 USDT\s+1\.12345679 USDT\s+0 USDT\s+0\.001\s+41s$/);
     expect(lines[3]).toMatch(/^DBTC_DUSDT\s+killed\.cancelling\s+0 .* - +HTTP 401$/);
     // Columns line up: every row starts its state column at the same offset.
     const at = lines.slice(1).map((l) => l.search(/state|running|killed/));
@@ -37,7 +55,7 @@ describe('status views', () => {
 
   it('summarises in one line for logs', () => {
     expect(summaryLine([row({}), row({ market: 'ETH_USDT', state: 'reconnecting', liveOrders: 3, fills: 0 })], 'down')).toBe(
-      'connection down; 2 markets: 1 running, 1 reconnecting; 7 live orders; 2 fills',
+      'connection down; 2 markets: 1 running, 1 reconnecting; 7 live orders; 2 fills this run',
     );
   });
 });

@@ -211,8 +211,8 @@ function renderRows() {
     c[2].textContent = dur(now - r.since);
     c[3].textContent = m ? m.liveOrders : '';
     c[4].textContent = m ? m.pendingOrders : '';
-    c[5].textContent = m ? m.fills : '';
-    c[6].textContent = m ? m.realisedPnl : '';
+    c[5].textContent = m ? `${m.fills} / ${m.allTime.fills}` : '';
+    c[6].textContent = m ? `${m.realisedPnl} / ${m.allTime.realisedQuote}${m.quoteAsset ? ` ${m.quoteAsset}` : ''}` : '';
     c[7].textContent = m ? m.inventory : '';
     c[8].textContent = m ? (m.price ?? '') : '';
     c[9].textContent = m ? (m.ksDeadline === null ? '—' : `${Math.max(0, Math.round((m.ksDeadline - now) / 1000))}s left`) : '';
