@@ -10,9 +10,10 @@
  * The ladder comes from `initialOrders` (grid/initial-orders.ts), the function the market actor
  * places with, over rules and prices read by `loadMarket`, the call `run` reads them with.
  */
-import { formatIssue, isConfigError, loadConfig, type RuntimeConfig } from '../config/index.js';
+import { type ConfigIssue, formatIssue, isConfigError, loadConfig, type RuntimeConfig } from '../config/index.js';
 import { loadMarket, sharedPublicLists } from '../exchange/index.js';
 import { MarketIoError } from '../../machines/market/market.io.js';
+import { planRefusal, refusedSummary, unknownMarketRefusal } from '../start/grid-refusal.js';
 import { type ExchangeSource, openExchangeSource, parseExchangeCommandArgs } from './exchange-source.js';
 import { type GridReport, failedGridReport, gridReport, gridText } from './plan-report.js';
 
@@ -40,6 +41,8 @@ export interface PlanDocument {
   readonly file: string;
   readonly source: { readonly kind: ExchangeSource['kind']; readonly url: string; readonly label: string };
   readonly grids: readonly GridReport[];
+  /** Each grid `run` would refuse, as `run` says it (`file:line:col grids[i]: …`). */
+  readonly refusals: readonly ConfigIssue[];
 }
 
 /** Returns the plan of every grid in `config`, read from `source`. Market reads run in parallel. */
@@ -55,6 +58,15 @@ export async function planConfig(config: RuntimeConfig, source: ExchangeSource):
       }
     }),
   );
+}
+
+/** Returns the refusal of each grid that is not placeable, in `run`'s words (start/grid-refusal.ts); none for a market not read. */
+export function planRefusals(config: RuntimeConfig, grids: readonly GridReport[]): ConfigIssue[] {
+  return grids.flatMap((g, i) => {
+    if (g.errorKind === 'rejected') return [unknownMarketRefusal(config, i, g.error ?? undefined)];
+    const refusal = g.error === null ? planRefusal(config, i, g.issues) : null;
+    return refusal === null ? [] : [refusal];
+  });
 }
 
 /** Returns the exit code of a plan: 1 when a market could not be read, 2 when a grid is not placeable, else 0. */
@@ -98,14 +110,17 @@ export async function planCommand(args: readonly string[]): Promise<number> {
     await source.close();
   }
   const code = planExitCode(grids);
+  const refusals = planRefusals(config, grids);
   if (parsed.json) {
-    const doc: PlanDocument = { ok: code === 0, file: config.file, source: { kind: source.kind, url: source.restUrl, label: source.label }, grids };
+    const doc: PlanDocument = { ok: code === 0, file: config.file, source: { kind: source.kind, url: source.restUrl, label: source.label }, grids, refusals };
     process.stdout.write(`${JSON.stringify(doc)}\n`);
     return code;
   }
   const lines = [`${config.file}: ${grids.length} grid${grids.length === 1 ? '' : 's'}, market data from ${source.label}; nothing was sent`, ''];
   for (const g of grids) lines.push(...gridText(g), '');
   const placeable = grids.filter((g) => g.ok).length;
+  // What `run` would say before refusing to start, word for word.
+  if (refusals.length > 0) lines.push(...refusals.map(formatIssue), `gridbot run would refuse to start: ${refusedSummary(refusals)}`, '');
   lines.push(
     code === 0
       ? `every grid is placeable (${grids.reduce((n, g) => n + g.orders, 0)} orders)`

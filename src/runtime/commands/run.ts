@@ -211,6 +211,7 @@ export async function runCommand(args: readonly string[]): Promise<number> {
       return 2;
     }
     if (e instanceof RuntimeStartError) {
+      for (const issue of e.issues) process.stderr.write(`${formatIssue(issue)}\n`);
       process.stderr.write(`gridbot run: ${e.message}; nothing was sent\n`);
       return 2;
     }

@@ -1,11 +1,17 @@
 /**
- * `gridbot validate [FILE] [--json]`: checks a markets.yaml without touching any exchange.
+ * `gridbot validate [FILE] [--json]`: checks a markets.yaml without touching any exchange: the file
+ * itself, the `journal:` path (journal-file.ts: a directory, a parent that cannot be made, a file
+ * that is not a gridbot journal), and with `exchange: sim` each grid against the embedded
+ * simulator's rules (started in-process on 127.0.0.1, as `run` and `plan` start it), refused in
+ * `run`'s words (start/grid-refusal.ts). WhiteBIT's rules need the network: `plan --live` reads them.
  *
  * Exit codes: 0 valid (one summary line on stdout), 2 invalid or bad arguments (every issue on
  * stderr, one per line, `file:line:col field: problem`). With `--json`, stdout carries exactly one
  * JSON document either way: `{ ok: true, file, config }` or `{ ok: false, file, errors: [...] }`.
  */
 import { formatIssue, isConfigError, loadConfig, type ConfigIssue, type RuntimeConfig } from '../config/index.js';
+import { openExchangeSource } from './exchange-source.js';
+import { planConfig, planRefusals } from './plan.js';
 
 export const VALIDATE_USAGE = 'usage: gridbot validate [FILE] [--json]   (FILE defaults to markets.yaml)\n\nexample: gridbot validate markets.yaml --json\n';
 
@@ -24,15 +30,39 @@ export async function validateCommand(args: readonly string[]): Promise<number> 
     return 2;
   }
   const file = files[0] ?? 'markets.yaml';
+  let config: RuntimeConfig;
   try {
-    const config = await loadConfig(file);
-    process.stdout.write(json ? `${JSON.stringify({ ok: true, file, config })}\n` : `${summary(config)}\n`);
-    return 0;
+    config = await loadConfig(file);
   } catch (e) {
     if (!isConfigError(e)) throw e;
     report(file, e.issues, json);
     return 2;
   }
+  const issues = await simRefusals(config);
+  if (issues.length > 0) {
+    report(file, issues, json);
+    return 2;
+  }
+  process.stdout.write(json ? `${JSON.stringify({ ok: true, file, config })}\n` : `${summary(config)}; ${rulesNote(config)}\n`);
+  return 0;
+}
+
+/** Returns the refusal of each grid the embedded simulator's rules refuse (`exchange: sim` only). */
+async function simRefusals(config: RuntimeConfig): Promise<ConfigIssue[]> {
+  if (config.exchange !== 'sim') return [];
+  const source = await openExchangeSource(config, { exchangeUrl: null, live: false });
+  try {
+    return planRefusals(config, await planConfig(config, source));
+  } finally {
+    await source.close();
+  }
+}
+
+/** What was checked of the exchange's rules, and what was not. */
+function rulesNote(config: RuntimeConfig): string {
+  return config.exchange === 'sim'
+    ? `every grid placeable on the embedded simulator (seed ${config.sim?.seed ?? 1})`
+    : "WhiteBIT's rules (fee, minimums, budget) are not checked offline: gridbot plan --live reads them";
 }
 
 /** One line: the file, the exchange and each grid. */

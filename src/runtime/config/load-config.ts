@@ -40,7 +40,11 @@ export function parseConfig(text: string, file: string): ConfigResult {
     for (const issue of result.error.issues) issues.push(...translateIssue(issue, tree, locate, file));
   }
   if (issues.length > 0 || !result.success) return { ok: false, error: new ConfigError(dedupe(issues)) };
-  return { ok: true, config: toRuntimeConfig(result.data, file) };
+  const locations = {
+    journal: result.data.journal === undefined ? null : locate(['journal'], 'key'),
+    grids: result.data.grids.map((_, i) => locate(['grids', i])),
+  };
+  return { ok: true, config: toRuntimeConfig(result.data, file, locations) };
 }
 
 /**

@@ -6,6 +6,18 @@
 import { dirname, resolve } from 'node:path';
 import type { MarketSettings } from '../../machines/market/market.types.js';
 import { DEFAULTS, MARKET_FIXED, type LogLevel, type ParsedConfig } from './schema.js';
+import type { Position } from './yaml-tree.js';
+
+/**
+ * Where entries stand in the file, for a refusal that comes after loading (a grid the exchange's
+ * rules refuse, a journal that is not ours) to name `file:line:col` like a config error does.
+ */
+export interface ConfigLocations {
+  /** The `journal:` key; null without one. */
+  readonly journal: Position | null;
+  /** Each grid's entry (its first key), in file order: `markets[i]`'s. */
+  readonly grids: readonly Position[];
+}
 
 export interface RuntimeConfig {
   /** The file the config came from (as given to the loader). */
@@ -22,10 +34,12 @@ export interface RuntimeConfig {
   readonly sim: { readonly seed: number; readonly balances: Readonly<Record<string, string>> | null } | null;
   /** One per grid, in file order; markets are unique. */
   readonly markets: readonly MarketSettings[];
+  /** Positions in `file`; absent for a config not read from a file (tests). */
+  readonly locations?: ConfigLocations;
 }
 
 /** Returns the runtime config of a parsed markets.yaml, deeply frozen. */
-export function toRuntimeConfig(parsed: ParsedConfig, file: string): RuntimeConfig {
+export function toRuntimeConfig(parsed: ParsedConfig, file: string, locations?: ConfigLocations): RuntimeConfig {
   const markets = parsed.grids.map((g): MarketSettings => ({
     botId: parsed.botId,
     market: g.market,
@@ -60,6 +74,7 @@ export function toRuntimeConfig(parsed: ParsedConfig, file: string): RuntimeConf
         ? { seed: parsed.sim?.seed ?? DEFAULTS.simSeed, balances: parsed.sim?.balances !== undefined ? { ...parsed.sim.balances } : null }
         : null,
     markets,
+    ...(locations ? { locations } : {}),
   };
   return deepFreeze(config);
 }

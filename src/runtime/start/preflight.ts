@@ -2,7 +2,9 @@
  * Preflight: everything that can refuse a start before any order is sent, in the order it is checked:
  * the journal's last run of each market (a journal that cannot be read is refused here), the endpoint
  * and its credentials (`exchange: whitebit` needs `--live` and both keys), the exchange's market list,
- * the clock offset, and a second bot on this account and market (its kill-switch timers).
+ * each grid's plan on its market's rules and last price (grid-refusal.ts: one grid refused refuses
+ * the start, as an unknown market does), the clock offset, and a second bot on this account and
+ * market (its kill-switch timers).
  *
  * Entry point: {@link preflight}. It throws a {@link RuntimeStartError} (or the journal's error)
  * without touching any order, and closes what it opened (the REST client, an embedded simulator)
@@ -11,14 +13,25 @@
 import { WHITEBIT_LIVE, WhitebitRestClient } from '../../adapters/whitebit/index.js';
 import { DEMO_ACCOUNT, type Simulator, type SimulatorOptions, startSimulator } from '../../sim/index.js';
 import { type Credentials, CredentialsError, ENV_API_KEY, ENV_API_SECRET, loadCredentials } from '../config/credentials.js';
+import type { ConfigIssue } from '../config/index.js';
 import type { RuntimeConfig } from '../config/runtime-config.js';
+import { loadMarket, sharedPublicLists } from '../exchange/index.js';
+import { MarketIoError } from '../../machines/market/market.io.js';
 import { foreignTimers, foreignTimersMessage } from '../instance-guard.js';
 import { restDeadlineMs } from '../exchange/rest-deadline.js';
 import { type MarketRunRecord, killSwitchMsOfRun } from '../journal/index.js';
 import type { RuntimeOptions } from '../runtime.js';
+import { gridRefusal, refusedSummary, unknownMarketRefusal } from './grid-refusal.js';
 
+/** A start refused before anything was sent; `issues` name the markets.yaml entries to fix, when it is about them. */
 export class RuntimeStartError extends Error {
   override readonly name = 'RuntimeStartError';
+  constructor(
+    message: string,
+    readonly issues: readonly ConfigIssue[] = [],
+  ) {
+    super(message);
+  }
 }
 
 export interface Endpoint {
@@ -122,11 +135,34 @@ function liveCredentials(env: NodeJS.ProcessEnv): Credentials {
   throw new RuntimeStartError(`exchange: whitebit needs ${ENV_API_KEY} and ${ENV_API_SECRET} in the environment`);
 }
 
-/** Throws unless every configured market is a spot market the exchange lists. */
+/**
+ * Throws unless every configured market is a spot market the exchange lists and every grid's plan
+ * passes its rules (fee, minimums, budget) at the last price: the function the market actor places
+ * with decides, on the calls it reads with. A market without a price yet is left to its actor,
+ * which waits for one.
+ */
 async function checkMarkets(rest: WhitebitRestClient, config: RuntimeConfig): Promise<void> {
-  const listed = new Set((await rest.publicMarkets()).filter((m) => m.type === undefined || m.type === 'spot').map((m) => m.name));
-  const missing = config.markets.map((m) => m.market).filter((m) => !listed.has(m));
+  const lists = sharedPublicLists(rest);
+  const listed = new Set((await lists.publicMarkets()).filter((m) => m.type === undefined || m.type === 'spot').map((m) => m.name));
+  const missing = config.markets.flatMap((m, i) => (listed.has(m.market) ? [] : [i]));
   if (missing.length > 0) {
-    throw new RuntimeStartError(`${config.file}: unknown market${missing.length > 1 ? 's' : ''} on this exchange: ${missing.join(', ')}`);
+    const names = missing.map((i) => config.markets[i]?.market).join(', ');
+    throw new RuntimeStartError(
+      `${config.file}: unknown market${missing.length > 1 ? 's' : ''} on this exchange: ${names}`,
+      missing.map((i) => unknownMarketRefusal(config, i)),
+    );
   }
+  const refusals = await Promise.all(
+    config.markets.map(async (m, i): Promise<ConfigIssue | null> => {
+      try {
+        return gridRefusal(config, i, await loadMarket(lists, m.market));
+      } catch (e) {
+        if (e instanceof MarketIoError && e.kind === 'rejected') return unknownMarketRefusal(config, i, e.message);
+        if (e instanceof MarketIoError && e.kind === 'retry') return null;
+        throw e;
+      }
+    }),
+  );
+  const refused = refusals.filter((r): r is ConfigIssue => r !== null);
+  if (refused.length > 0) throw new RuntimeStartError(`${config.file}: ${refusedSummary(refused)}`, refused);
 }
