@@ -39,8 +39,9 @@ afterAll(() => {
 function record(run: ChaosRun): void {
   runs.push(run);
   if (runs.length % PROGRESS_EVERY !== 0) return;
-  const failed = runs.filter((r) => r.violations.length > 0).length;
-  process.stdout.write(`chaos: ${runs.length}/${plan.runs.length} runs, ${failed} failed, ${formatDuration(Date.now() - started)}\n`);
+  const failed = runs.filter((r) => r.violations.length > 0).map((r) => `${r.scenario} seed ${r.seed}`);
+  const which = failed.length === 0 ? '' : ` (${failed.slice(-5).join(', ')})`;
+  process.stdout.write(`chaos: ${runs.length}/${plan.runs.length} runs, ${failed.length} failed${which}, ${formatDuration(Date.now() - started)}\n`);
 }
 
 describe('chaos', () => {

@@ -161,6 +161,8 @@ export interface BenchOptions extends GridOptions {
   readonly restObserver?: RestObserver;
   /** Applied to every market's input (settings markets.yaml would refuse, e.g. a 1 s reconcile period). */
   readonly marketOverrides?: Partial<MarketInput>;
+  /** The runtime's shutdown budget; default 5 s (the runtime's own default is 30 s). */
+  readonly shutdownTimeoutMs?: number;
 }
 
 interface Waiter {
@@ -248,7 +250,7 @@ export async function startBench(options: BenchOptions = {}): Promise<Bench> {
     ...(options.observers ? { observers: options.observers } : {}),
     ...(options.marketOverrides ? { marketOverrides: Object.fromEntries(markets.map((m) => [m, options.marketOverrides ?? {}])) } : {}),
     inspect,
-    shutdownTimeoutMs: 5_000,
+    shutdownTimeoutMs: options.shutdownTimeoutMs ?? 5_000,
   });
 
   const market = (name = MARKET): MarketSnapshot | null => {

@@ -61,7 +61,7 @@ export function chaosPlan(scenarios: readonly Scenario[], env: NodeJS.ProcessEnv
 }
 
 /** How many runs overlap by default (`CHAOS_CONCURRENCY` overrides; 1 runs them one after another). */
-export const DEFAULT_CONCURRENCY = 8;
+export const DEFAULT_CONCURRENCY = 6;
 
 export function chaosConcurrency(env: NodeJS.ProcessEnv): number {
   return positiveInt(env, 'CHAOS_CONCURRENCY') ?? DEFAULT_CONCURRENCY;

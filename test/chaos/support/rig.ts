@@ -97,6 +97,9 @@ export async function runInProcess(scenario: string, seed: number, options: InPr
     const { beforeStart, mayStop, ...benchOptions } = options;
     bench = await startBench({
       ...benchOptions,
+      // The runtime's own shutdown budget: a stop that meets leftover 5xx faults on cancel/all
+      // backs off 1 + 2 + 4 s before it gets through, longer than the bench's default 5 s.
+      shutdownTimeoutMs: 30_000,
       seed,
       journal,
       killSwitchExempt: () => exemptDepth > 0,
