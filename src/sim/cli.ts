@@ -13,6 +13,7 @@ import { z } from 'zod';
 import { fmt } from './decimal.js';
 import type { FrameAction, FrameChannel, RequestFailureSpec } from './faults.js';
 import { DEMO_ACCOUNT, HOUSE_ACCOUNT, startSimulator, type MarketSpec, type Simulator } from './index.js';
+import { listenErrorText } from './listen-error.js';
 
 export interface SimCommandIo {
   readonly stdout: (line: string) => void;
@@ -158,6 +159,11 @@ export async function simCommand(args: string[], io: SimCommandIo = defaultIo())
     if (latency) sim.faults.setRestLatency(latency);
     if (values['pause-prices']) sim.faults.pausePrices();
   } catch (err) {
+    const listen = listenErrorText(err, '--port PORT (0: any free port)');
+    if (listen !== null) {
+      io.stderr(`gridbot sim: ${listen}`);
+      return 2;
+    }
     io.stderr(`gridbot sim: ${err instanceof Error ? err.message : String(err)}\n${USAGE}`);
     return 2;
   }
