@@ -13,6 +13,8 @@ import { z } from 'zod';
 import { fmt } from './decimal.js';
 import type { FrameAction, FrameChannel, RequestFailureSpec } from './faults.js';
 import { DEMO_ACCOUNT, HOUSE_ACCOUNT, startSimulator, type MarketSpec, type Simulator } from './index.js';
+import { listenErrorText } from './listen-error.js';
+import type { PublicTrade } from './order.js';
 
 export interface SimCommandIo {
   readonly stdout: (line: string) => void;
@@ -158,6 +160,11 @@ export async function simCommand(args: string[], io: SimCommandIo = defaultIo())
     if (latency) sim.faults.setRestLatency(latency);
     if (values['pause-prices']) sim.faults.pausePrices();
   } catch (err) {
+    const listen = listenErrorText(err, '--port PORT (0: any free port)');
+    if (listen !== null) {
+      io.stderr(`gridbot sim: ${listen}`);
+      return 2;
+    }
     io.stderr(`gridbot sim: ${err instanceof Error ? err.message : String(err)}\n${USAGE}`);
     return 2;
   }
@@ -167,7 +174,7 @@ export async function simCommand(args: string[], io: SimCommandIo = defaultIo())
     if (e.type !== 'trade') return;
     const t = e.trade;
     if (!allTrades && t.makerAccountId === HOUSE_ACCOUNT && t.takerAccountId === HOUSE_ACCOUNT) return;
-    io.stdout(`trade ${t.market} ${t.takerSide} ${fmt(t.amount)} @ ${t.price} maker=${t.makerAccountId} taker=${t.takerAccountId}`);
+    io.stdout(tradeLine(t));
   });
   const closer = closeEvery ? setInterval(() => sim.faults.closeSockets('all'), closeEvery) : undefined;
   io.onReady?.(sim);
@@ -188,6 +195,21 @@ export async function simCommand(args: string[], io: SimCommandIo = defaultIo())
   await sim.close();
   io.stdout('gridbot sim: stopped');
   return 0;
+}
+
+/**
+ * One trade, e.g. `trade BTC_USDT taker sell 0.01 @ 100 maker=demo taker=house (demo's buy order
+ * filled as maker)`. The side a trade is known by is the taker's, while a grid bot resting orders is
+ * the maker on the other side: the note says which order of a user account (not the house) filled.
+ */
+export function tradeLine(t: PublicTrade): string {
+  const makerSide = t.takerSide === 'buy' ? 'sell' : 'buy';
+  const whose = [
+    ...(t.makerAccountId === HOUSE_ACCOUNT ? [] : [`${t.makerAccountId}'s ${makerSide} order filled as maker`]),
+    ...(t.takerAccountId === HOUSE_ACCOUNT ? [] : [`${t.takerAccountId}'s ${t.takerSide} order filled as taker`]),
+  ];
+  const note = whose.length === 0 ? '' : ` (${whose.join('; ')})`;
+  return `trade ${t.market} taker ${t.takerSide} ${fmt(t.amount)} @ ${t.price} maker=${t.makerAccountId} taker=${t.takerAccountId}${note}`;
 }
 
 function defaultIo(): SimCommandIo {

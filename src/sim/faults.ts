@@ -6,7 +6,8 @@
  *   among the open ones).
  * - Frames: rules per channel (`depth`, `deals`, `ordersPending`, `balanceSpot`, `lastprice`,
  *   `reply` for request replies, or `*`) that drop, duplicate, reorder (swap with the channel's
- *   next frame) or delay frames, either with a probability or for the next N frames.
+ *   next frame), delay, corrupt (cut to a seeded prefix: not JSON) or send as a binary frame, either
+ *   with a probability or for the next N frames.
  * - Requests: the next N REST requests (optionally only on one path) answer 429 (gateway, non-JSON)
  *   or a 5xx; with `after: true` the request is processed first and only the answer is replaced, the
  *   "unknown outcome" case a client must reconcile.
@@ -18,7 +19,7 @@
 import type { Rng } from './prng.js';
 
 export type FrameChannel = 'reply' | 'lastprice' | 'depth' | 'deals' | 'ordersPending' | 'balanceSpot' | '*';
-export type FrameAction = 'drop' | 'duplicate' | 'reorder' | 'delay';
+export type FrameAction = 'drop' | 'duplicate' | 'reorder' | 'delay' | 'corrupt' | 'binary';
 
 export interface FrameRuleSpec {
   readonly channel: FrameChannel;
@@ -55,6 +56,8 @@ export interface TrickleSpec {
 export interface FrameDecision {
   readonly action: 'send' | FrameAction;
   readonly delayMs: number;
+  /** For `corrupt`: the fraction of the frame's text kept, in (0, 1). */
+  readonly keep: number;
 }
 
 interface FrameRule extends FrameRuleSpec {
@@ -85,6 +88,8 @@ export interface FaultStats {
   framesDuplicated: number;
   framesReordered: number;
   framesDelayed: number;
+  framesCorrupted: number;
+  framesBinary: number;
   requestsFailed: number;
   requestsTrickled: number;
   socketsClosed: number;
@@ -101,6 +106,8 @@ export class Faults {
     framesDuplicated: 0,
     framesReordered: 0,
     framesDelayed: 0,
+    framesCorrupted: 0,
+    framesBinary: 0,
     requestsFailed: 0,
     requestsTrickled: 0,
     socketsClosed: 0,
@@ -142,6 +149,16 @@ export class Faults {
 
   delayFrames(channel: FrameChannel, opts: { delayMs: number; probability?: number; next?: number; connection?: number }): () => void {
     return this.addFrameRule({ channel, action: 'delay', ...opts });
+  }
+
+  /** Cuts frames to a seeded prefix of their text (an unreadable frame: not JSON). */
+  corruptFrames(channel: FrameChannel, opts: { probability?: number; next?: number; connection?: number }): () => void {
+    return this.addFrameRule({ channel, action: 'corrupt', ...opts });
+  }
+
+  /** Sends frames as binary WebSocket frames (same bytes), which WhiteBIT never does. */
+  binaryFrames(channel: FrameChannel, opts: { probability?: number; next?: number; connection?: number }): () => void {
+    return this.addFrameRule({ channel, action: 'binary', ...opts });
   }
 
   /** Makes the next `count` requests (optionally on one path) fail with `status`. */
@@ -210,10 +227,17 @@ export class Faults {
         case 'delay':
           this.stats.framesDelayed++;
           break;
+        case 'corrupt':
+          this.stats.framesCorrupted++;
+          break;
+        case 'binary':
+          this.stats.framesBinary++;
+          break;
       }
-      return { action: rule.action, delayMs: rule.delayMs ?? 0 };
+      const keep = rule.action === 'corrupt' ? 0.05 + 0.9 * this.rng.next() : 1;
+      return { action: rule.action, delayMs: rule.delayMs ?? 0, keep };
     }
-    return { action: 'send', delayMs: 0 };
+    return { action: 'send', delayMs: 0, keep: 1 };
   }
 
   /** Consumes the trickle that applies to a request on `path`; returns its byte interval, or null. */

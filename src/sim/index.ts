@@ -36,6 +36,7 @@ export type { AccountSpec } from './accounts.js';
 export type { SimEvent } from './events.js';
 export type { Faults, FrameChannel, FrameRuleSpec, RequestFailureSpec } from './faults.js';
 export { HOUSE_ACCOUNT } from './price-process.js';
+export { listenErrorText } from './listen-error.js';
 
 /** The fixed demo credentials of the default account (printed by `gridbot sim`). */
 export const DEMO_ACCOUNT: Readonly<Required<AccountSpec>> = {

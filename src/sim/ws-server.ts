@@ -15,6 +15,8 @@ export class WsGateway {
 
   constructor(server: Server, exchange: Exchange, deps: WsSessionDeps) {
     this.wss = new WebSocketServer({ server, path: '/ws' });
+    // ws re-emits the HTTP server's errors (a failed listen) here; startSimulator already rejects with them.
+    this.wss.on('error', () => {});
     this.wss.on('connection', (ws) => {
       const session = new WsSession(this.serial++, ws, deps);
       session.onClose = () => {

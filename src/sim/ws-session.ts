@@ -8,7 +8,8 @@
  * More than 200 requests a minute get error 7. Invalid JSON closes the socket. No client message
  * for `idleTimeoutMs` closes it too.
  *
- * Outgoing frames go through the fault layer per channel (drop / duplicate / reorder / delay).
+ * Outgoing frames go through the fault layer per channel (drop / duplicate / reorder / delay /
+ * corrupt / binary).
  *
  * @see whitebit-protocol.md §7
  */
@@ -352,11 +353,17 @@ export class WsSession {
       case 'delay':
         this.timers.setTimer(decision.delayMs, () => this.raw(text));
         return;
+      case 'corrupt':
+        this.raw(text.slice(0, Math.max(1, Math.floor(text.length * decision.keep))));
+        return;
+      case 'binary':
+        this.raw(text, true);
+        return;
     }
   }
 
-  private raw(text: string): void {
-    if (!this.closed && this.ws.readyState === this.ws.OPEN) this.ws.send(text);
+  private raw(text: string, binary = false): void {
+    if (!this.closed && this.ws.readyState === this.ws.OPEN) this.ws.send(binary ? Buffer.from(text, 'utf8') : text, { binary });
   }
 
   private pushLastPrices(): void {

@@ -16,6 +16,7 @@
  */
 import type { FrameChannel, SimEvent } from '../../src/sim/index.js';
 import type { Scenario } from './support/outcome.js';
+import { framesCorrupt } from './scenario-frames-corrupt.js';
 import { slowBody } from './scenario-slow-body.js';
 import { sigkillRestart } from './support/process-rig.js';
 import { type Rig, runInProcess } from './support/rig.js';
@@ -339,4 +340,5 @@ export const SCENARIOS: readonly Scenario[] = [
   killSwitchExpiry,
   sigkill,
   slowBody,
+  framesCorrupt,
 ];

@@ -6,7 +6,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { simCommand } from '../../src/sim/cli.js';
+import { simCommand, tradeLine } from '../../src/sim/cli.js';
+import { D } from '../../src/sim/decimal.js';
 import type { Simulator } from '../../src/sim/index.js';
 import { get, post } from './helpers.js';
 
@@ -34,7 +35,7 @@ describe('gridbot sim', () => {
       { apiKey: 'gridbot-demo-key', apiSecret: 'gridbot-demo-secret' },
     );
     expect(r.status).toBe(200);
-    expect(run.out.some((l) => l.startsWith(`trade DBTC_DUSDT buy 0.001 @ ${ask[0]} maker=house taker=demo`))).toBe(true);
+    expect(run.out).toContain(`trade DBTC_DUSDT taker buy 0.001 @ ${ask[0]} maker=house taker=demo (demo's buy order filled as taker)`);
     run.abort.abort();
     expect(await run.exit).toBe(0);
     expect(run.out.at(-1)).toBe('gridbot sim: stopped');
@@ -60,5 +61,32 @@ describe('gridbot sim', () => {
     expect(bad.err.join('\n')).toContain('--drop-frames wants CHANNEL:PROBABILITY');
     const half = runSim(['--api-key', 'k']);
     expect(await half.exit).toBe(2);
+  });
+});
+
+describe('the trade line', () => {
+  const trade = {
+    id: 1,
+    market: 'BTC_USDT',
+    timeMs: 0,
+    price: '100',
+    amount: new D('0.01'),
+    quote: new D('1'),
+    takerSide: 'sell' as const,
+    makerAccountId: 'demo',
+    takerAccountId: 'house',
+    makerOrderId: 1,
+    takerOrderId: 2,
+  };
+
+  it("says whose order filled when a user's resting order is taken: the other side than the taker's", () => {
+    expect(tradeLine(trade)).toBe("trade BTC_USDT taker sell 0.01 @ 100 maker=demo taker=house (demo's buy order filled as maker)");
+  });
+
+  it('names both sides when two user accounts trade, and neither for the house alone', () => {
+    expect(tradeLine({ ...trade, takerAccountId: 'alice' })).toBe(
+      "trade BTC_USDT taker sell 0.01 @ 100 maker=demo taker=alice (demo's buy order filled as maker; alice's sell order filled as taker)",
+    );
+    expect(tradeLine({ ...trade, makerAccountId: 'house' })).toBe('trade BTC_USDT taker sell 0.01 @ 100 maker=house taker=house');
   });
 });

@@ -5,7 +5,9 @@
  *
  * `messages$` emits each text frame synchronously from the socket's `message` event: no buffering
  * and no scheduler between the socket and the subscriber (PERF.md). It completes when the socket
- * closes; `closed$` then emits one {@link WsCloseInfo} (replayed to late subscribers).
+ * closes; `closed$` then emits one {@link WsCloseInfo} (replayed to late subscribers). WhiteBIT sends
+ * text only: a binary frame is not a message, but it is not silence either (a relay mangling frames),
+ * so `binary$` reports it, decoded as UTF-8, for the caller to count.
  * permessage-deflate is off: WhiteBIT frames are small and inflating costs more than it saves.
  */
 import { type Observable, ReplaySubject, Subject } from 'rxjs';
@@ -30,24 +32,29 @@ export interface WsCloseInfo {
 export class WsTransport {
   /** Text frames as received. Completes on close. */
   readonly messages$: Observable<string>;
+  /** Binary frames (not messages of the protocol), as UTF-8 text. Completes on close. */
+  readonly binary$: Observable<string>;
   /** Emits once when the socket has closed, then completes. */
   readonly closed$: Observable<WsCloseInfo>;
   private readonly messages = new Subject<string>();
+  private readonly binary = new Subject<string>();
   private readonly closed = new ReplaySubject<WsCloseInfo>(1);
   private lastError: Error | undefined;
 
   private constructor(private readonly socket: WebSocket) {
     this.messages$ = this.messages.asObservable();
     this.closed$ = this.closed.asObservable();
+    this.binary$ = this.binary.asObservable();
     socket.on('message', (data: WebSocket.RawData, isBinary: boolean) => {
-      if (isBinary) return; // WhiteBIT sends text only; a binary frame is noise, not a message.
-      this.messages.next(Array.isArray(data) ? Buffer.concat(data).toString('utf8') : data.toString('utf8'));
+      const text = Array.isArray(data) ? Buffer.concat(data).toString('utf8') : data.toString('utf8');
+      (isBinary ? this.binary : this.messages).next(text);
     });
     socket.on('error', (err: Error) => {
       this.lastError = err;
     });
     socket.on('close', (code: number, reason: Buffer) => {
       this.messages.complete();
+      this.binary.complete();
       this.closed.next({ code, reason: reason.toString('utf8'), error: this.lastError });
       this.closed.complete();
     });

@@ -20,8 +20,14 @@ import type {
   WbWsUpdate,
 } from '../../adapters/whitebit/codec/ws-frames.js';
 
-/** What one market's stream carries: its own updates, already decoded. */
-export type MarketUpdate = WbDealsUpdate | WbOrdersPendingUpdate | WbLastpriceUpdate | WbDepthUpdate;
+/** Not a frame: a private frame that may have concerned this market arrived but could not be read. */
+export interface FrameLost {
+  readonly kind: 'frame_lost';
+  readonly market: string;
+}
+
+/** What one market's stream carries: its own updates, already decoded, and word of lost ones. */
+export type MarketUpdate = WbDealsUpdate | WbOrdersPendingUpdate | WbLastpriceUpdate | WbDepthUpdate | FrameLost;
 
 export interface RouterStats {
   routed: number;
@@ -83,6 +89,19 @@ export class FrameRouter {
     }
     this.stats.routed += 1;
     stream.next(update);
+  }
+
+  /** Markets with a stream (each one's feed listens to its private channels). */
+  markets(): string[] {
+    return [...this.streams.keys()];
+  }
+
+  /** Tells `market`'s stream that a frame of its private channels was lost; false when nobody listens. */
+  lost(market: string): boolean {
+    const stream = this.streams.get(market);
+    if (stream === undefined) return false;
+    stream.next({ kind: 'frame_lost', market });
+    return true;
   }
 
   /** Stops routing after the connection is lost: depth chains restart from a snapshot. */

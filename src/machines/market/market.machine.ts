@@ -313,6 +313,7 @@ export const marketMachine = setup({
       needsReconcile: context.needsReconcile || (context.book !== null && ordersMayRest(context.book)),
     })),
     disarmed: assign({ killSwitchDeadline: null }),
+    markLost: assign(({ context }) => ({ needsReconcile: context.needsReconcile || (context.book !== null && ordersMayRest(context.book)) })),
   },
 }).createMachine({
   id: 'market',
@@ -362,6 +363,8 @@ export const marketMachine = setup({
         // then waits for the connection, or reconciles what the gap may have hidden.
         'connection.down': { actions: 'markDown' },
         'connection.up': { actions: 'markUp' },
+        // A private frame of this market was lost unread: like a gap, `running` reconciles first.
+        'feed.lost': { actions: 'markLost' },
         // Once stopping, a second stop or a late fatal changes nothing: cleanup runs once.
         stop: { guard: 'notStopping', target: '.killed', actions: { type: 'stopWith', params: ({ event }) => ({ reason: event.reason }) } },
         'ks.fatal': { guard: 'notStopping', target: '.killed', actions: { type: 'stopWith', params: ({ event }) => ({ reason: event.reason }) } },

@@ -113,6 +113,8 @@ export type MarketEvent =
   | { readonly type: 'feed.price'; readonly price: string }
   | { readonly type: 'connection.down' }
   | { readonly type: 'connection.up' }
+  /** A frame of a private channel (`ordersPending`, `deals`, `balanceSpot`) that may concern this market could not be read. */
+  | { readonly type: 'feed.lost' }
   /** The order desk's answer to one `desk.place`: one outcome per intent, or a fatal error. */
   | { readonly type: 'desk.result'; readonly outcomes: readonly PlacementOutcome[]; readonly fatal: string | null }
   | { readonly type: 'stop'; readonly reason: string }

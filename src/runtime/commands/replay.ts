@@ -5,6 +5,7 @@
  */
 import { parseArgs } from 'node:util';
 import { RecordingError, startReplay } from '../inspector/index.js';
+import { listenErrorText } from '../../sim/index.js';
 
 export const REPLAY_USAGE = `usage: gridbot replay FILE.jsonl [--port N] [--host H]
 
@@ -43,7 +44,7 @@ export async function replayCommand(args: readonly string[], signal?: AbortSigna
   } catch (e) {
     const code = (e as { code?: unknown }).code;
     if (e instanceof RecordingError || code === 'ENOENT' || code === 'EACCES' || code === 'EISDIR' || code === 'EADDRINUSE') {
-      process.stderr.write(`gridbot replay: ${(e as Error).message}\n`);
+      process.stderr.write(`gridbot replay: ${listenErrorText(e, '--port N') ?? (e as Error).message}\n`);
       return 2;
     }
     throw e;

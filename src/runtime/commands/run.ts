@@ -20,6 +20,7 @@ import { marketLogObserver } from '../market-log.js';
 import { type MetricsServer, type RuntimeMetrics, createRuntimeMetrics, opsRoute, startMetricsServer } from '../metrics/index.js';
 import { RuntimeStartError, type Runtime, startRuntime } from '../runtime.js';
 import { summaryLine, statusTable } from '../status/market-status.js';
+import { listenErrorText } from '../../sim/index.js';
 
 export const RUN_USAGE = `usage: gridbot run [--config FILE] [--exchange-url URL] [--duration S] [--live] [--inspect PORT] [--metrics [HOST:]PORT] [--record FILE.jsonl]
 
@@ -173,7 +174,8 @@ export async function runCommand(args: readonly string[]): Promise<number> {
       });
     } catch (e) {
       journal?.close();
-      process.stderr.write(`gridbot run: inspector: ${e instanceof Error ? e.message : String(e)}; nothing was sent\n`);
+      const why = listenErrorText(e, '--inspect PORT (or inspector.port in markets.yaml; 0: any free port)') ?? (e instanceof Error ? e.message : String(e));
+      process.stderr.write(`gridbot run: inspector: ${why}; nothing was sent\n`);
       return 2;
     }
   }
@@ -184,7 +186,8 @@ export async function runCommand(args: readonly string[]): Promise<number> {
     } catch (e) {
       await inspector?.close();
       journal?.close();
-      process.stderr.write(`gridbot run: metrics: ${e instanceof Error ? e.message : String(e)}; nothing was sent\n`);
+      const why = listenErrorText(e, '--metrics [HOST:]PORT') ?? (e instanceof Error ? e.message : String(e));
+      process.stderr.write(`gridbot run: metrics: ${why}; nothing was sent\n`);
       return 2;
     }
   }

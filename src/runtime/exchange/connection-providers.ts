@@ -8,7 +8,9 @@
  * await, inside the batch the turn order opens for the read (runtime/turn/turn-order.ts: one
  * journal transaction per batch, the rest of a read after a frame that sent an order routed one
  * check phase later). A frame we cannot decode or do not model is counted and logged
- * (rate-limited) and never takes the socket down.
+ * (rate-limited) and never takes the socket down; a binary frame counts as undecodable. One that may
+ * have been a private update (`ordersPending`, `deals`, `balanceSpot`, or of a kind we cannot tell)
+ * also makes its market, or every market when it names none, reconcile soon (lost-frames.ts).
  *
  * Lifecycle: the machine invokes `socket` on entering its `connection` state and stops it on
  * leaving, so one actor is one socket: it reports `socket.open` once connected, `socket.closed` once
@@ -18,20 +20,29 @@
  */
 import { Subscription } from 'rxjs';
 import { fromCallback, fromPromise } from 'xstate';
-import { type Clock, type WbWsUpdate, WsTransport, decodeFrame, encodeRequest, systemClock } from '../../adapters/whitebit/index.js';
+import { type Clock, type WbWsUpdate, WsTransport, decodeFrame, encodeRequest, lostFrameScope, systemClock } from '../../adapters/whitebit/index.js';
 import type { SocketEvent, SocketSend } from '../../machines/connection/connection.types.js';
 import { FrameRouter } from '../../machines/connection/frame-router.js';
 import { DepthGapSink } from './depth-gap-sink.js';
 import { type LogSink, RateLimitedLog, silentLog } from './log-sink.js';
+import { LostFrames } from './lost-frames.js';
 import { TurnOrder } from '../turn/turn-order.js';
 import { WsTokenCache, type WsTokenCacheOptions, type WsTokenSource } from './ws-token-cache.js';
+
+/** What of a binary frame is searched for its channel and market (the codec keeps as much of a text one). */
+const MAX_BINARY_TEXT = 512;
 
 /** Counters of what the socket actors saw; shared by every socket of one connection. */
 export interface FrameStats {
   frames: number;
   replies: number;
   updates: number;
+  /** Frames that did not decode, binary frames included. */
   decodeErrors: number;
+  /** Of those, the ones that may have been private updates (each asks its market to reconcile). */
+  privateLost: number;
+  /** Reconciles asked of market actors after lost private frames (one per market per burst). */
+  lostReconciles: number;
   unknown: number;
   /** Frames whose handling threw (a bug downstream); the socket stays up. */
   handlerErrors: number;
@@ -52,6 +63,8 @@ export function emptyFrameStats(): FrameStats {
     replies: 0,
     updates: 0,
     decodeErrors: 0,
+    privateLost: 0,
+    lostReconciles: 0,
     unknown: 0,
     handlerErrors: 0,
     droppedSends: 0,
@@ -74,11 +87,15 @@ export function createFrameRouting(): FrameRouting {
 
 export interface SocketActorOptions {
   readonly wsUrl: string;
-  readonly router: Pick<FrameRouter, 'route' | 'resetDepth'>;
+  readonly router: Pick<FrameRouter, 'route' | 'resetDepth' | 'lost' | 'markets'>;
   /** Where the router reports gaps (see {@link createFrameRouting}); without it gaps never reach the machine. */
   readonly depthGaps?: DepthGapSink;
   readonly logger?: LogSink;
   readonly clock?: Pick<Clock, 'now'>;
+  /** Timers of the lost-frame window (default: the system's). */
+  readonly timers?: Pick<Clock, 'setTimeout' | 'clearTimeout'>;
+  /** How long a lost private frame waits for others before its markets reconcile (lost-frames.ts). */
+  readonly lostFrameWindowMs?: number;
   /** Filled in place; pass one to read the counters. */
   readonly stats?: FrameStats;
   /** Handshake deadline; the machine's own connect timeout usually fires first. */
@@ -109,6 +126,23 @@ export function createSocketActor(options: SocketActorOptions) {
     // The id of our `authorize`, to recognise its error reply (a refused token).
     let authorizeId: number | null = null;
     const detachGaps = options.depthGaps?.attach((market) => tell({ type: 'socket.depthGap', market }));
+    const lost = new LostFrames(
+      router,
+      options.timers ?? systemClock,
+      (markets) => {
+        stats.lostReconciles += markets.length;
+        log.warn('frameLost', { markets, count: stats.privateLost }, 'ws: private frame lost unread; reconciling its market(s)');
+      },
+      options.lostFrameWindowMs,
+    );
+    /** Counts an unreadable frame; one that may have been private marks its market(s) to reconcile. */
+    const undecodable = (text: string, method: string | undefined): void => {
+      stats.decodeErrors += 1;
+      const scope = lostFrameScope(text, method);
+      if (scope === null) return;
+      stats.privateLost += 1;
+      lost.note(scope.market);
+    };
 
     const onFrame = (text: string): void => {
       stats.frames += 1;
@@ -138,7 +172,7 @@ export function createSocketActor(options: SocketActorOptions) {
           tell({ type: 'socket.reply', id: m.id, result: null, error: { code: m.code, message: m.message } });
           return;
         case 'decodeError':
-          stats.decodeErrors += 1;
+          undecodable(m.text, m.method);
           log.warn('decodeError', { method: m.method, reason: m.reason, text: m.text, count: stats.decodeErrors }, 'ws: undecodable frame dropped');
           return;
         case 'unknown':
@@ -171,6 +205,13 @@ export function createSocketActor(options: SocketActorOptions) {
         transport = t;
         subs.add(t.messages$.subscribe((text) => reader.push(text)));
         subs.add(
+          t.binary$.subscribe((raw) => {
+            const text = raw.length > MAX_BINARY_TEXT ? raw.slice(0, MAX_BINARY_TEXT) : raw;
+            undecodable(text, undefined);
+            log.warn('binary', { bytes: raw.length, count: stats.decodeErrors }, 'ws: binary frame dropped (WhiteBIT sends text)');
+          }),
+        );
+        subs.add(
           t.closed$.subscribe((c) => {
             transport = null;
             // Frames read before the close are routed before it is told.
@@ -196,6 +237,7 @@ export function createSocketActor(options: SocketActorOptions) {
 
     return () => {
       disposed = true;
+      lost.dispose();
       reader.dispose();
       abort.abort();
       detachGaps?.();

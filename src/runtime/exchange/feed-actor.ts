@@ -42,6 +42,8 @@ export function feedEventOf(update: MarketUpdate): MarketEvent | null {
       return { type: 'feed.deal', deal: dealFromWs(update) };
     case 'lastprice_update':
       return { type: 'feed.price', price: update.price };
+    case 'frame_lost':
+      return { type: 'feed.lost' };
     case 'depth_update':
       return null;
   }

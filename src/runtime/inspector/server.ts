@@ -15,6 +15,8 @@
  * connection or a restarted runtime: EventSource reconnects by itself and the page resyncs.
  * A client that cannot keep up (its socket buffer is full) gets no deltas until it drains, then one
  * snapshot, so one slow tab cannot make the runtime buffer without bound.
+ * Every request whose `Host` is not the configured host or a loopback name is refused with 421
+ * (DNS rebinding: metrics/host-check.ts).
  */
 import { createReadStream } from 'node:fs';
 import { readFile } from 'node:fs/promises';
@@ -24,6 +26,7 @@ import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import type { AnyStateMachine } from 'xstate';
 import { chartJson, chartMermaid } from '../../machines/chart-export.js';
+import { refuseForeignHost } from '../metrics/host-check.js';
 import { layoutChart } from './chart-layout.js';
 import type { Detail, InspectorModel, Row } from './model.js';
 
@@ -186,6 +189,7 @@ export async function startInspectorServer(options: {
   };
 
   const server: Server = createServer((req, res) => {
+    if (refuseForeignHost(req, res, options.host, (server.address() as AddressInfo).port)) return;
     const url = new URL(req.url ?? '/', 'http://localhost');
     const path = url.pathname;
     const focus = url.searchParams.get('focus') || null;

@@ -11,7 +11,8 @@
  *   gridbot_ws_state_since_timestamp_seconds
  *   gridbot_ws_frames_total{channel}         frames received: deals, ordersPending, lastprice, depth,
  *                                            balanceSpot, reply (replies, pongs, errors), unknown, undecodable
- *   gridbot_ws_decode_errors_total           frames that did not decode (dropped, socket kept)
+ *   gridbot_ws_decode_errors_total           frames that did not decode, binary ones included (dropped, socket kept)
+ *   gridbot_ws_lost_frame_reconciles_total   reconciles asked of markets after unreadable private frames
  *   gridbot_ws_handler_errors_total          frames whose handling threw (a bug; socket kept)
  *   gridbot_ws_depth_gaps_total              depth deltas that did not follow the previous one
  */
@@ -39,6 +40,7 @@ export class ConnectionMetrics {
   private readonly frames: Counter<'channel'>;
   private readonly decodeErrors: Counter;
   private readonly handlerErrors: Counter;
+  private readonly lostReconciles: Counter;
   private readonly depthGaps: Counter;
   private wasOpen = false;
 
@@ -71,12 +73,17 @@ export class ConnectionMetrics {
     this.frames = new Counter({ name: 'gridbot_ws_frames_total', help: 'WebSocket frames received, by channel.', labelNames: ['channel'] as const, registers });
     this.decodeErrors = new Counter({
       name: 'gridbot_ws_decode_errors_total',
-      help: 'WebSocket frames that did not decode (dropped; the socket stays up).',
+      help: 'WebSocket frames that did not decode, binary ones included (dropped; the socket stays up).',
       registers,
     });
     this.handlerErrors = new Counter({
       name: 'gridbot_ws_handler_errors_total',
       help: 'WebSocket frames whose handling threw (dropped; the socket stays up).',
+      registers,
+    });
+    this.lostReconciles = new Counter({
+      name: 'gridbot_ws_lost_frame_reconciles_total',
+      help: 'Reconciles asked of markets after private frames arrived unreadable (one per market per burst).',
       registers,
     });
     this.depthGaps = new Counter({
@@ -121,6 +128,7 @@ export class ConnectionMetrics {
     this.frames.inc({ channel: 'undecodable' }, f.decodeErrors);
     setCounter(this.decodeErrors, f.decodeErrors);
     setCounter(this.handlerErrors, f.handlerErrors);
+    setCounter(this.lostReconciles, f.lostReconciles);
     setCounter(this.depthGaps, source.router.stats.depthGaps);
   }
 }

@@ -1,10 +1,12 @@
 /**
  * The stand-alone metrics server of `gridbot run --metrics [HOST:]PORT`: `/metrics` and `/health`
  * only, for an operator who scrapes a bot left running for weeks without wanting the inspector page
- * (and its per-transition collector) in the process. Loopback unless a host is given.
+ * (and its per-transition collector) in the process. Loopback unless a host is given; requests
+ * naming another host are refused (host-check.ts).
  */
 import { type Server, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { refuseForeignHost } from './host-check.js';
 import type { OpsRoute } from './http-routes.js';
 
 export interface MetricsServer {
@@ -16,6 +18,7 @@ export interface MetricsServer {
 /** Starts listening. @throws the listen error (EADDRINUSE, EACCES…). */
 export async function startMetricsServer(options: { readonly host: string; readonly port: number; readonly route: OpsRoute }): Promise<MetricsServer> {
   const server: Server = createServer((req, res) => {
+    if (refuseForeignHost(req, res, options.host, (server.address() as AddressInfo).port)) return;
     const path = new URL(req.url ?? '/', 'http://localhost').pathname;
     if (options.route(req, res, path)) return;
     res.writeHead(path === '/' ? 200 : 404, { 'content-type': 'text/plain; charset=utf-8' });

@@ -71,6 +71,8 @@ function model(mode: Mode) {
           STOP: kill,
           // Nothing seemed wrong for reconcileEverySec: the market reconciles anyway (a frame lost without a socket loss).
           AUDIT: 'fetching',
+          // A private frame of the market arrived unreadable: what it said is asked of the exchange at once.
+          FRAME_LOST: 'fetching',
         },
       },
       runningWithDesk: {
@@ -259,6 +261,7 @@ describe.each<Mode>(['cancel-all', 'adopt'])('market actor against its model (on
           },
           CONN_UP: () => h.feed.push({ type: 'connection.up' }),
           CONN_UP_AGAIN: () => h.feed.push({ type: 'connection.up' }),
+          FRAME_LOST: () => h.feed.push({ type: 'feed.lost' }),
           FETCH_OK: () => h.resolve('fetchExchange', { openOrders: exchangeView(h), deals: [] }),
           FETCH_STRAYS: () => {
             const view = exchangeView(h);

@@ -86,3 +86,37 @@ function decodeValue(v: unknown, text: string): WbWsMessage {
   }
   return { kind: 'unknown', method: typeof method === 'string' ? method : undefined, frame: v };
 }
+
+/** The channels whose frames carry the account's own orders, fills and balances. */
+export type PrivateChannel = 'ordersPending' | 'deals' | 'balanceSpot';
+
+/** What an unreadable frame may have concerned: a private channel (or `unknown`), and its market when readable. */
+export interface LostFrameScope {
+  readonly channel: PrivateChannel | 'unknown';
+  /** A market id found in the text, else null (`balanceSpot` names assets, not markets). */
+  readonly market: string | null;
+}
+
+const METHOD_IN_TEXT = /"method"\s*:\s*"([A-Za-z]+_update)"/;
+const MARKET_IN_TEXT = /"([A-Z0-9]{1,20}_[A-Z0-9]{1,20})"/;
+/** A reply starts with a numeric id; a pushed update with `"id":null`. */
+const REPLY_IN_TEXT = /^\s*\{\s*"id"\s*:\s*\d/;
+const PRIVATE_UPDATES: Readonly<Record<string, PrivateChannel>> = {
+  ordersPending_update: 'ordersPending',
+  deals_update: 'deals',
+  balanceSpot_update: 'balanceSpot',
+};
+
+/**
+ * Returns the private channel an undecodable frame may have belonged to, or null for a frame that
+ * is clearly a reply or a public update. Read from the raw text, since a corrupt frame is often
+ * not JSON: `method` is the decoder's when it got that far. A frame whose kind cannot be told at
+ * all is `unknown`: it may have been an order's last word, so the caller treats it as private.
+ */
+export function lostFrameScope(text: string, method: string | undefined): LostFrameScope | null {
+  const name = method ?? METHOD_IN_TEXT.exec(text)?.[1];
+  if (name === undefined) return REPLY_IN_TEXT.test(text) ? null : { channel: 'unknown', market: MARKET_IN_TEXT.exec(text)?.[1] ?? null };
+  const channel = PRIVATE_UPDATES[name];
+  if (channel === undefined) return null;
+  return { channel, market: channel === 'balanceSpot' ? null : (MARKET_IN_TEXT.exec(text)?.[1] ?? null) };
+}
