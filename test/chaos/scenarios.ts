@@ -16,6 +16,7 @@
  */
 import type { FrameChannel, SimEvent } from '../../src/sim/index.js';
 import type { Scenario } from './support/outcome.js';
+import { priceSweep } from './scenario-price-sweep.js';
 import { sigkillRestart } from './support/process-rig.js';
 import { type Rig, runInProcess } from './support/rig.js';
 import { BOT_ACCOUNT, MARKET, PLAN } from '../integration/harness.js';
@@ -333,4 +334,5 @@ export const SCENARIOS: readonly Scenario[] = [
   bulkPartialFailure,
   killSwitchExpiry,
   sigkill,
+  priceSweep,
 ];
