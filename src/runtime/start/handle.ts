@@ -51,6 +51,7 @@ export function startHandle(config: RuntimeConfig, pre: Preflight, wiring: Wirin
             realisedPnl: '0',
             inventory: '0',
             killSwitchSeconds: null,
+            waitingForPrice: 0,
             reason: null,
           };
       const state = outcome?.outcome === 'failed' ? 'failed' : outcome?.outcome === 'stopped' || !ref ? 'stopped' : base.state;

@@ -18,6 +18,8 @@ export interface MarketStatus {
   readonly inventory: string;
   /** Seconds until the exchange cancels this market's orders unless refreshed; null when not armed. */
   readonly killSwitchSeconds: number | null;
+  /** Levels refused as post-only that wait for the price to let them rest (grid/price-wait.ts). */
+  readonly waitingForPrice: number;
   readonly reason: string | null;
 }
 
@@ -56,6 +58,7 @@ export function marketStatus(snapshot: SnapshotFrom<typeof marketMachine>, nowMs
     realisedPnl: book ? toPlain(book.pnl.realisedQuote.toDecimalPlaces(8)) : '0',
     inventory: book ? toPlain(book.pnl.inventoryBase) : '0',
     killSwitchSeconds: c.killSwitchDeadline === null ? null : Math.max(0, Math.round((c.killSwitchDeadline - nowMs) / 1000)),
+    waitingForPrice: book ? book.waiting.size : 0,
     reason: c.stopReason ?? c.lastError,
   };
 }
@@ -73,7 +76,9 @@ export function statusTable(rows: readonly MarketStatus[], connection: string): 
     r.realisedPnl,
     r.inventory,
     r.killSwitchSeconds === null ? '-' : `${r.killSwitchSeconds}s`,
-    r.reason ?? '',
+    [r.waitingForPrice > 0 ? `${r.waitingForPrice} level${r.waitingForPrice === 1 ? '' : 's'} waiting for price` : '', r.reason ?? '']
+      .filter(Boolean)
+      .join('; '),
   ]);
   const widths = COLUMNS.map((h, i) => Math.max(h.length, ...cells.map((c) => (c[i] ?? '').length)));
   const line = (c: readonly string[]) =>

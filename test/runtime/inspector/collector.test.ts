@@ -119,7 +119,7 @@ describe('emitted notes and the ladder', () => {
   });
 
   it('draws the ladder again when the level book changed in place (its version moved), not otherwise', () => {
-    const book = { version: 1, orders: new Map(), ledger: { orders: new Map() }, pnl: { realisedQuote: D('0'), inventoryBase: D('0') } };
+    const book = { version: 1, orders: new Map(), waiting: new Map(), ledger: { orders: new Map() }, pnl: { realisedQuote: D('0'), inventoryBase: D('0') } };
     const plan = { levels: [], gapLevel: null, lastPrice: D('1') };
     const context = {
       settings: { market: 'M' },

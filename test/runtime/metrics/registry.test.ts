@@ -72,6 +72,7 @@ function status(market: string, o: Partial<MarketStatus> = {}): MarketStatus {
     realisedPnl: '0',
     inventory: '0',
     killSwitchSeconds: null,
+    waitingForPrice: 0,
     reason: null,
     ...o,
   };
