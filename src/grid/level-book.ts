@@ -451,6 +451,7 @@ function crossesOwnOrders(book: LevelBook, level: number, side: Side): boolean {
  * is left waiting (it would only be refused again).
  */
 export function flushFreeLevels(book: LevelBook): LevelBook {
+  if (book.waiting.size !== 0) releaseUncrossed(book);
   if (book.ledger.residues.size === 0) return book;
   for (const key of [...book.ledger.residues.keys()]) {
     const [side, levelText] = key.split('@') as [Side, string];
@@ -573,10 +574,26 @@ export function lastDealSec(book: LevelBook): number | null {
 
 /** Adds a refused quantity to the (side, level)'s wait for price. */
 function addWaiting(book: LevelBook, level: number, side: Side, amount: Decimal, origin: OrderOrigin): void {
-  if (joinWaiting(book, level, side, amount)) return;
+  const crossedOwn = crossesOwnOrders(book, level, side);
+  const w = book.waiting.get(residueKey(side, level));
+  if (w !== undefined) {
+    w.amount = w.amount.plus(amount);
+    w.crossedOwn = w.crossedOwn || crossedOwn;
+    return;
+  }
   const rung = book.plan.levels[level];
   if (rung === undefined) return;
-  book.waiting.set(residueKey(side, level), { level, side, price: rung.price, amount, origin });
+  book.waiting.set(residueKey(side, level), { level, side, price: rung.price, amount, origin, crossedOwn });
+}
+
+/** Owes the waiting levels that were refused for crossing our own orders and cross none any more, at a free level (see price-wait.ts). */
+function releaseUncrossed(book: LevelBook): void {
+  for (const [key, w] of [...book.waiting]) {
+    if (!w.crossedOwn || isLevelBusy(book, w.level) || crossesOwnOrders(book, w.level, w.side)) continue;
+    book.waiting.delete(key);
+    reserve(book, w.level, w.side, w.amount, w.origin);
+    book.version += 1;
+  }
 }
 
 /** Adds `amount` to the (side, level)'s wait for price when there is one; returns whether it did. */

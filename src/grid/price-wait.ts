@@ -17,9 +17,11 @@
  *   side), and a counter quantity for the same (side, level) joins the entry instead of being sent
  *   to be refused again. It is released only onto a free level that crosses none of our orders;
  *   otherwise it waits for the next price event.
- * - why only price events release (never a fill or an order leaving the book): the release must be
- *   a function of journaled events, and a price event that releases is journaled
- *   (runtime/journal/inspect-hook.ts); price events that release nothing are not.
+ * - a price event releases it (the release must be a function of journaled events: a price event
+ *   that releases is journaled, runtime/journal/inspect-hook.ts; price events that release nothing
+ *   are not). One exception: a level refused while it crossed one of the bot's own orders
+ *   (`crossedOwn`) also goes once no own order crosses it any more, when an order leaves the book
+ *   (a journaled event too): the own order may have been all that was in its way.
  */
 import type { Decimal } from './decimal.js';
 import type { Side } from './market-rules.js';
@@ -35,6 +37,11 @@ export interface WaitingLevel {
   amount: Decimal;
   /** Where the first refused order came from (kept for the order it is released as). */
   readonly origin: OrderOrigin;
+  /**
+   * It was refused while it would meet one of the bot's own orders (a sell at or below a buy of
+   * ours): that order leaving the book may be all it waits for, price or not.
+   */
+  crossedOwn: boolean;
 }
 
 /** True when an order of `side` at `levelPrice` rests as a maker with the last trade at `price`. */

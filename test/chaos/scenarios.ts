@@ -18,6 +18,7 @@ import type { FrameChannel, SimEvent } from '../../src/sim/index.js';
 import type { Scenario } from './support/outcome.js';
 import { framesCorrupt } from './scenario-frames-corrupt.js';
 import { slowBody } from './scenario-slow-body.js';
+import { priceSweep } from './scenario-price-sweep.js';
 import { sigkillRestart } from './support/process-rig.js';
 import { type Rig, runInProcess } from './support/rig.js';
 import { BOT_ACCOUNT, MARKET, PLAN } from '../integration/harness.js';
@@ -341,4 +342,5 @@ export const SCENARIOS: readonly Scenario[] = [
   sigkill,
   slowBody,
   framesCorrupt,
+  priceSweep,
 ];

@@ -131,6 +131,36 @@ describe('levels waiting for price', () => {
     expect(waiting(filled)).toEqual(['buy@5 0.0015 counter']);
   });
 
+  it('a level refused while it crossed our own order also goes once that order leaves the book (no price needed)', () => {
+    let book = placedBook();
+    // sell@6 fills: its counter buy@5 rests.
+    book = applyOrderUpdate(book, update(106, cid(6, 'sell', 6), 'sell', priceOf(6), '0.001', '0.001', true));
+    let t = takeIntents(book, 20);
+    const buy5 = t.intents.find((i) => i.level === 5)?.clientOrderId ?? '';
+    book = applyPlacement(t.book, { kind: 'placed', clientOrderId: buy5, orderId: 205, dealStock: '0', left: '0.001' });
+    // buy@3 fills, then the plan buy at 4: its counter sell@4 goes out, and is refused (our buy at 5 is above it).
+    book = applyOrderUpdate(book, update(103, cid(3, 'buy', 3), 'buy', priceOf(3), '0.001', '0.001', true));
+    book = applyOrderUpdate(book, update(104, cid(4, 'buy', 4), 'buy', priceOf(4), '0.001', '0.001', true));
+    t = takeIntents(book, 20);
+    book = refuse(
+      t.book,
+      t.intents.find((i) => i.level === 4 && i.side === 'sell'),
+    );
+    expect([...book.waiting.values()].map((w) => `${w.side}@${w.level} ${String(w.crossedOwn)}`)).toEqual(['sell@4 true']);
+    // The buy at 5 fills and leaves the book: the sell at 4 crosses nothing of ours any more and goes.
+    book = applyOrderUpdate(book, update(205, buy5, 'buy', priceOf(5), '0.001', '0.001', true));
+    expect(owed(book).sort()).toEqual(['sell@4 0.001 residue', 'sell@5 0.001 residue', 'sell@6 0.001 counter']);
+    expect(waiting(book)).toEqual([]);
+  });
+
+  it('a level refused by the market alone waits for price even when orders leave the book', () => {
+    const { book: sent, buy5 } = counterBuy5Sent();
+    const book = refuse(sent, buy5);
+    expect(book.waiting.get('buy@5')?.crossedOwn).toBe(false);
+    const after = applyOrderUpdate(book, update(100, cid(0, 'buy', 0), 'buy', priceOf(0), '0.001', '0.001', true));
+    expect(waiting(after)).toEqual(['buy@5 0.001 counter']);
+  });
+
   it('survives a copy (a restored book keeps its waiting levels)', () => {
     const { book: sent, buy5 } = counterBuy5Sent();
     const book = refuse(sent, buy5);

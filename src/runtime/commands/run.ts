@@ -162,7 +162,8 @@ export async function runCommand(args: readonly string[]): Promise<number> {
   // The inspector page (--inspect, or markets.yaml `inspector:`) and/or a recording (--record).
   const inspectPort = parsed.inspectPort ?? config.inspector?.port ?? null;
   // Metrics and health ride on any HTTP server we open: the inspector's page, or --metrics alone.
-  const metrics: RuntimeMetrics | null = inspectPort !== null || parsed.metrics !== null ? createRuntimeMetrics() : null;
+  const metrics: RuntimeMetrics | null =
+    inspectPort !== null || parsed.metrics !== null ? createRuntimeMetrics({ missingLevelsAfterMs: config.health.missingLevelsAfterSec * 1000 }) : null;
   let inspector: Inspector | null = null;
   if (inspectPort !== null || parsed.record !== null) {
     try {

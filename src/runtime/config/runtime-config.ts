@@ -30,6 +30,8 @@ export interface RuntimeConfig {
   readonly journal: { readonly path: string } | null;
   /** null: inspector off. */
   readonly inspector: { readonly host: string; readonly port: number } | null;
+  /** `/health`: how long a grid may have levels waiting for price (the price inside its range) before it counts as a problem. */
+  readonly health: { readonly missingLevelsAfterSec: number };
   /** Set exactly when `exchange` is `sim`; `balances` null = the simulator's demo balances. */
   readonly sim: { readonly seed: number; readonly balances: Readonly<Record<string, string>> | null } | null;
   /** One per grid, in file order; markets are unique. */
@@ -69,6 +71,7 @@ export function toRuntimeConfig(parsed: ParsedConfig, file: string, locations?: 
     logLevel: parsed.logLevel,
     journal: parsed.journal !== undefined ? { path: resolve(dirname(file), parsed.journal) } : null,
     inspector: parsed.inspector !== undefined ? { host: parsed.inspector.host, port: parsed.inspector.port } : null,
+    health: { missingLevelsAfterSec: parsed.health.missingLevelsAfter },
     sim:
       parsed.exchange === 'sim'
         ? { seed: parsed.sim?.seed ?? DEFAULTS.simSeed, balances: parsed.sim?.balances !== undefined ? { ...parsed.sim.balances } : null }

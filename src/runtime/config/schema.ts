@@ -36,6 +36,8 @@ export const DEFAULTS = {
   onStop: 'cancel',
   /** Seconds between reconciles while running (0: only after reconnects). */
   reconcileEverySec: 300,
+  /** Seconds a grid may have levels waiting for price, with the price inside its range, before /health says so. */
+  missingLevelsAfterSec: 600,
 } as const;
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -181,6 +183,15 @@ const inspector = strict({
   port: int(0, 65_535).default(DEFAULTS.inspectorPort),
 });
 
+/**
+ * `/health`. Always on: a grid that keeps levels waiting for price while the price is back inside
+ * its range is a grid that stopped healing, and an operator must hear of it.
+ */
+const health = strict({
+  /** Seconds; a refusal happens on every fast move, and the next price event usually heals it. */
+  missingLevelsAfter: int(10, 86_400).default(DEFAULTS.missingLevelsAfterSec),
+});
+
 const sim = strict({
   seed: int(0, 2 ** 32 - 1).default(DEFAULTS.simSeed),
   /** Absent: the simulator's own demo balances. */
@@ -200,6 +211,7 @@ export const configSchema = strict({
   journal: text('a file path', (s) => s.trim().length > 0).optional(),
   /** Absent: no inspector. */
   inspector: inspector.optional(),
+  health: health.prefault({}),
   /** Only with `exchange: sim`; absent there means seed 1 and the demo balances. */
   sim: sim.optional(),
   grids: z.array(grid, { error: 'a list of grids' }).min(1, { error: 'a list of at least one grid' }),

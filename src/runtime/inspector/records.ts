@@ -126,6 +126,8 @@ export interface LadderLevel {
   readonly filled: string;
   /** The side of the level's latest filled order, if any. */
   readonly lastFill: 'buy' | 'sell' | null;
+  /** Quantity refused as post-only at this level, waiting for the price to let it rest (grid/price-wait.ts); absent when none. */
+  readonly waiting?: readonly { readonly side: 'buy' | 'sell'; readonly amount: string }[];
 }
 
 export interface Ladder {

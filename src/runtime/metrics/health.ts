@@ -7,6 +7,12 @@
  * (state-tracker.ts). Otherwise 503, and `problems` says which market or the connection, in which
  * state, since when: "DBTC_DUSDT: reconnecting since 2025-01-01T10:00:00.000Z (12 s)".
  *
+ * A running grid with levels waiting for price (grid/price-wait.ts) is healthy while the price is
+ * outside its range or for `missingLevelsAfterMs` (markets.yaml `health.missingLevelsAfter`):
+ * refusals come with every fast move, and the next price event back inside the range heals them.
+ * Longer than that with the price inside the range, the grid has stopped healing: 503, with
+ * "DBTC_DUSDT: 2 levels waiting for price since … (700 s), price 60010 inside the grid 59000–61000".
+ *
  * No grace period for faults: a reconnect blip shows as 503 for its few seconds. Alert on it with
  * `for:` in Prometheus (or a probe's failure threshold) rather than hiding it here. The periodic
  * reconcile (`reconcileEvery`) is not a fault and stays 200 unless it gets stuck.
@@ -22,7 +28,12 @@ export interface HealthInput {
   readonly shuttingDown: boolean;
   readonly connection: { readonly state: string; readonly since: number | null };
   readonly markets: readonly HealthMarketInput[];
+  /** How long a grid may have levels waiting for price with the price in range (default {@link MISSING_LEVELS_AFTER_MS}). */
+  readonly missingLevelsAfterMs?: number | undefined;
 }
+
+/** The default of markets.yaml `health.missingLevelsAfter` (600 s). */
+export const MISSING_LEVELS_AFTER_MS = 600_000;
 
 export interface HealthMarketInput {
   readonly market: string;
@@ -34,6 +45,18 @@ export interface HealthMarketInput {
   readonly stopCause: StopCause | null;
   /** In a periodic reconcile (`reconcileEvery`), not one a fault caused. */
   readonly routine?: boolean;
+  /** Levels waiting for price, and since when some have been (epoch ms); absent when none waits. */
+  readonly waiting?: HealthWaiting | undefined;
+}
+
+/** A grid's levels waiting for price, for the missing-levels rule. */
+export interface HealthWaiting {
+  readonly levels: number;
+  readonly since: number;
+  /** The last price, and whether it is inside the grid's range (lowest to highest level). */
+  readonly price: string | null;
+  readonly range: { readonly lower: string; readonly upper: string } | null;
+  readonly inRange: boolean;
 }
 
 export interface HealthComponent {
@@ -91,10 +114,13 @@ export function evaluateHealth(input: HealthInput): HealthReport {
   if (input.shuttingDown) problems.push('shutting down');
   const connOk = input.connection.state === 'open';
   if (!connOk && !input.starting) problems.push(`connection: ${input.connection.state}${sinceText(input.now, input.connection.since)}`);
+  const afterMs = input.missingLevelsAfterMs ?? MISSING_LEVELS_AFTER_MS;
   const markets = input.markets.map((m): HealthMarket => {
-    const ok = marketHealthy(m.state, m.stopCause, m.routine ?? false, m.since === null ? 0 : input.now - m.since);
-    if (!ok) problems.push(`${m.market}: ${m.state}${sinceText(input.now, m.since)}${m.reason ? `: ${m.reason}` : ''}`);
-    return { market: m.market, state: m.state, since: iso(m.since), ok, reason: m.reason };
+    const stateOk = marketHealthy(m.state, m.stopCause, m.routine ?? false, m.since === null ? 0 : input.now - m.since);
+    if (!stateOk) problems.push(`${m.market}: ${m.state}${sinceText(input.now, m.since)}${m.reason ? `: ${m.reason}` : ''}`);
+    const missing = stateOk ? missingLevels(m.market, m.waiting, input.now, afterMs) : null;
+    if (missing !== null) problems.push(missing);
+    return { market: m.market, state: m.state, since: iso(m.since), ok: stateOk && missing === null, reason: m.reason };
   });
   return {
     status: problems.length === 0 ? 'ok' : 'unhealthy',
@@ -103,4 +129,11 @@ export function evaluateHealth(input: HealthInput): HealthReport {
     connection: { state: input.connection.state, since: iso(input.connection.since), ok: connOk },
     markets,
   };
+}
+
+/** Returns the problem line of a grid that has had levels waiting for price too long with the price inside its range, or null. */
+export function missingLevels(market: string, w: HealthWaiting | undefined, now: number, afterMs: number): string | null {
+  if (w === undefined || w.levels === 0 || !w.inRange || now - w.since < afterMs) return null;
+  const where = w.price !== null && w.range !== null ? `, price ${w.price} inside the grid ${w.range.lower}–${w.range.upper}` : '';
+  return `${market}: ${w.levels} level${w.levels === 1 ? '' : 's'} waiting for price${sinceText(now, w.since)}${where}`;
 }

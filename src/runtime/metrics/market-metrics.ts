@@ -14,6 +14,7 @@
  *   gridbot_grid_levels_expected{market}                     orders the plan keeps resting (levels with a side)
  *   gridbot_grid_levels_resting{market}                      levels holding a live order at the level's price
  *   gridbot_grid_levels_missing{market}                      expected − resting (≥ 0)
+ *   gridbot_grid_levels_waiting_for_price{market}            of those, levels refused as post-only and waiting for the price to come back
  *   gridbot_open_orders{market}, gridbot_pending_orders{market}
  *   gridbot_fills_total{market}                              distinct deals in the fill ledger (reconciled ones too)
  *   gridbot_realised_pnl_quote{market}, gridbot_inventory_base{market}   floats: converted here, at the edge
@@ -99,6 +100,7 @@ export class MarketMetrics {
   private readonly expected: Gauge<'market'>;
   private readonly resting: Gauge<'market'>;
   private readonly missing: Gauge<'market'>;
+  private readonly waiting: Gauge<'market'>;
   private readonly open: Gauge<'market'>;
   private readonly pending: Gauge<'market'>;
   private readonly fills: Counter<'market'>;
@@ -157,6 +159,12 @@ export class MarketMetrics {
     this.missing = new Gauge({
       name: 'gridbot_grid_levels_missing',
       help: 'Expected levels without a live order at their price.',
+      labelNames: market,
+      registers,
+    });
+    this.waiting = new Gauge({
+      name: 'gridbot_grid_levels_waiting_for_price',
+      help: 'Levels refused as post-only (the price had moved past them) that wait to be placed again once the price lets them rest.',
       labelNames: market,
       registers,
     });
@@ -276,6 +284,7 @@ export class MarketMetrics {
       this.pnl,
       this.fillsAllTime,
       this.pnlAllTime,
+      this.waiting,
       this.inventory,
       this.killSwitch,
     ])
@@ -292,6 +301,7 @@ export class MarketMetrics {
       this.expected.set({ market }, levels.expected);
       this.resting.set({ market }, levels.resting);
       this.missing.set({ market }, Math.max(0, levels.expected - levels.resting));
+      this.waiting.set({ market }, context === null || ended ? 0 : (context.book?.waiting.size ?? 0));
       this.open.set({ market }, s.liveOrders);
       this.pending.set({ market }, s.pendingOrders);
       this.fills.inc({ market }, s.fills);

@@ -17,12 +17,13 @@
 import type { SnapshotFrom } from 'xstate';
 import { Registry, collectDefaultMetrics } from 'prom-client';
 import type { RestObserver } from '../../adapters/whitebit/index.js';
+import { parseDecimal, toPlain } from '../../grid/index.js';
 import type { marketMachine } from '../../machines/market/market.machine.js';
 import type { Runtime } from '../runtime.js';
 import type { MarketEvents, ObservedActors, RuntimeObserver } from '../start/observers.js';
 import { marketActorId } from '../supervisor/supervisor.machine.js';
 import { ConnectionMetrics } from './connection-metrics.js';
-import { type HealthReport, evaluateHealth } from './health.js';
+import { type HealthReport, type HealthWaiting, evaluateHealth } from './health.js';
 import { MarketMetrics, type MarketRow } from './market-metrics.js';
 import { restMetrics } from './rest-metrics.js';
 import { StateTracker, connectionTop } from './state-tracker.js';
@@ -49,6 +50,8 @@ export interface RuntimeMetricsOptions {
   readonly now?: () => number;
   /** Default true; tests of the pure parts turn the process metrics off. */
   readonly defaultMetrics?: boolean;
+  /** markets.yaml `health.missingLevelsAfter`, in ms (default 600 s): see health.ts. */
+  readonly missingLevelsAfterMs?: number;
 }
 
 type MarketSnapshot = SnapshotFrom<typeof marketMachine>;
@@ -62,6 +65,8 @@ export function createRuntimeMetrics(options: RuntimeMetricsOptions = {}): Runti
   const tracker = new StateTracker(now);
   const perfNow = () => performance.now();
   let runtime: MetricsRuntime | null = null;
+  // Since when each market has had levels waiting for price (market.waiting: rare, never per fill).
+  const waitingSince = new Map<string, number>();
 
   const watchMarket = (market: string, events: MarketEvents): void => {
     const e = markets.entry(market);
@@ -72,6 +77,10 @@ export function createRuntimeMetrics(options: RuntimeMetricsOptions = {}): Runti
     events.on('market.ordersSent', (ev) => markets.sentOrders(e, ev.via, ev.intents, runtime?.frames ?? null, perfNow));
     events.on('market.ordersAnswered', (ev) => markets.answered(e, ev.outcomes));
     events.on('market.batchFailed', () => markets.batchFailed(e));
+    events.on('market.waiting', (ev) => {
+      if (ev.waiting === 0) waitingSince.delete(market);
+      else if (!waitingSince.has(market)) waitingSince.set(market, now());
+    });
   };
 
   // The connection's snapshots: rare (replies, pings, gaps), never per fill. Its depth-gap resubscribes
@@ -100,6 +109,19 @@ export function createRuntimeMetrics(options: RuntimeMetricsOptions = {}): Runti
     const ref = rt.supervisor.system.get(marketActorId(market)) as { getSnapshot(): MarketSnapshot } | undefined;
     const snap = ref?.getSnapshot();
     return snap && snap.status === 'active' ? snap : null;
+  };
+
+  /** A market's levels waiting for price and where its price is, read from its snapshot at health time. */
+  const waitingOf = (rt: MetricsRuntime, market: string): HealthWaiting | undefined => {
+    const since = waitingSince.get(market);
+    const c = since === undefined ? null : (activeSnapshot(rt, market)?.context ?? null);
+    if (since === undefined || c === null || c.book === null || c.plan === null) return undefined;
+    const first = c.plan.levels[0]?.price;
+    const last = c.plan.levels.at(-1)?.price;
+    const price = c.lastPrice === null ? null : parseDecimal(c.lastPrice);
+    const inRange = price !== null && first !== undefined && last !== undefined && price.gte(first) && price.lte(last);
+    const range = first !== undefined && last !== undefined ? { lower: toPlain(first), upper: toPlain(last) } : null;
+    return { levels: c.book.waiting.size, since, price: c.lastPrice, range, inRange };
   };
 
   const trackedSince = (market: string, state: string): number | null => {
@@ -154,7 +176,9 @@ export function createRuntimeMetrics(options: RuntimeMetricsOptions = {}): Runti
         starting: false,
         shuttingDown: rt.supervisor.getSnapshot().value !== 'running',
         connection: { state: connState, since: tc !== null && tc.state === connState ? tc.since : null },
+        missingLevelsAfterMs: options.missingLevelsAfterMs,
         markets: rt.statuses(t).map((s) => ({
+          waiting: waitingOf(rt, s.market),
           market: s.market,
           state: s.state,
           since: trackedSince(s.market, s.state),

@@ -56,6 +56,7 @@ export function startHandle(config: RuntimeConfig, pre: Preflight, wiring: Wirin
             allTime: NO_FIGURES,
             killSwitchSeconds: null,
             stopReason: null,
+            waitingForPrice: 0,
             reason: null,
           };
       const state = outcome?.outcome === 'failed' ? 'failed' : outcome?.outcome === 'stopped' || !ref ? 'stopped' : base.state;

@@ -32,6 +32,8 @@ export interface MarketStatus {
   readonly killSwitchSeconds: number | null;
   /** Why the market stopped (or is stopping); null while it trades. */
   readonly stopReason: string | null;
+  /** Levels refused as post-only that wait for the price to let them rest (grid/price-wait.ts). */
+  readonly waitingForPrice: number;
   /** The stop reason, or else the last error met (a retry in progress). */
   readonly reason: string | null;
 }
@@ -74,6 +76,7 @@ export function marketStatus(snapshot: SnapshotFrom<typeof marketMachine>, nowMs
     allTime: figures.allTime,
     killSwitchSeconds: c.killSwitchDeadline === null ? null : Math.max(0, Math.round((c.killSwitchDeadline - nowMs) / 1000)),
     stopReason: c.stopReason,
+    waitingForPrice: book ? book.waiting.size : 0,
     reason: c.stopReason ?? c.lastError,
   };
 }
@@ -115,7 +118,9 @@ export function statusTable(rows: readonly MarketStatus[], connection: string): 
     r.inventory,
     r.killSwitchSeconds === null ? '-' : `${r.killSwitchSeconds}s`,
     r.stopReason ?? '',
-    r.stopReason === null ? (r.reason ?? '') : '',
+    [r.waitingForPrice > 0 ? `${r.waitingForPrice} level${r.waitingForPrice === 1 ? '' : 's'} waiting for price` : '', r.stopReason === null ? (r.reason ?? '') : '']
+      .filter(Boolean)
+      .join('; '),
   ]);
   const widths = COLUMNS.map((h, i) => Math.max(h.length, ...cells.map((c) => (c[i] ?? '').length)));
   const line = (c: readonly string[]) =>

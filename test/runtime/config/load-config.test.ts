@@ -101,6 +101,14 @@ describe('RuntimeConfig', () => {
     expect(ok(doc()).markets[0]?.reconcileEverySec).toBe(300);
   });
 
+  it('health.missingLevelsAfter: seconds a grid may have levels waiting for price before /health says so (issue 14)', () => {
+    expect(ok(doc()).health).toEqual({ missingLevelsAfterSec: 600 });
+    expect(ok(`health:\n  missingLevelsAfter: 120\n${doc()}`).health).toEqual({ missingLevelsAfterSec: 120 });
+    const bad = issuesOf(`health:\n  missingLevelsAfter: 5\n${doc()}`);
+    expect(bad.map(formatIssue)).toEqual(['markets.yaml:2:23 health.missingLevelsAfter: must be an integer from 10 to 86400, got 5']);
+    expect(issuesOf(`health:\n  missingAfter: 60\n${doc()}`).map((i) => i.field)).toEqual(['health.missingAfter']);
+  });
+
   it('fills the top-level defaults; absent optional blocks are off', () => {
     const c = ok(doc());
     expect(c).toMatchObject({ exchange: 'sim', botId: 'gb', logLevel: 'info', journal: null, inspector: null });
@@ -182,7 +190,7 @@ const BROKEN: readonly { name: string; text: string; at: string; field: string; 
     text: `colour: blue\n${doc()}`,
     at: '1:1',
     field: 'colour',
-    says: 'unknown key (allowed here: exchange, botId, logLevel, journal, inspector, sim, grids)',
+    says: 'unknown key (allowed here: exchange, botId, logLevel, journal, inspector, health, sim, grids)',
   },
   {
     name: "typo'd key",

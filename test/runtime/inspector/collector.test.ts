@@ -122,6 +122,7 @@ describe('emitted notes and the ladder', () => {
     const book = {
       version: 1,
       orders: new Map(),
+      waiting: new Map(),
       ledger: { orders: new Map(), dealCount: 0 },
       pnl: { realisedQuote: D('0'), feesQuote: D('0'), inventoryBase: D('0') },
     };

@@ -76,6 +76,7 @@ function status(market: string, o: Partial<MarketStatus> = {}): MarketStatus {
     allTime: { fills: 0, realisedQuote: '0', feesQuote: '0', inventoryBase: '0' },
     stopReason: null,
     killSwitchSeconds: null,
+    waitingForPrice: 0,
     reason: null,
     ...o,
   };
@@ -210,6 +211,7 @@ describe('metrics from emitted events', () => {
         [0, { level: 0, price: D('90'), state: 'live' }],
         [2, { level: 2, price: D('110'), state: 'sending' }],
       ]),
+      waiting: new Map(),
     };
     const { rt, frames } = fakeRuntime(
       () => [
@@ -312,5 +314,36 @@ describe('health from the tracked states', () => {
       ['D_USDT', true],
     ]);
     expect(h.problems).toEqual(['C_USDT: stopped since 2025-01-01T10:00:00.000Z (0 s): placing counter-orders: HTTP 401']);
+  });
+
+  // Issue 14: a grid that keeps levels waiting for price while the price is back in its range has stopped healing.
+  it('counts levels waiting for price, and /health reports them once they waited longer than missingLevelsAfter with the price in range', async () => {
+    const t0 = Date.UTC(2025, 0, 1, 10, 0, 0);
+    let t = t0;
+    const m = createRuntimeMetrics({ defaultMetrics: false, now: () => t, missingLevelsAfterMs: 60_000 });
+    const plan = { levels: [{ price: D('100') }, { price: D('110') }, { price: D('120') }] };
+    const waiting = new Map([['buy@1', { level: 1, side: 'buy', price: D('110'), amount: D('1'), origin: 'counter' }]]);
+    const ctx = { plan, book: { orders: new Map(), waiting }, lastPrice: '105' };
+    m.attach(fakeRuntime(() => [status('A_USDT')], { A_USDT: ctx }).rt);
+    const o = observed(m, ['A_USDT']);
+    o.conn({ connection: { open: 'idle' } });
+    o.emit('A_USDT', stateEvent('running.trading', null));
+    o.emit('A_USDT', { type: 'market.waiting', waiting: 1 });
+    expect(sample(await m.scrape(), 'gridbot_grid_levels_waiting_for_price', { market: 'A_USDT' })).toBe(1);
+    t = t0 + 59_000;
+    expect(m.health().status).toBe('ok');
+    t = t0 + 61_000;
+    expect(m.health().problems).toEqual(['A_USDT: 1 level waiting for price since 2025-01-01T10:00:00.000Z (61 s), price 105 inside the grid 100–120']);
+    expect(m.health().markets[0]?.ok).toBe(false);
+    // The price outside the range: the level cannot rest anyway, and that is no fault of the bot.
+    ctx.lastPrice = '95';
+    expect(m.health().status).toBe('ok');
+    ctx.lastPrice = '105';
+    // Placed again: the clock starts over at the next wait.
+    o.emit('A_USDT', { type: 'market.waiting', waiting: 0 });
+    expect(m.health().status).toBe('ok');
+    o.emit('A_USDT', { type: 'market.waiting', waiting: 1 });
+    t = t0 + 100_000;
+    expect(m.health().status).toBe('ok');
   });
 });

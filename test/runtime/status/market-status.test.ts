@@ -14,6 +14,7 @@ const row = (over: Partial<MarketStatus>): MarketStatus => ({
   allTime: { fills: 0, realisedQuote: '0', feesQuote: '0', inventoryBase: '0' },
   stopReason: null,
   killSwitchSeconds: 41,
+  waitingForPrice: 0,
   reason: null,
   ...over,
 });
@@ -51,6 +52,12 @@ describe('status views', () => {
     // Columns line up: every row starts its state column at the same offset.
     const at = lines.slice(1).map((l) => l.search(/state|running|killed/));
     expect(new Set(at).size).toBe(1);
+  });
+
+  it('says in the note how many levels wait for price (issue 14)', () => {
+    const lines = statusTable([row({ waitingForPrice: 2 }), row({ market: 'ETH_USDT', waitingForPrice: 1, reason: 'placing: HTTP 503' })], 'up');
+    expect(lines[2]).toMatch(/41s\s+2 levels waiting for price$/);
+    expect(lines[3]).toMatch(/41s\s+1 level waiting for price; placing: HTTP 503$/);
   });
 
   it('summarises in one line for logs', () => {

@@ -320,7 +320,10 @@ function renderLadder(d, row) {
     cell(tr, l.price, 'num');
     cell(tr, o ? o.side.toUpperCase() : l.i === L.gap ? 'gap' : '—', 'side');
     cell(tr, o ? `${o.amount} ${L.base}` : '', 'num');
-    cell(tr, o ? `${o.state}${o.origin !== 'plan' ? ` (${o.origin})` : ''}` : '');
+    // A level refused as post-only waits for the price to come back: said in the state column.
+    const waits = (l.waiting ?? []).map((w) => `${w.side} ${w.amount} waiting for price`).join('; ');
+    if (!o && waits) tr.className = `${tr.className} waiting`.trim();
+    cell(tr, [o ? `${o.state}${o.origin !== 'plan' ? ` (${o.origin})` : ''}` : '', waits].filter(Boolean).join('; '));
     if (l.fills > 0) {
       const f = document.createElement('span');
       f.className = `fill ${l.lastFill ?? ''}`;
@@ -331,8 +334,10 @@ function renderLadder(d, row) {
   }
   if (!marked) marker();
   const live = L.levels.filter((l) => l.order && l.order.state === 'live');
+  const waitingLevels = L.levels.filter((l) => (l.waiting ?? []).length > 0).length;
   $('ladderNote').textContent =
-    `${L.levels.length} levels, ${live.filter((l) => l.order.side === 'buy').length} buys and ${live.filter((l) => l.order.side === 'sell').length} sells resting`;
+    `${L.levels.length} levels, ${live.filter((l) => l.order.side === 'buy').length} buys and ${live.filter((l) => l.order.side === 'sell').length} sells resting` +
+    (waitingLevels > 0 ? `, ${waitingLevels} waiting for price` : '');
 }
 
 function renderPrice(d, row) {
