@@ -242,6 +242,8 @@ describe('restart of a SIGKILLed bot process against an external simulator', () 
 
     // Run 2 on the same journal: restores, reconciles, answers the missed fill with a buy at level 1.
     const armingsBefore = armings;
+    const restingAtRestart = resting().length;
+    const stillOpenOfFirst = botOrders();
     const second = startBot(file);
     await until('the restarted market running, with the missed fill answered', () => isRunningLine(second) && resting().join() === PLAN.join(), START_MS);
     const report = await until('the journal showing the market running', async () => {
@@ -255,6 +257,26 @@ describe('restart of a SIGKILLed bot process against an external simulator', () 
     expect(armings).toBeGreaterThan(armingsBefore);
     // Nothing of run 1 was placed again: run 2 placed exactly the missed counter-buy.
     expect(placed.slice(placedByFirst).map((p) => `${p.level}:${p.side}:${p.amount}`)).toEqual([`1:buy:${AMOUNT}`]);
+    // Issue 14: one line for the market after the restart, in the log and on the terminal, whose
+    // numbers are what the simulator saw: the orders resting at the restart adopted, none cancelled
+    // (every order of the bot still open is one the journal knows), the missed counter-order placed.
+    const cancelledByExchange = new Set(
+      sim.state
+        .finishedOrders(BOT)
+        .filter((o) => !o.left.isZero())
+        .map((o) => o.clientOrderId),
+    );
+    const strays = stillOpenOfFirst.filter((o) => cancelledByExchange.has(o.order.clientOrderId)).length;
+    const restartLine =
+      `${MARKET} after restart: adopted ${restingAtRestart - strays}, cancelled ${strays} strays, ` +
+      `placed ${placed.length - placedByFirst} missed counter-orders, 0 levels waiting for price`;
+    expect(
+      second
+        .logs()
+        .filter((l) => String(l.msg).includes('after restart'))
+        .map((l) => l.msg),
+    ).toEqual([restartLine]);
+    await until('the restart line on the terminal', () => second.lines().includes(restartLine));
 
     // The restored bot trades on the live feed: the new buy at level 1 fills, its counter-sell rests.
     take('sell', 1);

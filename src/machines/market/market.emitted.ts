@@ -15,6 +15,9 @@
  * - `market.ordersAnswered`: the exchange's answers (per intent outcome), `fatal` for a desk fatal.
  * - `market.batchFailed`: a bulk batch call failed as a whole.
  * - `market.pnl`: the market's PnL after a fill changed it (decimal strings).
+ * - `market.reconciled`: a reconcile compared the book with the exchange (at a restart that adopts,
+ *   after a reconnect, an unknown outcome): open orders of ours kept (adopted), strays to cancel, counter-orders
+ *   owed for fills the book had missed (placed next, in `placing`).
  * All amounts and prices are decimal strings.
  */
 import type { OrderIntent, PlacementOutcome, Side } from '../../grid/index.js';
@@ -47,6 +50,7 @@ export type MarketEmitted =
       readonly fatal: string | null;
     }
   | { readonly type: 'market.batchFailed'; readonly outcome: 'notSent' | 'unknown' | 'fatal'; readonly reason: string }
+  | { readonly type: 'market.reconciled'; readonly adopted: number; readonly strays: number; readonly missedCounterOrders: number }
   | {
       readonly type: 'market.pnl';
       readonly realisedQuote: string;

@@ -266,6 +266,7 @@ export const marketMachine = setup({
       const r = reconcileBook(context.book, snapshot);
       enqueue.assign({ attempt: 0, strays: r.cancel.map((o) => o.orderId) });
       drainLearned(context.book, (e) => enqueue.emit(e));
+      enqueue.emit({ type: 'market.reconciled', adopted: r.kept, strays: r.cancel.length, missedCounterOrders: r.placeMissed.length });
     }),
     armed: assign((_, params: KillSwitchArmed) => ({ killSwitchDeadline: params.cancellationTimeMs })),
     markDown: assign({ connected: false }),

@@ -135,6 +135,8 @@ function emittedNote(e: MarketEmitted): Pick<NoteRecord, 'note' | 'fill'> | null
     }
     case 'market.batchFailed':
       return { note: `${e.outcome}: ${e.reason}` };
+    case 'market.reconciled':
+      return { note: `reconciled: adopted ${e.adopted}, ${e.strays} strays to cancel, ${e.missedCounterOrders} missed counter-orders` };
     case 'market.state':
     case 'market.pnl':
       return null;
