@@ -72,6 +72,8 @@ export interface ReconcilePlan {
   /** The book after the plan (strays marked cancelling, counters owed, finished levels freed). */
   readonly book: LevelBook;
   readonly adopt: readonly AdoptedOrder[];
+  /** Open orders of ours kept, one per level: the book's own found resting, and the adopted ones. */
+  readonly kept: number;
   readonly cancel: readonly StrayOrder[];
   readonly foreign: readonly ExchangeOrder[];
   readonly resolved: readonly ResolvedLevel[];
@@ -225,7 +227,7 @@ export function diffOrders(book: LevelBook, exchangeOpen: readonly ExchangeOrder
   next = flushFreeLevels(next);
 
   const placeMissed = owedIntents(next).filter((i) => !owedBefore.has(i.clientOrderId));
-  return { book: next, adopt, cancel, foreign, resolved, placeMissed };
+  return { book: next, adopt, kept: openIds.size, cancel, foreign, resolved, placeMissed };
 }
 
 /** Returns `diffOrders` over a snapshot (the shape the market actor fetches). */

@@ -26,6 +26,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { main } from '../../src/cli.js';
 import { type OwnClientOrderId, decodeClientOrderId } from '../../src/grid/client-order-id.js';
+import type { BotView } from '../../src/runtime/commands/status.js';
 import type { JournalReport } from '../../src/runtime/journal/index.js';
 import { DEMO_ACCOUNT, type Simulator, startSimulator } from '../../src/sim/index.js';
 import type { OrderSnapshot } from '../../src/sim/order.js';
@@ -147,19 +148,24 @@ function until<T>(label: string, check: () => T | null | undefined | false | Pro
   });
 }
 
-/** `gridbot status --journal FILE --json`, in-process. */
-async function status(journal: string): Promise<JournalReport> {
+/** `gridbot status --journal FILE [--json]`'s stdout, in-process. */
+async function statusText(journal: string, ...flags: string[]): Promise<string> {
   const out: string[] = [];
   const spy = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
     out.push(String(chunk));
     return true;
   });
   try {
-    expect(await main(['status', '--journal', journal, '--json'])).toBe(0);
+    expect(await main(['status', '--journal', journal, ...flags])).toBe(0);
   } finally {
     spy.mockRestore();
   }
-  return JSON.parse(out.join('')) as JournalReport;
+  return out.join('');
+}
+
+/** `gridbot status --journal FILE --json`, in-process. */
+async function status(journal: string): Promise<JournalReport & { bot: BotView }> {
+  return JSON.parse(await statusText(journal, '--json')) as JournalReport & { bot: BotView };
 }
 
 const lifecycle = (state: string | null): string =>
@@ -211,6 +217,23 @@ describe('restart of a SIGKILLed bot process against an external simulator', () 
     const placedByFirst = placed.length;
     expect(placedByFirst).toBe(PLAN.length + 1);
 
+    // Issue 14: `gridbot status` of the killed bot says it is not running (as doctor calls the lock
+    // stale), since when, and which market it left with orders resting; no market shows a live state.
+    const dead = await status(journal);
+    expect(dead.lock).toMatchObject({ kind: 'stale', holder: { pid: first.pid } });
+    expect(dead.bot.running).toBe(false);
+    expect(dead.bot.notRunningSince).toBe(dead.lastActivityAt);
+    expect(dead.bot.leftResting.map((r) => r.market)).toEqual([MARKET]);
+    expect(dead.bot.leftResting[0]?.orders).toBeGreaterThanOrEqual(3);
+    // The fill journaled before the kill counts, though the killed run never wrote its figures row.
+    expect(dead.markets[0]?.lastRun.fills).toBe(1);
+    expect(dead.markets[0]?.allTime.fills).toBe(1);
+    const deadText = await statusText(journal);
+    expect(deadText).not.toContain('a bot is running');
+    expect(deadText).toContain(`bot: not running since ${new Date(dead.lastActivityAt ?? 0).toISOString()} (pid ${first.pid}, started`);
+    expect(deadText).toMatch(new RegExp(`left with orders resting: ${MARKET} \\(\\d orders\\)`));
+    expect(deadText).toMatch(new RegExp(`^${MARKET}\\s+not running \\(last: `, 'm'));
+
     // While the bot is dead: its counter-sell at level 2 fills. The orders rest under the kill-switch.
     take('buy', 2);
     expect(resting()).toEqual(['0:buy', '3:sell', '4:sell']);
@@ -219,6 +242,8 @@ describe('restart of a SIGKILLed bot process against an external simulator', () 
 
     // Run 2 on the same journal: restores, reconciles, answers the missed fill with a buy at level 1.
     const armingsBefore = armings;
+    const restingAtRestart = resting().length;
+    const stillOpenOfFirst = botOrders();
     const second = startBot(file);
     await until('the restarted market running, with the missed fill answered', () => isRunningLine(second) && resting().join() === PLAN.join(), START_MS);
     const report = await until('the journal showing the market running', async () => {
@@ -232,6 +257,26 @@ describe('restart of a SIGKILLed bot process against an external simulator', () 
     expect(armings).toBeGreaterThan(armingsBefore);
     // Nothing of run 1 was placed again: run 2 placed exactly the missed counter-buy.
     expect(placed.slice(placedByFirst).map((p) => `${p.level}:${p.side}:${p.amount}`)).toEqual([`1:buy:${AMOUNT}`]);
+    // Issue 14: one line for the market after the restart, in the log and on the terminal, whose
+    // numbers are what the simulator saw: the orders resting at the restart adopted, none cancelled
+    // (every order of the bot still open is one the journal knows), the missed counter-order placed.
+    const cancelledByExchange = new Set(
+      sim.state
+        .finishedOrders(BOT)
+        .filter((o) => !o.left.isZero())
+        .map((o) => o.clientOrderId),
+    );
+    const strays = stillOpenOfFirst.filter((o) => cancelledByExchange.has(o.order.clientOrderId)).length;
+    const restartLine =
+      `${MARKET} after restart: adopted ${restingAtRestart - strays}, cancelled ${strays} strays, ` +
+      `placed ${placed.length - placedByFirst} missed counter-orders, 0 levels waiting for price`;
+    expect(
+      second
+        .logs()
+        .filter((l) => String(l.msg).includes('after restart'))
+        .map((l) => l.msg),
+    ).toEqual([restartLine]);
+    await until('the restart line on the terminal', () => second.lines().includes(restartLine));
 
     // The restored bot trades on the live feed: the new buy at level 1 fills, its counter-sell rests.
     take('sell', 1);
@@ -260,8 +305,8 @@ describe('restart of a SIGKILLed bot process against an external simulator', () 
     expect(after.heldBy).toBeNull();
     expect(after.markets.map((m) => m.market)).toEqual([MARKET]);
     const m = after.markets[0];
-    expect(m?.fills).toBe(fills.length);
-    expect(m?.liveOrders).toBe(0);
+    expect(m?.allTime.fills).toBe(fills.length);
+    expect(m?.restingOrders).toBe(0);
     expect(lifecycle(m?.state ?? null)).toBe('stopped');
   }, 60_000);
 

@@ -17,6 +17,9 @@
  * - `market.pnl`: the market's PnL after a fill changed it (decimal strings).
  * - `market.waiting`: the number of levels waiting for price (refused as post-only, placed again
  *   once the price lets them rest) changed; also told once after loading when a restored book has some.
+ * - `market.reconciled`: a reconcile compared the book with the exchange (at a restart that adopts,
+ *   after a reconnect, an unknown outcome): open orders of ours kept (adopted), strays to cancel, counter-orders
+ *   owed for fills the book had missed (placed next, in `placing`).
  * All amounts and prices are decimal strings.
  */
 import type { OrderIntent, PlacementOutcome, Side } from '../../grid/index.js';
@@ -50,6 +53,7 @@ export type MarketEmitted =
     }
   | { readonly type: 'market.batchFailed'; readonly outcome: 'notSent' | 'unknown' | 'fatal'; readonly reason: string }
   | { readonly type: 'market.waiting'; readonly waiting: number }
+  | { readonly type: 'market.reconciled'; readonly adopted: number; readonly strays: number; readonly missedCounterOrders: number }
   | {
       readonly type: 'market.pnl';
       readonly realisedQuote: string;

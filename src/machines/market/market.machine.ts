@@ -304,6 +304,7 @@ export const marketMachine = setup({
       enqueue.assign({ attempt: 0, strays: r.cancel.map((o) => o.orderId) });
       drainLearned(context.book, (e) => enqueue.emit(e));
       tellWaiting(context, (e) => enqueue.emit(e));
+      enqueue.emit({ type: 'market.reconciled', adopted: r.kept, strays: r.cancel.length, missedCounterOrders: r.placeMissed.length });
     }),
     armed: assign((_, params: KillSwitchArmed) => ({ killSwitchDeadline: params.cancellationTimeMs })),
     markDown: assign({ connected: false }),

@@ -17,6 +17,7 @@ import { createLogger, fixedShapeLogger } from '../logger.js';
 import { type Inspector, startInspector } from '../inspector/index.js';
 import { deferredSink } from '../deferred-log.js';
 import { marketLogObserver } from '../market-log.js';
+import { restartSummaryObserver } from '../report/restart-summary.js';
 import { type MetricsServer, type RuntimeMetrics, createRuntimeMetrics, opsRoute, startMetricsServer } from '../metrics/index.js';
 import { RuntimeStartError, type Runtime, startRuntime } from '../runtime.js';
 import { summaryLine, statusTable } from '../status/market-status.js';
@@ -195,6 +196,12 @@ export async function runCommand(args: readonly string[]): Promise<number> {
 
   // Fill and counter-order lines are written after the counter-order has left (deferred-log.ts).
   const marketLog = deferredSink(fixedShapeLogger(logger));
+  // Restart lines (one per market, after its start-up reconcile): logged now, printed on the terminal by `draw`.
+  const notices: string[] = [];
+  const reconciles = restartSummaryObserver((summary, line, announce) => {
+    logger.info({ ...summary }, line);
+    if (announce) notices.push(line);
+  });
   let runtime: Runtime;
   try {
     runtime = await startRuntime({
@@ -203,7 +210,7 @@ export async function runCommand(args: readonly string[]): Promise<number> {
       ...(urls ? { exchangeUrl: urls } : {}),
       live: parsed.live,
       logger,
-      observers: [marketLogObserver(marketLog), ...(metrics ? [metrics.observe] : []), ...(inspector ? [inspector.observe] : [])],
+      observers: [marketLogObserver(marketLog), reconciles, ...(metrics ? [metrics.observe] : []), ...(inspector ? [inspector.observe] : [])],
       ...(metrics ? { restObserver: metrics.restObserver } : {}),
     });
   } catch (e) {
@@ -238,6 +245,11 @@ export async function runCommand(args: readonly string[]): Promise<number> {
   const announced = new Set<string>();
   let drawn = 0;
   const draw = () => {
+    if (notices.length > 0) {
+      // Above the table: clear it, print the lines, and let the table be drawn afresh below them.
+      process.stdout.write(`${tty && drawn > 0 ? `\x1b[${drawn}A\x1b[0J` : ''}${notices.splice(0).join('\n')}\n`);
+      drawn = 0;
+    }
     const rows = runtime.statuses();
     for (const r of rows) {
       const top = r.state.split('.')[0] ?? '';

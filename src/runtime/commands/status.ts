@@ -1,11 +1,14 @@
 /**
- * `gridbot status [--journal FILE | --config FILE] [--json]`: per-market PnL and counts read from the
- * journal, with or without the bot running (read-only; no exchange is contacted).
+ * `gridbot status [--journal FILE | --config FILE] [--json]`: whether a bot runs on the journal (and
+ * if not, since when and which markets it left with orders resting), and per market the figures of
+ * the last run and of every run, read from the journal, with or without the bot running (read-only;
+ * no exchange is contacted). The figures are the ones fleet-figures.ts computed for the live views.
  */
 import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { isConfigError, loadConfig } from '../config/index.js';
 import { type JournalReport, readJournalReport } from '../journal/index.js';
+import { moneyWithAsset } from '../report/fleet-figures.js';
 
 export const STATUS_USAGE = `usage: gridbot status [--journal FILE | --config FILE] [--json]
 
@@ -23,16 +26,66 @@ function lifecycleOf(state: string | null): string {
   return part.replace(/^lifecycle\./, '');
 }
 
-function table(report: JournalReport): string {
-  const head = ['market', 'state', 'live', 'fills', 'realised pnl', 'fees', 'inventory'];
+/** Whether a bot runs on the journal, and if not, since when and what it left resting. */
+export interface BotView {
+  /** True when a live process holds the journal (or one on another host, which cannot be checked). */
+  readonly running: boolean;
+  /** A one-line account of it. */
+  readonly summary: string;
+  /** Epoch ms since which no bot runs (the journal's last activity); null while one runs. */
+  readonly notRunningSince: number | null;
+  /** With no bot running: the markets whose orders the journal last saw resting on the exchange. */
+  readonly leftResting: readonly { readonly market: string; readonly orders: number }[];
+}
+
+const iso = (ms: number | null): string => (ms === null ? 'never' : new Date(ms).toISOString());
+
+/** Returns the bot's view of `report` (the lock's meaning comes from `lockState`, as in doctor). */
+export function botView(report: JournalReport): BotView {
+  const lock = report.lock;
+  if (lock.kind === 'running') {
+    const h = lock.holder;
+    return { running: true, summary: `running: pid ${h.pid} on ${h.host}, since ${iso(h.startedAt)}`, notRunningSince: null, leftResting: [] };
+  }
+  if (lock.kind === 'elsewhere') {
+    const h = lock.holder;
+    return {
+      running: true,
+      summary: `held by pid ${h.pid} on another host (${h.host}) since ${iso(h.startedAt)}: it cannot be checked from here`,
+      notRunningSince: null,
+      leftResting: [],
+    };
+  }
+  const since = report.lastActivityAt;
+  const leftResting = report.markets.filter((m) => m.restingOrders > 0).map((m) => ({ market: m.market, orders: m.restingOrders }));
+  const how =
+    lock.kind === 'stale'
+      ? `pid ${lock.holder.pid}, started ${iso(lock.holder.startedAt)}, ended without releasing the journal (killed or crashed; its lock is stale and the next run takes it over)`
+      : 'the last run stopped and released the journal';
+  return { running: false, summary: `not running since ${iso(since)} (${how})`, notRunningSince: since, leftResting };
+}
+
+/** Returns the state column: with no bot running, a market never shows a live state. */
+function stateCell(state: string | null, running: boolean): string {
+  const path = lifecycleOf(state);
+  const top = path.split('.')[0] ?? '';
+  if (running || path === '-' || top === 'stopped' || top === 'failed') return path;
+  return `not running (last: ${path})`;
+}
+
+function table(report: JournalReport, bot: BotView): string {
+  const head = ['market', 'state', 'resting', 'fills run', 'fills all', 'pnl run', 'pnl all', 'fees run', 'inventory run', 'stop reason'];
   const rows = report.markets.map((m) => [
     m.market,
-    lifecycleOf(m.state),
-    String(m.liveOrders),
-    String(m.fills),
-    m.realisedPnl ?? '0',
-    m.fees ?? '0',
-    m.inventory ?? '0',
+    stateCell(m.state, bot.running),
+    String(m.restingOrders),
+    String(m.lastRun.fills),
+    String(m.allTime.fills),
+    moneyWithAsset(m.lastRun.realisedQuote, m.quoteAsset),
+    moneyWithAsset(m.allTime.realisedQuote, m.quoteAsset),
+    moneyWithAsset(m.lastRun.feesQuote, m.quoteAsset),
+    m.lastRun.inventoryBase,
+    m.stopReason ?? '',
   ]);
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
   const line = (cells: readonly string[]) =>
@@ -40,8 +93,13 @@ function table(report: JournalReport): string {
       .map((c, i) => c.padEnd(widths[i] ?? 0))
       .join('  ')
       .trimEnd();
-  const holder = report.heldBy ? `held by pid ${report.heldBy.pid} on ${report.heldBy.host} (a bot is running)` : 'no bot running';
-  return [`${report.path}: ${report.runs} run${report.runs === 1 ? '' : 's'}, ${holder}`, line(head), ...rows.map(line)].join('\n');
+  const runs = `${report.runs} run${report.runs === 1 ? '' : 's'}${report.lastRunId === null ? '' : `, the last (#${report.lastRunId}) started ${iso(report.lastRunAt)}`}`;
+  const left =
+    bot.leftResting.length === 0
+      ? []
+      : [`left with orders resting: ${bot.leftResting.map((r) => `${r.market} (${r.orders} order${r.orders === 1 ? '' : 's'})`).join(', ')}`];
+  const legend = 'fills: executions (deals); pnl: realised, net of fees, in the quote asset; run: the last run, all: every run of the journal';
+  return [`${report.path}: ${runs}`, `bot: ${bot.summary}`, ...left, legend, line(head), ...rows.map(line)].join('\n');
 }
 
 export async function statusCommand(args: readonly string[]): Promise<number> {
@@ -85,6 +143,7 @@ export async function statusCommand(args: readonly string[]): Promise<number> {
     process.stderr.write(`gridbot status: ${path} is not a readable gridbot journal: ${e instanceof Error ? e.message : String(e)}\n`);
     return 2;
   }
-  process.stdout.write(values.json ? `${JSON.stringify(report)}\n` : `${table(report)}\n`);
+  const bot = botView(report);
+  process.stdout.write(values.json ? `${JSON.stringify({ ...report, bot })}\n` : `${table(report, bot)}\n`);
   return 0;
 }

@@ -47,7 +47,7 @@ import type { ActorRefLike, AnyEventObject, InspectionEvent } from 'xstate';
 import { type LevelBook, type OrderIntent, parseDecimal, waitingReleases } from '../../grid/index.js';
 import { type FiguresSourceView, marketFigures } from '../report/fleet-figures.js';
 import { afterTurn } from '../turn/turn-order.js';
-import type { Journal } from './journal.js';
+import type { Journal, RunFigures } from './journal.js';
 import { stateText } from './state-text.js';
 
 export type JournalSink = Pick<Journal, 'appendMarketEvent' | 'recordIntents' | 'recordTransition' | 'recordPnl' | 'writeReports'>;
@@ -129,6 +129,12 @@ function isFiguresSource(c: MarketContextView | undefined): c is MarketContextVi
   return v?.settings !== undefined && v.book !== undefined && v.book !== null && 'ledger' in v.book;
 }
 
+/** Returns what this run added to the market's figures, for its `run_figures` row. */
+function runFigures(c: FiguresSourceView & { readonly stopReason?: string | null }): RunFigures {
+  const f = marketFigures(c);
+  return { figures: f.run, quoteAsset: f.quoteAsset, stopReason: c.stopReason ?? null };
+}
+
 /** True when two `_nodes` arrays hold the same state nodes (the same array, mostly). */
 function sameNodes(a: readonly unknown[] | undefined, b: readonly unknown[] | undefined): boolean {
   if (a === b) return true;
@@ -160,7 +166,7 @@ export function journalInspector(journal: JournalSink, options: JournalInspector
       const snapshot = actors.get(market)?.getSnapshot() as MachineSnapshotView | undefined;
       const context = snapshot?.context;
       const pnl = context?.book?.pnl;
-      if (pnl !== undefined) journal.recordPnl(market, isFiguresSource(context) ? { ...pnl, run: marketFigures(context).run } : pnl);
+      if (pnl !== undefined) journal.recordPnl(market, isFiguresSource(context) ? { ...pnl, run: runFigures(context) } : pnl);
     }
     dirty.clear();
     journal.writeReports();

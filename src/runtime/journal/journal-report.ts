@@ -1,27 +1,41 @@
 /**
- * A read-only view of a journal for `gridbot status`: per-market PnL and counts, whether a bot holds
- * the journal now. It never takes the lock and never writes, so it works beside a running bot
- * (WAL readers do not block the writer).
+ * A read-only view of a journal for `gridbot status`: per-market figures of the last run and of all
+ * runs (the rows each run wrote with fleet-figures.ts, the module every live surface uses), orders
+ * by status, and whether a bot holds the journal now (`lockState`, the rule doctor and the lock
+ * itself use). It never takes the lock and never writes, so it works beside a running bot (WAL
+ * readers do not block the writer).
  */
 import Database from 'better-sqlite3';
+import { type FigureRow, type FigureSet, NO_FIGURES, sumFigureRows } from '../report/fleet-figures.js';
+import { replayedRunFigures } from '../report/prior-figures.js';
 import { type LockState, lockState } from './instance-lock.js';
+import { readLastMarketRun } from './journal.js';
 
 export interface MarketReport {
   readonly market: string;
   /** The market actor's last recorded lifecycle state. */
   readonly state: string | null;
   readonly stateSince: number | null;
-  readonly fills: number;
-  readonly liveOrders: number;
+  /** Orders the journal last saw resting on the exchange, or may rest there (`live`; `unknown` or `sending`: sent, outcome never learned). */
+  readonly restingOrders: number;
+  /** Orders (not fills) by their last status: an order filled in three deals is one `filled` order. */
   readonly ordersByStatus: Readonly<Record<string, number>>;
-  readonly realisedPnl: string | null;
-  readonly fees: string | null;
-  readonly inventory: string | null;
+  /** The asset PnL and fees are in (null when no run recorded figures). */
+  readonly quoteAsset: string | null;
+  /** What the journal's last run (`lastRunId`) added: fills, PnL net of fees, fees, inventory. */
+  readonly lastRun: FigureSet;
+  /** Every run of the journal. */
+  readonly allTime: FigureSet;
+  /** Why the market stopped in the last run that recorded figures; null when it did not stop (it trades, or was killed). */
+  readonly stopReason: string | null;
 }
 
 export interface JournalReport {
   readonly path: string;
   readonly runs: number;
+  /** The latest run's id and start (epoch ms); null for a journal no run opened. */
+  readonly lastRunId: number | null;
+  readonly lastRunAt: number | null;
   /** The process holding the journal, if its lock row is present. */
   readonly heldBy: { readonly pid: number; readonly host: string; readonly startedAt: number } | null;
   /** What the lock row means: a bot running, or a stale row left by one that died (see `lockState`). */
@@ -42,9 +56,17 @@ export function readJournalReport(path: string): JournalReport {
     ).at;
     const markets = new Set<string>();
     for (const r of db.prepare('SELECT DISTINCT market FROM checkpoints').all() as { market: string }[]) markets.add(r.market);
-    const fills = new Map(
-      (db.prepare('SELECT market, COUNT(*) AS n FROM fills GROUP BY market').all() as { market: string; n: number }[]).map((r) => [r.market, r.n]),
-    );
+    const lastRunRow = db.prepare('SELECT id, started_at AS at FROM runs ORDER BY id DESC LIMIT 1').get() as { id: number; at: number } | undefined;
+    const lastRunId = lastRunRow?.id ?? null;
+    // A journal written before figures were recorded has no such table (and this reader never writes).
+    const hasFigures = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'run_figures'").get() !== undefined;
+    const figureRows = hasFigures
+      ? (db
+          .prepare(
+            'SELECT run_id AS runId, market, quote_asset AS quoteAsset, fills, realised, fees, inventory, stop_reason AS stopReason FROM run_figures ORDER BY run_id',
+          )
+          .all() as (FigureRow & { runId: number; market: string; quoteAsset: string | null; stopReason: string | null })[])
+      : [];
     const orders = new Map<string, Record<string, number>>();
     for (const r of db.prepare('SELECT market, status, COUNT(*) AS n FROM orders GROUP BY market, status').all() as {
       market: string;
@@ -53,29 +75,45 @@ export function readJournalReport(path: string): JournalReport {
     }[]) {
       orders.set(r.market, { ...(orders.get(r.market) ?? {}), [r.status]: r.n });
     }
-    const pnl = new Map(
-      (db.prepare('SELECT market, realised, fees, inventory FROM pnl').all() as { market: string; realised: string; fees: string; inventory: string }[]).map(
-        (r) => [r.market, r],
-      ),
-    );
     const lastState = db.prepare('SELECT to_state AS state, at FROM transitions WHERE actor_id = ? ORDER BY id DESC LIMIT 1');
     const report: MarketReport[] = [...markets].sort().map((market) => {
       const st = lastState.get(`market:${market}`) as { state: string; at: number } | undefined;
       const byStatus = orders.get(market) ?? {};
-      const p = pnl.get(market);
+      // The market's last run is replayed from its events, as the next start settles it (prior-figures.ts):
+      // a run killed before its last reporting write left its row behind.
+      const lastCheckpoint = readLastMarketRun(db, market);
+      const replayed = lastCheckpoint === null ? null : replayedRunFigures(lastCheckpoint);
+      const rows = figureRows.filter((r) => r.market === market && r.runId !== replayed?.runId);
+      if (replayed !== null) {
+        const f = replayed.figures;
+        const kept = figureRows.find((r) => r.market === market && r.runId === replayed.runId);
+        rows.push({
+          runId: replayed.runId,
+          market,
+          quoteAsset: replayed.quoteAsset,
+          fills: f.fills,
+          realised: f.realisedQuote,
+          fees: f.feesQuote,
+          inventory: f.inventoryBase,
+          stopReason: kept?.stopReason ?? null,
+        });
+        rows.sort((a, b) => a.runId - b.runId);
+      }
+      const latest = rows.at(-1);
+      const last = latest !== undefined && latest.runId === lastRunId ? sumFigureRows([latest]) : NO_FIGURES;
       return {
         market,
         state: st?.state ?? null,
         stateSince: st?.at ?? null,
-        fills: fills.get(market) ?? 0,
-        liveOrders: byStatus.live ?? 0,
+        restingOrders: (byStatus.live ?? 0) + (byStatus.unknown ?? 0) + (byStatus.sending ?? 0),
         ordersByStatus: byStatus,
-        realisedPnl: p?.realised ?? null,
-        fees: p?.fees ?? null,
-        inventory: p?.inventory ?? null,
+        quoteAsset: rows.findLast((r) => r.quoteAsset !== null)?.quoteAsset ?? null,
+        lastRun: last,
+        allTime: sumFigureRows(rows),
+        stopReason: latest?.stopReason ?? null,
       };
     });
-    return { path, runs, heldBy: lock ?? null, lock: lockState(lock ?? null), lastActivityAt, markets: report };
+    return { path, runs, lastRunId, lastRunAt: lastRunRow?.at ?? null, heldBy: lock ?? null, lock: lockState(lock ?? null), lastActivityAt, markets: report };
   } finally {
     db.close();
   }

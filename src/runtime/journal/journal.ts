@@ -79,7 +79,15 @@ export interface PnlFigures {
   readonly feesQuote: DecimalLike;
   readonly inventoryBase: DecimalLike;
   /** What this run added (fleet-figures.ts), kept per run in `run_figures`: all time is their sum. */
-  readonly run?: FigureSet;
+  readonly run?: RunFigures;
+}
+
+/** What a run added to a market's figures, and the asset its money is in. */
+export interface RunFigures {
+  readonly figures: FigureSet;
+  readonly quoteAsset: string | null;
+  /** Why the market stopped (or is stopping); null while it trades. */
+  readonly stopReason: string | null;
 }
 
 /** A market's latest checkpoint and its events, as stored. */
@@ -88,6 +96,16 @@ export interface MarketRunRecord {
   readonly runId: number;
   readonly input: MarketInput;
   readonly events: readonly AnyEventObject[];
+}
+
+/** Returns the market's latest checkpoint with its events, decoded, or null (any connection, a read-only one too). */
+export function readLastMarketRun(db: Database, market: string): MarketRunRecord | null {
+  const cp = db.prepare('SELECT id, run_id, input, first_event_id FROM checkpoints WHERE market = ? ORDER BY id DESC LIMIT 1').get(market) as
+    { id: number; run_id: number; input: string; first_event_id: number } | undefined;
+  if (cp === undefined) return null;
+  const rows = db.prepare('SELECT payload FROM events WHERE id >= ? AND checkpoint_id = ? ORDER BY id').pluck().all(cp.first_event_id, cp.id) as string[];
+  const events = rows.map((p) => decodeValue(p) as AnyEventObject);
+  return { checkpointId: cp.id, runId: cp.run_id, input: decodeCheckpoint(cp.input), events };
 }
 
 /** Returns the book a journaled run ended with: its checkpoint input replayed with its events. */
@@ -136,7 +154,7 @@ interface PnlRow {
   readonly fees: string;
   readonly inventory: string;
   readonly at: number;
-  readonly run: FigureSet | null;
+  readonly run: RunFigures | null;
 }
 
 /** More waiting reports than this are written at once, whoever forgot to call `writeReports`. */
@@ -217,7 +235,8 @@ export class Journal {
       ON CONFLICT (market) DO UPDATE SET run_id = excluded.run_id, realised = excluded.realised, fees = excluded.fees,
         inventory = excluded.inventory, updated_at = excluded.updated_at`);
     this.upsertRunFigures = this.db.prepare(`
-      INSERT OR REPLACE INTO run_figures (run_id, market, fills, realised, fees, inventory, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)`);
+      INSERT OR REPLACE INTO run_figures (run_id, market, quote_asset, fills, realised, fees, inventory, stop_reason, updated_at)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`);
     this.beginTx = this.db.prepare('BEGIN');
     this.commitTx = this.db.prepare('COMMIT');
     this.rollbackTx = this.db.prepare('ROLLBACK');
@@ -354,7 +373,8 @@ export class Journal {
       last.realised === row.realised &&
       last.fees === row.fees &&
       last.inventory === row.inventory &&
-      last.run?.fills === row.run?.fills
+      last.run?.figures.fills === row.run?.figures.fills &&
+      last.run?.stopReason === row.run?.stopReason
     )
       return;
     this.pnlLast.set(market, row);
@@ -391,7 +411,10 @@ export class Journal {
       this.derived.flush();
       for (const [market, p] of pnl) {
         this.upsertPnl.run(market, this.runId, p.realised, p.fees, p.inventory, p.at);
-        if (p.run !== null) this.upsertRunFigures.run(this.runId, market, p.run.fills, p.run.realisedQuote, p.run.feesQuote, p.run.inventoryBase, p.at);
+        if (p.run !== null) {
+          const f = p.run.figures;
+          this.upsertRunFigures.run(this.runId, market, p.run.quoteAsset, f.fills, f.realisedQuote, f.feesQuote, f.inventoryBase, p.run.stopReason, p.at);
+        }
       }
     } finally {
       // A row that failed leaves the rest of the transaction (events included) to be committed.
@@ -426,6 +449,23 @@ export class Journal {
     return last === null ? null : killSwitchMsOfRun(last);
   }
 
+  /**
+   * Sets what run `runId` added to `market`'s figures, keeping its stop reason. Called at start with
+   * the figures replayed from that run's events: a run killed before its last reporting write
+   * (SIGKILL) left a row behind its events, and the all-time sum would lose the difference.
+   */
+  settleRunFigures(runId: number, market: string, run: FigureSet, quoteAsset: string | null): void {
+    this.assertWritable();
+    this.db
+      .prepare(
+        `INSERT INTO run_figures (run_id, market, quote_asset, fills, realised, fees, inventory, stop_reason, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, NULL, ?)
+         ON CONFLICT (run_id, market) DO UPDATE SET quote_asset = COALESCE(excluded.quote_asset, run_figures.quote_asset),
+           fills = excluded.fills, realised = excluded.realised, fees = excluded.fees, inventory = excluded.inventory`,
+      )
+      .run(runId, market, quoteAsset, run.fills, run.realisedQuote, run.feesQuote, run.inventoryBase, this.now());
+  }
+
   /** Returns the sum of the figures the earlier runs recorded for `market` (the base of its all-time figures). */
   priorFigures(market: string): FigureSet {
     const rows = this.db
@@ -437,15 +477,7 @@ export class Journal {
   /** Returns the market's latest checkpoint with its events, decoded, or null. */
   lastMarketRun(market: string): MarketRunRecord | null {
     this.assertOpen();
-    const cp = this.db.prepare('SELECT id, run_id, input, first_event_id FROM checkpoints WHERE market = ? ORDER BY id DESC LIMIT 1').get(market) as
-      { id: number; run_id: number; input: string; first_event_id: number } | undefined;
-    if (cp === undefined) return null;
-    const rows = this.db
-      .prepare('SELECT payload FROM events WHERE id >= ? AND checkpoint_id = ? ORDER BY id')
-      .pluck()
-      .all(cp.first_event_id, cp.id) as string[];
-    const events = rows.map((p) => decodeValue(p) as AnyEventObject);
-    return { checkpointId: cp.id, runId: cp.run_id, input: decodeCheckpoint(cp.input), events };
+    return readLastMarketRun(this.db, market);
   }
 
   /** Gives the journal up (lock row removed) and closes the file. Idempotent. */

@@ -99,10 +99,12 @@ CREATE TABLE IF NOT EXISTS transitions (
 CREATE TABLE IF NOT EXISTS run_figures (
   run_id      INTEGER NOT NULL,
   market      TEXT    NOT NULL,
+  quote_asset TEXT,
   fills       INTEGER NOT NULL,
   realised    TEXT    NOT NULL,
   fees        TEXT    NOT NULL,
   inventory   TEXT    NOT NULL,
+  stop_reason TEXT,
   updated_at  INTEGER NOT NULL,
   PRIMARY KEY (run_id, market)
 ) WITHOUT ROWID;

@@ -84,6 +84,11 @@ function combine(a: FigureSet, b: FigureSet, sign: 1 | -1): FigureSet {
   };
 }
 
+/** Returns `a − b`. */
+export function subtractFigures(a: FigureSet, b: FigureSet): FigureSet {
+  return combine(a, b, -1);
+}
+
 /** Returns `a + b`. */
 export function addFigures(a: FigureSet, b: FigureSet): FigureSet {
   return combine(a, b, 1);
@@ -91,7 +96,7 @@ export function addFigures(a: FigureSet, b: FigureSet): FigureSet {
 
 /** Returns a market's figures for this run and all time, from its actor's context. */
 export function marketFigures(c: FiguresSourceView): MarketFigures {
-  const run = combine(bookTotals(c.book), bookTotals(c.settings.restore), -1);
+  const run = subtractFigures(bookTotals(c.book), bookTotals(c.settings.restore));
   const rules = c.book?.rules ?? c.rules;
   return {
     quoteAsset: rules?.quoteAsset ?? null,

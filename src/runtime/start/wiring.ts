@@ -27,6 +27,7 @@ import {
 } from '../exchange/index.js';
 import { type MarketRunRecord, bookOfRun, journalInspector } from '../journal/index.js';
 import type { RuntimeOptions } from '../runtime.js';
+import { priorFiguresAtStart } from '../report/prior-figures.js';
 import { CONNECTION_ID, marketActorId, supervisorMachine } from '../supervisor/supervisor.machine.js';
 import { TurnOrder } from '../turn/index.js';
 import type { ObservedActors, ObservedMarket } from './observers.js';
@@ -155,11 +156,12 @@ function observedActors(supervisor: SupervisorActor, markets: readonly MarketInp
  */
 function marketInputs(options: RuntimeOptions, lastRuns: ReadonlyMap<string, MarketRunRecord | null>, startMs: number): MarketInput[] {
   return options.config.markets.map((m): MarketInput => {
-    const fromJournal = restoreFor(lastRuns.get(m.market) ?? null, m, options.logger);
+    const last = lastRuns.get(m.market) ?? null;
+    const fromJournal = restoreFor(last, m, options.logger);
     const firstSeq = Math.max(startMs, fromJournal?.nextSeq ?? 0);
     const restore = m.onStart === 'adopt' ? fromJournal : null;
     // The all-time figures of the reports are the earlier runs' recorded figures plus this run's.
-    const priorFigures = options.journal?.priorFigures(m.market) ?? null;
+    const priorFigures = options.journal ? priorFiguresAtStart(options.journal, m.market, last, fromJournal) : null;
     return { ...m, firstSeq, restore, priorFigures, ...(options.marketOverrides?.[m.market] ?? {}) };
   });
 }
