@@ -8,11 +8,11 @@
  * summary line every 10 s. Exit codes: 0 ok, 1 runtime failure, 2 bad config or arguments.
  */
 import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Logger } from 'pino';
-import { isConfigError, loadConfig, formatIssue } from '../config/index.js';
-import { type Journal, JournalError, openJournal } from '../journal/index.js';
+import { type ConfigIssue, type RuntimeConfig, isConfigError, loadConfig, formatIssue } from '../config/index.js';
+import { Journal, JournalError, openJournal } from '../journal/index.js';
+import { journalIssue, journalPathIssue } from '../start/journal-issue.js';
 import { createLogger, fixedShapeLogger } from '../logger.js';
 import { type Inspector, startInspector } from '../inspector/index.js';
 import { deferredSink } from '../deferred-log.js';
@@ -116,6 +116,24 @@ export function exchangeUrls(url: string): { restUrl: string; wsUrl: string } | 
   return { restUrl: u.origin, wsUrl: `${ws}//${u.host}/ws` };
 }
 
+/**
+ * Opens the journal of `run`, making its directory when missing, or returns why it cannot be used:
+ * a path that holds no journal of ours (refused untouched), or one another bot holds (a second bot
+ * on one journal would mean two bots on one account and market).
+ */
+function openRunJournal(config: RuntimeConfig, path: string): Journal | ConfigIssue {
+  const { found, issue } = journalPathIssue(config, path);
+  if (issue !== null) return issue;
+  try {
+    if (found.kind === 'missing' && found.createsDir !== null) mkdirSync(found.createsDir, { recursive: true });
+    return openJournal({ path, checkpointIn: 'worker' });
+  } catch (e) {
+    if (e instanceof JournalError) return journalIssue(config, e.message);
+    if (e instanceof Error && 'code' in e) return journalIssue(config, `${path} cannot be created (${String((e as NodeJS.ErrnoException).code)})`);
+    throw e;
+  }
+}
+
 const STATUS_REFRESH_MS = 1_000;
 const SUMMARY_EVERY_MS = 10_000;
 
@@ -148,15 +166,12 @@ export async function runCommand(args: readonly string[]): Promise<number> {
 
   let journal: Journal | undefined;
   if (config.journal) {
-    try {
-      mkdirSync(dirname(config.journal.path), { recursive: true });
-      journal = openJournal({ path: config.journal.path, checkpointIn: 'worker' });
-    } catch (e) {
-      if (!(e instanceof JournalError)) throw e;
-      // A second bot on one journal would mean two bots on one account and market: refused, not discovered later.
-      process.stderr.write(`gridbot run: ${e.message}; nothing was sent\n`);
+    const opened = openRunJournal(config, config.journal.path);
+    if (!(opened instanceof Journal)) {
+      process.stderr.write(`${formatIssue(opened)}\ngridbot run: the journal cannot be used; nothing was sent\n`);
       return 2;
     }
+    journal = opened;
   }
   // The inspector page (--inspect, or markets.yaml `inspector:`) and/or a recording (--record).
   const inspectPort = parsed.inspectPort ?? config.inspector?.port ?? null;
@@ -207,7 +222,7 @@ export async function runCommand(args: readonly string[]): Promise<number> {
     await inspector?.close();
     journal?.close();
     if (e instanceof JournalError) {
-      process.stderr.write(`gridbot run: ${config.journal?.path ?? 'journal'}: ${e.message}; nothing was sent (move the file aside to start without it)\n`);
+      process.stderr.write(`${formatIssue(journalIssue(config, e.message))}\ngridbot run: the journal cannot be used; nothing was sent\n`);
       return 2;
     }
     if (e instanceof RuntimeStartError) {
