@@ -5,9 +5,11 @@
  *
  * Output: JSON log lines (pretty on a terminal, on stderr there so the status table on stdout
  * stays readable); on a terminal a status table redrawn in place every second, elsewhere one
- * summary line every 10 s. Exit codes: 0 ok, 1 runtime failure, 2 bad config or arguments.
+ * summary line every 10 s. Exit codes: 0 ok, 1 runtime failure, 2 bad config or arguments or a start refused
+ * before anything was sent, 130 / 143 a second SIGINT / SIGTERM (128 + the signal, as a shell reports it).
  */
 import { mkdirSync } from 'node:fs';
+import { constants as osConstants } from 'node:os';
 import { parseArgs } from 'node:util';
 import type { Logger } from 'pino';
 import { type ConfigIssue, type RuntimeConfig, isConfigError, loadConfig, formatIssue } from '../config/index.js';
@@ -32,6 +34,10 @@ export const RUN_USAGE = `usage: gridbot run [--config FILE] [--exchange-url URL
                        with GET /metrics and GET /health beside it
   --metrics [HOST:]PORT  serve only GET /metrics (Prometheus) and GET /health, on 127.0.0.1 unless HOST is given
   --record FILE.jsonl  record every inspection event for \`gridbot replay FILE.jsonl\`
+
+exit codes: 0 stopped in order, 1 a market failed, 2 refused at start (bad config, a grid the exchange's rules refuse,
+            a journal that is not this exchange's; nothing was sent), 130 (143 for SIGTERM) a second Ctrl-C exited at once
+            without stopping the markets (their orders rest until each kill-switch fires)
 
 example: gridbot run --duration 60
 `;
@@ -275,8 +281,10 @@ export async function runCommand(args: readonly string[]): Promise<number> {
   const onSignal = (signal: NodeJS.Signals) => {
     signals += 1;
     if (signals > 1) {
-      process.stderr.write(`gridbot: second ${signal}, exiting now (orders rest under their kill-switch)\n`);
-      process.exit(130);
+      // 128 + the signal's number, as a shell reports a process the signal ended: 130 for SIGINT, 143 for SIGTERM.
+      const code = 128 + (osConstants.signals[signal] ?? osConstants.signals.SIGINT);
+      process.stderr.write(`gridbot: second ${signal}, exiting now with ${code} (orders rest under their kill-switch)\n`);
+      process.exit(code);
     }
     void stop(signal);
   };
