@@ -54,19 +54,13 @@ async function startBot(): Promise<BotProcess> {
     ].join('\n'),
   );
   const bot = spawnBot(['run', '--config', file, '--exchange-url', sim.restUrl]);
-  const line = (label: string, match: (l: string) => boolean) =>
-    waitUntil(label, () => bot.lines().some(match), {
-      sources: [(f) => bot.onLine(f)],
-      timeoutMs: 20_000,
-      describe: () => `stdout:\n${bot.lines().join('\n')}\nstderr:\n${bot.stderr()}`,
-    });
-  await line('the market running', (l) => l.includes('"msg":"DBTC_DUSDT running"'));
+  await waitForLine(bot, 'the market running', '"msg":"DBTC_DUSDT running"');
   return bot;
 }
 
-/** Resolves once the child logged that its ordered stop began. */
-function stopping(bot: BotProcess): Promise<boolean> {
-  return waitUntil('the stop begun', () => bot.lines().some((l) => l.includes('"msg":"stopping: markets to killed')), {
+/** Resolves once the child printed a line containing `text` (re-checked on each line it prints). */
+function waitForLine(bot: BotProcess, label: string, text: string): Promise<boolean> {
+  return waitUntil(label, () => bot.lines().some((l) => l.includes(text)), {
     sources: [(f) => bot.onLine(f)],
     timeoutMs: 20_000,
     describe: () => `stdout:\n${bot.lines().join('\n')}\nstderr:\n${bot.stderr()}`,
@@ -83,7 +77,7 @@ describe('Ctrl-C', () => {
     // Every REST call from now on waits a minute: the stop's cancel-all cannot finish before the second signal.
     s.faults.setRestLatency(60_000);
     child.proc.kill(signal);
-    await stopping(child);
+    await waitForLine(child, 'the stop begun', '"msg":"stopping: markets to killed');
     const code = await child.signal(signal);
     expect(code).toBe(expected);
     expect(child.stderr()).toContain(`gridbot: second ${signal}, exiting now with ${expected} (orders rest under their kill-switch)`);
