@@ -13,7 +13,7 @@ import { constants as osConstants } from 'node:os';
 import { parseArgs } from 'node:util';
 import type { Logger } from 'pino';
 import { type ConfigIssue, type RuntimeConfig, isConfigError, loadConfig, formatIssue } from '../config/index.js';
-import { Journal, JournalError, openJournal } from '../journal/index.js';
+import { Journal, JournalCorruptError, JournalError, openJournal } from '../journal/index.js';
 import { journalIssue, journalPathIssue } from '../start/journal-issue.js';
 import { createLogger, fixedShapeLogger } from '../logger.js';
 import { type Inspector, startInspector } from '../inspector/index.js';
@@ -228,7 +228,9 @@ export async function runCommand(args: readonly string[]): Promise<number> {
     await inspector?.close();
     journal?.close();
     if (e instanceof JournalError) {
-      process.stderr.write(`${formatIssue(journalIssue(config, e.message))}\ngridbot run: the journal cannot be used; nothing was sent\n`);
+      // A journal whose records cannot be decoded is kept for inspection; the run can start without it.
+      const hint = e instanceof JournalCorruptError ? ' (move the file aside to start without it)' : '';
+      process.stderr.write(`${formatIssue(journalIssue(config, e.message + hint))}\ngridbot run: the journal cannot be used; nothing was sent\n`);
       return 2;
     }
     if (e instanceof RuntimeStartError) {
