@@ -1,6 +1,6 @@
 /**
  * The `gridbot` command line: parses argv and dispatches to one command. No trading logic lives here.
- * Exit codes: 0 ok, 1 runtime failure, 2 bad input or config.
+ * Exit codes: 0 ok, 1 runtime failure, 2 bad input or config; `run`: 130 / 143 after a second SIGINT / SIGTERM.
  */
 import { readFileSync } from 'node:fs';
 import { chartCommand } from './runtime/commands/chart.js';
@@ -78,7 +78,9 @@ function usage(): string {
     ...EXAMPLES.map((e) => `  ${e}`),
     '',
     "`gridbot <command> --help` shows a command's options. --json (validate, plan, doctor, status): one JSON document on stdout, logs on stderr.",
-    'exit codes: 0 ok, 1 runtime failure, 2 bad input or config (doctor: 0 all ok, 1 a warning, 2 a failure)',
+    'exit codes: 0 ok, 1 runtime failure, 2 bad input or config (doctor: 0 all ok, 1 a warning, 2 a failure);',
+    '  run: 130 (143 for SIGTERM) a second Ctrl-C exited at once without stopping the markets: their orders rest until each kill-switch fires.',
+    '  npm start and npx gridbot exit 130 on any Ctrl-C: npm is interrupted with gridbot (gridbot run itself exits 0 after a clean stop).',
     '',
   ].join('\n');
 }

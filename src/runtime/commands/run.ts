@@ -5,14 +5,16 @@
  *
  * Output: JSON log lines (pretty on a terminal, on stderr there so the status table on stdout
  * stays readable); on a terminal a status table redrawn in place every second, elsewhere one
- * summary line every 10 s. Exit codes: 0 ok, 1 runtime failure, 2 bad config or arguments.
+ * summary line every 10 s. Exit codes: 0 ok, 1 runtime failure, 2 bad config or arguments or a start refused
+ * before anything was sent, 130 / 143 a second SIGINT / SIGTERM (128 + the signal, as a shell reports it).
  */
 import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { constants as osConstants } from 'node:os';
 import { parseArgs } from 'node:util';
 import type { Logger } from 'pino';
-import { isConfigError, loadConfig, formatIssue } from '../config/index.js';
-import { type Journal, JournalError, openJournal } from '../journal/index.js';
+import { type ConfigIssue, type RuntimeConfig, isConfigError, loadConfig, formatIssue } from '../config/index.js';
+import { Journal, JournalCorruptError, JournalError, openJournal } from '../journal/index.js';
+import { journalIssue, journalPathIssue } from '../start/journal-issue.js';
 import { createLogger, fixedShapeLogger } from '../logger.js';
 import { type Inspector, startInspector } from '../inspector/index.js';
 import { deferredSink } from '../deferred-log.js';
@@ -34,6 +36,10 @@ export const RUN_USAGE = `usage: gridbot run [--config FILE] [--exchange-url URL
                        with GET /metrics and GET /health beside it
   --metrics [HOST:]PORT  serve only GET /metrics (Prometheus) and GET /health, on 127.0.0.1 unless HOST is given
   --record FILE.jsonl  record every inspection event for \`gridbot replay FILE.jsonl\`
+
+exit codes: 0 stopped in order, 1 a market failed, 2 refused at start (bad config, a grid the exchange's rules refuse,
+            a journal that is not this exchange's; nothing was sent), 130 (143 for SIGTERM) a second Ctrl-C exited at once
+            without stopping the markets (their orders rest until each kill-switch fires)
 
 example: gridbot run --duration 60
 `;
@@ -118,6 +124,24 @@ export function exchangeUrls(url: string): { restUrl: string; wsUrl: string } | 
   return { restUrl: u.origin, wsUrl: `${ws}//${u.host}/ws` };
 }
 
+/**
+ * Opens the journal of `run`, making its directory when missing, or returns why it cannot be used:
+ * a path that holds no journal of ours (refused untouched), or one another bot holds (a second bot
+ * on one journal would mean two bots on one account and market).
+ */
+function openRunJournal(config: RuntimeConfig, path: string): Journal | ConfigIssue {
+  const { found, issue } = journalPathIssue(config, path);
+  if (issue !== null) return issue;
+  try {
+    if (found.kind === 'missing' && found.createsDir !== null) mkdirSync(found.createsDir, { recursive: true });
+    return openJournal({ path, checkpointIn: 'worker' });
+  } catch (e) {
+    if (e instanceof JournalError) return journalIssue(config, e.message);
+    if (e instanceof Error && 'code' in e) return journalIssue(config, `${path} cannot be created (${String((e as NodeJS.ErrnoException).code)})`);
+    throw e;
+  }
+}
+
 const STATUS_REFRESH_MS = 1_000;
 const SUMMARY_EVERY_MS = 10_000;
 
@@ -150,15 +174,12 @@ export async function runCommand(args: readonly string[]): Promise<number> {
 
   let journal: Journal | undefined;
   if (config.journal) {
-    try {
-      mkdirSync(dirname(config.journal.path), { recursive: true });
-      journal = openJournal({ path: config.journal.path, checkpointIn: 'worker' });
-    } catch (e) {
-      if (!(e instanceof JournalError)) throw e;
-      // A second bot on one journal would mean two bots on one account and market: refused, not discovered later.
-      process.stderr.write(`gridbot run: ${e.message}; nothing was sent\n`);
+    const opened = openRunJournal(config, config.journal.path);
+    if (!(opened instanceof Journal)) {
+      process.stderr.write(`${formatIssue(opened)}\ngridbot run: the journal cannot be used; nothing was sent\n`);
       return 2;
     }
+    journal = opened;
   }
   // The inspector page (--inspect, or markets.yaml `inspector:`) and/or a recording (--record).
   const inspectPort = parsed.inspectPort ?? config.inspector?.port ?? null;
@@ -218,7 +239,9 @@ export async function runCommand(args: readonly string[]): Promise<number> {
     await inspector?.close();
     journal?.close();
     if (e instanceof JournalError) {
-      process.stderr.write(`gridbot run: ${config.journal?.path ?? 'journal'}: ${e.message}; nothing was sent (move the file aside to start without it)\n`);
+      // A journal whose records cannot be decoded is kept for inspection; the run can start without it.
+      const hint = e instanceof JournalCorruptError ? ' (move the file aside to start without it)' : '';
+      process.stderr.write(`${formatIssue(journalIssue(config, e.message + hint))}\ngridbot run: the journal cannot be used; nothing was sent\n`);
       return 2;
     }
     if (e instanceof RuntimeStartError) {
@@ -276,8 +299,10 @@ export async function runCommand(args: readonly string[]): Promise<number> {
   const onSignal = (signal: NodeJS.Signals) => {
     signals += 1;
     if (signals > 1) {
-      process.stderr.write(`gridbot: second ${signal}, exiting now (orders rest under their kill-switch)\n`);
-      process.exit(130);
+      // 128 + the signal's number, as a shell reports a process the signal ended: 130 for SIGINT, 143 for SIGTERM.
+      const code = 128 + (osConstants.signals[signal] ?? osConstants.signals.SIGINT);
+      process.stderr.write(`gridbot: second ${signal}, exiting now with ${code} (orders rest under their kill-switch)\n`);
+      process.exit(code);
     }
     void stop(signal);
   };

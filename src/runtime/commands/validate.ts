@@ -10,6 +10,8 @@
  * JSON document either way: `{ ok: true, file, config }` or `{ ok: false, file, errors: [...] }`.
  */
 import { formatIssue, isConfigError, loadConfig, type ConfigIssue, type RuntimeConfig } from '../config/index.js';
+import type { JournalFileState } from '../journal/index.js';
+import { journalPathIssue } from '../start/journal-issue.js';
 import { openExchangeSource } from './exchange-source.js';
 import { planConfig, planRefusals } from './plan.js';
 
@@ -38,12 +40,17 @@ export async function validateCommand(args: readonly string[]): Promise<number> 
     report(file, e.issues, json);
     return 2;
   }
-  const issues = await simRefusals(config);
+  const journal = config.journal ? journalPathIssue(config, config.journal.path) : null;
+  const issues = [...(journal?.issue ? [journal.issue] : []), ...(await simRefusals(config))];
   if (issues.length > 0) {
     report(file, issues, json);
     return 2;
   }
-  process.stdout.write(json ? `${JSON.stringify({ ok: true, file, config })}\n` : `${summary(config)}; ${rulesNote(config)}\n`);
+  process.stdout.write(
+    json
+      ? `${JSON.stringify({ ok: true, file, config })}\n`
+      : `${[summary(config), rulesNote(config), ...(journal ? [journalNote(journal.found)] : [])].join('; ')}\n`,
+  );
   return 0;
 }
 
@@ -55,6 +62,20 @@ async function simRefusals(config: RuntimeConfig): Promise<ConfigIssue[]> {
     return planRefusals(config, await planConfig(config, source));
   } finally {
     await source.close();
+  }
+}
+
+/** What stands at the journal path, for the OK line. */
+function journalNote(found: JournalFileState): string {
+  switch (found.kind) {
+    case 'missing':
+      return found.createsDir === null ? 'journal: a new file' : `journal: a new file (run creates ${found.createsDir})`;
+    case 'empty':
+      return 'journal: an empty file (run makes it a journal)';
+    case 'journal':
+      return `journal: a gridbot journal (schema ${found.version})`;
+    case 'refused':
+      return `journal: refused`;
   }
 }
 

@@ -2,7 +2,18 @@
  * The journal: SQLite persistence of the market actors' events, checkpoints, orders, fills,
  * transitions and PnL; restores a market's book after a crash. See journal.ts.
  */
-export { bookOfRun, killSwitchMsOfRun, openJournal, Journal, type JournalOptions, type MarketRunRecord, type PnlFigures } from './journal.js';
+export {
+  bookOfRun,
+  killSwitchMsOfRun,
+  openJournal,
+  Journal,
+  type IdentityClaim,
+  type JournalOptions,
+  type MarketRunRecord,
+  type PnlFigures,
+} from './journal.js';
+export { EMBEDDED, type ExchangeIdentity, identityText, keyFingerprint } from './identity.js';
+export { type JournalFileState, inspectJournalFile } from './journal-file.js';
 export { type JournalInspector, journalInspector, type JournalInspectorOptions, type JournalSink } from './inspect-hook.js';
 export { replayMarket, type MarketSnapshot } from './replay.js';
 export { decodeCheckpoint, encodeCheckpoint } from './checkpoint-codec.js';
@@ -14,7 +25,9 @@ export {
   JournalCodecError,
   JournalCorruptError,
   JournalError,
+  JournalFileError,
   JournalLockedError,
+  JournalMismatchError,
   JournalUsageError,
   type JournalErrorCode,
   type LockHolder,

@@ -1,6 +1,9 @@
 /**
  * Errors of the journal, typed by what the caller must do:
  * - `JournalLockedError`   another live bot holds the journal: do not start (names the holder);
+ * - `JournalFileError`     the path holds no usable journal (a directory, another program's file,
+ *                          a file SQLite cannot open): do not start, and leave the file as it is;
+ * - `JournalMismatchError` the journal belongs to another exchange or account: do not start;
  * - `JournalCorruptError`  stored data cannot be decoded (or a newer schema wrote it): stop, keep the file;
  * - `JournalClosedError`   a call after `close()`: a wiring bug;
  * - `JournalCodecError`    a value the codec cannot store (a function, a class instance): a wiring bug;
@@ -10,7 +13,8 @@
  * Errors of SQLite itself (disk full, I/O) propagate as better-sqlite3's `SqliteError`: fail-stop.
  */
 
-export type JournalErrorCode = 'JOURNAL_LOCKED' | 'JOURNAL_CORRUPT' | 'JOURNAL_CLOSED' | 'JOURNAL_CODEC' | 'JOURNAL_USAGE' | 'JOURNAL_FAILED';
+export type JournalErrorCode =
+  'JOURNAL_LOCKED' | 'JOURNAL_FILE' | 'JOURNAL_MISMATCH' | 'JOURNAL_CORRUPT' | 'JOURNAL_CLOSED' | 'JOURNAL_CODEC' | 'JOURNAL_USAGE' | 'JOURNAL_FAILED';
 
 export abstract class JournalError extends Error {
   abstract readonly code: JournalErrorCode;
@@ -34,6 +38,34 @@ export class JournalLockedError extends JournalError {
     super(
       `journal ${path} is in use by another gridbot (pid ${holder.pid} on ${holder.host}, since ${new Date(holder.startedAt).toISOString()}); ` +
         'stop that bot first, or use another journal file',
+    );
+  }
+}
+
+export class JournalFileError extends JournalError {
+  override readonly name = 'JournalFileError';
+  readonly code = 'JOURNAL_FILE';
+  constructor(
+    readonly path: string,
+    /** Completes "<path> …": `is a directory, not a journal file`. */
+    readonly reason: string,
+  ) {
+    super(`${path} ${reason}`);
+  }
+}
+
+export class JournalMismatchError extends JournalError {
+  override readonly name = 'JournalMismatchError';
+  readonly code = 'JOURNAL_MISMATCH';
+  constructor(
+    readonly path: string,
+    /** What the journal was written for, and what this run is on, for humans (identity.ts). */
+    readonly recorded: string,
+    readonly claimed: string,
+  ) {
+    super(
+      `${path} was written for ${recorded}, and this run is on ${claimed}: a journal belongs to one exchange and account ` +
+        '(its fills, PnL and orders are that account’s); point journal: at another file for this exchange, or run against the one it was written for',
     );
   }
 }

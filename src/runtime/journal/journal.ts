@@ -24,11 +24,14 @@
  * journal for good (`JournalFailedError`): the actors saw events that are not on disk.
  *
  * A commit is in the WAL when it returns (durable across SIGKILL; see schema.ts for power loss).
- * One bot per file (instance-lock.ts).
+ * One bot per file (instance-lock.ts). Only a file that is a gridbot journal (or nothing yet) is
+ * opened for writing (journal-file.ts); one exchange and account per file (identity.ts,
+ * `claimIdentity`).
  *
  * Entry points: `openJournal`, and on `Journal`: `beginMarketRun`, `appendMarketEvent`,
  * `openBatch` / `closeBatch` / `commit`, `recordIntents`, `recordTransition`, `recordPnl`,
- * `writeReports`, `sync`, `restoreBook`, `lastMarketRun`, `lastKillSwitchMs`, `checkpoint`, `close`.
+ * `writeReports`, `sync`, `restoreBook`, `lastMarketRun`, `lastKillSwitchMs`, `identity`, `claimIdentity`,
+ * `checkpoint`, `close`.
  */
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
@@ -41,9 +44,11 @@ import { decodeCheckpoint, encodeCheckpoint } from './checkpoint-codec.js';
 import { CheckpointWorker } from './checkpoint-worker.js';
 import { DerivedTables, type EventStamp } from './derived-tables.js';
 import { acquireLock, processIsAlive, releaseLock } from './instance-lock.js';
-import { JournalClosedError, JournalFailedError, JournalUsageError } from './journal-errors.js';
+import { type ExchangeIdentity, identityText, sameIdentity } from './identity.js';
+import { JournalClosedError, JournalError, JournalFailedError, JournalFileError, JournalMismatchError, JournalUsageError } from './journal-errors.js';
+import { inspectJournalFile } from './journal-file.js';
 import { replayMarket } from './replay.js';
-import { prepareSchema } from './schema.js';
+import { SCHEMA_VERSION, prepareSchema } from './schema.js';
 import { decodeValue, encodeValue } from './value-codec.js';
 
 export interface JournalOptions {
@@ -169,8 +174,17 @@ function decimalText(v: DecimalLike): string {
   return typeof v === 'string' ? v : v.toFixed();
 }
 
+/** How `claimIdentity` found the journal. */
+export type IdentityClaim =
+  /** It had no identity and no run of a market: now it is this run's. */
+  | 'new'
+  | 'matched'
+  /** It had markets' runs but no identity (written before identities were recorded): now stamped with this run's. */
+  | 'adopted';
+
 /**
  * Opens (or creates) the journal at `options.path`, takes it for this process and starts a new run.
+ * @throws JournalFileError when the path holds no usable journal (left as it is)
  * @throws JournalLockedError when another live bot holds it
  * @throws JournalCorruptError when a newer gridbot wrote it
  */
@@ -215,7 +229,14 @@ export class Journal {
     this.path = options.path;
     this.now = options.now ?? Date.now;
     this.token = randomUUID();
-    this.db = new BetterSqlite3(options.path);
+    // Looked at read-only first: opening another program's file for writing would change it (WAL mode, our tables).
+    const found = inspectJournalFile(options.path, SCHEMA_VERSION);
+    if (found.kind === 'refused') throw new JournalFileError(options.path, found.reason);
+    try {
+      this.db = new BetterSqlite3(options.path);
+    } catch (e) {
+      throw new JournalFileError(options.path, `cannot be opened (${e instanceof Error ? e.message : String(e)})`);
+    }
     try {
       prepareSchema(this.db, options.busyTimeoutMs ?? 5000);
       const startedAt = this.now();
@@ -225,7 +246,8 @@ export class Journal {
       this.runId = Number(run.lastInsertRowid);
     } catch (e) {
       this.db.close();
-      throw e;
+      if (e instanceof JournalError) throw e;
+      throw new JournalFileError(options.path, `cannot be opened as a journal (${e instanceof Error ? e.message : String(e)})`);
     }
     this.derived = new DerivedTables(this.db);
     this.insertEvent = this.db.prepare('INSERT INTO events (run_id, market, checkpoint_id, seq, type, payload, at) VALUES (?, ?, ?, ?, ?, ?, ?)');
@@ -478,6 +500,33 @@ export class Journal {
   lastMarketRun(market: string): MarketRunRecord | null {
     this.assertOpen();
     return readLastMarketRun(this.db, market);
+  }
+
+  /** Returns the exchange and account the journal belongs to, or null before a run claimed it. */
+  identity(): ExchangeIdentity | null {
+    this.assertOpen();
+    const row = this.db.prepare('SELECT exchange, endpoint, account, key_fingerprint FROM identity WHERE id = 1').get() as
+      { exchange: 'sim' | 'whitebit'; endpoint: string; account: string | null; key_fingerprint: string } | undefined;
+    return row === undefined ? null : { exchange: row.exchange, endpoint: row.endpoint, account: row.account, keyFingerprint: row.key_fingerprint };
+  }
+
+  /**
+   * Claims the journal for `id`: records it when the journal has none, and refuses another. Call it
+   * before anything of the journal is acted on against the exchange (preflight does).
+   * @throws JournalMismatchError when the journal belongs to another exchange or account
+   */
+  claimIdentity(id: ExchangeIdentity): IdentityClaim {
+    this.assertWritable();
+    const recorded = this.identity();
+    if (recorded !== null) {
+      if (!sameIdentity(recorded, id)) throw new JournalMismatchError(this.path, identityText(recorded), identityText(id));
+      return 'matched';
+    }
+    const used = this.db.prepare('SELECT 1 FROM checkpoints LIMIT 1').get() !== undefined;
+    this.db
+      .prepare('INSERT INTO identity (id, exchange, endpoint, account, key_fingerprint, stamped_at) VALUES (1, ?, ?, ?, ?, ?)')
+      .run(id.exchange, id.endpoint, id.account, id.keyFingerprint, this.now());
+    return used ? 'adopted' : 'new';
   }
 
   /** Gives the journal up (lock row removed) and closes the file. Idempotent. */

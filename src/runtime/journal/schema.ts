@@ -15,11 +15,19 @@
  *
  * The event log grows without bound: compaction (dropping runs older than the latest checkpoint)
  * is not done yet.
+ *
+ * Versions: 1 the tables below without `identity` and `run_figures`; 2 adds `identity` (the exchange
+ * and account the journal belongs to, identity.ts) and `run_figures` (each run's figures per market,
+ * runtime/report/fleet-figures.ts), and marks the file with {@link JOURNAL_APPLICATION_ID}. A version-1
+ * journal is migrated in place on open (the table added, the id set; nothing else changes) and is
+ * stamped with the identity of the run that opens it (journal.ts `claimIdentity`). A newer version
+ * is refused.
  */
 import type { Database } from 'better-sqlite3';
 import { JournalCorruptError } from './journal-errors.js';
+import { JOURNAL_APPLICATION_ID } from './journal-file.js';
 
-export const SCHEMA_VERSION = 1;
+export const SCHEMA_VERSION = 2;
 
 const DDL = `
 CREATE TABLE IF NOT EXISTS lock (
@@ -108,6 +116,16 @@ CREATE TABLE IF NOT EXISTS run_figures (
   updated_at  INTEGER NOT NULL,
   PRIMARY KEY (run_id, market)
 ) WITHOUT ROWID;
+-- Version 2: the one exchange and account this journal belongs to (identity.ts); no row until the
+-- first run claims it. Never the key: a fingerprint of it.
+CREATE TABLE IF NOT EXISTS identity (
+  id              INTEGER PRIMARY KEY CHECK (id = 1),
+  exchange        TEXT    NOT NULL,
+  endpoint        TEXT    NOT NULL,
+  account         TEXT,
+  key_fingerprint TEXT    NOT NULL,
+  stamped_at      INTEGER NOT NULL
+);
 CREATE TABLE IF NOT EXISTS pnl (
   market      TEXT PRIMARY KEY,
   run_id      INTEGER NOT NULL,
@@ -132,6 +150,7 @@ export function prepareSchema(db: Database, busyTimeoutMs: number): void {
   }
   db.transaction(() => {
     db.exec(DDL);
+    db.pragma(`application_id = ${JOURNAL_APPLICATION_ID}`);
     db.pragma(`user_version = ${SCHEMA_VERSION}`);
   }).immediate();
 }

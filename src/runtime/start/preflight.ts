@@ -1,7 +1,8 @@
 /**
  * Preflight: everything that can refuse a start before any order is sent, in the order it is checked:
  * the journal's last run of each market (a journal that cannot be read is refused here), the endpoint
- * and its credentials (`exchange: whitebit` needs `--live` and both keys), the exchange's market list,
+ * and its credentials (`exchange: whitebit` needs `--live` and both keys), the journal's exchange and
+ * account (a journal written for another is refused: journal/identity.ts), the exchange's market list,
  * each grid's plan on its market's rules and last price (grid-refusal.ts: one grid refused refuses
  * the start, as an unknown market does), the clock offset, and a second bot on this account and
  * market (its kill-switch timers).
@@ -19,7 +20,7 @@ import { loadMarket, sharedPublicLists } from '../exchange/index.js';
 import { MarketIoError } from '../../machines/market/market.io.js';
 import { foreignTimers, foreignTimersMessage } from '../instance-guard.js';
 import { restDeadlineMs } from '../exchange/rest-deadline.js';
-import { type MarketRunRecord, killSwitchMsOfRun } from '../journal/index.js';
+import { EMBEDDED, type ExchangeIdentity, type MarketRunRecord, identityText, keyFingerprint, killSwitchMsOfRun } from '../journal/index.js';
 import type { RuntimeOptions } from '../runtime.js';
 import { gridRefusal, refusedSummary, unknownMarketRefusal } from './grid-refusal.js';
 
@@ -40,6 +41,8 @@ export interface Endpoint {
   readonly apiKey: string;
   readonly apiSecret: string;
   readonly sim: Simulator | null;
+  /** The exchange and account this run trades on, as its journal records it. */
+  readonly identity: ExchangeIdentity;
 }
 
 /** What a start that passed its checks has opened and read. */
@@ -64,6 +67,7 @@ export async function preflight(options: RuntimeOptions): Promise<Preflight> {
     ...(options.restObserver ? { observer: options.restObserver } : {}),
   });
   try {
+    claimJournal(options, endpoint.identity);
     await checkMarkets(rest, config);
     // Nonces must sit within ±5 s of the exchange's clock (nonceWindow): align before the first signed call.
     const offsetMs = await rest.syncTime();
@@ -94,20 +98,42 @@ async function resolveEndpoint(options: RuntimeOptions): Promise<Endpoint> {
     if (!options.live) throw new RuntimeStartError('exchange: whitebit trades real money: run with --live to confirm');
     const creds = liveCredentials(env);
     const urls = options.exchangeUrl ?? { restUrl: WHITEBIT_LIVE.rest, wsUrl: WHITEBIT_LIVE.ws };
-    return { ...urls, apiKey: creds.apiKey.reveal(), apiSecret: creds.apiSecret.reveal(), sim: null };
+    const apiKey = creds.apiKey.reveal();
+    const identity = { exchange: 'whitebit', endpoint: urls.restUrl, account: null, keyFingerprint: keyFingerprint(apiKey) } as const;
+    return { ...urls, apiKey, apiSecret: creds.apiSecret.reveal(), sim: null, identity };
   }
   if (options.exchangeUrl) {
     // An external simulator: its demo account unless both keys are given in the environment.
     const creds = env[ENV_API_KEY] && env[ENV_API_SECRET] ? liveCredentials(env) : null;
+    const apiKey = creds?.apiKey.reveal() ?? DEMO_ACCOUNT.apiKey;
     return {
       ...options.exchangeUrl,
-      apiKey: creds?.apiKey.reveal() ?? DEMO_ACCOUNT.apiKey,
+      apiKey,
       apiSecret: creds?.apiSecret.reveal() ?? DEMO_ACCOUNT.apiSecret,
       sim: null,
+      identity: { exchange: 'sim', endpoint: options.exchangeUrl.restUrl, account: null, keyFingerprint: keyFingerprint(apiKey) },
     };
   }
   const sim = await startSimulator({ ...embeddedSimulatorOptions(config), ...options.simulator });
-  return { restUrl: sim.restUrl, wsUrl: sim.wsUrl, apiKey: sim.apiKey, apiSecret: sim.apiSecret, sim };
+  // Its port is new every run: the embedded simulator is known by its account, not its URL.
+  const identity = { exchange: 'sim', endpoint: EMBEDDED, account: sim.accountId, keyFingerprint: keyFingerprint(sim.apiKey) } as const;
+  return { restUrl: sim.restUrl, wsUrl: sim.wsUrl, apiKey: sim.apiKey, apiSecret: sim.apiSecret, sim, identity };
+}
+
+/**
+ * Claims the journal for this run's exchange and account (refused when it belongs to another), and
+ * says so when an older journal without an identity is adopted.
+ * @throws JournalMismatchError
+ */
+function claimJournal(options: RuntimeOptions, identity: ExchangeIdentity): void {
+  const journal = options.journal;
+  if (!journal) return;
+  if (journal.claimIdentity(identity) === 'adopted') {
+    options.logger?.warn(
+      { journal: journal.path },
+      `journal: ${journal.path} recorded no exchange (written before gridbot recorded one); adopted for ${identityText(identity)} from now on`,
+    );
+  }
 }
 
 /**
