@@ -19,7 +19,7 @@
  * Versions: 1 the tables below without `identity` and `run_figures`; 2 adds `identity` (the exchange
  * and account the journal belongs to, identity.ts) and `run_figures` (each run's figures per market,
  * runtime/report/fleet-figures.ts), and marks the file with {@link JOURNAL_APPLICATION_ID}. A version-1
- * journal is migrated in place on open (the table added, the id set; nothing else changes) and is
+ * journal is migrated in place on open (the tables added, the id set; nothing else changes) and is
  * stamped with the identity of the run that opens it (journal.ts `claimIdentity`). A newer version
  * is refused.
  */

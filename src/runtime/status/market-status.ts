@@ -118,7 +118,10 @@ export function statusTable(rows: readonly MarketStatus[], connection: string): 
     r.inventory,
     r.killSwitchSeconds === null ? '-' : `${r.killSwitchSeconds}s`,
     r.stopReason ?? '',
-    [r.waitingForPrice > 0 ? `${r.waitingForPrice} level${r.waitingForPrice === 1 ? '' : 's'} waiting for price` : '', r.stopReason === null ? (r.reason ?? '') : '']
+    [
+      r.waitingForPrice > 0 ? `${r.waitingForPrice} level${r.waitingForPrice === 1 ? '' : 's'} waiting for price` : '',
+      r.stopReason === null ? (r.reason ?? '') : '',
+    ]
       .filter(Boolean)
       .join('; '),
   ]);
