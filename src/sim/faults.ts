@@ -95,6 +95,16 @@ export interface FaultStats {
   socketsClosed: number;
 }
 
+/** The counter each frame action adds to. */
+const STAT_OF: Readonly<Record<FrameAction, keyof FaultStats>> = {
+  drop: 'framesDropped',
+  duplicate: 'framesDuplicated',
+  reorder: 'framesReordered',
+  delay: 'framesDelayed',
+  corrupt: 'framesCorrupted',
+  binary: 'framesBinary',
+};
+
 export class Faults {
   private frameRules: FrameRule[] = [];
   private failures: RequestFailure[] = [];
@@ -214,26 +224,7 @@ export class Faults {
       if (!this.rng.chance(rule.probability ?? 1)) continue;
       rule.remaining--;
       if (rule.remaining <= 0) this.frameRules = this.frameRules.filter((r) => r !== rule);
-      switch (rule.action) {
-        case 'drop':
-          this.stats.framesDropped++;
-          break;
-        case 'duplicate':
-          this.stats.framesDuplicated++;
-          break;
-        case 'reorder':
-          this.stats.framesReordered++;
-          break;
-        case 'delay':
-          this.stats.framesDelayed++;
-          break;
-        case 'corrupt':
-          this.stats.framesCorrupted++;
-          break;
-        case 'binary':
-          this.stats.framesBinary++;
-          break;
-      }
+      this.stats[STAT_OF[rule.action]]++;
       const keep = rule.action === 'corrupt' ? 0.05 + 0.9 * this.rng.next() : 1;
       return { action: rule.action, delayMs: rule.delayMs ?? 0, keep };
     }

@@ -188,8 +188,10 @@ export async function startInspectorServer(options: {
     });
   };
 
+  // Known once listening (port 0 picks one); read here, not from server.address(), which is null once closed.
+  let boundPort = options.port;
   const server: Server = createServer((req, res) => {
-    if (refuseForeignHost(req, res, options.host, (server.address() as AddressInfo).port)) return;
+    if (refuseForeignHost(req, res, options.host, boundPort)) return;
     const url = new URL(req.url ?? '/', 'http://localhost');
     const path = url.pathname;
     const focus = url.searchParams.get('focus') || null;
@@ -254,6 +256,7 @@ export async function startInspectorServer(options: {
     server.once('error', reject);
     server.listen(options.port, options.host, () => {
       server.off('error', reject);
+      boundPort = (server.address() as AddressInfo).port;
       resolve();
     });
   });

@@ -17,8 +17,10 @@ export interface MetricsServer {
 
 /** Starts listening. @throws the listen error (EADDRINUSE, EACCES…). */
 export async function startMetricsServer(options: { readonly host: string; readonly port: number; readonly route: OpsRoute }): Promise<MetricsServer> {
+  // Known once listening (port 0 picks one); read here, not from server.address(), which is null once closed.
+  let boundPort = options.port;
   const server: Server = createServer((req, res) => {
-    if (refuseForeignHost(req, res, options.host, (server.address() as AddressInfo).port)) return;
+    if (refuseForeignHost(req, res, options.host, boundPort)) return;
     const path = new URL(req.url ?? '/', 'http://localhost').pathname;
     if (options.route(req, res, path)) return;
     res.writeHead(path === '/' ? 200 : 404, { 'content-type': 'text/plain; charset=utf-8' });
@@ -28,6 +30,7 @@ export async function startMetricsServer(options: { readonly host: string; reado
     server.once('error', reject);
     server.listen(options.port, options.host, () => {
       server.off('error', reject);
+      boundPort = (server.address() as AddressInfo).port;
       resolve();
     });
   });
