@@ -5,6 +5,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import type { OrderIntent } from '../../../src/grid/index.js';
+import type { MarketInput } from '../../../src/machines/market/market.types.js';
 import { type Journal, openJournal } from '../../../src/runtime/journal/journal.js';
 import { replayMarket } from '../../../src/runtime/journal/replay.js';
 import { settings, toRunning } from '../../machines/market/market-harness.js';
@@ -17,26 +18,29 @@ afterEach(() => {
   for (const j of opened.splice(0)) j.close();
 });
 
+/** A journaled market whose buy at 1 filled and whose counter sell@2 (60000) was refused as post-only (after a price `before`, if given). */
+async function refusedCounter(input: MarketInput, before?: string): Promise<{ journal: Journal; m: JournaledMarket }> {
+  const journal = openJournal({ path: ':memory:' });
+  opened.push(journal);
+  const m = startJournaledMarket(journal, input);
+  markets.push(m);
+  const { h } = m;
+  const batch = await toRunning(h);
+  const buy = batch.find((i) => i.level === 1) as OrderIntent;
+  h.feed.push({
+    type: 'feed.order',
+    update: { orderId: 1001, clientOrderId: buy.clientOrderId, side: 'buy', price: '59800', amount: '0.001', left: '0', dealStock: '0.001', final: true },
+  });
+  const sell = h.desk.placed.at(-1)?.intents[0] as OrderIntent;
+  if (before !== undefined) h.feed.push({ type: 'feed.price', price: before });
+  h.desk.reply({ type: 'desk.result', outcomes: [{ kind: 'rejected', clientOrderId: sell.clientOrderId, reason: 'post-only', wouldTake: true }], fatal: null });
+  return { journal, m };
+}
+
 describe('journal: price events that release a waiting level', () => {
   it('are appended once, before delivery; the others are not; replay equals the live book', async () => {
-    const journal = openJournal({ path: ':memory:' });
-    opened.push(journal);
-    const m = startJournaledMarket(journal, settings());
-    markets.push(m);
+    const { journal, m } = await refusedCounter(settings(), '60100');
     const { h } = m;
-    const batch = await toRunning(h);
-    const buy = batch.find((i) => i.level === 1) as OrderIntent;
-    h.feed.push({
-      type: 'feed.order',
-      update: { orderId: 1001, clientOrderId: buy.clientOrderId, side: 'buy', price: '59800', amount: '0.001', left: '0', dealStock: '0.001', final: true },
-    });
-    const sell = h.desk.placed.at(-1)?.intents[0] as OrderIntent;
-    h.feed.push({ type: 'feed.price', price: '60100' });
-    h.desk.reply({
-      type: 'desk.result',
-      outcomes: [{ kind: 'rejected', clientOrderId: sell.clientOrderId, reason: 'post-only', wouldTake: true }],
-      fatal: null,
-    });
     h.feed.push({ type: 'feed.price', price: '60050' }); // still above the sell at 60000: nothing
     const before = m.journaled();
     h.feed.push({ type: 'feed.price', price: '59950' }); // releases it
@@ -56,23 +60,8 @@ describe('journal: price events that release a waiting level', () => {
   });
 
   it('a price that both releases a level and breaches the risk limit is appended once', async () => {
-    const journal = openJournal({ path: ':memory:' });
-    opened.push(journal);
-    const m = startJournaledMarket(journal, settings({ risk: { rangeExitMarginPercent: '5', stopLossQuote: null, maxInventoryBase: null } }));
-    markets.push(m);
+    const { journal, m } = await refusedCounter(settings({ risk: { rangeExitMarginPercent: '5', stopLossQuote: null, maxInventoryBase: null } }));
     const { h } = m;
-    const batch = await toRunning(h);
-    const buy = batch.find((i) => i.level === 1) as OrderIntent;
-    h.feed.push({
-      type: 'feed.order',
-      update: { orderId: 1001, clientOrderId: buy.clientOrderId, side: 'buy', price: '59800', amount: '0.001', left: '0', dealStock: '0.001', final: true },
-    });
-    const sell = h.desk.placed.at(-1)?.intents[0] as OrderIntent;
-    h.desk.reply({
-      type: 'desk.result',
-      outcomes: [{ kind: 'rejected', clientOrderId: sell.clientOrderId, reason: 'post-only', wouldTake: true }],
-      fatal: null,
-    });
     h.feed.push({ type: 'feed.price', price: '30000' }); // far below the ladder: releases the sell, and kills
     expect(h.lifecycle()).toBe('killed');
     const events = journal.lastMarketRun(MARKET)?.events ?? [];
