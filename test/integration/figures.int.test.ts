@@ -13,8 +13,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it, vi } from 'vitest';
-import { main } from '../../src/cli.js';
+import { afterEach, describe, expect, it } from 'vitest';
 import type { BotView } from '../../src/runtime/commands/status.js';
 import { type Inspector, startInspector } from '../../src/runtime/inspector/index.js';
 import type { Row } from '../../src/runtime/inspector/model.js';
@@ -24,6 +23,7 @@ import { formatMoney } from '../../src/runtime/report/fleet-figures.js';
 import { FIGURES_LEGEND, statusTable } from '../../src/runtime/status/market-status.js';
 import { parseProm, sample } from '../support/prom-text.js';
 import { AMOUNT, BOT_ACCOUNT, type Bench, LEVEL_PRICE, MARKET, PLAN, startBench } from './harness.js';
+import { statusOutput } from './support/status-cli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'gridbot-figures-'));
 const benches: Bench[] = [];
@@ -42,20 +42,6 @@ async function roundTrip(b: Bench): Promise<void> {
   await b.until('the counter-sell resting at level 2', () => b.byLevel().get(2)?.[0]?.id.side === 'sell');
   b.take('buy', AMOUNT, LEVEL_PRICE[2] as string);
   await b.until('the counter-buy resting at level 1 again', () => b.byLevel().get(1)?.[0]?.id.side === 'buy');
-}
-
-async function statusOut(journal: string, ...flags: string[]): Promise<string> {
-  const out: string[] = [];
-  const spy = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    out.push(String(chunk));
-    return true;
-  });
-  try {
-    expect(await main(['status', '--journal', journal, ...flags])).toBe(0);
-  } finally {
-    spy.mockRestore();
-  }
-  return out.join('');
 }
 
 /** The cells of a fixed-width table line, by the header's column names. */
@@ -123,7 +109,7 @@ describe('figures agree on every surface (issue 14)', () => {
     j2.close();
 
     // `gridbot status --json` and its table, from the closed journal.
-    const doc = JSON.parse(await statusOut(path, '--json')) as JournalReport & { bot: BotView };
+    const doc = JSON.parse(await statusOutput(path, '--json')) as JournalReport & { bot: BotView };
     const m = doc.markets.find((x) => x.market === MARKET);
     expect(formatMoney(m?.lastRun.realisedQuote ?? '')).toBe(runPnl);
     expect(formatMoney(m?.lastRun.feesQuote ?? '')).toBe(live?.fees);
@@ -131,7 +117,7 @@ describe('figures agree on every surface (issue 14)', () => {
     expect(m?.allTime.fills).toBe(4);
     expect(m?.allTime).toEqual(live?.allTime);
     expect(m?.quoteAsset).toBe('DUSDT');
-    const text = (await statusOut(path)).split('\n');
+    const text = (await statusOutput(path)).split('\n');
     const s = cellsOf(text, MARKET);
     expect(s).toMatchObject({
       'fills run': f['fills run'],

@@ -33,6 +33,7 @@ import type { OrderSnapshot } from '../../src/sim/order.js';
 import { type CountingProxy, startCountingProxy } from './counting-proxy.js';
 import { AMOUNT, LEVEL_PRICE, MARKET, gridYaml } from './harness.js';
 import { type BotProcess, spawnBot } from './support/bot-process.js';
+import { statusOutput } from './support/status-cli.js';
 import { waitUntil } from './support/until.js';
 
 const BOT_ID = 'rs';
@@ -148,24 +149,9 @@ function until<T>(label: string, check: () => T | null | undefined | false | Pro
   });
 }
 
-/** `gridbot status --journal FILE [--json]`'s stdout, in-process. */
-async function statusText(journal: string, ...flags: string[]): Promise<string> {
-  const out: string[] = [];
-  const spy = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    out.push(String(chunk));
-    return true;
-  });
-  try {
-    expect(await main(['status', '--journal', journal, ...flags])).toBe(0);
-  } finally {
-    spy.mockRestore();
-  }
-  return out.join('');
-}
-
 /** `gridbot status --journal FILE --json`, in-process. */
 async function status(journal: string): Promise<JournalReport & { bot: BotView }> {
-  return JSON.parse(await statusText(journal, '--json')) as JournalReport & { bot: BotView };
+  return JSON.parse(await statusOutput(journal, '--json')) as JournalReport & { bot: BotView };
 }
 
 const lifecycle = (state: string | null): string =>
@@ -228,7 +214,7 @@ describe('restart of a SIGKILLed bot process against an external simulator', () 
     // The fill journaled before the kill counts, though the killed run never wrote its figures row.
     expect(dead.markets[0]?.lastRun.fills).toBe(1);
     expect(dead.markets[0]?.allTime.fills).toBe(1);
-    const deadText = await statusText(journal);
+    const deadText = await statusOutput(journal);
     expect(deadText).not.toContain('a bot is running');
     expect(deadText).toContain(`bot: not running since ${new Date(dead.lastActivityAt ?? 0).toISOString()} (pid ${first.pid}, started`);
     expect(deadText).toMatch(new RegExp(`left with orders resting: ${MARKET} \\(\\d orders\\)`));

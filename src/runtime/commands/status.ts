@@ -16,6 +16,11 @@ export const STATUS_USAGE = `usage: gridbot status [--journal FILE | --config FI
   --config FILE    the markets.yaml whose journal to read (default: markets.yaml)
   --json           one JSON document on stdout
 
+Says whether a bot runs on the journal (if not: since when, and which markets it left with orders
+resting), then per market: state, resting orders, fills (executions), realised PnL net of fees in
+the quote asset, fees and inventory, for the last run ("run") and every run ("all"), and why the
+market stopped.
+
 example: gridbot status --journal var/gridbot.journal
 `;
 
