@@ -74,8 +74,9 @@ export function botView(report: JournalReport): BotView {
 function stateCell(state: string | null, running: boolean): string {
   const path = lifecycleOf(state);
   const top = path.split('.')[0] ?? '';
-  if (running || path === '-' || top === 'stopped' || top === 'failed') return path;
-  return `not running (last: ${path})`;
+  if (running || top === 'stopped' || top === 'failed') return path;
+  // No state recorded (a bot killed within the reporting window of its start): still not running.
+  return path === '-' ? 'not running' : `not running (last: ${path})`;
 }
 
 function table(report: JournalReport, bot: BotView): string {

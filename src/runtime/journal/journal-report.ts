@@ -9,7 +9,8 @@ import Database from 'better-sqlite3';
 import { type FigureRow, type FigureSet, NO_FIGURES, sumFigureRows } from '../report/fleet-figures.js';
 import { replayedRunFigures } from '../report/prior-figures.js';
 import { type LockState, lockState } from './instance-lock.js';
-import { readLastMarketRun } from './journal.js';
+import { bookOfRun, readLastMarketRun } from './journal.js';
+import type { LevelBook } from '../../grid/index.js';
 
 export interface MarketReport {
   readonly market: string;
@@ -43,6 +44,13 @@ export interface JournalReport {
   /** Epoch ms of the last thing any run journaled (an event or a state change); null for an empty journal. */
   readonly lastActivityAt: number | null;
   readonly markets: readonly MarketReport[];
+}
+
+/** Orders of the book that rest on the exchange or may (sent, outcome never learned). */
+function restingInBook(book: LevelBook): number {
+  let n = 0;
+  for (const o of book.orders.values()) if (o.state === 'live' || o.state === 'unknown' || o.state === 'sending') n += 1;
+  return n;
 }
 
 /** Reads the report; throws when the file is missing or is not a gridbot journal. */
@@ -82,7 +90,8 @@ export function readJournalReport(path: string): JournalReport {
       // The market's last run is replayed from its events, as the next start settles it (prior-figures.ts):
       // a run killed before its last reporting write left its row behind.
       const lastCheckpoint = readLastMarketRun(db, market);
-      const replayed = lastCheckpoint === null ? null : replayedRunFigures(lastCheckpoint);
+      const endBook = lastCheckpoint === null ? null : bookOfRun(lastCheckpoint);
+      const replayed = lastCheckpoint === null ? null : replayedRunFigures(lastCheckpoint, endBook);
       const rows = figureRows.filter((r) => r.market === market && r.runId !== replayed?.runId);
       if (replayed !== null) {
         const f = replayed.figures;
@@ -105,7 +114,9 @@ export function readJournalReport(path: string): JournalReport {
         market,
         state: st?.state ?? null,
         stateSince: st?.at ?? null,
-        restingOrders: (byStatus.live ?? 0) + (byStatus.unknown ?? 0) + (byStatus.sending ?? 0),
+        // From the replayed book when there is one: the orders table is reporting, written up to 250 ms late,
+        // so a bot killed right after placing has its orders in the events only.
+        restingOrders: endBook !== null ? restingInBook(endBook) : (byStatus.live ?? 0) + (byStatus.unknown ?? 0) + (byStatus.sending ?? 0),
         ordersByStatus: byStatus,
         quoteAsset: rows.findLast((r) => r.quoteAsset !== null)?.quoteAsset ?? null,
         lastRun: last,

@@ -26,15 +26,9 @@ export interface ReconcileSummary {
 /** Where the lines go: `announce` is true for the restart line (log and terminal), false for a later reconcile (log only). */
 export type ReconcileSink = (summary: ReconcileSummary, line: string, announce: boolean) => void;
 
-/**
- * Returns how many of the market's levels wait for the price to let their order rest as a maker again.
- *
- * TODO(lead, issue 14): wire to the level book's "waiting for price" count once the healing
- * branch (heal) exposes it; until then no level is known to wait, and the line says 0.
- */
+/** Returns how many of the market's levels wait for the price to let their order rest as a maker again (grid/price-wait.ts). */
 export function levelsWaitingForPrice(snapshot: MarketSnapshot): number {
-  void snapshot;
-  return 0;
+  return snapshot.context.book?.waiting.size ?? 0;
 }
 
 /** Returns the line's text after the market name. */
