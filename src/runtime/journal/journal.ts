@@ -143,7 +143,7 @@ const REPORTED_EVENTS: ReadonlySet<string> = new Set([
 
 /** Reporting rows waiting for `writeReports`, in the order they happened. */
 type Report =
-  | { readonly kind: 'event'; readonly stamp: EventStamp; readonly event: AnyEventObject }
+  | { readonly kind: 'event'; readonly stamp: EventStamp; readonly event: AnyEventObject; readonly eventId: number }
   | { readonly kind: 'intents'; readonly stamp: EventStamp; readonly intents: readonly OrderIntent[] }
   | {
       readonly kind: 'transition';
@@ -202,6 +202,7 @@ export class Journal {
   private readonly derived: DerivedTables;
   private readonly segments = new Map<string, Segment>();
   private readonly insertEvent: Statement;
+  private readonly setReportMark: Statement;
   private readonly insertTransition: Statement;
   private readonly upsertPnl: Statement;
   private readonly upsertRunFigures: Statement;
@@ -250,6 +251,13 @@ export class Journal {
       throw new JournalFileError(options.path, `cannot be opened as a journal (${e instanceof Error ? e.message : String(e)})`);
     }
     this.derived = new DerivedTables(this.db);
+    this.setReportMark = this.db.prepare('INSERT INTO report_mark (id, event_id) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET event_id = excluded.event_id');
+    try {
+      this.catchUpReports();
+    } catch (error) {
+      // Reporting is best effort: the run goes on, and the next `writeReports` hands the error on.
+      this.reportError = error;
+    }
     this.insertEvent = this.db.prepare('INSERT INTO events (run_id, market, checkpoint_id, seq, type, payload, at) VALUES (?, ?, ?, ?, ?, ?, ?)');
     this.insertTransition = this.db.prepare('INSERT INTO transitions (run_id, actor_id, from_state, to_state, event_type, at) VALUES (?, ?, ?, ?, ?, ?)');
     this.upsertPnl = this.db.prepare(`
@@ -320,11 +328,11 @@ export class Journal {
     const payload = encodeValue(event);
     const at = this.now();
     if (this.batchOpen) this.ensureTx();
-    this.insertEvent.run(this.runId, market, segment.checkpointId, segment.seq, event.type, payload, at);
+    const row = this.insertEvent.run(this.runId, market, segment.checkpointId, segment.seq, event.type, payload, at);
     segment.seq += 1;
     // Outside a batch the event is delivered on return: committed first, with whatever is open.
     if (!this.batchOpen && this.txOpen) this.commit();
-    if (REPORTED_EVENTS.has(event.type)) this.queue({ kind: 'event', stamp: { runId: this.runId, market, at }, event });
+    if (REPORTED_EVENTS.has(event.type)) this.queue({ kind: 'event', stamp: { runId: this.runId, market, at }, event, eventId: Number(row.lastInsertRowid) });
   }
 
   /** True once a commit failed: every later write refuses (fail-stop). */
@@ -425,12 +433,17 @@ export class Journal {
     this.pnlDue.clear();
     this.ensureTx();
     try {
+      let mark = 0;
       for (const r of reports) {
-        if (r.kind === 'event') this.derived.applyEvent(r.stamp, r.event);
-        else if (r.kind === 'intents') this.derived.recordIntents(r.stamp, r.intents);
+        if (r.kind === 'event') {
+          this.derived.applyEvent(r.stamp, r.event);
+          mark = r.eventId;
+        } else if (r.kind === 'intents') this.derived.recordIntents(r.stamp, r.intents);
         else this.insertTransition.run(this.runId, r.actorId, r.from, r.to, r.eventType, r.at);
       }
       this.derived.flush();
+      // In the same transaction as the rows: the mark never runs ahead of what was derived.
+      if (mark > 0) this.setReportMark.run(mark);
       for (const [market, p] of pnl) {
         this.upsertPnl.run(market, this.runId, p.realised, p.fees, p.inventory, p.at);
         if (p.run !== null) {
@@ -554,6 +567,30 @@ export class Journal {
         this.db.close();
       }
     }
+  }
+
+  /**
+   * Derives the reporting rows of the events a run journaled but did not report (it was killed
+   * within its reporting window): those after `report_mark`, in their order. A journal without a
+   * mark (written before it existed) reported with its events: the mark starts at its last event.
+   */
+  private catchUpReports(): void {
+    const mark = this.db.prepare('SELECT event_id FROM report_mark WHERE id = 1').pluck().get() as number | undefined;
+    if (mark === undefined) {
+      const last = (this.db.prepare('SELECT MAX(id) FROM events').pluck().get() as number | null) ?? 0;
+      this.setReportMark.run(last);
+      return;
+    }
+    const types = [...REPORTED_EVENTS];
+    const rows = this.db
+      .prepare(`SELECT id, run_id AS runId, market, payload, at FROM events WHERE id > ? AND type IN (${types.map(() => '?').join(', ')}) ORDER BY id`)
+      .all(mark, ...types) as { id: number; runId: number; market: string; payload: string; at: number }[];
+    if (rows.length === 0) return;
+    this.db.transaction(() => {
+      for (const r of rows) this.derived.applyEvent({ runId: r.runId, market: r.market, at: r.at }, decodeValue(r.payload) as AnyEventObject);
+      this.derived.flush();
+      this.setReportMark.run(rows[rows.length - 1]?.id ?? mark);
+    })();
   }
 
   private queue(report: Report): void {

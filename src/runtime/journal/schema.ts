@@ -18,7 +18,7 @@
  *
  * Versions: 1 the tables below without `identity` and `run_figures`; 2 adds `identity` (the exchange
  * and account the journal belongs to, identity.ts) and `run_figures` (each run's figures per market,
- * runtime/report/fleet-figures.ts), and marks the file with {@link JOURNAL_APPLICATION_ID}. A version-1
+ * runtime/report/fleet-figures.ts) and `report_mark` (how far the reporting tables were derived), and marks the file with {@link JOURNAL_APPLICATION_ID}. A version-1
  * journal is migrated in place on open (the tables added, the id set; nothing else changes) and is
  * stamped with the identity of the run that opens it (journal.ts `claimIdentity`). A newer version
  * is refused.
@@ -116,6 +116,13 @@ CREATE TABLE IF NOT EXISTS run_figures (
   updated_at  INTEGER NOT NULL,
   PRIMARY KEY (run_id, market)
 ) WITHOUT ROWID;
+-- Version 2: the last market event the reporting tables were derived from (journal.ts). They are
+-- written up to 250 ms after their events; a run that opens the journal derives them from the
+-- events after the mark first, so a bot killed before its reporting write loses no row.
+CREATE TABLE IF NOT EXISTS report_mark (
+  id       INTEGER PRIMARY KEY CHECK (id = 1),
+  event_id INTEGER NOT NULL
+);
 -- Version 2: the one exchange and account this journal belongs to (identity.ts); no row until the
 -- first run claims it. Never the key: a fingerprint of it.
 CREATE TABLE IF NOT EXISTS identity (

@@ -68,6 +68,29 @@ const deal = (dealId: number, clientOrderId: string, orderId = 501): Fill => ({
 });
 
 describe('derived tables', () => {
+  it('derives at the next open the rows of events a killed run journaled but never reported, and only those', () => {
+    const path = join(dir, 'journal.db');
+    const killed = openJournal({ path, now: () => 1_700_000_000_000 });
+    killed.beginMarketRun(settings());
+    const c = id(1, 'buy', 100);
+    killed.appendMarketEvent(MARKET, { type: 'feed.deal', deal: deal(9, c) });
+    killed.sync(); // deal 9 reported
+    killed.openBatch();
+    killed.appendMarketEvent(MARKET, { type: 'feed.deal', deal: deal(10, c) });
+    killed.closeBatch();
+    killed.commit(); // deal 10 committed as an event; its reporting write never happens (SIGKILL)
+    const r = new BetterSqlite3(path, { readonly: true });
+    reader = r;
+    const fills = () => r.prepare('SELECT deal_id FROM fills ORDER BY deal_id').pluck().all();
+    expect(fills()).toEqual([9]);
+    const next = openJournal({ path, now: () => 1_700_000_001_000, isAlive: () => false });
+    journal = next;
+    expect(fills()).toEqual([9, 10]);
+    next.close();
+    journal = openJournal({ path, now: () => 1_700_000_002_000 }); // nothing left after the mark: no row twice
+    expect(fills()).toEqual([9, 10]);
+  });
+
   it('keeps one fill per deal id, however often the deal is reported', () => {
     const { j, db } = open();
     j.beginMarketRun(settings());
