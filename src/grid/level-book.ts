@@ -439,14 +439,15 @@ function crossesOwnOrders(book: LevelBook, level: number, side: Side): boolean {
 
 /**
  * Owes the residues of every free level as orders (where they meet the minimums and would not
- * meet one of our own orders). Why on every finished or refused order and at the end of a reconcile, not only
- * when a residue's own level frees: a residue can wait at a level that is already free, when its
- * counter-order was refused (post-only: it would have crossed one of the bot's own orders, after
- * fills on both sides of the gap in one fast move). Only its own level freeing used to retry it,
- * which never happens at a free level: the quantity waited for good. An order leaving the book is
- * what can uncross it, so that is when it is tried again; a side that still crosses our own orders
- * is left waiting (it would only be refused again). `except` (a `residueKey`) is left waiting too:
- * the (side, level) whose order was just refused.
+ * meet one of our own orders). Why on every finished or refused order and at the end of a
+ * reconcile, not only when a residue's own level frees: a residue can wait at a level that is
+ * already free, when its counter-order was refused (post-only: it would have crossed one of the
+ * bot's own orders, after fills on both sides of the gap in one fast move), or when the order that
+ * crossed it was refused. Only its own level freeing used to retry it, which never happens at a
+ * free level: the quantity waited for good. An order leaving the book is what can uncross it, so
+ * that is when it is tried again; a side that still crosses our own orders is left waiting (it
+ * would only be refused again). `except` (a `residueKey`) is left waiting too: the (side, level)
+ * whose order was just refused.
  */
 export function flushFreeLevels(book: LevelBook, except?: string): LevelBook {
   if (book.waiting.size !== 0) releaseUncrossed(book);
