@@ -361,15 +361,12 @@ export function applyPlacement(book: LevelBook, outcome: PlacementOutcome): Leve
       if (isWouldTake(outcome)) addWaiting(book, order.level, order.side, order.amount, order.origin);
       // Any other refused counter-order keeps its quantity as a residue.
       else if (order.origin === 'counter' || order.origin === 'residue') carryResidue(book.ledger, order.level, order.side, order.amount);
-      // The level is free again: a residue of the other side waiting there goes now, unless it too
-      // would meet our own orders. (Not this side again: it was just refused. The two sides cannot
-      // take turns being refused for good: that needs a crossed book.)
-      const other = order.side === 'buy' ? 'sell' : 'buy';
-      if (!isLevelBusy(book, order.level) && !crossesOwnOrders(book, order.level, other)) {
-        const r = flushResidue(book.ledger, order.level, other, ledgerContext(book));
-        if (r.amount !== null) oweOrWait(book, order.level, other, r.amount);
-      }
-      return book;
+      // The order left the book: like any order leaving it, it may uncross residues waiting at free
+      // levels (here and elsewhere: a residue the refused order crossed waited for good when no
+      // order finished after it), and its level is free for the other side's residue. Not this
+      // side at this level again: it was just refused. (The two sides cannot take turns being
+      // refused for good: that needs a crossed book.)
+      return flushFreeLevels(book, residueKey(order.side, order.level));
     }
     case 'unknown':
       if (order.state === 'sending') order.state = 'unknown';
@@ -442,18 +439,21 @@ function crossesOwnOrders(book: LevelBook, level: number, side: Side): boolean {
 
 /**
  * Owes the residues of every free level as orders (where they meet the minimums and would not
- * meet one of our own orders). Why on every finished order and at the end of a reconcile, not only
- * when a residue's own level frees: a residue can wait at a level that is already free, when its
- * counter-order was refused (post-only: it would have crossed one of the bot's own orders, after
- * fills on both sides of the gap in one fast move). Only its own level freeing used to retry it,
- * which never happens at a free level: the quantity waited for good. An order leaving the book is
- * what can uncross it, so that is when it is tried again; a side that still crosses our own orders
- * is left waiting (it would only be refused again).
+ * meet one of our own orders). Why on every finished or refused order and at the end of a
+ * reconcile, not only when a residue's own level frees: a residue can wait at a level that is
+ * already free, when its counter-order was refused (post-only: it would have crossed one of the
+ * bot's own orders, after fills on both sides of the gap in one fast move), or when the order that
+ * crossed it was refused. Only its own level freeing used to retry it, which never happens at a
+ * free level: the quantity waited for good. An order leaving the book is what can uncross it, so
+ * that is when it is tried again; a side that still crosses our own orders is left waiting (it
+ * would only be refused again). `except` (a `residueKey`) is left waiting too: the (side, level)
+ * whose order was just refused.
  */
-export function flushFreeLevels(book: LevelBook): LevelBook {
+export function flushFreeLevels(book: LevelBook, except?: string): LevelBook {
   if (book.waiting.size !== 0) releaseUncrossed(book);
   if (book.ledger.residues.size === 0) return book;
   for (const key of [...book.ledger.residues.keys()]) {
+    if (key === except) continue;
     const [side, levelText] = key.split('@') as [Side, string];
     const level = Number(levelText);
     if (!Number.isInteger(level) || isLevelBusy(book, level) || crossesOwnOrders(book, level, side)) continue;

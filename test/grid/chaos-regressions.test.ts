@@ -73,3 +73,38 @@ describe('chaos regressions', () => {
     expect(book.ledger.residues.has('sell@4')).toBe(false);
   });
 });
+
+describe('chaos regressions (issue 14)', () => {
+  it('a residue left waiting behind a refused order goes once the refusal uncrosses its level (rest-429-5xx-bursts, seed 91)', () => {
+    let book = placedBook();
+    const fill = (dealId: number, level: number, side: 'buy' | 'sell'): void => {
+      book = applyDeal(book, deal(dealId, 100 + level, cid(level, side, level), side, priceOf(level), '0.001'));
+      book = applyOrderUpdate(book, update(100 + level, cid(level, side, level), side, priceOf(level), '0.001', '0.001', true));
+    };
+    // The price falls through buy@4 and buy@3: their counters sell@5 and sell@4 are sent in one batch.
+    fill(1, 4, 'buy');
+    fill(2, 3, 'buy');
+    let t = takeIntents(book, 20);
+    const sell5 = t.intents.find((i) => i.level === 5 && i.side === 'sell')?.clientOrderId ?? '';
+    const sell4 = t.intents.find((i) => i.level === 4 && i.side === 'sell')?.clientOrderId ?? '';
+    expect(sell5).not.toBe('');
+    expect(sell4).not.toBe('');
+    book = t.book;
+    // Before they are answered the price jumps through sell@6 and sell@7: buy@5 waits as a residue
+    // (5 is taken by the sell in flight), buy@6 rests.
+    fill(3, 6, 'sell');
+    fill(4, 7, 'sell');
+    expect(book.ledger.residues.get('buy@5')?.toFixed()).toBe('0.001');
+    t = takeIntents(book, 20);
+    const buy6 = t.intents.find((i) => i.level === 6 && i.side === 'buy')?.clientOrderId ?? '';
+    book = applyPlacement(t.book, { kind: 'placed', clientOrderId: buy6, orderId: 206, dealStock: '0', left: '0.001' });
+    // Both sells are refused as post-only (they would meet the buy at 6). When sell@5 is refused,
+    // sell@4 still crosses the buy residue at 5; once sell@4 is refused too, level 5 is free and
+    // crosses nothing: the residue must be owed then. It used to wait for an order to finish, and
+    // with no more fills nothing ever finished: the grid stayed one level short.
+    book = applyPlacement(book, { kind: 'rejected', clientOrderId: sell5, reason: 'post-only', wouldTake: true });
+    book = applyPlacement(book, { kind: 'rejected', clientOrderId: sell4, reason: 'post-only', wouldTake: true });
+    expect(owed(book)).toContain('buy@5');
+    expect(book.ledger.residues.has('buy@5')).toBe(false);
+  });
+});
