@@ -332,6 +332,7 @@ export const marketMachine = setup({
     attempt: 0,
     lastError: null,
     stopReason: null,
+    ordersMayRest: false,
     connected: true,
     needsReconcile: false,
     deskInFlight: 0,
@@ -624,7 +625,8 @@ export const marketMachine = setup({
           },
         },
         killed: {
-          entry: raise({ type: 'ks.disarmed' }),
+          // A fresh backoff for the cleanup's own retries (failures before the stop do not lengthen them).
+          entry: [raise({ type: 'ks.disarmed' }), 'succeeded', assign({ ordersMayRest: ({ context }) => context.settings.onStop !== 'leave' })],
           initial: 'settling',
           states: {
             // Why wait: a counter-order already handed to the desk can reach the exchange after a
@@ -645,11 +647,22 @@ export const marketMachine = setup({
                 id: 'cancelOnStop',
                 src: 'cancelAll',
                 input: ({ context }) => ({ market: context.settings.market }),
-                onDone: 'disarming',
-                // A market that cannot cancel still disarms and stops; the reason stays on record.
-                onError: { target: 'disarming', actions: { type: 'failed', params: ({ event }) => ({ error: event.error, step: 'cancel on stop' }) } },
+                onDone: { target: 'disarming', actions: ['succeeded', assign({ ordersMayRest: false })] },
+                // Never disarm while our orders may rest: the kill-switch is then all that cancels them.
+                // A refusal that waiting cannot mend ends the cleanup with the kill-switch left armed;
+                // anything else is retried until the cancel-all goes through or the shutdown budget
+                // (supervisor) ends the actor, again with the kill-switch armed.
+                onError: [
+                  {
+                    guard: { type: 'isFatalOrRejected', params: ({ event }) => ({ error: event.error }) },
+                    target: 'abandoned',
+                    actions: { type: 'failed', params: ({ event }) => ({ error: event.error, step: 'cancel on stop' }) },
+                  },
+                  { target: 'cancelWaiting', actions: { type: 'failed', params: ({ event }) => ({ error: event.error, step: 'cancel on stop' }) } },
+                ],
               },
             },
+            cancelWaiting: { entry: told('killed.cancelWaiting'), after: { retryDelay: 'cancelling' } },
             disarming: {
               entry: told('killed.disarming'),
               invoke: {
@@ -657,9 +670,21 @@ export const marketMachine = setup({
                 src: 'disarmKillSwitch',
                 input: ({ context }) => ({ market: context.settings.market }),
                 onDone: { target: 'cleaned', actions: 'disarmed' },
-                onError: { target: 'cleaned', actions: { type: 'failed', params: ({ event }) => ({ error: event.error, step: 'disarm' }) } },
+                // No order of ours rests any more, so an armed kill-switch is harmless, but it would
+                // cancel whatever the account places on this market before it fires: retry it too.
+                onError: [
+                  {
+                    guard: { type: 'isFatalOrRejected', params: ({ event }) => ({ error: event.error }) },
+                    target: 'cleaned',
+                    actions: { type: 'failed', params: ({ event }) => ({ error: event.error, step: 'disarm' }) },
+                  },
+                  { target: 'disarmWaiting', actions: { type: 'failed', params: ({ event }) => ({ error: event.error, step: 'disarm' }) } },
+                ],
               },
             },
+            disarmWaiting: { entry: told('killed.disarmWaiting'), after: { retryDelay: 'disarming' } },
+            // The cancel-all was refused for good: orders may rest, under the kill-switch left armed.
+            abandoned: { entry: told('killed.abandoned'), type: 'final' },
             cleaned: { type: 'final' },
           },
           onDone: 'stopped',
