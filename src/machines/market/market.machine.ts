@@ -3,6 +3,7 @@
  *
  *   lifecycle:  init → cancelAll → placing → running ⇄ reconnecting → reconciling → placing → running
  *               init → reconciling (adopt on restart);  any → killed (stop, fatal error, risk breach, bad plan: settling → cancelling → disarming) → stopped
+ *               (a failing cancel or disarm is retried; no disarm before the cancel went through: a refused one ends in `abandoned`, kill-switch armed)
  *   killSwitch: off → armed(waiting ⇄ refreshing, retrying) → off | disposed
  *
  * The two regions run in parallel so the kill-switch keeps being refreshed while the market is
