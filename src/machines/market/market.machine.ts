@@ -78,6 +78,19 @@ function errorText(error: unknown): string {
  * change between sub-states is told too; not on the transient ones (`init.planned`, `placing.placed`,
  * `killed.cleaned`), which are always left in the step that entered them.
  */
+/** A stop's cleanup step failed: give up (to `giveUp`) on a refusal that waiting cannot mend, else wait and retry (in `retry`). */
+function cleanupOnError(step: string, giveUp: string, retry: string) {
+  const failed = { type: 'failed' as const, params: ({ event }: { event: { error: unknown } }) => ({ error: event.error, step }) };
+  return [
+    {
+      guard: { type: 'isFatalOrRejected' as const, params: ({ event }: { event: { error: unknown } }) => ({ error: event.error }) },
+      target: giveUp,
+      actions: failed,
+    },
+    { target: retry, actions: failed },
+  ];
+}
+
 function told(path: string, whenDisconnectedOnly = false) {
   return { type: 'enteredState' as const, params: { path, whenDisconnectedOnly } };
 }
@@ -653,14 +666,7 @@ export const marketMachine = setup({
                 // A refusal that waiting cannot mend ends the cleanup with the kill-switch left armed;
                 // anything else is retried until the cancel-all goes through or the shutdown budget
                 // (supervisor) ends the actor, again with the kill-switch armed.
-                onError: [
-                  {
-                    guard: { type: 'isFatalOrRejected', params: ({ event }) => ({ error: event.error }) },
-                    target: 'abandoned',
-                    actions: { type: 'failed', params: ({ event }) => ({ error: event.error, step: 'cancel on stop' }) },
-                  },
-                  { target: 'cancelWaiting', actions: { type: 'failed', params: ({ event }) => ({ error: event.error, step: 'cancel on stop' }) } },
-                ],
+                onError: cleanupOnError('cancel on stop', 'abandoned', 'cancelWaiting'),
               },
             },
             cancelWaiting: { entry: told('killed.cancelWaiting'), after: { retryDelay: 'cancelling' } },
@@ -673,14 +679,7 @@ export const marketMachine = setup({
                 onDone: { target: 'cleaned', actions: 'disarmed' },
                 // No order of ours rests any more, so an armed kill-switch is harmless, but it would
                 // cancel whatever the account places on this market before it fires: retry it too.
-                onError: [
-                  {
-                    guard: { type: 'isFatalOrRejected', params: ({ event }) => ({ error: event.error }) },
-                    target: 'cleaned',
-                    actions: { type: 'failed', params: ({ event }) => ({ error: event.error, step: 'disarm' }) },
-                  },
-                  { target: 'disarmWaiting', actions: { type: 'failed', params: ({ event }) => ({ error: event.error, step: 'disarm' }) } },
-                ],
+                onError: cleanupOnError('disarm', 'cleaned', 'disarmWaiting'),
               },
             },
             disarmWaiting: { entry: told('killed.disarmWaiting'), after: { retryDelay: 'disarming' } },
