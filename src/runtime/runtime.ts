@@ -15,6 +15,7 @@ import type { Simulator, startSimulator } from '../sim/index.js';
 import type { RuntimeConfig } from './config/runtime-config.js';
 import type { FrameStats, LogSink } from './exchange/index.js';
 import type { Journal } from './journal/index.js';
+import type { OrdersLeft } from './report/orders-left.js';
 import type { MarketStatus } from './status/market-status.js';
 import type { supervisorMachine } from './supervisor/supervisor.machine.js';
 import { startHandle } from './start/handle.js';
@@ -66,6 +67,8 @@ export interface Runtime {
   /** One status row per configured market (the last known one for a market that ended). */
   statuses(nowMs?: number): MarketStatus[];
   connectionState(): string;
+  /** After `stop`: the markets whose cancel-all never went through, with the orders that may rest (report/orders-left.ts). */
+  ordersLeft(): OrdersLeft[];
   /** Stops every market (cancelling or leaving its orders as configured), then the connection; resolves when done. */
   stop(reason: string): Promise<void>;
   /** Resolves when the supervisor has stopped (after `stop`, or once every market ended on its own). */

@@ -3,6 +3,7 @@
  *
  *   lifecycle:  init → cancelAll → placing → running ⇄ reconnecting → reconciling → placing → running
  *               init → reconciling (adopt on restart);  any → killed (stop, fatal error, risk breach, bad plan: settling → cancelling → disarming) → stopped
+ *               (a failing cancel or disarm is retried; no disarm before the cancel went through: a refused one ends in `abandoned`, kill-switch armed)
  *   killSwitch: off → armed(waiting ⇄ refreshing, retrying) → off | disposed
  *
  * The two regions run in parallel so the kill-switch keeps being refreshed while the market is
@@ -77,6 +78,19 @@ function errorText(error: unknown): string {
  * change between sub-states is told too; not on the transient ones (`init.planned`, `placing.placed`,
  * `killed.cleaned`), which are always left in the step that entered them.
  */
+/** A stop's cleanup step failed: give up (to `giveUp`) on a refusal that waiting cannot mend, else wait and retry (in `retry`). */
+function cleanupOnError(step: string, giveUp: string, retry: string) {
+  const failed = { type: 'failed' as const, params: ({ event }: { event: { error: unknown } }) => ({ error: event.error, step }) };
+  return [
+    {
+      guard: { type: 'isFatalOrRejected' as const, params: ({ event }: { event: { error: unknown } }) => ({ error: event.error }) },
+      target: giveUp,
+      actions: failed,
+    },
+    { target: retry, actions: failed },
+  ];
+}
+
 function told(path: string, whenDisconnectedOnly = false) {
   return { type: 'enteredState' as const, params: { path, whenDisconnectedOnly } };
 }
@@ -332,6 +346,7 @@ export const marketMachine = setup({
     attempt: 0,
     lastError: null,
     stopReason: null,
+    ordersMayRest: false,
     connected: true,
     needsReconcile: false,
     deskInFlight: 0,
@@ -624,7 +639,8 @@ export const marketMachine = setup({
           },
         },
         killed: {
-          entry: raise({ type: 'ks.disarmed' }),
+          // A fresh backoff for the cleanup's own retries (failures before the stop do not lengthen them).
+          entry: [raise({ type: 'ks.disarmed' }), 'succeeded', assign({ ordersMayRest: ({ context }) => context.settings.onStop !== 'leave' })],
           initial: 'settling',
           states: {
             // Why wait: a counter-order already handed to the desk can reach the exchange after a
@@ -645,11 +661,15 @@ export const marketMachine = setup({
                 id: 'cancelOnStop',
                 src: 'cancelAll',
                 input: ({ context }) => ({ market: context.settings.market }),
-                onDone: 'disarming',
-                // A market that cannot cancel still disarms and stops; the reason stays on record.
-                onError: { target: 'disarming', actions: { type: 'failed', params: ({ event }) => ({ error: event.error, step: 'cancel on stop' }) } },
+                onDone: { target: 'disarming', actions: ['succeeded', assign({ ordersMayRest: false })] },
+                // Never disarm while our orders may rest: the kill-switch is then all that cancels them.
+                // A refusal that waiting cannot mend ends the cleanup with the kill-switch left armed;
+                // anything else is retried until the cancel-all goes through or the shutdown budget
+                // (supervisor) ends the actor, again with the kill-switch armed.
+                onError: cleanupOnError('cancel on stop', 'abandoned', 'cancelWaiting'),
               },
             },
+            cancelWaiting: { entry: told('killed.cancelWaiting'), after: { retryDelay: 'cancelling' } },
             disarming: {
               entry: told('killed.disarming'),
               invoke: {
@@ -657,9 +677,14 @@ export const marketMachine = setup({
                 src: 'disarmKillSwitch',
                 input: ({ context }) => ({ market: context.settings.market }),
                 onDone: { target: 'cleaned', actions: 'disarmed' },
-                onError: { target: 'cleaned', actions: { type: 'failed', params: ({ event }) => ({ error: event.error, step: 'disarm' }) } },
+                // No order of ours rests any more, so an armed kill-switch is harmless, but it would
+                // cancel whatever the account places on this market before it fires: retry it too.
+                onError: cleanupOnError('disarm', 'cleaned', 'disarmWaiting'),
               },
             },
+            disarmWaiting: { entry: told('killed.disarmWaiting'), after: { retryDelay: 'disarming' } },
+            // The cancel-all was refused for good: orders may rest, under the kill-switch left armed.
+            abandoned: { entry: told('killed.abandoned'), type: 'final' },
             cleaned: { type: 'final' },
           },
           onDone: 'stopped',

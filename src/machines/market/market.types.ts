@@ -87,6 +87,11 @@ export interface MarketContext {
   readonly lastError: string | null;
   /** Why the market stopped: shown by the inspector and the status table. */
   readonly stopReason: string | null;
+  /**
+   * From `killed` (onStop: cancel) until its cancel-all went through: orders of ours may still rest,
+   * so the kill-switch is not disarmed. Still true when the market ends means they may be left.
+   */
+  readonly ordersMayRest: boolean;
   /** The connection's last reported status. */
   readonly connected: boolean;
   /** The connection came back while orders may rest: `running` reconciles first. */

@@ -22,6 +22,7 @@ import { marketLogObserver } from '../market-log.js';
 import { restartSummaryObserver } from '../report/restart-summary.js';
 import { type MetricsServer, type RuntimeMetrics, createRuntimeMetrics, opsRoute, startMetricsServer } from '../metrics/index.js';
 import { RuntimeStartError, type Runtime, startRuntime } from '../runtime.js';
+import { ordersLeftText } from '../report/orders-left.js';
 import { summaryLine, statusTable } from '../status/market-status.js';
 import { listenErrorText } from '../../sim/index.js';
 
@@ -37,7 +38,9 @@ export const RUN_USAGE = `usage: gridbot run [--config FILE] [--exchange-url URL
   --metrics [HOST:]PORT  serve only GET /metrics (Prometheus) and GET /health, on 127.0.0.1 unless HOST is given
   --record FILE.jsonl  record every inspection event for \`gridbot replay FILE.jsonl\`
 
-exit codes: 0 stopped in order, 1 a market failed, 2 refused at start (bad config, a grid the exchange's rules refuse,
+exit codes: 0 stopped in order, 1 a market failed, or its cancel-all on stop never went through (the orders that
+            may rest are named on stderr; its kill-switch is left armed and cancels them when it fires),
+            2 refused at start (bad config, a grid the exchange's rules refuse,
             a journal that is not this exchange's; nothing was sent), 130 (143 for SIGTERM) a second Ctrl-C exited at once
             without stopping the markets (their orders rest until each kill-switch fires)
 
@@ -322,7 +325,14 @@ export async function runCommand(args: readonly string[]): Promise<number> {
   const rows = runtime.statuses();
   if (!tty) process.stdout.write(`${statusTable(rows, runtime.connectionState()).join('\n')}\n`);
   process.stdout.write(`gridbot: stopped. ${summaryLine(rows, runtime.connectionState())}\n`);
+  // Orders of ours may rest after the exit: never a quiet exit 0.
+  const left = runtime.ordersLeft();
+  for (const l of left) {
+    const line = ordersLeftText(l, Date.now());
+    logger.error({ market: l.market, clientOrderIds: l.clientOrderIds }, line);
+    process.stderr.write(`gridbot: WARNING ${line}\n`);
+  }
   marketLog.flush();
   await new Promise<void>((resolve) => logger.flush(() => resolve()));
-  return rows.some((r) => r.state === 'failed') ? 1 : 0;
+  return rows.some((r) => r.state === 'failed') || left.length > 0 ? 1 : 0;
 }

@@ -11,6 +11,7 @@ import type { marketMachine } from '../../machines/market/market.machine.js';
 import type { RuntimeConfig } from '../config/runtime-config.js';
 import type { Runtime } from '../runtime.js';
 import { NO_FIGURES } from '../report/fleet-figures.js';
+import { ordersLeft } from '../report/orders-left.js';
 import { type MarketStatus, marketStatus, statePath } from '../status/market-status.js';
 import { CONNECTION_ID, marketActorId } from '../supervisor/supervisor.machine.js';
 import type { Preflight } from './preflight.js';
@@ -96,6 +97,8 @@ export function startHandle(config: RuntimeConfig, pre: Preflight, wiring: Wirin
   };
 
   return {
+    // Every market's actor is kept (above), so its last snapshot answers even after a budget cut.
+    ordersLeft: () => config.markets.flatMap((m) => ordersLeft(actors.get(m.market)?.getSnapshot() ?? null) ?? []),
     supervisor: sup,
     sim: pre.endpoint.sim,
     rest: pre.rest,

@@ -101,9 +101,13 @@ function model(mode: Mode) {
       rearming: { on: { ARM_OK: 'running' } },
       fetchWaiting: { on: { RETRY: 'fetching' } },
       cancellingStrays: { on: { STRAYS_CANCELLED: 'rearming', STRAYS_FAIL: 'fetchWaiting', STRAYS_FATAL: kill } },
-      killCancelling: { on: { KILL_CANCEL_OK: 'killDisarming', KILL_CANCEL_FAIL: 'killDisarming' } },
-      killDisarming: { on: { DISARM_OK: 'stopped', DISARM_FAIL: 'stopped' } },
+      // Never disarmed before the cancel-all went through: retried, or (refused for good) left armed.
+      killCancelling: { on: { KILL_CANCEL_OK: 'killDisarming', KILL_CANCEL_FAIL: 'killCancelWaiting', KILL_CANCEL_FATAL: 'leftArmed' } },
+      killCancelWaiting: { on: { RETRY: 'killCancelling' } },
+      killDisarming: { on: { DISARM_OK: 'stopped', DISARM_FAIL: 'killDisarmWaiting', DISARM_FATAL: 'stopped' } },
+      killDisarmWaiting: { on: { RETRY: 'killDisarming' } },
       stopped: { type: 'final' },
+      leftArmed: { type: 'final' },
     },
   });
 }
@@ -278,8 +282,10 @@ describe.each<Mode>(['cancel-all', 'adopt'])('market actor against its model (on
           STRAYS_FATAL: () => h.reject('cancelOrders', fatal()),
           KILL_CANCEL_OK: () => h.resolve('cancelAll'),
           KILL_CANCEL_FAIL: () => h.reject('cancelAll', retry()),
+          KILL_CANCEL_FATAL: () => h.reject('cancelAll', fatal()),
           DISARM_OK: () => h.resolve('disarmKillSwitch'),
           DISARM_FAIL: () => h.reject('disarmKillSwitch', retry()),
+          DISARM_FATAL: () => h.reject('disarmKillSwitch', fatal()),
           SETTLE_TIMEOUT: () => h.clock.increment(15_000),
           AUDIT: async () => {
             // The kill-switch keeps being refreshed every 20 s meanwhile; the reconcile comes due at 90 s, between two refreshes.
@@ -358,10 +364,22 @@ describe.each<Mode>(['cancel-all', 'adopt'])('market actor against its model (on
             expect(h.actor.getSnapshot().matches({ lifecycle: { killed: 'settling' } })).toBe(true);
             expect(h.pendingNames()).not.toContain('cancelAll');
           },
+          killCancelWaiting: () => {
+            expect(h.actor.getSnapshot().matches({ lifecycle: { killed: 'cancelWaiting' } })).toBe(true);
+            expect(h.calls.map((c) => c.name)).not.toContain('disarmKillSwitch');
+            expect(h.context().ordersMayRest).toBe(true);
+          },
           killDisarming: () => expect(h.actor.getSnapshot().matches({ lifecycle: { killed: 'disarming' } })).toBe(true),
+          killDisarmWaiting: () => expect(h.actor.getSnapshot().matches({ lifecycle: { killed: 'disarmWaiting' } })).toBe(true),
           stopped: () => {
             expect(h.actor.getSnapshot().status).toBe('done');
-            expect(h.calls.filter((c) => c.name === 'disarmKillSwitch')).toHaveLength(1);
+            expect(h.calls.filter((c) => c.name === 'disarmKillSwitch').length).toBeGreaterThanOrEqual(1);
+            expect(h.context().ordersMayRest).toBe(false);
+          },
+          leftArmed: () => {
+            expect(h.actor.getSnapshot().status).toBe('done');
+            expect(h.calls.map((c) => c.name)).not.toContain('disarmKillSwitch');
+            expect(h.context().ordersMayRest).toBe(true);
           },
         },
       });
