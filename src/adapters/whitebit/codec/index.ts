@@ -10,3 +10,5 @@ export * from './rest-validation.js';
 export * from './ws-channels.js';
 export * from './ws-codec.js';
 export type * from './ws-frames.js';
+export * from './ws-order-errors.js';
+export * from './ws-orders.js';

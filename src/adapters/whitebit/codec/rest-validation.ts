@@ -77,8 +77,7 @@ export function checkBulk(r: WbBulkOrderRequest): WhitebitError | undefined {
 }
 
 /** Checks order/cancel: market plus exactly one of orderId / clientOrderId. */
-export function checkCancel(r: WbCancelOrderRequest): WhitebitError | undefined {
-  const endpoint = '/api/v4/order/cancel';
+export function checkCancel(r: WbCancelOrderRequest, endpoint = '/api/v4/order/cancel'): WhitebitError | undefined {
   const m = checkMarket(endpoint, r.market);
   if (m) return m;
   const hasId = r.orderId !== undefined;

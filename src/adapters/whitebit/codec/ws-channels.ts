@@ -100,7 +100,8 @@ export function decodeDeal(p: readonly unknown[]): WbDealsUpdate | string {
   };
 }
 
-function decodeWsOrder(o: Rec): WbWsOrder | string {
+/** The order object of `ordersPending` pushes and of WS order replies (§1.3). */
+export function decodeWsOrder(o: Rec): WbWsOrder | string {
   const id = o['id'];
   const market = o['market'];
   if (!isInt(id) || !isStr(market)) return 'order.id must be an integer and order.market a string';
