@@ -19,3 +19,4 @@ export { DEFAULT_RETRY_POLICY, type RetryDecision, type RetryPolicy, type RetryS
 export { RequestSigner, type SignedRequest, buildBody, encodePayload, importSecret, signPayload } from './signer.js';
 export { WHITEBIT_EU, WHITEBIT_LIVE, type WhitebitUrls, simUrls } from './urls.js';
 export { type WsCloseInfo, type WsConnectOptions, WsTransport } from './ws-transport.js';
+export { DEFAULT_WS_ORDER_DEADLINE_MS, WS_ORDER_ID_BASE, WsRequests, type WsRequestSpec, type WsRequestStats, type WsRequestsOptions } from './ws-requests.js';

@@ -28,6 +28,7 @@ import { type LogSink, RateLimitedLog, silentLog } from './log-sink.js';
 import { LostFrames } from './lost-frames.js';
 import { TurnOrder } from '../turn/turn-order.js';
 import { WsTokenCache, type WsTokenCacheOptions, type WsTokenSource } from './ws-token-cache.js';
+import type { SocketOrdersLink, WsSocketOrders } from './ws-socket-orders.js';
 
 /** What of a binary frame is searched for its channel and market (the codec keeps as much of a text one). */
 const MAX_BINARY_TEXT = 512;
@@ -107,6 +108,11 @@ export interface SocketActorOptions {
    * are routed in its batches. Default: one of its own, without a journal.
    */
   readonly turn?: TurnOrder;
+  /**
+   * WS order entry (ws-socket-orders.ts): bound to each socket once open, told when `authorize`
+   * succeeded, and handed the replies in its id range before the machine would see them.
+   */
+  readonly orders?: Pick<WsSocketOrders, 'attach'>;
 }
 
 /**
@@ -125,6 +131,7 @@ export function createSocketActor(options: SocketActorOptions) {
     let disposed = false;
     // The id of our `authorize`, to recognise its error reply (a refused token).
     let authorizeId: number | null = null;
+    let orders: SocketOrdersLink | null = null;
     const detachGaps = options.depthGaps?.attach((market) => tell({ type: 'socket.depthGap', market }));
     const lost = new LostFrames(
       router,
@@ -160,6 +167,8 @@ export function createSocketActor(options: SocketActorOptions) {
           return;
         case 'reply':
           stats.replies += 1;
+          if (orders !== null && orders.reply(m)) return;
+          if (m.id === authorizeId) orders?.authorized();
           tell({ type: 'socket.reply', id: m.id, result: m.result, error: null });
           return;
         case 'pong':
@@ -168,6 +177,7 @@ export function createSocketActor(options: SocketActorOptions) {
           return;
         case 'replyError':
           stats.replies += 1;
+          if (orders !== null && orders.reply(m)) return;
           if (m.id === authorizeId) options.onAuthorizeRejected?.();
           tell({ type: 'socket.reply', id: m.id, result: null, error: { code: m.code, message: m.message } });
           return;
@@ -203,6 +213,7 @@ export function createSocketActor(options: SocketActorOptions) {
           return;
         }
         transport = t;
+        orders = options.orders?.attach(t) ?? null;
         subs.add(t.messages$.subscribe((text) => reader.push(text)));
         subs.add(
           t.binary$.subscribe((raw) => {
@@ -216,7 +227,11 @@ export function createSocketActor(options: SocketActorOptions) {
             transport = null;
             // Frames read before the close are routed before it is told.
             reader.flush();
-            tell({ type: 'socket.closed', code: c.code, reason: c.reason || (c.error?.message ?? '') });
+            const reason = c.reason || (c.error?.message ?? '');
+            // Replies read before the close were settled by the flush; what still waits is unknown.
+            orders?.closed(`closed (${c.code}) ${reason}`.trim());
+            orders = null;
+            tell({ type: 'socket.closed', code: c.code, reason });
           }),
         );
         tell({ type: 'socket.open' });
@@ -239,6 +254,8 @@ export function createSocketActor(options: SocketActorOptions) {
       disposed = true;
       lost.dispose();
       reader.dispose();
+      orders?.closed('connection left');
+      orders = null;
       abort.abort();
       detachGaps?.();
       subs.unsubscribe();

@@ -17,7 +17,9 @@ import type { LevelBook } from '../../grid/index.js';
 import {
   type FrameStats,
   type LogSink,
+  type SocketOrders,
   type StatusSource,
+  WsSocketOrders,
   connectionStatus$,
   createFrameRouting,
   createMarketActors,
@@ -40,6 +42,8 @@ export interface Wiring {
   readonly supervisor: SupervisorActor;
   readonly router: FrameRouter;
   readonly frames: FrameStats;
+  /** WS order entry on the connection's current socket (one for the runtime's life; the router's port). */
+  readonly socketOrders: SocketOrders;
   /** Tells the market feeds that the whole runtime stops: their unsubscribes are dropped from then on. */
   runtimeStopping(): void;
   /** Writes the journal's deferred reporting rows now (at stop). */
@@ -53,7 +57,8 @@ export function wire(options: RuntimeOptions, pre: Preflight): Wiring {
   // The order of a turn (turn/turn-order.ts): frames in journal batches, the markets' requests held until their commit.
   const turn = new TurnOrder({ journal: options.journal ?? null });
   const logger = options.logger;
-  const socket = createSocketActor({ wsUrl: pre.endpoint.wsUrl, router, depthGaps, stats: frames, turn, ...(logger ? { logger } : {}) });
+  const socketOrders = new WsSocketOrders(logger ? { logger } : {});
+  const socket = createSocketActor({ wsUrl: pre.endpoint.wsUrl, router, depthGaps, stats: frames, turn, orders: socketOrders, ...(logger ? { logger } : {}) });
   const fetchToken = createTokenActor(pre.rest);
 
   // The connection actor is spawned by the supervisor; the market feeds reach it through the system.
@@ -126,6 +131,7 @@ export function wire(options: RuntimeOptions, pre: Preflight): Wiring {
     supervisor,
     router,
     frames,
+    socketOrders,
     runtimeStopping: () => {
       stopping = true;
     },

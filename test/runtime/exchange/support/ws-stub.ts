@@ -18,6 +18,8 @@ export class WsStub {
   readonly sockets: WebSocket[] = [];
   /** Tokens `authorize` refuses with code 1 "invalid argument". */
   readonly refusedTokens = new Set<string>();
+  /** The frames sent back for an `order_*` request, in order (default: none, the test answers). */
+  onOrder: (f: StubFrame) => readonly string[] = () => [];
   private waiters: { pred: (f: StubFrame) => boolean; resolve: (f: StubFrame) => void }[] = [];
   private constructor(
     private readonly server: WebSocketServer,
@@ -40,7 +42,8 @@ export class WsStub {
     const f = JSON.parse(text) as { id: number; method: string; params: unknown[] };
     const frame: StubFrame = { conn, ...f };
     this.frames.push(frame);
-    if (f.method === 'ping') ws.send(JSON.stringify({ id: f.id, result: 'pong', error: null }));
+    if (f.method.startsWith('order_')) for (const t of this.onOrder(frame)) ws.send(t);
+    else if (f.method === 'ping') ws.send(JSON.stringify({ id: f.id, result: 'pong', error: null }));
     else if (f.method === 'authorize' && this.refusedTokens.has(String(f.params[0]))) {
       ws.send(JSON.stringify({ id: f.id, result: null, error: { code: 1, message: 'invalid argument' } }));
     } else ws.send(JSON.stringify({ error: null, result: { status: 'success' }, id: f.id }));
