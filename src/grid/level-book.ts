@@ -89,9 +89,8 @@ export interface OrderIntent {
 export type OrderWay = 'ws' | 'rest';
 
 /** What the exchange (or the desk) said about one sent intent; `via`: the way it went (see {@link OrderWay}). */
-export type PlacementOutcome = (
-
-  /** Accepted; it may already have filled in the call (`dealStock` > 0, `left` 0 when complete). */
+export type PlacementOutcome = /** Accepted; it may already have filled in the call (`dealStock` > 0, `left` 0 when complete). */
+(
   | {
       readonly kind: 'placed';
       readonly clientOrderId: string;

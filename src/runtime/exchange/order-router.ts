@@ -48,7 +48,8 @@ export interface RouteOptions {
 }
 
 /** A cancel's result: the order as the exchange returned it, or the error, and the way that decided it. */
-export type RoutedCancel = { readonly ok: true; readonly order: WbOrder; readonly via: OrderWay } | { readonly ok: false; readonly error: unknown; readonly via: OrderWay };
+export type RoutedCancel =
+  { readonly ok: true; readonly order: WbOrder; readonly via: OrderWay } | { readonly ok: false; readonly error: unknown; readonly via: OrderWay };
 
 export interface OrderRouter {
   /**
@@ -108,7 +109,9 @@ export function createOrderRouter(deps: OrderRouterDeps): OrderRouter {
       const byId = new Map<string, PlacementOutcome>();
       for (const r of reports) for (const x of r.outcomes) byId.set(x.clientOrderId, x);
       return {
-        outcomes: intents.map((i) => byId.get(i.clientOrderId) ?? { kind: 'notSent', clientOrderId: i.clientOrderId, reason: 'no answer from the order router' }),
+        outcomes: intents.map(
+          (i) => byId.get(i.clientOrderId) ?? { kind: 'notSent', clientOrderId: i.clientOrderId, reason: 'no answer from the order router' },
+        ),
         failures: reports.flatMap((r) => r.failures),
       };
     });

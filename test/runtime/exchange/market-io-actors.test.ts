@@ -291,7 +291,10 @@ describe('cancelOrders', () => {
       bodyOf(req)['orderId'] === 2
         ? { status: 400, json: { code: 2, message: 'Inner validation failed', errors: { orderId: ['Unexecuted order was not found.'] } } }
         : { status: 200, json: { ...(fixture('rest_post_order_new.json') as object), orderId: bodyOf(req)['orderId'] } };
-    const out = await run<{ orderId: number; ok: boolean }[]>(createCancelOrders(createOrderRouter({ rest, socket: null })), { market: 'BTC_USDT', orderIds: [1, 2] });
+    const out = await run<{ orderId: number; ok: boolean }[]>(createCancelOrders(createOrderRouter({ rest, socket: null })), {
+      market: 'BTC_USDT',
+      orderIds: [1, 2],
+    });
     expect(out.map((o) => [o.orderId, o.ok])).toEqual([
       [1, true],
       [2, true],
@@ -304,9 +307,14 @@ describe('cancelOrders', () => {
       status: 422,
       json: { code: 31, message: 'Validation failed', errors: { market: ['Market is not available.'] } },
     });
-    const out = await run<{ ok: boolean; reason: string }[]>(createCancelOrders(createOrderRouter({ rest, socket: null })), { market: 'BTC_USDT', orderIds: [7] });
+    const out = await run<{ ok: boolean; reason: string }[]>(createCancelOrders(createOrderRouter({ rest, socket: null })), {
+      market: 'BTC_USDT',
+      orderIds: [7],
+    });
     expect(out[0]).toMatchObject({ ok: false, reason: expect.stringContaining('unknownMarket') });
     routes['/api/v4/order/cancel'] = () => ({ status: 401, json: { code: 10, message: 'Unauthorized request.' } });
-    await expect(run(createCancelOrders(createOrderRouter({ rest, socket: null })), { market: 'BTC_USDT', orderIds: [7] })).rejects.toMatchObject({ kind: 'fatal' });
+    await expect(run(createCancelOrders(createOrderRouter({ rest, socket: null })), { market: 'BTC_USDT', orderIds: [7] })).rejects.toMatchObject({
+      kind: 'fatal',
+    });
   });
 });
