@@ -177,7 +177,8 @@ export function createPlaceBatch(rest: MarketRest, options: Pick<PlacementOption
     if (nothingSent && report.failures.length > 0) {
       throw new MarketIoError('retry', `placeBatch: ${describeError(report.failures[0]?.error)}`, { cause: report.failures[0]?.error });
     }
-    return report.outcomes;
+    // The initial ladder always goes over REST order/bulk (no bulk on the socket).
+    return report.outcomes.map((o) => ({ ...o, via: 'rest' as const }));
   });
 }
 

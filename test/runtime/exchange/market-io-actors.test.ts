@@ -166,10 +166,10 @@ describe('cancelAll and the kill-switch', () => {
 describe('placeBatch', () => {
   it('sends order/bulk with postOnly and maps each item (the doc example: balance refusal, then placed)', async () => {
     routes['/api/v4/order/bulk'] = () => ({ status: 200, json: fixture('rest_post_order_bulk.json') });
-    const outcomes = await run<{ kind: string; clientOrderId: string }[]>(createPlaceBatch(rest), { market: 'BTC_USDT', intents: intentsOf(2) });
-    expect(outcomes.map((o) => [o.clientOrderId, o.kind])).toEqual([
-      ['g-0', 'rejected'],
-      ['g-1', 'placed'],
+    const outcomes = await run<{ kind: string; clientOrderId: string; via: string }[]>(createPlaceBatch(rest), { market: 'BTC_USDT', intents: intentsOf(2) });
+    expect(outcomes.map((o) => [o.clientOrderId, o.kind, o.via])).toEqual([
+      ['g-0', 'rejected', 'rest'],
+      ['g-1', 'placed', 'rest'],
     ]);
     const body = bodyOf(stub.requests[0]);
     expect(body['orders']).toEqual([
@@ -291,13 +291,13 @@ describe('cancelOrders', () => {
       bodyOf(req)['orderId'] === 2
         ? { status: 400, json: { code: 2, message: 'Inner validation failed', errors: { orderId: ['Unexecuted order was not found.'] } } }
         : { status: 200, json: { ...(fixture('rest_post_order_new.json') as object), orderId: bodyOf(req)['orderId'] } };
-    const out = await run<{ orderId: number; ok: boolean }[]>(createCancelOrders(createOrderRouter({ rest, socket: null })), {
+    const out = await run<{ orderId: number; ok: boolean; via: string }[]>(createCancelOrders(createOrderRouter({ rest, socket: null })), {
       market: 'BTC_USDT',
       orderIds: [1, 2],
     });
-    expect(out.map((o) => [o.orderId, o.ok])).toEqual([
-      [1, true],
-      [2, true],
+    expect(out.map((o) => [o.orderId, o.ok, o.via])).toEqual([
+      [1, true, 'rest'],
+      [2, true, 'rest'],
     ]);
     expect(stub.requests.map((r) => bodyOf(r)['market'])).toEqual(['BTC_USDT', 'BTC_USDT']);
   });
