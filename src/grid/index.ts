@@ -36,6 +36,7 @@ export {
   type LearnedFill,
   type LevelBook,
   type OrderIntent,
+  type OrderWay,
   type PlacementOutcome,
   type WaitingLevel,
 } from './level-book.js';

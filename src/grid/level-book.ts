@@ -81,9 +81,16 @@ export interface OrderIntent {
   readonly origin: OrderOrigin;
 }
 
-/** What the exchange (or the desk) said about one sent intent. */
-export type PlacementOutcome =
-  /** Accepted; it may already have filled in the call (`dealStock` > 0, `left` 0 when complete). */
+/**
+ * Which way an order or a cancel went: WebSocket order entry or REST (runtime/exchange/order-router.ts).
+ * Absent on outcomes that predate the router (journals of older runs) and on the initial ladder's bulk
+ * placements, which always go over REST.
+ */
+export type OrderWay = 'ws' | 'rest';
+
+/** What the exchange (or the desk) said about one sent intent; `via`: the way it went (see {@link OrderWay}). */
+export type PlacementOutcome = /** Accepted; it may already have filled in the call (`dealStock` > 0, `left` 0 when complete). */
+(
   | {
       readonly kind: 'placed';
       readonly clientOrderId: string;
@@ -96,7 +103,8 @@ export type PlacementOutcome =
   /** It may or may not rest: reconcile decides. */
   | { readonly kind: 'unknown'; readonly clientOrderId: string; readonly reason: string }
   /** Never left the process: it is owed again. */
-  | { readonly kind: 'notSent'; readonly clientOrderId: string; readonly reason: string };
+  | { readonly kind: 'notSent'; readonly clientOrderId: string; readonly reason: string }
+) & { readonly via?: OrderWay };
 
 /** A filled quantity the ledger learned, for the owner to report. */
 export interface LearnedFill {

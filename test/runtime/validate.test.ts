@@ -39,9 +39,9 @@ describe('gridbot validate', () => {
     expect(await main(['validate', EXAMPLE])).toBe(0);
     const lines = io.out().trimEnd().split('\n');
     expect(lines).toHaveLength(1);
-    expect(lines[0]).toContain(`${EXAMPLE}: OK, exchange sim, bot id gb, 3 grids: DBTC_DUSDT (arithmetic, last price ± 10 × 150)`);
-    expect(lines[0]).toContain('BTC_USDT (geometric, last price ± 8 × 0.25 %)');
-    expect(lines[0]).toContain('ETH_USDT (arithmetic, 2800..3600 × 17)');
+    expect(lines[0]).toContain(`${EXAMPLE}: OK, exchange sim, bot id gb, 3 grids: DBTC_DUSDT (arithmetic, last price ± 10 × 150, order entry ws)`);
+    expect(lines[0]).toContain('BTC_USDT (geometric, last price ± 8 × 0.25 %, order entry ws)');
+    expect(lines[0]).toContain('ETH_USDT (arithmetic, 2800..3600 × 17, order entry ws)');
     expect(io.err()).toBe('');
   });
 

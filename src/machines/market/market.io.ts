@@ -10,7 +10,7 @@
  *                    reconcile by client order id, never re-send blindly;
  * - `rejected`       the exchange refused the whole request (422/400): not retried.
  */
-import type { ExchangeSnapshot, GridPlan, MarketRules, OrderIntent, PlacementOutcome } from '../../grid/index.js';
+import type { ExchangeSnapshot, GridPlan, MarketRules, OrderIntent, OrderWay, PlacementOutcome } from '../../grid/index.js';
 
 export type MarketIoErrorKind = 'fatal' | 'retry' | 'unknownOutcome' | 'rejected';
 
@@ -44,6 +44,8 @@ export interface CancelOutcome {
   readonly orderId: number;
   readonly ok: boolean;
   readonly reason: string | null;
+  /** The way the cancel went (WebSocket order entry or REST); absent where no router decided. */
+  readonly via?: OrderWay;
 }
 
 /** Input types of the invoked actors, one per call. */

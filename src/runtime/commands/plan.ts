@@ -12,6 +12,7 @@
  */
 import { type ConfigIssue, formatIssue, isConfigError, loadConfig, type RuntimeConfig } from '../config/index.js';
 import { loadMarket, sharedPublicLists } from '../exchange/index.js';
+import { orderEntryText } from '../exchange/order-entry-support.js';
 import { MarketIoError } from '../../machines/market/market.io.js';
 import { planRefusal, refusedSummary, unknownMarketRefusal } from '../start/grid-refusal.js';
 import { type ExchangeSource, openExchangeSource, parseExchangeCommandArgs } from './exchange-source.js';
@@ -41,6 +42,8 @@ export interface PlanDocument {
   readonly file: string;
   readonly source: { readonly kind: ExchangeSource['kind']; readonly url: string; readonly label: string };
   readonly grids: readonly GridReport[];
+  /** Each market's order entry (markets.yaml `orderEntry`, defaults applied). */
+  readonly orderEntry: RuntimeConfig['orderEntry'];
   /** Each grid `run` would refuse, as `run` says it (`file:line:col grids[i]: …`). */
   readonly refusals: readonly ConfigIssue[];
 }
@@ -112,12 +115,19 @@ export async function planCommand(args: readonly string[]): Promise<number> {
   const code = planExitCode(grids);
   const refusals = planRefusals(config, grids);
   if (parsed.json) {
-    const doc: PlanDocument = { ok: code === 0, file: config.file, source: { kind: source.kind, url: source.restUrl, label: source.label }, grids, refusals };
+    const doc: PlanDocument = {
+      ok: code === 0,
+      file: config.file,
+      source: { kind: source.kind, url: source.restUrl, label: source.label },
+      grids,
+      orderEntry: config.orderEntry,
+      refusals,
+    };
     process.stdout.write(`${JSON.stringify(doc)}\n`);
     return code;
   }
   const lines = [`${config.file}: ${grids.length} grid${grids.length === 1 ? '' : 's'}, market data from ${source.label}; nothing was sent`, ''];
-  for (const g of grids) lines.push(...gridText(g), '');
+  for (const g of grids) lines.push(...gridText(g), `  ${orderEntryText(config.orderEntry[g.market] ?? 'rest')}`, '');
   const placeable = grids.filter((g) => g.ok).length;
   // What `run` would say before refusing to start, word for word.
   if (refusals.length > 0) lines.push(...refusals.map(formatIssue), `gridbot run would refuse to start: ${refusedSummary(refusals)}`, '');

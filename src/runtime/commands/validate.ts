@@ -88,7 +88,9 @@ function rulesNote(config: RuntimeConfig): string {
 
 /** One line: the file, the exchange and each grid. */
 export function summary(config: RuntimeConfig): string {
-  const grids = config.markets.map((m) => `${m.market} (${m.spec.spacing}, ${ladderText(m.spec.ladder, m.spec.spacing)})`);
+  const grids = config.markets.map(
+    (m) => `${m.market} (${m.spec.spacing}, ${ladderText(m.spec.ladder, m.spec.spacing)}, order entry ${config.orderEntry[m.market] ?? 'rest'})`,
+  );
   const n = grids.length;
   return `${config.file}: OK, exchange ${config.exchange}, bot id ${config.botId}, ${n} grid${n === 1 ? '' : 's'}: ${grids.join(', ')}`;
 }

@@ -2,9 +2,14 @@
  * Checks across entries of markets.yaml, run on the raw tree so they report even when other
  * fields are broken (a zod refinement would be skipped then):
  * - one grid per market: two grids on one market would share its orders and its kill-switch;
- * - `sim:` settings only with `exchange: sim`.
+ * - `sim:` settings only with `exchange: sim`;
+ * - `orderEntry: ws` only where the exchange has WebSocket order entry (order-entry-support.ts).
  */
+import { type Venue, orderEntryRefusal, venueOf } from '../exchange/order-entry-support.js';
 import type { FieldPath } from './yaml-tree.js';
+
+/** Maps `exchange:` to the platform it means; tests swap it to reach a platform the runtime does not target yet. */
+export type VenueOf = (exchange: 'sim' | 'whitebit') => Venue;
 
 export interface CrossIssue {
   readonly path: FieldPath;
@@ -16,7 +21,7 @@ function isRecord(v: unknown): v is Record<string, unknown> {
 }
 
 /** Returns the cross-entry problems of the tree; none when its shape is too broken to tell. */
-export function crossCheck(tree: unknown): CrossIssue[] {
+export function crossCheck(tree: unknown, venue: VenueOf = venueOf): CrossIssue[] {
   if (!isRecord(tree)) return [];
   const issues: CrossIssue[] = [];
   const grids = tree['grids'];
@@ -40,5 +45,21 @@ export function crossCheck(tree: unknown): CrossIssue[] {
   if (tree['sim'] !== undefined && typeof exchange === 'string' && exchange !== 'sim') {
     issues.push({ path: ['sim'], message: `simulator settings apply only to exchange: sim (this file sets exchange: ${exchange}); remove the sim block` });
   }
+  issues.push(...orderEntryIssues(tree, venue));
+  return issues;
+}
+
+/** `orderEntry: ws` where the exchange has no WebSocket order entry: at each key that asks for it. */
+function orderEntryIssues(tree: Record<string, unknown>, venue: VenueOf): CrossIssue[] {
+  const exchange = tree['exchange'] ?? 'sim';
+  if (exchange !== 'sim' && exchange !== 'whitebit') return [];
+  const v = venue(exchange);
+  const refused = (path: FieldPath, entry: unknown): CrossIssue[] => {
+    const why = entry === 'ws' ? orderEntryRefusal(v, 'ws') : null;
+    return why === null ? [] : [{ path, message: why }];
+  };
+  const issues = refused(['orderEntry'], tree['orderEntry']);
+  const grids = tree['grids'];
+  if (Array.isArray(grids)) grids.forEach((g: unknown, i) => isRecord(g) && issues.push(...refused(['grids', i, 'orderEntry'], g['orderEntry'])));
   return issues;
 }

@@ -11,7 +11,8 @@
  */
 import { readFile } from 'node:fs/promises';
 import { ConfigError, sortIssues, type ConfigIssue } from './config-error.js';
-import { crossCheck } from './cross-checks.js';
+import { type VenueOf, crossCheck } from './cross-checks.js';
+import { venueOf } from '../exchange/order-entry-support.js';
 import { fieldName, translateIssue } from './issues.js';
 import { toRuntimeConfig, type RuntimeConfig } from './runtime-config.js';
 import { configSchema } from './schema.js';
@@ -20,8 +21,14 @@ import { parseYaml } from './yaml-tree.js';
 
 export type ConfigResult = { readonly ok: true; readonly config: RuntimeConfig } | { readonly ok: false; readonly error: ConfigError };
 
+export interface ParseOptions {
+  /** The platform `exchange:` means (default order-entry-support.ts `venueOf`: whitebit is global). */
+  readonly venueOf?: VenueOf;
+}
+
 /** Returns the validated config of a markets.yaml text, or a ConfigError with every issue. Never throws. */
-export function parseConfig(text: string, file: string): ConfigResult {
+export function parseConfig(text: string, file: string, options: ParseOptions = {}): ConfigResult {
+  const venue = options.venueOf ?? venueOf;
   const parsed = parseYaml(text);
   if (!parsed.ok) {
     const issues = parsed.errors.map((e): ConfigIssue => ({ file, line: e.position.line, column: e.position.column, field: '(yaml)', message: e.message }));
@@ -34,7 +41,7 @@ export function parseConfig(text: string, file: string): ConfigResult {
     return { file, line, column, field: fieldName(path), message };
   };
   for (const path of findSecretKeys(tree)) issues.push(at(path, SECRET_MESSAGE, 'key'));
-  for (const c of crossCheck(tree)) issues.push(at(c.path, c.message));
+  for (const c of crossCheck(tree, venue)) issues.push(at(c.path, c.message));
   const result = configSchema.safeParse(tree);
   if (!result.success) {
     for (const issue of result.error.issues) issues.push(...translateIssue(issue, tree, locate, file));
@@ -44,7 +51,7 @@ export function parseConfig(text: string, file: string): ConfigResult {
     journal: result.data.journal === undefined ? null : locate(['journal'], 'key'),
     grids: result.data.grids.map((_, i) => locate(['grids', i])),
   };
-  return { ok: true, config: toRuntimeConfig(result.data, file, locations) };
+  return { ok: true, config: toRuntimeConfig(result.data, file, locations, venue(result.data.exchange)) };
 }
 
 /**

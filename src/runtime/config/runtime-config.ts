@@ -4,7 +4,9 @@
  * the YAML or applies a default of its own.
  */
 import { dirname, resolve } from 'node:path';
+import type { OrderWay } from '../../grid/index.js';
 import type { MarketSettings } from '../../machines/market/market.types.js';
+import { type Venue, defaultOrderEntry, venueOf } from '../exchange/order-entry-support.js';
 import { DEFAULTS, MARKET_FIXED, type LogLevel, type ParsedConfig } from './schema.js';
 import type { Position } from './yaml-tree.js';
 
@@ -36,12 +38,18 @@ export interface RuntimeConfig {
   readonly sim: { readonly seed: number; readonly balances: Readonly<Record<string, string>> | null } | null;
   /** One per grid, in file order; markets are unique. */
   readonly markets: readonly MarketSettings[];
+  /**
+   * Each market's order entry (`orderEntry`: the grid's, else the file's, else `ws` where the exchange
+   * has it): how its single orders and cancels leave (runtime/exchange/order-router.ts).
+   */
+  readonly orderEntry: Readonly<Record<string, OrderWay>>;
   /** Positions in `file`; absent for a config not read from a file (tests). */
   readonly locations?: ConfigLocations;
 }
 
 /** Returns the runtime config of a parsed markets.yaml, deeply frozen. */
-export function toRuntimeConfig(parsed: ParsedConfig, file: string, locations?: ConfigLocations): RuntimeConfig {
+export function toRuntimeConfig(parsed: ParsedConfig, file: string, locations?: ConfigLocations, venue: Venue = venueOf(parsed.exchange)): RuntimeConfig {
+  const fileEntry = parsed.orderEntry ?? defaultOrderEntry(venue);
   const markets = parsed.grids.map((g): MarketSettings => ({
     botId: parsed.botId,
     market: g.market,
@@ -77,6 +85,7 @@ export function toRuntimeConfig(parsed: ParsedConfig, file: string, locations?: 
         ? { seed: parsed.sim?.seed ?? DEFAULTS.simSeed, balances: parsed.sim?.balances !== undefined ? { ...parsed.sim.balances } : null }
         : null,
     markets,
+    orderEntry: Object.fromEntries(parsed.grids.map((g) => [g.market, g.orderEntry ?? fileEntry])),
     ...(locations ? { locations } : {}),
   };
   return deepFreeze(config);

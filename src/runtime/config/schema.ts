@@ -40,6 +40,9 @@ export const DEFAULTS = {
   missingLevelsAfterSec: 600,
 } as const;
 
+/** markets.yaml `orderEntry`: WebSocket order entry or REST (runtime/exchange/order-router.ts). */
+export const ORDER_ENTRIES = ['ws', 'rest'] as const;
+
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
@@ -155,6 +158,8 @@ const grid = strict({
   onStop: oneOf(['cancel', 'leave']).default(DEFAULTS.onStop),
   reconcileEvery: int(0, 86_400).default(DEFAULTS.reconcileEverySec),
   risk: risk.prefault({}),
+  /** Absent: the file's `orderEntry`, else the exchange's default (runtime/exchange/order-entry-support.ts). */
+  orderEntry: oneOf(ORDER_ENTRIES).optional(),
 }).superRefine((g, ctx) => {
   // Each reconcile re-reads open orders and history and re-arms the kill-switch: more often than this is load, not safety.
   if (Number.isInteger(g.reconcileEvery) && g.reconcileEvery > 0 && g.reconcileEvery < 30) {
@@ -207,6 +212,8 @@ export const configSchema = strict({
   exchange: oneOf(['sim', 'whitebit']).default(DEFAULTS.exchange),
   botId: text('1 to 8 characters of [a-z0-9] (it is embedded in client order ids)', isValidBotId).default(DEFAULTS.botId),
   logLevel: oneOf(LOG_LEVELS).default(DEFAULTS.logLevel),
+  /** How single orders and cancels leave (ws | rest); absent: `ws` where the exchange has it (order-entry-support.ts). */
+  orderEntry: oneOf(ORDER_ENTRIES).optional(),
   /** Absent: no journal (nothing is persisted; a restart cannot adopt). */
   journal: text('a file path', (s) => s.trim().length > 0).optional(),
   /** Absent: no inspector. */

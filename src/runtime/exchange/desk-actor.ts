@@ -1,27 +1,29 @@
 /**
  * The market actor's order `desk`: places the intents of each `desk.place` and answers with exactly
- * one `desk.result` (one outcome per intent, in order; `fatal` set when the account or signing is
- * broken).
+ * one `desk.result` (one outcome per intent, in order, each saying `via` which way it went; `fatal`
+ * set when the account or signing is broken).
  *
  * Why a callback actor and not a promise per placement: counter-orders are placed from `running`
  * on each fill, several may be in flight, and their answers must land whatever state the market is
- * in by then. The HTTP request is started inside the `receive` handler, synchronously: the machine's
+ * in by then. The request is started inside the `receive` handler, synchronously: the machine's
  * `sendTo('desk')` runs in the tick of the fill, so the request leaves in that tick too (PERF.md),
- * once the fill is committed: inside a frame batch the runtime's `rest` holds it until then
- * (runtime/turn/held-requests.ts).
+ * once the fill is committed: inside a frame batch the order router holds it until then
+ * (order-router.ts, runtime/turn/held-requests.ts), then sends it over the socket or REST.
  * A stopped desk drops late answers (XState ignores `sendBack` after stop).
  */
 import { fromCallback } from 'xstate';
 import type { DeskPlace, MarketEvent } from '../../machines/market/market.types.js';
-import { type PlacementOptions, type PlacementRest, fatalReason, placeIntents } from './order-placement.js';
+import { fatalReason } from './order-placement.js';
+import type { OrderRouter } from './order-router.js';
 
-export function createDeskActor(rest: PlacementRest, options: Pick<PlacementOptions, 'postOnly'> = {}) {
+export function createDeskActor(router: Pick<OrderRouter, 'place'>, options: { readonly postOnly?: boolean } = {}) {
+  const postOnly = options.postOnly ?? true;
   return fromCallback<DeskPlace, { market: string }>(({ sendBack, receive }) => {
     const tell = (e: MarketEvent): void => sendBack(e);
     receive((event) => {
       if (event.type !== 'desk.place') return;
-      // placeIntents never rejects: every failure is already an outcome.
-      void placeIntents(rest, event.intents, options).then((report) => tell({ type: 'desk.result', outcomes: report.outcomes, fatal: fatalReason(report) }));
+      // The router never rejects: every failure is already an outcome.
+      void router.place(event.intents, { postOnly }).then((report) => tell({ type: 'desk.result', outcomes: report.outcomes, fatal: fatalReason(report) }));
     });
   });
 }

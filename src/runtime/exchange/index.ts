@@ -21,6 +21,8 @@ export { type MarketActorsDeps, createMarketActors } from './market-providers.js
 export { type MarketIoOptions, type MarketRest, PAGE_SIZE, type PublicMarketRest, loadMarket } from './market-io-actors.js';
 export { restDeadlineMs } from './rest-deadline.js';
 export { sharedPublicLists } from './shared-public.js';
+export { type Hold, type OrderRouter, type OrderRouterDeps, type RoutedCancel, type RoutedRest, createOrderRouter, socketSentNothing } from './order-router.js';
+export { type SocketBudget, type SocketCallOptions, type SocketOrders } from './socket-orders.js';
 export { BULK_MAX, type PlacementReport, type PlacementRest, orderRequestOf, placeIntents } from './order-placement.js';
 export { WireMappingError, dealFromHistory, dealFromWs, exchangeOrderFromRest, orderUpdateFromWs, placedOutcome, sideFromRest } from './wire-to-domain.js';
 export type { SocketBudget, SocketCallOptions, SocketOrders } from './socket-orders.js';

@@ -24,6 +24,7 @@ import {
 import { type CancelOutcome, type KillSwitchArmed, type LoadedMarket, MarketIoError, type MarketIoInputs } from '../../machines/market/market.io.js';
 import { describeError, toMarketIoError } from './io-errors.js';
 import { type PlacementOptions, type PlacementRest, fatalReason, placeIntents } from './order-placement.js';
+import type { OrderRouter } from './order-router.js';
 import { dealFromHistory, exchangeOrderFromRest } from './wire-to-domain.js';
 
 export type MarketRest = PlacementRest &
@@ -176,7 +177,8 @@ export function createPlaceBatch(rest: MarketRest, options: Pick<PlacementOption
     if (nothingSent && report.failures.length > 0) {
       throw new MarketIoError('retry', `placeBatch: ${describeError(report.failures[0]?.error)}`, { cause: report.failures[0]?.error });
     }
-    return report.outcomes;
+    // The initial ladder always goes over REST order/bulk (no bulk on the socket).
+    return report.outcomes.map((o) => ({ ...o, via: 'rest' as const }));
   });
 }
 
@@ -200,19 +202,22 @@ export function createFetchExchange(rest: MarketRest, options: Pick<MarketIoOpti
   );
 }
 
-/** Cancels each order by id; "not found" means it already filled or was cancelled, which is the goal. */
-export function createCancelOrders(rest: MarketRest) {
+/**
+ * Cancels each order by id, over the socket or REST as the order router decides (each outcome says
+ * `via`); "not found" means it already filled or was cancelled, which is the goal.
+ */
+export function createCancelOrders(orders: Pick<OrderRouter, 'cancel'>) {
   type Settled = { readonly outcome: CancelOutcome; readonly fatal: unknown };
   return fromPromise<readonly CancelOutcome[], MarketIoInputs['cancelOrders']>(async ({ input, signal }) => {
     const settled = await Promise.all(
       input.orderIds.map((orderId) =>
-        rest.orderCancel({ market: input.market, orderId }, { signal }).then(
-          (): Settled => ({ outcome: { orderId, ok: true, reason: null }, fatal: null }),
-          (e: unknown): Settled => {
-            if (WhitebitError.is(e) && e.kind === 'orderNotFound') return { outcome: { orderId, ok: true, reason: 'already gone' }, fatal: null };
-            return { outcome: { orderId, ok: false, reason: describeError(e) }, fatal: retryClass(e) === 'fatal' ? e : null };
-          },
-        ),
+        orders.cancel({ market: input.market, orderId }, { signal }).then((r): Settled => {
+          const { via } = r;
+          if (r.ok) return { outcome: { orderId, ok: true, reason: null, via }, fatal: null };
+          const e = r.error;
+          if (WhitebitError.is(e) && e.kind === 'orderNotFound') return { outcome: { orderId, ok: true, reason: 'already gone', via }, fatal: null };
+          return { outcome: { orderId, ok: false, reason: describeError(e), via }, fatal: retryClass(e) === 'fatal' ? e : null };
+        }),
       ),
     );
     // A broken key fails every cancel alike: stop the market rather than report it per order.

@@ -57,7 +57,7 @@ interface ChunkResult {
 }
 
 /** Calls `f`, turning a synchronous throw (a stub, a bug) into a rejection so it is mapped like any failure. */
-function started<T>(f: () => Promise<T>): Promise<T> {
+export function started<T>(f: () => Promise<T>): Promise<T> {
   try {
     return f();
   } catch (e) {

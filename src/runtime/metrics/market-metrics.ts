@@ -2,7 +2,10 @@
  * Per-market metrics (label `market`), in two kinds:
  *
  * Counted on the path, from the typed events each market emits (registry.ts subscribes):
- *   gridbot_orders_sent_total{market,origin}       order intents handed to the exchange (plan, counter, residue, …)
+ *   gridbot_orders_sent_total{market,origin,via}   order intents handed to the exchange (plan, counter, residue, …), by the
+ *                                                  way they went (ws | rest): a placing batch is counted when handed over
+ *                                                  (always REST order/bulk), a desk order when its answer says which way
+ *                                                  the order router sent it (exchange/order-router.ts)
  *   gridbot_counter_orders_placed_total{market}    counter-orders (origin counter or residue) the exchange accepted
  *   gridbot_order_outcomes_total{market,outcome}   answers per order: placed, rejected, unknown, notSent, failed
  *   gridbot_reaction_seconds                       fill frame decoded → its counter-order handed to the desk
@@ -34,7 +37,7 @@
  * by an `ordersPending_update` or by an answer is not a reaction to a deal and is not timed.
  */
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
-import type { OrderIntent, PlacementOutcome } from '../../grid/index.js';
+import type { OrderIntent, OrderWay, PlacementOutcome } from '../../grid/index.js';
 import type { MarketContext } from '../../machines/market/market.types.js';
 import type { MarketStatus } from '../status/market-status.js';
 
@@ -46,7 +49,10 @@ const REACTION_BUCKETS = [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0
 /** What the metrics keep per market actor. */
 export interface MarketEntry {
   readonly market: string;
+  /** Keyed `origin via`. */
   readonly sent: Map<string, Counter.Internal>;
+  /** Origins of desk orders handed over and not answered yet, by client id: counted once the answer names the way. */
+  readonly deskOrigins: Map<string, string>;
   readonly outcomes: Map<string, Counter.Internal>;
   readonly placed: Counter.Internal;
   /** Client ids of counter-orders sent and not yet answered. */
@@ -91,7 +97,7 @@ export function levelCounts(context: Pick<MarketContext, 'plan' | 'book'>): { ex
 
 export class MarketMetrics {
   private readonly entries = new Map<string, MarketEntry>();
-  private readonly sentTotal: Counter<'market' | 'origin'>;
+  private readonly sentTotal: Counter<'market' | 'origin' | 'via'>;
   private readonly placedTotal: Counter<'market'>;
   private readonly outcomeTotal: Counter<'market' | 'outcome'>;
   private readonly reaction: Histogram;
@@ -115,8 +121,8 @@ export class MarketMetrics {
     const market = ['market'] as const;
     this.sentTotal = new Counter({
       name: 'gridbot_orders_sent_total',
-      help: 'Order intents handed to the exchange, by origin (plan, counter, residue, adopted, restore).',
-      labelNames: ['market', 'origin'] as const,
+      help: 'Order intents handed to the exchange, by origin (plan, counter, residue, adopted, restore) and the way they went (ws: WebSocket order entry, rest).',
+      labelNames: ['market', 'origin', 'via'] as const,
       registers,
     });
     this.placedTotal = new Counter({
@@ -225,6 +231,7 @@ export class MarketMetrics {
       e = {
         market,
         sent: new Map(),
+        deskOrigins: new Map(),
         outcomes: new Map(),
         placed: this.placedTotal.labels({ market }),
         counterIds: new Set(),
@@ -249,7 +256,7 @@ export class MarketMetrics {
    * failure as a whole; a counter-order to the desk in the frame of a fill stops the reaction clock.
    */
   sentOrders(e: MarketEntry, via: 'bulk' | 'desk', intents: readonly OrderIntent[], clock: FrameClock | null, nowPerf: () => number): void {
-    const counter = this.sentIntents(e, intents);
+    const counter = this.sentIntents(e, via, intents);
     if (via === 'bulk') e.lastBatch = intents;
     else if (counter && e.dealAt >= 0 && clock !== null && clock.frames === e.dealFrame) this.reaction.observe((nowPerf() - e.dealAt) / 1000);
     if (via === 'desk') e.dealAt = -1;
@@ -260,6 +267,11 @@ export class MarketMetrics {
     e.dealAt = -1;
     for (const o of outcomes) {
       this.outcome(e, o.kind).inc();
+      const origin = e.deskOrigins.get(o.clientOrderId);
+      if (origin !== undefined) {
+        e.deskOrigins.delete(o.clientOrderId);
+        this.sentVia(e, origin, o.via ?? 'rest').inc();
+      }
       if (e.counterIds.delete(o.clientOrderId) && o.kind === 'placed') e.placed.inc();
     }
   }
@@ -313,22 +325,31 @@ export class MarketMetrics {
     }
   }
 
-  /** Counts `intents` as sent; returns true when one of them is a counter-order. */
-  private sentIntents(e: MarketEntry, intents: readonly OrderIntent[]): boolean {
+  /**
+   * Counts `intents` as sent (a batch: over REST now; the desk's: once answered, by the way the
+   * answer names); returns true when one of them is a counter-order.
+   */
+  private sentIntents(e: MarketEntry, via: 'bulk' | 'desk', intents: readonly OrderIntent[]): boolean {
     let counter = false;
     for (const i of intents) {
-      let child = e.sent.get(i.origin);
-      if (child === undefined) {
-        child = this.sentTotal.labels({ market: e.market, origin: i.origin });
-        e.sent.set(i.origin, child);
-      }
-      child.inc();
+      if (via === 'bulk') this.sentVia(e, i.origin, 'rest').inc();
+      else e.deskOrigins.set(i.clientOrderId, i.origin);
       if (isCounter(i.origin)) {
         counter = true;
         e.counterIds.add(i.clientOrderId);
       }
     }
     return counter;
+  }
+
+  private sentVia(e: MarketEntry, origin: string, via: OrderWay): Counter.Internal {
+    const key = `${origin} ${via}`;
+    let child = e.sent.get(key);
+    if (child === undefined) {
+      child = this.sentTotal.labels({ market: e.market, origin, via });
+      e.sent.set(key, child);
+    }
+    return child;
   }
 
   private outcome(e: MarketEntry, kind: string): Counter.Internal {

@@ -48,6 +48,7 @@ describe('gridbot plan', () => {
         '  risk: range exit below 56050 or above 64050 (5 % beyond the ladder); stop-loss at PnL <= -100 DUSDT; max inventory off',
         // (61000 − 60500) / 60500 = 0.8264 %.
         '  fee: smallest step 60500 -> 61000 (0.8264 %) beats the round-trip maker fee 0.2 % (2 x 0.1 %)',
+        '  order entry ws: counter-orders and cancels over the WebSocket (REST while the socket is down or its budget spent); the initial ladder over REST order/bulk',
       ].join('\n'),
     );
     expect(r.out).toMatch(/every grid is placeable \(4 orders\)\n$/);
@@ -100,7 +101,7 @@ describe('gridbot plan', () => {
     expect(r.err).toBe('');
     expect(r.out.trim().split('\n')).toHaveLength(1);
     const doc = JSON.parse(r.out) as PlanDocument;
-    expect(doc).toMatchObject({ ok: true, file, source: { kind: 'url', url: sim.restUrl } });
+    expect(doc).toMatchObject({ ok: true, file, source: { kind: 'url', url: sim.restUrl }, orderEntry: { DBTC_DUSDT: 'ws' } });
     const g = doc.grids[0];
     expect(g).toMatchObject({
       market: 'DBTC_DUSDT',

@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { type WbNewOrderRequest, WhitebitError } from '../../../src/adapters/whitebit/index.js';
 import type { DeskPlace } from '../../../src/machines/market/market.types.js';
 import { createDeskActor } from '../../../src/runtime/exchange/desk-actor.js';
+import { createOrderRouter } from '../../../src/runtime/exchange/order-router.js';
 import { type ChildHarness, startChildren } from './support/child-harness.js';
 import { intentsOf, restingOrder, stubPlacementRest } from './support/stub-rest.js';
 
@@ -14,7 +15,7 @@ describe('desk actor', () => {
   it('starts the HTTP request inside the receive handler and answers with one desk.result', async () => {
     const answers: ((v: unknown) => void)[] = [];
     const rest = stubPlacementRest(() => new Promise((resolve) => answers.push(resolve)));
-    h = startChildren({ desk: { logic: createDeskActor(rest), input: { market: 'BTC_USDT' } } });
+    h = startChildren({ desk: { logic: createDeskActor(createOrderRouter({ rest, socket: null })), input: { market: 'BTC_USDT' } } });
     h.send('desk', place(1));
     expect(rest.calls).toHaveLength(1); // same tick as the send
     expect(h.events).toEqual([]);
@@ -22,7 +23,7 @@ describe('desk actor', () => {
     const result = await h.waitFor((e) => e.type === 'desk.result');
     expect(result).toEqual({
       type: 'desk.result',
-      outcomes: [{ kind: 'placed', clientOrderId: 'g-0', orderId: expect.any(Number), dealStock: '0', left: '0.5' }],
+      outcomes: [{ kind: 'placed', clientOrderId: 'g-0', orderId: expect.any(Number), dealStock: '0', left: '0.5', via: 'rest' }],
       fatal: null,
     });
   });
@@ -30,7 +31,7 @@ describe('desk actor', () => {
   it('answers every desk.place separately, several in flight at once', async () => {
     const answers: (() => void)[] = [];
     const rest = stubPlacementRest((c) => new Promise((resolve) => answers.push(() => resolve(restingOrder(c.body as WbNewOrderRequest)))));
-    h = startChildren({ desk: { logic: createDeskActor(rest), input: { market: 'BTC_USDT' } } });
+    h = startChildren({ desk: { logic: createDeskActor(createOrderRouter({ rest, socket: null })), input: { market: 'BTC_USDT' } } });
     h.send('desk', { type: 'desk.place', market: 'BTC_USDT', intents: [intentsOf(2)[0]!] });
     h.send('desk', { type: 'desk.place', market: 'BTC_USDT', intents: [intentsOf(2)[1]!] });
     expect(rest.calls).toHaveLength(2);
@@ -44,7 +45,7 @@ describe('desk actor', () => {
   it('flags an auth failure as fatal', async () => {
     const denied = new WhitebitError({ kind: 'unauthorized', status: 401, message: 'HTTP 401 unauthorized', idempotent: false, sent: true });
     const rest = stubPlacementRest(() => Promise.reject(denied));
-    h = startChildren({ desk: { logic: createDeskActor(rest), input: { market: 'BTC_USDT' } } });
+    h = startChildren({ desk: { logic: createDeskActor(createOrderRouter({ rest, socket: null })), input: { market: 'BTC_USDT' } } });
     h.send('desk', place(3));
     const result = (await h.waitFor((e) => e.type === 'desk.result')) as unknown as { outcomes: { kind: string }[]; fatal: string | null };
     expect(result.outcomes.map((o) => o.kind)).toEqual(['notSent', 'notSent', 'notSent']);
@@ -53,7 +54,7 @@ describe('desk actor', () => {
 
   it('sends postOnly false when configured so', () => {
     const rest = stubPlacementRest(() => new Promise(() => {}));
-    h = startChildren({ desk: { logic: createDeskActor(rest, { postOnly: false }), input: { market: 'BTC_USDT' } } });
+    h = startChildren({ desk: { logic: createDeskActor(createOrderRouter({ rest, socket: null }), { postOnly: false }), input: { market: 'BTC_USDT' } } });
     h.send('desk', place(1));
     expect((rest.calls[0]?.body as WbNewOrderRequest).postOnly).toBe(false);
   });

@@ -15,6 +15,7 @@ import {
   createLoadMarket,
   createPlaceBatch,
 } from '../../../src/runtime/exchange/market-io-actors.js';
+import { createOrderRouter } from '../../../src/runtime/exchange/order-router.js';
 import { fixture } from '../../adapters/whitebit/support/fixtures.js';
 import { HttpStub, type RecordedRequest } from '../../adapters/whitebit/support/http-stub.js';
 import { InstantClock } from '../../adapters/whitebit/support/manual-clock.js';
@@ -165,10 +166,10 @@ describe('cancelAll and the kill-switch', () => {
 describe('placeBatch', () => {
   it('sends order/bulk with postOnly and maps each item (the doc example: balance refusal, then placed)', async () => {
     routes['/api/v4/order/bulk'] = () => ({ status: 200, json: fixture('rest_post_order_bulk.json') });
-    const outcomes = await run<{ kind: string; clientOrderId: string }[]>(createPlaceBatch(rest), { market: 'BTC_USDT', intents: intentsOf(2) });
-    expect(outcomes.map((o) => [o.clientOrderId, o.kind])).toEqual([
-      ['g-0', 'rejected'],
-      ['g-1', 'placed'],
+    const outcomes = await run<{ kind: string; clientOrderId: string; via: string }[]>(createPlaceBatch(rest), { market: 'BTC_USDT', intents: intentsOf(2) });
+    expect(outcomes.map((o) => [o.clientOrderId, o.kind, o.via])).toEqual([
+      ['g-0', 'rejected', 'rest'],
+      ['g-1', 'placed', 'rest'],
     ]);
     const body = bodyOf(stub.requests[0]);
     expect(body['orders']).toEqual([
@@ -290,10 +291,13 @@ describe('cancelOrders', () => {
       bodyOf(req)['orderId'] === 2
         ? { status: 400, json: { code: 2, message: 'Inner validation failed', errors: { orderId: ['Unexecuted order was not found.'] } } }
         : { status: 200, json: { ...(fixture('rest_post_order_new.json') as object), orderId: bodyOf(req)['orderId'] } };
-    const out = await run<{ orderId: number; ok: boolean }[]>(createCancelOrders(rest), { market: 'BTC_USDT', orderIds: [1, 2] });
-    expect(out.map((o) => [o.orderId, o.ok])).toEqual([
-      [1, true],
-      [2, true],
+    const out = await run<{ orderId: number; ok: boolean; via: string }[]>(createCancelOrders(createOrderRouter({ rest, socket: null })), {
+      market: 'BTC_USDT',
+      orderIds: [1, 2],
+    });
+    expect(out.map((o) => [o.orderId, o.ok, o.via])).toEqual([
+      [1, true, 'rest'],
+      [2, true, 'rest'],
     ]);
     expect(stub.requests.map((r) => bodyOf(r)['market'])).toEqual(['BTC_USDT', 'BTC_USDT']);
   });
@@ -303,9 +307,14 @@ describe('cancelOrders', () => {
       status: 422,
       json: { code: 31, message: 'Validation failed', errors: { market: ['Market is not available.'] } },
     });
-    const out = await run<{ ok: boolean; reason: string }[]>(createCancelOrders(rest), { market: 'BTC_USDT', orderIds: [7] });
+    const out = await run<{ ok: boolean; reason: string }[]>(createCancelOrders(createOrderRouter({ rest, socket: null })), {
+      market: 'BTC_USDT',
+      orderIds: [7],
+    });
     expect(out[0]).toMatchObject({ ok: false, reason: expect.stringContaining('unknownMarket') });
     routes['/api/v4/order/cancel'] = () => ({ status: 401, json: { code: 10, message: 'Unauthorized request.' } });
-    await expect(run(createCancelOrders(rest), { market: 'BTC_USDT', orderIds: [7] })).rejects.toMatchObject({ kind: 'fatal' });
+    await expect(run(createCancelOrders(createOrderRouter({ rest, socket: null })), { market: 'BTC_USDT', orderIds: [7] })).rejects.toMatchObject({
+      kind: 'fatal',
+    });
   });
 });

@@ -9,6 +9,7 @@ import { WhitebitRestClient } from '../../../src/adapters/whitebit/index.js';
 import { D, type OrderIntent } from '../../../src/grid/index.js';
 import { type ConnectionMachine, connectionMachine } from '../../../src/machines/connection/connection.machine.js';
 import {
+  createOrderRouter,
   connectionStatus$,
   createDeskActor,
   createFrameRouting,
@@ -104,7 +105,7 @@ describe('exchange providers against the simulator', () => {
   });
 
   it('a marketable order fills: the deal and the final order update arrive on the feed', async () => {
-    h = await startMarket(createDeskActor(rest, { postOnly: false }));
+    h = await startMarket(createDeskActor(createOrderRouter({ rest, socket: null }), { postOnly: false }));
     const ask = sim.state.book(MARKET, 1).asks[0]?.[0] as string;
     h.send('desk', { type: 'desk.place', market: MARKET, intents: [intent('it-take-1', 'buy', ask)] });
     const result = await h.waitFor((e) => e.type === 'desk.result');

@@ -125,13 +125,18 @@ describe('metrics from emitted events', () => {
     // Nor a fill learned from an order's deal_stock (no deal frame).
     o.emit('BTC_USDT', fill(null));
     o.emit('BTC_USDT', { type: 'market.ordersSent', via: 'desk', intents: [intent('c4', 'counter')] });
+    // A desk order is counted by the way its answer names (the order router decides it at send time).
+    const answer = (id: string, via: 'ws' | 'rest') => ({ ...placed(id), via });
+    const outcomes = [answer('c1', 'ws'), answer('c2', 'ws'), answer('c3', 'rest'), answer('c4', 'ws')];
+    o.emit('BTC_USDT', { type: 'market.ordersAnswered', via: 'desk', fatal: null, outcomes });
 
     const text = await m.scrape();
     expect(sample(text, 'gridbot_reaction_seconds_count')).toBe(1);
     expect(sample(text, 'gridbot_reaction_seconds_sum')).toBeGreaterThanOrEqual(0.005);
     expect(sample(text, 'gridbot_reaction_seconds_bucket', { le: '0.0025' })).toBe(0);
-    expect(sample(text, 'gridbot_orders_sent_total', { market: 'BTC_USDT', origin: 'counter' })).toBe(3);
-    expect(sample(text, 'gridbot_orders_sent_total', { market: 'BTC_USDT', origin: 'residue' })).toBe(1);
+    expect(sample(text, 'gridbot_orders_sent_total', { market: 'BTC_USDT', origin: 'counter', via: 'ws' })).toBe(2);
+    expect(sample(text, 'gridbot_orders_sent_total', { market: 'BTC_USDT', origin: 'counter', via: 'rest' })).toBe(1);
+    expect(sample(text, 'gridbot_orders_sent_total', { market: 'BTC_USDT', origin: 'residue', via: 'ws' })).toBe(1);
   });
 
   it("counts counter-orders placed from the desk's answers, and every outcome", async () => {
@@ -157,8 +162,9 @@ describe('metrics from emitted events', () => {
     o.emit('BTC_USDT', { type: 'market.ordersSent', via: 'bulk', intents: [intent('c9', 'counter', 4)] });
     o.emit('BTC_USDT', { type: 'market.batchFailed', outcome: 'unknown', reason: 'HTTP 503' });
     const text = await m.scrape();
-    expect(sample(text, 'gridbot_orders_sent_total', { market: 'BTC_USDT', origin: 'plan' })).toBe(2);
-    expect(sample(text, 'gridbot_orders_sent_total', { market: 'BTC_USDT', origin: 'counter' })).toBe(2);
+    // A placing batch is REST order/bulk: counted at once.
+    expect(sample(text, 'gridbot_orders_sent_total', { market: 'BTC_USDT', origin: 'plan', via: 'rest' })).toBe(2);
+    expect(sample(text, 'gridbot_orders_sent_total', { market: 'BTC_USDT', origin: 'counter', via: 'rest' })).toBe(2);
     expect(sample(text, 'gridbot_counter_orders_placed_total', { market: 'BTC_USDT' })).toBe(1);
     expect(sample(text, 'gridbot_order_outcomes_total', { market: 'BTC_USDT', outcome: 'placed' })).toBe(3);
     expect(sample(text, 'gridbot_order_outcomes_total', { market: 'BTC_USDT', outcome: 'failed' })).toBe(1);

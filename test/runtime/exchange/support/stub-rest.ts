@@ -2,18 +2,18 @@
  * A stubbed placement REST client: records every call synchronously at the moment it is made and
  * answers with what the test decides, so tests can check that a request starts in the caller's tick.
  */
-import type { WbBulkOrderRequest, WbBulkResult, WbNewOrderRequest, WbOrder } from '../../../../src/adapters/whitebit/index.js';
+import type { WbBulkOrderRequest, WbBulkResult, WbCancelOrderRequest, WbNewOrderRequest, WbOrder } from '../../../../src/adapters/whitebit/index.js';
 import type { OrderIntent } from '../../../../src/grid/index.js';
-import type { PlacementRest } from '../../../../src/runtime/exchange/order-placement.js';
+import type { RoutedRest } from '../../../../src/runtime/exchange/order-router.js';
 
 export interface StubCall {
-  readonly method: 'orderNew' | 'orderBulk';
-  readonly body: WbNewOrderRequest | WbBulkOrderRequest;
+  readonly method: 'orderNew' | 'orderBulk' | 'orderCancel';
+  readonly body: WbNewOrderRequest | WbBulkOrderRequest | WbCancelOrderRequest;
 }
 
 export type Answer = (call: StubCall) => Promise<unknown>;
 
-export function stubPlacementRest(answer: Answer): PlacementRest & { calls: StubCall[] } {
+export function stubPlacementRest(answer: Answer): RoutedRest & { calls: StubCall[] } {
   const calls: StubCall[] = [];
   return {
     calls,
@@ -26,6 +26,11 @@ export function stubPlacementRest(answer: Answer): PlacementRest & { calls: Stub
       const c: StubCall = { method: 'orderBulk', body };
       calls.push(c);
       return answer(c) as Promise<WbBulkResult[]>;
+    },
+    orderCancel: (body: WbCancelOrderRequest) => {
+      const c: StubCall = { method: 'orderCancel', body };
+      calls.push(c);
+      return answer(c) as Promise<WbOrder>;
     },
   };
 }
