@@ -25,6 +25,5 @@ export { type Hold, type OrderRouter, type OrderRouterDeps, type RoutedCancel, t
 export { type SocketBudget, type SocketCallOptions, type SocketOrders } from './socket-orders.js';
 export { BULK_MAX, type PlacementReport, type PlacementRest, orderRequestOf, placeIntents } from './order-placement.js';
 export { WireMappingError, dealFromHistory, dealFromWs, exchangeOrderFromRest, orderUpdateFromWs, placedOutcome, sideFromRest } from './wire-to-domain.js';
-export type { SocketBudget, SocketCallOptions, SocketOrders } from './socket-orders.js';
 export { type OrderSocket, type SocketOrdersLink, WS_ORDER_BUDGETS, WsSocketOrders, type WsSocketOrdersOptions } from './ws-socket-orders.js';
 export { DEFAULT_TOKEN_MAX_AGE_MS, WsTokenCache, type WsTokenCacheOptions, type WsTokenSource } from './ws-token-cache.js';

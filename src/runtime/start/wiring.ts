@@ -87,7 +87,7 @@ export function wire(options: RuntimeOptions, pre: Preflight): Wiring {
     },
     status$: connectionStatus$(statusSource),
     turn,
-    // Until a SocketOrders is wired here (`socketOrders`), `ws` grids send over REST (order-router.ts).
+    socketOrders,
     orderEntryOf: (market) => options.config.orderEntry[market] ?? 'rest',
   });
   const machine = supervisorMachine.provide({
