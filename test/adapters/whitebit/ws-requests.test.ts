@@ -4,28 +4,14 @@
  * abort or close.
  */
 import { describe, expect, it } from 'vitest';
-import { WhitebitError, retryClass } from '../../../src/adapters/whitebit/codec/errors.js';
+import { retryClass } from '../../../src/adapters/whitebit/codec/errors.js';
 import { decodeWsOrderResult, limitPlaceCall, cancelCall } from '../../../src/adapters/whitebit/codec/ws-orders.js';
 import type { WbOrder } from '../../../src/adapters/whitebit/codec/rest-models.js';
 import { WS_ORDER_ID_BASE, WsRequests } from '../../../src/adapters/whitebit/ws-requests.js';
 import { ManualClock } from './support/manual-clock.js';
+import { rejection, wsOrder } from './support/ws-orders.js';
 
-const ORDER = (id: number, clientOrderId = '') => ({
-  id,
-  market: 'BTC_USDT',
-  type: 1,
-  side: 2,
-  ctime: 1786452689.5,
-  mtime: 1786452689.5,
-  price: '60000',
-  amount: '0.001',
-  left: '0.001',
-  deal_stock: '0',
-  deal_money: '0',
-  deal_fee: '0',
-  client_order_id: clientOrderId,
-  status: 'OPEN',
-});
+const ORDER = (id: number, clientOrderId = '') => wsOrder({ id, market: 'BTC_USDT', client_order_id: clientOrderId });
 
 function setup(deadlineMs = 1000) {
   const clock = new ManualClock();
@@ -46,17 +32,6 @@ function setup(deadlineMs = 1000) {
       write,
     );
   return { clock, requests, written, write, place, decodeErrors };
-}
-
-async function failure(p: Promise<unknown>): Promise<WhitebitError> {
-  const e = await p.then(
-    () => {
-      throw new Error('expected a rejection');
-    },
-    (err: unknown) => err,
-  );
-  if (!WhitebitError.is(e)) throw e as Error;
-  return e;
 }
 
 describe('WsRequests', () => {
@@ -99,13 +74,13 @@ describe('WsRequests', () => {
     const s = setup();
     const p = s.place('g-1');
     s.requests.settle({ kind: 'replyError', id: s.written[0]!.id, code: 43, message: 'client order id already exists' });
-    expect(await failure(p)).toMatchObject({ kind: 'duplicateClientOrderId', code: 43, sent: true });
+    expect(await rejection(p)).toMatchObject({ kind: 'duplicateClientOrderId', code: 43, sent: true });
   });
 
   it('no reply within the deadline is an unknown outcome; the late reply is stray', async () => {
     const s = setup(1000);
     const p = s.place('g-1');
-    const rejected = failure(p);
+    const rejected = rejection(p);
     await s.clock.advance(999);
     expect(s.requests.size).toBe(1);
     await s.clock.advance(1);
@@ -131,7 +106,7 @@ describe('WsRequests', () => {
     const s = setup();
     const p = s.place('g-1');
     expect(s.requests.settle({ kind: 'reply', id: s.written[0]!.id, result: { status: 'success' } })).toBe(true);
-    const e = await failure(p);
+    const e = await rejection(p);
     expect(e.kind).toBe('decode');
     expect(retryClass(e)).toBe('unknownOutcome');
     expect(s.decodeErrors).toHaveLength(1);
@@ -140,8 +115,8 @@ describe('WsRequests', () => {
 
   it('closeAll rejects every pending request unknownOutcome and clears their timers', async () => {
     const s = setup();
-    const a = failure(s.place('g-a'));
-    const b = failure(s.place('g-b'));
+    const a = rejection(s.place('g-a'));
+    const b = rejection(s.place('g-b'));
     expect(s.clock.pendingTimers).toBe(2);
     s.requests.closeAll('socket closed (1006)');
     expect((await a).kind).toBe('unknownOutcome');
@@ -154,7 +129,7 @@ describe('WsRequests', () => {
   it('a write that fails rejects transport sent:false and leaves nothing pending', async () => {
     const s = setup();
     const p = s.requests.issue({ call: cancelCall({ market: 'BTC_USDT', orderId: 5 }), idempotent: true, decode: decodeWsOrderResult }, () => false);
-    expect(await failure(p)).toMatchObject({ kind: 'transport', sent: false });
+    expect(await rejection(p)).toMatchObject({ kind: 'transport', sent: false });
     expect(s.requests.size).toBe(0);
     expect(s.clock.pendingTimers).toBe(0);
   });
@@ -164,7 +139,7 @@ describe('WsRequests', () => {
     const p = s.requests.issue({ call: cancelCall({ market: 'BTC_USDT', clientOrderId: 'g-1' }), idempotent: false, decode: decodeWsOrderResult }, () => {
       throw new Error('EPIPE');
     });
-    expect(await failure(p)).toMatchObject({ kind: 'unknownOutcome', sent: true });
+    expect(await rejection(p)).toMatchObject({ kind: 'unknownOutcome', sent: true });
     expect(s.requests.size).toBe(0);
   });
 
@@ -173,13 +148,13 @@ describe('WsRequests', () => {
     const before = new AbortController();
     before.abort();
     const call = limitPlaceCall({ market: 'BTC_USDT', side: 'buy', amount: '1', price: '2' });
-    expect(await failure(s.requests.issue({ call, idempotent: false, decode: decodeWsOrderResult, signal: before.signal }, s.write))).toMatchObject({
+    expect(await rejection(s.requests.issue({ call, idempotent: false, decode: decodeWsOrderResult, signal: before.signal }, s.write))).toMatchObject({
       kind: 'aborted',
       sent: false,
     });
     expect(s.written).toHaveLength(0);
     const after = new AbortController();
-    const p = failure(s.requests.issue({ call, idempotent: false, decode: decodeWsOrderResult, signal: after.signal }, s.write));
+    const p = rejection(s.requests.issue({ call, idempotent: false, decode: decodeWsOrderResult, signal: after.signal }, s.write));
     after.abort();
     const e = await p;
     expect(e).toMatchObject({ kind: 'aborted', sent: true });

@@ -11,6 +11,7 @@ import { WhitebitError } from '../../../src/adapters/whitebit/codec/errors.js';
 import { type ConnectionMachine, connectionMachine } from '../../../src/machines/connection/connection.machine.js';
 import { createFrameRouting, createSocketActor, createTokenActor, emptyFrameStats } from '../../../src/runtime/exchange/connection-providers.js';
 import { WsSocketOrders } from '../../../src/runtime/exchange/ws-socket-orders.js';
+import { wsOrder } from '../../adapters/whitebit/support/ws-orders.js';
 import { WsStub } from './support/ws-stub.js';
 
 let server: WsStub;
@@ -25,32 +26,14 @@ afterEach(async () => {
   await server.close();
 });
 
-const ORDER = {
-  id: 2423735868673,
-  market: 'BTC_USDT',
-  type: 1,
-  side: 2,
-  post_only: true,
-  ioc: false,
-  ctime: 1786452689.828402,
-  mtime: 1786452689.828402,
-  price: '60000',
-  amount: '0.001',
-  left: '0.001',
-  deal_stock: '0',
-  deal_money: '0',
-  deal_fee: '0',
-  client_order_id: 'g-b-1',
-  stp: 'no',
-  status: 'OPEN',
-};
+const ORDER = wsOrder({ market: 'BTC_USDT', post_only: true, price: '60000', amount: '0.001', left: '0.001', client_order_id: 'g-b-1' });
 const PENDING_PUSH = JSON.stringify({ id: null, method: 'ordersPending_update', params: [1, ORDER] });
 const REQ = { market: 'BTC_USDT', side: 'buy', amount: '0.001', price: '60000', clientOrderId: 'g-b-1', postOnly: true } as const;
 
-function start() {
+function start(deadlineMs = 60_000) {
   const routing = createFrameRouting();
   const stats = emptyFrameStats();
-  const orders = new WsSocketOrders({ deadlineMs: 60_000 });
+  const orders = new WsSocketOrders({ deadlineMs });
   const machine = connectionMachine.provide({
     actors: {
       socket: createSocketActor({ wsUrl: server.url, router: routing.router, stats, orders }),
@@ -113,5 +96,17 @@ describe('WS order entry on the connection socket', () => {
     expect(c.orders.ready('place')).toBe(false);
     // The next connection is authorized again and the port with it.
     await waitFor(c.actor, (s) => s.hasTag('live') && c.orders.ready('place'));
+  });
+
+  it('an unreadable reply frame is survived: the socket stays up and the order ends an unknown outcome at its deadline', async () => {
+    const c = start(100);
+    c.actor.start();
+    await waitFor(c.actor, (s) => s.hasTag('live'));
+    server.onOrder = (f) => [`{"id":${f.id},"result":{"id":1,"market":`];
+    const e = await c.orders.placeLimit(REQ).catch((err: unknown) => err);
+    expect(WhitebitError.is(e) && e.kind).toBe('unknownOutcome');
+    expect(c.stats.decodeErrors).toBe(1);
+    expect(c.actor.getSnapshot().hasTag('live')).toBe(true);
+    expect(c.orders.ready('place')).toBe(true);
   });
 });

@@ -4,10 +4,11 @@
  * replies by id; deadline and close are unknown outcomes; a stale socket's link is ignored.
  */
 import { describe, expect, it } from 'vitest';
-import { WhitebitError, retryClass } from '../../../src/adapters/whitebit/codec/errors.js';
+import { retryClass } from '../../../src/adapters/whitebit/codec/errors.js';
 import { WS_ORDER_ID_BASE } from '../../../src/adapters/whitebit/ws-requests.js';
 import { type OrderSocket, WsSocketOrders } from '../../../src/runtime/exchange/ws-socket-orders.js';
 import { ManualClock } from '../../adapters/whitebit/support/manual-clock.js';
+import { rejection, wsOrder } from '../../adapters/whitebit/support/ws-orders.js';
 
 class FakeSocket implements OrderSocket {
   isOpen = true;
@@ -20,25 +21,18 @@ class FakeSocket implements OrderSocket {
 }
 
 const REQ = { market: 'BTC_USDT', side: 'sell', amount: '0.001', price: '61000', clientOrderId: 'g-s-1', postOnly: true } as const;
-const order = (id: number, status = 'OPEN') => ({
-  id,
-  market: 'BTC_USDT',
-  type: 1,
-  side: 1,
-  post_only: true,
-  ioc: false,
-  ctime: 1786452689.5,
-  mtime: 1786452689.5,
-  price: '61000',
-  amount: '0.001',
-  left: status === 'OPEN' ? '0.001' : '0',
-  deal_stock: '0',
-  deal_money: '0',
-  deal_fee: '0',
-  client_order_id: 'g-s-1',
-  stp: 'no',
-  status,
-});
+const order = (id: number, status = 'OPEN') =>
+  wsOrder({
+    id,
+    market: 'BTC_USDT',
+    side: 1,
+    post_only: true,
+    price: '61000',
+    amount: '0.001',
+    left: status === 'OPEN' ? '0.001' : '0',
+    client_order_id: 'g-s-1',
+    status,
+  });
 
 function setup(opts: ConstructorParameters<typeof WsSocketOrders>[0] = {}) {
   const clock = new ManualClock();
@@ -48,26 +42,15 @@ function setup(opts: ConstructorParameters<typeof WsSocketOrders>[0] = {}) {
   return { clock, orders, socket, warnings };
 }
 
-async function failure(p: Promise<unknown>): Promise<WhitebitError> {
-  const e = await p.then(
-    () => {
-      throw new Error('expected a rejection');
-    },
-    (err: unknown) => err,
-  );
-  if (!WhitebitError.is(e)) throw e as Error;
-  return e;
-}
-
 describe('WsSocketOrders', () => {
   it('is not ready and writes nothing before a socket is attached or authorized', async () => {
     const s = setup();
     expect(s.orders.ready('place')).toBe(false);
-    expect(await failure(s.orders.placeLimit(REQ))).toMatchObject({ kind: 'transport', sent: false });
+    expect(await rejection(s.orders.placeLimit(REQ))).toMatchObject({ kind: 'transport', sent: false });
     const link = s.orders.attach(s.socket);
     expect(s.orders.ready('place')).toBe(false);
     expect(s.orders.ready('other')).toBe(false);
-    const e = await failure(s.orders.cancel({ market: 'BTC_USDT', orderId: 9 }));
+    const e = await rejection(s.orders.cancel({ market: 'BTC_USDT', orderId: 9 }));
     expect(e).toMatchObject({ kind: 'transport', sent: false });
     expect(e.message).toContain('not authorized');
     expect(retryClass(e)).toBe('backoff');
@@ -106,13 +89,13 @@ describe('WsSocketOrders', () => {
     expect(link.reply({ kind: 'reply', id: cancelId!, result: order(5, 'CANCELED') })).toBe(true);
     expect(link.reply({ kind: 'replyError', id: placeId!, code: 13, message: 'order by taker price' })).toBe(true);
     expect(await cancel).toMatchObject({ orderId: 5, status: 'CANCELED' });
-    expect(await failure(place)).toMatchObject({ kind: 'postOnlyRejected', code: 13 });
+    expect(await rejection(place)).toMatchObject({ kind: 'postOnlyRejected', code: 13 });
   });
 
   it('a reply that never comes is an unknown outcome at the deadline', async () => {
     const s = setup();
     s.orders.attach(s.socket).authorized();
-    const p = failure(s.orders.placeLimit(REQ));
+    const p = rejection(s.orders.placeLimit(REQ));
     await s.clock.advance(2000);
     const e = await p;
     expect(e).toMatchObject({ kind: 'unknownOutcome', sent: true });
@@ -124,8 +107,8 @@ describe('WsSocketOrders', () => {
     const s = setup();
     const link = s.orders.attach(s.socket);
     link.authorized();
-    const place = failure(s.orders.placeLimit(REQ));
-    const cancel = failure(s.orders.cancel({ market: 'BTC_USDT', orderId: 12 }));
+    const place = rejection(s.orders.placeLimit(REQ));
+    const cancel = rejection(s.orders.cancel({ market: 'BTC_USDT', orderId: 12 }));
     s.socket.isOpen = false;
     link.closed('closed (1006)');
     const [pe, ce] = [await place, await cancel];
@@ -134,7 +117,7 @@ describe('WsSocketOrders', () => {
     // A cancel by order id is idempotent: the router may simply repeat it.
     expect(ce).toMatchObject({ kind: 'unknownOutcome', idempotent: true });
     expect(s.orders.ready('place')).toBe(false);
-    expect(await failure(s.orders.placeLimit(REQ))).toMatchObject({ kind: 'transport', sent: false });
+    expect(await rejection(s.orders.placeLimit(REQ))).toMatchObject({ kind: 'transport', sent: false });
     expect(s.socket.sent).toHaveLength(2);
   });
 
@@ -143,7 +126,7 @@ describe('WsSocketOrders', () => {
     s.orders.attach(s.socket).authorized();
     s.socket.isOpen = false;
     expect(s.orders.ready('place')).toBe(false);
-    expect(await failure(s.orders.placeLimit(REQ))).toMatchObject({ kind: 'transport', sent: false });
+    expect(await rejection(s.orders.placeLimit(REQ))).toMatchObject({ kind: 'transport', sent: false });
     expect(s.socket.sent).toHaveLength(0);
   });
 
@@ -156,7 +139,7 @@ describe('WsSocketOrders', () => {
     expect(s.orders.ready('place')).toBe(false);
     // The other budget is separate (§1.14).
     expect(s.orders.ready('other')).toBe(true);
-    const e = await failure(s.orders.placeLimit({ ...REQ, clientOrderId: 'g-5' }));
+    const e = await rejection(s.orders.placeLimit({ ...REQ, clientOrderId: 'g-5' }));
     expect(e).toMatchObject({ kind: 'transport', sent: false });
     expect(e.message).toContain('place budget');
     expect(s.socket.sent).toHaveLength(5);
@@ -180,7 +163,7 @@ describe('WsSocketOrders', () => {
     const s = setup();
     const old = s.orders.attach(s.socket);
     old.authorized();
-    const pending = failure(s.orders.placeLimit(REQ));
+    const pending = rejection(s.orders.placeLimit(REQ));
     const fresh = new FakeSocket();
     const link = s.orders.attach(fresh);
     // Attaching a new socket settles what the old one left waiting.
@@ -196,7 +179,7 @@ describe('WsSocketOrders', () => {
     const s = setup();
     const link = s.orders.attach(s.socket);
     link.authorized();
-    const bad = failure(s.orders.placeLimit(REQ));
+    const bad = rejection(s.orders.placeLimit(REQ));
     const good = s.orders.placeLimit({ ...REQ, clientOrderId: 'g-s-2' });
     const [badId, goodId] = s.socket.sent.map((f) => f.id);
     link.reply({ kind: 'reply', id: badId!, result: { ...order(1), side: 'up' } });
@@ -210,8 +193,8 @@ describe('WsSocketOrders', () => {
   it('refuses an invalid request before writing it', async () => {
     const s = setup();
     s.orders.attach(s.socket).authorized();
-    expect(await failure(s.orders.placeLimit({ ...REQ, price: '0' }))).toMatchObject({ kind: 'invalidRequest' });
-    expect(await failure(s.orders.cancel({ market: 'BTC_USDT' } as never))).toMatchObject({ kind: 'invalidRequest' });
+    expect(await rejection(s.orders.placeLimit({ ...REQ, price: '0' }))).toMatchObject({ kind: 'invalidRequest' });
+    expect(await rejection(s.orders.cancel({ market: 'BTC_USDT' } as never))).toMatchObject({ kind: 'invalidRequest' });
     expect(s.socket.sent).toHaveLength(0);
   });
 });

@@ -16,27 +16,9 @@ import {
   marketStockPlaceCall,
   modifyCall,
 } from '../../../../src/adapters/whitebit/codec/ws-orders.js';
+import { WS_LIMIT_ORDER } from '../support/ws-orders.js';
 
-/** §1.3, order_limit_place.jsx: a resting buy. */
-const LIMIT_REPLY = {
-  id: 2423735868673,
-  market: 'ETH_USDT',
-  type: 1,
-  side: 2,
-  post_only: false,
-  ioc: false,
-  ctime: 1786452689.828402,
-  mtime: 1786452689.828402,
-  price: '1859.75',
-  amount: '0.00108',
-  left: '0.00108',
-  deal_stock: '0',
-  deal_money: '0',
-  deal_fee: '0',
-  client_order_id: '',
-  stp: 'no',
-  status: 'OPEN',
-};
+const LIMIT_REPLY = WS_LIMIT_ORDER;
 
 /** §1.5, order_market_place.jsx: a filled market sell. */
 const MARKET_REPLY = {
