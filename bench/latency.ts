@@ -15,9 +15,18 @@ import { summarize } from './probe.js';
 import { GRID, type ServerReply, marketNames } from './protocol.js';
 import type { BenchServer } from './server-client.js';
 
-/** `ours`: as `gridbot run` (pino at info + market log + journal); `ours-quiet`: none of them; `baseline`: baseline-bot.ts. */
-export type Bot = 'ours' | 'ours-quiet' | 'baseline';
-export const BOTS: readonly Bot[] = ['ours', 'ours-quiet', 'baseline'];
+/**
+ * `ours`: as `gridbot run` (pino at info + market log + journal), with markets.yaml's default
+ * `orderEntry` (ws on the simulator); `ours-rest`: the same with `orderEntry: rest` (issue 15's
+ * comparison); `ours-quiet`: none of logger, log, journal; `baseline`: baseline-bot.ts.
+ */
+export type Bot = 'ours' | 'ours-rest' | 'ours-quiet' | 'baseline';
+export const BOTS: readonly Bot[] = ['ours', 'ours-rest', 'ours-quiet', 'baseline'];
+
+/** The `orderEntry` each of our bots runs with (null: the baseline, which has none). */
+export function orderEntryOf(bot: Bot): 'ws' | 'rest' | null {
+  return bot === 'baseline' ? null : bot === 'ours-rest' ? 'rest' : 'ws';
+}
 
 export type Failed = `failed: ${string}`;
 
@@ -61,6 +70,8 @@ export interface LatencyMeasured extends RowKey {
   readonly depthChangesPerSec: number;
   readonly firstFrame: LatencyResult['firstFrame'];
   readonly trigger: LatencyResult['trigger'];
+  /** Samples by the way their counter-order went (a `ws` bot whose orders all went over REST did not use the socket). */
+  readonly via: LatencyResult['via'];
   /** Ours: market states and connection state after the window (a market that left `running` is a finding). */
   readonly botState: string;
 }
@@ -118,7 +129,8 @@ interface RunningBot {
 async function startBot(bot: Bot, started: Extract<ServerReply, { op: 'started' }>, markets: number): Promise<RunningBot> {
   const names = marketNames(markets);
   if (bot !== 'baseline') {
-    const ours = await startOurs({ restUrl: started.restUrl, wsUrl: started.wsUrl, markets: names, grid: GRID, logging: bot === 'ours' });
+    const orderEntry = orderEntryOf(bot) ?? 'rest';
+    const ours = await startOurs({ restUrl: started.restUrl, wsUrl: started.wsUrl, markets: names, grid: GRID, logging: bot !== 'ours-quiet', orderEntry });
     ours.subscribeDepth();
     return {
       msToAllPlaced: ours.msToAllRunning,
@@ -277,6 +289,7 @@ async function measureRate(server: BenchServer, probe: LatencyProbe, key: RowKey
     depthChangesPerSec: done.churnOps / (done.elapsedMs / 1000),
     firstFrame: r.firstFrame,
     trigger: r.trigger,
+    via: r.via,
     botState: bot.state(),
   };
   const L = row.latencyUs;
@@ -284,7 +297,7 @@ async function measureRate(server: BenchServer, probe: LatencyProbe, key: RowKey
   console.log(
     `  ${key.bot.padEnd(10)} ${String(key.markets).padStart(3)} markets ${String(rate).padStart(4)} fills/s: p50 ${f(L.p50)} µs, p99 ${f(L.p99)} µs, max ${f(L.max)} µs, ` +
       `CPU ${f(row.cpuUsPerFill)} µs/fill (n=${L.n}, unmatched ${row.unmatchedFills}, skipped ${row.skippedFills}, achieved ${row.achievedRate.toFixed(0)}/s; ` +
-      `request() after: fill's first frame ${r.trigger.firstFrame}, its second frame ${r.trigger.otherFrameOfFill}, other ${r.trigger.unrelated}; ${row.botState})`,
+      `via ws ${r.via.ws}, rest ${r.via.rest}; request() after: fill's first frame ${r.trigger.firstFrame}, its second frame ${r.trigger.otherFrameOfFill}, other ${r.trigger.unrelated}; ${row.botState})`,
   );
   return row;
 }

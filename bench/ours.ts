@@ -27,6 +27,8 @@ export interface OursOptions {
   readonly grid: GridShape;
   /** true: pino at info + market log + the journal, as `gridbot run` with the example markets.yaml; false: none of them. */
   readonly logging: boolean;
+  /** markets.yaml `orderEntry` (issue 15); absent: the file sets none (the default: ws on the simulator). */
+  readonly orderEntry?: 'ws' | 'rest';
 }
 
 export interface OursBot {
@@ -38,8 +40,8 @@ export interface OursBot {
   stop(): Promise<void>;
 }
 
-function configYaml(markets: readonly string[], grid: GridShape): string {
-  const lines = ['exchange: sim', 'botId: bench', 'logLevel: info', 'grids:'];
+function configYaml(markets: readonly string[], grid: GridShape, orderEntry: 'ws' | 'rest' | undefined): string {
+  const lines = ['exchange: sim', 'botId: bench', 'logLevel: info', ...(orderEntry ? [`orderEntry: ${orderEntry}`] : []), 'grids:'];
   for (const m of markets) {
     lines.push(
       `  - market: ${m}`,
@@ -59,7 +61,7 @@ const topState = (r: Runtime, market: string): string => {
 };
 
 export async function startOurs(options: OursOptions): Promise<OursBot> {
-  const parsed = parseConfig(configYaml(options.markets, options.grid), 'bench.yaml');
+  const parsed = parseConfig(configYaml(options.markets, options.grid, options.orderEntry), 'bench.yaml');
   if (!parsed.ok) throw parsed.error;
   const dir = mkdtempSync(join(tmpdir(), 'gridbot-bench-'));
   const dest = options.logging ? pino.destination({ dest: join(dir, 'bot.log'), sync: false, mkdir: true }) : null;

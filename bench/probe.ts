@@ -10,6 +10,11 @@
  *   channels, so both bots are timed by the same hook. `undici:request:create` gives the moment the
  *   request was handed to undici (`tc`), to split the time into "ours" and "undici's".
  *
+ * - t1 of an order sent over WebSocket order entry (`orderEntry: ws`, issue 15): the moment the
+ *   `order_limit_place` frame is handed to `ws` (`WebSocket.prototype.send`, wrapped once like
+ *   `emit`; `ws` frames and writes it to the socket in that call). The same moment stands for its
+ *   `request()` and write start, so those columns carry no split for socket orders.
+ *
  * Correlation, after the measured window (off the hot path): the server reports each fill it made
  * (market, maker order id, side, price). t0 of a fill is the first frame that carried it (a
  * `deals_update` with that order id, or an `ordersPending_update` of that order with a fill); its
@@ -28,6 +33,9 @@ interface Stamped {
 
 interface SentRequest {
   readonly t1: bigint;
+  /** The way the order went: an HTTP request (signed payload in `headers`) or a WS `order_limit_place` frame (`frame`). */
+  readonly via: 'rest' | 'ws';
+  readonly frame?: string;
   readonly tc: bigint | undefined;
   /** `undici:client:sendHeaders`: undici starts writing (after its idle-socket check). */
   readonly th: bigint | undefined;
@@ -61,6 +69,8 @@ export interface LatencyResult {
    * of the same fill), or some other frame / none (an asynchronous hop in between).
    */
   readonly trigger: { firstFrame: number; otherFrameOfFill: number; unrelated: number };
+  /** Samples whose counter-order went over REST / over the WebSocket (`order_limit_place`). */
+  readonly via: { readonly rest: number; readonly ws: number };
   /** Each sample's frame time (t0) and body-sent time (t1), `process.hrtime.bigint()`, in fill order. */
   readonly pairs: readonly { readonly t0: bigint; readonly t1: bigint }[];
 }
@@ -99,6 +109,13 @@ interface OrderOut {
   readonly price: string;
 }
 
+/** The order of a WS `order_limit_place` frame (issue 15), or none. */
+function wsOrdersOf(frame: string): OrderOut[] {
+  const msg = JSON.parse(frame) as { method?: string; params?: Partial<OrderOut>[] };
+  const o = msg.method === 'order_limit_place' ? msg.params?.[0] : undefined;
+  return o !== undefined && typeof o.market === 'string' ? [o as OrderOut] : [];
+}
+
 function ordersOf(headers: unknown): OrderOut[] {
   const payload = headerValue(headers, 'x-txc-payload');
   if (payload === undefined) return [];
@@ -134,6 +151,15 @@ export class LatencyProbe {
       if (event === 'message' && probe.armed) probe.messages.push({ t: process.hrtime.bigint(), data: args[0] });
       return emit.apply(this, [event, ...args]);
     };
+    const send = WebSocket.prototype.send;
+    WebSocket.prototype.send = function (this: WebSocket, data: unknown, ...rest: unknown[]): void {
+      // Only order frames are kept; the string test is all the hot path pays (parsed after the window).
+      if (probe.armed && typeof data === 'string' && data.includes('"order_limit_place"')) {
+        const t1 = process.hrtime.bigint();
+        probe.sent.push({ t1, via: 'ws', frame: data, tc: t1, th: t1, headers: undefined });
+      }
+      (send as (this: WebSocket, ...a: unknown[]) => void).apply(this, [data, ...rest]);
+    };
     dc.subscribe('undici:request:create', (m) => {
       if (!this.armed) return;
       const request = (m as { request: UndiciRequestLike }).request;
@@ -149,7 +175,7 @@ export class LatencyProbe {
       const t1 = process.hrtime.bigint();
       const request = (m as { request: UndiciRequestLike }).request;
       if (request.method !== 'POST' || request.path === undefined || !ORDER_PATHS.has(request.path)) return;
-      this.sent.push({ t1, tc: this.created.get(request), th: this.headersAt.get(request), headers: request.headers });
+      this.sent.push({ t1, via: 'rest', tc: this.created.get(request), th: this.headersAt.get(request), headers: request.headers });
     });
   }
 
@@ -195,13 +221,15 @@ export class LatencyProbe {
       if (orderId !== undefined && !firstSeen.has(orderId)) firstSeen.set(orderId, { t: m.t, kind });
     }
     // 2. Every order that left, by (market, side, price), in send order.
-    const byKey = new Map<string, { t1: bigint; tc: bigint | undefined; th: bigint | undefined; claimed: boolean }[]>();
+    const byKey = new Map<string, { t1: bigint; tc: bigint | undefined; th: bigint | undefined; via: 'rest' | 'ws'; claimed: boolean }[]>();
     let requests = 0;
-    for (const s of this.sent) {
-      for (const o of ordersOf(s.headers)) {
+    // Both ways in one send order: an order re-sent over REST after the socket refused it comes later.
+    const sent = [...this.sent].sort((a, b) => (a.t1 < b.t1 ? -1 : a.t1 > b.t1 ? 1 : 0));
+    for (const s of sent) {
+      for (const o of s.frame === undefined ? ordersOf(s.headers) : wsOrdersOf(s.frame)) {
         const key = `${o.market}|${o.side}|${norm(o.price)}`;
         const list = byKey.get(key) ?? [];
-        list.push({ t1: s.t1, tc: s.tc, th: s.th, claimed: false });
+        list.push({ t1: s.t1, tc: s.tc, th: s.th, via: s.via, claimed: false });
         byKey.set(key, list);
         requests += 1;
       }
@@ -213,6 +241,7 @@ export class LatencyProbe {
     const pairs: { t0: bigint; t1: bigint }[] = [];
     const firstFrame = { deals: 0, ordersPending: 0 };
     const trigger = { firstFrame: 0, otherFrameOfFill: 0, unrelated: 0 };
+    const via = { rest: 0, ws: 0 };
     const lastMessageBefore = (t: bigint): number => {
       let lo = 0;
       let hi = this.messages.length - 1;
@@ -244,6 +273,7 @@ export class LatencyProbe {
       }
       hit.claimed = true;
       claimed += 1;
+      via[hit.via] += 1;
       firstFrame[seen.kind] += 1;
       latencyUs.push(Number(hit.t1 - seen.t) / 1000);
       pairs.push({ t0: seen.t, t1: hit.t1 });
@@ -257,7 +287,18 @@ export class LatencyProbe {
         } else trigger.unrelated += 1;
       }
     }
-    return { latencyUs, dispatchUs, headersUs, fills: fills.length, unmatchedFills: unmatched, strayRequests: requests - claimed, firstFrame, trigger, pairs };
+    return {
+      latencyUs,
+      dispatchUs,
+      headersUs,
+      fills: fills.length,
+      unmatchedFills: unmatched,
+      strayRequests: requests - claimed,
+      firstFrame,
+      trigger,
+      via,
+      pairs,
+    };
   }
 }
 

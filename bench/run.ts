@@ -28,6 +28,7 @@ import { BenchServer } from './server-client.js';
 import { type Contender, CONTENDERS, type ThroughputRun, inMemory, overWs } from './routing.js';
 import { type SoakOptions, type SoakResult, runSoak, soakOptions, soakTable } from './soak.js';
 import { type TargetCheck, checkTargets, verdict } from './targets.js';
+import { checkOrderEntryTargets, orderEntryRows } from './order-entry.js';
 import { type FloorRow, measureTransportFloor } from './transport-floor.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -168,12 +169,15 @@ async function main(): Promise<void> {
     await server.exit().catch(() => undefined);
     const elapsedS = (performance.now() - started) / 1000;
     const targets = checkTargets(c);
+    const orderEntryTargets = checkOrderEntryTargets(c.latency);
     console.log(report(o, c, targets, machine, elapsedS));
+    console.log(orderEntryReport(o, c.latency, orderEntryTargets));
     const results = {
       generatedAt: new Date().toISOString(),
       machine,
       options: { ...o, skip: [...o.skip], grid: GRID },
       targets,
+      orderEntryTargets,
       latency: c.latency,
       burst: c.burst,
       startup: c.startup,
@@ -271,6 +275,25 @@ async function runSections(o: Options, server: BenchServer, probe: LatencyProbe,
 
 // ---------------------------------------------------------------------------------------------
 // report
+
+/** Issue 15: the same runtime with orderEntry ws and rest, side by side, and its targets (bench/order-entry.ts). */
+function orderEntryReport(o: Options, latency: readonly LatencyRow[], targets: readonly TargetCheck[]): string {
+  const [head, ...rows] = orderEntryRows(latency, o.markets, o.rates);
+  if (head === undefined || rows.length === 0) return '';
+  return [
+    '',
+    '### Issue 15 targets: orderEntry ws (ours) vs rest (ours-rest)',
+    '',
+    table(
+      ['target', 'measured', 'met'],
+      targets.map((t) => [t.target, t.measured, verdict(t.met)]),
+    ),
+    '',
+    '### Reaction by order entry: fill frame in → counter-order out (REST: undici `bodySent`; ws: `order_limit_place` handed to `ws`), µs',
+    '',
+    table(head, rows),
+  ].join('\n');
+}
 
 function report(
   o: Options,

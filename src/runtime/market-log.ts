@@ -1,7 +1,7 @@
 /**
  * Turns what the market actors tell their observers into log lines an operator can follow: state
- * changes (with the reason a market stopped), fills, orders sent to the desk, orders the exchange
- * refused or whose outcome is unknown, batches that failed whole, levels waiting for price.
+ * changes (with the reason a market stopped), fills, orders sent to the desk, the desk's orders
+ * placed and the way each went (`via` ws | rest), orders the exchange refused or whose outcome is unknown, batches that failed whole, levels waiting for price.
  *
  * It listens to the typed events each market emits (market.emitted.ts) rather than adding logging
  * to the machines, so the charts stay pure. A listener runs only for its own event type, and a state
@@ -47,13 +47,17 @@ export function watchMarketLog(market: string, events: MarketEvents, log: Market
   });
   events.on('market.ordersAnswered', (e) => {
     for (const o of e.outcomes) {
-      if (o.kind === 'rejected')
+      // The way is decided when the order leaves (after the fill's commit), so the answer names it, not the "sent" line.
+      const via = e.via === 'desk' && o.via !== undefined ? { via: o.via } : {};
+      if (o.kind === 'placed' && o.via !== undefined && e.via === 'desk')
+        log.info({ market, clientOrderId: o.clientOrderId, orderId: o.orderId, via: o.via }, `order placed via ${o.via}`);
+      else if (o.kind === 'rejected')
         log.warn(
-          { market, clientOrderId: o.clientOrderId, reason: o.reason },
+          { market, clientOrderId: o.clientOrderId, reason: o.reason, ...via },
           o.wouldTake === true ? 'order refused as post-only: level waits for price' : 'order refused: level left empty',
         );
       else if (o.kind === 'unknown' && e.via === 'desk')
-        log.warn({ market, clientOrderId: o.clientOrderId, reason: o.reason }, 'order outcome unknown: reconciling');
+        log.warn({ market, clientOrderId: o.clientOrderId, reason: o.reason, ...via }, 'order outcome unknown: reconciling');
     }
     if (e.fatal) log.warn({ market, reason: e.fatal }, 'counter-orders failed fatally');
   });

@@ -82,4 +82,26 @@ describe('market log', () => {
     expect(lines[4]?.obj).toMatchObject({ market: 'ETH_USDT', reason: 'Not enough balance.' });
     expect(lines[6]?.obj).toEqual({ market: 'ETH_USDT', outcome: 'unknown', reason: 'HTTP 503' });
   });
+
+  it("names the way each desk order went in its answer's line (ws | rest)", () => {
+    const { lines, market } = logged('BTC_USDT');
+    const btc = market('BTC_USDT');
+    btc.emit({
+      type: 'market.ordersAnswered',
+      via: 'desk',
+      fatal: null,
+      outcomes: [
+        { kind: 'placed', clientOrderId: 'a', orderId: 1, dealStock: '0', left: '1', via: 'ws' },
+        { kind: 'placed', clientOrderId: 'b', orderId: 2, dealStock: '0', left: '1', via: 'rest' },
+        { kind: 'unknown', clientOrderId: 'c', reason: 'no reply', via: 'ws' },
+      ],
+    });
+    expect(lines.map((l) => `${l.level} ${l.msg}`)).toEqual([
+      'info order placed via ws',
+      'info order placed via rest',
+      'warn order outcome unknown: reconciling',
+    ]);
+    expect(lines[0]?.obj).toEqual({ market: 'BTC_USDT', clientOrderId: 'a', orderId: 1, via: 'ws' });
+    expect(lines[2]?.obj).toMatchObject({ clientOrderId: 'c', via: 'ws' });
+  });
 });

@@ -128,7 +128,11 @@ function emittedNote(e: MarketEmitted): Pick<NoteRecord, 'note' | 'fill'> | null
       return { note: `${e.intents.length} order(s) to the ${e.via === 'desk' ? 'desk' : 'exchange (bulk)'}` };
     case 'market.ordersAnswered': {
       const counts = new Map<string, number>();
-      for (const o of e.outcomes) counts.set(o.kind, (counts.get(o.kind) ?? 0) + 1);
+      // Each kind by the way it went (ws: WebSocket order entry, rest), when the order router said.
+      for (const o of e.outcomes) {
+        const key = o.via === undefined ? o.kind : `${o.kind} via ${o.via}`;
+        counts.set(key, (counts.get(key) ?? 0) + 1);
+      }
       const parts = [...counts].map(([k, n]) => `${n} ${k}`);
       if (e.fatal) parts.push(`fatal: ${e.fatal}`);
       return { note: parts.join(', ') };

@@ -104,6 +104,8 @@ describe('emitted notes and the ladder', () => {
       intents: [{ market: 'M0_USDT', clientOrderId: 'b', level: 2, side: 'sell', price: '60000', amount: '0.002', origin: 'counter' }],
     });
     emit({ type: 'market.ordersAnswered', via: 'desk', fatal: null, outcomes: [{ kind: 'rejected', clientOrderId: 'b', reason: 'post-only' }] });
+    const placed = (id: string, via: 'ws' | 'rest') => ({ kind: 'placed' as const, clientOrderId: id, orderId: 1, dealStock: '0', left: '1', via });
+    emit({ type: 'market.ordersAnswered', via: 'desk', fatal: null, outcomes: [placed('c', 'ws'), placed('d', 'ws'), placed('e', 'rest')] });
     emit({ type: 'market.pnl', realisedQuote: '0', feesQuote: '0.1', inventoryBase: '0.002' });
     const records = c.flush();
     for (const r of records) m.apply(r);
@@ -111,6 +113,7 @@ describe('emitted notes and the ladder', () => {
       'market.fill: buy 0.002 @ 59800',
       'market.ordersSent: 1 order(s) to the desk',
       'market.ordersAnswered: 1 rejected',
+      'market.ordersAnswered: 2 placed via ws, 1 placed via rest',
     ]);
     expect(m.detail('market:M0_USDT')?.fills).toEqual([{ side: 'buy', price: '59800', amount: '0.002', t: 2 }]);
     // One market record for the tick, read from the actor now.

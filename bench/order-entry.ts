@@ -1,0 +1,98 @@
+/**
+ * Issue 15's comparison, read off one bench run: the same runtime with `orderEntry: ws` (`ours`)
+ * and `orderEntry: rest` (`ours-rest`), at each markets × fills/s the run measured: p50 / p99 of the
+ * reaction, their ratio, CPU µs per fill, and which way the counter-orders really went. The
+ * targets: p50 and p99 with ws ≤ 0.5 × with rest at 1 and 50 markets, 100 and 1,000 fills/s, and
+ * `cpuUsPerFill` lower with ws.
+ *
+ * A ws row whose counter-orders did not go over the socket (WebSocket order entry not wired or
+ * never ready: every order fell back to REST) measured REST twice: its cells and its targets say
+ * so instead of a ratio. A failed session is its status. Nothing here throws.
+ */
+import type { LatencyMeasured, LatencyRow } from './latency.js';
+import type { TargetCheck } from './targets.js';
+
+const f0 = (n: number): string => (Number.isFinite(n) ? n.toFixed(0) : '—');
+
+/** Why a measured ws row does not show the socket path, or null when it does. */
+function wsPathMissing(r: LatencyMeasured): string | null {
+  if (r.latencyUs.n === 0) return null;
+  if (r.via.ws === 0) return `ws path not used: all ${r.via.rest} counter-orders went over REST (WebSocket order entry not wired or never ready)`;
+  return null;
+}
+
+type Pair = { readonly ws: LatencyRow | undefined; readonly rest: LatencyRow | undefined };
+
+function pairAt(latency: readonly LatencyRow[], markets: number, rate: number): Pair {
+  const at = (bot: 'ours' | 'ours-rest') => latency.find((r) => r.bot === bot && r.markets === markets && r.rate === rate);
+  return { ws: at('ours'), rest: at('ours-rest') };
+}
+
+/** Both rows measured and the ws one over the socket, or why not. */
+function comparable(p: Pair): { ws: LatencyMeasured; rest: LatencyMeasured } | string {
+  if (p.ws === undefined || p.rest === undefined) return 'not run';
+  if (p.ws.status !== 'ok') return `ws ${p.ws.status}`;
+  if (p.rest.status !== 'ok') return `rest ${p.rest.status}`;
+  const missing = wsPathMissing(p.ws);
+  if (missing !== null) return missing;
+  if (p.ws.latencyUs.n === 0 || p.rest.latencyUs.n === 0) return 'no fill got its counter-order in the window';
+  return { ws: p.ws, rest: p.rest };
+}
+
+/** The markdown rows of the comparison table (header first). */
+export function orderEntryRows(latency: readonly LatencyRow[], markets: readonly number[], rates: readonly number[]): string[][] {
+  const rows: string[][] = [
+    [
+      'markets',
+      'fills/s',
+      'ws p50 / p99 / max',
+      'rest p50 / p99 / max',
+      'ws ÷ rest (p50 / p99)',
+      'CPU µs/fill (ws / rest)',
+      'counter-orders via ws / rest (ws bot)',
+    ],
+  ];
+  const cell = (r: LatencyRow | undefined): string =>
+    r === undefined ? '—' : r.status !== 'ok' ? r.status : `${f0(r.latencyUs.p50)} / ${f0(r.latencyUs.p99)} / ${f0(r.latencyUs.max)}`;
+  for (const m of markets) {
+    for (const rate of rates) {
+      const p = pairAt(latency, m, rate);
+      if (p.ws === undefined && p.rest === undefined) continue;
+      const c = comparable(p);
+      const ratio =
+        typeof c === 'string' ? c : `${(c.ws.latencyUs.p50 / c.rest.latencyUs.p50).toFixed(2)}x / ${(c.ws.latencyUs.p99 / c.rest.latencyUs.p99).toFixed(2)}x`;
+      const cpu = [p.ws, p.rest].map((r) => (r?.status === 'ok' ? f0(r.cpuUsPerFill) : '—')).join(' / ');
+      const via = p.ws?.status === 'ok' ? `${p.ws.via.ws} / ${p.ws.via.rest}` : '—';
+      rows.push([String(m), String(rate), cell(p.ws), cell(p.rest), ratio, cpu, via]);
+    }
+  }
+  return rows;
+}
+
+/** Issue 15's targets: at 1 and 50 markets, 100 and 1,000 fills/s, ws p50 and p99 ≤ 0.5 × rest, CPU per fill lower. */
+export function checkOrderEntryTargets(latency: readonly LatencyRow[]): TargetCheck[] {
+  const out: TargetCheck[] = [];
+  for (const markets of [1, 50]) {
+    for (const rate of [100, 1000]) {
+      const where = `${markets} market${markets === 1 ? '' : 's'}, ${rate} fills/s`;
+      const latencyTarget = `${where}: orderEntry ws p50 and p99 ≤ 0.5 × orderEntry rest`;
+      const cpuTarget = `${where}: orderEntry ws CPU per fill < orderEntry rest`;
+      const c = comparable(pairAt(latency, markets, rate));
+      if (c === 'not run') out.push({ target: latencyTarget, measured: 'not run', met: null }, { target: cpuTarget, measured: 'not run', met: null });
+      else if (typeof c === 'string') out.push({ target: latencyTarget, measured: c, met: false }, { target: cpuTarget, measured: c, met: false });
+      else {
+        const p50 = c.ws.latencyUs.p50 / c.rest.latencyUs.p50;
+        const p99 = c.ws.latencyUs.p99 / c.rest.latencyUs.p99;
+        out.push(
+          {
+            target: latencyTarget,
+            measured: `p50 ${f0(c.ws.latencyUs.p50)} vs ${f0(c.rest.latencyUs.p50)} µs (${p50.toFixed(2)}×), p99 ${f0(c.ws.latencyUs.p99)} vs ${f0(c.rest.latencyUs.p99)} µs (${p99.toFixed(2)}×)`,
+            met: p50 <= 0.5 && p99 <= 0.5,
+          },
+          { target: cpuTarget, measured: `${f0(c.ws.cpuUsPerFill)} vs ${f0(c.rest.cpuUsPerFill)} µs`, met: c.ws.cpuUsPerFill < c.rest.cpuUsPerFill },
+        );
+      }
+    }
+  }
+  return out;
+}
