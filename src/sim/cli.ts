@@ -4,14 +4,16 @@
  * with --all-trades). SIGINT/SIGTERM (or the `signal` option) stops it cleanly.
  *
  * Fault flags take CHANNEL:PROBABILITY (channels: depth, deals, ordersPending, balanceSpot,
- * lastprice, reply, *), e.g. `--drop-frames depth:0.05`; `--fail-requests COUNT:STATUS[:PATH]`.
+ * lastprice, reply, orderReply, *), e.g. `--drop-frames depth:0.05`; `--fail-requests
+ * COUNT:STATUS[:PATH]`; `--trickle-responses COUNT:MS[:PATH]`. WS order-entry faults take a
+ * probability per order request, e.g. `--drop-order-replies 0.1`.
  */
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { fmt } from './decimal.js';
-import type { FrameAction, FrameChannel, RequestFailureSpec } from './faults.js';
+import type { FrameAction, FrameChannel, RequestFailureSpec, TrickleSpec } from './faults.js';
 import { DEMO_ACCOUNT, HOUSE_ACCOUNT, startSimulator, type MarketSpec, type Simulator } from './index.js';
 import { listenErrorText } from './listen-error.js';
 import type { PublicTrade } from './order.js';
@@ -27,8 +29,32 @@ export interface SimCommandIo {
 
 const USAGE = `usage: gridbot sim [--port N] [--host H] [--seed N] [--api-key K --api-secret S] [--markets FILE]
                    [--tick-ms N] [--idle-timeout-ms N] [--no-rate-limits] [--all-trades]
+                   [--ws-place-budget N[:MS]] [--ws-request-budget N[:MS]] [--ws-requests-per-minute N]
                    [--drop-frames CH:P] [--duplicate-frames CH:P] [--reorder-frames CH:P] [--delay-frames CH:P:MS]
-                   [--fail-requests COUNT:STATUS[:PATH]] [--rest-latency MS] [--close-sockets-every MS] [--pause-prices]
+                   [--corrupt-frames CH:P] [--binary-frames CH:P]
+                   [--drop-order-replies P] [--duplicate-order-replies P] [--pushes-before-reply P]
+                   [--drop-connection-after-order P]
+                   [--fail-requests COUNT:STATUS[:PATH]] [--trickle-responses COUNT:MS[:PATH]]
+                   [--rest-latency MS] [--close-sockets-every MS] [--pause-prices]
+
+frame faults (CH: reply, orderReply, lastprice, depth, deals, ordersPending, balanceSpot or *; P: chance per frame;
+a reply rule also hits order replies, an orderReply rule only those):
+  --drop-frames / --duplicate-frames / --reorder-frames CH:P   lose, send twice, swap with the channel's next frame
+  --delay-frames CH:P:MS                                     hold frames MS ms
+  --corrupt-frames CH:P                                      cut frames to a prefix (not JSON)
+  --binary-frames CH:P                                       send frames as binary WebSocket frames
+WS order entry (P: chance per order request):
+  --drop-order-replies P            the order executes, its reply is lost
+  --duplicate-order-replies P       the reply is sent twice
+  --pushes-before-reply P           the ordersPending/deals/balanceSpot pushes go out before the reply
+  --drop-connection-after-order P   the order executes, then the connection drops (no reply)
+  --ws-place-budget N[:MS]          *_place requests per connection per MS ms (default 10000:10000; error 7)
+  --ws-request-budget N[:MS]        other requests per connection per MS ms (default 12000:10000)
+  --ws-requests-per-minute N        the legacy single budget for every request instead of both
+REST:
+  --fail-requests COUNT:STATUS[:PATH]    the next COUNT requests answer STATUS (429, 500, 502, 503, 504)
+  --trickle-responses COUNT:MS[:PATH]    the next COUNT requests execute, then answer one body byte every MS ms
+  --rest-latency MS                      hold every request MS ms
 
 example: gridbot sim --port 8080 --seed 7   (then: gridbot run --exchange-url http://127.0.0.1:8080)`;
 
@@ -60,7 +86,7 @@ export function loadMarketsFile(file: string): MarketSpec[] {
   return list.map((m) => Object.fromEntries(Object.entries(m).filter(([, v]) => v !== undefined)) as unknown as MarketSpec);
 }
 
-const CHANNELS: readonly FrameChannel[] = ['reply', 'lastprice', 'depth', 'deals', 'ordersPending', 'balanceSpot', '*'];
+const CHANNELS: readonly FrameChannel[] = ['reply', 'orderReply', 'lastprice', 'depth', 'deals', 'ordersPending', 'balanceSpot', '*'];
 
 function frameRule(action: FrameAction, spec: string): { channel: FrameChannel; probability: number; delayMs: number } {
   const [channel, p, ms] = spec.split(':');
@@ -79,6 +105,30 @@ function failureRule(spec: string): RequestFailureSpec {
   if (!(Number(count) > 0) || ![429, 500, 502, 503, 504].includes(s)) throw new Error(`--fail-requests wants COUNT:STATUS[:PATH], got '${spec}'`);
   const out = { count: Number(count), status: s as RequestFailureSpec['status'] };
   return path.length > 0 ? { ...out, path: path.join(':') } : out;
+}
+
+function trickleRule(spec: string): TrickleSpec {
+  const [count, ms, ...path] = spec.split(':');
+  if (!(Number.isInteger(Number(count)) && Number(count) > 0 && Number(ms) > 0)) throw new Error(`--trickle-responses wants COUNT:MS[:PATH], got '${spec}'`);
+  const out = { count: Number(count), byteEveryMs: Number(ms) };
+  return path.length > 0 ? { ...out, path: path.join(':') } : out;
+}
+
+function probability(name: string, v: string | undefined): number | undefined {
+  if (v === undefined) return undefined;
+  const p = Number(v);
+  if (!(p > 0 && p <= 1)) throw new Error(`--${name} wants a probability in (0, 1], got '${v}'`);
+  return p;
+}
+
+function budget(name: string, v: string | undefined): { limit: number; windowMs: number } | undefined {
+  if (v === undefined) return undefined;
+  const [n, ms] = v.split(':');
+  const limit = Number(n);
+  const windowMs = Number(ms ?? 10_000);
+  if (!(Number.isInteger(limit) && limit > 0 && Number.isInteger(windowMs) && windowMs > 0))
+    throw new Error(`--${name} wants N[:MS] (positive integers), got '${v}'`);
+  return { limit, windowMs };
 }
 
 function int(name: string, v: string | undefined): number | undefined {
@@ -113,6 +163,16 @@ export async function simCommand(args: string[], io: SimCommandIo = defaultIo())
         'duplicate-frames': { type: 'string', multiple: true },
         'reorder-frames': { type: 'string', multiple: true },
         'delay-frames': { type: 'string', multiple: true },
+        'corrupt-frames': { type: 'string', multiple: true },
+        'binary-frames': { type: 'string', multiple: true },
+        'drop-order-replies': { type: 'string' },
+        'duplicate-order-replies': { type: 'string' },
+        'pushes-before-reply': { type: 'string' },
+        'drop-connection-after-order': { type: 'string' },
+        'ws-place-budget': { type: 'string' },
+        'ws-request-budget': { type: 'string' },
+        'ws-requests-per-minute': { type: 'string' },
+        'trickle-responses': { type: 'string', multiple: true },
         'fail-requests': { type: 'string', multiple: true },
         'rest-latency': { type: 'string' },
         'close-sockets-every': { type: 'string' },
@@ -138,8 +198,23 @@ export async function simCommand(args: string[], io: SimCommandIo = defaultIo())
       ...(values['duplicate-frames'] ?? []).map((s) => ({ action: 'duplicate' as const, ...frameRule('duplicate', s) })),
       ...(values['reorder-frames'] ?? []).map((s) => ({ action: 'reorder' as const, ...frameRule('reorder', s) })),
       ...(values['delay-frames'] ?? []).map((s) => ({ action: 'delay' as const, ...frameRule('delay', s) })),
+      ...(values['corrupt-frames'] ?? []).map((s) => ({ action: 'corrupt' as const, ...frameRule('corrupt', s) })),
+      ...(values['binary-frames'] ?? []).map((s) => ({ action: 'binary' as const, ...frameRule('binary', s) })),
     ];
+    const orderReplies = [
+      { action: 'drop' as const, probability: probability('drop-order-replies', values['drop-order-replies']) },
+      { action: 'duplicate' as const, probability: probability('duplicate-order-replies', values['duplicate-order-replies']) },
+    ];
+    const orderRules = [
+      { action: 'pushesFirst' as const, probability: probability('pushes-before-reply', values['pushes-before-reply']) },
+      { action: 'dropConnection' as const, probability: probability('drop-connection-after-order', values['drop-connection-after-order']) },
+    ];
+    const wsPlaceBudget = budget('ws-place-budget', values['ws-place-budget']);
+    const wsRequestBudget = budget('ws-request-budget', values['ws-request-budget']);
+    const wsRequestsPerMinute = int('ws-requests-per-minute', values['ws-requests-per-minute']);
+    if (wsRequestsPerMinute === 0) throw new Error('--ws-requests-per-minute wants a positive integer');
     const failures = (values['fail-requests'] ?? []).map(failureRule);
+    const trickles = (values['trickle-responses'] ?? []).map(trickleRule);
 
     sim = await startSimulator({
       port: port ?? 0,
@@ -154,8 +229,15 @@ export async function simCommand(args: string[], io: SimCommandIo = defaultIo())
       ...(tickMs === undefined ? {} : { tickMs }),
       ...(idleTimeoutMs === undefined ? {} : { idleTimeoutMs }),
       ...(values['no-rate-limits'] ? { rateLimits: false as const } : {}),
+      ...(wsPlaceBudget ? { wsPlaceBudget } : {}),
+      ...(wsRequestBudget ? { wsRequestBudget } : {}),
+      ...(wsRequestsPerMinute === undefined ? {} : { wsRequestsPerMinute }),
     });
     for (const r of rules) sim.faults.addFrameRule(r);
+    for (const r of orderReplies)
+      if (r.probability !== undefined) sim.faults.addFrameRule({ channel: 'orderReply', action: r.action, probability: r.probability });
+    for (const r of orderRules) if (r.probability !== undefined) sim.faults.addOrderRule({ action: r.action, probability: r.probability });
+    for (const t of trickles) sim.faults.trickleResponses(t);
     for (const f of failures) sim.faults.failRequests(f);
     if (latency) sim.faults.setRestLatency(latency);
     if (values['pause-prices']) sim.faults.pausePrices();

@@ -22,8 +22,9 @@ import { KillSwitches, type KillSwitchTimer, type TradeType } from './kill-switc
 import type { Market } from './markets.js';
 import { MarketStats } from './market-stats.js';
 import { crosses, matchIncoming, type Fill, type SelfTradeAction } from './matching.js';
-import { snapshotOrder, type DealRecord, type OrderSnapshot, type PublicTrade, type SimOrder } from './order.js';
-import { validateOrderRequest } from './order-validation.js';
+import { planMarket, type MarketSize } from './market-order.js';
+import { snapshotOrder, type DealRecord, type MarketOrderInfo, type OrderSnapshot, type PublicTrade, type SimOrder } from './order.js';
+import { validateOrderRequest, type OrderInput, type Stp } from './order-validation.js';
 
 export interface ExchangeAccount {
   readonly id: string;
@@ -43,6 +44,23 @@ export interface ExchangeOptions {
 
 /** Selects one active order for cancellation. */
 export type OrderRef = { orderId: number } | { clientOrderId: string };
+
+/** A market order that passed request validation (WS `order_market_place` / `order_market_stock_place`). */
+export interface MarketOrderRequest {
+  readonly market: Market;
+  readonly side: Side;
+  readonly size: MarketSize;
+  /** 2: buy sized in quote, sell in base; 202: base on both sides. */
+  readonly type: 2 | 202;
+  readonly clientOrderId: string;
+  readonly stp: Stp;
+}
+
+/** What `modifyOrder` changes; omitted fields keep the old order's values (amount: its remainder). */
+export interface OrderChange {
+  readonly amount?: Dec;
+  readonly price?: Dec;
+}
 
 export interface BulkItemResult {
   result: OrderSnapshot | null;
@@ -131,6 +149,76 @@ export class Exchange {
     }
     this.commit(nowMs);
     return out;
+  }
+
+  /**
+   * Places a market order: planned over the book, then run as an IOC limit at the plan's worst price
+   * on the same path as a limit order (same events, same ledger moves). Engine rejections: 400 code
+   * 12 when the opposite side is empty, 10 when the buyer cannot pay for one step.
+   */
+  placeMarket(accountId: string, req: MarketOrderRequest, nowMs: number): Result<OrderSnapshot> {
+    const m = req.market;
+    // A seller must hold the whole requested amount, not just what the book can take now.
+    if (req.side === 'sell' && 'base' in req.size && this.ledger.balance(accountId, m.stock).available.lessThan(req.size.base)) {
+      return fail(innerError(10, { amount: ['Not enough balance.'] }));
+    }
+    const available = this.ledger.balance(accountId, m.money).available;
+    const plan = planMarket(this.bookOf(m.name), req.side, req.size, available, m.stockPrec);
+    if (plan.kind === 'noLiquidity') return fail(innerError(12, { amount: ['Not enough traders.'] }));
+    if (plan.kind === 'noFunds') return fail(innerError(10, { amount: ['Not enough balance.'] }));
+    const requested = 'base' in req.size ? req.size.base : req.size.quote;
+    const input: OrderInput = {
+      market: m,
+      side: req.side,
+      amount: plan.amount,
+      price: plan.worst,
+      clientOrderId: req.clientOrderId,
+      postOnly: false,
+      ioc: true,
+      stp: req.stp,
+    };
+    const result = this.placeValidated(accountId, input, nowMs, { type: req.type, requested, short: plan.short });
+    this.commit(nowMs);
+    return result;
+  }
+
+  /**
+   * Cancel-and-replace (WhiteBIT modify): the replacement gets a new id and loses queue priority,
+   * keeps side, flags and client id; ordersPending sees event 3 for the old id, then event 1 (or its
+   * fills) for the new one. Everything that could refuse the replacement (request validation,
+   * balance counting the old order's freeze, post-only cross) is checked before the old order is
+   * touched, so a refused modify leaves it resting. 400 code 2 when the order is not open.
+   */
+  modifyOrder(accountId: string, market: string, ref: OrderRef, change: OrderChange, nowMs: number): Result<OrderSnapshot> {
+    const old = this.findActive(accountId, market, ref);
+    if (!old) return fail(innerError(2, { orderId: ['Unexecuted order was not found.'] }));
+    const raw = {
+      market: old.market,
+      side: old.side,
+      amount: (change.amount ?? old.left).toFixed(),
+      price: (change.price ?? old.priceD).toFixed(),
+      clientOrderId: old.clientOrderId,
+      postOnly: old.postOnly,
+      ioc: old.ioc,
+      stp: old.stp,
+    };
+    const v = validateOrderRequest(raw, this.markets);
+    if (!v.ok) return v;
+    const input = v.value;
+    const m = input.market;
+    const [asset, need] = input.side === 'buy' ? [m.money, input.amount.times(input.price)] : [m.stock, input.amount];
+    if (this.ledger.balance(accountId, asset).available.plus(old.frozen).lessThan(need)) {
+      return fail(innerError(10, { amount: ['Not enough balance.'] }));
+    }
+    if (input.postOnly && crosses(this.bookOf(m.name), input.side, input.price)) {
+      return fail(innerError(13, { postOnly: ["This order couldn't be executed as a maker order and was canceled."] }));
+    }
+    this.dirty.add(old.market);
+    this.bookOf(old.market).remove(old);
+    this.finish(old, nowMs);
+    const result = this.placeValidated(accountId, input, nowMs);
+    this.commit(nowMs);
+    return result;
   }
 
   /** Cancels one active order of the account on `market`; 400 code 2 when it is not open. */
@@ -266,7 +354,11 @@ export class Exchange {
   private placeOne(accountId: string, raw: Record<string, unknown>, nowMs: number): Result<OrderSnapshot> {
     const v = validateOrderRequest(raw, this.markets);
     if (!v.ok) return v;
-    const input = v.value;
+    return this.placeValidated(accountId, v.value, nowMs);
+  }
+
+  /** The one placement path after request validation: client id, balance, post-only, match, rest. */
+  private placeValidated(accountId: string, input: OrderInput, nowMs: number, marketOrder?: MarketOrderInfo): Result<OrderSnapshot> {
     const m = input.market;
     if (input.clientOrderId !== '' && this.findActive(accountId, m.name, { clientOrderId: input.clientOrderId })) {
       return fail(validationError(36, { clientOrderId: ['This client order id is already used by the current account.'] }));
@@ -302,6 +394,7 @@ export class Exchange {
       dealFee: ZERO,
       feeAsset: null,
       frozen: need,
+      ...(marketOrder ? { marketOrder } : {}),
     };
     this.ledger.freeze(accountId, frozenAsset, need);
 

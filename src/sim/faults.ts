@@ -15,10 +15,16 @@
  * - Trickle: the next N REST requests (optionally on one path) are executed, then answered one body
  *   byte every `byteEveryMs` of the simulator clock: the stalled answer no byte-gap timeout catches.
  * - Prices: pause/resume the price process.
+ * - WS order entry: order replies travel on their own channel `orderReply`, which `reply` rules
+ *   match too (so every reply fault applies to them), while `orderReply` rules leave other replies
+ *   alone: `dropOrderReplies` (order executed, reply lost), `duplicateOrderReplies`. Order rules:
+ *   `dropConnectionAfterOrder` (the order executes, then the connection drops without a reply) and
+ *   `pushesBeforeReply` (the pushes the order causes go out before its reply; reply first is the
+ *   default).
  */
 import type { Rng } from './prng.js';
 
-export type FrameChannel = 'reply' | 'lastprice' | 'depth' | 'deals' | 'ordersPending' | 'balanceSpot' | '*';
+export type FrameChannel = 'reply' | 'orderReply' | 'lastprice' | 'depth' | 'deals' | 'ordersPending' | 'balanceSpot' | '*';
 export type FrameAction = 'drop' | 'duplicate' | 'reorder' | 'delay' | 'corrupt' | 'binary';
 
 export interface FrameRuleSpec {
@@ -32,6 +38,26 @@ export interface FrameRuleSpec {
   readonly delayMs?: number;
   /** Only frames to this connection index. */
   readonly connection?: number;
+}
+
+/** What may happen around one WS order request (see `decideOrder`). */
+export type OrderFaultAction = 'dropConnection' | 'pushesFirst';
+
+export interface OrderRuleSpec {
+  readonly action: OrderFaultAction;
+  /** Chance per order request (default 1 when `next` is given, else required). */
+  readonly probability?: number;
+  /** Apply to the next N order requests only, then expire. */
+  readonly next?: number;
+  /** Only order requests on this connection index. */
+  readonly connection?: number;
+}
+
+export interface OrderFaultDecision {
+  /** Execute the order, then drop the connection: no reply, no pushes on this socket. */
+  readonly dropConnection: boolean;
+  /** Send the pushes the order causes before its reply. */
+  readonly pushesFirst: boolean;
 }
 
 export interface RequestFailureSpec {
@@ -64,6 +90,10 @@ interface FrameRule extends FrameRuleSpec {
   remaining: number;
 }
 
+interface OrderRule extends OrderRuleSpec {
+  remaining: number;
+}
+
 interface Trickle {
   readonly byteEveryMs: number;
   readonly path: string | undefined;
@@ -93,6 +123,8 @@ export interface FaultStats {
   requestsFailed: number;
   requestsTrickled: number;
   socketsClosed: number;
+  socketsDroppedAfterOrder: number;
+  pushesBeforeReply: number;
 }
 
 /** The counter each frame action adds to. */
@@ -107,6 +139,7 @@ const STAT_OF: Readonly<Record<FrameAction, keyof FaultStats>> = {
 
 export class Faults {
   private frameRules: FrameRule[] = [];
+  private orderRules: OrderRule[] = [];
   private failures: RequestFailure[] = [];
   private trickles: Trickle[] = [];
   private latency = 0;
@@ -121,6 +154,8 @@ export class Faults {
     requestsFailed: 0,
     requestsTrickled: 0,
     socketsClosed: 0,
+    socketsDroppedAfterOrder: 0,
+    pushesBeforeReply: 0,
   };
 
   constructor(
@@ -171,6 +206,36 @@ export class Faults {
     return this.addFrameRule({ channel, action: 'binary', ...opts });
   }
 
+  /** Loses WS order replies only (the order executes; ping and subscription replies are untouched). */
+  dropOrderReplies(opts: { probability?: number; next?: number; connection?: number }): () => void {
+    return this.addFrameRule({ channel: 'orderReply', action: 'drop', ...opts });
+  }
+
+  /** Sends WS order replies twice. */
+  duplicateOrderReplies(opts: { probability?: number; next?: number; connection?: number }): () => void {
+    return this.addFrameRule({ channel: 'orderReply', action: 'duplicate', ...opts });
+  }
+
+  /** Adds an order rule; returns a function that removes it. */
+  addOrderRule(spec: OrderRuleSpec): () => void {
+    if (spec.probability === undefined && spec.next === undefined) throw new Error('order rule needs probability or next');
+    const rule: OrderRule = { ...spec, remaining: spec.next ?? Infinity };
+    this.orderRules.push(rule);
+    return () => {
+      this.orderRules = this.orderRules.filter((r) => r !== rule);
+    };
+  }
+
+  /** The order executes, then its connection drops (no close handshake) before any reply or push. */
+  dropConnectionAfterOrder(opts: { probability?: number; next?: number; connection?: number }): () => void {
+    return this.addOrderRule({ action: 'dropConnection', ...opts });
+  }
+
+  /** The pushes an order causes go out before its reply (reply first is the default). */
+  pushesBeforeReply(opts: { probability?: number; next?: number; connection?: number }): () => void {
+    return this.addOrderRule({ action: 'pushesFirst', ...opts });
+  }
+
   /** Makes the next `count` requests (optionally on one path) fail with `status`. */
   failRequests(spec: RequestFailureSpec): void {
     this.failures.push({ status: spec.status, path: spec.path, after: spec.after ?? false, remaining: spec.count ?? 1 });
@@ -208,6 +273,7 @@ export class Faults {
   /** Removes every rule, failure and latency (prices stay as they are). */
   clear(): void {
     this.frameRules = [];
+    this.orderRules = [];
     this.failures = [];
     this.trickles = [];
     this.latency = 0;
@@ -219,7 +285,7 @@ export class Faults {
   decideFrame(channel: Exclude<FrameChannel, '*'>, connection: number): FrameDecision {
     for (const rule of this.frameRules) {
       if (rule.remaining <= 0) continue;
-      if (rule.channel !== '*' && rule.channel !== channel) continue;
+      if (!channelMatches(rule.channel, channel)) continue;
       if (rule.connection !== undefined && rule.connection !== connection) continue;
       if (!this.rng.chance(rule.probability ?? 1)) continue;
       rule.remaining--;
@@ -229,6 +295,23 @@ export class Faults {
       return { action: rule.action, delayMs: rule.delayMs ?? 0, keep };
     }
     return { action: 'send', delayMs: 0, keep: 1 };
+  }
+
+  /** Decides what happens around one WS order request; per action, the first matching rule wins. */
+  decideOrder(connection: number): OrderFaultDecision {
+    const hit = { dropConnection: false, pushesFirst: false };
+    for (const rule of this.orderRules) {
+      if (rule.remaining <= 0 || (rule.action === 'dropConnection' ? hit.dropConnection : hit.pushesFirst)) continue;
+      if (rule.connection !== undefined && rule.connection !== connection) continue;
+      if (!this.rng.chance(rule.probability ?? 1)) continue;
+      rule.remaining--;
+      if (rule.action === 'dropConnection') hit.dropConnection = true;
+      else hit.pushesFirst = true;
+    }
+    this.orderRules = this.orderRules.filter((r) => r.remaining > 0);
+    if (hit.dropConnection) this.stats.socketsDroppedAfterOrder++;
+    else if (hit.pushesFirst) this.stats.pushesBeforeReply++;
+    return hit;
   }
 
   /** Consumes the trickle that applies to a request on `path`; returns its byte interval, or null. */
@@ -250,4 +333,9 @@ export class Faults {
     this.stats.requestsFailed++;
     return { status: f.status, after: f.after };
   }
+}
+
+/** A `reply` rule covers order replies too; an `orderReply` rule covers nothing else. */
+function channelMatches(rule: FrameChannel, frame: Exclude<FrameChannel, '*'>): boolean {
+  return rule === '*' || rule === frame || (rule === 'reply' && frame === 'orderReply');
 }

@@ -27,6 +27,7 @@ import type { DealRecord, OrderSnapshot, PublicTrade } from './order.js';
 import { HOUSE_ACCOUNT, PriceProcess, type PriceProcessOptions } from './price-process.js';
 import { deriveSeed, mulberry32 } from './prng.js';
 import { RateLimiter, type RateBucket, type RateLimit } from './rate-limit.js';
+import { WS_PLACE_BUDGET, WS_REQUEST_BUDGET, type WsBudgetLimit } from './ws-budgets.js';
 import { WsGateway } from './ws-server.js';
 import { WsTokens } from './ws-tokens.js';
 
@@ -34,7 +35,8 @@ export { ManualClock, systemClock, type SimClock } from './clock.js';
 export { DEFAULT_MARKETS, type MarketSpec } from './markets.js';
 export type { AccountSpec } from './accounts.js';
 export type { SimEvent } from './events.js';
-export type { Faults, FrameChannel, FrameRuleSpec, RequestFailureSpec } from './faults.js';
+export type { Faults, FrameChannel, FrameRuleSpec, OrderRuleSpec, RequestFailureSpec } from './faults.js';
+export type { WsBudgetLimit } from './ws-budgets.js';
 export { HOUSE_ACCOUNT } from './price-process.js';
 export { listenErrorText } from './listen-error.js';
 
@@ -65,8 +67,15 @@ export interface SimulatorOptions {
   readonly priceProcess?: Omit<PriceProcessOptions, 'seed'> | false;
   /** WS idle timeout in ms. Default 60 000. */
   readonly idleTimeoutMs?: number;
-  /** WS requests per minute per connection. Default 200. */
+  /**
+   * Legacy WS budget: this many requests per minute per connection, for every request (the pre-launch
+   * documents' 200/min). When set it replaces `wsPlaceBudget` and `wsRequestBudget`.
+   */
   readonly wsRequestsPerMinute?: number;
+  /** Per-connection budget of WS `*_place` requests: default 10 000 per 10 000 ms (error 7 beyond). */
+  readonly wsPlaceBudget?: WsBudgetLimit;
+  /** Per-connection budget of every other WS request: default 12 000 per 10 000 ms (error 7 beyond). */
+  readonly wsRequestBudget?: WsBudgetLimit;
   /** Lifetime of a websocket_token. Default 600 000 ms. */
   readonly tokenTtlMs?: number;
   /** REST rate-limit overrides per bucket, or false to disable rate limiting. */
@@ -198,7 +207,11 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     faults,
     tokens,
     idleTimeoutMs: options.idleTimeoutMs ?? 60_000,
-    requestsPerMinute: options.wsRequestsPerMinute ?? 200,
+    budgets: {
+      place: options.wsPlaceBudget ?? WS_PLACE_BUDGET,
+      other: options.wsRequestBudget ?? WS_REQUEST_BUDGET,
+      ...(options.wsRequestsPerMinute === undefined ? {} : { legacyPerMinute: options.wsRequestsPerMinute }),
+    },
     lastpriceIntervalMs: options.lastpriceIntervalMs ?? 1_000,
     depthIntervalMs: options.depthIntervalMs ?? 100,
     depthKeepaliveMs: options.depthKeepaliveMs ?? 10_000,

@@ -30,6 +30,21 @@ export interface SimOrder extends BookOrder {
   ftimeMs: number | null;
   /** Funds still frozen for this order (quote at the limit price for a buy, base for a sell). */
   frozen: Dec;
+  /** Market orders only (WS order entry): how the request was sized; absent for limit orders. */
+  readonly marketOrder?: MarketOrderInfo;
+}
+
+/**
+ * A market order runs in the engine as an IOC limit at the worst price its plan reaches; this keeps
+ * what the client asked for, which the WS order object reports (type 2/202, price "0").
+ */
+export interface MarketOrderInfo {
+  /** 2: buy sized in quote, sell in base; 202: base on both sides. */
+  readonly type: 2 | 202;
+  /** The requested amount, in quote for a type-2 buy, in base otherwise. */
+  readonly requested: Dec;
+  /** True when the book (or the balance) ran out before the request was met. */
+  readonly short: boolean;
 }
 
 /** An immutable copy of an order at one moment (Decimals are immutable, so a shallow copy is enough). */
@@ -42,6 +57,8 @@ export const isFinished = (o: OrderSnapshot): boolean => o.ftimeMs !== null;
 
 /** Status in WebSocket terms (OPEN / PARTIALLY_FILLED / FILLED / CANCELED), derived from the numbers. */
 export function wsStatus(o: OrderSnapshot): 'OPEN' | 'PARTIALLY_FILLED' | 'FILLED' | 'CANCELED' {
+  // A market order's answer is already terminal: FILLED, or PARTIALLY_FILLED when the book ran out.
+  if (o.marketOrder && o.ftimeMs !== null && !o.dealStock.isZero()) return o.marketOrder.short || !o.left.isZero() ? 'PARTIALLY_FILLED' : 'FILLED';
   if (o.ftimeMs !== null) return o.left.isZero() ? 'FILLED' : 'CANCELED';
   return o.dealStock.isZero() ? 'OPEN' : 'PARTIALLY_FILLED';
 }

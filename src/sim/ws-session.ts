@@ -5,8 +5,11 @@
  * previous subscription on this connection; `depth_subscribe` with 4th param `true` adds one
  * market, with `false` (or absent) drops all other depth subscriptions first. Private channels and
  * queries before `authorize` get error 6. Unknown markets get error 9 `market X does not exist`.
- * More than 200 requests a minute get error 7. Invalid JSON closes the socket. No client message
- * for `idleTimeoutMs` closes it too.
+ * A request beyond the connection's budget (ws-budgets.ts) gets error 7. Invalid JSON closes the
+ * socket. No client message for `idleTimeoutMs` closes it too.
+ *
+ * Order-management methods (ws-orders.ts) run on the engine synchronously; the pushes they cause
+ * are held and sent after the reply (or before it, under the `pushesBeforeReply` fault).
  *
  * Outgoing frames go through the fault layer per channel (drop / duplicate / reorder / delay /
  * corrupt / binary).
@@ -20,7 +23,8 @@ import { DEPTH_INTERVALS, DEPTH_LIMITS, depthView, diffViews, type DepthView } f
 import type { SimEvent } from './events.js';
 import type { Exchange } from './exchange.js';
 import type { FrameChannel, Faults } from './faults.js';
-import { WsRequestBudget } from './rate-limit.js';
+import { WsBudgets, type WsBudgetOptions } from './ws-budgets.js';
+import { handleOrderMethod, isOrderMethod } from './ws-orders.js';
 import { toDealTuple, toSeconds, toWsDealRecord, toWsOrder } from './wire-format.js';
 import type { WsTokens } from './ws-tokens.js';
 
@@ -30,7 +34,7 @@ export interface WsSessionDeps {
   readonly faults: Faults;
   readonly tokens: WsTokens;
   readonly idleTimeoutMs: number;
-  readonly requestsPerMinute: number;
+  readonly budgets: WsBudgetOptions;
   readonly lastpriceIntervalMs: number;
   readonly depthIntervalMs: number;
   readonly depthKeepaliveMs: number;
@@ -75,7 +79,9 @@ class RequestError extends Error {
 export class WsSession {
   accountId: string | null = null;
   private readonly timers: TimerGroup;
-  private readonly budget: WsRequestBudget;
+  private readonly budget: WsBudgets;
+  /** While an order request runs: the pushes it causes, held until its reply is out. */
+  private heldPushes: [Exclude<FrameChannel, '*' | 'reply' | 'orderReply'>, string][] | null = null;
   private idle: Cancel | null = null;
   private lastprice: Set<string> | null = null;
   private lastpriceTimer: Cancel | null = null;
@@ -95,11 +101,18 @@ export class WsSession {
     private readonly deps: WsSessionDeps,
   ) {
     this.timers = new TimerGroup(deps.clock);
-    this.budget = new WsRequestBudget(deps.requestsPerMinute);
+    this.budget = new WsBudgets(deps.budgets, deps.clock.now());
     this.armIdle();
     ws.on('message', (data, isBinary) => this.onMessage(isBinary ? '' : String(data)));
     ws.on('close', () => this.dispose());
     ws.on('error', () => this.dispose());
+  }
+
+  /** Drops the connection without a close handshake (the client sees 1006), as a network fault would. */
+  private drop(): void {
+    if (this.closed) return;
+    this.ws.terminate();
+    this.dispose();
   }
 
   /** Closes the connection (fault injection or shutdown). */
@@ -153,7 +166,10 @@ export class WsSession {
     }
     const m = (typeof msg === 'object' && msg !== null ? msg : {}) as { id?: unknown; method?: unknown; params?: unknown };
     const id = typeof m.id === 'number' || typeof m.id === 'string' ? m.id : null;
-    if (!this.budget.take(this.deps.clock.now())) return this.reply(id, null, ERR.tooManyRequests);
+    if (!this.budget.take(m.method, this.deps.clock.now())) {
+      return this.reply(id, null, ERR.tooManyRequests, typeof m.method === 'string' && isOrderMethod(m.method));
+    }
+    if (typeof m.method === 'string' && isOrderMethod(m.method)) return this.onOrder(id, m.method, m.params);
     if (typeof m.method !== 'string' || (m.params !== undefined && !Array.isArray(m.params))) {
       return this.reply(id, null, ERR.invalidArgument);
     }
@@ -168,6 +184,26 @@ export class WsSession {
       if (err instanceof RequestError) this.reply(id, null, err.wsError);
       else throw err;
     }
+  }
+
+  /** Runs one order request with its pushes held, then sends reply and pushes in the faults' order. */
+  private onOrder(id: number | string | null, method: string, params: unknown): void {
+    const fault = this.deps.faults.decideOrder(this.serial);
+    const held: NonNullable<typeof this.heldPushes> = [];
+    this.heldPushes = held;
+    let outcome;
+    try {
+      outcome = handleOrderMethod({ exchange: this.deps.exchange, accountId: this.accountId, nowMs: this.deps.clock.now() }, method, params);
+    } finally {
+      this.heldPushes = null;
+    }
+    if (fault.dropConnection) return this.drop();
+    const flush = (): void => {
+      for (const [channel, text] of held) this.send(channel, text);
+    };
+    if (fault.pushesFirst) flush();
+    this.reply(id, outcome.ok ? outcome.result : null, outcome.ok ? null : outcome.error, true);
+    if (!fault.pushesFirst) flush();
   }
 
   /** Method → handler; `then` runs after the reply is sent (a depth snapshot follows its reply). */
@@ -309,12 +345,14 @@ export class WsSession {
 
   // ---- outbound ------------------------------------------------------------------------------
 
-  private reply(id: number | string | null, result: unknown, error: WsError | null): void {
-    this.send('reply', JSON.stringify({ id, result, error }));
+  private reply(id: number | string | null, result: unknown, error: WsError | null, order = false): void {
+    this.send(order ? 'orderReply' : 'reply', JSON.stringify({ id, result, error }));
   }
 
-  private push(channel: Exclude<FrameChannel, '*' | 'reply'>, method: string, params: unknown): void {
-    this.send(channel, JSON.stringify({ id: null, method, params }));
+  private push(channel: Exclude<FrameChannel, '*' | 'reply' | 'orderReply'>, method: string, params: unknown): void {
+    const text = JSON.stringify({ id: null, method, params });
+    if (this.heldPushes) this.heldPushes.push([channel, text]);
+    else this.send(channel, text);
   }
 
   /** Sends one frame through the fault layer. */

@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { simCommand, tradeLine } from '../../src/sim/cli.js';
 import { D } from '../../src/sim/decimal.js';
 import type { Simulator } from '../../src/sim/index.js';
-import { get, post } from './helpers.js';
+import { get, post, WsClient } from './helpers.js';
 
 function runSim(args: string[]) {
   const out: string[] = [];
@@ -61,6 +61,84 @@ describe('gridbot sim', () => {
     expect(bad.err.join('\n')).toContain('--drop-frames wants CHANNEL:PROBABILITY');
     const half = runSim(['--api-key', 'k']);
     expect(await half.exit).toBe(2);
+  });
+});
+
+describe('gridbot sim: WS order entry and issue-14 fault flags', () => {
+  const demo = { apiKey: 'gridbot-demo-key', apiSecret: 'gridbot-demo-secret' };
+
+  it('--help lists every fault and budget flag', async () => {
+    const run = runSim(['--help']);
+    expect(await run.exit).toBe(0);
+    for (const flag of [
+      '--corrupt-frames CH:P',
+      '--binary-frames CH:P',
+      '--trickle-responses COUNT:MS[:PATH]',
+      '--drop-order-replies P',
+      '--duplicate-order-replies P',
+      '--pushes-before-reply P',
+      '--drop-connection-after-order P',
+      '--ws-place-budget N[:MS]',
+      '--ws-request-budget N[:MS]',
+      '--ws-requests-per-minute N',
+    ]) {
+      expect(run.out.join('\n')).toContain(flag);
+    }
+  });
+
+  it('--ws-place-budget and --pushes-before-reply shape WS order entry', async () => {
+    const run = runSim(['--tick-ms', '0', '--ws-place-budget', '1:60000', '--pushes-before-reply', '1']);
+    const sim = await run.ready;
+    const c = await WsClient.connect(sim.wsUrl);
+    const token = ((await post(sim.restUrl, '/api/v4/profile/websocket_token', {}, demo)).body as { websocket_token: string }).websocket_token;
+    await c.request('authorize', [token, 'public']);
+    await c.request('ordersPending_subscribe', ['DBTC_DUSDT']);
+    const from = c.log.length;
+    const placed = await c.request('order_limit_place', [{ market: 'DBTC_DUSDT', side: 'buy', amount: '0.001', price: '30000' }]);
+    expect(placed.result).toMatchObject({ status: 'OPEN' });
+    expect(c.log.slice(from).map((f) => f.method ?? 'reply')).toEqual(['ordersPending_update', 'reply']);
+    expect((await c.request('order_limit_place', [{ market: 'DBTC_DUSDT', side: 'buy', amount: '0.001', price: '30000' }])).error).toEqual({
+      code: 7,
+      message: 'too many requests',
+    });
+    c.close();
+    run.abort.abort();
+    expect(await run.exit).toBe(0);
+  });
+
+  it('sets corrupt, binary, order-reply and trickle faults from flags', async () => {
+    const run = runSim([
+      '--tick-ms',
+      '0',
+      '--corrupt-frames',
+      'depth:1',
+      '--binary-frames',
+      'lastprice:1',
+      '--drop-order-replies',
+      '1',
+      '--trickle-responses',
+      '2:5:/api/v4/orders',
+    ]);
+    const sim = await run.ready;
+    expect(sim.faults.decideFrame('depth', 0).action).toBe('corrupt');
+    expect(sim.faults.decideFrame('lastprice', 0).action).toBe('binary');
+    expect(sim.faults.decideFrame('orderReply', 0).action).toBe('drop');
+    expect(sim.faults.decideFrame('reply', 0).action).toBe('send');
+    expect(sim.faults.takeTrickle('/api/v4/order/new')).toBeNull();
+    expect(sim.faults.takeTrickle('/api/v4/orders')).toBe(5);
+    run.abort.abort();
+    expect(await run.exit).toBe(0);
+  });
+
+  it.each([
+    ['--trickle-responses', '0:5', '--trickle-responses wants COUNT:MS[:PATH]'],
+    ['--drop-order-replies', '2', '--drop-order-replies wants a probability'],
+    ['--ws-place-budget', '0', '--ws-place-budget wants N[:MS]'],
+    ['--corrupt-frames', 'nowhere:1', '--corrupt-frames wants CHANNEL:PROBABILITY'],
+  ])('refuses %s %s with exit 2', async (flag, value, text) => {
+    const run = runSim([flag, value]);
+    expect(await run.exit).toBe(2);
+    expect(run.err.join('\n')).toContain(text);
   });
 });
 
