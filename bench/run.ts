@@ -280,14 +280,12 @@ async function runSections(o: Options, server: BenchServer, probe: LatencyProbe,
 function orderEntryReport(o: Options, latency: readonly LatencyRow[], targets: readonly TargetCheck[]): string {
   const [head, ...rows] = orderEntryRows(latency, o.markets, o.rates);
   if (head === undefined || rows.length === 0) return '';
+  const checks = targets.map((t) => [t.target, t.measured, verdict(t.met)]);
   return [
     '',
     '### Issue 15 targets: orderEntry ws (ours) vs rest (ours-rest)',
     '',
-    table(
-      ['target', 'measured', 'met'],
-      targets.map((t) => [t.target, t.measured, verdict(t.met)]),
-    ),
+    table(['target', 'measured', 'met'], checks),
     '',
     '### Reaction by order entry: fill frame in → counter-order out (REST: undici `bodySent`; ws: `order_limit_place` handed to `ws`), µs',
     '',

@@ -83,28 +83,27 @@ export interface OrderIntent {
 
 /**
  * Which way an order or a cancel went: WebSocket order entry or REST (runtime/exchange/order-router.ts).
- * Absent on outcomes that predate the router (journals of older runs) and on the initial ladder's bulk
- * placements, which always go over REST.
+ * Absent on outcomes that predate the router (journals of older runs).
  */
 export type OrderWay = 'ws' | 'rest';
 
 /** What the exchange (or the desk) said about one sent intent; `via`: the way it went (see {@link OrderWay}). */
-export type PlacementOutcome = /** Accepted; it may already have filled in the call (`dealStock` > 0, `left` 0 when complete). */
-(
+export type PlacementOutcome =
+  /** Accepted; it may already have filled in the call (`dealStock` > 0, `left` 0 when complete). */
   | {
       readonly kind: 'placed';
       readonly clientOrderId: string;
       readonly orderId: number;
       readonly dealStock: string;
       readonly left: string;
+      readonly via?: OrderWay;
     }
   /** Refused (422/400): nothing rests. `wouldTake`: refused as post-only (the level waits for price). */
-  | { readonly kind: 'rejected'; readonly clientOrderId: string; readonly reason: string; readonly wouldTake?: boolean }
+  | { readonly kind: 'rejected'; readonly clientOrderId: string; readonly reason: string; readonly wouldTake?: boolean; readonly via?: OrderWay }
   /** It may or may not rest: reconcile decides. */
-  | { readonly kind: 'unknown'; readonly clientOrderId: string; readonly reason: string }
+  | { readonly kind: 'unknown'; readonly clientOrderId: string; readonly reason: string; readonly via?: OrderWay }
   /** Never left the process: it is owed again. */
-  | { readonly kind: 'notSent'; readonly clientOrderId: string; readonly reason: string }
-) & { readonly via?: OrderWay };
+  | { readonly kind: 'notSent'; readonly clientOrderId: string; readonly reason: string; readonly via?: OrderWay };
 
 /** A filled quantity the ledger learned, for the owner to report. */
 export interface LearnedFill {
