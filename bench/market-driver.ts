@@ -158,7 +158,9 @@ export async function startDrivenMarket(options: DrivenMarketOptions): Promise<D
     around('deal → desk.place', () => feedPush({ type: 'feed.deal', deal }));
     const placed = asked as DeskPlace | null;
     if (placed === null) throw new Error(`no counter-order after deal ${deal.dealId} (${lifecycle()})`);
-    around('order final', () => feedPush({ type: 'feed.order', update: { ...order, left: '0', dealStock: intent.amount, final: true } }));
+    // Built before the timer starts, like the deal and the new order's report: only the actor is timed.
+    const final: MarketEvent = { type: 'feed.order', update: { ...order, left: '0', dealStock: intent.amount, final: true } };
+    around('order final', () => feedPush(final));
     const outcomes = accept(placed.intents);
     around('desk.result', () => deskReply({ type: 'desk.result', outcomes, fatal: null }));
     for (const [k, o] of outcomes.entries()) {
@@ -174,7 +176,8 @@ export async function startDrivenMarket(options: DrivenMarketOptions): Promise<D
         dealStock: '0',
         final: false,
       };
-      around('order new', () => feedPush({ type: 'feed.order', update }));
+      const report: MarketEvent = { type: 'feed.order', update };
+      around('order new', () => feedPush(report));
     }
   };
   return { lifecycle, fill, stop: () => actor.stop() };

@@ -86,9 +86,27 @@ export function isValidBotId(botId: string): boolean {
   return BOT_ID.test(botId);
 }
 
+/**
+ * The id prefix (`g1.<bot>.<mkt>.`) of a scope, or why it cannot be built, remembered per scope
+ * object with the fields it was built from: every counter-order encodes an id, and the bot id check
+ * and the market hash are the same for the scope's life.
+ */
+const prefixes = new WeakMap<ClientIdScope, { readonly botId: string; readonly market: string; readonly prefix: EncodeResult }>();
+
+function scopePrefix(scope: ClientIdScope): EncodeResult {
+  const known = prefixes.get(scope);
+  if (known !== undefined && known.botId === scope.botId && known.market === scope.market) return known.prefix;
+  const prefix: EncodeResult = isValidBotId(scope.botId)
+    ? { ok: true, id: `g1.${scope.botId}.${marketTag(scope.market)}.` }
+    : { ok: false, reason: `bot id ${JSON.stringify(scope.botId)} must be 1-8 of [a-z0-9]` };
+  prefixes.set(scope, { botId: scope.botId, market: scope.market, prefix });
+  return prefix;
+}
+
 /** Returns the client order id for an order at `level` of the scope's grid, or why it cannot be built. */
 export function encodeClientOrderId(scope: ClientIdScope, parts: ClientOrderIdParts): EncodeResult {
-  if (!isValidBotId(scope.botId)) return { ok: false, reason: `bot id ${JSON.stringify(scope.botId)} must be 1-8 of [a-z0-9]` };
+  const prefix = scopePrefix(scope);
+  if (!prefix.ok) return prefix;
   if (!Number.isInteger(parts.level) || parts.level < 0 || parts.level > MAX_LEVEL) {
     return { ok: false, reason: `level ${parts.level} must be an integer 0..${MAX_LEVEL}` };
   }
@@ -96,7 +114,7 @@ export function encodeClientOrderId(scope: ClientIdScope, parts: ClientOrderIdPa
     return { ok: false, reason: `seq ${parts.seq} must be an integer 0..${MAX_SEQ}` };
   }
   const side = parts.side === 'buy' ? 'b' : 's';
-  return { ok: true, id: `g1.${scope.botId}.${marketTag(scope.market)}.${side}${parts.level}.${parts.seq.toString(36)}` };
+  return { ok: true, id: `${prefix.id}${side}${parts.level}.${parts.seq.toString(36)}` };
 }
 
 /**

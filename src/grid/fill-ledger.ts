@@ -44,7 +44,7 @@
  */
 import { decodeClientOrderId, type ClientIdScope } from './client-order-id.js';
 import { counterLevel, counterSide } from './counter-order.js';
-import { ZERO, cmpDec, isPositive, maxDec, parseDecimal, type Decimal, type DecimalLike } from './decimal.js';
+import { ZERO, cmpDec, isPositive, maxDec, minusDec, parseDecimal, plusDec, type Decimal, type DecimalLike } from './decimal.js';
 import { meetsMinimums, type MarketRules, type Side } from './market-rules.js';
 import { filledOf, isFinal, newRecord, pendingOf, type OrderRecord } from './order-record.js';
 import type { GridPlan } from './plan.js';
@@ -240,7 +240,7 @@ export function applyFill(ledger: FillLedger, fill: Fill, ctx: LedgerContext): L
   if (order.dealIds.includes(fill.dealId)) return unchanged(ledger, 'duplicate', order);
   const was = before(order);
   order.dealIds.push(fill.dealId);
-  order.dealSum = order.dealSum.plus(amount);
+  order.dealSum = plusDec(order.dealSum, amount);
   ledger.dealCount += 1;
   const lf = ledger.levelFills.get(order.level);
   if (lf === undefined) ledger.levelFills.set(order.level, { deals: 1, base: amount, side: order.side });
@@ -290,7 +290,7 @@ function unchanged(ledger: FillLedger, outcome: 'duplicate' | 'ignored', order: 
 function settle(ledger: FillLedger, orderId: number, order: OrderRecord, was: Before, ctx: LedgerContext, isNew: boolean): LedgerStep {
   // Most facts teach no new quantity (a report of a new order, a repeat): no Decimal is made for them.
   const filled = filledOf(order);
-  const filledDelta = filled === was.filled || cmpDec(filled, was.filled) === 0 ? ZERO : filled.minus(was.filled);
+  const filledDelta = filled === was.filled || cmpDec(filled, was.filled) === 0 ? ZERO : minusDec(filled, was.filled);
   const final = isFinal(order);
   const stateChanged =
     isNew ||
@@ -303,32 +303,32 @@ function settle(ledger: FillLedger, orderId: number, order: OrderRecord, was: Be
   // now let this order's pending quantity meet the minimums (it goes with the order's next fact).
   if (!stateChanged) return unchanged(ledger, 'duplicate', order);
   if (isNew) ledger.orders.set(orderId, order);
-  if (isPositive(filledDelta)) ledger.filledTotal = ledger.filledTotal.plus(filledDelta);
+  if (isPositive(filledDelta)) ledger.filledTotal = plusDec(ledger.filledTotal, filledDelta);
   let release: CounterRelease | null = null;
   let carried: Decimal = ZERO;
 
-  const pending = cmpDec(filled, order.released) > 0 ? filled.minus(order.released) : ZERO;
+  const pending = cmpDec(filled, order.released) > 0 ? minusDec(filled, order.released) : ZERO;
   if (isPositive(pending)) {
     const target = ctx.plan.levels[counterLevel(order.level, order.side)];
     const side = counterSide(order.side);
     if (target === undefined) {
       release = { sourceOrderId: orderId, sourceLevel: order.level, filledSide: order.side, targetLevel: null, side, amount: pending, residueTaken: ZERO };
-      order.released = order.released.plus(pending);
+      order.released = plusDec(order.released, pending);
     } else {
       const key = residueKey(side, target.index);
       const residue = ledger.residues.get(key) ?? ZERO;
       const amount = residue === ZERO ? pending : pending.plus(residue);
       if (meetsMinimums(ctx.rules, target.price, amount)) {
         release = { sourceOrderId: orderId, sourceLevel: order.level, filledSide: order.side, targetLevel: target.index, side, amount, residueTaken: residue };
-        order.released = order.released.plus(pending);
+        order.released = plusDec(order.released, pending);
         if (isPositive(residue)) ledger.residues.delete(key);
       } else if (final) {
         carried = pending;
-        order.released = order.released.plus(pending);
+        order.released = plusDec(order.released, pending);
         ledger.residues.set(key, amount);
       }
     }
-    if (release !== null || isPositive(carried)) ledger.releasedTotal = ledger.releasedTotal.plus(pending);
+    if (release !== null || isPositive(carried)) ledger.releasedTotal = plusDec(ledger.releasedTotal, pending);
   }
   if (final) forget(ledger, orderId, order);
   return { ledger, outcome: 'applied', filledDelta, orderId, order, release, carried };

@@ -37,7 +37,7 @@
  */
 import { encodeClientOrderId, type ClientIdScope } from './client-order-id.js';
 import { decideCounter } from './counter-order.js';
-import { D, ZERO, isPositive, parseDecimal, toPlain, type Decimal } from './decimal.js';
+import { D, ZERO, cmpDec, isPositive, minusDec, parseDecimal, toPlain, type Decimal } from './decimal.js';
 import {
   applyFill,
   applyOrderProgress,
@@ -480,7 +480,9 @@ export function flushFreeLevels(book: LevelBook, except?: string): LevelBook {
 export function releaseLevel(book: LevelBook, order: LevelOrder): LevelBook {
   dropRecord(book, order);
   book.version += 1;
-  const remainder = order.amount.minus(filledOf(order));
+  // Filled in full (the usual end of a grid order): no remainder, and no Decimal made to say so.
+  const filled = filledOf(order);
+  const remainder = cmpDec(filled, order.amount) >= 0 ? ZERO : minusDec(order.amount, filled);
   if (isPositive(remainder) && meetsMinimums(book.rules, order.price, remainder)) reserve(book, order.level, order.side, remainder, 'restore');
   return flushLevel(book, order.level);
 }

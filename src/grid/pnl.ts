@@ -80,11 +80,27 @@ export function feeInQuote(fee: Decimal, feeAsset: string, price: Decimal, rules
   return ZERO;
 }
 
+/**
+ * The last fee per unit computed, by its operands. A grid's fills repeat the same fee and amount
+ * (its order size; parseDecimal hands out the same Decimal for the same text), and a division is
+ * decimal.js's dearest operation (60 digits). Decimals are immutable, so a hit is exact.
+ */
+let lastPerUnit: { fee: Decimal; amount: Decimal; perUnit: Decimal } | null = null;
+
+function perUnit(fee: Decimal, amount: Decimal): Decimal {
+  if (fee.isZero()) return ZERO;
+  const last = lastPerUnit;
+  if (last !== null && last.fee === fee && last.amount === amount) return last.perUnit;
+  const value = fee.div(amount);
+  lastPerUnit = { fee, amount, perUnit: value };
+  return value;
+}
+
 /** Applies one fill: matches it against the opposite lots one level away, opens the rest. Returns the book. */
 export function applyTrade(book: PnlBook, trade: Trade, rules: MarketRules): PnlBook {
   if (!isPositive(trade.amount)) return book;
   const feeQuote = feeInQuote(trade.fee, trade.feeAsset, trade.price, rules);
-  const feePerUnit = feeQuote.div(trade.amount);
+  const feePerUnit = perUnit(feeQuote, trade.amount);
   const isBuy = trade.side === 'buy';
   const matchLevel = isBuy ? trade.level + 1 : trade.level - 1;
   const against = isBuy ? book.openSells : book.openBuys;

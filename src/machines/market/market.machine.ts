@@ -46,7 +46,7 @@ import {
 import { backoffDelay } from '../shared/backoff.js';
 import { type CancelOutcome, type ExchangeSnapshot, type KillSwitchArmed, type LoadedMarket, type MarketIoInputs, ioErrorKind } from './market.io.js';
 import type { MarketEmitted } from './market.emitted.js';
-import { drainLearned } from './market.emits.js';
+import { drainLearned, listenersOf } from './market.emits.js';
 import type { DeskPlace, MarketContext, MarketEvent, MarketInput } from './market.types.js';
 
 /**
@@ -176,6 +176,12 @@ export const marketMachine = setup({
     deskUnknown: ({ context, event }) =>
       event.type === 'desk.result' && (event.outcomes.some((o) => o.kind === 'unknown') || (context.book !== null && hasUnknownOrders(context.book))),
     deskNotSent: ({ event }) => event.type === 'desk.result' && event.outcomes.some((o) => o.kind === 'notSent'),
+    /** The common answer: none of the three above (checked first, so a desk answer costs one guard). */
+    deskSettled: ({ context, event }) =>
+      event.type === 'desk.result' &&
+      event.fatal === null &&
+      event.outcomes.every((o) => o.kind !== 'unknown' && o.kind !== 'notSent') &&
+      (context.book === null || !hasUnknownOrders(context.book)),
     riskBreached: ({ context, event }) => {
       if (event.type !== 'feed.price' || context.book === null || context.plan === null) return false;
       return !checkRisk(context.settings.risk, { price: event.price, plan: context.plan, book: context.book }).ok;
@@ -253,44 +259,47 @@ export const marketMachine = setup({
     // The book is the actor's own and changes in place: no assign, so XState copies no context on
     // the hot path; enqueueActions (not a plain action) so the change happens while the transition
     // is computed, in replay too (replay executes no actions).
-    applyFeed: enqueueActions(({ context, event, enqueue }) => {
+    // The hot actions below emit only what someone listens to (listenersOf, market.emits.ts).
+    applyFeed: enqueueActions(({ context, event, enqueue, self }) => {
       applyFeedEvent(context.book, event);
-      if (context.book !== null) drainLearned(context.book, (e) => enqueue.emit(e));
+      if (context.book !== null) drainLearned(context.book, (e) => enqueue.emit(e), listenersOf(self));
     }),
     /** Hands every owed order to the desk in one go. */
-    flush: enqueueActions(({ context, enqueue }) => {
+    flush: enqueueActions(({ context, enqueue, self }) => {
       const intents = takeOwed(context.book);
       if (intents === null) return;
       context.deskInFlight += 1;
       enqueue.sendTo('desk', { type: 'desk.place', market: context.settings.market, intents } satisfies DeskPlace);
-      enqueue.emit({ type: 'market.ordersSent', via: 'desk', intents });
+      if (listenersOf(self)('market.ordersSent')) enqueue.emit({ type: 'market.ordersSent', via: 'desk', intents });
     }),
     /** The hot path of a fill: the fact applied and the counter-order handed to the desk in one action. */
-    tradeOnFeed: enqueueActions(({ context, event, enqueue }) => {
+    tradeOnFeed: enqueueActions(({ context, event, enqueue, self }) => {
       const book = context.book;
       if (book === null) return;
       applyFeedEvent(book, event);
-      drainLearned(book, (e) => enqueue.emit(e));
+      const listened = listenersOf(self);
+      drainLearned(book, (e) => enqueue.emit(e), listened);
       const intents = takeOwed(book);
       if (intents === null) return;
       context.deskInFlight += 1;
       enqueue.sendTo('desk', { type: 'desk.place', market: context.settings.market, intents } satisfies DeskPlace);
-      enqueue.emit({ type: 'market.ordersSent', via: 'desk', intents });
+      if (listened('market.ordersSent')) enqueue.emit({ type: 'market.ordersSent', via: 'desk', intents });
     }),
     /** A desk answer in `running`: its outcomes applied and whatever is owed now (a residue, a re-owed level) sent. */
-    settleAndFlush: enqueueActions(({ context, event, enqueue }) => {
+    settleAndFlush: enqueueActions(({ context, event, enqueue, self }) => {
       if (event.type !== 'desk.result') return;
       context.deskInFlight = Math.max(0, context.deskInFlight - 1);
       applyOutcomeList(context.book, event.outcomes);
-      enqueue.emit({ type: 'market.ordersAnswered', via: 'desk', outcomes: event.outcomes, fatal: event.fatal });
+      const listened = listenersOf(self);
+      if (listened('market.ordersAnswered')) enqueue.emit({ type: 'market.ordersAnswered', via: 'desk', outcomes: event.outcomes, fatal: event.fatal });
       if (context.book === null) return;
-      drainLearned(context.book, (e) => enqueue.emit(e));
+      drainLearned(context.book, (e) => enqueue.emit(e), listened);
       tellWaiting(context, (e) => enqueue.emit(e));
       const intents = takeOwed(context.book);
       if (intents === null) return;
       context.deskInFlight += 1;
       enqueue.sendTo('desk', { type: 'desk.place', market: context.settings.market, intents } satisfies DeskPlace);
-      enqueue.emit({ type: 'market.ordersSent', via: 'desk', intents });
+      if (listened('market.ordersSent')) enqueue.emit({ type: 'market.ordersSent', via: 'desk', intents });
     }),
     notePrice: assign(({ event }) => (event.type === 'feed.price' ? { lastPrice: event.price } : {})),
     /**
@@ -563,6 +572,7 @@ export const marketMachine = setup({
               { actions: ['notePrice', { type: 'releaseOnPrice', params: { send: true } }] },
             ],
             'desk.result': [
+              { guard: 'deskSettled', actions: 'settleAndFlush' },
               {
                 guard: 'deskFatal',
                 target: 'killed',
@@ -573,7 +583,6 @@ export const marketMachine = setup({
               },
               { guard: 'deskUnknown', target: 'reconciling', actions: { type: 'applyOutcomes', params: ({ event }) => ({ outcomes: event.outcomes }) } },
               { guard: 'deskNotSent', target: '.cooling', actions: { type: 'applyOutcomes', params: ({ event }) => ({ outcomes: event.outcomes }) } },
-              { actions: 'settleAndFlush' },
             ],
             'connection.down': { target: 'reconnecting', actions: 'markDown' },
           },
