@@ -47,6 +47,7 @@ import { backoffDelay } from '../shared/backoff.js';
 import { type CancelOutcome, type ExchangeSnapshot, type KillSwitchArmed, type LoadedMarket, type MarketIoInputs, ioErrorKind } from './market.io.js';
 import type { MarketEmitted } from './market.emitted.js';
 import { drainLearned } from './market.emits.js';
+import { lostFloor, lowest, sinceWithFloor } from './lost-deals.js';
 import type { DeskPlace, MarketContext, MarketEvent, MarketInput } from './market.types.js';
 
 /**
@@ -315,7 +316,8 @@ export const marketMachine = setup({
     reconciled: enqueueActions(({ context, enqueue }, snapshot: ExchangeSnapshot) => {
       if (context.book === null) return;
       const r = reconcileBook(context.book, snapshot);
-      enqueue.assign({ attempt: 0, strays: r.cancel.map((o) => o.orderId) });
+      // This fetch began after every loss in `fetchFloor` (reconciling's entry moved them there): they are covered.
+      enqueue.assign({ attempt: 0, strays: r.cancel.map((o) => o.orderId), fetchFloor: null });
       drainLearned(context.book, (e) => enqueue.emit(e));
       tellWaiting(context, (e) => enqueue.emit(e));
       enqueue.emit({ type: 'market.reconciled', adopted: r.kept, strays: r.cancel.length, missedCounterOrders: r.placeMissed.length });
@@ -328,7 +330,10 @@ export const marketMachine = setup({
       needsReconcile: context.needsReconcile || (context.book !== null && ordersMayRest(context.book)),
     })),
     disarmed: assign({ killSwitchDeadline: null }),
-    markLost: assign(({ context }) => ({ needsReconcile: context.needsReconcile || (context.book !== null && ordersMayRest(context.book)) })),
+    markLost: assign(({ context }) => ({
+      needsReconcile: context.needsReconcile || (context.book !== null && ordersMayRest(context.book)),
+      lostFloor: context.book === null ? context.lostFloor : lostFloor(context.lostFloor, lastDealSec(context.book)),
+    })),
   },
 }).createMachine({
   id: 'market',
@@ -349,6 +354,8 @@ export const marketMachine = setup({
     ordersMayRest: false,
     connected: true,
     needsReconcile: false,
+    lostFloor: null,
+    fetchFloor: null,
     deskInFlight: 0,
     told: { lifecycle: null, waiting: 0 },
   }),
@@ -595,7 +602,8 @@ export const marketMachine = setup({
         },
         reconciling: {
           tags: ['busy'],
-          entry: assign({ needsReconcile: false }),
+          // The losses noted so far are this reconcile's to cover (lost-deals.ts); later ones wait for the next.
+          entry: assign(({ context }) => ({ needsReconcile: false, fetchFloor: lowest(context.fetchFloor, context.lostFloor), lostFloor: null })),
           on: { 'connection.down': { target: 'reconnecting', actions: 'markDown' } },
           initial: 'fetching',
           states: {
@@ -739,7 +747,7 @@ function ordersMayRest(book: NonNullable<MarketContext['book']>): boolean {
 
 /** Executions are fetched from a little before the newest one the book knows, to be safe at the edge. */
 function sinceOf(context: MarketContext): number | null {
-  return context.book === null ? null : lastDealSec(context.book);
+  return context.book === null ? null : sinceWithFloor(lastDealSec(context.book), context.fetchFloor);
 }
 
 function riskReason(context: MarketContext, event: MarketEvent): string {

@@ -2,6 +2,7 @@
  * Types of the market actor: its settings (from one markets.yaml entry), context, events and the
  * events it emits. Domain names only; the runtime maps wire messages onto these.
  */
+import type { DealFloor } from './lost-deals.js';
 import type {
   ClientIdScope,
   Fill,
@@ -96,6 +97,10 @@ export interface MarketContext {
   readonly connected: boolean;
   /** The connection came back while orders may rest: `running` reconciles first. */
   readonly needsReconcile: boolean;
+  /** Where the executed history must start for private frames lost since the last reconcile began (lost-deals.ts). */
+  readonly lostFloor: DealFloor;
+  /** The same for the losses the current (or an interrupted) reconcile must cover; cleared when its fetch answers. */
+  readonly fetchFloor: DealFloor;
   /**
    * `desk.place` requests not yet answered by a `desk.result`: `killed` cancels only once they are.
    * Changed in place by the hot actions (no assign: XState copies the context on every assign).
