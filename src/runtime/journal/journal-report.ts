@@ -8,6 +8,7 @@
 import Database from 'better-sqlite3';
 import { type FigureRow, type FigureSet, NO_FIGURES, sumFigureRows } from '../report/fleet-figures.js';
 import { replayedRunFigures } from '../report/prior-figures.js';
+import type { ExchangeIdentity } from './identity.js';
 import { type LockState, lockState } from './instance-lock.js';
 import { bookOfRun, readLastMarketRun } from './journal.js';
 import type { LevelBook } from '../../grid/index.js';
@@ -44,6 +45,8 @@ export interface JournalReport {
   /** Epoch ms of the last thing any run journaled (an event or a state change); null for an empty journal. */
   readonly lastActivityAt: number | null;
   readonly markets: readonly MarketReport[];
+  /** The exchange and account the journal belongs to (identity.ts); null before a run recorded one. */
+  readonly identity: ExchangeIdentity | null;
 }
 
 /** Orders of the book that rest on the exchange or may (sent, outcome never learned). */
@@ -124,8 +127,27 @@ export function readJournalReport(path: string): JournalReport {
         stopReason: latest?.stopReason ?? null,
       };
     });
-    return { path, runs, lastRunId, lastRunAt: lastRunRow?.at ?? null, heldBy: lock ?? null, lock: lockState(lock ?? null), lastActivityAt, markets: report };
+    const identity = readIdentity(db);
+    return {
+      path,
+      runs,
+      lastRunId,
+      lastRunAt: lastRunRow?.at ?? null,
+      heldBy: lock ?? null,
+      lock: lockState(lock ?? null),
+      lastActivityAt,
+      markets: report,
+      identity,
+    };
   } finally {
     db.close();
   }
+}
+
+/** The journal's recorded identity; null when none was recorded (or the file predates the table: version 1). */
+function readIdentity(db: Database.Database): ExchangeIdentity | null {
+  if (db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'identity'").get() === undefined) return null;
+  const row = db.prepare('SELECT exchange, endpoint, account, key_fingerprint AS keyFingerprint FROM identity WHERE id = 1').get() as
+    ExchangeIdentity | undefined;
+  return row ?? null;
 }
