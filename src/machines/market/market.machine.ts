@@ -170,6 +170,7 @@ export const marketMachine = setup({
     /** For calls where a refusal cannot get better by waiting: an unknown market, a malformed batch. */
     isFatalOrRejected: (_, params: { error: unknown }) => ioErrorKind(params.error) === 'fatal' || ioErrorKind(params.error) === 'rejected',
     planInvalid: ({ context }) => context.book === null,
+    planWaits: ({ context }) => context.book === null && context.stopReason === null && context.settings.invalidPlan === 'wait',
     adoptOnStart: ({ context }) => context.settings.onStart === 'adopt',
     batchEmpty: ({ context }) => context.batch.length === 0,
     hasUnknown: ({ context }) => context.book !== null && hasUnknownOrders(context.book),
@@ -199,6 +200,15 @@ export const marketMachine = setup({
       const result = initialOrders(context.settings.spec, loaded.rules, loaded.lastPrice, context.scope, context.settings.firstSeq ?? 0);
       if (!result.ok) {
         const reasons = result.issues.filter((i) => i.severity === 'error').map((i) => i.message);
+        // Waiting: the reason is the step's error (status shows it), and the retry delay backs off.
+        if (context.settings.invalidPlan === 'wait') {
+          return {
+            rules: loaded.rules,
+            lastPrice: loaded.lastPrice,
+            attempt: context.attempt + 1,
+            lastError: `plan at ${loaded.lastPrice}: ${reasons.join('; ')}`,
+          };
+        }
         return { rules: loaded.rules, lastPrice: loaded.lastPrice, stopReason: `invalid plan: ${reasons.join('; ')}` };
       }
       // A restored book's in-flight placements went to a desk that is gone: unknown, for reconcile to find.
@@ -311,6 +321,10 @@ export const marketMachine = setup({
       enqueue.sendTo('desk', { type: 'desk.place', market: context.settings.market, intents } satisfies DeskPlace);
       enqueue.emit({ type: 'market.ordersSent', via: 'desk', intents });
     }),
+    /** Tells observers the plan waits for the price, on the first failure in a row (not on every reload). */
+    tellPlanWaiting: enqueueActions(({ context, enqueue }) => {
+      if (context.attempt === 1) enqueue.emit({ type: 'market.planWaiting', price: context.lastPrice ?? '', reason: context.lastError ?? '' });
+    }),
     /** Tells observers how many levels wait for price (a restored book's, once loaded). */
     tellWaiting: enqueueActions(({ context, enqueue }) => tellWaiting(context, (e) => enqueue.emit(e))),
     reconciled: enqueueActions(({ context, enqueue }, snapshot: ExchangeSnapshot) => {
@@ -418,6 +432,7 @@ export const marketMachine = setup({
             planned: {
               entry: 'tellWaiting',
               always: [
+                { guard: 'planWaits', target: 'waiting', actions: 'tellPlanWaiting' },
                 { guard: 'planInvalid', target: '#market.lifecycle.killed' },
                 { guard: 'adoptOnStart', target: '#market.lifecycle.reconciling' },
                 { target: '#market.lifecycle.cancelAll' },

@@ -48,6 +48,13 @@ export interface MarketSettings {
    * may not have one for days.
    */
   readonly reconcileEverySec?: number | null;
+  /**
+   * What a plan that fails the exchange's rules at the price the market loads with does: `stop` (the
+   * default) ends the market with `invalid plan`; `wait` places nothing and loads again after the
+   * retry delay, until the plan passes. The runtime sets `wait`: its start checks refused every grid
+   * whose plan failed at start, so one that fails now passed a moment ago and the price moved.
+   */
+  readonly invalidPlan?: 'stop' | 'wait';
 }
 
 export interface MarketInput extends MarketSettings {
