@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type Simulator, startSimulator } from '../../src/sim/index.js';
+import { SMALL_GRID, configYaml } from '../runtime/commands/support.js';
 import { type CountingProxy, startCountingProxy } from './counting-proxy.js';
 import { type BotProcess, spawnBot } from './support/bot-process.js';
 import { waitUntil } from './support/until.js';
@@ -35,30 +36,14 @@ describe('gridbot run: a stop whose cancel-all is refused', () => {
     const s = (sim = await startSimulator({ port: 0, seed: 5, priceProcess: false }));
     proxy = await startCountingProxy(s.restUrl, () => {}, { forwardUpgrades: true });
     const file = join(dir, 'markets.yaml');
-    await writeFile(
-      file,
-      [
-        'exchange: sim',
-        'botId: sw',
-        'logLevel: info',
-        'grids:',
-        '  - market: DBTC_DUSDT',
-        '    spacing: arithmetic',
-        '    ladder: { center: last, levelsPerSide: 2, step: "200" }',
-        '    amountPerLevel: { base: "0.002" }',
-        '',
-      ].join('\n'),
-    );
+    await writeFile(file, configYaml(SMALL_GRID));
     const bot = (child = spawnBot(['run', '--config', file, '--exchange-url', proxy.url]));
-    await waitUntil(
-      'the plan resting and the market running',
-      () => bot.lines().some((l) => l.includes('"msg":"DBTC_DUSDT running"')) && s.state.orders(s.accountId).length === 4,
-      {
-        sources: [(f) => bot.onLine(f), (f) => s.onEvent(f)],
-        timeoutMs: 20_000,
-        describe: () => `stdout:\n${bot.lines().join('\n')}\nstderr:\n${bot.stderr()}`,
-      },
-    );
+    // Four orders rest (the plan) under an armed kill-switch: the stop now has something to cancel.
+    await waitUntil('the plan resting', () => s.state.orders(s.accountId).length === 4 && s.state.killSwitches(s.accountId).length === 1, {
+      sources: [(f) => s.onEvent(f)],
+      timeoutMs: 20_000,
+      describe: () => `stdout:\n${bot.lines().join('\n')}\nstderr:\n${bot.stderr()}`,
+    });
     const resting = s.state.orders(s.accountId).map((o) => o.clientOrderId);
     proxy.refuse('/api/v4/order/cancel/all', 401, { code: 0, message: 'Unauthorized request.' });
 

@@ -7,6 +7,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Fill, OrderIntent } from '../../../src/grid/index.js';
 import { LOST_DEAL_MARGIN_SEC } from '../../../src/machines/market/lost-deals.js';
+import { listedUntouched } from '../../grid/ledger-support.js';
 import { type MarketHarness, placedAll, startMarket, toRunning } from './market-harness.js';
 
 let h: MarketHarness | undefined;
@@ -19,17 +20,7 @@ function deal(dealId: number, orderId: number, intent: OrderIntent, time: number
 
 /** Answers the pending fetch with the book's orders open, and re-arms: the market runs again. */
 async function finishReconcile(m: MarketHarness): Promise<void> {
-  const open = [...(m.context().book?.orders.values() ?? [])]
-    .filter((o) => o.state === 'live')
-    .map((o) => ({
-      orderId: o.orderId ?? 0,
-      clientOrderId: o.clientOrderId,
-      side: o.side,
-      price: o.price.toFixed(),
-      amount: o.amount.toFixed(),
-      left: o.amount.toFixed(),
-      dealStock: '0',
-    }));
+  const open = [...(m.context().book?.orders.values() ?? [])].filter((o) => o.state === 'live').map(listedUntouched);
   // An earlier fetch the socket's loss abandoned answers first (ignored), then the current one.
   while (m.pendingNames().includes('fetchExchange')) await m.resolve('fetchExchange', { openOrders: open, deals: [] });
   await m.resolve('armKillSwitch', { cancellationTimeMs: 60_000 });
