@@ -64,6 +64,12 @@ export function watchMarketLog(market: string, events: MarketEvents, log: Market
   events.on('market.waiting', (e) => {
     log.info({ market, waiting: e.waiting }, `${market}: ${e.waiting} level${e.waiting === 1 ? '' : 's'} waiting for price`);
   });
+  events.on('market.planWaiting', (e) => {
+    log.warn(
+      { market, price: e.price, reason: e.reason },
+      `${market}: the plan fails at price ${e.price} (it passed the start checks: the price moved): nothing placed; loading again until it passes`,
+    );
+  });
   events.on('market.batchFailed', (e) => {
     log.warn({ market, outcome: e.outcome, reason: e.reason }, 'order batch failed');
   });

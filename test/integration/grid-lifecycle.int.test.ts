@@ -34,6 +34,8 @@ describe('grid lifecycle against the simulator', () => {
   it('places the plan: one order per level, ids decode to their level, kill-switch armed for spot', async () => {
     const b = await start();
     await planPlaced(b);
+    // The start checks passed this plan: a price move before the market's own load makes it wait, not stop (market.plan-waits.test.ts).
+    expect(b.market()?.context.settings.invalidPlan).toBe('wait');
 
     const rows = b
       .openOrders()

@@ -36,6 +36,18 @@ describe('market log', () => {
     expect(lines[2]?.obj).toEqual({ market: 'BTC_USDT', from: 'placing.sending', to: 'killed.cancelling', event: 'ks.fatal', reason: 'HTTP 401 unauthorized' });
   });
 
+  it('warns once when a plan waits for the price at its load, with the price and why', () => {
+    const { lines, market } = logged('BTC_USDT');
+    market('BTC_USDT').emit({ type: 'market.planWaiting', price: '62000', reason: 'plan at 62000: buys need 300 DUSDT, budget 120' });
+    expect(lines).toEqual([
+      {
+        level: 'warn',
+        msg: 'BTC_USDT: the plan fails at price 62000 (it passed the start checks: the price moved): nothing placed; loading again until it passes',
+        obj: { market: 'BTC_USDT', price: '62000', reason: 'plan at 62000: buys need 300 DUSDT, budget 120' },
+      },
+    ]);
+  });
+
   it('logs fills, orders sent to the desk and refused or unknown orders, per market', () => {
     const { lines, market } = logged('ETH_USDT', 'BTC_USDT');
     const eth = market('ETH_USDT');

@@ -53,6 +53,8 @@ export type MarketEmitted =
     }
   | { readonly type: 'market.batchFailed'; readonly outcome: 'notSent' | 'unknown' | 'fatal'; readonly reason: string }
   | { readonly type: 'market.waiting'; readonly waiting: number }
+  /** The plan failed at the price just loaded (`invalidPlan: wait`): nothing placed, loading again. Told on the first failure in a row. */
+  | { readonly type: 'market.planWaiting'; readonly price: string; readonly reason: string }
   | { readonly type: 'market.reconciled'; readonly adopted: number; readonly strays: number; readonly missedCounterOrders: number }
   | {
       readonly type: 'market.pnl';

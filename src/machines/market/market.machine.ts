@@ -47,6 +47,7 @@ import { backoffDelay } from '../shared/backoff.js';
 import { type CancelOutcome, type ExchangeSnapshot, type KillSwitchArmed, type LoadedMarket, type MarketIoInputs, ioErrorKind } from './market.io.js';
 import type { MarketEmitted } from './market.emitted.js';
 import { drainLearned, listenersOf } from './market.emits.js';
+import { lostFloor, lowest, sinceWithFloor } from './lost-deals.js';
 import type { DeskPlace, MarketContext, MarketEvent, MarketInput } from './market.types.js';
 
 /**
@@ -169,6 +170,7 @@ export const marketMachine = setup({
     /** For calls where a refusal cannot get better by waiting: an unknown market, a malformed batch. */
     isFatalOrRejected: (_, params: { error: unknown }) => ioErrorKind(params.error) === 'fatal' || ioErrorKind(params.error) === 'rejected',
     planInvalid: ({ context }) => context.book === null,
+    planWaits: ({ context }) => context.book === null && context.stopReason === null && context.settings.invalidPlan === 'wait',
     adoptOnStart: ({ context }) => context.settings.onStart === 'adopt',
     batchEmpty: ({ context }) => context.batch.length === 0,
     hasUnknown: ({ context }) => context.book !== null && hasUnknownOrders(context.book),
@@ -204,6 +206,15 @@ export const marketMachine = setup({
       const result = initialOrders(context.settings.spec, loaded.rules, loaded.lastPrice, context.scope, context.settings.firstSeq ?? 0);
       if (!result.ok) {
         const reasons = result.issues.filter((i) => i.severity === 'error').map((i) => i.message);
+        // Waiting: the reason is the step's error (status shows it), and the retry delay backs off.
+        if (context.settings.invalidPlan === 'wait') {
+          return {
+            rules: loaded.rules,
+            lastPrice: loaded.lastPrice,
+            attempt: context.attempt + 1,
+            lastError: `plan at ${loaded.lastPrice}: ${reasons.join('; ')}`,
+          };
+        }
         return { rules: loaded.rules, lastPrice: loaded.lastPrice, stopReason: `invalid plan: ${reasons.join('; ')}` };
       }
       // A restored book's in-flight placements went to a desk that is gone: unknown, for reconcile to find.
@@ -319,12 +330,17 @@ export const marketMachine = setup({
       enqueue.sendTo('desk', { type: 'desk.place', market: context.settings.market, intents } satisfies DeskPlace);
       enqueue.emit({ type: 'market.ordersSent', via: 'desk', intents });
     }),
+    /** Tells observers the plan waits for the price, on the first failure in a row (not on every reload). */
+    tellPlanWaiting: enqueueActions(({ context, enqueue }) => {
+      if (context.attempt === 1) enqueue.emit({ type: 'market.planWaiting', price: context.lastPrice ?? '', reason: context.lastError ?? '' });
+    }),
     /** Tells observers how many levels wait for price (a restored book's, once loaded). */
     tellWaiting: enqueueActions(({ context, enqueue }) => tellWaiting(context, (e) => enqueue.emit(e))),
     reconciled: enqueueActions(({ context, enqueue }, snapshot: ExchangeSnapshot) => {
       if (context.book === null) return;
       const r = reconcileBook(context.book, snapshot);
-      enqueue.assign({ attempt: 0, strays: r.cancel.map((o) => o.orderId) });
+      // This fetch began after every loss in `fetchFloor` (reconciling's entry moved them there): they are covered.
+      enqueue.assign({ attempt: 0, strays: r.cancel.map((o) => o.orderId), fetchFloor: null });
       drainLearned(context.book, (e) => enqueue.emit(e));
       tellWaiting(context, (e) => enqueue.emit(e));
       enqueue.emit({ type: 'market.reconciled', adopted: r.kept, strays: r.cancel.length, missedCounterOrders: r.placeMissed.length });
@@ -337,7 +353,10 @@ export const marketMachine = setup({
       needsReconcile: context.needsReconcile || (context.book !== null && ordersMayRest(context.book)),
     })),
     disarmed: assign({ killSwitchDeadline: null }),
-    markLost: assign(({ context }) => ({ needsReconcile: context.needsReconcile || (context.book !== null && ordersMayRest(context.book)) })),
+    markLost: assign(({ context }) => ({
+      needsReconcile: context.needsReconcile || (context.book !== null && ordersMayRest(context.book)),
+      lostFloor: context.book === null ? context.lostFloor : lostFloor(context.lostFloor, lastDealSec(context.book)),
+    })),
   },
 }).createMachine({
   id: 'market',
@@ -358,6 +377,8 @@ export const marketMachine = setup({
     ordersMayRest: false,
     connected: true,
     needsReconcile: false,
+    lostFloor: null,
+    fetchFloor: null,
     deskInFlight: 0,
     told: { lifecycle: null, waiting: 0 },
   }),
@@ -420,6 +441,7 @@ export const marketMachine = setup({
             planned: {
               entry: 'tellWaiting',
               always: [
+                { guard: 'planWaits', target: 'waiting', actions: 'tellPlanWaiting' },
                 { guard: 'planInvalid', target: '#market.lifecycle.killed' },
                 { guard: 'adoptOnStart', target: '#market.lifecycle.reconciling' },
                 { target: '#market.lifecycle.cancelAll' },
@@ -604,7 +626,8 @@ export const marketMachine = setup({
         },
         reconciling: {
           tags: ['busy'],
-          entry: assign({ needsReconcile: false }),
+          // The losses noted so far are this reconcile's to cover (lost-deals.ts); later ones wait for the next.
+          entry: assign(({ context }) => ({ needsReconcile: false, fetchFloor: lowest(context.fetchFloor, context.lostFloor), lostFloor: null })),
           on: { 'connection.down': { target: 'reconnecting', actions: 'markDown' } },
           initial: 'fetching',
           states: {
@@ -748,7 +771,7 @@ function ordersMayRest(book: NonNullable<MarketContext['book']>): boolean {
 
 /** Executions are fetched from a little before the newest one the book knows, to be safe at the edge. */
 function sinceOf(context: MarketContext): number | null {
-  return context.book === null ? null : lastDealSec(context.book);
+  return context.book === null ? null : sinceWithFloor(lastDealSec(context.book), context.fetchFloor);
 }
 
 function riskReason(context: MarketContext, event: MarketEvent): string {

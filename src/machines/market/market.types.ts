@@ -2,6 +2,7 @@
  * Types of the market actor: its settings (from one markets.yaml entry), context, events and the
  * events it emits. Domain names only; the runtime maps wire messages onto these.
  */
+import type { DealFloor } from './lost-deals.js';
 import type {
   ClientIdScope,
   Fill,
@@ -47,6 +48,13 @@ export interface MarketSettings {
    * may not have one for days.
    */
   readonly reconcileEverySec?: number | null;
+  /**
+   * What a plan that fails the exchange's rules at the price the market loads with does: `stop` (the
+   * default) ends the market with `invalid plan`; `wait` places nothing and loads again after the
+   * retry delay, until the plan passes. The runtime sets `wait`: its start checks refused every grid
+   * whose plan failed at start, so one that fails now passed a moment ago and the price moved.
+   */
+  readonly invalidPlan?: 'stop' | 'wait';
 }
 
 export interface MarketInput extends MarketSettings {
@@ -96,6 +104,10 @@ export interface MarketContext {
   readonly connected: boolean;
   /** The connection came back while orders may rest: `running` reconciles first. */
   readonly needsReconcile: boolean;
+  /** Where the executed history must start for private frames lost since the last reconcile began (lost-deals.ts). */
+  readonly lostFloor: DealFloor;
+  /** The same for the losses the current (or an interrupted) reconcile must cover; cleared when its fetch answers. */
+  readonly fetchFloor: DealFloor;
   /**
    * `desk.place` requests not yet answered by a `desk.result`: `killed` cancels only once they are.
    * Changed in place by the hot actions (no assign: XState copies the context on every assign).

@@ -5,7 +5,8 @@
  *   node     the Node.js version against package.json's engines;
  *   config   markets.yaml is valid;
  *   journal  writable, and not held by another running gridbot (a second bot on one journal is one
- *            account and market traded twice: refused at start, not found through duplicate orders);
+ *            account and market traded twice: refused at start, not found through duplicate orders),
+ *            and recorded for the exchange and key this configuration runs on (`run` refuses another);
  *   clock    skew against the exchange's public/time (WhiteBIT refuses a nonce outside ±5 s);
  *   keys     present in the environment and accepted by a signed balance call (the simulator: its
  *            demo account; WhiteBIT: only with --live);
@@ -26,15 +27,17 @@ import { D, type Decimal, decodeClientOrderId, parseDecimal, toPlain } from '../
 import { CredentialsError, formatIssue, isConfigError, loadConfig, loadCredentials, type RuntimeConfig } from '../config/index.js';
 import { describeError } from '../exchange/index.js';
 import { type JournalReport, readJournalReport } from '../journal/index.js';
-import { type ExchangeSource, openExchangeSource, parseExchangeCommandArgs } from './exchange-source.js';
+import { type ExchangeSource, openExchangeSource, parseExchangeCommandArgs, restOrigin } from './exchange-source.js';
 import { planConfig } from './plan.js';
 import type { GridReport } from './plan-report.js';
 import { foreignTimers } from '../instance-guard.js';
+import { type ConfiguredIdentity, configuredIdentity, identityVerdict } from '../status/journal-identity.js';
 
 export const DOCTOR_USAGE = `usage: gridbot doctor [--config FILE] [--exchange-url URL] [--live] [--json]
 
 Checks what \`run\` needs, one line per check with ok / warn / fail / skip and what to do:
-node version, markets.yaml, the journal (writable, not held by a running bot), clock skew against
+node version, markets.yaml, the journal (writable, not held by a running bot, recorded for this
+exchange and key: which one it belongs to is shown, and run refuses another), clock skew against
 the exchange, API keys (a signed balance call), every grid placeable, enough balance for the
 budget the grids lock, and orders of this bot left resting by a crashed run.
 Nothing is placed or cancelled.
@@ -155,20 +158,33 @@ export function balanceCheck(need: ReadonlyMap<string, Decimal>, balances: Reado
 
 // ---------------------------------------------------------------- checks with IO
 
-/** Where the journal stands: the check, and whether a live process holds it. */
-function journalCheck(config: RuntimeConfig): { check: Check; heldByLiveBot: boolean } {
-  if (!config.journal) return { check: check('journal', 'ok', 'journaling is off (no journal: in markets.yaml)'), heldByLiveBot: false };
+/**
+ * The journal check, with the exchange the journal belongs to: a mismatch fails (run refuses the
+ * journal), an unchecked key or a journal no run claimed yet is said as it is.
+ */
+function journalCheck(config: RuntimeConfig, configured: ConfiguredIdentity): { check: Check; heldByLiveBot: boolean } {
+  const found = lockCheck(config);
+  if (found.report === null || found.check.status === 'fail') return found;
+  const verdict = identityVerdict(found.report.identity, configured);
+  const status = verdict.kind === 'mismatch' ? 'fail' : found.check.status;
+  return { check: check('journal', status, `${found.check.message}; ${verdict.text}`), heldByLiveBot: found.heldByLiveBot };
+}
+
+/** Where the journal stands: the check, whether a live process holds it, and its report when it could be read. */
+function lockCheck(config: RuntimeConfig): { check: Check; heldByLiveBot: boolean; report: JournalReport | null } {
+  if (!config.journal) return { check: check('journal', 'ok', 'journaling is off (no journal: in markets.yaml)'), heldByLiveBot: false, report: null };
   const path = config.journal.path;
   if (!existsSync(path)) {
     let dir = dirname(path);
     while (!existsSync(dir) && dirname(dir) !== dir) dir = dirname(dir);
     try {
       accessSync(dir, constants.W_OK);
-      return { check: check('journal', 'ok', `${path} does not exist yet; run creates it (${dir} is writable)`), heldByLiveBot: false };
+      return { check: check('journal', 'ok', `${path} does not exist yet; run creates it (${dir} is writable)`), heldByLiveBot: false, report: null };
     } catch {
       return {
         check: check('journal', 'fail', `${path} cannot be created: ${dir} is not writable; fix its permissions or point journal: elsewhere`),
         heldByLiveBot: false,
+        report: null,
       };
     }
   }
@@ -183,13 +199,18 @@ function journalCheck(config: RuntimeConfig): { check: Check; heldByLiveBot: boo
         `${path} is not a readable gridbot journal (${e instanceof Error ? e.message : String(e)}); move it away or point journal: elsewhere`,
       ),
       heldByLiveBot: false,
+      report: null,
     };
   }
   for (const p of [path, dirname(path)]) {
     try {
       accessSync(p, constants.W_OK);
     } catch {
-      return { check: check('journal', 'fail', `${p} is not writable (SQLite needs the file and its directory); fix the permissions`), heldByLiveBot: false };
+      return {
+        check: check('journal', 'fail', `${p} is not writable (SQLite needs the file and its directory); fix the permissions`),
+        heldByLiveBot: false,
+        report,
+      };
     }
   }
   const lock = report.lock;
@@ -204,6 +225,7 @@ function journalCheck(config: RuntimeConfig): { check: Check; heldByLiveBot: boo
           `${path} is held by pid ${h.pid} on another host (${h.host}) since ${since}: stop that bot first, or use another journal file`,
         ),
         heldByLiveBot: true,
+        report,
       };
     }
     if (lock.kind === 'running') {
@@ -214,14 +236,16 @@ function journalCheck(config: RuntimeConfig): { check: Check; heldByLiveBot: boo
           `${path} is held by a running gridbot (pid ${h.pid}, since ${since}): a second bot would trade the same account and markets; stop it first, or use another journal file`,
         ),
         heldByLiveBot: true,
+        report,
       };
     }
     return {
       check: check('journal', 'ok', `${path} is writable; the lock of pid ${h.pid} (exited) is stale and the next run takes it over`),
       heldByLiveBot: false,
+      report,
     };
   }
-  return { check: check('journal', 'ok', `${path} is writable and no bot holds it`), heldByLiveBot: false };
+  return { check: check('journal', 'ok', `${path} is writable and no bot holds it`), heldByLiveBot: false, report };
 }
 
 /** Returns the open orders of one market (every page). */
@@ -423,7 +447,10 @@ export async function doctorCommand(args: readonly string[]): Promise<number> {
   if (config === null) {
     for (const n of ['journal', 'clock', 'keys', 'grids', 'balance', 'orders', 'timers'] as const) checks.push(check(n, 'skip', 'needs a valid markets.yaml'));
   } else {
-    const journal = journalCheck(config);
+    // As `run` would claim the journal: the REST origin of --exchange-url (parsed above, so a string).
+    const origin = parsed.exchangeUrl === null ? null : restOrigin(parsed.exchangeUrl);
+    const configured = configuredIdentity(config, { exchangeUrl: typeof origin === 'string' ? origin : null, live: parsed.live });
+    const journal = journalCheck(config, configured);
     checks.push(journal.check);
     let source: ExchangeSource | null = null;
     try {

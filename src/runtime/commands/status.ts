@@ -6,9 +6,10 @@
  */
 import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { isConfigError, loadConfig } from '../config/index.js';
-import { type JournalReport, readJournalReport } from '../journal/index.js';
+import { type RuntimeConfig, isConfigError, loadConfig } from '../config/index.js';
+import { type JournalReport, identityText, readJournalReport } from '../journal/index.js';
 import { moneyWithAsset } from '../report/fleet-figures.js';
+import { type IdentityVerdict, configuredIdentity, identityVerdict } from '../status/journal-identity.js';
 
 export const STATUS_USAGE = `usage: gridbot status [--journal FILE | --config FILE] [--json]
 
@@ -17,7 +18,8 @@ export const STATUS_USAGE = `usage: gridbot status [--journal FILE | --config FI
   --json           one JSON document on stdout
 
 Says whether a bot runs on the journal (if not: since when, and which markets it left with orders
-resting), then per market: state, resting orders, fills (executions), realised PnL net of fees in
+resting), which exchange and account the journal belongs to (and whether that is the exchange of
+markets.yaml: a run refuses a journal of another), then per market: state, resting orders, fills (executions), realised PnL net of fees in
 the quote asset, fees and inventory, for the last run ("run") and every run ("all"), and why the
 market stopped.
 
@@ -79,7 +81,14 @@ function stateCell(state: string | null, running: boolean): string {
   return path === '-' ? 'not running' : `not running (last: ${path})`;
 }
 
-function table(report: JournalReport, bot: BotView): string {
+/** The journal's exchange line: its identity, held against markets.yaml's exchange when one was read. */
+export function exchangeLine(report: Pick<JournalReport, 'identity'>, verdict: IdentityVerdict | null): string {
+  if (verdict !== null) return `exchange: ${verdict.kind === 'mismatch' ? 'MISMATCH: ' : ''}${verdict.text}`;
+  if (report.identity === null) return 'exchange: none recorded yet (the next run claims the journal for its exchange)';
+  return `exchange: ${identityText(report.identity)} (pass --config to compare with markets.yaml)`;
+}
+
+function table(report: JournalReport, bot: BotView, verdict: IdentityVerdict | null): string {
   const head = ['market', 'state', 'resting', 'fills run', 'fills all', 'pnl run', 'pnl all', 'fees run', 'inventory run', 'stop reason'];
   const rows = report.markets.map((m) => [
     m.market,
@@ -105,7 +114,7 @@ function table(report: JournalReport, bot: BotView): string {
       ? []
       : [`left with orders resting: ${bot.leftResting.map((r) => `${r.market} (${r.orders} order${r.orders === 1 ? '' : 's'})`).join(', ')}`];
   const legend = 'fills: executions (deals); pnl: realised, net of fees, in the quote asset; run: the last run, all: every run of the journal';
-  return [`${report.path}: ${runs}`, `bot: ${bot.summary}`, ...left, legend, line(head), ...rows.map(line)].join('\n');
+  return [`${report.path}: ${runs}`, `bot: ${bot.summary}`, exchangeLine(report, verdict), ...left, legend, line(head), ...rows.map(line)].join('\n');
 }
 
 export async function statusCommand(args: readonly string[]): Promise<number> {
@@ -124,10 +133,12 @@ export async function statusCommand(args: readonly string[]): Promise<number> {
     return 0;
   }
   let path = values.journal;
-  if (path === undefined) {
+  // Read when it names the journal, or is named: its exchange is what the journal is held against.
+  let config: RuntimeConfig | null = null;
+  if (path === undefined || values.config !== undefined) {
     try {
-      const config = await loadConfig(values.config ?? 'markets.yaml');
-      path = config.journal?.path;
+      config = await loadConfig(values.config ?? 'markets.yaml');
+      path ??= config.journal?.path;
     } catch (e) {
       if (!isConfigError(e)) throw e;
       process.stderr.write(`gridbot status: ${values.config ?? 'markets.yaml'} is not valid (gridbot validate shows why); pass --journal FILE\n`);
@@ -150,6 +161,7 @@ export async function statusCommand(args: readonly string[]): Promise<number> {
     return 2;
   }
   const bot = botView(report);
-  process.stdout.write(values.json ? `${JSON.stringify({ ...report, bot })}\n` : `${table(report, bot)}\n`);
+  const verdict = config === null ? null : identityVerdict(report.identity, configuredIdentity(config));
+  process.stdout.write(values.json ? `${JSON.stringify({ ...report, bot, identityVerdict: verdict })}\n` : `${table(report, bot, verdict)}\n`);
   return 0;
 }

@@ -141,6 +141,8 @@ function emittedNote(e: MarketEmitted): Pick<NoteRecord, 'note' | 'fill'> | null
       return { note: `${e.outcome}: ${e.reason}` };
     case 'market.waiting':
       return { note: `${e.waiting} level(s) waiting for price` };
+    case 'market.planWaiting':
+      return { note: `${e.reason}: nothing placed, waiting for the price` };
     case 'market.reconciled':
       return { note: `reconciled: adopted ${e.adopted}, ${e.strays} strays to cancel, ${e.missedCounterOrders} missed counter-orders` };
     case 'market.state':

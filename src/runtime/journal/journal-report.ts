@@ -7,9 +7,10 @@
  */
 import Database from 'better-sqlite3';
 import { type FigureRow, type FigureSet, NO_FIGURES, sumFigureRows } from '../report/fleet-figures.js';
-import { replayedRunFigures } from '../report/prior-figures.js';
+import { type ReplayedRunFigures, replayedRunFigures, runsWithoutFigures } from '../report/prior-figures.js';
+import type { ExchangeIdentity } from './identity.js';
 import { type LockState, lockState } from './instance-lock.js';
-import { bookOfRun, readLastMarketRun } from './journal.js';
+import { bookOfRun, forEachRunWithoutFigures, readLastMarketRun } from './journal.js';
 import type { LevelBook } from '../../grid/index.js';
 
 export interface MarketReport {
@@ -44,6 +45,8 @@ export interface JournalReport {
   /** Epoch ms of the last thing any run journaled (an event or a state change); null for an empty journal. */
   readonly lastActivityAt: number | null;
   readonly markets: readonly MarketReport[];
+  /** The exchange and account the journal belongs to (identity.ts); null before a run recorded one. */
+  readonly identity: ExchangeIdentity | null;
 }
 
 /** Orders of the book that rest on the exchange or may (sent, outcome never learned). */
@@ -73,7 +76,7 @@ export function readJournalReport(path: string): JournalReport {
           .prepare(
             'SELECT run_id AS runId, market, quote_asset AS quoteAsset, fills, realised, fees, inventory, stop_reason AS stopReason FROM run_figures ORDER BY run_id',
           )
-          .all() as (FigureRow & { runId: number; market: string; quoteAsset: string | null; stopReason: string | null })[])
+          .all() as ReportRow[])
       : [];
     const orders = new Map<string, Record<string, number>>();
     for (const r of db.prepare('SELECT market, status, COUNT(*) AS n FROM orders GROUP BY market, status').all() as {
@@ -93,21 +96,15 @@ export function readJournalReport(path: string): JournalReport {
       const endBook = lastCheckpoint === null ? null : bookOfRun(lastCheckpoint);
       const replayed = lastCheckpoint === null ? null : replayedRunFigures(lastCheckpoint, endBook);
       const rows = figureRows.filter((r) => r.market === market && r.runId !== replayed?.runId);
-      if (replayed !== null) {
-        const f = replayed.figures;
-        const kept = figureRows.find((r) => r.market === market && r.runId === replayed.runId);
-        rows.push({
-          runId: replayed.runId,
-          market,
-          quoteAsset: replayed.quoteAsset,
-          fills: f.fills,
-          realised: f.realisedQuote,
-          fees: f.feesQuote,
-          inventory: f.inventoryBase,
-          stopReason: kept?.stopReason ?? null,
-        });
-        rows.sort((a, b) => a.runId - b.runId);
+      // Runs that never got a row (all of a journal written before figures were recorded): replayed here, as a start would.
+      for (const earlier of runsWithoutFigures((fn) => forEachRunWithoutFigures(db, market, fn), lastCheckpoint?.checkpointId ?? null)) {
+        if (earlier.runId !== replayed?.runId) rows.push(rowOf(earlier, market, null));
       }
+      if (replayed !== null) {
+        const kept = figureRows.find((r) => r.market === market && r.runId === replayed.runId);
+        rows.push(rowOf(replayed, market, kept?.stopReason ?? null));
+      }
+      rows.sort((a, b) => a.runId - b.runId);
       const latest = rows.at(-1);
       const last = latest !== undefined && latest.runId === lastRunId ? sumFigureRows([latest]) : NO_FIGURES;
       return {
@@ -124,8 +121,44 @@ export function readJournalReport(path: string): JournalReport {
         stopReason: latest?.stopReason ?? null,
       };
     });
-    return { path, runs, lastRunId, lastRunAt: lastRunRow?.at ?? null, heldBy: lock ?? null, lock: lockState(lock ?? null), lastActivityAt, markets: report };
+    const identity = readIdentity(db);
+    return {
+      path,
+      runs,
+      lastRunId,
+      lastRunAt: lastRunRow?.at ?? null,
+      heldBy: lock ?? null,
+      lock: lockState(lock ?? null),
+      lastActivityAt,
+      markets: report,
+      identity,
+    };
   } finally {
     db.close();
   }
+}
+
+/** The journal's recorded identity; null when none was recorded (or the file predates the table: version 1). */
+function readIdentity(db: Database.Database): ExchangeIdentity | null {
+  if (db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'identity'").get() === undefined) return null;
+  const row = db.prepare('SELECT exchange, endpoint, account, key_fingerprint AS keyFingerprint FROM identity WHERE id = 1').get() as
+    ExchangeIdentity | undefined;
+  return row ?? null;
+}
+
+type ReportRow = FigureRow & { runId: number; market: string; quoteAsset: string | null; stopReason: string | null };
+
+/** A run's replayed figures as a row of the report. */
+function rowOf(r: ReplayedRunFigures, market: string, stopReason: string | null): ReportRow {
+  const f = r.figures;
+  return {
+    runId: r.runId,
+    market,
+    quoteAsset: r.quoteAsset,
+    fills: f.fills,
+    realised: f.realisedQuote,
+    fees: f.feesQuote,
+    inventory: f.inventoryBase,
+    stopReason,
+  };
 }

@@ -113,6 +113,27 @@ export function readLastMarketRun(db: Database, market: string): MarketRunRecord
   return { checkpointId: cp.id, runId: cp.run_id, input: decodeCheckpoint(cp.input), events };
 }
 
+/**
+ * Calls `fn` with each checkpoint of `market` (and its events) whose run has no `run_figures` row,
+ * oldest first, one at a time: every run of a journal written before figures were recorded
+ * (version 1: no such table), or a run that never wrote its row. Any connection, a read-only one too.
+ */
+export function forEachRunWithoutFigures(db: Database, market: string, fn: (run: MarketRunRecord) => void): void {
+  const hasFigures = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'run_figures'").get() !== undefined;
+  const missing = hasFigures ? 'AND NOT EXISTS (SELECT 1 FROM run_figures f WHERE f.run_id = c.run_id AND f.market = c.market)' : '';
+  const cps = db.prepare(`SELECT id, run_id, input, first_event_id FROM checkpoints c WHERE market = ? ${missing} ORDER BY id`).all(market) as {
+    id: number;
+    run_id: number;
+    input: string;
+    first_event_id: number;
+  }[];
+  const events = db.prepare('SELECT payload FROM events WHERE id >= ? AND checkpoint_id = ? ORDER BY id').pluck();
+  for (const cp of cps) {
+    const rows = events.all(cp.first_event_id, cp.id) as string[];
+    fn({ checkpointId: cp.id, runId: cp.run_id, input: decodeCheckpoint(cp.input), events: rows.map((p) => decodeValue(p) as AnyEventObject) });
+  }
+}
+
 /** Returns the book a journaled run ended with: its checkpoint input replayed with its events. */
 export function bookOfRun(run: MarketRunRecord): LevelBook | null {
   return replayMarket(run.input, run.events).context.book ?? run.input.restore;
@@ -507,6 +528,12 @@ export class Journal {
       .prepare('SELECT fills, realised, fees, inventory FROM run_figures WHERE market = ? AND run_id < ?')
       .all(market, this.runId) as FigureRow[];
     return sumFigureRows(rows);
+  }
+
+  /** Calls `fn` with each run of `market` that has no `run_figures` row (see {@link forEachRunWithoutFigures}). */
+  forEachRunWithoutFigures(market: string, fn: (run: MarketRunRecord) => void): void {
+    this.assertOpen();
+    forEachRunWithoutFigures(this.db, market, fn);
   }
 
   /** Returns the market's latest checkpoint with its events, decoded, or null. */

@@ -170,7 +170,8 @@ function marketInputs(options: RuntimeOptions, lastRuns: ReadonlyMap<string, Mar
     const restore = m.onStart === 'adopt' ? fromJournal : null;
     // The all-time figures of the reports are the earlier runs' recorded figures plus this run's.
     const priorFigures = options.journal ? priorFiguresAtStart(options.journal, m.market, last, fromJournal) : null;
-    return { ...m, firstSeq, restore, priorFigures, ...(options.marketOverrides?.[m.market] ?? {}) };
+    // Preflight refused every grid whose plan failed at start: one failing at its own load saw the price move (market.types.ts).
+    return { ...m, firstSeq, restore, priorFigures, invalidPlan: 'wait', ...(options.marketOverrides?.[m.market] ?? {}) };
   });
 }
 

@@ -404,6 +404,13 @@ describe('market actor IO failures outside the model', () => {
     h.actor.stop();
   });
 
+  it('waits and loads again on a plan that fails at the loaded price, with invalidPlan: wait (market.plan-waits.test.ts)', async () => {
+    const h = startMarket(settings({ invalidPlan: 'wait' }), coverage.inspect);
+    await h.resolve('loadMarket', { rules: { ...DBTC_DUSDT, makerFeePercent: DBTC_DUSDT.makerFeePercent.times(10) }, lastPrice: '60000' });
+    expect(h.actor.getSnapshot().matches({ lifecycle: { init: 'waiting' } })).toBe(true);
+    h.actor.stop();
+  });
+
   it('leaves the orders when configured to, and only disarms', async () => {
     const h = startMarket(settings({ onStop: 'leave' }), coverage.inspect);
     h.actor.send({ type: 'stop', reason: 'operator' });

@@ -10,28 +10,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { encodeCheckpoint } from '../../../src/runtime/journal/checkpoint-codec.js';
 import { JournalFileError } from '../../../src/runtime/journal/journal-errors.js';
 import { JOURNAL_APPLICATION_ID } from '../../../src/runtime/journal/journal-file.js';
 import { bookOfRun, openJournal } from '../../../src/runtime/journal/journal.js';
 import { SCHEMA_VERSION } from '../../../src/runtime/journal/schema.js';
-import { encodeValue } from '../../../src/runtime/journal/value-codec.js';
 import { MARKET, bookText, runScenario, scenarioInput, startJournaledMarket } from './market-scenario.js';
-
-/** The schema as gridbot wrote it at version 1 (the tables replay and reports read). */
-const V1_DDL = `
-CREATE TABLE lock (id INTEGER PRIMARY KEY CHECK (id = 1), pid INTEGER NOT NULL, host TEXT NOT NULL, started_at INTEGER NOT NULL, token TEXT NOT NULL);
-CREATE TABLE runs (id INTEGER PRIMARY KEY AUTOINCREMENT, started_at INTEGER NOT NULL, pid INTEGER NOT NULL, host TEXT NOT NULL);
-CREATE TABLE checkpoints (id INTEGER PRIMARY KEY AUTOINCREMENT, run_id INTEGER NOT NULL, market TEXT NOT NULL, input TEXT NOT NULL, first_event_id INTEGER NOT NULL, at INTEGER NOT NULL);
-CREATE INDEX checkpoints_by_market ON checkpoints (market, id);
-CREATE TABLE events (id INTEGER PRIMARY KEY, run_id INTEGER NOT NULL, market TEXT NOT NULL, checkpoint_id INTEGER NOT NULL, seq INTEGER NOT NULL, type TEXT NOT NULL, payload TEXT NOT NULL, at INTEGER NOT NULL);
-CREATE TABLE orders (client_order_id TEXT PRIMARY KEY, market TEXT NOT NULL, run_id INTEGER NOT NULL, order_id INTEGER, level INTEGER, side TEXT, price TEXT, amount TEXT,
-  status TEXT NOT NULL CHECK (status IN ('sending', 'notSent', 'live', 'unknown', 'rejected', 'filled', 'cancelled')), reason TEXT, updated_at INTEGER NOT NULL) WITHOUT ROWID;
-CREATE TABLE fills (market TEXT NOT NULL, deal_id INTEGER NOT NULL, order_id INTEGER NOT NULL, client_order_id TEXT NOT NULL, side TEXT NOT NULL, price TEXT NOT NULL,
-  amount TEXT NOT NULL, fee TEXT NOT NULL, fee_asset TEXT NOT NULL, time REAL NOT NULL, run_id INTEGER NOT NULL, PRIMARY KEY (market, deal_id)) WITHOUT ROWID;
-CREATE TABLE transitions (id INTEGER PRIMARY KEY, run_id INTEGER NOT NULL, actor_id TEXT NOT NULL, from_state TEXT, to_state TEXT NOT NULL, event_type TEXT NOT NULL, at INTEGER NOT NULL);
-CREATE TABLE pnl (market TEXT PRIMARY KEY, run_id INTEGER NOT NULL, realised TEXT NOT NULL, fees TEXT NOT NULL, inventory TEXT NOT NULL, updated_at INTEGER NOT NULL);
-`;
+import { V1_DDL, writeV1Runs } from './v1-journal.js';
 
 let dir = '';
 beforeEach(() => {
@@ -49,17 +33,7 @@ async function writeV1(path: string) {
   m.h.actor.stop();
   live.close();
   if (run === null) throw new Error('nothing journaled');
-  const db = new BetterSqlite3(path);
-  db.pragma('journal_mode = WAL');
-  db.exec(V1_DDL);
-  db.pragma('user_version = 1');
-  db.prepare('INSERT INTO runs (started_at, pid, host) VALUES (1, 1, ?)').run('old-host');
-  db.prepare('INSERT INTO checkpoints (run_id, market, input, first_event_id, at) VALUES (1, ?, ?, 1, 1)').run(MARKET, encodeCheckpoint(input));
-  const insert = db.prepare('INSERT INTO events (run_id, market, checkpoint_id, seq, type, payload, at) VALUES (1, ?, 1, ?, ?, ?, 1)');
-  const one = db.transaction((seq: number, e: (typeof run.events)[number]) => insert.run(MARKET, seq, e.type, encodeValue(e)));
-  run.events.forEach((e, seq) => one(seq, e));
-  db.prepare("INSERT INTO pnl VALUES (?, 1, '0', '0', '0', 1)").run(MARKET);
-  db.close();
+  writeV1Runs(path, [{ input, events: run.events }]);
   return { run, liveBook: bookText(m.h.context().book) };
 }
 
