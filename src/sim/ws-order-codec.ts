@@ -161,6 +161,39 @@ export function parseLimitPlace(params: unknown, markets: ReadonlyMap<string, Ma
   return { market, side, amount, price, clientOrderId, postOnly: postOnly || rpi, ioc, stp };
 }
 
+/** `order_bbo_place` before its price is read off the book: role 1 maker (own best, post-only), 2 taker. */
+export interface WsBboRequest {
+  readonly market: Market;
+  readonly side: Side;
+  readonly amount: Dec;
+  readonly role: 1 | 2;
+  readonly clientOrderId: string;
+  readonly postOnly: boolean;
+  readonly ioc: boolean;
+  readonly stp: Stp;
+}
+
+export function parseBboPlace(params: unknown, markets: ReadonlyMap<string, Market>): WsBboRequest {
+  const p = paramsObject(params);
+  const market = marketOf(p, markets);
+  if (isMissing(p.side)) field('side is required');
+  if (isMissing(p.amount)) field('amount is required');
+  if (isMissing(p.bbo_role)) field('bbo_role is required');
+  const side = sideOf(p);
+  const stp = stpOf(p);
+  if (p.bbo_role !== 1 && p.bbo_role !== 2) return field('bbo role must be an integer in range 1..2');
+  const role = p.bbo_role;
+  const amount = decimal(p, 'amount');
+  const postOnly = flag(p, 'post_only');
+  const ioc = flag(p, 'ioc');
+  if (postOnly && role === 2) field('wrong flags combination');
+  // Role 1 is post-only whether or not the client says so.
+  if (ioc && (postOnly || role === 1)) field("flags: ioc=1 and post_only=1 can't be combined");
+  const clientOrderId = clientOrderIdOf(p);
+  if (amount.decimalPlaces() > market.stockPrec) field(`amount: precision is greater than ${market.stockPrec}`);
+  return { market, side, amount, role, clientOrderId, postOnly: postOnly || role === 1, ioc, stp };
+}
+
 /**
  * `order_market_place` (type 2: a buy spends `amount` quote, a sell sells `amount` base) and
  * `order_market_stock_place` (type 202: base both sides). Min amount/total are checked at the

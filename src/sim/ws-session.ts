@@ -24,7 +24,7 @@ import type { SimEvent } from './events.js';
 import type { Exchange } from './exchange.js';
 import type { FrameChannel, Faults } from './faults.js';
 import { WsBudgets, type WsBudgetOptions } from './ws-budgets.js';
-import { handleOrderMethod, isOrderMethod } from './ws-orders.js';
+import { handleOrderMethod, isOrderMethod, type WsOrderOutcome } from './ws-orders.js';
 import { toDealTuple, toSeconds, toWsDealRecord, toWsOrder } from './wire-format.js';
 import type { WsTokens } from './ws-tokens.js';
 
@@ -191,7 +191,7 @@ export class WsSession {
     const fault = this.deps.faults.decideOrder(this.serial);
     const held: NonNullable<typeof this.heldPushes> = [];
     this.heldPushes = held;
-    let outcome;
+    let outcome: WsOrderOutcome;
     try {
       outcome = handleOrderMethod({ exchange: this.deps.exchange, accountId: this.accountId, nowMs: this.deps.clock.now() }, method, params);
     } finally {
