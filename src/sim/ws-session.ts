@@ -188,7 +188,8 @@ export class WsSession {
 
   /** Runs one order request with its pushes held, then sends reply and pushes in the faults' order. */
   private onOrder(id: number | string | null, method: string, params: unknown): void {
-    const fault = this.deps.faults.decideOrder(this.serial);
+    const fault = this.deps.faults.decideOrder(this.serial, method.endsWith('_place'));
+    if (fault.placeBudgetSpent) return this.reply(id, null, ERR.tooManyRequests, true);
     const held: NonNullable<typeof this.heldPushes> = [];
     this.heldPushes = held;
     let outcome: WsOrderOutcome;
