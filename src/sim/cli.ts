@@ -33,7 +33,7 @@ const USAGE = `usage: gridbot sim [--port N] [--host H] [--seed N] [--api-key K 
                    [--drop-frames CH:P] [--duplicate-frames CH:P] [--reorder-frames CH:P] [--delay-frames CH:P:MS]
                    [--corrupt-frames CH:P] [--binary-frames CH:P]
                    [--drop-order-replies P] [--duplicate-order-replies P] [--pushes-before-reply P]
-                   [--drop-connection-after-order P]
+                   [--drop-connection-after-order P] [--exhaust-place-budget P]
                    [--fail-requests COUNT:STATUS[:PATH]] [--trickle-responses COUNT:MS[:PATH]]
                    [--rest-latency MS] [--close-sockets-every MS] [--pause-prices]
 
@@ -48,6 +48,7 @@ WS order entry (P: chance per order request):
   --duplicate-order-replies P       the reply is sent twice
   --pushes-before-reply P           the ordersPending/deals/balanceSpot pushes go out before the reply
   --drop-connection-after-order P   the order executes, then the connection drops (no reply)
+  --exhaust-place-budget P          a placement answers 7 too many requests and does not execute
   --ws-place-budget N[:MS]          *_place requests per connection per MS ms (default 10000:10000; error 7)
   --ws-request-budget N[:MS]        other requests per connection per MS ms (default 12000:10000)
   --ws-requests-per-minute N        the legacy single budget for every request instead of both
@@ -169,6 +170,7 @@ export async function simCommand(args: string[], io: SimCommandIo = defaultIo())
         'duplicate-order-replies': { type: 'string' },
         'pushes-before-reply': { type: 'string' },
         'drop-connection-after-order': { type: 'string' },
+        'exhaust-place-budget': { type: 'string' },
         'ws-place-budget': { type: 'string' },
         'ws-request-budget': { type: 'string' },
         'ws-requests-per-minute': { type: 'string' },
@@ -208,6 +210,7 @@ export async function simCommand(args: string[], io: SimCommandIo = defaultIo())
     const orderRules = [
       { action: 'pushesFirst' as const, probability: probability('pushes-before-reply', values['pushes-before-reply']) },
       { action: 'dropConnection' as const, probability: probability('drop-connection-after-order', values['drop-connection-after-order']) },
+      { action: 'placeBudgetSpent' as const, probability: probability('exhaust-place-budget', values['exhaust-place-budget']) },
     ];
     const wsPlaceBudget = budget('ws-place-budget', values['ws-place-budget']);
     const wsRequestBudget = budget('ws-request-budget', values['ws-request-budget']);

@@ -20,7 +20,7 @@
  *   alone: `dropOrderReplies` (order executed, reply lost), `duplicateOrderReplies`. Order rules:
  *   `dropConnectionAfterOrder` (the order executes, then the connection drops without a reply) and
  *   `pushesBeforeReply` (the pushes the order causes go out before its reply; reply first is the
- *   default).
+ *   default) and `exhaustPlaceBudget` (placements answer error 7 unexecuted).
  */
 import type { Rng } from './prng.js';
 
@@ -41,7 +41,7 @@ export interface FrameRuleSpec {
 }
 
 /** What may happen around one WS order request (see `decideOrder`). */
-export type OrderFaultAction = 'dropConnection' | 'pushesFirst';
+export type OrderFaultAction = 'dropConnection' | 'pushesFirst' | 'placeBudgetSpent';
 
 export interface OrderRuleSpec {
   readonly action: OrderFaultAction;
@@ -58,6 +58,8 @@ export interface OrderFaultDecision {
   readonly dropConnection: boolean;
   /** Send the pushes the order causes before its reply. */
   readonly pushesFirst: boolean;
+  /** A placement is refused with error 7, not executed, as if the connection's place budget were spent. */
+  readonly placeBudgetSpent: boolean;
 }
 
 export interface RequestFailureSpec {
@@ -125,6 +127,7 @@ export interface FaultStats {
   socketsClosed: number;
   socketsDroppedAfterOrder: number;
   pushesBeforeReply: number;
+  placementsRefused: number;
 }
 
 /** The counter each frame action adds to. */
@@ -156,6 +159,7 @@ export class Faults {
     socketsClosed: 0,
     socketsDroppedAfterOrder: 0,
     pushesBeforeReply: 0,
+    placementsRefused: 0,
   };
 
   constructor(
@@ -236,6 +240,15 @@ export class Faults {
     return this.addOrderRule({ action: 'pushesFirst', ...opts });
   }
 
+  /**
+   * WS placements (`*_place`) answer 7 `too many requests` and do not execute, as when the
+   * connection's place budget is spent; cancels and other requests are untouched. For a run that
+   * is already going (the budgets themselves are start options: `wsPlaceBudget`).
+   */
+  exhaustPlaceBudget(opts: { probability?: number; next?: number; connection?: number }): () => void {
+    return this.addOrderRule({ action: 'placeBudgetSpent', ...opts });
+  }
+
   /** Makes the next `count` requests (optionally on one path) fail with `status`. */
   failRequests(spec: RequestFailureSpec): void {
     this.failures.push({ status: spec.status, path: spec.path, after: spec.after ?? false, remaining: spec.count ?? 1 });
@@ -297,21 +310,31 @@ export class Faults {
     return { action: 'send', delayMs: 0, keep: 1 };
   }
 
-  /** Decides what happens around one WS order request; per action, the first matching rule wins. */
-  decideOrder(connection: number): OrderFaultDecision {
-    const hit = { dropConnection: false, pushesFirst: false };
-    for (const rule of this.orderRules) {
-      if (rule.remaining <= 0 || (rule.action === 'dropConnection' ? hit.dropConnection : hit.pushesFirst)) continue;
-      if (rule.connection !== undefined && rule.connection !== connection) continue;
-      if (!this.rng.chance(rule.probability ?? 1)) continue;
-      rule.remaining--;
-      if (rule.action === 'dropConnection') hit.dropConnection = true;
-      else hit.pushesFirst = true;
+  /**
+   * Decides what happens around one WS order request (`placement`: a `*_place` method); per action,
+   * the first matching rule wins. A refused placement neither executes nor drops the connection.
+   */
+  decideOrder(connection: number, placement: boolean): OrderFaultDecision {
+    if (placement && this.takeOrderRule('placeBudgetSpent', connection)) {
+      this.stats.placementsRefused++;
+      return { dropConnection: false, pushesFirst: false, placeBudgetSpent: true };
     }
-    this.orderRules = this.orderRules.filter((r) => r.remaining > 0);
-    if (hit.dropConnection) this.stats.socketsDroppedAfterOrder++;
-    else if (hit.pushesFirst) this.stats.pushesBeforeReply++;
-    return hit;
+    const dropConnection = this.takeOrderRule('dropConnection', connection);
+    const pushesFirst = this.takeOrderRule('pushesFirst', connection);
+    if (dropConnection) this.stats.socketsDroppedAfterOrder++;
+    else if (pushesFirst) this.stats.pushesBeforeReply++;
+    return { dropConnection, pushesFirst, placeBudgetSpent: false };
+  }
+
+  /** Consumes the first order rule of `action` that applies (and whose dice say yes). */
+  private takeOrderRule(action: OrderFaultAction, connection: number): boolean {
+    const rule = this.orderRules.find(
+      (r) => r.action === action && r.remaining > 0 && (r.connection === undefined || r.connection === connection) && this.rng.chance(r.probability ?? 1),
+    );
+    if (!rule) return false;
+    rule.remaining--;
+    if (rule.remaining <= 0) this.orderRules = this.orderRules.filter((r) => r !== rule);
+    return true;
   }
 
   /** Consumes the trickle that applies to a request on `path`; returns its byte interval, or null. */

@@ -25,7 +25,8 @@ export interface OrderInput {
   readonly stp: Stp;
 }
 
-const STP: Record<string, Stp> = { no: 'no', cb: 'cb', cn: 'cn', co: 'co', cancel_both: 'cb', cancel_new: 'cn', cancel_old: 'co' };
+/** Accepted `stp` values, short and long forms (REST and WS alike). */
+export const STP: Readonly<Record<string, Stp>> = { no: 'no', cb: 'cb', cn: 'cn', co: 'co', cancel_both: 'cb', cancel_new: 'cn', cancel_old: 'co' };
 const CLIENT_ORDER_ID = /^[A-Za-z0-9._-]+$/;
 
 /** Returns the error for a clientOrderId that breaks the format rules, or null when it is fine. */

@@ -17,7 +17,7 @@ import type { MarketOrderRequest, OrderRef } from './exchange.js';
 import { TRADE_TYPES, type TradeType } from './kill-switch.js';
 import type { Market } from './markets.js';
 import type { OrderSnapshot } from './order.js';
-import { clientOrderIdProblem, type Stp } from './order-validation.js';
+import { clientOrderIdProblem, STP, type OrderInput, type Stp } from './order-validation.js';
 import { toWsOrder } from './wire-format.js';
 
 export interface WsError {
@@ -54,17 +54,11 @@ const reject = (err: WsError): never => {
 };
 const field = (message: string): never => reject(e(1, message));
 
-/** A limit order that passed WS validation (`order_limit_place`). */
-export interface WsLimitRequest {
-  readonly market: Market;
-  readonly side: Side;
-  readonly amount: Dec;
-  readonly price: Dec;
-  readonly clientOrderId: string;
-  readonly postOnly: boolean;
-  readonly ioc: boolean;
-  readonly stp: Stp;
-}
+/** A limit order that passed WS validation (`order_limit_place`): the engine's own input type. */
+export type WsLimitRequest = OrderInput;
+
+/** `order_bbo_place` before its price is read off the book: role 1 maker (own best, post-only), 2 taker. */
+export type WsBboRequest = Omit<OrderInput, 'price'> & { readonly role: 1 | 2 };
 
 /** `order_modify` before the order is looked up: which order, and what changes. */
 export interface WsModifyRequest {
@@ -79,8 +73,6 @@ export interface WsCancelRequest {
   readonly market: Market;
   readonly ref: OrderRef;
 }
-
-const STP: Readonly<Record<string, Stp>> = { no: 'no', cb: 'cb', cn: 'cn', co: 'co', cancel_both: 'cb', cancel_new: 'cn', cancel_old: 'co' };
 
 const isMissing = (v: unknown): boolean => v === undefined || v === null;
 
@@ -98,15 +90,21 @@ export function marketOf(p: Record<string, unknown>, markets: ReadonlyMap<string
   return m ?? field('market does not exist');
 }
 
-function sideOf(p: Record<string, unknown>): Side {
+/**
+ * What every placement starts with, in §1.15's order: market, then the required fields (`side`,
+ * `amount` and the method's `extra`), then the enums `side` and `stp`.
+ */
+function placementHead(
+  params: unknown,
+  markets: ReadonlyMap<string, Market>,
+  extra: readonly string[],
+): { p: Record<string, unknown>; market: Market; side: Side; stp: Stp } {
+  const p = paramsObject(params);
+  const market = marketOf(p, markets);
+  for (const name of ['side', 'amount', ...extra]) if (isMissing(p[name])) field(`${name} is required`);
   if (p.side !== 'buy' && p.side !== 'sell') return field('side is invalid');
-  return p.side;
-}
-
-function stpOf(p: Record<string, unknown>): Stp {
-  if (isMissing(p.stp)) return 'no';
-  const s = typeof p.stp === 'string' ? STP[p.stp] : undefined;
-  return s ?? field('stp is invalid');
+  const stp: Stp | undefined = isMissing(p.stp) ? 'no' : typeof p.stp === 'string' ? STP[p.stp] : undefined;
+  return { p, market, side: p.side, stp: stp ?? field('stp is invalid') };
 }
 
 function flag(p: Record<string, unknown>, name: string): boolean {
@@ -141,13 +139,7 @@ export function checkLimits(m: Market, amount: Dec, price: Dec): void {
 }
 
 export function parseLimitPlace(params: unknown, markets: ReadonlyMap<string, Market>): WsLimitRequest {
-  const p = paramsObject(params);
-  const market = marketOf(p, markets);
-  if (isMissing(p.side)) field('side is required');
-  if (isMissing(p.amount)) field('amount is required');
-  if (isMissing(p.price)) field('price is required');
-  const side = sideOf(p);
-  const stp = stpOf(p);
+  const { p, market, side, stp } = placementHead(params, markets, ['price']);
   const amount = decimal(p, 'amount');
   const price = decimal(p, 'price');
   const postOnly = flag(p, 'post_only');
@@ -161,6 +153,21 @@ export function parseLimitPlace(params: unknown, markets: ReadonlyMap<string, Ma
   return { market, side, amount, price, clientOrderId, postOnly: postOnly || rpi, ioc, stp };
 }
 
+export function parseBboPlace(params: unknown, markets: ReadonlyMap<string, Market>): WsBboRequest {
+  const { p, market, side, stp } = placementHead(params, markets, ['bbo_role']);
+  if (p.bbo_role !== 1 && p.bbo_role !== 2) return field('bbo role must be an integer in range 1..2');
+  const role = p.bbo_role;
+  const amount = decimal(p, 'amount');
+  const postOnly = flag(p, 'post_only');
+  const ioc = flag(p, 'ioc');
+  if (postOnly && role === 2) field('wrong flags combination');
+  // Role 1 is post-only whether or not the client says so.
+  if (ioc && (postOnly || role === 1)) field("flags: ioc=1 and post_only=1 can't be combined");
+  const clientOrderId = clientOrderIdOf(p);
+  if (amount.decimalPlaces() > market.stockPrec) field(`amount: precision is greater than ${market.stockPrec}`);
+  return { market, side, amount, role, clientOrderId, postOnly: postOnly || role === 1, ioc, stp };
+}
+
 /**
  * `order_market_place` (type 2: a buy spends `amount` quote, a sell sells `amount` base) and
  * `order_market_stock_place` (type 202: base both sides). Min amount/total are checked at the
@@ -172,12 +179,7 @@ export function parseMarketPlace(
   type: 2 | 202,
   best: (m: Market, side: Side) => Dec | null,
 ): MarketOrderRequest {
-  const p = paramsObject(params);
-  const market = marketOf(p, markets);
-  if (isMissing(p.side)) field('side is required');
-  if (isMissing(p.amount)) field('amount is required');
-  const side = sideOf(p);
-  const stp = stpOf(p);
+  const { p, market, side, stp } = placementHead(params, markets, []);
   const amount = decimal(p, 'amount');
   const clientOrderId = clientOrderIdOf(p);
   const inQuote = type === 2 && side === 'buy';

@@ -4,15 +4,19 @@
  * → cancelOrder, order/cancel/all → cancelAll; modify → modifyOrder; market orders → placeMarket),
  * so the ordersPending / deals / balanceSpot traffic a WS order causes is exactly a REST order's.
  *
- * Stop and BBO placement are real WhiteBIT methods the engine cannot run (it rests limit orders
- * only); they are answered with code 4 and a text that says so, never silently.
+ * `order_bbo_place` is a limit order priced off the book (role 1: own side's best, post-only; role
+ * 2: the opposite best), so it runs on the same path. Stop placement (and stop-BBO) are real WhiteBIT
+ * methods the engine cannot run (it has no trigger orders); they are answered with code 4 and a
+ * text that says so, never silently.
  *
  * @see whitebit-protocol-2.md §1
  */
 import { fmt } from './decimal.js';
 import type { Exchange } from './exchange.js';
 import {
+  checkLimits,
   modifiedTerms,
+  parseBboPlace,
   parseCancel,
   parseCancelAll,
   parseLimitPlace,
@@ -23,6 +27,7 @@ import {
   wsErrorOf,
   WsOrderError,
   type WsError,
+  type WsLimitRequest,
 } from './ws-order-codec.js';
 
 export interface WsOrderContext {
@@ -40,21 +45,14 @@ const done = (result: unknown): WsOrderOutcome => ({ ok: true, result });
 const refused = (error: WsError): WsOrderOutcome => ({ ok: false, error });
 
 const HANDLERS: Readonly<Record<string, Handler>> = {
-  order_limit_place: (ctx, params) => {
-    const req = parseLimitPlace(params, ctx.exchange.markets);
-    // The REST order/new fields: the very path a REST-placed order takes.
-    const raw = {
-      market: req.market.name,
-      side: req.side,
-      amount: fmt(req.amount),
-      price: fmt(req.price),
-      clientOrderId: req.clientOrderId,
-      postOnly: req.postOnly,
-      ioc: req.ioc,
-      stp: req.stp,
-    };
-    const r = ctx.exchange.placeOrder(ctx.accountId, raw, ctx.nowMs);
-    return r.ok ? done(toWsOrderReply(r.value)) : refused(wsErrorOf(r.error));
+  order_limit_place: (ctx, params) => placeLimit(ctx, parseLimitPlace(params, ctx.exchange.markets)),
+  order_bbo_place: (ctx, params) => {
+    const req = parseBboPlace(params, ctx.exchange.markets);
+    const book = ctx.exchange.bookOf(req.market.name);
+    const level = req.role === 1 ? book.side(req.side).best() : book.opposite(req.side).best();
+    if (!level) return refused(WS_ERRORS.notEnoughTraders);
+    checkLimits(req.market, req.amount, level.priceD);
+    return placeLimit(ctx, { ...req, price: level.priceD });
   },
   order_market_place: (ctx, params) => placeMarket(ctx, params, 2),
   order_market_stock_place: (ctx, params) => placeMarket(ctx, params, 202),
@@ -81,7 +79,7 @@ const HANDLERS: Readonly<Record<string, Handler>> = {
 };
 
 /** WhiteBIT methods the simulator knows of but cannot execute. */
-const UNSUPPORTED = new Set(['order_stop_limit_place', 'order_stop_market_place', 'order_stop_market_stock_place', 'order_bbo_place', 'order_stop_bbo_place']);
+const UNSUPPORTED = new Set(['order_stop_limit_place', 'order_stop_market_place', 'order_stop_market_stock_place', 'order_stop_bbo_place']);
 
 /** True for a method this module answers (implemented or knowingly unsupported). */
 export function isOrderMethod(method: string): boolean {
@@ -100,6 +98,22 @@ export function handleOrderMethod(ctx: WsOrderContext, method: string, params: u
     if (err instanceof WsOrderError) return refused(err.wsError);
     throw err;
   }
+}
+
+/** A validated limit order through the REST order/new fields: the very path a REST-placed order takes. */
+function placeLimit(ctx: WsOrderContext & { readonly accountId: string }, req: WsLimitRequest): WsOrderOutcome {
+  const raw = {
+    market: req.market.name,
+    side: req.side,
+    amount: fmt(req.amount),
+    price: fmt(req.price),
+    clientOrderId: req.clientOrderId,
+    postOnly: req.postOnly,
+    ioc: req.ioc,
+    stp: req.stp,
+  };
+  const r = ctx.exchange.placeOrder(ctx.accountId, raw, ctx.nowMs);
+  return r.ok ? done(toWsOrderReply(r.value)) : refused(wsErrorOf(r.error));
 }
 
 function placeMarket(ctx: WsOrderContext & { readonly accountId: string }, params: unknown, type: 2 | 202): WsOrderOutcome {

@@ -24,7 +24,7 @@ import type { SimEvent } from './events.js';
 import type { Exchange } from './exchange.js';
 import type { FrameChannel, Faults } from './faults.js';
 import { WsBudgets, type WsBudgetOptions } from './ws-budgets.js';
-import { handleOrderMethod, isOrderMethod } from './ws-orders.js';
+import { handleOrderMethod, isOrderMethod, type WsOrderOutcome } from './ws-orders.js';
 import { toDealTuple, toSeconds, toWsDealRecord, toWsOrder } from './wire-format.js';
 import type { WsTokens } from './ws-tokens.js';
 
@@ -188,10 +188,11 @@ export class WsSession {
 
   /** Runs one order request with its pushes held, then sends reply and pushes in the faults' order. */
   private onOrder(id: number | string | null, method: string, params: unknown): void {
-    const fault = this.deps.faults.decideOrder(this.serial);
+    const fault = this.deps.faults.decideOrder(this.serial, method.endsWith('_place'));
+    if (fault.placeBudgetSpent) return this.reply(id, null, ERR.tooManyRequests, true);
     const held: NonNullable<typeof this.heldPushes> = [];
     this.heldPushes = held;
-    let outcome;
+    let outcome: WsOrderOutcome;
     try {
       outcome = handleOrderMethod({ exchange: this.deps.exchange, accountId: this.accountId, nowMs: this.deps.clock.now() }, method, params);
     } finally {

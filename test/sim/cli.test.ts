@@ -78,6 +78,7 @@ describe('gridbot sim: WS order entry and issue-14 fault flags', () => {
       '--duplicate-order-replies P',
       '--pushes-before-reply P',
       '--drop-connection-after-order P',
+      '--exhaust-place-budget P',
       '--ws-place-budget N[:MS]',
       '--ws-request-budget N[:MS]',
       '--ws-requests-per-minute N',
@@ -118,6 +119,8 @@ describe('gridbot sim: WS order entry and issue-14 fault flags', () => {
       '1',
       '--trickle-responses',
       '2:5:/api/v4/orders',
+      '--exhaust-place-budget',
+      '1',
     ]);
     const sim = await run.ready;
     expect(sim.faults.decideFrame('depth', 0).action).toBe('corrupt');
@@ -126,6 +129,8 @@ describe('gridbot sim: WS order entry and issue-14 fault flags', () => {
     expect(sim.faults.decideFrame('reply', 0).action).toBe('send');
     expect(sim.faults.takeTrickle('/api/v4/order/new')).toBeNull();
     expect(sim.faults.takeTrickle('/api/v4/orders')).toBe(5);
+    expect(sim.faults.decideOrder(0, false).placeBudgetSpent).toBe(false);
+    expect(sim.faults.decideOrder(0, true).placeBudgetSpent).toBe(true);
     run.abort.abort();
     expect(await run.exit).toBe(0);
   });

@@ -26,7 +26,9 @@ function newExchange(): Exchange {
 type Command =
   | { kind: 'place'; account: number; side: 'buy' | 'sell'; price: number; amount: number; postOnly: boolean; ioc: boolean; stp: 'no' | 'cn' | 'co' | 'cb' }
   | { kind: 'cancel'; account: number; pick: number }
-  | { kind: 'cancelAll'; account: number };
+  | { kind: 'cancelAll'; account: number }
+  | { kind: 'modify'; account: number; pick: number; price: number; amount: number | null }
+  | { kind: 'market'; account: number; side: 'buy' | 'sell'; inQuote: boolean; amount: number };
 
 const placeArb = fc.record({
   kind: fc.constant('place' as const),
@@ -42,6 +44,27 @@ const commandArb: fc.Arbitrary<Command> = fc.oneof(
   { weight: 8, arbitrary: placeArb },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('cancel' as const), account: fc.integer({ min: 0, max: 2 }), pick: fc.nat() }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('cancelAll' as const), account: fc.integer({ min: 0, max: 2 }) }) },
+  // WS order entry: modify (cancel-and-replace) and market orders run on the same engine path.
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      kind: fc.constant('modify' as const),
+      account: fc.integer({ min: 0, max: 2 }),
+      pick: fc.nat(),
+      price: fc.integer({ min: 900, max: 1100 }),
+      amount: fc.option(fc.integer({ min: 1, max: 800 })),
+    }),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      kind: fc.constant('market' as const),
+      account: fc.integer({ min: 0, max: 2 }),
+      side: fc.constantFrom('buy' as const, 'sell' as const),
+      inQuote: fc.boolean(),
+      amount: fc.integer({ min: 1, max: 80_000 }), // hundredths
+    }),
+  },
 );
 
 /** Expected maker sequence for a taker, from the book as it was before the command. */
@@ -139,8 +162,38 @@ describe('matching core properties', () => {
             const mine = before.filter((o) => o.accountId === ACCOUNTS[cmd.account]);
             const target = mine[cmd.pick % Math.max(1, mine.length)];
             if (target) expect(ex.cancelOrder(target.accountId, MARKET, { orderId: target.id }, now).ok).toBe(true);
-          } else {
+          } else if (cmd.kind === 'cancelAll') {
             ex.cancelAll(ACCOUNTS[cmd.account] ?? 'a0', MARKET, null, now);
+          } else if (cmd.kind === 'modify') {
+            const mine = before.filter((o) => o.accountId === ACCOUNTS[cmd.account]);
+            const target = mine[cmd.pick % Math.max(1, mine.length)];
+            if (target) {
+              const change = { price: new D(cmd.price).div(10), ...(cmd.amount === null ? {} : { amount: new D(cmd.amount).div(100) }) };
+              const r = ex.modifyOrder(target.accountId, MARKET, { orderId: target.id }, change, now);
+              const after = ex.activeOrders(null, { market: MARKET });
+              if (r.ok) {
+                expect(after.some((o) => o.id === target.id)).toBe(false);
+                expect(r.value.clientOrderId).toBe(target.clientOrderId);
+              } else {
+                // A refused modify leaves the old order resting as it was.
+                expect(after.find((o) => o.id === target.id)).toEqual(target);
+                expect([10, 13, 30, 32]).toContain(r.error.body.code);
+              }
+            }
+          } else {
+            const m = ex.market(MARKET);
+            if (!m) throw new Error('market');
+            const amount = new D(cmd.amount).div(100);
+            const inQuote = cmd.inQuote && cmd.side === 'buy';
+            const r = ex.placeMarket(
+              ACCOUNTS[cmd.account] ?? 'a0',
+              { market: m, side: cmd.side, size: inQuote ? { quote: amount } : { base: amount }, type: inQuote ? 2 : 202, clientOrderId: '', stp: 'no' },
+              now,
+            );
+            // A market order never rests.
+            if (r.ok) expect(r.value.ftimeMs).toBe(now);
+            else expect([10, 12]).toContain(r.error.body.code);
+            expect(ex.activeOrders(null).some((o) => o.marketOrder)).toBe(false);
           }
           off();
           checkInvariants(ex, initial);

@@ -53,6 +53,19 @@ describe('per-connection budgets', () => {
     expect((await c.request('ping')).result).toBe('pong');
   });
 
+  it('exhaustPlaceBudget refuses the next placements with 7 unexecuted, mid-run; cancels still go through', async () => {
+    await start();
+    const c = await b.authorized();
+    expect((await order(c, 'order_limit_place', buy({ client_order_id: 'kept' }))).error).toBeNull();
+    b.sim.faults.exhaustPlaceBudget({ next: 2 });
+    expect((await order(c, 'order_cancel', { market: BTC, client_order_id: 'kept' })).error).toBeNull();
+    expect((await order(c, 'order_limit_place', buy())).error).toEqual(tooMany);
+    expect((await order(c, 'order_market_place', { market: BTC, side: 'buy', amount: '100' })).error).toEqual(tooMany);
+    expect(b.sim.state.orders(A.id)).toEqual([]);
+    expect(b.sim.faults.stats.placementsRefused).toBe(2);
+    expect((await order(c, 'order_limit_place', buy())).error).toBeNull();
+  });
+
   it('keeps the legacy single per-minute budget when wsRequestsPerMinute is set', async () => {
     await start({ wsRequestsPerMinute: 3, idleTimeoutMs: 120_000 });
     const c = await b.authorized();

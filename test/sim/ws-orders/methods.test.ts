@@ -27,9 +27,9 @@ describe('envelope and authorization', () => {
     expect(b.sim.state.orders()).toEqual([]);
   });
 
-  it('answers stop and BBO placement with 4 and a text naming the method, not silently', async () => {
+  it('answers stop placement with 4 and a text naming the method, not silently', async () => {
     const c = await b.authorized();
-    for (const method of ['order_stop_limit_place', 'order_stop_market_place', 'order_bbo_place']) {
+    for (const method of ['order_stop_limit_place', 'order_stop_market_place', 'order_stop_market_stock_place', 'order_stop_bbo_place']) {
       const f = await order(c, method, limit({ activation_price: '61000', bbo_role: 1 }));
       expect(f.error).toEqual({ code: 4, message: `method not found: ${method} is not supported by the simulator` });
     }
@@ -229,6 +229,33 @@ describe('order_market_place and order_market_stock_place', () => {
     expect((await order(c, 'order_market_place', { market: BTC, side: 'sell', amount: '0.2' })).error).toBeNull();
     expect((await order(c, 'order_market_place', { market: BTC, side: 'sell', amount: '0.2' })).error).toEqual({ code: 12, message: 'not enough traders' });
     expect((await order(c, 'order_market_place', { market: BTC, side: 'buy' })).error).toEqual({ code: 1, message: 'amount is required' });
+  });
+});
+
+describe('order_bbo_place', () => {
+  beforeEach(async () => {
+    await b.restPlace(B, { side: 'sell', amount: '0.1', price: '61000' });
+    await b.restPlace(B, { side: 'buy', amount: '0.1', price: '59000' });
+  });
+
+  it('role 1 rests at its own side’s best price, post-only; role 2 takes at the opposite best', async () => {
+    const c = await b.authorized();
+    const maker = await order(c, 'order_bbo_place', { market: BTC, side: 'buy', amount: '0.01', bbo_role: 1, client_order_id: 'bbo1' });
+    expect(maker.result).toMatchObject({ type: 1, side: 2, price: '59000', post_only: true, status: 'OPEN', client_order_id: 'bbo1' });
+    const taker = await order(c, 'order_bbo_place', { market: BTC, side: 'buy', amount: '0.01', bbo_role: 2 });
+    expect(taker.result).toMatchObject({ type: 1, price: '61000', post_only: false, status: 'FILLED', deal_stock: '0.01' });
+  });
+
+  it('refuses a bad role, post-only with role 2, ioc with role 1, an empty side (12)', async () => {
+    const c = await b.authorized();
+    const bbo = (extra: Record<string, unknown>) => order(c, 'order_bbo_place', { market: BTC, side: 'buy', amount: '0.01', bbo_role: 1, ...extra });
+    expect((await bbo({ bbo_role: 3 })).error).toEqual({ code: 1, message: 'bbo role must be an integer in range 1..2' });
+    expect((await bbo({ bbo_role: undefined })).error).toEqual({ code: 1, message: 'bbo_role is required' });
+    expect((await bbo({ bbo_role: 2, post_only: true })).error).toEqual({ code: 1, message: 'wrong flags combination' });
+    expect((await bbo({ ioc: true })).error).toEqual({ code: 1, message: "flags: ioc=1 and post_only=1 can't be combined" });
+    expect((await bbo({ amount: '0.00001' })).error).toEqual({ code: 11, message: 'amount too small' });
+    expect((await bbo({ market: 'ETH_USDT' })).error).toEqual({ code: 12, message: 'not enough traders' });
+    expect(b.sim.state.orders(A.id)).toEqual([]);
   });
 });
 
