@@ -13,15 +13,35 @@
  */
 import { fromCallback } from 'xstate';
 import type { DeskPlace, MarketEvent } from '../../machines/market/market.types.js';
+import type { KillSwitchLeases } from './kill-switch-lease.js';
 import { fatalReason } from './order-placement.js';
 import type { OrderRouter } from './order-router.js';
 
-export function createDeskActor(router: Pick<OrderRouter, 'place'>, options: { readonly postOnly?: boolean } = {}) {
+export interface DeskOptions {
+  readonly postOnly?: boolean;
+  /** When given, nothing is placed for a market whose kill-switch lease is ending (kill-switch-lease.ts): `notSent`, retried later. */
+  readonly leases?: Pick<KillSwitchLeases, 'refusal'>;
+}
+
+export function createDeskActor(router: Pick<OrderRouter, 'place'>, options: DeskOptions = {}) {
   const postOnly = options.postOnly ?? true;
+  const leases = options.leases;
   return fromCallback<DeskPlace, { market: string }>(({ sendBack, receive }) => {
     const tell = (e: MarketEvent): void => sendBack(e);
     receive((event) => {
       if (event.type !== 'desk.place') return;
+      const refused = leases?.refusal(event.market) ?? null;
+      if (refused !== null) {
+        // Answered like any other send that did not happen: the market cools down and tries again.
+        queueMicrotask(() =>
+          tell({
+            type: 'desk.result',
+            outcomes: event.intents.map((i) => ({ kind: 'notSent', clientOrderId: i.clientOrderId, reason: refused })),
+            fatal: null,
+          }),
+        );
+        return;
+      }
       // The router never rejects: every failure is already an outcome.
       void router.place(event.intents, { postOnly }).then((report) => tell({ type: 'desk.result', outcomes: report.outcomes, fatal: fatalReason(report) }));
     });

@@ -25,6 +25,7 @@ import { type CancelOutcome, type KillSwitchArmed, type LoadedMarket, MarketIoEr
 import { describeError, toMarketIoError } from './io-errors.js';
 import { type PlacementOptions, type PlacementRest, fatalReason, placeIntents } from './order-placement.js';
 import type { OrderRouter } from './order-router.js';
+import type { KillSwitchLeases } from './kill-switch-lease.js';
 import { dealFromHistory, exchangeOrderFromRest } from './wire-to-domain.js';
 
 export type MarketRest = PlacementRest &
@@ -144,18 +145,24 @@ export function createCancelAll(rest: MarketRest) {
   );
 }
 
-export function createArmKillSwitch(rest: MarketRest) {
+/** Arms or refreshes the kill-switch; a success renews the market's lease (kill-switch-lease.ts), stamped before the request leaves. */
+export function createArmKillSwitch(rest: MarketRest, leases?: KillSwitchLeases) {
   return fromPromise<KillSwitchArmed, MarketIoInputs['armKillSwitch']>(({ input, signal }) =>
     io('armKillSwitch', async () => {
+      const sentAt = leases?.stamp() ?? 0;
       const ks = await rest.killSwitchArm({ market: input.market, timeout: String(input.timeoutSec), types: SPOT }, { signal });
+      leases?.armed(input.market, sentAt, input.timeoutSec);
       return { cancellationTimeMs: ks.cancellationTime * 1000 };
     }),
   );
 }
 
-export function createDisarmKillSwitch(rest: MarketRest) {
+export function createDisarmKillSwitch(rest: MarketRest, leases?: KillSwitchLeases) {
   return fromPromise<void, MarketIoInputs['disarmKillSwitch']>(({ input, signal }) =>
-    io('disarmKillSwitch', () => rest.killSwitchDisarm(input.market, { signal })),
+    io('disarmKillSwitch', async () => {
+      await rest.killSwitchDisarm(input.market, { signal });
+      leases?.disarmed(input.market);
+    }),
   );
 }
 

@@ -17,6 +17,7 @@ import { createDeskActor } from './desk-actor.js';
 import { type ConnectionHandle, createFeedActor } from './feed-actor.js';
 import { type TurnOrder, heldRequests } from '../turn/index.js';
 import { sharedPublicLists } from './shared-public.js';
+import { KillSwitchLeases } from './kill-switch-lease.js';
 import { createOrderRouter } from './order-router.js';
 import type { SocketOrders } from './socket-orders.js';
 import {
@@ -44,6 +45,11 @@ export interface MarketActorsDeps extends MarketIoOptions {
   readonly socketOrders?: SocketOrders | null;
   /** Each grid's `orderEntry` (RuntimeConfig.orderEntry); absent: `rest` for every grid. */
   readonly orderEntryOf?: (market: string) => OrderWay;
+  /**
+   * How long before a market's kill-switch lease ends the desk stops placing (kill-switch-lease.ts):
+   * the slowest an order can take to land, i.e. the REST deadline. Absent: 10 s.
+   */
+  readonly leaseMarginMs?: number;
 }
 
 /** Every REST method the market actors call: all of them wait for a batch's commit. */
@@ -73,16 +79,17 @@ export function createMarketActors(deps: MarketActorsDeps) {
     ...(turn === undefined ? {} : { hold: (start) => turn.hold(start) }),
     ...(deps.orderEntryOf === undefined ? {} : { entryOf: deps.orderEntryOf }),
   });
+  const leases = new KillSwitchLeases({ marginMs: deps.leaseMarginMs ?? 10_000 });
   return {
     // One market list and ticker download for all the markets that start together (shared-public.ts).
     loadMarket: createLoadMarket(sharedPublicLists(rest)),
     cancelAll: createCancelAll(rest),
-    armKillSwitch: createArmKillSwitch(rest),
-    disarmKillSwitch: createDisarmKillSwitch(rest),
+    armKillSwitch: createArmKillSwitch(rest, leases),
+    disarmKillSwitch: createDisarmKillSwitch(rest, leases),
     placeBatch: createPlaceBatch(rest, placement),
     fetchExchange: createFetchExchange(rest, deps.maxPages === undefined ? {} : { maxPages: deps.maxPages }),
     cancelOrders: createCancelOrders(orders),
     feed: createFeedActor({ router: deps.router, connection: deps.connection, status$: deps.status$ }),
-    desk: createDeskActor(orders, placement),
+    desk: createDeskActor(orders, { ...placement, leases }),
   };
 }

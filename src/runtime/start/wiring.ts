@@ -26,6 +26,7 @@ import {
   createSocketActor,
   createTokenActor,
   emptyFrameStats,
+  restDeadlineMs,
 } from '../exchange/index.js';
 import { type MarketRunRecord, bookOfRun, journalInspector } from '../journal/index.js';
 import type { RuntimeOptions } from '../runtime.js';
@@ -76,6 +77,8 @@ export function wire(options: RuntimeOptions, pre: Preflight): Wiring {
   const marketActors = createMarketActors({
     rest: pre.rest,
     router,
+    // An order may take as long as a REST request to land: placements stop that long before a kill-switch lease ends.
+    leaseMarginMs: restDeadlineMs(options.config.markets.map((m) => m.killSwitch.timeoutSec)),
     connection: {
       // Once the whole runtime stops, the socket closes after the markets: their unsubscribes would
       // only make it re-send each shrinking channel set (and the exchange re-push every price), once
