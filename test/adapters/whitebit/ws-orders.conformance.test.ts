@@ -160,6 +160,15 @@ describe('order_modify (WsRequests + codec)', () => {
     expect(sim.state.orders(A.id).map((x) => x.id)).toEqual([next.orderId]);
   });
 
+  it('modifies by order id with a total in quote (the amount follows from the price)', async () => {
+    await start();
+    const s = await open();
+    const old = await s.orders.placeLimit({ market: BTC, side: 'buy', amount: '0.01', price: '60000' });
+    const next = await request(s, modifyCall({ market: BTC, orderId: old.orderId, total: '1200' }));
+    expect(next).toMatchObject({ price: '60000', amount: '0.02', status: 'OPEN' });
+    expect(sim.state.orders(A.id).map((x) => x.id)).toEqual([next.orderId]);
+  });
+
   it('refuses an unknown order as orderNotFound (code 6)', async () => {
     await start();
     const s = await open();
@@ -200,6 +209,15 @@ describe('order_cancel_all (WsRequests + codec)', () => {
     await s.barrier();
     expect(s.pending.filter((p) => p.event === 3)).toHaveLength(2);
     await expect(all()).resolves.toBe(true);
+  });
+
+  it('accepts every order type on a spot market (§1.8: all three is safe)', async () => {
+    await start();
+    const s = await open();
+    await s.orders.placeLimit({ market: BTC, side: 'buy', amount: '0.01', price: '60000' });
+    const call = cancelAllCall({ market: BTC, type: ['spot', 'margin', 'futures'] });
+    await expect(s.orders.requests.issue({ call, idempotent: true, decode: decodeWsCancelAllResult }, s.write)).resolves.toBe(true);
+    expect(sim.state.orders(A.id)).toEqual([]);
   });
 });
 
@@ -257,6 +275,51 @@ describe('budgets and authorization', () => {
     const s = await open();
     s.close();
     await new Promise<void>((resolve) => s.transport.closed$.subscribe({ complete: resolve }));
+    expect(s.orders.ready('place')).toBe(false);
+  });
+});
+
+describe('order-reply faults (a reply that never comes is an unknown outcome)', () => {
+  const limit = { market: BTC, side: 'buy', amount: '0.01', price: '60000', clientOrderId: 'f-1' } as const;
+
+  it('a lost reply: the order rests, the call is unknownOutcome at the deadline on the sim clock, and the pending map is empty', async () => {
+    await start();
+    const s = await open(A, { orders: { deadlineMs: 5_000 } });
+    sim.faults.dropOrderReplies({ next: 1 });
+    const p = rejection(s.orders.placeLimit(limit));
+    await s.barrier();
+    expect(sim.state.orders(A.id).map((o) => o.clientOrderId)).toEqual(['f-1']);
+    expect(s.orders.requests.size).toBe(1);
+    sim.advance(5_000);
+    expect(await p).toMatchObject({ kind: 'unknownOutcome', sent: true });
+    expect(s.orders.requests.size).toBe(0);
+  });
+
+  it('a duplicated reply settles the call once; the second is counted stray', async () => {
+    await start();
+    const s = await open();
+    sim.faults.duplicateOrderReplies({ next: 1 });
+    await expect(s.orders.placeLimit(limit)).resolves.toMatchObject({ clientOrderId: 'f-1', status: 'OPEN' });
+    await s.barrier();
+    expect(s.orders.requests.stats).toMatchObject({ replies: 1, stray: 1 });
+  });
+
+  it('pushes before the reply: the ordersPending event arrives first, the reply still decodes', async () => {
+    await start();
+    const s = await open();
+    sim.faults.pushesBeforeReply({ next: 1 });
+    let seenAtReply = -1;
+    const o = await s.orders.placeLimit(limit).then((x) => ((seenAtReply = s.pending.length), x));
+    expect(seenAtReply).toBe(1);
+    expect(s.pending[0]).toMatchObject({ event: 1, order: { id: o.orderId, client_order_id: 'f-1' } });
+  });
+
+  it('the connection drops after the order executed: the call is unknownOutcome at once, and the port is not ready', async () => {
+    await start();
+    const s = await open();
+    sim.faults.dropConnectionAfterOrder({ next: 1 });
+    expect(await rejection(s.orders.placeLimit(limit))).toMatchObject({ kind: 'unknownOutcome', sent: true });
+    expect(sim.state.orders(A.id).map((o) => o.clientOrderId)).toEqual(['f-1']);
     expect(s.orders.ready('place')).toBe(false);
   });
 });
