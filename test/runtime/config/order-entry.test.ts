@@ -95,18 +95,14 @@ describe('orderEntry on the command line', () => {
     ...center('BTC_USDT', '200', '0.001', '    orderEntry: ws'),
   );
   const BAD = MIXED.replace('    orderEntry: ws', '    orderEntry: socket');
+  // `run` reaches the simulator through a counting proxy, so the test sees that nothing was sent.
   let sim: Simulator;
   let proxy: CountingProxy;
   const tmp = tempDir();
   beforeAll(async () => {
-    sim = await startSimulator({ port: 0, seed: 3, tickMs: 0 });
-    proxy = await startCountingProxy(sim.restUrl);
+    [sim, proxy] = await startSimulator({ port: 0, seed: 3, tickMs: 0 }).then(async (s) => [s, await startCountingProxy(s.restUrl)] as const);
   });
-  afterAll(async () => {
-    await proxy.close();
-    await sim.close();
-    tmp.cleanup();
-  });
+  afterAll(() => Promise.all([proxy.close(), sim.close()]).finally(tmp.cleanup));
 
   it('validate and plan show rest for the grid that inherits the top level and ws for the one that overrides it', async () => {
     const path = tmp.file('mixed.yaml', MIXED);
