@@ -309,10 +309,10 @@ describe('grid lifecycle against the simulator', () => {
   });
 
   it('stops with onStop cancel while a counter-order is in flight: the order that lands after the cancel-all is cancelled too', async () => {
-    const b = await start({ onStop: 'cancel', proxy: true });
+    // orderEntry rest: the counter-order to this fill goes out as order/new; hold it at the proxy.
+    const b = await start({ onStop: 'cancel', proxy: true, orderEntry: 'rest' });
     const proxy = b.proxy as NonNullable<Bench['proxy']>;
     await planPlaced(b);
-    // The counter-order to this fill goes out as order/new; hold it at the proxy.
     proxy.hold('/api/v4/order/new');
     b.take('sell', AMOUNT, LEVEL_PRICE[1] as string);
     await b.until('the counter-order held in flight', () => proxy.held() === 1);

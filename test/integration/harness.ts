@@ -78,6 +78,8 @@ export interface GridOptions {
   readonly logLevel?: string;
   /** markets.yaml `journal:` path (a bot child process opens it); default none. */
   readonly journalPath?: string;
+  /** markets.yaml top-level `orderEntry`; default none (the exchange's default, `ws` on the simulator). */
+  readonly orderEntry?: 'ws' | 'rest';
 }
 
 /** markets.yaml text of one small centered grid per market (default: one on {@link MARKET}). */
@@ -101,6 +103,7 @@ export function gridYaml(o: GridOptions = {}): string {
     `botId: ${o.botId ?? BOT_ID}`,
     `logLevel: ${o.logLevel ?? 'silent'}`,
     ...(o.journalPath === undefined ? [] : [`journal: ${JSON.stringify(o.journalPath)}`]),
+    ...(o.orderEntry === undefined ? [] : [`orderEntry: ${o.orderEntry}`]),
     'grids:',
     ...(o.markets ?? [MARKET]).flatMap(grid),
     '',
