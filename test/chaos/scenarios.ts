@@ -19,6 +19,12 @@ import type { Scenario } from './support/outcome.js';
 import { framesCorrupt } from './scenario-frames-corrupt.js';
 import { slowBody } from './scenario-slow-body.js';
 import { priceSweep } from './scenario-price-sweep.js';
+import { wsDropAfterSend } from './scenario-ws-drop-after-send.js';
+import { wsReplyLost } from './scenario-ws-reply-lost.js';
+import { wsReplyDuplicated } from './scenario-ws-reply-duplicated.js';
+import { wsPushesBeforeReply } from './scenario-ws-pushes-before-reply.js';
+import { wsError43 } from './scenario-ws-error-43.js';
+import { wsBudgetExhausted } from './scenario-ws-budget-exhausted.js';
 import { sigkillRestart } from './support/process-rig.js';
 import { type Rig, runInProcess } from './support/rig.js';
 import { BOT_ACCOUNT, MARKET, PLAN } from '../integration/harness.js';
@@ -343,4 +349,10 @@ export const SCENARIOS: readonly Scenario[] = [
   slowBody,
   framesCorrupt,
   priceSweep,
+  wsDropAfterSend,
+  wsReplyLost,
+  wsReplyDuplicated,
+  wsPushesBeforeReply,
+  wsError43,
+  wsBudgetExhausted,
 ];

@@ -12,7 +12,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { type MetricsServer, type RuntimeMetrics, createRuntimeMetrics, opsRoute, startMetricsServer } from '../../src/runtime/metrics/index.js';
 import type { HealthReport } from '../../src/runtime/metrics/health.js';
 import { type Sample, parseProm, sample } from '../support/prom-text.js';
-import { AMOUNT, BOT_ACCOUNT, type Bench, LEVEL_PRICE, MARKET, MARKET_B, PLAN, startBench } from './harness.js';
+import { AMOUNT, BOT_ACCOUNT, type Bench, LEVEL_PRICE, MARKET, MARKET_B, PLAN, startBench, testOrderEntry } from './harness.js';
 
 let bench: Bench | undefined;
 let server: MetricsServer | undefined;
@@ -113,12 +113,16 @@ describe('metrics and health against the simulator', () => {
     expect(sample(s, 'gridbot_ws_frames_total', { channel: 'ordersPending' })).toBeGreaterThan(0);
     expect(sample(s, 'gridbot_ws_decode_errors_total')).toBe(0);
     expect(sample(s, 'gridbot_ws_reconnects_total')).toBe(0);
-    // REST: one order/bulk per plan, one order/new per counter-order (each fill answered alone).
+    // REST: one order/bulk per plan; each counter-order (each fill answered alone) one order/new, or
+    // with orderEntry ws (the simulator's default) one frame on the socket and no order/new at all.
     const counters = MARKETS.reduce((n, market) => n + (sample(s, 'gridbot_counter_orders_placed_total', { market }) ?? 0), 0);
+    const entry = testOrderEntry() ?? 'ws';
+    const overRest = entry === 'rest' ? counters : 0;
+    expect(MARKETS.reduce((n, market) => n + (sample(s, 'gridbot_orders_sent_total', { market, origin: 'counter', via: entry }) ?? 0), 0)).toBe(counters);
     expect(sample(s, 'gridbot_rest_request_duration_seconds_count', { endpoint: '/api/v4/order/bulk', outcome: 'ok' })).toBe(2);
-    expect(sample(s, 'gridbot_rest_request_duration_seconds_count', { endpoint: '/api/v4/order/new', outcome: 'ok' })).toBe(counters);
-    expect(sample(s, 'gridbot_rest_rate_limited_total', { endpoint: '/api/v4/order/new' })).toBe(0);
-    expect(sample(s, 'gridbot_rest_limiter_wait_seconds_count', { group: 'order/new' })).toBe(counters);
+    expect(sample(s, 'gridbot_rest_request_duration_seconds_count', { endpoint: '/api/v4/order/new', outcome: 'ok' }) ?? 0).toBe(overRest);
+    expect(sample(s, 'gridbot_rest_rate_limited_total', { endpoint: '/api/v4/order/new' }) ?? 0).toBe(0);
+    expect(sample(s, 'gridbot_rest_limiter_wait_seconds_count', { group: 'order/new' }) ?? 0).toBe(overRest);
     // Each of these counter-orders answered a deal frame in its tick.
     expect(sample(s, 'gridbot_reaction_seconds_count')).toBe(counters);
     expect(sample(s, 'gridbot_reaction_seconds_sum')).toBeGreaterThan(0);
