@@ -38,8 +38,14 @@ export const wsError43: Scenario = {
           rig.log.push(`placed ${String(raw.clientOrderId)}, answering the request as a duplicate`);
           return original(accountId, raw, nowMs);
         };
+        // Sometimes the order's pushes trail its reply by a few ms (they may share a read otherwise,
+        // and the push then tells the market of the order before the refusal does).
+        const lag = rig.rng.chance(0.5) ? rig.between(20, 80) : 0;
+        const offLag = lag > 0 ? rig.bench.sim.faults.delayFrames('ordersPending', { probability: 1, delayMs: lag }) : () => undefined;
+        if (lag > 0) rig.log.push(`ordersPending frames ${lag} ms late`);
         return () => {
           exchange.placeOrder = original;
+          offLag();
         };
       },
       hitsAreWs: false,

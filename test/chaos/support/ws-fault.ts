@@ -32,11 +32,28 @@ export function runWsFault(name: string, seed: number, fault: WsFault, options: 
     const [lo, hi] = fault.rounds ?? [2, 4];
     for (let round = 0, n = rig.between(lo, hi); round < n; round++) {
       rig.burst(rig.between(1, 3));
-      await rig.settle(`under the fault, round ${round + 1}`, fault.settleMs ?? 15_000);
+      if (await rig.settle(`under the fault, round ${round + 1}`, fault.settleMs ?? 15_000)) rig.violations.push(...unknownToBook(rig));
     }
     off();
     wsScenarioCheck(rig, ws0, fault.hits(rig) - hits0, fault.what, fault.hitsAreWs);
     rig.burst(rig.between(1, 2));
-    await rig.settle('after the fault', fault.settleMs ?? 15_000);
+    if (await rig.settle('after the fault', fault.settleMs ?? 15_000)) rig.violations.push(...unknownToBook(rig));
   });
+}
+
+/**
+ * Once quiet, every open order of ours on the exchange is one the market's book holds as live: an
+ * order the book forgot (a reply taken for a refusal while the order rests) is one it cannot guard,
+ * and its level looks free for a second order.
+ */
+function unknownToBook(rig: Rig): string[] {
+  const book = rig.bench.market()?.context.book;
+  if (book === undefined || book === null) return [];
+  return rig.bench
+    .openOrders()
+    .filter((o) => book.byClientId.get(o.order.clientOrderId)?.state !== 'live')
+    .map(
+      (o) =>
+        `the exchange holds ${o.order.clientOrderId} (level ${o.id.level} ${o.id.side}), the book ${book.byClientId.get(o.order.clientOrderId)?.state ?? 'does not know it'}`,
+    );
 }
