@@ -258,7 +258,8 @@ const slowResponses: Scenario = {
   summary: "REST answers slower than the client's 10 s timeout while a counter-order is sent; then fast again",
   cost: 'costly',
   run: (seed) =>
-    runInProcess('slow-responses', seed, {}, async (rig) => {
+    // A counter-order over REST whatever CHAOS_ORDER_ENTRY says: the socket's own lost reply is ws-reply-lost.
+    runInProcess('slow-responses', seed, { orderEntry: 'rest' }, async (rig) => {
       await rig.planPlaced();
       const { sim } = rig.bench;
       // Past the timeout by more than undici's timer resolution (1 s): at 10.1-10.9 s the answer won
