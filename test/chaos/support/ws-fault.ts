@@ -5,7 +5,8 @@
  * invariants each run must show the fault hit and the socket carried orders meanwhile
  * ({@link wsScenarioCheck}), so no run passes by quietly going REST.
  */
-import type { ChaosRun } from './outcome.js';
+import type { Faults, FaultStats } from '../../../src/sim/faults.js';
+import type { ChaosRun, Scenario } from './outcome.js';
 import { wsScenarioCheck } from './order-entry.js';
 import { type InProcessOptions, type Rig, runInProcess } from './rig.js';
 
@@ -58,4 +59,33 @@ function unknownToBook(rig: Rig): string[] {
       (o) =>
         `the exchange holds ${o.order.clientOrderId} (level ${o.id.level} ${o.id.side}), the book ${book.byClientId.get(o.order.clientOrderId)?.state ?? 'does not know it'}`,
     );
+}
+
+/**
+ * A socket scenario whose fault is one of the simulator's WS order-entry rules, armed with a
+ * probability the run picks from `choices`; `stat` counts its hits (only WS order requests).
+ */
+export function wsRuleScenario(
+  name: string,
+  summary: string,
+  rule: { readonly what: string; readonly choices: readonly number[]; readonly stat: keyof FaultStats; readonly settleMs?: number },
+  arm: (faults: Faults, probability: number) => () => void,
+): Scenario {
+  return {
+    name,
+    summary,
+    cost: 'cheap',
+    run: (seed) =>
+      runWsFault(name, seed, {
+        what: rule.what,
+        arm: (rig) => {
+          const probability = rig.pick(rule.choices);
+          rig.log.push(`${rule.what} with p ${probability}`);
+          return arm(rig.bench.sim.faults, probability);
+        },
+        hitsAreWs: true,
+        hits: (rig) => rig.bench.sim.faults.stats[rule.stat],
+        ...(rule.settleMs === undefined ? {} : { settleMs: rule.settleMs }),
+      }),
+  };
 }
