@@ -14,6 +14,7 @@ import { writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SCENARIOS } from './scenarios.js';
 import { type ChaosRun, formatDuration, guardedRun, summaryTable } from './support/outcome.js';
+import { chaosOrderEntry } from './support/order-entry.js';
 import { chaosConcurrency, chaosPlan } from './support/plan.js';
 
 const plan = chaosPlan(SCENARIOS, process.env);
@@ -27,7 +28,7 @@ beforeAll(() => {
 });
 
 afterAll(() => {
-  const title = `=== chaos: ${plan.basis}, ${chaosConcurrency(process.env)} at a time ===`;
+  const title = `=== chaos: ${plan.basis}, ${chaosConcurrency(process.env)} at a time, order entry ${chaosOrderEntry(process.env)} ===`;
   // Rows in the list's order, seeds ascending (runs end in any order).
   const rank = new Map(SCENARIOS.map((s, i) => [s.name, i]));
   const ordered = [...runs].sort((a, b) => (rank.get(a.scenario) ?? 0) - (rank.get(b.scenario) ?? 0) || a.seed - b.seed);

@@ -34,6 +34,8 @@ export const slowBody: Scenario = {
       'slow-body',
       seed,
       {
+        // The placement variant stalls order/new: its counter-orders go over REST whatever CHAOS_ORDER_ENTRY says.
+        ...(variant === 'placement' ? { orderEntry: 'rest' as const } : {}),
         beforeStart: (sim, _rng, log) => {
           sim.onEvent((e) => {
             if (e.type === 'killSwitch' && e.action === 'fired' && e.accountId === BOT_ACCOUNT) fired += 1;

@@ -19,6 +19,12 @@ import type { Scenario } from './support/outcome.js';
 import { framesCorrupt } from './scenario-frames-corrupt.js';
 import { slowBody } from './scenario-slow-body.js';
 import { priceSweep } from './scenario-price-sweep.js';
+import { wsDropAfterSend } from './scenario-ws-drop-after-send.js';
+import { wsReplyLost } from './scenario-ws-reply-lost.js';
+import { wsReplyDuplicated } from './scenario-ws-reply-duplicated.js';
+import { wsPushesBeforeReply } from './scenario-ws-pushes-before-reply.js';
+import { wsError43 } from './scenario-ws-error-43.js';
+import { wsBudgetExhausted } from './scenario-ws-budget-exhausted.js';
 import { sigkillRestart } from './support/process-rig.js';
 import { type Rig, runInProcess } from './support/rig.js';
 import { BOT_ACCOUNT, MARKET, PLAN } from '../integration/harness.js';
@@ -252,7 +258,7 @@ const slowResponses: Scenario = {
   summary: "REST answers slower than the client's 10 s timeout while a counter-order is sent; then fast again",
   cost: 'costly',
   run: (seed) =>
-    // orderEntry rest: the counter-order must be a REST order/new to time out (over the socket it does not).
+    // A counter-order over REST whatever CHAOS_ORDER_ENTRY says: the socket's own lost reply is ws-reply-lost.
     runInProcess('slow-responses', seed, { orderEntry: 'rest' }, async (rig) => {
       await rig.planPlaced();
       const { sim } = rig.bench;
@@ -344,4 +350,10 @@ export const SCENARIOS: readonly Scenario[] = [
   slowBody,
   framesCorrupt,
   priceSweep,
+  wsDropAfterSend,
+  wsReplyLost,
+  wsReplyDuplicated,
+  wsPushesBeforeReply,
+  wsError43,
+  wsBudgetExhausted,
 ];

@@ -7,7 +7,19 @@
  * account (see harness.ts), so nothing here depends on wall-clock luck.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { type Bench, AMOUNT, BOT_ACCOUNT, LEVEL_PRICE, MARKET, MARKET_B, PLAN, groupByLevel, startBench, type BenchOptions } from './harness.js';
+import {
+  type Bench,
+  AMOUNT,
+  BOT_ACCOUNT,
+  LEVEL_PRICE,
+  MARKET,
+  MARKET_B,
+  PLAN,
+  groupByLevel,
+  startBench,
+  testOrderEntry,
+  type BenchOptions,
+} from './harness.js';
 
 let bench: Bench | undefined;
 afterEach(async () => {
@@ -86,6 +98,9 @@ describe('grid lifecycle against the simulator', () => {
     expect(placedAt(b, 2)).toHaveLength(1);
     expect(b.placed).toHaveLength(PLAN.length + 1);
     expect(b.violations).toEqual([]);
+    // The counter-order went the suite's way (ws unless GRIDBOT_TEST_ORDER_ENTRY=rest), not a fallback.
+    const entry = testOrderEntry() ?? 'ws';
+    expect(b.via).toEqual(entry === 'ws' ? { ws: 1, rest: 0 } : { ws: 0, rest: 1 });
   });
 
   it('holds back the counter-order of a partial fill below the minimum, then places it for the whole filled quantity', async () => {
@@ -309,7 +324,7 @@ describe('grid lifecycle against the simulator', () => {
   });
 
   it('stops with onStop cancel while a counter-order is in flight: the order that lands after the cancel-all is cancelled too', async () => {
-    // orderEntry rest: the counter-order to this fill goes out as order/new; hold it at the proxy.
+    // Over REST whatever the suite's order entry: the proxy holds HTTP requests only.
     const b = await start({ onStop: 'cancel', proxy: true, orderEntry: 'rest' });
     const proxy = b.proxy as NonNullable<Bench['proxy']>;
     await planPlaced(b);

@@ -15,6 +15,7 @@
  */
 import type { AnyActorRef, InspectionEvent, SnapshotFrom } from 'xstate';
 import type { RestObserver } from '../../src/adapters/whitebit/index.js';
+import type { OrderWay } from '../../src/grid/index.js';
 import type { marketMachine } from '../../src/machines/market/market.machine.js';
 import type { MarketInput } from '../../src/machines/market/market.types.js';
 import { parseConfig } from '../../src/runtime/config/index.js';
@@ -22,7 +23,7 @@ import type { Journal } from '../../src/runtime/journal/index.js';
 import { type Runtime, type RuntimeObserver, startRuntime } from '../../src/runtime/runtime.js';
 import { statePath } from '../../src/runtime/status/market-status.js';
 import { marketActorId } from '../../src/runtime/supervisor/supervisor.machine.js';
-import { DEMO_ACCOUNT, type MarketSpec, type Simulator, startSimulator } from '../../src/sim/index.js';
+import { DEMO_ACCOUNT, type MarketSpec, type Simulator, type SimulatorOptions, startSimulator } from '../../src/sim/index.js';
 import type { OrderSnapshot } from '../../src/sim/order.js';
 import { type BotOrder, groupByLevel, openBotOrders, ownOrder, watchLiveInvariants } from '../support/sim-invariants.js';
 import { type CountingProxy, startCountingProxy } from './counting-proxy.js';
@@ -78,8 +79,20 @@ export interface GridOptions {
   readonly logLevel?: string;
   /** markets.yaml `journal:` path (a bot child process opens it); default none. */
   readonly journalPath?: string;
-  /** markets.yaml top-level `orderEntry`; default none (the exchange's default, `ws` on the simulator). */
-  readonly orderEntry?: 'ws' | 'rest';
+  /** markets.yaml `orderEntry`; default {@link testOrderEntry} (env `GRIDBOT_TEST_ORDER_ENTRY`), else none (the exchange's default: ws). */
+  readonly orderEntry?: OrderWay;
+}
+
+/**
+ * The order entry the suites run with when a test does not choose: `GRIDBOT_TEST_ORDER_ENTRY=ws|rest`,
+ * or undefined (markets.yaml says nothing: ws on the simulator). Read per bench, so a test file that
+ * sets it before its first bench reruns another file's tests over that path.
+ */
+export function testOrderEntry(env: NodeJS.ProcessEnv = process.env): OrderWay | undefined {
+  const raw = env.GRIDBOT_TEST_ORDER_ENTRY;
+  if (raw === undefined || raw === '') return undefined;
+  if (raw !== 'ws' && raw !== 'rest') throw new Error(`GRIDBOT_TEST_ORDER_ENTRY=${raw}: expected ws or rest`);
+  return raw;
 }
 
 /** markets.yaml text of one small centered grid per market (default: one on {@link MARKET}). */
@@ -98,12 +111,13 @@ export function gridYaml(o: GridOptions = {}): string {
     `    onStart: ${o.onStart ?? 'cancel-all'}`,
     `    onStop: ${o.onStop ?? 'cancel'}`,
   ];
+  const entry = o.orderEntry ?? testOrderEntry();
   return [
     'exchange: sim',
     `botId: ${o.botId ?? BOT_ID}`,
+    ...(entry === undefined ? [] : [`orderEntry: ${entry}`]),
     `logLevel: ${o.logLevel ?? 'silent'}`,
     ...(o.journalPath === undefined ? [] : [`journal: ${JSON.stringify(o.journalPath)}`]),
-    ...(o.orderEntry === undefined ? [] : [`orderEntry: ${o.orderEntry}`]),
     'grids:',
     ...(o.markets ?? [MARKET]).flatMap(grid),
     '',
@@ -125,6 +139,8 @@ export interface Bench {
   readonly placed: BotOrder[];
   /** Invariant violations seen on any exchange event. */
   readonly violations: string[];
+  /** The desk's answered orders (counter-orders, re-placed levels) by the way that decided each, every market. */
+  readonly via: Readonly<Record<OrderWay, number>>;
   /** The bot's open orders on a market (default {@link MARKET}), decoded. */
   openOrders(market?: string): BotOrder[];
   /** The bot's open orders on a market grouped by level. */
@@ -166,6 +182,8 @@ export interface BenchOptions extends GridOptions {
   readonly marketOverrides?: Partial<MarketInput>;
   /** The runtime's shutdown budget; default 5 s (the runtime's own default is 30 s). */
   readonly shutdownTimeoutMs?: number;
+  /** Merged into the simulator's options when the bench starts one (e.g. a tiny WS place budget). */
+  readonly simulator?: Partial<SimulatorOptions>;
 }
 
 interface Waiter {
@@ -196,6 +214,7 @@ export async function startBench(options: BenchOptions = {}): Promise<Bench> {
         },
         { id: TAKER_ACCOUNT, apiKey: 'taker-key', apiSecret: 'taker-secret', balances: { DBTC: '100', DETH: '100', DUSDT: '10000000' } },
       ],
+      ...options.simulator,
     }));
   const waiters = new Set<Waiter>();
   let scheduled = false;
@@ -244,13 +263,22 @@ export async function startBench(options: BenchOptions = {}): Promise<Bench> {
     poke();
   };
   const proxy = options.proxy ? await startCountingProxy(sim.restUrl, poke) : null;
+  const via: Record<OrderWay, number> = { ws: 0, rest: 0 };
+  const countVia: RuntimeObserver = (actors) => {
+    for (const m of actors.markets.values()) {
+      m.on('market.ordersAnswered', (e) => {
+        if (e.via !== 'desk') return;
+        for (const o of e.outcomes) if (o.via !== undefined) via[o.via] += 1;
+      });
+    }
+  };
   const runtime = await startRuntime({
     config: config.config,
     exchangeUrl: { restUrl: proxy?.url ?? sim.restUrl, wsUrl: sim.wsUrl },
     env: {},
     ...(options.journal ? { journal: options.journal } : {}),
     ...(options.restObserver ? { restObserver: options.restObserver } : {}),
-    ...(options.observers ? { observers: options.observers } : {}),
+    observers: [...(options.observers ?? []), countVia],
     ...(options.marketOverrides ? { marketOverrides: Object.fromEntries(markets.map((m) => [m, options.marketOverrides ?? {}])) } : {}),
     inspect,
     shutdownTimeoutMs: options.shutdownTimeoutMs ?? 5_000,
@@ -321,6 +349,7 @@ export async function startBench(options: BenchOptions = {}): Promise<Bench> {
     paths,
     placed,
     violations,
+    via,
     openOrders,
     byLevel,
     market,

@@ -66,7 +66,7 @@ describe('metrics and health against the simulator', () => {
   it.each([['ws'], ['rest']] as const)(
     'orderEntry %s: scrapes open orders, fills, levels, PnL and inventory that match the simulator, and REST, WS and reaction figures',
     async (entry) => {
-      const { b } = await start(entry === 'ws' ? undefined : entry);
+      const { b } = await start(entry);
       const other = entry === 'ws' ? 'rest' : 'ws';
       // MARKET: a round trip (the buy at level 1 fills, its counter-sell at level 2 fills); MARKET_B: one sell fills.
       b.take('sell', AMOUNT, LEVEL_PRICE[1] as string, MARKET);

@@ -66,9 +66,16 @@ export function failedPlacement(intents: readonly OrderIntent[], e: unknown): Fa
   return { outcomes: intents.map((i) => ({ kind, clientOrderId: i.clientOrderId, reason })), retryClass: cls, error: e };
 }
 
-/** Returns the outcome of an intent the exchange refused with `e`; a post-only refusal is marked `wouldTake` (its level waits for price). */
+/**
+ * Returns the outcome of an intent the exchange refused with `e`; a post-only refusal is marked
+ * `wouldTake` (its level waits for price). A duplicate client id (REST 422 code 36, WS 43) is no
+ * refusal of the order but proof that one with its id is active, e.g. an earlier copy whose answer
+ * was lost: `unknown`, so the market reconciles by client id and adopts it. As `rejected` the level
+ * looked empty while the order rested there, and its quantity was placed a second time.
+ */
 export function rejectedOutcome(intent: OrderIntent, e: unknown): PlacementOutcome {
   const reason = describeError(e);
+  if (WhitebitError.is(e) && e.kind === 'duplicateClientOrderId') return { kind: 'unknown', clientOrderId: intent.clientOrderId, reason };
   return WhitebitError.is(e) && e.kind === 'postOnlyRejected'
     ? { kind: 'rejected', clientOrderId: intent.clientOrderId, reason, wouldTake: true }
     : { kind: 'rejected', clientOrderId: intent.clientOrderId, reason };

@@ -21,6 +21,7 @@ import { BOT_ACCOUNT, BOT_ID, MARKET, MARKET_SPEC, PLAN, TAKER_ACCOUNT, gridYaml
 import { type BotProcess, spawnBot } from '../../integration/support/bot-process.js';
 import { waitUntil } from '../../integration/support/until.js';
 import { checkCounterQuantities, checkJournal, checkNothingLeft, openBotOrders, watchLiveInvariants } from '../../support/sim-invariants.js';
+import { chaosOrderEntry } from './order-entry.js';
 import type { ChaosRun } from './outcome.js';
 import { GRID } from './rig.js';
 
@@ -37,7 +38,10 @@ export async function sigkillRestart(scenario: string, seed: number): Promise<Ch
   const dir = await mkdtemp(join(tmpdir(), 'gridbot-chaos-kill-'));
   const journalPath = join(dir, 'journal.db');
   const file = join(dir, 'markets.yaml');
-  await writeFile(file, gridYaml({ logLevel: 'info', journalPath, killSwitchTimeout: 60, onStart: 'adopt', onStop: 'cancel' }));
+  await writeFile(
+    file,
+    gridYaml({ logLevel: 'info', journalPath, killSwitchTimeout: 60, onStart: 'adopt', onStop: 'cancel', orderEntry: chaosOrderEntry(process.env) }),
+  );
   const sim: Simulator = await startSimulator({
     port: 0,
     seed,

@@ -29,6 +29,8 @@ import {
   startBench,
 } from '../../integration/harness.js';
 import { type ExternalCancel, type GridShape, checkCounterQuantities, checkJournal, checkNothingLeft, ownOrder } from '../../support/sim-invariants.js';
+import type { OrderWay } from '../../../src/grid/index.js';
+import { chaosOrderEntry } from './order-entry.js';
 import type { ChaosRun } from './outcome.js';
 
 export const GRID: GridShape = {
@@ -47,6 +49,8 @@ const STEP = new Decimal('0.0001');
 export interface Rig {
   readonly bench: Bench;
   readonly seed: number;
+  /** The bot's order entry in this run (the scenario's choice, else `CHAOS_ORDER_ENTRY`, else ws). */
+  readonly orderEntry: OrderWay;
   /** The scenario's PRNG: every choice it makes comes from here. */
   readonly rng: Rng;
   /** What happened, in order (printed with a failure, to replay by eye). */
@@ -95,8 +99,11 @@ export async function runInProcess(scenario: string, seed: number, options: InPr
   let bench: Bench | null = null;
   try {
     const { beforeStart, mayStop, ...benchOptions } = options;
+    const orderEntry = options.orderEntry ?? chaosOrderEntry(process.env);
+    log.push(`order entry ${orderEntry}`);
     bench = await startBench({
       ...benchOptions,
+      orderEntry,
       // The runtime's own shutdown budget: a stop that meets leftover 5xx faults on cancel/all
       // backs off 1 + 2 + 4 s before it gets through, longer than the bench's default 5 s.
       shutdownTimeoutMs: 30_000,
@@ -124,6 +131,7 @@ export async function runInProcess(scenario: string, seed: number, options: InPr
     });
     const rig = makeRig(
       b,
+      orderEntry,
       seed,
       rng,
       log,
@@ -195,6 +203,7 @@ function brief(e: Record<string, unknown>): string {
 
 function makeRig(
   bench: Bench,
+  orderEntry: OrderWay,
   seed: number,
   rng: Rng,
   log: string[],
@@ -237,6 +246,7 @@ function makeRig(
 
   return {
     bench,
+    orderEntry,
     seed,
     rng,
     log,

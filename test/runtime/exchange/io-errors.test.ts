@@ -61,6 +61,8 @@ describe('a whole placement request that failed', () => {
     [err({ kind: 'transport', idempotent: false }), 'notSent'],
     [err({ kind: 'unauthorized', status: 401, idempotent: false }), 'notSent'],
     [err({ kind: 'rejected', status: 422, code: 30, idempotent: false }), 'rejected'],
+    // An order with this client id is active: not a refusal, an outcome to reconcile (issue 15, error 43).
+    [err({ kind: 'duplicateClientOrderId', status: 422, code: 36, idempotent: false }), 'unknown'],
   ])('%s gives every intent %s', (e, kind) => {
     const f = failedPlacement(intents, e);
     expect(f.outcomes.map((o) => [o.clientOrderId, o.kind])).toEqual([

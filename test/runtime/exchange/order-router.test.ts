@@ -90,14 +90,15 @@ describe('order router: placements', () => {
     expect(r.outcomes[0]).toMatchObject({ kind: 'notSent', via: 'ws' });
   });
 
-  it('a refusal over the socket is the order outcome: a post-only cross waits for price, an error 43 is rejected', async () => {
+  it('a refusal over the socket is the order outcome: a post-only cross waits for price, an error 43 is unknown (reconciled), not re-sent', async () => {
     const rest = restOk();
     const cross = fakeSocketOrders(() => Promise.reject(wsError('postOnlyRejected', { code: 13 })));
     const r = await createOrderRouter({ rest, socket: cross, entryOf: ws() }).place(one, po);
     expect(r.outcomes[0]).toMatchObject({ kind: 'rejected', wouldTake: true, via: 'ws' });
     const dup = fakeSocketOrders(() => Promise.reject(wsError('duplicateClientOrderId', { code: 43 })));
     const d = await createOrderRouter({ rest, socket: dup, entryOf: ws() }).place(one, po);
-    expect(d.outcomes[0]).toMatchObject({ kind: 'rejected', via: 'ws' });
+    // An order with this client id is active (e.g. an earlier copy): reconciled by id, never refused as an empty level.
+    expect(d.outcomes[0]).toMatchObject({ kind: 'unknown', via: 'ws' });
     expect(d.failures).toEqual([]);
     expect(rest.calls).toEqual([]);
   });
