@@ -95,8 +95,7 @@ describe('no credentials in any output', () => {
     const journal = join(dir, 'journal.db');
     const recording = join(dir, 'run.jsonl');
     const config = join(dir, 'markets.yaml');
-    // orderEntry rest: the lost answer below is a REST order/new's (failRequests on /api/v4/order/new).
-    await writeFile(config, gridYaml({ logLevel: 'trace', journalPath: journal, orderEntry: 'rest' }));
+    await writeFile(config, gridYaml({ logLevel: 'trace', journalPath: journal }));
     child = spawnBot(['run', '--config', config, '--exchange-url', sim.restUrl, '--inspect', '0', '--metrics', '0', '--record', recording], {
       env: { WHITEBIT_API_KEY: API_KEY, WHITEBIT_API_SECRET: API_SECRET },
     });
