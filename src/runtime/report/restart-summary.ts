@@ -4,7 +4,8 @@
  *
  * It listens to the typed `market.reconciled` event (market.emitted.ts). The first reconcile of a
  * market that starts with `onStart: adopt` is its start-up one (the machine goes init → reconciling);
- * that one is the restart line, for the log and the terminal. Later reconciles (after a reconnect,
+ * that one is the restart line, for the log and the terminal (`at start` instead of `after restart`
+ * when the journal had no book of the market to restore, e.g. a first run). Later reconciles (after a reconnect,
  * an unknown outcome) are logged with the same counts and are not announced on the terminal.
  *
  * Entry points: `restartSummaryObserver(sink)` for `startRuntime({ observers })`, `reconcileText`,
@@ -45,6 +46,8 @@ export function watchReconciles(market: string, actor: ObservedMarket, sink: Rec
   actor.on('market.reconciled', (e: MarketEmittedOf<'market.reconciled'>) => {
     const snapshot = actor.getSnapshot();
     const restart = first && snapshot.context.settings.onStart === 'adopt';
+    // A first run with `adopt` has nothing of its own to restart from: the same line, named for what it is.
+    const label = !restart ? 'reconciled' : snapshot.context.settings.restore !== null ? 'after restart' : 'at start';
     first = false;
     const summary: ReconcileSummary = {
       market,
@@ -54,7 +57,7 @@ export function watchReconciles(market: string, actor: ObservedMarket, sink: Rec
       missedCounterOrders: e.missedCounterOrders,
       waitingForPrice: levelsWaitingForPrice(snapshot),
     };
-    sink(summary, `${market} ${restart ? 'after restart' : 'reconciled'}: ${reconcileText(summary)}`, restart);
+    sink(summary, `${market} ${label}: ${reconcileText(summary)}`, restart);
   });
 }
 
