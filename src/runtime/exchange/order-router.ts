@@ -96,6 +96,12 @@ export function createOrderRouter(deps: OrderRouterDeps): OrderRouter {
   };
 
   const sendAll = (intents: readonly OrderIntent[], o: RouteOptions): Promise<PlacementReport> => {
+    // A fill's counter-order is one intent: its own report is already in order, nothing to merge.
+    const only = intents.length === 1 ? intents[0] : undefined;
+    if (only !== undefined) {
+      const ws = socketFor(only.market, 'place');
+      return ws === null ? overRest(intents, o) : overSocket(ws, only, o);
+    }
     const sends: Promise<PlacementReport>[] = [];
     const viaRest: OrderIntent[] = [];
     // Asked per order: each frame draws on the budget, so the socket may stop being ready midway.
