@@ -163,6 +163,17 @@ export function diffOrders(book: LevelBook, exchangeOpen: readonly ExchangeOrder
       const amount = parseDecimal(keeper.order.amount);
       const id = decodeClientOrderId(keeper.order.clientOrderId, book.scope);
       if (price === null || amount === null || id.kind !== 'ours') continue;
+      // A stray being cancelled that filled is in the ledger already: that record is the one to hold at
+      // the level (two records for one order would count its fills twice), and it is no longer a stray.
+      const known = book.ledger.orders.get(keeper.order.orderId);
+      if (known !== undefined && known.clientOrderId === keeper.order.clientOrderId && !known.final) {
+        known.amount = amount;
+        known.state = 'live';
+        cancelling.delete(keeper.order.orderId);
+        placeRecord(book, known);
+        adopt.push({ level, orderId: keeper.order.orderId, clientOrderId: keeper.order.clientOrderId });
+        continue;
+      }
       placeRecord(
         book,
         newRecord({

@@ -7,7 +7,7 @@ import { bookData, bookFromData } from '../../../src/runtime/journal/book-codec.
 import { JournalCorruptError } from '../../../src/runtime/journal/journal-errors.js';
 import { decodeValue } from '../../../src/runtime/journal/value-codec.js';
 import { bookText } from './market-scenario.js';
-import { applyOp, bookOp, bookOps, buildBook } from './book-gen.js';
+import { type BookOp, applyOp, bookOp, bookOps, buildBook } from './book-gen.js';
 
 const decode = (text: string): LevelBook => bookFromData(decodeValue(text), 'test');
 
@@ -40,6 +40,19 @@ describe('book codec', () => {
       }),
       { numRuns: 200 },
     );
+  });
+
+  it('a stray cancelled at a freed level and adopted on the next reconcile is one record, in the ledger and at its level', () => {
+    // Found by the property above (seed 1546424439): the level's own order gone, a stray of ours listed there.
+    const warm: BookOp[] = [{ op: 'take', n: 6 }, { op: 'take', n: 6 }, ...Array.from({ length: 10 }, (): BookOp => ({ op: 'outcome', pick: 0, kind: 'placed', filled: 0 }))];
+    const book = buildBook([...warm, { op: 'reconcile', drop: 1, strayLevel: 9 }, { op: 'reconcile', drop: 0, strayLevel: 9 }]);
+    const stray = book.orders.get(9);
+    expect(stray?.orderId).toBe(900_009);
+    expect(book.ledger.orders.get(900_009)).toBe(stray);
+    expect(stray?.amount.toFixed()).toBe('0.001');
+    expect(book.cancelling.has(900_009)).toBe(false);
+    const back = decode(bookText(book));
+    expect(back.ledger.orders.get(900_009)).toBe(back.orders.get(9));
   });
 
   it('round-trips a book with realised PnL (a buy and its counter sell both filled)', () => {
