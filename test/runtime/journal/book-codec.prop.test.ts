@@ -44,7 +44,11 @@ describe('book codec', () => {
 
   it('a stray cancelled at a freed level and adopted on the next reconcile is one record, in the ledger and at its level', () => {
     // Found by the property above (seed 1546424439): the level's own order gone, a stray of ours listed there.
-    const warm: BookOp[] = [{ op: 'take', n: 6 }, { op: 'take', n: 6 }, ...Array.from({ length: 10 }, (): BookOp => ({ op: 'outcome', pick: 0, kind: 'placed', filled: 0 }))];
+    const warm: BookOp[] = [
+      { op: 'take', n: 6 },
+      { op: 'take', n: 6 },
+      ...Array.from({ length: 10 }, (): BookOp => ({ op: 'outcome', pick: 0, kind: 'placed', filled: 0 })),
+    ];
     const book = buildBook([...warm, { op: 'reconcile', drop: 1, strayLevel: 9 }, { op: 'reconcile', drop: 0, strayLevel: 9 }]);
     const stray = book.orders.get(9);
     expect(stray?.orderId).toBe(900_009);
