@@ -350,6 +350,32 @@ describe('grid lifecycle against the simulator', () => {
     expect(b.violations).toEqual([]);
   });
 
+  it('stops with onStop cancel while a counter-order is in flight on the socket: the order that lands after the cancel-all is cancelled too', async () => {
+    const b = await start({ onStop: 'cancel', wsProxy: true, orderEntry: 'ws' });
+    const wsProxy = b.wsProxy as NonNullable<Bench['wsProxy']>;
+    await planPlaced(b);
+    wsProxy.hold('order_limit_place');
+    b.take('sell', AMOUNT, LEVEL_PRICE[1] as string);
+    await b.until('the socket counter-order held in flight', () => wsProxy.held() === 1);
+
+    const stopped = b.stop();
+    await b.until(
+      'the market stopping: waiting for the desk, or its cancel-all done',
+      () => b.state() === 'killed.settling' || (b.state().startsWith('killed') && b.openOrders().length === 0),
+    );
+    expect(b.state()).toBe('killed.settling');
+    expect(b.openOrders()).toHaveLength(PLAN.length - 1);
+    wsProxy.release();
+    await stopped;
+
+    // It went over the socket, landed once, and was cancelled with the rest.
+    expect(b.via.ws).toBe(1);
+    expect(placedAt(b, 2)).toHaveLength(1);
+    expect(b.openOrders()).toEqual([]);
+    expect(b.sim.state.killSwitches(BOT_ACCOUNT)).toEqual([]);
+    expect(b.violations).toEqual([]);
+  });
+
   it('stops with onStop cancel while the initial order/bulk is in flight: no order outlives the market', async () => {
     const b = await start({ onStop: 'cancel', proxy: true });
     const proxy = b.proxy as NonNullable<Bench['proxy']>;

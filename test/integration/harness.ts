@@ -27,6 +27,7 @@ import { DEMO_ACCOUNT, type MarketSpec, type Simulator, type SimulatorOptions, s
 import type { OrderSnapshot } from '../../src/sim/order.js';
 import { type BotOrder, groupByLevel, openBotOrders, ownOrder, watchLiveInvariants } from '../support/sim-invariants.js';
 import { type CountingProxy, startCountingProxy } from './counting-proxy.js';
+import { type WsHoldProxy, startWsHoldProxy } from './support/ws-hold-proxy.js';
 
 export { type BotOrder, groupByLevel } from '../support/sim-invariants.js';
 
@@ -131,6 +132,8 @@ export interface Bench {
   readonly runtime: Runtime;
   /** The REST proxy, with `proxy: true`. */
   readonly proxy: CountingProxy | null;
+  /** The WebSocket proxy, with `wsProxy: true`. */
+  readonly wsProxy: WsHoldProxy | null;
   /** The market actor's lifecycle state paths, in order, consecutive repeats collapsed. */
   readonly path: string[];
   /** The same, per market. */
@@ -164,6 +167,8 @@ export interface BenchOptions extends GridOptions {
   readonly sim?: Simulator;
   /** Send REST through a {@link CountingProxy} (exposed as `bench.proxy`); the WebSocket goes direct. */
   readonly proxy?: boolean;
+  /** Send the WebSocket through a {@link WsHoldProxy} (exposed as `bench.wsProxy`), to hold socket orders. */
+  readonly wsProxy?: boolean;
   /** Runs after the simulator started and before the runtime does (arm faults here). */
   readonly beforeStart?: (sim: Simulator) => void;
   /** The bot account's balances (default 10 DBTC, 10 DETH, 100 000 DUSDT). */
@@ -263,6 +268,7 @@ export async function startBench(options: BenchOptions = {}): Promise<Bench> {
     poke();
   };
   const proxy = options.proxy ? await startCountingProxy(sim.restUrl, poke) : null;
+  const wsProxy = options.wsProxy ? await startWsHoldProxy(sim.wsUrl, poke) : null;
   const via: Record<OrderWay, number> = { ws: 0, rest: 0 };
   const countVia: RuntimeObserver = (actors) => {
     for (const m of actors.markets.values()) {
@@ -274,7 +280,7 @@ export async function startBench(options: BenchOptions = {}): Promise<Bench> {
   };
   const runtime = await startRuntime({
     config: config.config,
-    exchangeUrl: { restUrl: proxy?.url ?? sim.restUrl, wsUrl: sim.wsUrl },
+    exchangeUrl: { restUrl: proxy?.url ?? sim.restUrl, wsUrl: wsProxy?.url ?? sim.wsUrl },
     env: {},
     ...(options.journal ? { journal: options.journal } : {}),
     ...(options.restObserver ? { restObserver: options.restObserver } : {}),
@@ -345,6 +351,7 @@ export async function startBench(options: BenchOptions = {}): Promise<Bench> {
     sim,
     runtime,
     proxy,
+    wsProxy,
     path,
     paths,
     placed,
@@ -369,6 +376,7 @@ export async function startBench(options: BenchOptions = {}): Promise<Bench> {
         await runtime.stop('test done');
         detach();
         await proxy?.close();
+        await wsProxy?.close();
         if (ownSim) await sim.close();
       })();
       return closing;
