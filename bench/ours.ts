@@ -7,12 +7,11 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pino } from 'pino';
 import type { Actor } from 'xstate';
 import type { connectionMachine } from '../src/machines/connection/connection.machine.js';
 import { parseConfig } from '../src/runtime/config/index.js';
 import { deferredSink } from '../src/runtime/deferred-log.js';
-import { createLogger, fixedShapeLogger } from '../src/runtime/logger.js';
+import { asyncDestination, createLogger, fixedShapeLogger } from '../src/runtime/logger.js';
 import { openJournal } from '../src/runtime/journal/index.js';
 import { marketLogObserver } from '../src/runtime/market-log.js';
 import { type Runtime, startRuntime } from '../src/runtime/runtime.js';
@@ -64,7 +63,7 @@ export async function startOurs(options: OursOptions): Promise<OursBot> {
   const parsed = parseConfig(configYaml(options.markets, options.grid, options.orderEntry), 'bench.yaml');
   if (!parsed.ok) throw parsed.error;
   const dir = mkdtempSync(join(tmpdir(), 'gridbot-bench-'));
-  const dest = options.logging ? pino.destination({ dest: join(dir, 'bot.log'), sync: false, mkdir: true }) : null;
+  const dest = options.logging ? asyncDestination(join(dir, 'bot.log')) : null;
   const logger = dest ? createLogger({ level: 'info', destination: dest }) : null;
   // As the example markets.yaml runs: every market event committed to the journal before the actor sees it.
   const journal = options.logging ? openJournal({ path: join(dir, 'bench.journal'), checkpointIn: 'worker' }) : null;

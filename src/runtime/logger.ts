@@ -62,7 +62,22 @@ export function createLogger(options: LoggerOptions): Logger {
   if (options.pretty ?? process.stdout.isTTY === true) {
     return pino({ ...base, transport: { target: 'pino-pretty', options: { colorize: colorEnabled(fd), translateTime: 'SYS:HH:MM:ss.l', destination: fd } } });
   }
-  return pino(base, pino.destination({ dest: fd, sync: false }));
+  return pino(base, asyncDestination(fd));
+}
+
+/** How long a line may wait in the buffer of {@link asyncDestination} before it is written. */
+export const LOG_FLUSH_MS = 200;
+
+/**
+ * Returns the async destination for JSON lines on `dest` (a file descriptor or path): lines are
+ * written in blocks of at least 4 KiB, and at the latest {@link LOG_FLUSH_MS} after they were logged.
+ *
+ * Why: unbuffered, every line (or every few) is its own `fs.write`, a thread-pool round trip and a
+ * wake-up of the loop; at 1,000 fills/s with two lines per fill that was ~9 % of the bot's CPU in the
+ * bench profile. pino flushes the buffer synchronously on exit, so nothing logged is lost.
+ */
+export function asyncDestination(dest: number | string): ReturnType<typeof pino.destination> {
+  return pino.destination({ dest, sync: false, minLength: 4096, periodicFlush: LOG_FLUSH_MS, ...(typeof dest === 'string' ? { mkdir: true } : {}) });
 }
 
 /**

@@ -321,6 +321,9 @@ export async function runCommand(args: readonly string[]): Promise<number> {
   process.off('SIGINT', onSignal);
   process.off('SIGTERM', onSignal);
   journal?.close();
+  // The log's buffered lines first, so the summary below is the last thing printed.
+  marketLog.flush();
+  await new Promise<void>((resolve) => logger.flush(() => resolve()));
   draw();
   const rows = runtime.statuses();
   if (!tty) process.stdout.write(`${statusTable(rows, runtime.connectionState()).join('\n')}\n`);
