@@ -128,6 +128,21 @@ describe.skipIf(!existsSync(CHROMIUM))('the inspector page in a browser', () => 
     expect(foreign).toEqual([]);
   });
 
+  it("hides the market's ladder and price chart once another actor is selected", async () => {
+    await page.locator('#rows tr[data-id="market:DBTC_DUSDT"]').click();
+    await page.locator('#dTitle', { hasText: 'market:DBTC_DUSDT' }).waitFor(WAIT);
+    await page.locator('#ladder').waitFor({ state: 'visible', ...WAIT });
+    // Regression: `.cols { display: grid }` outranked the `hidden` attribute, so the previous market's
+    // panels stayed on screen under the connection's detail.
+    await page.locator('#rows tr[data-id="connection"]').click();
+    await page.locator('#dTitle', { hasText: 'connection' }).waitFor(WAIT);
+    await page.locator('#ladder').waitFor({ state: 'hidden', ...WAIT });
+    expect(await page.locator('#marketPanels').isVisible()).toBe(false);
+    expect(await page.getByText(/last price \d+/).isVisible()).toBe(false);
+    await page.locator('#rows tr[data-id="market:DBTC_DUSDT"]').click();
+    await page.locator('#ladder').waitFor({ state: 'visible', ...WAIT });
+  });
+
   it('shows a banner when the runtime goes away, then recovers into a replay of the session', async () => {
     const port = new URL(inspector?.url ?? '').port;
     await runtime?.stop('test: end of the live part');
