@@ -259,7 +259,7 @@ function renderDetail() {
   if (chart.handle) {
     updateChart(chart.handle, d.active, d.trail);
     const next = nextTransitions(chart.json, d.active);
-    list($('next'), next.length ? next : ['(none: a final state)']);
+    list($('next'), next.length ? next : ['(none: the machine has finished)']);
   }
   const key = (id) => id.split('.').slice(1).join('.') || id;
   list(

@@ -128,6 +128,12 @@ export function updateChart(handle, active, trail) {
 /** The transitions the actor can take from its active states (targets only), as text lines. */
 export function nextTransitions(chart, active) {
   const on = new Set(active);
+  // Every active leaf final: the machine is done (each region of a parallel root has finished) and
+  // takes no event any more, whatever its ancestors list (a stopped market offered `stop → killed`).
+  const type = new Map(chart.nodes.map((n) => [n.id, n.type]));
+  const parents = new Set(chart.nodes.filter((n) => on.has(n.id) && n.parent !== null).map((n) => n.parent));
+  const leaves = active.filter((id) => !parents.has(id));
+  if (leaves.length > 0 && leaves.every((id) => type.get(id) === 'final')) return [];
   const key = (id) => id.split('.').slice(1).join('.') || id;
   const out = [];
   const seen = new Set();
