@@ -3,19 +3,22 @@
  * markets.yaml until SIGINT/SIGTERM (or --duration), then stops them in order and exits 0. A second
  * signal exits at once.
  *
- * Output: JSON log lines (pretty on a terminal, on stderr there so the status table on stdout
- * stays readable); on a terminal a status table redrawn in place every second, elsewhere one
- * summary line every 10 s. Exit codes: 0 ok, 1 runtime failure, 2 bad config or arguments or a start refused
+ * Output: on a terminal, the status pane (status-pane.ts, drawn in place by log-update) with the log
+ * in a file it names (--log-file; --log-stdout prints the pretty log on stderr and the old table
+ * instead); elsewhere JSON log lines on stdout and one summary line every 10 s. The final table and
+ * the summary line are printed last, after the log is flushed. Exit codes: 0 ok, 1 runtime failure, 2 bad config or arguments or a start refused
  * before anything was sent, 130 / 143 a second SIGINT / SIGTERM (128 + the signal, as a shell reports it).
  */
-import { mkdirSync } from 'node:fs';
+import { appendFileSync, mkdirSync } from 'node:fs';
 import { constants as osConstants } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { createLogUpdate } from 'log-update';
 import type { Logger } from 'pino';
 import { type ConfigIssue, type RuntimeConfig, isConfigError, loadConfig, formatIssue } from '../config/index.js';
 import { Journal, JournalCorruptError, JournalError, openJournal } from '../journal/index.js';
 import { journalIssue, journalPathIssue } from '../start/journal-issue.js';
-import { createLogger, fixedShapeLogger } from '../logger.js';
+import { asyncDestination, createLogger, fixedShapeLogger } from '../logger.js';
 import { type Inspector, startInspector } from '../inspector/index.js';
 import { deferredSink } from '../deferred-log.js';
 import { marketLogObserver } from '../market-log.js';
@@ -24,9 +27,12 @@ import { type MetricsServer, type RuntimeMetrics, createRuntimeMetrics, opsRoute
 import { RuntimeStartError, type Runtime, startRuntime } from '../runtime.js';
 import { ordersLeftText } from '../report/orders-left.js';
 import { summaryLine, statusTable } from '../status/market-status.js';
+import { NotableEvents, teeSink } from '../status/notable-events.js';
+import { fit, marketTable, paneLines } from '../status/status-pane.js';
 import { listenErrorText } from '../../sim/index.js';
 
 export const RUN_USAGE = `usage: gridbot run [--config FILE] [--exchange-url URL] [--duration S] [--live] [--inspect PORT] [--metrics [HOST:]PORT] [--record FILE.jsonl]
+                  [--log-file FILE] [--log-stdout]
 
   --config FILE        markets.yaml to run (default: markets.yaml)
   --exchange-url URL   an external exchange, e.g. a \`gridbot sim\` at http://127.0.0.1:8080
@@ -37,6 +43,9 @@ export const RUN_USAGE = `usage: gridbot run [--config FILE] [--exchange-url URL
                        with GET /metrics and GET /health beside it
   --metrics [HOST:]PORT  serve only GET /metrics (Prometheus) and GET /health, on 127.0.0.1 unless HOST is given
   --record FILE.jsonl  record every inspection event for \`gridbot replay FILE.jsonl\`
+  --log-file FILE      on a terminal, where the log goes while the status pane is drawn
+                       (default: var/gridbot.log beside markets.yaml; JSON lines)
+  --log-stdout         on a terminal, print the log instead of drawing the status pane
 
 exit codes: 0 stopped in order, 1 a market failed, or its cancel-all on stop never went through (the orders that
             may rest are named on stderr; its kill-switch is left armed and cancels them when it fires),
@@ -55,6 +64,8 @@ interface RunArgs {
   readonly inspectPort: number | null;
   readonly metrics: { readonly host: string; readonly port: number } | null;
   readonly record: string | null;
+  readonly logFile: string | null;
+  readonly logStdout: boolean;
 }
 
 /** `PORT` or `HOST:PORT` (`[::1]:PORT` for IPv6) → where to listen; a string is the problem. */
@@ -78,6 +89,8 @@ function parse(args: readonly string[]): RunArgs | string {
         inspect: { type: 'string' },
         metrics: { type: 'string' },
         record: { type: 'string' },
+        'log-file': { type: 'string' },
+        'log-stdout': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
       allowPositionals: true,
@@ -108,6 +121,8 @@ function parse(args: readonly string[]): RunArgs | string {
       inspectPort,
       metrics,
       record: values.record ?? null,
+      logFile: values['log-file'] ?? null,
+      logStdout: values['log-stdout'] ?? false,
     };
   } catch (e) {
     return e instanceof Error ? e.message : String(e);
@@ -173,7 +188,22 @@ export async function runCommand(args: readonly string[]): Promise<number> {
     return 2;
   }
   const tty = process.stdout.isTTY === true;
-  const logger: Logger = createLogger({ level: config.logLevel, ...(tty ? { fd: 2 as const } : {}) });
+  // On a terminal the status pane owns the screen and the log goes to a file (--log-stdout: the log on screen, no pane).
+  const pane = tty && !parsed.logStdout;
+  const logFile = pane ? resolve(parsed.logFile ?? join(dirname(parsed.config), 'var', 'gridbot.log')) : null;
+  if (logFile !== null) {
+    try {
+      mkdirSync(dirname(logFile), { recursive: true });
+      appendFileSync(logFile, '');
+    } catch (e) {
+      process.stderr.write(`gridbot run: --log-file ${logFile} cannot be written (${String((e as NodeJS.ErrnoException).code ?? e)}); nothing was sent\n`);
+      return 2;
+    }
+  }
+  const logger: Logger =
+    logFile !== null
+      ? createLogger({ level: config.logLevel, destination: asyncDestination(logFile) })
+      : createLogger({ level: config.logLevel, ...(tty ? { fd: 2 as const } : {}) });
 
   let journal: Journal | undefined;
   if (config.journal) {
@@ -219,7 +249,9 @@ export async function runCommand(args: readonly string[]): Promise<number> {
   }
 
   // Fill and counter-order lines are written after the counter-order has left (deferred-log.ts).
-  const marketLog = deferredSink(fixedShapeLogger(logger));
+  // The pane's recent events see what the log says (notable-events.ts), deferred with it.
+  const notable = new NotableEvents();
+  const marketLog = deferredSink(pane ? teeSink(fixedShapeLogger(logger), notable) : fixedShapeLogger(logger));
   // Restart lines (one per market, after its start-up reconcile): logged now, printed on the terminal by `draw`.
   const notices: string[] = [];
   const reconciles = restartSummaryObserver((summary, line, announce) => {
@@ -270,7 +302,26 @@ export async function runCommand(args: readonly string[]): Promise<number> {
   // Progress of the initial placement: one line per market as it reaches running or stops.
   const announced = new Set<string>();
   let drawn = 0;
+  const render = pane ? createLogUpdate(process.stdout) : null;
+  const footer = [
+    ...(logFile !== null ? [`log: ${logFile}`] : []),
+    ...(inspector?.url ? [`inspector: ${inspector.url}`] : []),
+    'Ctrl-C stops every grid in order',
+  ];
   const draw = () => {
+    if (render !== null) {
+      for (const n of notices.splice(0)) notable.note(n);
+      for (const r of runtime.statuses()) {
+        const top = r.state.split('.')[0] ?? '';
+        if (!announced.has(r.market) && ['running', 'killed', 'stopped', 'failed'].includes(top)) {
+          announced.add(r.market);
+          logger.info({ market: r.market, state: r.state, liveOrders: r.liveOrders, reason: r.reason }, `${r.market} ${top}`);
+        }
+      }
+      const input = { rows: runtime.statuses(), connection: runtime.connectionState(), events: notable.recent(), footer, exchange: config.exchange };
+      render(paneLines(input, { columns: process.stdout.columns ?? 80, rows: process.stdout.rows ?? 24 }).join('\n'));
+      return;
+    }
     if (notices.length > 0) {
       // Above the table: clear it, print the lines, and let the table be drawn afresh below them.
       process.stdout.write(`${tty && drawn > 0 ? `\x1b[${drawn}A\x1b[0J` : ''}${notices.splice(0).join('\n')}\n`);
@@ -292,6 +343,12 @@ export async function runCommand(args: readonly string[]): Promise<number> {
     }
   };
   const timers: NodeJS.Timeout[] = [setInterval(draw, STATUS_REFRESH_MS)];
+  // A resize redraws at once, at the new size.
+  const onResize = () => draw();
+  if (render !== null) {
+    process.stdout.on('resize', onResize);
+    draw();
+  }
   if (!tty) timers.push(setInterval(() => logger.info(summaryLine(runtime.statuses(), runtime.connectionState())), SUMMARY_EVERY_MS));
 
   let signals = 0;
@@ -320,12 +377,22 @@ export async function runCommand(args: readonly string[]): Promise<number> {
   for (const t of timers) clearInterval(t);
   process.off('SIGINT', onSignal);
   process.off('SIGTERM', onSignal);
+  process.stdout.off('resize', onResize);
   journal?.close();
   // The log's buffered lines first, so the summary below is the last thing printed.
   marketLog.flush();
   await new Promise<void>((resolve) => logger.flush(() => resolve()));
-  draw();
   const rows = runtime.statuses();
+  if (render !== null) {
+    // The pane gives way to the final table: at the terminal's width, with every market.
+    render.clear();
+    render.done();
+    const width = Math.max(20, (process.stdout.columns ?? 80) - 1);
+    const final = [...marketTable(rows), ...notable.recent().map((e) => `  ${e}`), ...(logFile !== null ? [`log: ${logFile}`] : [])];
+    process.stdout.write(`${final.map((l) => fit(l, width)).join('\n')}\n`);
+  } else {
+    draw();
+  }
   if (!tty) process.stdout.write(`${statusTable(rows, runtime.connectionState()).join('\n')}\n`);
   process.stdout.write(`gridbot: stopped. ${summaryLine(rows, runtime.connectionState())}\n`);
   // Orders of ours may rest after the exit: never a quiet exit 0.
