@@ -7,8 +7,8 @@
 import { D, ZERO, ceilTo, floorTo, fmt, type Dec } from './decimal.js';
 import type { Exchange } from './exchange.js';
 import { toWbMarket } from './markets.js';
-import { assetFees } from './routes/asset-fees.js';
 import type { Reply } from './private-routes.js';
+import { assetFees } from './routes/asset-fees.js';
 import { v1Ticker } from './routes/v1-ticker.js';
 import { toPublicTrade } from './wire-format.js';
 
