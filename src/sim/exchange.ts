@@ -60,6 +60,10 @@ export interface MarketOrderRequest {
 export interface OrderChange {
   readonly amount?: Dec;
   readonly price?: Dec;
+  /** Self-trade prevention of the replacement (REST modify's `stp`). */
+  readonly stp?: Stp;
+  /** A stop order's new trigger (REST `activationPrice` / `activation_price`). */
+  readonly activationPrice?: Dec;
 }
 
 export interface BulkItemResult {
@@ -192,6 +196,8 @@ export class Exchange {
   modifyOrder(accountId: string, market: string, ref: OrderRef, change: OrderChange, nowMs: number): Result<OrderSnapshot> {
     const old = this.findActive(accountId, market, ref);
     if (!old) return fail(innerError(2, { orderId: ['Unexecuted order was not found.'] }));
+    // Hook for stop orders: every order this engine rests is a limit order, which has no trigger to move.
+    if (change.activationPrice !== undefined) return fail(innerError(158, { activationPrice: ['Activation price cannot be set for a limit order.'] }));
     const raw = {
       market: old.market,
       side: old.side,
@@ -200,7 +206,7 @@ export class Exchange {
       clientOrderId: old.clientOrderId,
       postOnly: old.postOnly,
       ioc: old.ioc,
-      stp: old.stp,
+      stp: change.stp ?? old.stp,
     };
     const v = validateOrderRequest(raw, this.markets);
     if (!v.ok) return v;
@@ -257,7 +263,7 @@ export class Exchange {
 
   // ---- kill-switch ---------------------------------------------------------------------------
 
-  /** Arms or re-arms the account's timer on `market` (timeout in whole seconds, 5..600 checked by the caller). */
+  /** Arms or re-arms the account's timer on `market` (timeout in seconds, fractions kept to the ms; 5..600 checked by the caller). */
   armKillSwitch(accountId: string, market: string, timeoutSec: number, types: readonly TradeType[] | null, nowMs: number): KillSwitchTimer {
     const timer = this.killSwitches.arm(accountId, market, timeoutSec, types, nowMs);
     this.emit({ type: 'killSwitch', action: 'armed', accountId, market, cancellationTimeMs: timer.cancelMs });

@@ -7,9 +7,13 @@
 import { fmt } from './decimal.js';
 import { marketNotAvailable, validationError, type ApiError } from './errors.js';
 import type { Exchange, OrderRef } from './exchange.js';
-import { TRADE_TYPES, toWbKillSwitch, type TradeType } from './kill-switch.js';
+import { parseKillSwitchTimeout, TRADE_TYPES, toWbKillSwitch, type TradeType } from './kill-switch.js';
 import { isFinished, type OrderSnapshot } from './order.js';
 import { isApiError, optBool, optInt, optString, page } from './request-fields.js';
+import { marketFee, marketFeeSingle } from './routes/market-fee.js';
+import { orderCancelBulk } from './routes/order-cancel-bulk.js';
+import { orderMarket, orderStockMarket } from './routes/order-market.js';
+import { orderModify } from './routes/order-modify.js';
 import { toExecutedDeal, toHistoryOrder, toOrderDeal, toOrderResponse } from './wire-format.js';
 import type { WsTokens } from './ws-tokens.js';
 
@@ -244,14 +248,13 @@ const killSwitch: PrivateHandler = (ctx, accountId, body) => {
   const market = optMarket(ctx, body);
   if (isApiError(market)) return error(market);
   if (market === undefined) return error(validationError(30, { market: ['Market field is required.'] }));
-  if (body.timeout === null) {
+  const timeout = parseKillSwitchTimeout(body.timeout);
+  if (timeout.kind === 'delete') {
     ctx.exchange.disarmKillSwitch(accountId, market);
     return json([]);
   }
-  // The docs say string; the official CLI sends a number, so an integer number is accepted too.
-  const raw = body.timeout;
-  const seconds = typeof raw === 'string' && /^\d+$/.test(raw) ? Number(raw) : typeof raw === 'number' && Number.isInteger(raw) ? raw : null;
-  if (seconds === null) return error(validationError(30, { timeout: ['Timeout field should be a string.'] }));
+  if (timeout.kind === 'invalid') return error(validationError(30, { timeout: ['Timeout field should be a string.'] }));
+  const seconds = timeout.seconds;
   if (seconds < 5) return error(validationError(30, { timeout: ['Timeout should be at least 5.'] }));
   if (seconds > 600) return error(validationError(30, { timeout: ['Timeout should be at most 600.'] }));
   const types = tradeTypes(body.types, 'types', 3);
@@ -281,4 +284,10 @@ export const PRIVATE_ROUTES: ReadonlyMap<string, PrivateHandler> = new Map([
   ['/api/v4/order/kill-switch', killSwitch],
   ['/api/v4/order/kill-switch/status', killSwitchStatus],
   ['/api/v4/profile/websocket_token', websocketToken],
+  ['/api/v4/order/modify', orderModify],
+  ['/api/v4/order/market', orderMarket],
+  ['/api/v4/order/stock_market', orderStockMarket],
+  ['/api/v4/order/cancel/bulk', orderCancelBulk],
+  ['/api/v4/market/fee', marketFee],
+  ['/api/v4/market/fee/single', marketFeeSingle],
 ]);

@@ -8,6 +8,8 @@ import { D, ZERO, ceilTo, floorTo, fmt, type Dec } from './decimal.js';
 import type { Exchange } from './exchange.js';
 import { toWbMarket } from './markets.js';
 import type { Reply } from './private-routes.js';
+import { assetFees } from './routes/asset-fees.js';
+import { v1Ticker } from './routes/v1-ticker.js';
 import { toPublicTrade } from './wire-format.js';
 
 export interface PublicContext {
@@ -49,6 +51,7 @@ const markets: PublicHandler = (ctx) => json([...ctx.exchange.markets.values()].
 const assets: PublicHandler = (ctx) => {
   const out: Record<string, unknown> = {};
   const precision = new Map<string, number>();
+  const fees = assetFees(ctx.exchange.markets.values());
   for (const m of ctx.exchange.markets.values()) {
     precision.set(m.stock, Math.max(precision.get(m.stock) ?? 0, m.stockPrec));
     precision.set(m.money, Math.max(precision.get(m.money) ?? 0, m.moneyPrec));
@@ -61,8 +64,8 @@ const assets: PublicHandler = (ctx) => {
       can_deposit: false,
       min_withdraw: '0',
       max_withdraw: '0',
-      maker_fee: '0',
-      taker_fee: '0',
+      maker_fee: fees.get(ticker)?.maker ?? '0',
+      taker_fee: fees.get(ticker)?.taker ?? '0',
       min_deposit: '0',
       max_deposit: '0',
       currency_precision: prec,
@@ -151,8 +154,13 @@ const EXACT: ReadonlyMap<string, PublicHandler> = new Map([
   ['platform/status', platformStatus],
 ]);
 
-/** Finds the handler for a path under /api/v4/public/ and its {market} parameter, if any. */
+/** The v1 public endpoints ccxt still calls, by full path (protocol-2 §2.3). */
+const V1: ReadonlyMap<string, PublicHandler> = new Map([['/api/v1/public/ticker', v1Ticker]]);
+
+/** Finds the handler for a v1 path or a path under /api/v4/public/ and its {market} parameter, if any. */
 export function matchPublicRoute(path: string): { handler: PublicHandler; param: string | undefined } | undefined {
+  const v1 = V1.get(path);
+  if (v1) return { handler: v1, param: undefined };
   const prefix = '/api/v4/public/';
   if (!path.startsWith(prefix)) return undefined;
   const rest = path.slice(prefix.length);

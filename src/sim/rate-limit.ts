@@ -11,7 +11,7 @@ export interface RateLimit {
 }
 
 /** Bucket names a caller may override through the simulator options. */
-export type RateBucket = 'public' | 'public-endpoint' | 'public-orderbook' | 'trade-account' | 'order' | 'orders' | 'websocket-token' | 'default';
+export type RateBucket = 'public' | 'public-endpoint' | 'public-orderbook' | 'trade-account' | 'order' | 'orders' | 'websocket-token' | 'v1' | 'default';
 
 export const WHITEBIT_RATE_LIMITS: Readonly<Record<RateBucket, RateLimit>> = {
   public: { limit: 20_000, windowMs: 10_000 },
@@ -21,6 +21,8 @@ export const WHITEBIT_RATE_LIMITS: Readonly<Record<RateBucket, RateLimit>> = {
   order: { limit: 10_000, windowMs: 10_000 },
   orders: { limit: 12_000, windowMs: 10_000 },
   'websocket-token': { limit: 10, windowMs: 60_000 },
+  /** The whole /api/v1/* scope shares one budget (protocol-2 §3). */
+  v1: { limit: 1_000, windowMs: 10_000 },
   default: { limit: 10_000, windowMs: 10_000 },
 };
 
@@ -31,9 +33,11 @@ export function bucketsFor(path: string): [RateBucket, string][] {
     const out: [RateBucket, string][] = [['public', 'public']];
     if (rest.startsWith('orderbook/depth/')) out.push(['public-endpoint', 'orderbook/depth']);
     else if (rest.startsWith('orderbook/')) out.push(['public-orderbook', 'orderbook']);
-    else if (['markets', 'ticker', 'time', 'ping'].includes(rest)) out.push(['public-endpoint', rest]);
+    else if (rest.startsWith('trades/')) out.push(['public-endpoint', 'trades']);
+    else if (['markets', 'ticker', 'time', 'ping', 'assets'].includes(rest)) out.push(['public-endpoint', rest]);
     return out;
   }
+  if (path.startsWith('/api/v1/')) return [['v1', 'v1']];
   if (path.startsWith('/api/v4/trade-account/')) return [['trade-account', 'trade-account']];
   if (path.startsWith('/api/v4/order/')) return [['order', path]];
   if (path === '/api/v4/orders') return [['orders', path]];

@@ -14,23 +14,33 @@ export const toSeconds = (ms: number): number => ms / 1000;
 
 const sideCode = (side: 'buy' | 'sell'): 1 | 2 => (side === 'sell' ? 1 : 2);
 
+/** REST `type` of an order; market orders keep their WS code (2 / 202) in `marketOrder`. */
+const restType = (o: OrderSnapshot): 'limit' | 'market' | 'stock market' => (o.marketOrder ? (o.marketOrder.type === 2 ? 'market' : 'stock market') : 'limit');
+
+/** A market order reports price "0", what was asked for (quote for a type-2 buy), and nothing left: its answer is terminal. */
+function reportedTerms(o: OrderSnapshot): { price: string; amount: string; left: string } {
+  const m = o.marketOrder;
+  return m ? { price: '0', amount: fmt(m.requested), left: '0' } : { price: o.price, amount: fmt(o.amount), left: fmt(o.left) };
+}
+
 /** REST OrderResponse (current shape), or the legacy shape with fee ratios and no status/stp. */
 export function toOrderResponse(o: OrderSnapshot, market: Market | undefined, legacy = false): Record<string, unknown> {
+  const terms = reportedTerms(o);
   const base: Record<string, unknown> = {
     orderId: o.id,
     clientOrderId: o.clientOrderId,
     market: o.market,
     side: o.side,
-    type: 'limit',
+    type: restType(o),
     timestamp: toSeconds(o.ctimeMs),
     dealMoney: fmt(o.dealMoney),
     dealStock: fmt(o.dealStock),
-    amount: fmt(o.amount),
-    left: fmt(o.left),
+    amount: terms.amount,
+    left: terms.left,
     dealFee: fmt(o.dealFee),
-    price: o.price,
+    price: terms.price,
     postOnly: o.postOnly,
-    ioc: o.ioc,
+    ioc: o.marketOrder ? false : o.ioc,
   };
   if (legacy) {
     base.takerFee = market ? fmt(market.takerRate) : '0';
@@ -55,10 +65,7 @@ export function toWsOrder(o: OrderSnapshot): Record<string, unknown> {
     ioc: o.marketOrder ? false : o.ioc,
     ctime: toSeconds(o.ctimeMs),
     mtime: toSeconds(o.mtimeMs),
-    // A market order reports price "0", what was asked for, and nothing left (its answer is terminal).
-    price: o.marketOrder ? '0' : o.price,
-    amount: fmt(o.marketOrder?.requested ?? o.amount),
-    left: o.marketOrder ? '0' : fmt(o.left),
+    ...reportedTerms(o),
     deal_stock: fmt(o.dealStock),
     deal_money: fmt(o.dealMoney),
     deal_fee: fmt(o.dealFee),
@@ -131,21 +138,22 @@ export function toOrderDeal(d: DealRecord): Record<string, unknown> {
 
 /** One finished order of trade-account/order/history. */
 export function toHistoryOrder(o: OrderSnapshot): Record<string, unknown> {
+  const terms = reportedTerms(o);
   const out: Record<string, unknown> = {
     id: o.id,
     clientOrderId: o.clientOrderId,
     market: o.market,
     side: o.side,
-    type: 'limit',
-    amount: fmt(o.amount),
-    price: o.price,
+    type: restType(o),
+    amount: terms.amount,
+    price: terms.price,
     ctime: toSeconds(o.ctimeMs),
     ftime: toSeconds(o.ftimeMs ?? o.mtimeMs),
     dealStock: fmt(o.dealStock),
     dealMoney: fmt(o.dealMoney),
     dealFee: fmt(o.dealFee),
     postOnly: o.postOnly,
-    ioc: o.ioc,
+    ioc: o.marketOrder ? false : o.ioc,
     status: restStatus(o),
     stp: o.stp,
   };
@@ -153,14 +161,19 @@ export function toHistoryOrder(o: OrderSnapshot): Record<string, unknown> {
   return out;
 }
 
-/** One entry of /public/trades/{market}. */
+/**
+ * One entry of /public/trades/{market}. WhiteBIT names these two the other way round from its
+ * ticker: here `quote_volume` is the BASE amount and `base_volume` the QUOTE amount (protocol-2
+ * §2.8, the spec's own example); ccxt reads `quote_volume` as the amount.
+ */
 export function toPublicTrade(t: PublicTrade): Record<string, unknown> {
   return {
     tradeID: t.id,
     price: t.price,
-    quote_volume: fmt(t.quote),
-    base_volume: fmt(t.amount),
+    quote_volume: fmt(t.amount),
+    base_volume: fmt(t.quote),
     trade_timestamp: Math.floor(t.timeMs / 1000),
     type: t.takerSide,
+    rpi: false,
   };
 }

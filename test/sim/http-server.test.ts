@@ -71,7 +71,7 @@ describe('public REST', () => {
 
     await newOrder({ side: 'buy', amount: '0.1', price: '64100' });
     const trades = (await get(sim.restUrl, '/api/v4/public/trades/BTC_USDT')).body as Record<string, unknown>[];
-    expect(trades[0]).toMatchObject({ price: '64100', base_volume: '0.1', quote_volume: '6410', type: 'buy' });
+    expect(trades[0]).toMatchObject({ price: '64100', quote_volume: '0.1', base_volume: '6410', type: 'buy' });
 
     const bad = await get(sim.restUrl, '/api/v4/public/orderbook/NOPE_USDT');
     expect(bad.status).toBe(422);
