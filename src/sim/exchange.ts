@@ -502,10 +502,11 @@ export class Exchange {
   }
 
   /**
-   * Releases a stop's reservation and places its order with the same id (ordersPending: event 1
-   * again if it rests, as WhiteBIT sends on activation; event 3 if it finishes at once). A
-   * stop-market that cannot run (empty opposite side, funds short) is cancelled: the docs do not
-   * say what the server does then (UNCONFIRMED).
+   * Releases a stop's reservation and places its order with the same id, on the path every
+   * placement takes. ordersPending: event 1 again when it rests (protocol §7.9: "stop activation
+   * gives a second event 1 with the same id"); when it finishes at once, a single event 3, as for a
+   * new order filled on arrival (UNCONFIRMED for stops). A stop-market that cannot run (empty
+   * opposite side, funds short) is cancelled: the docs do not say what the server does (UNCONFIRMED).
    */
   private activate(stop: SimOrder, nowMs: number): void {
     const info = stop.stop;
