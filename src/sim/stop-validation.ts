@@ -15,7 +15,7 @@ import type { Side } from './book.js';
 import { fmt, parseNumeric, type Dec } from './decimal.js';
 import { fail, ok, validationError, type Result } from './errors.js';
 import type { Market } from './markets.js';
-import { clientOrderIdProblem, STP, validateOrderRequest, type Stp } from './order-validation.js';
+import { stpAndClientOrderId, validateOrderRequest, type Stp } from './order-validation.js';
 
 /** A stop order that passed request validation (REST or WS). */
 export interface StopOrderInput {
@@ -87,18 +87,9 @@ export function validateStopMarketRequest(raw: Record<string, unknown>, markets:
   if (!amount) return fail(validationError(32, { amount: ['Amount field should be numeric string or number.'] }));
   const activation = activationPriceOf(raw, market);
   if (!activation.ok) return activation;
-  let stp: Stp = 'no';
-  if (!isMissing(raw.stp)) {
-    const s = typeof raw.stp === 'string' ? STP[raw.stp] : undefined;
-    if (!s) return fail(validationError(30, { stp: ['Stp field should contain only no, cb, cn or co values.'] }));
-    stp = s;
-  }
-  let clientOrderId = '';
-  if (!isMissing(raw.clientOrderId) && raw.clientOrderId !== '') {
-    const problem = clientOrderIdProblem(raw.clientOrderId);
-    if (problem) return fail(validationError(36, { clientOrderId: [problem] }));
-    clientOrderId = raw.clientOrderId as string;
-  }
+  const tags = stpAndClientOrderId(raw);
+  if (!tags.ok) return tags;
+  const { stp, clientOrderId } = tags.value;
   const limits = stopMarketLimitsProblem(market, side, amount, activation.value);
   if (limits) return fail(validationError(limits.code, limits.errors));
   return ok({ market, side, type: 4, amount, price: null, activationPrice: activation.value, clientOrderId, stp });
