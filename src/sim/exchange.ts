@@ -196,30 +196,6 @@ export class Exchange {
     return result;
   }
 
-  private marketValidated(accountId: string, req: MarketOrderRequest, nowMs: number, carry?: StopCarry): Result<OrderSnapshot> {
-    const m = req.market;
-    // A seller must hold the whole requested amount, not just what the book can take now.
-    if (req.side === 'sell' && 'base' in req.size && this.ledger.balance(accountId, m.stock).available.lessThan(req.size.base)) {
-      return fail(innerError(10, { amount: ['Not enough balance.'] }));
-    }
-    const available = this.ledger.balance(accountId, m.money).available;
-    const plan = planMarket(this.bookOf(m.name), req.side, req.size, available, m.stockPrec);
-    if (plan.kind === 'noLiquidity') return fail(innerError(12, { amount: ['Not enough traders.'] }));
-    if (plan.kind === 'noFunds') return fail(innerError(10, { amount: ['Not enough balance.'] }));
-    const requested = 'base' in req.size ? req.size.base : req.size.quote;
-    const input: OrderInput = {
-      market: m,
-      side: req.side,
-      amount: plan.amount,
-      price: plan.worst,
-      clientOrderId: req.clientOrderId,
-      postOnly: false,
-      ioc: true,
-      stp: req.stp,
-    };
-    return this.placeValidated(accountId, input, nowMs, { type: req.type, requested, short: plan.short }, carry);
-  }
-
   /**
    * Cancel-and-replace (WhiteBIT modify): the replacement gets a new id and loses queue priority,
    * keeps side, flags and client id; ordersPending sees event 3 for the old id, then event 1 (or its
@@ -401,6 +377,31 @@ export class Exchange {
     const v = validateOrderRequest(raw, this.markets);
     if (!v.ok) return v;
     return this.placeValidated(accountId, v.value, nowMs);
+  }
+
+  /** A market order planned over the book, then run as an IOC limit on the one placement path. */
+  private marketValidated(accountId: string, req: MarketOrderRequest, nowMs: number, carry?: StopCarry): Result<OrderSnapshot> {
+    const m = req.market;
+    // A seller must hold the whole requested amount, not just what the book can take now.
+    if (req.side === 'sell' && 'base' in req.size && this.ledger.balance(accountId, m.stock).available.lessThan(req.size.base)) {
+      return fail(innerError(10, { amount: ['Not enough balance.'] }));
+    }
+    const available = this.ledger.balance(accountId, m.money).available;
+    const plan = planMarket(this.bookOf(m.name), req.side, req.size, available, m.stockPrec);
+    if (plan.kind === 'noLiquidity') return fail(innerError(12, { amount: ['Not enough traders.'] }));
+    if (plan.kind === 'noFunds') return fail(innerError(10, { amount: ['Not enough balance.'] }));
+    const requested = 'base' in req.size ? req.size.base : req.size.quote;
+    const input: OrderInput = {
+      market: m,
+      side: req.side,
+      amount: plan.amount,
+      price: plan.worst,
+      clientOrderId: req.clientOrderId,
+      postOnly: false,
+      ioc: true,
+      stp: req.stp,
+    };
+    return this.placeValidated(accountId, input, nowMs, { type: req.type, requested, short: plan.short }, carry);
   }
 
   /** The one placement path after request validation: client id, balance, post-only, match, rest. */
