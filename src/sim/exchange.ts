@@ -4,8 +4,14 @@
  * lives in the price process. Every state change is announced as a SimEvent, synchronously, in the
  * order it happened.
  *
- * Entry points: placeOrder, placeBulk, cancelOrder, cancelAll, armKillSwitch, disarmKillSwitch,
- * expireKillSwitches, plus read-only queries for the REST and WS layers and for tests.
+ * Entry points: placeOrder, placeBulk, placeMarket, placeStop, modifyOrder, cancelOrder, cancelAll,
+ * armKillSwitch, disarmKillSwitch, expireKillSwitches, plus read-only queries for the REST and WS
+ * layers and for tests.
+ *
+ * Stop orders wait outside the book in a trigger book (stop-orders.ts) with their funds frozen, and
+ * count as active orders (listed, cancellable, covered by cancel-all and the kill-switch). Every
+ * call ends in `commit`, which first fires the stops that the call's trades reached, in a loop that
+ * ends because each stop fires at most once.
  *
  * Invariants: balances never go negative (the Ledger throws if the engine tries); per asset,
  * available + freeze + fees collected is constant; after every call no book is crossed; an active
@@ -16,15 +22,17 @@
 import { Ledger } from './accounts.js';
 import { OrderBook, type Side } from './book.js';
 import { D, ZERO, type Dec } from './decimal.js';
-import { fail, innerError, ok, validationError, type Result, type WbErrorBody } from './errors.js';
+import { fail, innerError, ok, validationError, type ApiError, type Result, type WbErrorBody } from './errors.js';
 import type { OrderEventId, SimEvent, SimEventListener } from './events.js';
 import { KillSwitches, type KillSwitchTimer, type TradeType } from './kill-switch.js';
 import type { Market } from './markets.js';
 import { MarketStats } from './market-stats.js';
 import { crosses, matchIncoming, type Fill, type SelfTradeAction } from './matching.js';
 import { planMarket, type MarketSize } from './market-order.js';
-import { snapshotOrder, type DealRecord, type MarketOrderInfo, type OrderSnapshot, type PublicTrade, type SimOrder } from './order.js';
+import { snapshotOrder, type DealRecord, type MarketOrderInfo, type OrderSnapshot, type PublicTrade, type SimOrder, type StopInfo } from './order.js';
 import { validateOrderRequest, type OrderInput, type Stp } from './order-validation.js';
+import { activationCondition, TriggerBook } from './stop-orders.js';
+import { ACTIVATION_EQUALS_LAST, stopMarketLimitsProblem, type StopOrderInput } from './stop-validation.js';
 
 export interface ExchangeAccount {
   readonly id: string;
@@ -56,7 +64,11 @@ export interface MarketOrderRequest {
   readonly stp: Stp;
 }
 
-/** What `modifyOrder` changes; omitted fields keep the old order's values (amount: its remainder). */
+/**
+ * What `modifyOrder` changes; omitted fields keep the old order's values (amount: its remainder, in
+ * the order's own unit, so quote for a stop-market buy). `activationPrice` applies to untriggered
+ * stop orders only.
+ */
 export interface OrderChange {
   readonly amount?: Dec;
   readonly price?: Dec;
@@ -64,6 +76,13 @@ export interface OrderChange {
   readonly stp?: Stp;
   /** A stop order's new trigger (REST `activationPrice` / `activation_price`). */
   readonly activationPrice?: Dec;
+}
+
+/** What a placement reuses when it is a stop's activation: the stop's id and creation time, and its trigger. */
+interface StopCarry {
+  readonly id: number;
+  readonly ctimeMs: number;
+  readonly stop: StopInfo;
 }
 
 export interface BulkItemResult {
@@ -79,6 +98,8 @@ export class Exchange {
   readonly ledger = new Ledger();
   readonly killSwitches = new KillSwitches();
   private readonly books = new Map<string, OrderBook<SimOrder>>();
+  /** Untriggered stop orders; they are in `active` too, but never on a book. */
+  private readonly stops = new TriggerBook<SimOrder>();
   private readonly active = new Map<number, SimOrder>();
   /** Active orders by account, then market: cancel-all and clientOrderId lookups without a full scan. */
   private readonly activeIndex = new Map<string, Map<string, Set<SimOrder>>>();
@@ -161,27 +182,19 @@ export class Exchange {
    * 12 when the opposite side is empty, 10 when the buyer cannot pay for one step.
    */
   placeMarket(accountId: string, req: MarketOrderRequest, nowMs: number): Result<OrderSnapshot> {
-    const m = req.market;
-    // A seller must hold the whole requested amount, not just what the book can take now.
-    if (req.side === 'sell' && 'base' in req.size && this.ledger.balance(accountId, m.stock).available.lessThan(req.size.base)) {
-      return fail(innerError(10, { amount: ['Not enough balance.'] }));
-    }
-    const available = this.ledger.balance(accountId, m.money).available;
-    const plan = planMarket(this.bookOf(m.name), req.side, req.size, available, m.stockPrec);
-    if (plan.kind === 'noLiquidity') return fail(innerError(12, { amount: ['Not enough traders.'] }));
-    if (plan.kind === 'noFunds') return fail(innerError(10, { amount: ['Not enough balance.'] }));
-    const requested = 'base' in req.size ? req.size.base : req.size.quote;
-    const input: OrderInput = {
-      market: m,
-      side: req.side,
-      amount: plan.amount,
-      price: plan.worst,
-      clientOrderId: req.clientOrderId,
-      postOnly: false,
-      ioc: true,
-      stp: req.stp,
-    };
-    const result = this.placeValidated(accountId, input, nowMs, { type: req.type, requested, short: plan.short });
+    const result = this.marketValidated(accountId, req, nowMs);
+    this.commit(nowMs);
+    return result;
+  }
+
+  /**
+   * Places a stop-limit (type 3) or stop-market (type 4) order that waits for its trigger outside
+   * the book, with its funds frozen (see StopInfo). Refused with 422 code 30 when the activation
+   * price equals the last price, 36 for a client id in use, 400 code 10 when the funds are short.
+   * The answer (and ordersPending event 1) shows it OPEN with `activated` 0.
+   */
+  placeStop(accountId: string, input: StopOrderInput, nowMs: number): Result<OrderSnapshot> {
+    const result = this.restStop(accountId, input, nowMs);
     this.commit(nowMs);
     return result;
   }
@@ -196,8 +209,14 @@ export class Exchange {
   modifyOrder(accountId: string, market: string, ref: OrderRef, change: OrderChange, nowMs: number): Result<OrderSnapshot> {
     const old = this.findActive(accountId, market, ref);
     if (!old) return fail(innerError(2, { orderId: ['Unexecuted order was not found.'] }));
-    // Hook for stop orders: every order this engine rests is a limit order, which has no trigger to move.
-    if (change.activationPrice !== undefined) return fail(innerError(158, { activationPrice: ['Activation price cannot be set for a limit order.'] }));
+    // A stop that fired is a limit order on the book now and is modified as one.
+    if (old.stop && !old.stop.activated) {
+      const result = this.modifyStop(old, old.stop, change, nowMs);
+      this.commit(nowMs);
+      return result;
+    }
+    // UNCONFIRMED text; the code is the docs' 156 "wrong order type" (protocol-2 §1.6, §2.6).
+    if (change.activationPrice) return fail(validationError(156, { activationPrice: ['Wrong order type.'] }));
     const raw = {
       market: old.market,
       side: old.side,
@@ -363,16 +382,37 @@ export class Exchange {
     return this.placeValidated(accountId, v.value, nowMs);
   }
 
-  /** The one placement path after request validation: client id, balance, post-only, match, rest. */
-  private placeValidated(accountId: string, input: OrderInput, nowMs: number, marketOrder?: MarketOrderInfo): Result<OrderSnapshot> {
-    const m = input.market;
-    if (input.clientOrderId !== '' && this.findActive(accountId, m.name, { clientOrderId: input.clientOrderId })) {
-      return fail(validationError(36, { clientOrderId: ['This client order id is already used by the current account.'] }));
-    }
-    const [frozenAsset, need] = input.side === 'buy' ? [m.money, input.amount.times(input.price)] : [m.stock, input.amount];
-    if (this.ledger.balance(accountId, frozenAsset).available.lessThan(need)) {
+  /** A market order planned over the book, then run as an IOC limit on the one placement path. */
+  private marketValidated(accountId: string, req: MarketOrderRequest, nowMs: number, carry?: StopCarry): Result<OrderSnapshot> {
+    const m = req.market;
+    // A seller must hold the whole requested amount, not just what the book can take now.
+    if (req.side === 'sell' && 'base' in req.size && this.ledger.balance(accountId, m.stock).available.lessThan(req.size.base)) {
       return fail(innerError(10, { amount: ['Not enough balance.'] }));
     }
+    const available = this.ledger.balance(accountId, m.money).available;
+    const plan = planMarket(this.bookOf(m.name), req.side, req.size, available, m.stockPrec);
+    if (plan.kind === 'noLiquidity') return fail(innerError(12, { amount: ['Not enough traders.'] }));
+    if (plan.kind === 'noFunds') return fail(innerError(10, { amount: ['Not enough balance.'] }));
+    const requested = 'base' in req.size ? req.size.base : req.size.quote;
+    const input: OrderInput = {
+      market: m,
+      side: req.side,
+      amount: plan.amount,
+      price: plan.worst,
+      clientOrderId: req.clientOrderId,
+      postOnly: false,
+      ioc: true,
+      stp: req.stp,
+    };
+    return this.placeValidated(accountId, input, nowMs, { type: req.type, requested, short: plan.short }, carry);
+  }
+
+  /** The one placement path after request validation: client id, balance, post-only, match, rest. */
+  private placeValidated(accountId: string, input: OrderInput, nowMs: number, marketOrder?: MarketOrderInfo, carry?: StopCarry): Result<OrderSnapshot> {
+    const m = input.market;
+    const [frozenAsset, need] = input.side === 'buy' ? [m.money, input.amount.times(input.price)] : [m.stock, input.amount];
+    const refused = this.admission(accountId, m.name, input.clientOrderId, frozenAsset, need);
+    if (refused) return fail(refused);
     const book = this.bookOf(m.name);
     this.dirty.add(m.name);
     if (input.postOnly && crosses(book, input.side, input.price)) {
@@ -380,26 +420,7 @@ export class Exchange {
     }
 
     const order: SimOrder = {
-      id: this.nextOrderId++,
-      accountId,
-      market: m.name,
-      side: input.side,
-      price: input.price.toFixed(),
-      priceD: input.price,
-      amount: input.amount,
-      clientOrderId: input.clientOrderId,
-      postOnly: input.postOnly,
-      ioc: input.ioc,
-      stp: input.stp,
-      ctimeMs: nowMs,
-      mtimeMs: nowMs,
-      ftimeMs: null,
-      left: input.amount,
-      dealStock: ZERO,
-      dealMoney: ZERO,
-      dealFee: ZERO,
-      feeAsset: null,
-      frozen: need,
+      ...this.newRecord(accountId, input, need, nowMs, carry),
       ...(marketOrder ? { marketOrder } : {}),
     };
     this.ledger.freeze(accountId, frozenAsset, need);
@@ -416,6 +437,137 @@ export class Exchange {
       return ok(snapshotOrder(order));
     }
     return ok(this.finish(order, nowMs));
+  }
+
+  /** The account-state refusals every placement shares: client id in use (422 code 36), funds short (400 code 10). */
+  private admission(accountId: string, market: string, clientOrderId: string, asset: string, need: Dec): ApiError | null {
+    if (clientOrderId !== '' && this.findActive(accountId, market, { clientOrderId })) {
+      return validationError(36, { clientOrderId: ['This client order id is already used by the current account.'] });
+    }
+    if (this.ledger.balance(accountId, asset).available.lessThan(need)) return innerError(10, { amount: ['Not enough balance.'] });
+    return null;
+  }
+
+  /** A fresh order record holding `frozen`; a stop's activation hands on its id, creation time and trigger. */
+  private newRecord(accountId: string, input: Omit<OrderInput, 'price'> & { readonly price: Dec }, frozen: Dec, nowMs: number, carry?: StopCarry): SimOrder {
+    return {
+      id: carry?.id ?? this.nextOrderId++,
+      accountId,
+      market: input.market.name,
+      side: input.side,
+      price: input.price.toFixed(),
+      priceD: input.price,
+      amount: input.amount,
+      clientOrderId: input.clientOrderId,
+      postOnly: input.postOnly,
+      ioc: input.ioc,
+      stp: input.stp,
+      ctimeMs: carry?.ctimeMs ?? nowMs,
+      mtimeMs: nowMs,
+      ftimeMs: null,
+      left: input.amount,
+      dealStock: ZERO,
+      dealMoney: ZERO,
+      dealFee: ZERO,
+      feeAsset: null,
+      frozen,
+      ...(carry ? { stop: carry.stop } : {}),
+    };
+  }
+
+  /** Freezes a stop's reservation and parks it in the trigger book (active, but not on the book). */
+  private restStop(accountId: string, input: StopOrderInput, nowMs: number): Result<OrderSnapshot> {
+    const m = input.market;
+    const condition = activationCondition(input.activationPrice, this.lastPrice(m.name));
+    if (condition === null) return fail(validationError(30, { activationPrice: [ACTIVATION_EQUALS_LAST] }));
+    const [asset, need] = stopReservation(input);
+    const refused = this.admission(accountId, m.name, input.clientOrderId, asset, need);
+    if (refused) return fail(refused);
+    const stop: StopInfo = { type: input.type, activationPrice: input.activationPrice, condition, activated: false };
+    // A stop-market has no limit price: its record says "0" until it fires.
+    const fields = { ...input, price: input.price ?? ZERO, postOnly: false, ioc: false };
+    const order: SimOrder = { ...this.newRecord(accountId, fields, need, nowMs), stop };
+    this.ledger.freeze(accountId, asset, need);
+    this.active.set(order.id, order);
+    this.indexed(accountId, m.name, true).add(order);
+    this.stops.add(order, stop);
+    return ok(this.emitOrder(order, 1));
+  }
+
+  /**
+   * Fires the stops the trades since the last commit reached, oldest first. An activation can trade
+   * and so reach further stops: the loop takes them in the next round. It ends because the trigger
+   * book hands each stop out once (at most as many rounds as there were stops).
+   */
+  private fireStops(nowMs: number): void {
+    for (let batch = this.stops.takeTriggered(); batch.length > 0; batch = this.stops.takeTriggered()) {
+      for (const stop of batch) this.activate(stop, nowMs);
+    }
+  }
+
+  /**
+   * Releases a stop's reservation and places its order with the same id, on the path every
+   * placement takes. ordersPending: event 1 again when it rests (protocol §7.9: "stop activation
+   * gives a second event 1 with the same id"); when it finishes at once, a single event 3, as for a
+   * new order filled on arrival (UNCONFIRMED for stops). A stop-market that cannot run (empty
+   * opposite side, funds short) is cancelled: the docs do not say what the server does (UNCONFIRMED).
+   */
+  private activate(stop: SimOrder, nowMs: number): void {
+    const info = stop.stop;
+    const m = this.markets.get(stop.market);
+    if (!info || !m || this.active.get(stop.id) !== stop) return;
+    this.active.delete(stop.id);
+    this.indexed(stop.accountId, stop.market, false)?.delete(stop);
+    this.ledger.unfreeze(stop.accountId, stop.side === 'buy' ? m.money : m.stock, stop.frozen);
+    stop.frozen = ZERO;
+    const carry: StopCarry = { id: stop.id, ctimeMs: stop.ctimeMs, stop: { ...info, activated: true } };
+    const common = { market: m, side: stop.side, clientOrderId: stop.clientOrderId, stp: stop.stp };
+    const placed =
+      info.type === 3
+        ? this.placeValidated(stop.accountId, { ...common, amount: stop.amount, price: stop.priceD, postOnly: false, ioc: false }, nowMs, undefined, carry)
+        : this.marketValidated(
+            stop.accountId,
+            { ...common, size: stop.side === 'buy' ? { quote: stop.amount } : { base: stop.amount }, type: 2 },
+            nowMs,
+            carry,
+          );
+    if (!placed.ok) this.finish({ ...stop, stop: carry.stop }, nowMs);
+  }
+
+  /**
+   * Modify of an untriggered stop: the replacement is a new stop (new id, same client id) whose
+   * trigger direction is derived again against the current last price. Everything that could refuse
+   * it is checked before the old stop is touched.
+   */
+  private modifyStop(old: SimOrder, info: StopInfo, change: OrderChange, nowMs: number): Result<OrderSnapshot> {
+    const m = this.markets.get(old.market);
+    if (!m) return fail(innerError(2, { orderId: ['Unexecuted order was not found.'] }));
+    // UNCONFIRMED text; the code is the docs' 159 "wrong limit price for stop market order".
+    if (info.type === 4 && change.price) return fail(validationError(159, { price: ['Wrong limit price for stop market order.'] }));
+    const activationPrice = change.activationPrice ?? info.activationPrice;
+    if (activationPrice.decimalPlaces() > m.moneyPrec) return fail(validationError(30, { activationPrice: [`Min activation price step = ${m.priceStep}`] }));
+    const amount = change.amount ?? old.left;
+    const common = { market: m, side: old.side, amount, activationPrice, clientOrderId: old.clientOrderId, stp: change.stp ?? old.stp };
+    let input: StopOrderInput;
+    if (info.type === 3) {
+      const raw = { market: m.name, side: old.side, amount: amount.toFixed(), price: (change.price ?? old.priceD).toFixed(), stp: change.stp ?? old.stp };
+      const v = validateOrderRequest(raw, this.markets);
+      if (!v.ok) return v;
+      input = { ...common, type: 3, price: v.value.price };
+    } else {
+      const problem = stopMarketLimitsProblem(m, old.side, amount, activationPrice);
+      if (problem) return fail(validationError(problem.code, problem.errors));
+      input = { ...common, type: 4, price: null };
+    }
+    if (activationCondition(activationPrice, this.lastPrice(m.name)) === null) {
+      return fail(validationError(30, { activationPrice: [ACTIVATION_EQUALS_LAST] }));
+    }
+    const [asset, need] = stopReservation(input);
+    if (this.ledger.balance(old.accountId, asset).available.plus(old.frozen).lessThan(need)) {
+      return fail(innerError(10, { amount: ['Not enough balance.'] }));
+    }
+    this.finish(old, nowMs);
+    return this.restStop(old.accountId, input, nowMs);
   }
 
   /** Moves money for one fill, records both deals and the public trade, and updates the maker. */
@@ -495,6 +647,7 @@ export class Exchange {
       if (trades.length > this.tradesLimit) trades.shift();
     }
     this.statsOf(m.name).record(nowMs, fill.priceD, amount, quote);
+    this.stops.noteTrade(m.name, fill.priceD);
 
     this.emit({ type: 'deal', accountId: maker.accountId, deal: makerDeal });
     this.emit({ type: 'deal', accountId: taker.accountId, deal: takerDeal });
@@ -505,6 +658,7 @@ export class Exchange {
 
   /** Takes an order out of the active set, releases what it still has frozen, emits event 3. */
   private finish(order: SimOrder, nowMs: number): OrderSnapshot {
+    this.stops.remove(order);
     this.active.delete(order.id);
     this.indexed(order.accountId, order.market, false)?.delete(order);
     if (order.frozen.greaterThan(0)) {
@@ -558,6 +712,7 @@ export class Exchange {
 
   /** Publishes depth changes (one update_id step per changed market) and balance changes. */
   private commit(nowMs: number): void {
+    this.fireStops(nowMs);
     const names = [...this.dirty];
     this.dirty.clear();
     for (const name of names) {
@@ -600,6 +755,13 @@ export class Exchange {
   private emit(event: SimEvent): void {
     for (const listener of this.listeners) listener(event);
   }
+}
+
+/** What an untriggered stop freezes: a stop-limit what its limit order would; a stop-market its amount (quote for a buy). */
+function stopReservation(input: StopOrderInput): [asset: string, amount: Dec] {
+  const m = input.market;
+  if (input.side === 'sell') return [m.stock, input.amount];
+  return [m.money, input.price ? input.amount.times(input.price) : input.amount];
 }
 
 /** Self-trade prevention per the taker's `stp` (no / cn cancel new / co cancel old / cb cancel both). */

@@ -39,6 +39,24 @@ export function clientOrderIdProblem(value: unknown): string | null {
 
 const isMissing = (v: unknown): boolean => v === undefined || v === null;
 
+/** `stp` (default "no"; long forms accepted) and `clientOrderId` ("" when absent), as every placement reads them. */
+export function stpAndClientOrderId(raw: Record<string, unknown>): Result<{ stp: Stp; clientOrderId: string }> {
+  let stp: Stp = 'no';
+  if (!isMissing(raw.stp)) {
+    const s = typeof raw.stp === 'string' ? STP[raw.stp] : undefined;
+    if (!s) return fail(validationError(30, { stp: ['Stp field should contain only no, cb, cn or co values.'] }));
+    stp = s;
+  }
+  let clientOrderId = '';
+  // An empty string is treated as "no id" (the guide says omit it; a tolerant server loses nothing).
+  if (!isMissing(raw.clientOrderId) && raw.clientOrderId !== '') {
+    const problem = clientOrderIdProblem(raw.clientOrderId);
+    if (problem) return fail(validationError(36, { clientOrderId: [problem] }));
+    clientOrderId = raw.clientOrderId as string;
+  }
+  return ok({ stp, clientOrderId });
+}
+
 /** Validates one raw order object against the markets; returns the typed input or a 422 error. */
 export function validateOrderRequest(raw: Record<string, unknown>, markets: ReadonlyMap<string, Market>): Result<OrderInput> {
   const missing: Record<string, string[]> = {};
@@ -78,20 +96,9 @@ export function validateOrderRequest(raw: Record<string, unknown>, markets: Read
   if (raw.rpi === true) return fail(validationError(43, { rpi: ['RPI orders are not allowed for this account.'] }));
   if (!isMissing(raw.bboRole)) return fail(validationError(30, { bboRole: ['BboRole is not supported.'] }));
 
-  let stp: Stp = 'no';
-  if (!isMissing(raw.stp)) {
-    const s = typeof raw.stp === 'string' ? STP[raw.stp] : undefined;
-    if (!s) return fail(validationError(30, { stp: ['Stp field should contain only no, cb, cn or co values.'] }));
-    stp = s;
-  }
-
-  let clientOrderId = '';
-  // An empty string is treated as "no id" (the guide says omit it; a tolerant server loses nothing).
-  if (!isMissing(raw.clientOrderId) && raw.clientOrderId !== '') {
-    const problem = clientOrderIdProblem(raw.clientOrderId);
-    if (problem) return fail(validationError(36, { clientOrderId: [problem] }));
-    clientOrderId = raw.clientOrderId as string;
-  }
+  const tags = stpAndClientOrderId(raw);
+  if (!tags.ok) return tags;
+  const { stp, clientOrderId } = tags.value;
 
   if (amount.decimalPlaces() > market.stockPrec) {
     return fail(validationError(32, { amount: [`Min amount step = ${market.amountStep}`] }));

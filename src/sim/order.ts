@@ -5,6 +5,7 @@
 import type { BookOrder, Side } from './book.js';
 import type { Dec } from './decimal.js';
 import type { Stp } from './order-validation.js';
+import type { Trigger } from './stop-orders.js';
 
 export interface SimOrder extends BookOrder {
   readonly id: number;
@@ -32,6 +33,21 @@ export interface SimOrder extends BookOrder {
   frozen: Dec;
   /** Market orders only (WS order entry): how the request was sized; absent for limit orders. */
   readonly marketOrder?: MarketOrderInfo;
+  /** Stop orders only: the trigger, and whether it has fired (the record keeps its id across activation). */
+  readonly stop?: StopInfo;
+}
+
+/**
+ * A stop order's trigger and kind. Until it fires the order waits outside the book with its funds
+ * frozen (WhiteBIT: an untriggered stop "consumes no balance beyond the reservation for the pending
+ * order"): a stop-limit holds what its limit order would, a stop-market buy its quote amount, a
+ * stop-market sell its base amount. On activation the reservation is released and the order is
+ * placed as a limit (stop-limit) or market (stop-market) order with the same id.
+ */
+export interface StopInfo extends Trigger {
+  /** 3 stop-limit, 4 stop-market (buy sized in quote, sell in base). */
+  readonly type: 3 | 4;
+  readonly activated: boolean;
 }
 
 /**

@@ -16,6 +16,7 @@ import { orderMarket, orderStockMarket } from './routes/order-market.js';
 import { orderModify } from './routes/order-modify.js';
 import { toExecutedDeal, toHistoryOrder, toOrderDeal, toOrderResponse } from './wire-format.js';
 import type { WsTokens } from './ws-tokens.js';
+import { orderStopLimit, orderStopMarket } from './routes/stop-orders.js';
 
 export interface Reply {
   readonly status: number;
@@ -275,6 +276,8 @@ export const PRIVATE_ROUTES: ReadonlyMap<string, PrivateHandler> = new Map([
   ['/api/v4/trade-account/balance', balance],
   ['/api/v4/order/new', orderNew],
   ['/api/v4/order/bulk', orderBulk],
+  ['/api/v4/order/stop_limit', orderStopLimit],
+  ['/api/v4/order/stop_market', orderStopMarket],
   ['/api/v4/order/cancel', orderCancel],
   ['/api/v4/order/cancel/all', orderCancelAll],
   ['/api/v4/orders', orders],

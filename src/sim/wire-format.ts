@@ -7,7 +7,7 @@
  */
 import { fmt } from './decimal.js';
 import type { Market } from './markets.js';
-import { restStatus, wsStatus, type DealRecord, type OrderSnapshot, type PublicTrade } from './order.js';
+import { restStatus, wsStatus, type DealRecord, type OrderSnapshot, type PublicTrade, type StopInfo } from './order.js';
 
 /** Unix ms → float seconds (WhiteBIT's order and deal timestamps). */
 export const toSeconds = (ms: number): number => ms / 1000;
@@ -51,7 +51,29 @@ export function toOrderResponse(o: OrderSnapshot, market: Market | undefined, le
     base.rpi = false;
   }
   if (o.feeAsset !== null) base.feeAsset = o.feeAsset;
+  if (o.stop) Object.assign(base, restStopFields(o.stop));
   return base;
+}
+
+/**
+ * The REST fields of a stop order (create-stop-limit/market-order examples, and ccxt's parseOrder,
+ * which reads `activation_price` in snake_case on REST too): its type, and a stop-market's price "0".
+ */
+function restStopFields(stop: StopInfo): Record<string, unknown> {
+  const fields: Record<string, unknown> = { type: stop.type === 3 ? 'stop limit' : 'stop market', activation_price: fmt(stop.activationPrice) };
+  if (stop.type === 4) fields.price = '0';
+  return fields;
+}
+
+/** The conditional fields of a stop order's WS object (protocol-2 §1.3). */
+function wsStopFields(stop: StopInfo): Record<string, unknown> {
+  return {
+    type: stop.type,
+    activation_price: fmt(stop.activationPrice),
+    activation_condition: stop.condition,
+    activated: stop.activated ? 1 : 0,
+    ...(stop.type === 4 ? { price: '0' } : {}),
+  };
 }
 
 /** The order object of ordersPending_update / ordersPending_request. */
@@ -75,6 +97,7 @@ export function toWsOrder(o: OrderSnapshot): Record<string, unknown> {
     position_side: 'BOTH',
     rpi: false,
     reduce_only: false,
+    ...(o.stop ? wsStopFields(o.stop) : {}),
   };
 }
 
@@ -158,6 +181,7 @@ export function toHistoryOrder(o: OrderSnapshot): Record<string, unknown> {
     stp: o.stp,
   };
   if (o.feeAsset !== null) out.feeAsset = o.feeAsset;
+  if (o.stop) Object.assign(out, restStopFields(o.stop));
   return out;
 }
 

@@ -18,6 +18,7 @@ import { TRADE_TYPES, type TradeType } from './kill-switch.js';
 import type { Market } from './markets.js';
 import type { OrderSnapshot } from './order.js';
 import { clientOrderIdProblem, STP, type OrderInput, type Stp } from './order-validation.js';
+import { ACTIVATION_EQUALS_LAST } from './stop-validation.js';
 import { toWsOrder } from './wire-format.js';
 
 export interface WsError {
@@ -38,7 +39,9 @@ export const WS_ERRORS = {
   notEnoughTraders: e(12, 'not enough traders'),
   takerPrice: e(13, 'order by taker price'),
   duplicateClientId: e(43, 'client order id already exists'),
+  activationEqualsLast: e(101, 'activation price should not be equal to the last price'),
   wrongOrderType: e(156, 'wrong order type'),
+  wrongStopMarketPrice: e(159, 'wrong limit price for stop market order'),
   notSupported: (method: string): WsError => e(4, `method not found: ${method} is not supported by the simulator`),
 } as const;
 
@@ -67,6 +70,8 @@ export interface WsModifyRequest {
   readonly amount?: Dec;
   readonly total?: Dec;
   readonly price?: Dec;
+  /** Untriggered stop orders only (the engine refuses it for a limit order with 156). */
+  readonly activationPrice?: Dec;
 }
 
 export interface WsCancelRequest {
@@ -94,7 +99,7 @@ export function marketOf(p: Record<string, unknown>, markets: ReadonlyMap<string
  * What every placement starts with, in §1.15's order: market, then the required fields (`side`,
  * `amount` and the method's `extra`), then the enums `side` and `stp`.
  */
-function placementHead(
+export function placementHead(
   params: unknown,
   markets: ReadonlyMap<string, Market>,
   extra: readonly string[],
@@ -114,7 +119,7 @@ function flag(p: Record<string, unknown>, name: string): boolean {
   return v;
 }
 
-function clientOrderIdOf(p: Record<string, unknown>): string {
+export function clientOrderIdOf(p: Record<string, unknown>): string {
   const v = p.client_order_id;
   // An empty string is "no id", as on REST.
   if (isMissing(v) || v === '') return '';
@@ -123,9 +128,9 @@ function clientOrderIdOf(p: Record<string, unknown>): string {
 }
 
 /** A decimal string (or number); `name is invalid` otherwise. A zero amount is left to the min-amount check (11). */
-function decimal(p: Record<string, unknown>, name: 'amount' | 'price'): Dec {
+export function decimal(p: Record<string, unknown>, name: 'amount' | 'price' | 'activation_price'): Dec {
   const d = parseNumeric(p[name]);
-  if (!d || (name === 'price' && d.isZero())) return field(`${name} is invalid`);
+  if (!d || (name !== 'amount' && d.isZero())) return field(`${name} is invalid`);
   return d;
 }
 
@@ -217,8 +222,6 @@ export function parseModify(params: unknown, markets: ReadonlyMap<string, Market
     field('at least price or amount or total or activation price should be specified');
   }
   if (has('amount') && has('total')) field('amount and total cannot be specified simultaneously');
-  // The simulator rests limit orders only: an activation price belongs to an order type it has none of.
-  if (has('activation_price')) reject(WS_ERRORS.wrongOrderType);
   const wrong = (name: 'total' | 'amount' | 'price', code: number): Dec => {
     const d = parseNumeric(p[name]);
     return d && d.greaterThan(0) ? d : reject(e(code, `wrong param ${name}`));
@@ -229,6 +232,7 @@ export function parseModify(params: unknown, markets: ReadonlyMap<string, Market
     ...(has('amount') ? { amount: wrong('amount', 163) } : {}),
     ...(has('total') ? { total: wrong('total', 162) } : {}),
     ...(has('price') ? { price: wrong('price', 164) } : {}),
+    ...(has('activation_price') ? { activationPrice: decimal(p, 'activation_price') } : {}),
   };
 }
 
@@ -265,6 +269,9 @@ export function parseCancelAll(params: unknown, markets: ReadonlyMap<string, Mar
 export function wsErrorOf(err: ApiError): WsError {
   const b = err.body;
   if (err.status === 422 && b.code === 36) return WS_ERRORS.duplicateClientId;
+  if (err.status === 422 && b.code === 156) return WS_ERRORS.wrongOrderType;
+  if (err.status === 422 && b.code === 159) return WS_ERRORS.wrongStopMarketPrice;
+  if (b.errors?.activationPrice?.[0] === ACTIVATION_EQUALS_LAST) return WS_ERRORS.activationEqualsLast;
   if (err.status === 400) {
     switch (b.code) {
       case 2:

@@ -5,13 +5,14 @@
  * so the ordersPending / deals / balanceSpot traffic a WS order causes is exactly a REST order's.
  *
  * `order_bbo_place` is a limit order priced off the book (role 1: own side's best, post-only; role
- * 2: the opposite best), so it runs on the same path. Stop placement (and stop-BBO) are real WhiteBIT
- * methods the engine cannot run (it has no trigger orders); they are answered with code 4 and a
+ * 2: the opposite best), so it runs on the same path. Stop-limit and stop-market placement drive
+ * placeStop, as REST order/stop_limit and order/stop_market do. Stop-market in stock (type 203) and
+ * stop-BBO are real WhiteBIT methods the engine does not run; they are answered with code 4 and a
  * text that says so, never silently.
  *
  * @see whitebit-protocol-2.md §1
  */
-import { fmt } from './decimal.js';
+import { fmt, type Dec } from './decimal.js';
 import type { Exchange } from './exchange.js';
 import {
   checkLimits,
@@ -29,6 +30,8 @@ import {
   type WsError,
   type WsLimitRequest,
 } from './ws-order-codec.js';
+import type { StopOrderInput } from './stop-validation.js';
+import { parseStopLimitPlace, parseStopMarketPlace, stopModifiedTerms } from './ws-stop-codec.js';
 
 export interface WsOrderContext {
   readonly exchange: Exchange;
@@ -61,10 +64,12 @@ const HANDLERS: Readonly<Record<string, Handler>> = {
     const filter = { market: req.market.name, ...req.ref };
     const [old] = ctx.exchange.activeOrders(ctx.accountId, filter);
     if (!old) return refused(WS_ERRORS.orderNotFound);
-    const terms = modifiedTerms(req, old);
+    const terms = old.stop && !old.stop.activated ? stopModifiedTerms(req, { ...old, stop: old.stop }) : { ...modifiedTerms(req, old), ...activationOf(req) };
     const r = ctx.exchange.modifyOrder(ctx.accountId, req.market.name, { orderId: old.id }, terms, ctx.nowMs);
     return r.ok ? done(toWsOrderReply(r.value)) : refused(wsErrorOf(r.error));
   },
+  order_stop_limit_place: (ctx, params) => placeStop(ctx, parseStopLimitPlace(params, ctx.exchange.markets)),
+  order_stop_market_place: (ctx, params) => placeStop(ctx, parseStopMarketPlace(params, ctx.exchange.markets)),
   order_cancel: (ctx, params) => {
     const req = parseCancel(params, ctx.exchange.markets);
     const r = ctx.exchange.cancelOrder(ctx.accountId, req.market.name, req.ref, ctx.nowMs);
@@ -79,7 +84,7 @@ const HANDLERS: Readonly<Record<string, Handler>> = {
 };
 
 /** WhiteBIT methods the simulator knows of but cannot execute. */
-const UNSUPPORTED = new Set(['order_stop_limit_place', 'order_stop_market_place', 'order_stop_market_stock_place', 'order_stop_bbo_place']);
+const UNSUPPORTED = new Set(['order_stop_market_stock_place', 'order_stop_bbo_place']);
 
 /** True for a method this module answers (implemented or knowingly unsupported). */
 export function isOrderMethod(method: string): boolean {
@@ -115,6 +120,15 @@ function placeLimit(ctx: WsOrderContext & { readonly accountId: string }, req: W
   const r = ctx.exchange.placeOrder(ctx.accountId, raw, ctx.nowMs);
   return r.ok ? done(toWsOrderReply(r.value)) : refused(wsErrorOf(r.error));
 }
+
+function placeStop(ctx: WsOrderContext & { readonly accountId: string }, req: StopOrderInput): WsOrderOutcome {
+  const r = ctx.exchange.placeStop(ctx.accountId, req, ctx.nowMs);
+  return r.ok ? done(toWsOrderReply(r.value)) : refused(wsErrorOf(r.error));
+}
+
+/** A limit order's modify passes any activation price on, for the engine to refuse (156). */
+const activationOf = (req: { readonly activationPrice?: Dec }): { activationPrice?: Dec } =>
+  req.activationPrice ? { activationPrice: req.activationPrice } : {};
 
 function placeMarket(ctx: WsOrderContext & { readonly accountId: string }, params: unknown, type: 2 | 202): WsOrderOutcome {
   const best = (m: { name: string }, side: 'buy' | 'sell') => ctx.exchange.bookOf(m.name).opposite(side).best()?.priceD ?? null;

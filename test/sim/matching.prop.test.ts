@@ -27,8 +27,9 @@ type Command =
   | { kind: 'place'; account: number; side: 'buy' | 'sell'; price: number; amount: number; postOnly: boolean; ioc: boolean; stp: 'no' | 'cn' | 'co' | 'cb' }
   | { kind: 'cancel'; account: number; pick: number }
   | { kind: 'cancelAll'; account: number }
-  | { kind: 'modify'; account: number; pick: number; price: number; amount: number | null }
-  | { kind: 'market'; account: number; side: 'buy' | 'sell'; inQuote: boolean; amount: number };
+  | { kind: 'modify'; account: number; pick: number; price: number; amount: number | null; activation: number | null }
+  | { kind: 'market'; account: number; side: 'buy' | 'sell'; inQuote: boolean; amount: number }
+  | { kind: 'stop'; account: number; side: 'buy' | 'sell'; type: 3 | 4; activation: number; price: number; amount: number };
 
 const placeArb = fc.record({
   kind: fc.constant('place' as const),
@@ -39,6 +40,17 @@ const placeArb = fc.record({
   postOnly: fc.boolean(),
   ioc: fc.boolean(),
   stp: fc.constantFrom('no' as const, 'no' as const, 'no' as const, 'cn' as const, 'co' as const, 'cb' as const),
+});
+// Issue 16: stop-limit (3) and stop-market (4, a buy sized in quote) orders waiting for a print.
+const stopArb = fc.record({
+  kind: fc.constant('stop' as const),
+  account: fc.integer({ min: 0, max: 2 }),
+  side: fc.constantFrom('buy' as const, 'sell' as const),
+  type: fc.constantFrom(3 as const, 4 as const),
+  // Near the start price (100.0), so that the random flow's prints reach many of them.
+  activation: fc.integer({ min: 960, max: 1040 }),
+  price: fc.integer({ min: 900, max: 1100 }),
+  amount: fc.integer({ min: 1, max: 800 }),
 });
 const commandArb: fc.Arbitrary<Command> = fc.oneof(
   { weight: 8, arbitrary: placeArb },
@@ -53,8 +65,10 @@ const commandArb: fc.Arbitrary<Command> = fc.oneof(
       pick: fc.nat(),
       price: fc.integer({ min: 900, max: 1100 }),
       amount: fc.option(fc.integer({ min: 1, max: 800 })),
+      activation: fc.option(fc.integer({ min: 900, max: 1100 })),
     }),
   },
+  { weight: 3, arbitrary: stopArb },
   {
     weight: 1,
     arbitrary: fc.record({
@@ -106,9 +120,25 @@ function checkInvariants(ex: Exchange, initial: Map<string, Dec>): void {
   }
   // Funds conserved: available + freeze + fees collected per asset never changes.
   for (const [asset, total] of ex.ledger.totals()) expect(total.toFixed(), asset).toBe(initial.get(asset)?.toFixed());
-  // Book never crossed, every level non-empty.
+  // Book never crossed (also after any activation), every level non-empty.
   const book = ex.bookOf(MARKET);
   expect(book.isCrossed()).toBe(false);
+  // A waiting stop is off the book, and no print since its placement reached it: the last price is
+  // still strictly on the far side of its trigger.
+  const last = ex.lastPrice(MARKET);
+  for (const o of active.filter((x) => x.stop && !x.stop.activated)) {
+    const stop = o.stop;
+    if (!stop) continue;
+    expect(
+      book
+        .side(o.side)
+        .level(o.price)
+        ?.orders.some((x) => x.id === o.id) ?? false,
+    ).toBe(false);
+    if (stop.condition === 'gte')
+      expect(last.lessThan(stop.activationPrice), `stop ${o.id} gte ${stop.activationPrice.toFixed()} at ${last.toFixed()}`).toBe(true);
+    else expect(last.greaterThan(stop.activationPrice), `stop ${o.id} lte ${stop.activationPrice.toFixed()} at ${last.toFixed()}`).toBe(true);
+  }
   for (const side of [book.bids, book.asks]) {
     for (const level of side.iterate()) {
       expect(level.orders.length).toBeGreaterThan(0);
@@ -117,90 +147,125 @@ function checkInvariants(ex: Exchange, initial: Map<string, Dec>): void {
   }
 }
 
+/** Runs a command sequence on a fresh exchange, checking the model and every invariant after each command. */
+function run(commands: readonly Command[]): void {
+  const ex = newExchange();
+  const initial = ex.ledger.totals();
+  let now = 1_700_000_000_000;
+  for (const cmd of commands) {
+    now += 7;
+    const before = ex.activeOrders(null, { market: MARKET });
+    const onBook = before.filter((o) => !o.stop || o.stop.activated);
+    const events: SimEvent[] = [];
+    const off = ex.on((e) => events.push(e));
+    if (cmd.kind === 'place') {
+      const account = ACCOUNTS[cmd.account] ?? 'a0';
+      const price = new D(cmd.price).div(10);
+      const amount = new D(cmd.amount).div(100);
+      const r = ex.placeOrder(
+        account,
+        {
+          market: MARKET,
+          side: cmd.side,
+          price: price.toFixed(),
+          amount: amount.toFixed(),
+          postOnly: cmd.postOnly,
+          ioc: cmd.ioc && !cmd.postOnly,
+          stp: cmd.stp,
+        },
+        now,
+      );
+      // The taker's own fills; stops its prints fire trade after it, in the same call.
+      const makerDeals = events.flatMap((e) => (e.type === 'deal' && e.deal.role === 1 && r.ok && e.deal.counterOrderId === r.value.id ? [e.deal] : []));
+      if (r.ok) {
+        const expected = modelFills(onBook, { account, side: cmd.side, price, amount, stp: cmd.stp });
+        expect(makerDeals.map((d) => ({ makerId: d.orderId, amount: d.amount.toFixed(), price: d.price }))).toEqual(expected);
+        // Fills at the maker's price, and never through the taker's limit.
+        for (const d of makerDeals) {
+          expect(d.price).toBe(before.find((o) => o.id === d.orderId)?.price);
+        }
+      } else {
+        expect(makerDeals).toEqual([]);
+        expect([10, 13]).toContain(r.error.body.code);
+      }
+    } else if (cmd.kind === 'cancel') {
+      const mine = before.filter((o) => o.accountId === ACCOUNTS[cmd.account]);
+      const target = mine[cmd.pick % Math.max(1, mine.length)];
+      if (target) expect(ex.cancelOrder(target.accountId, MARKET, { orderId: target.id }, now).ok).toBe(true);
+    } else if (cmd.kind === 'cancelAll') {
+      ex.cancelAll(ACCOUNTS[cmd.account] ?? 'a0', MARKET, null, now);
+    } else if (cmd.kind === 'modify') {
+      const mine = before.filter((o) => o.accountId === ACCOUNTS[cmd.account]);
+      const target = mine[cmd.pick % Math.max(1, mine.length)];
+      if (target) {
+        const change = {
+          price: new D(cmd.price).div(10),
+          ...(cmd.amount === null ? {} : { amount: new D(cmd.amount).div(100) }),
+          ...(cmd.activation === null ? {} : { activationPrice: new D(cmd.activation).div(10) }),
+        };
+        const r = ex.modifyOrder(target.accountId, MARKET, { orderId: target.id }, change, now);
+        const after = ex.activeOrders(null, { market: MARKET });
+        if (r.ok) {
+          expect(after.some((o) => o.id === target.id)).toBe(false);
+          expect(r.value.clientOrderId).toBe(target.clientOrderId);
+        } else {
+          // A refused modify leaves the old order resting as it was.
+          expect(after.find((o) => o.id === target.id)).toEqual(target);
+          // 156: an activation price for a limit order; 159: a price for a stop-market; 30 also: a trigger at the last price.
+          expect([10, 13, 30, 32, 156, 159]).toContain(r.error.body.code);
+        }
+      }
+    } else if (cmd.kind === 'stop') {
+      const m = ex.market(MARKET);
+      if (!m) throw new Error('market');
+      const inQuote = cmd.type === 4 && cmd.side === 'buy';
+      const r = ex.placeStop(
+        ACCOUNTS[cmd.account] ?? 'a0',
+        {
+          market: m,
+          side: cmd.side,
+          type: cmd.type,
+          amount: inQuote ? new D(cmd.amount).div(10) : new D(cmd.amount).div(100),
+          price: cmd.type === 3 ? new D(cmd.price).div(10) : null,
+          activationPrice: new D(cmd.activation).div(10),
+          clientOrderId: '',
+          stp: 'no',
+        },
+        now,
+      );
+      // Placement trades nothing, so nothing fires: the stop waits.
+      if (r.ok) expect(ex.activeOrders(null).find((o) => o.id === r.value.id)?.stop?.activated).toBe(false);
+      else expect([10, 30]).toContain(r.error.body.code);
+    } else {
+      const m = ex.market(MARKET);
+      if (!m) throw new Error('market');
+      const amount = new D(cmd.amount).div(100);
+      const inQuote = cmd.inQuote && cmd.side === 'buy';
+      const r = ex.placeMarket(
+        ACCOUNTS[cmd.account] ?? 'a0',
+        { market: m, side: cmd.side, size: inQuote ? { quote: amount } : { base: amount }, type: inQuote ? 2 : 202, clientOrderId: '', stp: 'no' },
+        now,
+      );
+      // A market order never rests.
+      if (r.ok) expect(r.value.ftimeMs).toBe(now);
+      else expect([10, 12]).toContain(r.error.body.code);
+      expect(ex.activeOrders(null).some((o) => o.marketOrder)).toBe(false);
+    }
+    off();
+    checkInvariants(ex, initial);
+  }
+}
+
 describe('matching core properties', () => {
   it('keeps balances non-negative, conserves funds, never crosses, fills at maker price in price-time order', () => {
-    fc.assert(
-      fc.property(fc.array(commandArb, { minLength: 1, maxLength: 60 }), (commands) => {
-        const ex = newExchange();
-        const initial = ex.ledger.totals();
-        let now = 1_700_000_000_000;
-        for (const cmd of commands) {
-          now += 7;
-          const before = ex.activeOrders(null, { market: MARKET });
-          const events: SimEvent[] = [];
-          const off = ex.on((e) => events.push(e));
-          if (cmd.kind === 'place') {
-            const account = ACCOUNTS[cmd.account] ?? 'a0';
-            const price = new D(cmd.price).div(10);
-            const amount = new D(cmd.amount).div(100);
-            const r = ex.placeOrder(
-              account,
-              {
-                market: MARKET,
-                side: cmd.side,
-                price: price.toFixed(),
-                amount: amount.toFixed(),
-                postOnly: cmd.postOnly,
-                ioc: cmd.ioc && !cmd.postOnly,
-                stp: cmd.stp,
-              },
-              now,
-            );
-            const makerDeals = events.flatMap((e) => (e.type === 'deal' && e.deal.role === 1 ? [e.deal] : []));
-            if (r.ok) {
-              const expected = modelFills(before, { account, side: cmd.side, price, amount, stp: cmd.stp });
-              expect(makerDeals.map((d) => ({ makerId: d.orderId, amount: d.amount.toFixed(), price: d.price }))).toEqual(expected);
-              // Fills at the maker's price, and never through the taker's limit.
-              for (const d of makerDeals) {
-                expect(d.price).toBe(before.find((o) => o.id === d.orderId)?.price);
-              }
-            } else {
-              expect(makerDeals).toEqual([]);
-              expect([10, 13]).toContain(r.error.body.code);
-            }
-          } else if (cmd.kind === 'cancel') {
-            const mine = before.filter((o) => o.accountId === ACCOUNTS[cmd.account]);
-            const target = mine[cmd.pick % Math.max(1, mine.length)];
-            if (target) expect(ex.cancelOrder(target.accountId, MARKET, { orderId: target.id }, now).ok).toBe(true);
-          } else if (cmd.kind === 'cancelAll') {
-            ex.cancelAll(ACCOUNTS[cmd.account] ?? 'a0', MARKET, null, now);
-          } else if (cmd.kind === 'modify') {
-            const mine = before.filter((o) => o.accountId === ACCOUNTS[cmd.account]);
-            const target = mine[cmd.pick % Math.max(1, mine.length)];
-            if (target) {
-              const change = { price: new D(cmd.price).div(10), ...(cmd.amount === null ? {} : { amount: new D(cmd.amount).div(100) }) };
-              const r = ex.modifyOrder(target.accountId, MARKET, { orderId: target.id }, change, now);
-              const after = ex.activeOrders(null, { market: MARKET });
-              if (r.ok) {
-                expect(after.some((o) => o.id === target.id)).toBe(false);
-                expect(r.value.clientOrderId).toBe(target.clientOrderId);
-              } else {
-                // A refused modify leaves the old order resting as it was.
-                expect(after.find((o) => o.id === target.id)).toEqual(target);
-                expect([10, 13, 30, 32]).toContain(r.error.body.code);
-              }
-            }
-          } else {
-            const m = ex.market(MARKET);
-            if (!m) throw new Error('market');
-            const amount = new D(cmd.amount).div(100);
-            const inQuote = cmd.inQuote && cmd.side === 'buy';
-            const r = ex.placeMarket(
-              ACCOUNTS[cmd.account] ?? 'a0',
-              { market: m, side: cmd.side, size: inQuote ? { quote: amount } : { base: amount }, type: inQuote ? 2 : 202, clientOrderId: '', stp: 'no' },
-              now,
-            );
-            // A market order never rests.
-            if (r.ok) expect(r.value.ftimeMs).toBe(now);
-            else expect([10, 12]).toContain(r.error.body.code);
-            expect(ex.activeOrders(null).some((o) => o.marketOrder)).toBe(false);
-          }
-          off();
-          checkInvariants(ex, initial);
-        }
-      }),
-      { numRuns: 300 },
-    );
+    fc.assert(fc.property(fc.array(commandArb, { minLength: 1, maxLength: 60 }), run), { numRuns: 300 });
+  });
+
+  // Issue 16: a flow rich in prints and stops, so that activations (and cascades) happen often.
+  it('keeps every invariant through stop activations and cascades', () => {
+    const taking = placeArb.map((c): Command => ({ ...c, postOnly: false }));
+    const flow = fc.oneof({ weight: 4, arbitrary: taking }, { weight: 4, arbitrary: stopArb }, { weight: 1, arbitrary: commandArb });
+    fc.assert(fc.property(fc.array(flow, { minLength: 20, maxLength: 80 }), run), { numRuns: 100 });
   });
 
   it('emits exactly one event 3 per finished order and none after it', () => {

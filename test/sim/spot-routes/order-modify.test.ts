@@ -57,8 +57,9 @@ describe('order/modify', () => {
     const old = await resting();
     for (const field of ['activation_price', 'activationPrice']) {
       const r = await modify({ orderId: old.orderId, [field]: '61000' });
-      expect(r.status).toBe(400);
-      expect(body(r)).toMatchObject({ code: 158, message: 'Inner validation failed' });
+      // Unconfirmed code and text (protocol-2 §2.6 lists no exact one): the engine's choice, exchange.ts modifyOrder.
+      expect(r.status).toBe(422);
+      expect(body(r)).toMatchObject({ code: 156, message: 'Validation failed' });
     }
     expect(bench.sim.state.orders('alice').map((o) => o.id)).toEqual([old.orderId]);
   });
