@@ -15,6 +15,7 @@
  */
 import { Ledger } from './accounts.js';
 import { OrderBook, type Side } from './book.js';
+import { CandleStore } from './candles.js';
 import { D, ZERO, type Dec } from './decimal.js';
 import { fail, innerError, ok, validationError, type Result, type WbErrorBody } from './errors.js';
 import type { OrderEventId, SimEvent, SimEventListener } from './events.js';
@@ -74,6 +75,8 @@ export class Exchange {
   readonly markets: ReadonlyMap<string, Market>;
   readonly ledger = new Ledger();
   readonly killSwitches = new KillSwitches();
+  /** Candles of every market, from its public trades (v1 kline, WS candles_* and market_*). */
+  readonly candles = new CandleStore();
   private readonly books = new Map<string, OrderBook<SimOrder>>();
   private readonly active = new Map<number, SimOrder>();
   /** Active orders by account, then market: cancel-all and clientOrderId lookups without a full scan. */
@@ -489,6 +492,7 @@ export class Exchange {
       if (trades.length > this.tradesLimit) trades.shift();
     }
     this.statsOf(m.name).record(nowMs, fill.priceD, amount, quote);
+    this.candles.record(m.name, nowMs, fill.priceD, amount, quote);
 
     this.emit({ type: 'deal', accountId: maker.accountId, deal: makerDeal });
     this.emit({ type: 'deal', accountId: taker.accountId, deal: takerDeal });

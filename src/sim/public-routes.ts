@@ -8,6 +8,7 @@ import { D, ZERO, ceilTo, floorTo, fmt, type Dec } from './decimal.js';
 import type { Exchange } from './exchange.js';
 import { toWbMarket } from './markets.js';
 import type { Reply } from './private-routes.js';
+import { kline } from './routes/kline.js';
 import { toPublicTrade } from './wire-format.js';
 
 export interface PublicContext {
@@ -151,8 +152,9 @@ const EXACT: ReadonlyMap<string, PublicHandler> = new Map([
   ['platform/status', platformStatus],
 ]);
 
-/** Finds the handler for a path under /api/v4/public/ and its {market} parameter, if any. */
+/** Finds the handler for a public path (under /api/v4/public/, or a v1 one) and its {market} parameter, if any. */
 export function matchPublicRoute(path: string): { handler: PublicHandler; param: string | undefined } | undefined {
+  if (path === '/api/v1/public/kline') return { handler: kline, param: undefined };
   const prefix = '/api/v4/public/';
   if (!path.startsWith(prefix)) return undefined;
   const rest = path.slice(prefix.length);
