@@ -11,8 +11,13 @@ import { post, WsClient } from '../helpers.js';
 export const T0_MS = Date.UTC(2026, 0, 5);
 export const T0 = T0_MS / 1000;
 
-export const ALICE = { id: 'alice', apiKey: 'key-a', apiSecret: 'secret-a', balances: { BTC: '100', USDT: '10000000', ETH: '100' } };
-export const BOB = { id: 'bob', apiKey: 'key-b', apiSecret: 'secret-b', balances: { BTC: '100', USDT: '10000000', ETH: '100' } };
+export const ALICE = {
+  id: 'alice',
+  apiKey: 'key-a',
+  apiSecret: 'secret-a',
+  balances: { BTC: '100', USDT: '10000000', ETH: '100', DBTC: '10', DUSDT: '1000000' },
+};
+export const BOB = { id: 'bob', apiKey: 'key-b', apiSecret: 'secret-b', balances: { BTC: '100', USDT: '10000000', ETH: '100', DBTC: '10', DUSDT: '1000000' } };
 
 export interface Fixture {
   sim: Simulator;
