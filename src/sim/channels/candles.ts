@@ -13,7 +13,7 @@
  */
 import { isCandleInterval } from '../candle-intervals.js';
 import { CANDLES_PER_SERIES, candleRow, type Candle } from '../candles.js';
-import { RequestError, SUCCESS, WS_ERR, checkMarket, intArg, type ChannelFactory } from './channel.js';
+import { RequestError, WS_ERR, checkMarket, intArg, periodicSubscription, type ChannelFactory } from './channel.js';
 
 /** WhiteBIT pushes the current candle twice a second. */
 export const CANDLES_UPDATE_MS = 500;
@@ -26,33 +26,18 @@ function interval(v: unknown): number {
 const toWsCandle = (c: Candle, market: string): [...ReturnType<typeof candleRow>, string] => [...candleRow(c), market];
 
 export const candlesChannel: ChannelFactory = (host) => {
-  let sub: { market: string; interval: number } | null = null;
-  let stop: (() => void) | null = null;
-  const pushCurrent = (): void => {
-    if (!sub) return;
-    const c = host.exchange.candles.current(sub.market, sub.interval, host.clock.now());
-    if (c) host.push('candles', 'candles_update', [toWsCandle(c, sub.market)]);
-  };
-  const unsubscribe = (): void => {
-    sub = null;
-    stop?.();
-    stop = null;
-  };
+  const sub = periodicSubscription<{ market: string; interval: number }>(host, CANDLES_UPDATE_MS, ({ market, interval }) => {
+    const c = host.exchange.candles.current(market, interval, host.clock.now());
+    if (c) host.push('candles', 'candles_update', [toWsCandle(c, market)]);
+  });
   return {
     methods: {
       candles_subscribe: (params) => {
         const [market, seconds] = params;
         checkMarket(host.exchange, market);
-        const next = { market, interval: interval(seconds) };
-        unsubscribe();
-        sub = next;
-        stop = host.timers.every(CANDLES_UPDATE_MS, pushCurrent);
-        return { result: SUCCESS, then: pushCurrent };
+        return sub.subscribe({ market, interval: interval(seconds) });
       },
-      candles_unsubscribe: () => {
-        unsubscribe();
-        return { result: SUCCESS };
-      },
+      candles_unsubscribe: () => sub.unsubscribe(),
       candles_request: (params) => {
         const [market, start, end, seconds] = params;
         checkMarket(host.exchange, market);

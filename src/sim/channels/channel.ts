@@ -109,3 +109,31 @@ export function requireAuth(host: ChannelHost): string {
   if (accountId === null) throw new RequestError(WS_ERR.requireAuth);
   return accountId;
 }
+
+/** A subscription whose state is pushed as a whole on a period (market statistics, the current candle). */
+export interface PeriodicSubscription<T> {
+  /** Replaces the previous subscription; the first push follows the confirmation, then one per period. */
+  subscribe(sub: T): HandlerResult;
+  unsubscribe(): HandlerResult;
+}
+
+/** Returns a subscription that calls `push` with its value every `everyMs` of the simulator clock. */
+export function periodicSubscription<T>(host: ChannelHost, everyMs: number, push: (sub: T) => void): PeriodicSubscription<T> {
+  let stopTimer: (() => void) | null = null;
+  const stop = (): void => {
+    stopTimer?.();
+    stopTimer = null;
+  };
+  return {
+    subscribe: (value) => {
+      stop();
+      const pushNow = (): void => push(value);
+      stopTimer = host.timers.every(everyMs, pushNow);
+      return { result: SUCCESS, then: pushNow };
+    },
+    unsubscribe: () => {
+      stop();
+      return { result: SUCCESS };
+    },
+  };
+}

@@ -12,7 +12,7 @@
  */
 import { fmt } from '../decimal.js';
 import type { Exchange } from '../exchange.js';
-import { SUCCESS, checkMarket, intArg, marketSet, marketsOf, type ChannelFactory, type MarketSet } from './channel.js';
+import { checkMarket, intArg, marketSet, marketsOf, periodicSubscription, type ChannelFactory, type MarketSet } from './channel.js';
 
 /** WhiteBIT pushes market statistics every second. */
 export const MARKET_UPDATE_MS = 1_000;
@@ -36,31 +36,14 @@ export function marketStats(exchange: Exchange, market: string, period: number, 
 }
 
 export const marketChannel: ChannelFactory = (host) => {
-  let markets: MarketSet | null = null;
-  let stop: (() => void) | null = null;
-  const pushAll = (): void => {
-    if (!markets) return;
+  const sub = periodicSubscription<MarketSet>(host, MARKET_UPDATE_MS, (markets) => {
     const now = host.clock.now();
     for (const m of marketsOf(host.exchange, markets)) host.push('market', 'market_update', [m, marketStats(host.exchange, m, MARKET_PERIOD_S, now)]);
-  };
-  const unsubscribe = (): void => {
-    markets = null;
-    stop?.();
-    stop = null;
-  };
+  });
   return {
     methods: {
-      market_subscribe: (params) => {
-        const set = marketSet(host.exchange, params);
-        unsubscribe();
-        markets = set;
-        stop = host.timers.every(MARKET_UPDATE_MS, pushAll);
-        return { result: SUCCESS, then: pushAll };
-      },
-      market_unsubscribe: () => {
-        unsubscribe();
-        return { result: SUCCESS };
-      },
+      market_subscribe: (params) => sub.subscribe(marketSet(host.exchange, params)),
+      market_unsubscribe: () => sub.unsubscribe(),
       market_request: (params) => {
         const [market, period] = params;
         checkMarket(host.exchange, market);
