@@ -4,7 +4,7 @@
  * with --all-trades). SIGINT/SIGTERM (or the `signal` option) stops it cleanly.
  *
  * Fault flags take CHANNEL:PROBABILITY (channels: depth, deals, ordersPending, balanceSpot,
- * lastprice, reply, orderReply, *), e.g. `--drop-frames depth:0.05`; `--fail-requests
+ * lastprice, market, trades, candles, bookTicker, ordersExecuted, reply, orderReply, *), e.g. `--drop-frames depth:0.05`; `--fail-requests
  * COUNT:STATUS[:PATH]`; `--trickle-responses COUNT:MS[:PATH]`. WS order-entry faults take a
  * probability per order request, e.g. `--drop-order-replies 0.1`.
  */
@@ -37,7 +37,8 @@ const USAGE = `usage: gridbot sim [--port N] [--host H] [--seed N] [--api-key K 
                    [--fail-requests COUNT:STATUS[:PATH]] [--trickle-responses COUNT:MS[:PATH]]
                    [--rest-latency MS] [--close-sockets-every MS] [--pause-prices]
 
-frame faults (CH: reply, orderReply, lastprice, depth, deals, ordersPending, balanceSpot or *; P: chance per frame;
+frame faults (CH: reply, orderReply, lastprice, depth, deals, ordersPending, balanceSpot, market, trades, candles,
+bookTicker, ordersExecuted or *; P: chance per frame;
 a reply rule also hits order replies, an orderReply rule only those):
   --drop-frames / --duplicate-frames / --reorder-frames CH:P   lose, send twice, swap with the channel's next frame
   --delay-frames CH:P:MS                                     hold frames MS ms
@@ -87,7 +88,21 @@ export function loadMarketsFile(file: string): MarketSpec[] {
   return list.map((m) => Object.fromEntries(Object.entries(m).filter(([, v]) => v !== undefined)) as unknown as MarketSpec);
 }
 
-const CHANNELS: readonly FrameChannel[] = ['reply', 'orderReply', 'lastprice', 'depth', 'deals', 'ordersPending', 'balanceSpot', '*'];
+const CHANNELS: readonly FrameChannel[] = [
+  'reply',
+  'orderReply',
+  'lastprice',
+  'depth',
+  'deals',
+  'ordersPending',
+  'balanceSpot',
+  'market',
+  'trades',
+  'candles',
+  'bookTicker',
+  'ordersExecuted',
+  '*',
+];
 
 function frameRule(action: FrameAction, spec: string): { channel: FrameChannel; probability: number; delayMs: number } {
   const [channel, p, ms] = spec.split(':');

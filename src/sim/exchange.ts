@@ -21,6 +21,7 @@
  */
 import { Ledger } from './accounts.js';
 import { OrderBook, type Side } from './book.js';
+import { CandleStore } from './candles.js';
 import { D, ZERO, type Dec } from './decimal.js';
 import { fail, innerError, ok, validationError, type ApiError, type Result, type WbErrorBody } from './errors.js';
 import type { OrderEventId, SimEvent, SimEventListener } from './events.js';
@@ -97,6 +98,8 @@ export class Exchange {
   readonly markets: ReadonlyMap<string, Market>;
   readonly ledger = new Ledger();
   readonly killSwitches = new KillSwitches();
+  /** Candles of every market, from its public trades (v1 kline, WS candles_* and market_*). */
+  readonly candles = new CandleStore();
   private readonly books = new Map<string, OrderBook<SimOrder>>();
   /** Untriggered stop orders; they are in `active` too, but never on a book. */
   private readonly stops = new TriggerBook<SimOrder>();
@@ -648,6 +651,7 @@ export class Exchange {
     }
     this.statsOf(m.name).record(nowMs, fill.priceD, amount, quote);
     this.stops.noteTrade(m.name, fill.priceD);
+    this.candles.record(m.name, nowMs, fill.priceD, amount, quote);
 
     this.emit({ type: 'deal', accountId: maker.accountId, deal: makerDeal });
     this.emit({ type: 'deal', accountId: taker.accountId, deal: takerDeal });

@@ -5,7 +5,7 @@
  * - Sockets: `closeSockets('all' | index)` closes WS connections (index = order of connection
  *   among the open ones).
  * - Frames: rules per channel (`depth`, `deals`, `ordersPending`, `balanceSpot`, `lastprice`,
- *   `reply` for request replies, or `*`) that drop, duplicate, reorder (swap with the channel's
+ *   `market`, `trades`, `candles`, `bookTicker`, `ordersExecuted`, `reply` for request replies, or `*`) that drop, duplicate, reorder (swap with the channel's
  *   next frame), delay, corrupt (cut to a seeded prefix: not JSON) or send as a binary frame, either
  *   with a probability or for the next N frames.
  * - Requests: the next N REST requests (optionally only on one path) answer 429 (gateway, non-JSON)
@@ -24,7 +24,20 @@
  */
 import type { Rng } from './prng.js';
 
-export type FrameChannel = 'reply' | 'orderReply' | 'lastprice' | 'depth' | 'deals' | 'ordersPending' | 'balanceSpot' | '*';
+export type FrameChannel =
+  | 'reply'
+  | 'orderReply'
+  | 'lastprice'
+  | 'depth'
+  | 'deals'
+  | 'ordersPending'
+  | 'balanceSpot'
+  | 'market'
+  | 'trades'
+  | 'candles'
+  | 'bookTicker'
+  | 'ordersExecuted'
+  | '*';
 export type FrameAction = 'drop' | 'duplicate' | 'reorder' | 'delay' | 'corrupt' | 'binary';
 
 export interface FrameRuleSpec {

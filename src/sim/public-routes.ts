@@ -9,6 +9,7 @@ import type { Exchange } from './exchange.js';
 import { toWbMarket } from './markets.js';
 import type { Reply } from './private-routes.js';
 import { assetFees } from './routes/asset-fees.js';
+import { kline } from './routes/kline.js';
 import { v1Ticker } from './routes/v1-ticker.js';
 import { toPublicTrade } from './wire-format.js';
 
@@ -154,8 +155,11 @@ const EXACT: ReadonlyMap<string, PublicHandler> = new Map([
   ['platform/status', platformStatus],
 ]);
 
-/** The v1 public endpoints ccxt still calls, by full path (protocol-2 §2.3). */
-const V1: ReadonlyMap<string, PublicHandler> = new Map([['/api/v1/public/ticker', v1Ticker]]);
+/** The v1 public endpoints ccxt still calls, by full path (protocol-2 §2.3, §2.4). */
+const V1: ReadonlyMap<string, PublicHandler> = new Map([
+  ['/api/v1/public/ticker', v1Ticker],
+  ['/api/v1/public/kline', kline],
+]);
 
 /** Finds the handler for a v1 path or a path under /api/v4/public/ and its {market} parameter, if any. */
 export function matchPublicRoute(path: string): { handler: PublicHandler; param: string | undefined } | undefined {

@@ -11,9 +11,11 @@ export interface RateLimit {
 }
 
 /** Bucket names a caller may override through the simulator options. */
-export type RateBucket = 'public' | 'public-endpoint' | 'public-orderbook' | 'trade-account' | 'order' | 'orders' | 'websocket-token' | 'v1' | 'default';
+export type RateBucket = 'public-v1' | 'public' | 'public-endpoint' | 'public-orderbook' | 'trade-account' | 'order' | 'orders' | 'websocket-token' | 'default';
 
 export const WHITEBIT_RATE_LIMITS: Readonly<Record<RateBucket, RateLimit>> = {
+  /** Every /api/v1/* endpoint together (whitebit-protocol-2.md §3). */
+  'public-v1': { limit: 1_000, windowMs: 10_000 },
   public: { limit: 20_000, windowMs: 10_000 },
   'public-endpoint': { limit: 2_000, windowMs: 10_000 },
   'public-orderbook': { limit: 600, windowMs: 10_000 },
@@ -21,13 +23,12 @@ export const WHITEBIT_RATE_LIMITS: Readonly<Record<RateBucket, RateLimit>> = {
   order: { limit: 10_000, windowMs: 10_000 },
   orders: { limit: 12_000, windowMs: 10_000 },
   'websocket-token': { limit: 10, windowMs: 60_000 },
-  /** The whole /api/v1/* scope shares one budget (protocol-2 §3). */
-  v1: { limit: 1_000, windowMs: 10_000 },
   default: { limit: 10_000, windowMs: 10_000 },
 };
 
 /** Returns [bucket kind, bucket key] pairs a request to `path` counts against. */
 export function bucketsFor(path: string): [RateBucket, string][] {
+  if (path.startsWith('/api/v1/')) return [['public-v1', 'v1']];
   if (path.startsWith('/api/v4/public/')) {
     const rest = path.slice('/api/v4/public/'.length);
     const out: [RateBucket, string][] = [['public', 'public']];
@@ -37,7 +38,6 @@ export function bucketsFor(path: string): [RateBucket, string][] {
     else if (['markets', 'ticker', 'time', 'ping', 'assets'].includes(rest)) out.push(['public-endpoint', rest]);
     return out;
   }
-  if (path.startsWith('/api/v1/')) return [['v1', 'v1']];
   if (path.startsWith('/api/v4/trade-account/')) return [['trade-account', 'trade-account']];
   if (path.startsWith('/api/v4/order/')) return [['order', path]];
   if (path === '/api/v4/orders') return [['orders', path]];

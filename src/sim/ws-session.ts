@@ -11,12 +11,31 @@
  * Order-management methods (ws-orders.ts) run on the engine synchronously; the pushes they cause
  * are held and sent after the reply (or before it, under the `pushesBeforeReply` fault).
  *
+ * The market-data channels `market_*`, `trades_*`, `candles_*`, `bookTicker_*` and `ordersExecuted_*`
+ * live in channels/*.ts (the contract is channels/channel.ts) and are registered in CHANNELS below.
+ *
  * Outgoing frames go through the fault layer per channel (drop / duplicate / reorder / delay /
  * corrupt / binary).
  *
  * @see whitebit-protocol.md §7
  */
 import type { WebSocket } from 'ws';
+import { bookTickerChannel } from './channels/book-ticker.js';
+import { candlesChannel } from './channels/candles.js';
+import {
+  RequestError,
+  WS_ERR,
+  checkMarket,
+  marketList,
+  type Channel,
+  type ChannelFactory,
+  type Handler,
+  type PushChannel,
+  type WsError,
+} from './channels/channel.js';
+import { marketChannel } from './channels/market.js';
+import { ordersExecutedChannel } from './channels/orders-executed.js';
+import { tradesChannel } from './channels/trades.js';
 import { TimerGroup, type Cancel, type SimClock } from './clock.js';
 import { fmt } from './decimal.js';
 import { DEPTH_INTERVALS, DEPTH_LIMITS, depthView, diffViews, type DepthView } from './depth-view.js';
@@ -41,18 +60,14 @@ export interface WsSessionDeps {
   readonly balanceIntervalMs: number;
 }
 
-interface WsError {
-  code: number;
-  message: string;
-}
-
 const ERR = {
-  invalidArgument: { code: 1, message: 'invalid argument' },
+  ...WS_ERR,
   methodNotFound: { code: 4, message: 'method not found' },
-  requireAuth: { code: 6, message: 'require authentication' },
   tooManyRequests: { code: 7, message: 'too many requests' },
-  noMarket: (market: string): WsError => ({ code: 9, message: `market ${market} does not exist` }),
-} as const;
+} as const satisfies Record<string, WsError | ((m: string) => WsError)>;
+
+/** Channels in their own files (channels/*.ts), one line each. */
+const CHANNELS: readonly ChannelFactory[] = [marketChannel, tradesChannel, candlesChannel, bookTickerChannel, ordersExecutedChannel];
 
 const SUCCESS = { status: 'success' };
 
@@ -68,13 +83,6 @@ interface DepthSub {
 }
 
 type MarketSet = Set<string> | 'all';
-
-/** Thrown inside a handler to answer the request with an error. */
-class RequestError extends Error {
-  constructor(readonly wsError: WsError) {
-    super(wsError.message);
-  }
-}
 
 export class WsSession {
   accountId: string | null = null;
@@ -94,6 +102,8 @@ export class WsSession {
   private lastBalancePushMs = -Infinity;
   private readonly held = new Map<string, string>();
   private closed = false;
+  private readonly channels: readonly Channel[];
+  private readonly channelMethods = new Map<string, Handler>();
 
   constructor(
     readonly serial: number,
@@ -103,6 +113,16 @@ export class WsSession {
     this.timers = new TimerGroup(deps.clock);
     this.budget = new WsBudgets(deps.budgets, deps.clock.now());
     this.armIdle();
+    this.channels = CHANNELS.map((make) =>
+      make({
+        exchange: deps.exchange,
+        clock: deps.clock,
+        timers: this.timers,
+        accountId: () => this.accountId,
+        push: (channel, method, params) => this.push(channel, method, params),
+      }),
+    );
+    for (const c of this.channels) for (const [name, handler] of Object.entries(c.methods)) this.channelMethods.set(name, handler);
     ws.on('message', (data, isBinary) => this.onMessage(isBinary ? '' : String(data)));
     ws.on('close', () => this.dispose());
     ws.on('error', () => this.dispose());
@@ -124,6 +144,7 @@ export class WsSession {
 
   /** Routes one exchange event to this connection's subscriptions. */
   onEvent(e: SimEvent): void {
+    for (const c of this.channels) c.onEvent?.(e);
     switch (e.type) {
       case 'depth': {
         const sub = this.depth.get(e.market);
@@ -174,7 +195,7 @@ export class WsSession {
       return this.reply(id, null, ERR.invalidArgument);
     }
     const params = (m.params ?? []) as unknown[];
-    const handler = this.handlers[m.method];
+    const handler = this.handlers[m.method] ?? this.channelMethods.get(m.method);
     if (!handler) return this.reply(id, null, ERR.methodNotFound);
     try {
       const after = handler(params);
@@ -208,7 +229,7 @@ export class WsSession {
   }
 
   /** Method → handler; `then` runs after the reply is sent (a depth snapshot follows its reply). */
-  private readonly handlers: Record<string, (params: unknown[]) => { result: unknown; then?: () => void }> = {
+  private readonly handlers: Record<string, Handler> = {
     ping: () => ({ result: 'pong' }),
     time: () => ({ result: Math.floor(this.deps.clock.now() / 1000) }),
     authorize: (params) => {
@@ -350,7 +371,7 @@ export class WsSession {
     this.send(order ? 'orderReply' : 'reply', JSON.stringify({ id, result, error }));
   }
 
-  private push(channel: Exclude<FrameChannel, '*' | 'reply' | 'orderReply'>, method: string, params: unknown): void {
+  private push(channel: PushChannel, method: string, params: unknown): void {
     const text = JSON.stringify({ id: null, method, params });
     if (this.heldPushes) this.heldPushes.push([channel, text]);
     else this.send(channel, text);
@@ -502,13 +523,11 @@ export class WsSession {
   }
 
   private checkMarket(market: unknown): asserts market is string {
-    if (typeof market !== 'string') throw new RequestError(ERR.invalidArgument);
-    if (!this.deps.exchange.market(market)) throw new RequestError(ERR.noMarket(market));
+    checkMarket(this.deps.exchange, market);
   }
 
   private marketList(params: readonly unknown[]): string[] {
-    for (const p of params) this.checkMarket(p);
-    return [...new Set(params as string[])];
+    return marketList(this.deps.exchange, params);
   }
 
   private assetList(params: readonly unknown[]): string[] {
@@ -528,6 +547,7 @@ export class WsSession {
     this.closed = true;
     this.timers.clearAll();
     this.held.clear();
+    for (const c of this.channels) c.dispose?.();
     this.onClose?.();
   }
 

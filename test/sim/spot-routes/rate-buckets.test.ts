@@ -21,7 +21,7 @@ describe('rate buckets of the spot endpoints', () => {
       ['public', 'public'],
       ['public-endpoint', 'assets'],
     ]);
-    expect(bucketsFor('/api/v1/public/ticker')).toEqual([['v1', 'v1']]);
+    expect(bucketsFor('/api/v1/public/ticker')).toEqual([['public-v1', 'v1']]);
     expect(WHITEBIT_RATE_LIMITS.v1).toEqual({ limit: 1_000, windowMs: 10_000 });
   });
 
