@@ -96,6 +96,15 @@ export function within<T>(promise: Promise<T>, what: string, ms = 10_000): Promi
   return Promise.race([promise, bound]).finally(() => clearTimeout(timer));
 }
 
+/** Resolves once `condition()` holds, checking once per event-loop turn (bounded as {@link within}). */
+export function until(condition: () => boolean, what: string): Promise<void> {
+  const check = (resolve: () => void): void => {
+    if (condition()) resolve();
+    else setImmediate(() => check(resolve));
+  };
+  return within(new Promise<void>(check), what);
+}
+
 /**
  * Reads the frames the simulator sends to ccxt's WebSocket client (a listener on ccxt's own
  * socket: observation only). `nextSuccess()` resolves at the next `{"result":{"status":"success"}}`
