@@ -113,6 +113,15 @@ describe('limit orders', () => {
     expect(usdt.free.eq(dec(START_BALANCES.USDT).plus(proceeds).minus(proceeds.times('0.001')))).toBe(true);
     expect((await balance('BTC')).free.eq(dec(START_BALANCES.BTC).minus('0.01'))).toBe(true);
   });
+  it('an IOC buy takes what the best ask holds and cancels the rest, unfreezing its funds', async () => {
+    const [[p1, a1]] = asks(1) as [[Decimal, Decimal]];
+    const o = await h.rest.createOrder(BTC, 'limit', 'buy', a1.plus('0.01').toNumber(), p1.toNumber(), { timeInForce: 'IOC' });
+    expect(o).toMatchObject({ status: 'canceled', timeInForce: 'IOC', filled: a1.toNumber(), remaining: 0.01 });
+    expect(h.sim.state.orders(TRADER.id)).toEqual([]);
+    const usdt = await balance('USDT');
+    expect(usdt.used.eq(0)).toBe(true);
+    expect(usdt.free.eq(dec(START_BALANCES.USDT).minus(a1.times(p1)))).toBe(true);
+  });
 });
 
 describe('cancel and the order lists', () => {
@@ -125,6 +134,24 @@ describe('cancel and the order lists', () => {
     expect(await h.rest.fetchOrder(idOf(o), BTC)).toMatchObject({ id: o.id, status: 'canceled', filled: 0 });
     const closed = await h.rest.fetchClosedOrders(BTC);
     expect(closed.map((x) => [x.id, info(x).status])).toEqual([[o.id, 'CANCELED']]);
+  });
+
+  it('without a symbol: open orders, fills and cancelAllOrders span every market', async () => {
+    const btc = await h.rest.createOrder(BTC, 'limit', 'buy', 0.01, 60000);
+    const eth = await h.rest.createOrder(ETH, 'limit', 'buy', 0.1, 3000);
+    const [[ask]] = asks(1) as [[Decimal, Decimal]];
+    const taken = await h.rest.createOrder(BTC, 'limit', 'buy', 0.001, ask.toNumber());
+    expect((await h.rest.fetchOpenOrders()).map((x) => x.id).sort()).toEqual([btc.id, eth.id].sort());
+    expect((await h.rest.fetchMyTrades()).map((t) => [t.symbol, t.order])).toEqual([[BTC, taken.id]]);
+    expect(await h.rest.cancelAllOrders()).toEqual([]);
+    expect(await h.rest.fetchOpenOrders()).toEqual([]);
+  });
+
+  it('fetchOrder needs the symbol: WhiteBIT looks an id up per market only (ExchangeError without it)', async () => {
+    const o = await h.rest.createOrder(BTC, 'limit', 'buy', 0.01, 60000);
+    const err: unknown = await h.rest.fetchOrder(idOf(o)).catch((e: unknown) => e);
+    expect((err as Error).constructor).toBe(ccxt.ExchangeError);
+    expect((err as Error).message).toContain('Market field is required.');
   });
 
   it('fetchOrders joins open and closed orders', async () => {

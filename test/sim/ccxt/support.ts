@@ -42,6 +42,8 @@ export interface CcxtHarness {
   readonly rest: Exchange;
   /** ccxt's pro class (REST and WebSocket in one object), created on first use. */
   pro(): Promise<Exchange>;
+  /** A further pro instance with extra client options (its own socket). */
+  newPro(extra: Record<string, unknown>): Promise<Exchange>;
   close(): Promise<void>;
 }
 
@@ -57,18 +59,21 @@ export async function startCcxt(options: SimulatorOptions = {}): Promise<CcxtHar
   });
   const config = { apiKey: TRADER.apiKey, secret: TRADER.apiSecret, urls: simUrls(sim) };
   const rest = new ccxt.whitebit(config);
-  let pro: Exchange | null = null;
+  const pros: Exchange[] = [];
+  const newPro = async (extra: Record<string, unknown> = {}): Promise<Exchange> => {
+    const ex = new ccxt.pro.whitebit({ ...config, ...extra });
+    pros.push(ex);
+    await ex.loadHttpProxyAgent();
+    return ex;
+  };
+  let pro: Promise<Exchange> | null = null;
   return {
     sim,
     rest,
-    pro: async () => {
-      if (pro) return pro;
-      pro = new ccxt.pro.whitebit(config);
-      await pro.loadHttpProxyAgent();
-      return pro;
-    },
+    pro: () => (pro ??= newPro()),
+    newPro,
     close: async () => {
-      await pro?.close();
+      for (const ex of pros) await ex.close();
       await rest.close();
       await sim.close();
     },
@@ -111,12 +116,14 @@ export function until(condition: () => boolean, what: string): Promise<void> {
  * reply, i.e. once the simulator has processed the subscribe a watch call just sent.
  */
 export class FrameSpy {
-  private waiters: (() => void)[] = [];
+  private waiters: { pred: (frame: SpiedFrame) => boolean; resolve: () => void }[] = [];
 
   private constructor(socket: WebSocket) {
     socket.on('message', (data: unknown) => {
-      const frame = JSON.parse(String(data)) as { result?: { status?: string } };
-      if (frame.result?.status === 'success') for (const w of this.waiters.splice(0)) w();
+      const frame = JSON.parse(String(data)) as SpiedFrame;
+      const ready = this.waiters.filter((w) => w.pred(frame));
+      this.waiters = this.waiters.filter((w) => !ready.includes(w));
+      for (const w of ready) w.resolve();
     });
   }
 
@@ -127,9 +134,22 @@ export class FrameSpy {
     return new FrameSpy(client.connection);
   }
 
-  nextSuccess(): Promise<void> {
-    return new Promise((resolve) => this.waiters.push(resolve));
+  /** Resolves at the next frame that satisfies `pred`. */
+  next(pred: (frame: SpiedFrame) => boolean): Promise<void> {
+    return new Promise((resolve) => this.waiters.push({ pred, resolve }));
   }
+
+  nextSuccess(): Promise<void> {
+    return this.next((f) => typeof f.result === 'object' && f.result !== null && (f.result as { status?: unknown }).status === 'success');
+  }
+}
+
+/** A frame as the simulator sent it. */
+export interface SpiedFrame {
+  id?: number | null;
+  method?: string;
+  result?: unknown;
+  error?: unknown;
 }
 
 /**
@@ -148,4 +168,9 @@ export async function subscribed<T>(spy: FrameSpy, watch: () => Promise<T>, what
 export function idOf(o: { id?: string | undefined }): string {
   if (o.id === undefined) throw new Error('ccxt returned an order without an id');
   return o.id;
+}
+
+/** Steps the simulator clock to the start of the next minute, so trades that follow share a 1m candle. */
+export function alignToMinute(sim: Simulator): void {
+  sim.advance(60_000 - (sim.clock.now() % 60_000));
 }

@@ -107,3 +107,20 @@ describe('private channels', () => {
     expect(b.USDT?.used).toBe(0);
   });
 });
+
+describe('keepalive', () => {
+  it("ccxt's ping (id 0) is answered with the pong it reads, so it keeps the socket", async () => {
+    // A client option: ccxt pings every 20 ms of real time instead of every 30 s.
+    const pinging = await h.newPro({ streaming: { keepAlive: 20 } });
+    await within(pinging.watchOrderBook(BTC, 5), 'the first book snapshot');
+    const client = (pinging.clients as Record<string, { lastPong?: number; isOpen(): boolean }>)[h.sim.wsUrl];
+    const pongs = FrameSpy.attach(pinging, h.sim);
+    for (let i = 0; i < 3; i++)
+      await within(
+        pongs.next((f) => f.id === 0 && f.result === 'pong'),
+        'a pong',
+      );
+    expect(client?.isOpen()).toBe(true);
+    expect(client?.lastPong).toBeGreaterThan(0);
+  });
+});
