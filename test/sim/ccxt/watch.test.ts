@@ -11,6 +11,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type CcxtHarness, FrameSpy, START_BALANCES, dec, idOf, startCcxt, subscribed, until, within } from './support.js';
 
 const BTC = 'BTC/USDT';
+const ETH = 'ETH/USDT';
 
 let h: CcxtHarness;
 let ex: Exchange;
@@ -78,6 +79,17 @@ describe('private channels', () => {
     await ex.cancelOrder(idOf(o), BTC);
     const [c] = (await within(gone, 'the cancel')).slice(-1);
     expect(c).toMatchObject({ id: o.id, status: 'canceled', remaining: 0.01, filled: 0 });
+  });
+
+  it('watchOrders on a second symbol re-subscribes both markets: events of each reach their watch', async () => {
+    await subscribed(spy, () => ex.watchOrders(BTC), 'ordersPending BTC');
+    // ccxt resends ordersPending_subscribe with both markets; WhiteBIT replaces the old list with it.
+    const eth = await subscribed(spy, () => ex.watchOrders(ETH), 'ordersPending BTC+ETH');
+    const e = await ex.createOrder(ETH, 'limit', 'buy', 0.1, 3000);
+    expect((await within(eth.next, 'the ETH order')).map((x) => x.id)).toContain(e.id);
+    const btc = ex.watchOrders(BTC);
+    const b = await ex.createOrder(BTC, 'limit', 'buy', 0.01, 60000);
+    expect((await within(btc, 'the BTC order')).map((x) => [x.id, x.symbol])).toContainEqual([b.id, BTC]);
   });
 
   it('watchMyTrades: one trade per fill, at the price of the level it took', async () => {
