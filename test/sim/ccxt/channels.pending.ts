@@ -7,20 +7,16 @@
  */
 import type { Exchange, Ticker } from 'ccxt';
 import { Decimal } from 'decimal.js';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type CcxtHarness, FrameSpy, alignToMinute, dec, startCcxt, subscribed, until, within } from './support.js';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { FrameSpy, alignToMinute, dec, ccxtPerTest, subscribed, until, within } from './support.js';
 
 const BTC = 'BTC/USDT';
 const ETH = 'ETH/USDT';
 
-let h: CcxtHarness;
+const h = ccxtPerTest();
 let ex: Exchange;
 beforeEach(async () => {
-  h = await startCcxt();
   ex = await h.pro();
-});
-afterEach(async () => {
-  await h.close();
 });
 
 /** Buys `amount` from the best ask of `market` (which must hold it); returns the trade price. */
@@ -31,6 +27,15 @@ async function buyAtBestAsk(symbol: string, amount: string): Promise<Decimal> {
   return new Decimal(price);
 }
 
+/** Two buys at the start of a fresh minute; returns that minute and the 1m candle they make in ccxt's row order. */
+async function twoTradesInOneMinute(): Promise<{ minute: number; candle: number[] }> {
+  alignToMinute(h.sim);
+  const minute = h.sim.clock.now();
+  const p1 = (await buyAtBestAsk(BTC, '0.01')).toNumber();
+  const p2 = (await buyAtBestAsk(BTC, '0.005')).toNumber();
+  return { minute, candle: [minute, p1, Math.max(p1, p2), Math.min(p1, p2), p2, 0.015] };
+}
+
 /** Opens ccxt's socket (a first book snapshot) and listens on it. */
 async function spyOnSocket(): Promise<FrameSpy> {
   await within(ex.watchOrderBook(BTC, 5), 'the first book snapshot');
@@ -39,12 +44,9 @@ async function spyOnSocket(): Promise<FrameSpy> {
 
 describe('fetchOHLCV (REST v1 kline)', () => {
   it('one candle per minute from the simulator trades: open, high, low, close, base volume', async () => {
-    alignToMinute(h.sim);
-    const minute = h.sim.clock.now();
-    const p1 = (await buyAtBestAsk(BTC, '0.01')).toNumber();
-    const p2 = (await buyAtBestAsk(BTC, '0.005')).toNumber();
+    const { minute, candle } = await twoTradesInOneMinute();
     const candles = await ex.fetchOHLCV(BTC, '1m', minute - 60_000);
-    expect(candles.find(([t]) => t === minute)).toEqual([minute, p1, Math.max(p1, p2), Math.min(p1, p2), p2, 0.015]);
+    expect(candles.find(([t]) => t === minute)).toEqual(candle);
   });
 });
 
@@ -90,14 +92,11 @@ describe('watchTrades (trades_*)', () => {
 
 describe('watchOHLCV (candles_*)', () => {
   it('the current 1m candle of the simulator trades', async () => {
-    alignToMinute(h.sim);
-    const minute = h.sim.clock.now();
-    const p1 = (await buyAtBestAsk(BTC, '0.01')).toNumber();
-    const p2 = (await buyAtBestAsk(BTC, '0.005')).toNumber();
+    const { minute, candle } = await twoTradesInOneMinute();
     const spy = await spyOnSocket();
     const watched = await subscribed(spy, () => ex.watchOHLCV(BTC, '1m'), 'candles_subscribe');
     h.sim.advance(500); // candles_update goes out every 0.5 s
     const candles = await within(watched.next, 'a candles_update');
-    expect(candles.find(([t]) => t === minute)).toEqual([minute, p1, Math.max(p1, p2), Math.min(p1, p2), p2, 0.015]);
+    expect(candles.find(([t]) => t === minute)).toEqual(candle);
   });
 });

@@ -5,18 +5,12 @@
  * @see whitebit-protocol-2.md §2.2
  */
 import ccxt from 'ccxt';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type CcxtHarness, dec, startCcxt } from './support.js';
+import { describe, expect, it } from 'vitest';
+import { dec, ccxtPerTest } from './support.js';
 
 const BTC = 'BTC/USDT';
 
-let h: CcxtHarness;
-beforeEach(async () => {
-  h = await startCcxt();
-});
-afterEach(async () => {
-  await h.close();
-});
+const h = ccxtPerTest();
 
 describe('markets and currencies', () => {
   it('loadMarkets reads every spot market with its precision, limits and fees', async () => {

@@ -8,19 +8,13 @@
  */
 import ccxt from 'ccxt';
 import { Decimal } from 'decimal.js';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type CcxtHarness, START_BALANCES, TRADER, dec, idOf, info, startCcxt } from './support.js';
+import { describe, expect, it } from 'vitest';
+import { START_BALANCES, TRADER, dec, idOf, info, ccxtPerTest } from './support.js';
 
 const BTC = 'BTC/USDT';
 const ETH = 'ETH/USDT';
 
-let h: CcxtHarness;
-beforeEach(async () => {
-  h = await startCcxt();
-});
-afterEach(async () => {
-  await h.close();
-});
+const h = ccxtPerTest();
 
 /** The house's asks, best first, as decimals. */
 const asks = (n: number): [Decimal, Decimal][] => h.sim.state.book('BTC_USDT', n).asks.map(([p, a]) => [new Decimal(p), new Decimal(a)]);

@@ -6,18 +6,12 @@
  */
 import ccxt from 'ccxt';
 import { Decimal } from 'decimal.js';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type CcxtHarness, START_BALANCES, TRADER, dec, idOf, info, startCcxt } from './support.js';
+import { describe, expect, it } from 'vitest';
+import { START_BALANCES, TRADER, dec, idOf, info, ccxtPerTest } from './support.js';
 
 const BTC = 'BTC/USDT';
 
-let h: CcxtHarness;
-beforeEach(async () => {
-  h = await startCcxt();
-});
-afterEach(async () => {
-  await h.close();
-});
+const h = ccxtPerTest();
 
 /** One side of the house book, best first, as decimals. */
 const side = (s: 'asks' | 'bids', n: number): [Decimal, Decimal][] => h.sim.state.book('BTC_USDT', n)[s].map(([p, a]) => [new Decimal(p), new Decimal(a)]);

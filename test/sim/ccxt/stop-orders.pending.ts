@@ -6,18 +6,12 @@
  * @see whitebit-protocol-2.md §2.5
  */
 import { Decimal } from 'decimal.js';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type CcxtHarness, START_BALANCES, dec, idOf, info, startCcxt } from './support.js';
+import { describe, expect, it } from 'vitest';
+import { START_BALANCES, dec, idOf, info, ccxtPerTest } from './support.js';
 
 const BTC = 'BTC/USDT';
 
-let h: CcxtHarness;
-beforeEach(async () => {
-  h = await startCcxt();
-});
-afterEach(async () => {
-  await h.close();
-});
+const h = ccxtPerTest();
 
 /** Moves the house book to `mid`, then prints one small trade there by taking its best `side`. */
 async function printTradeNear(mid: string, take: 'buy' | 'sell'): Promise<Decimal> {

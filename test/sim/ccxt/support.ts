@@ -17,6 +17,7 @@
 import { Decimal } from 'decimal.js';
 import ccxt, { type Exchange } from 'ccxt';
 import type WebSocket from 'ws';
+import { afterEach, beforeEach } from 'vitest';
 import { type Simulator, type SimulatorOptions, startSimulator } from '../../../src/sim/index.js';
 
 /** The trader's account: a fresh one with known balances (the house trades on its own account). */
@@ -77,6 +78,35 @@ export async function startCcxt(options: SimulatorOptions = {}): Promise<CcxtHar
       await rest.close();
       await sim.close();
     },
+  };
+}
+
+/**
+ * A fresh harness for every test of the calling file (registered as beforeEach/afterEach): the
+ * returned object reads the current test's harness.
+ */
+export function ccxtPerTest(options: SimulatorOptions = {}): Omit<CcxtHarness, 'close'> {
+  let current: CcxtHarness | null = null;
+  const get = (): CcxtHarness => {
+    if (!current) throw new Error('the ccxt harness exists only inside a test');
+    return current;
+  };
+  beforeEach(async () => {
+    current = await startCcxt(options);
+  });
+  afterEach(async () => {
+    await current?.close();
+    current = null;
+  });
+  return {
+    get sim() {
+      return get().sim;
+    },
+    get rest() {
+      return get().rest;
+    },
+    pro: () => get().pro(),
+    newPro: (extra) => get().newPro(extra),
   };
 }
 

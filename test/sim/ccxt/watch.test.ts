@@ -7,26 +7,22 @@
  */
 import type { Exchange, Trade } from 'ccxt';
 import { Decimal } from 'decimal.js';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type CcxtHarness, FrameSpy, START_BALANCES, dec, idOf, startCcxt, subscribed, until, within } from './support.js';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { FrameSpy, START_BALANCES, dec, idOf, ccxtPerTest, subscribed, until, within } from './support.js';
 
 const BTC = 'BTC/USDT';
 const ETH = 'ETH/USDT';
 
-let h: CcxtHarness;
+const h = ccxtPerTest();
 let ex: Exchange;
 let spy: FrameSpy;
 let firstBook: Awaited<ReturnType<Exchange['watchOrderBook']>>;
 beforeEach(async () => {
-  h = await startCcxt();
   ex = await h.pro();
   // The first watch opens ccxt's socket; the spy listens on it from then on.
   firstBook = await within(ex.watchOrderBook(BTC, 5), 'the first book snapshot');
   spy = FrameSpy.attach(ex, h.sim);
   await within(ex.authenticate(), 'authorize');
-});
-afterEach(async () => {
-  await h.close();
 });
 
 describe('watchOrderBook', () => {
