@@ -123,7 +123,7 @@ export const info = (x: { info?: unknown }): Record<string, unknown> => x.info a
  * Resolves with `promise`'s outcome, or rejects naming `what` after `ms` of real time: a bound on a
  * hang (clearer than the test timeout), never a pause the test relies on.
  */
-export function within<T>(promise: Promise<T>, what: string, ms = 10_000): Promise<T> {
+export function within<T>(promise: Promise<T>, what: string, ms = 15_000): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const bound = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(new Error(`still waiting for ${what}`)), ms);

@@ -118,8 +118,9 @@ describe('private channels', () => {
 
 describe('keepalive', () => {
   it("ccxt's ping (id 0) is answered with the pong it reads, so it keeps the socket", async () => {
-    // A client option: ccxt pings every 20 ms of real time instead of every 30 s.
-    const pinging = await h.newPro({ streaming: { keepAlive: 20 } });
+    // Client options: ccxt pings every 50 ms of real time instead of every 30 s, and tolerates a slow
+    // (loaded) test machine for 5 s before it would call the connection dead.
+    const pinging = await h.newPro({ streaming: { keepAlive: 50, maxPingPongMisses: 100 } });
     await within(pinging.watchOrderBook(BTC, 5), 'the first book snapshot');
     const client = (pinging.clients as Record<string, { lastPong?: number; isOpen(): boolean }>)[h.sim.wsUrl];
     const pongs = FrameSpy.attach(pinging, h.sim);
