@@ -22,7 +22,7 @@ describe('rate buckets of the spot endpoints', () => {
       ['public-endpoint', 'assets'],
     ]);
     expect(bucketsFor('/api/v1/public/ticker')).toEqual([['public-v1', 'v1']]);
-    expect(WHITEBIT_RATE_LIMITS.v1).toEqual({ limit: 1_000, windowMs: 10_000 });
+    expect(WHITEBIT_RATE_LIMITS['public-v1']).toEqual({ limit: 1_000, windowMs: 10_000 });
   });
 
   it('counts order/modify and order/market apart', () => {

@@ -58,7 +58,7 @@ describe('v1 ticker', () => {
 
   it('shares one /api/v1 budget', async () => {
     await bench.close();
-    bench = await Bench.start({ rateLimits: { v1: { limit: 2, windowMs: 10_000 } } });
+    bench = await Bench.start({ rateLimits: { 'public-v1': { limit: 2, windowMs: 10_000 } } });
     expect((await ticker('?market=BTC_USDT')).status).toBe(200);
     expect((await ticker('?market=ETH_USDT')).status).toBe(200);
     const limited = await ticker('?market=BTC_USDT');

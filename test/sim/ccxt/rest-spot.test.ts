@@ -1,7 +1,6 @@
 /**
  * ccxt conformance, the REST calls that need issue 16's new endpoints (v1 ticker, modify, market
- * orders, market fees, the public-trades field names, kill-switch "null": rest16's work).
- * Written as they will run once those exist; the lead renames this file to *.test.ts at the merge.
+ * orders, market fees, the public-trades field names, kill-switch "null").
  * @see whitebit-protocol-2.md §2.1–§2.8
  */
 import ccxt from 'ccxt';

@@ -1,7 +1,6 @@
 /**
  * ccxt conformance, stop orders: `createOrder` with `triggerPrice` (REST order/stop_limit and
- * order/stop_market, stop16's work), written as it will run once those exist; the lead renames this
- * file to *.test.ts at the merge. A stop waits untriggered until a trade prints at or through its
+ * order/stop_market). A stop waits untriggered until a trade prints at or through its
  * activation price, then trades as a limit (stop-limit) or market (stop-market) order.
  * @see whitebit-protocol-2.md §2.5
  */

@@ -1,7 +1,6 @@
 /**
  * ccxt conformance, candles and the public WS channels (v1 kline, `market_*`, `trades_*`,
- * `candles_*`: chan16's work), written as they will run once those exist; the lead renames this
- * file to *.test.ts at the merge. Trades are printed first, then the watch subscribes, so what it
+ * `candles_*`). Trades are printed first, then the watch subscribes, so what it
  * sees does not depend on whether a channel pushes at once or on its next period.
  * @see whitebit-protocol-2.md §2.4, §2.9, §2.10
  */
