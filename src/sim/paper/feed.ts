@@ -18,7 +18,9 @@ export type FeedEvent =
   | { readonly type: 'depth'; readonly update: WbDepthUpdate }
   /** `snapshot`: the first batch per market after subscribing (history, not new trades). */
   | { readonly type: 'trades'; readonly update: TradesUpdate; readonly snapshot: boolean }
-  | { readonly type: 'down'; readonly reason: string };
+  | { readonly type: 'down'; readonly reason: string }
+  /** The upstream refused `trades_subscribe`: only the book can fill paper orders on this connection. */
+  | { readonly type: 'noTrades'; readonly reason: string };
 
 export interface FeedOptions {
   readonly wsUrl: string;
@@ -78,6 +80,7 @@ export class UpstreamFeed {
       this.lost(socket, reason);
     };
     this.failCurrent = fail;
+    const tradesId = this.nextId++;
     socket.messages$.subscribe((text) => {
       if (down) return;
       this.armStale(() => fail(`no frame for ${this.options.staleMs} ms`));
@@ -95,6 +98,8 @@ export class UpstreamFeed {
           return this.listener({ type: 'trades', update, snapshot });
         }
         case 'replyError':
+          if (msg.id === tradesId)
+            return this.listener({ type: 'noTrades', reason: `upstream answered trades_subscribe with error ${msg.code} ${msg.message}` });
           return fail(`upstream answered error ${msg.code} ${msg.message}`);
         case 'decodeError':
           return fail(`bad frame from upstream: ${msg.reason}`);
@@ -105,7 +110,7 @@ export class UpstreamFeed {
     socket.closed$.subscribe((info) => fail(`upstream closed the socket (${info.code}${info.reason ? ` ${info.reason}` : ''})`));
     this.listener({ type: 'connected' });
     for (const market of this.options.markets) socket.send(encodeCall(this.nextId++, depthSubscribeCall(market, 100, '0', true)));
-    socket.send(encodeCall(this.nextId++, { method: 'trades_subscribe', params: [...this.options.markets] }));
+    socket.send(encodeCall(tradesId, { method: 'trades_subscribe', params: [...this.options.markets] }));
     const ping = this.timers.every(this.options.pingMs, () => socket.send(encodeCall(this.nextId++, pingCall())));
     socket.closed$.subscribe(() => ping());
     this.armStale(() => fail(`no frame for ${this.options.staleMs} ms`));

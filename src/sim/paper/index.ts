@@ -52,8 +52,12 @@ export interface PaperExchange extends Simulator {
   feedState(): PaperFeedState;
   /** Why the feed was last lost (null while it never was). */
   lastLoss(): string | null;
+  /** Set when the upstream has no public trades channel: resting orders then fill from the book only. */
+  tradesMissing(): string | null;
   /** Resolves the next time the feed is live (at once when it is). */
   whenLive(): Promise<void>;
+  /** Told every feed state change; returns the unsubscribe function. */
+  onFeedState(listener: (state: PaperFeedState) => void): () => void;
 }
 
 /** Starts the paper exchange; resolves once every book is live. @throws PaperUpstreamError */
@@ -72,6 +76,7 @@ export async function startPaperExchange(options: PaperOptions): Promise<PaperEx
 
   let state: PaperFeedState = 'syncing';
   let loss: string | null = null;
+  let tradesMissing: string | null = null;
   let waiters: (() => void)[] = [];
   const sim = await startSimulator({ ...options.simulator, markets: specs, priceProcess: false, tickMs: 0, available: () => state === 'live' });
   const exchange = sim.exchange;
@@ -89,8 +94,11 @@ export async function startPaperExchange(options: PaperOptions): Promise<PaperEx
     else if (e.event === 3) queue.leave(e.order.id);
   });
 
+  const stateListeners = new Set<(s: PaperFeedState) => void>();
   const setState = (next: PaperFeedState): void => {
+    if (next === state) return;
     state = next;
+    for (const l of [...stateListeners]) l(next);
     if (next !== 'live') return;
     const ready = waiters;
     waiters = [];
@@ -152,16 +160,19 @@ export async function startPaperExchange(options: PaperOptions): Promise<PaperEx
       }
       case 'trades':
         return onTrades(e.update, e.snapshot);
+      case 'noTrades':
+        tradesMissing = e.reason;
+        return;
       case 'down': {
         loss = e.reason;
-        const wasUp = state !== 'down';
-        setState('down');
-        if (!wasUp) return;
+        if (state === 'down') return;
         const now = clock.now();
         for (const b of books.values()) {
           b.live.clear();
           b.mirror.clear(now);
         }
+        // The gate closes before the sockets do, so a client that reconnects at once is refused.
+        setState('down');
         sim.faults.closeSockets('all');
         return;
       }
@@ -186,7 +197,12 @@ export async function startPaperExchange(options: PaperOptions): Promise<PaperEx
     upstream,
     feedState: () => state,
     lastLoss: () => loss,
+    tradesMissing: () => tradesMissing,
     whenLive,
+    onFeedState: (listener) => {
+      stateListeners.add(listener);
+      return () => stateListeners.delete(listener);
+    },
     close: async () => {
       feed.stop();
       await sim.close();

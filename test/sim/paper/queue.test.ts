@@ -3,7 +3,7 @@
  * resting paper order and how a live trade is shared, and the house mirror on a bare engine.
  */
 import { describe, expect, it } from 'vitest';
-import { D } from '../../../src/sim/decimal.js';
+import { D, type Dec } from '../../../src/sim/decimal.js';
 import { Exchange } from '../../../src/sim/exchange.js';
 import { resolveMarkets } from '../../../src/sim/markets.js';
 import { LiveBook } from '../../../src/sim/paper/live-book.js';
@@ -21,7 +21,7 @@ const trade = (price: string, amount: string, takerSide: 'buy' | 'sell', id = 1)
   takerSide,
 });
 const bid = (id: number, price: string, left: string): RestingOrder => ({ id, side: 'buy', price, priceD: new D(price), left: new D(left), seq: id });
-const fills = (list: { orderId: number; amount: D }[]) => list.map((f) => [f.orderId, f.amount.toFixed()]);
+const fills = (list: { orderId: number; amount: Dec }[]) => list.map((f) => [f.orderId, f.amount.toFixed()]);
 
 describe('LiveBook', () => {
   it('reports the levels a snapshot or delta changed, and a keepalive snapshot that repeats the book changes nothing', () => {
