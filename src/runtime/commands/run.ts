@@ -25,6 +25,7 @@ import { RuntimeStartError, type Runtime, startRuntime } from '../runtime.js';
 import { ordersLeftText } from '../report/orders-left.js';
 import { summaryLine, statusTable } from '../status/market-status.js';
 import { listenErrorText } from '../../sim/index.js';
+import { exchangeLabel, paperNote } from '../exchange-label.js';
 
 export const RUN_USAGE = `usage: gridbot run [--config FILE] [--exchange-url URL] [--duration S] [--live] [--inspect PORT] [--metrics [HOST:]PORT] [--record FILE.jsonl]
 
@@ -188,7 +189,9 @@ export async function runCommand(args: readonly string[]): Promise<number> {
   const inspectPort = parsed.inspectPort ?? config.inspector?.port ?? null;
   // Metrics and health ride on any HTTP server we open: the inspector's page, or --metrics alone.
   const metrics: RuntimeMetrics | null =
-    inspectPort !== null || parsed.metrics !== null ? createRuntimeMetrics({ missingLevelsAfterMs: config.health.missingLevelsAfterSec * 1000 }) : null;
+    inspectPort !== null || parsed.metrics !== null
+      ? createRuntimeMetrics({ missingLevelsAfterMs: config.health.missingLevelsAfterSec * 1000, exchange: config.exchange })
+      : null;
   let inspector: Inspector | null = null;
   if (inspectPort !== null || parsed.record !== null) {
     try {
@@ -197,6 +200,7 @@ export async function runCommand(args: readonly string[]): Promise<number> {
         port: inspectPort,
         record: parsed.record,
         ...(metrics ? { route: opsRoute(metrics) } : {}),
+        ...(paperNote(config) === null ? {} : { headerNote: paperNote(config) ?? '' }),
       });
     } catch (e) {
       journal?.close();
@@ -254,8 +258,11 @@ export async function runCommand(args: readonly string[]): Promise<number> {
     }
     throw e;
   }
-  logger.info({ restUrl: runtime.restUrl, wsUrl: runtime.wsUrl, markets: config.markets.map((m) => m.market) }, 'gridbot running');
-  if (!tty) process.stdout.write(`gridbot: ${config.markets.length} grids on ${runtime.restUrl} (${config.exchange})\n`);
+  logger.info(
+    { restUrl: runtime.restUrl, wsUrl: runtime.wsUrl, exchange: config.exchange, markets: config.markets.map((m) => m.market) },
+    `gridbot running (${exchangeLabel(config)})`,
+  );
+  if (!tty) process.stdout.write(`gridbot: ${config.markets.length} grids on ${runtime.restUrl} (${exchangeLabel(config)})\n`);
   if (inspector?.url) {
     logger.info({ url: inspector.url }, `inspector: ${inspector.url}`);
     if (!tty) process.stdout.write(`gridbot: inspector on ${inspector.url}\n`);
@@ -285,7 +292,8 @@ export async function runCommand(args: readonly string[]): Promise<number> {
       }
     }
     if (tty) {
-      const lines = statusTable(rows, runtime.connectionState());
+      const note = paperNote(config);
+      const lines = [...(note === null ? [] : [note]), ...statusTable(rows, runtime.connectionState())];
       // Redraw in place: up over the last table, clear to the end of the screen.
       process.stdout.write(`${drawn > 0 ? `\x1b[${drawn}A\x1b[0J` : ''}${lines.join('\n')}\n`);
       drawn = lines.length;
