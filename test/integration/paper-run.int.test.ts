@@ -13,6 +13,7 @@ import { type RuntimeConfig, parseConfig } from '../../src/runtime/config/index.
 import { type Journal, JournalMismatchError, openJournal } from '../../src/runtime/journal/index.js';
 import { type Runtime, startRuntime } from '../../src/runtime/runtime.js';
 import { type Simulator, startSimulator } from '../../src/sim/index.js';
+import type { PaperExchange } from '../../src/sim/paper/index.js';
 import { BOT_ID, MARKET, MARKET_SPEC } from './harness.js';
 import { waitUntil } from './support/until.js';
 
@@ -111,6 +112,20 @@ describe('exchange: paper', () => {
     expect([deal.role, deal.amount.toFixed()]).toEqual([1, '0.002']);
     await until(rt1, 'the counter-sell at 60 000', () => botOrders(rt1).some((o) => o.side === 'sell' && o.price === '60000'));
     expect(upstream.state.fills('lp')).toEqual([]);
+
+    // The live feed lost: the paper exchange drops the bot's socket and answers 503, the bot reconnects
+    // and resumes once the books are resynced.
+    const paper = rt1.sim as PaperExchange;
+    const down = new Promise<void>((resolve) => paper.onFeedState((s) => s === 'down' && resolve()));
+    upstream.faults.closeSockets('all');
+    await down;
+    await until(rt1, 'the bot reconnecting', () => rt1.connectionState() !== 'open');
+    await paper.whenLive();
+    await until(
+      rt1,
+      'the bot back, its grid resting',
+      () => rt1.connectionState() === 'open' && botOrders(rt1).length === 4 && rt1.statuses()[0]?.state === 'running.trading',
+    );
     await rt1.stop('restart');
     j1.close();
 
