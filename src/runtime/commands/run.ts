@@ -31,7 +31,8 @@ export const RUN_USAGE = `usage: gridbot run [--config FILE] [--exchange-url URL
 
   --config FILE        markets.yaml to run (default: markets.yaml)
   --exchange-url URL   an external exchange, e.g. a \`gridbot sim\` at http://127.0.0.1:8080
-                       (default: the embedded simulator for exchange: sim)
+                       (default: the embedded simulator for exchange: sim, the paper exchange on live
+                       WhiteBIT prices for exchange: paper)
   --duration S         stop after S seconds, as on SIGINT (demos and tests)
   --live               required with exchange: whitebit (keys from WHITEBIT_API_KEY / WHITEBIT_API_SECRET)
   --inspect PORT       serve the inspector page on 127.0.0.1:PORT (0: any free port; default: markets.yaml inspector),
