@@ -14,7 +14,7 @@ import { type Journal, JournalMismatchError, openJournal } from '../../src/runti
 import { type Runtime, startRuntime } from '../../src/runtime/runtime.js';
 import { type Simulator, startSimulator } from '../../src/sim/index.js';
 import type { PaperExchange } from '../../src/sim/paper/index.js';
-import { BOT_ID, MARKET, MARKET_SPEC } from './harness.js';
+import { MARKET, MARKET_SPEC, gridYaml } from './harness.js';
 import { waitUntil } from './support/until.js';
 
 let dir = '';
@@ -40,30 +40,24 @@ afterEach(async () => {
 });
 
 function config(exchange: 'paper' | 'sim', onStart: 'cancel-all' | 'adopt', journal: string): RuntimeConfig {
-  const text = [
-    `exchange: ${exchange}`,
-    `botId: ${BOT_ID}`,
-    'logLevel: silent',
-    `journal: ${JSON.stringify(journal)}`,
-    ...(exchange === 'paper' ? ['paper:', `  upstreamRest: ${upstream.restUrl}`, `  upstreamWs: ${upstream.wsUrl}`] : []),
-    'grids:',
-    `  - market: ${MARKET}`,
-    '    spacing: arithmetic',
-    '    ladder:',
-    '      center: last',
-    '      levelsPerSide: 2',
-    '      step: "200"',
-    '    amountPerLevel:',
-    '      base: "0.002"',
-    '    killSwitch:',
-    '      timeout: 30',
-    `    onStart: ${onStart}`,
-    '    onStop: leave',
-    '',
-  ].join('\n');
+  const upstreamLines =
+    exchange === 'paper' ? `exchange: paper\npaper:\n  upstreamRest: ${upstream.restUrl}\n  upstreamWs: ${upstream.wsUrl}` : 'exchange: sim';
+  const text = gridYaml({ onStart, onStop: 'leave', journalPath: journal }).replace(/^exchange: sim$/m, upstreamLines);
   const r = parseConfig(text, join(dir, 'markets.yaml'));
   if (!r.ok) throw r.error;
   return r.config;
+}
+
+/** Starts a run of `exchange` on the journal at `path`, which must refuse it; returns the refusal's message. */
+async function refusedStart(exchange: 'paper' | 'sim', path: string): Promise<string> {
+  const journal = openJournal({ path });
+  try {
+    const refused = await startRuntime({ config: config(exchange, 'adopt', path), journal, simulator: { rateLimits: false } }).catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(JournalMismatchError);
+    return (refused as Error).message;
+  } finally {
+    journal.close();
+  }
 }
 
 /** Told every actor inspection event: a status can change without an exchange event. */
@@ -130,12 +124,7 @@ describe('exchange: paper', () => {
     j1.close();
 
     // A simulator run is refused the paper journal, before anything is sent.
-    const j2 = openJournal({ path });
-    cleanup.push(() => j2.close());
-    const refused = await startRuntime({ config: config('sim', 'adopt', path), journal: j2, simulator: { rateLimits: false } }).catch((e: unknown) => e);
-    expect(refused).toBeInstanceOf(JournalMismatchError);
-    expect((refused as Error).message).toContain(`was written for the PAPER exchange on live prices from ${upstream.restUrl}`);
-    j2.close();
+    expect(await refusedStart('sim', path)).toContain(`was written for the PAPER exchange on live prices from ${upstream.restUrl}`);
 
     // The paper run adopts it (a new paper exchange: the orders it left are gone, and reconcile says so).
     const j3 = openJournal({ path });
@@ -154,10 +143,6 @@ describe('exchange: paper', () => {
     const rt1 = await run(config('sim', 'cancel-all', path), j1);
     await rt1.stop('done');
     j1.close();
-    const j2 = openJournal({ path });
-    cleanup.push(() => j2.close());
-    const refused = await startRuntime({ config: config('paper', 'adopt', path), journal: j2, simulator: { rateLimits: false } }).catch((e: unknown) => e);
-    expect(refused).toBeInstanceOf(JournalMismatchError);
-    expect((refused as Error).message).toContain('this run is on the PAPER exchange on live prices');
+    expect(await refusedStart('paper', path)).toContain('this run is on the PAPER exchange on live prices');
   });
 });
