@@ -134,7 +134,7 @@ export async function startPaperExchange(options: PaperOptions): Promise<PaperEx
       .activeOrders(null, { market })
       .filter((o) => o.accountId !== HOUSE_ACCOUNT)
       .map((o) => ({ id: o.id, side: o.side, price: o.price, priceD: o.priceD, left: o.left, seq: o.id }));
-    for (const fill of queue.allocate(trade, resting)) exchange.fillResting(fill.orderId, HOUSE_ACCOUNT, fill.amount, clock.now());
+    for (const fill of queue.allocate(trade, resting, clock.now())) exchange.fillResting(fill.orderId, HOUSE_ACCOUNT, fill.amount, clock.now());
   };
 
   const onFeed = (e: FeedEvent): void => {
@@ -154,7 +154,7 @@ export async function startPaperExchange(options: PaperOptions): Promise<PaperEx
         });
         if (changes === 'gap') return feed.drop(`depth gap on ${book.market.name}`);
         book.mirror.apply(changes, clock.now());
-        for (const c of changes) queue.levelChanged(c.side, c.price, c.to);
+        for (const c of changes) queue.levelChanged(c.side, c.price, c.to, clock.now());
         if (state === 'syncing' && [...books.values()].every((b) => b.live.isSynced)) setState('live');
         return;
       }

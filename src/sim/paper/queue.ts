@@ -11,7 +11,11 @@
  *   trade, then takes what is left;
  * - the queue is the live amount at the order's price on its side when it joined; when that level
  *   shrinks without a trade (cancels), the cancels are taken from the BACK of the queue, so the queue
- *   ahead only drops when the level falls below it (`ahead = min(ahead, level)`).
+ *   ahead only drops when the level falls below it (`ahead = min(ahead, level)`);
+ * - the book and the tape of one live execution arrive separately, in either order: a level that fell
+ *   below the queue is taken as the coming trade's work for {@link TRADE_DEPTH_SKEW_MS}, so a trade
+ *   that follows within that time eats that part of the queue again instead of filling us (a real
+ *   cancel followed by a trade then under-fills: conservative).
  *
  * Fills caused by the live book crossing an order are not decided here: the mirror (mirror.ts) rests
  * the live book as house orders, and the engine matches them at the paper order's price.
@@ -45,10 +49,16 @@ export interface PaperFill {
   readonly amount: Dec;
 }
 
+/** How long a drop of the level below the queue may still be the depth side of a trade not yet on the tape. */
+export const TRADE_DEPTH_SKEW_MS = 2_000;
+
 interface Place {
   readonly side: Side;
   readonly price: string;
   ahead: Dec;
+  /** Queue the level's drop took off `ahead`, at `creditAtMs`: possibly a trade the tape has not shown yet. */
+  credit: Dec;
+  creditAtMs: number;
 }
 
 export class QueueTracker {
@@ -56,7 +66,7 @@ export class QueueTracker {
 
   /** A paper order started resting with `ahead` of live volume before it at its price. */
   join(orderId: number, side: Side, price: string, ahead: Dec): void {
-    this.places.set(orderId, { side, price, ahead });
+    this.places.set(orderId, { side, price, ahead, credit: ZERO, creditAtMs: 0 });
   }
 
   leave(orderId: number): void {
@@ -69,14 +79,17 @@ export class QueueTracker {
   }
 
   /** The live level at (side, price) is now `amount`: cancels come off the back of the queue. */
-  levelChanged(side: Side, price: string, amount: Dec): void {
+  levelChanged(side: Side, price: string, amount: Dec, nowMs: number): void {
     for (const p of this.places.values()) {
-      if (p.side === side && p.price === price && amount.lessThan(p.ahead)) p.ahead = amount;
+      if (p.side !== side || p.price !== price || !amount.lessThan(p.ahead)) continue;
+      p.credit = this.freshCredit(p, nowMs).plus(p.ahead.minus(amount));
+      p.creditAtMs = nowMs;
+      p.ahead = amount;
     }
   }
 
   /** Returns the fills one live trade gives `orders` (any market side and price; those it cannot reach are skipped), and consumes their queues. */
-  allocate(trade: LiveTrade, orders: readonly RestingOrder[]): PaperFill[] {
+  allocate(trade: LiveTrade, orders: readonly RestingOrder[], nowMs: number): PaperFill[] {
     const makerSide: Side = trade.takerSide === 'sell' ? 'buy' : 'sell';
     const reached = orders
       .filter((o) => o.side === makerSide && (makerSide === 'buy' ? o.priceD.greaterThanOrEqualTo(trade.priceD) : o.priceD.lessThanOrEqualTo(trade.priceD)))
@@ -91,9 +104,12 @@ export class QueueTracker {
     for (const o of reached) {
       const place = this.places.get(o.id);
       if (place && o.priceD.equals(trade.priceD)) {
-        place.ahead = D.max(ZERO, place.ahead.minus(liveEaten));
-        const eaten = D.min(place.ahead, budget);
-        place.ahead = place.ahead.minus(eaten);
+        // The queue as it stood before a level drop that may be this very trade, less what orders before us saw eaten.
+        const credit = this.freshCredit(place, nowMs);
+        const queue = D.max(ZERO, place.ahead.plus(credit).minus(liveEaten));
+        const eaten = D.min(queue, budget);
+        place.ahead = D.min(place.ahead, queue.minus(eaten));
+        place.credit = D.max(ZERO, credit.minus(eaten));
         liveEaten = liveEaten.plus(eaten);
         budget = budget.minus(eaten);
       } else if (place) {
@@ -106,5 +122,9 @@ export class QueueTracker {
       }
     }
     return fills;
+  }
+
+  private freshCredit(p: Place, nowMs: number): Dec {
+    return nowMs - p.creditAtMs <= TRADE_DEPTH_SKEW_MS ? p.credit : ZERO;
   }
 }

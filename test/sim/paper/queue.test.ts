@@ -8,7 +8,7 @@ import { Exchange } from '../../../src/sim/exchange.js';
 import { resolveMarkets } from '../../../src/sim/markets.js';
 import { LiveBook } from '../../../src/sim/paper/live-book.js';
 import { HouseMirror } from '../../../src/sim/paper/mirror.js';
-import { QueueTracker, type LiveTrade, type RestingOrder } from '../../../src/sim/paper/queue.js';
+import { QueueTracker, TRADE_DEPTH_SKEW_MS, type LiveTrade, type RestingOrder } from '../../../src/sim/paper/queue.js';
 import { HOUSE_ACCOUNT, PriceProcess } from '../../../src/sim/price-process.js';
 
 const T0 = 1_700_000_000_000;
@@ -53,16 +53,16 @@ describe('QueueTracker: trade-driven fills', () => {
   it('lets the live queue ahead at our price eat a trade first, then fills us', () => {
     const q = new QueueTracker();
     q.join(1, 'buy', '100', new D('3'));
-    expect(fills(q.allocate(trade('100', '2', 'sell'), [bid(1, '100', '5')]))).toEqual([]);
+    expect(fills(q.allocate(trade('100', '2', 'sell'), [bid(1, '100', '5')], T0))).toEqual([]);
     expect(q.ahead(1).toFixed()).toBe('1');
-    expect(fills(q.allocate(trade('100', '4', 'sell', 2), [bid(1, '100', '5')]))).toEqual([[1, '3']]);
+    expect(fills(q.allocate(trade('100', '4', 'sell', 2), [bid(1, '100', '5')], T0))).toEqual([[1, '3']]);
   });
 
   it('fills an order priced through the trade at once, best price first, sharing the trade amount', () => {
     const q = new QueueTracker();
     q.join(1, 'buy', '101', new D('10'));
     q.join(2, 'buy', '102', new D('0'));
-    const got = q.allocate(trade('100', '1.5', 'sell'), [bid(1, '101', '1'), bid(2, '102', '1')]);
+    const got = q.allocate(trade('100', '1.5', 'sell'), [bid(1, '101', '1'), bid(2, '102', '1')], T0);
     expect(fills(got)).toEqual([
       [2, '1'],
       [1, '0.5'],
@@ -72,24 +72,42 @@ describe('QueueTracker: trade-driven fills', () => {
   it('does not fill bids from a buy trade, nor bids below the trade price', () => {
     const q = new QueueTracker();
     q.join(1, 'buy', '99', new D('0'));
-    expect(q.allocate(trade('100', '1', 'buy'), [bid(1, '99', '1')])).toEqual([]);
-    expect(q.allocate(trade('100', '1', 'sell'), [bid(1, '99', '1')])).toEqual([]);
+    expect(q.allocate(trade('100', '1', 'buy'), [bid(1, '99', '1')], T0)).toEqual([]);
+    expect(q.allocate(trade('100', '1', 'sell'), [bid(1, '99', '1')], T0)).toEqual([]);
   });
 
   it('counts the live queue once for two paper orders at the same price', () => {
     const q = new QueueTracker();
     q.join(1, 'buy', '100', new D('2'));
     q.join(2, 'buy', '100', new D('2'));
-    expect(fills(q.allocate(trade('100', '3', 'sell'), [bid(1, '100', '5'), bid(2, '100', '5')]))).toEqual([[1, '1']]);
+    expect(fills(q.allocate(trade('100', '3', 'sell'), [bid(1, '100', '5'), bid(2, '100', '5')], T0))).toEqual([[1, '1']]);
     expect(q.ahead(2).toFixed()).toBe('0');
+  });
+
+  it('does not count a trade twice when the book showed it before the tape: the level drop is the trade', () => {
+    const q = new QueueTracker();
+    q.join(1, 'buy', '100', new D('1.5'));
+    // The book first: 1 of the 1.5 ahead of us traded; then the tape says so.
+    q.levelChanged('buy', '100', new D('0.5'), T0);
+    expect(fills(q.allocate(trade('100', '1', 'sell'), [bid(1, '100', '5')], T0 + 100))).toEqual([]);
+    expect(q.ahead(1).toFixed()).toBe('0.5');
+    // Once the queue is gone, a trade fills us.
+    expect(fills(q.allocate(trade('100', '0.8', 'sell', 2), [bid(1, '100', '5')], T0 + 200))).toEqual([[1, '0.3']]);
+  });
+
+  it('forgets a level drop after the skew window: it was cancels, and a later trade eats only the queue left', () => {
+    const q = new QueueTracker();
+    q.join(1, 'buy', '100', new D('1.5'));
+    q.levelChanged('buy', '100', new D('0.5'), T0);
+    expect(fills(q.allocate(trade('100', '1', 'sell'), [bid(1, '100', '5')], T0 + TRADE_DEPTH_SKEW_MS + 1))).toEqual([[1, '0.5']]);
   });
 
   it('takes cancels at our price from the back of the queue: ahead shrinks only below it', () => {
     const q = new QueueTracker();
     q.join(1, 'buy', '100', new D('5'));
-    q.levelChanged('buy', '100', new D('7'));
+    q.levelChanged('buy', '100', new D('7'), T0);
     expect(q.ahead(1).toFixed()).toBe('5');
-    q.levelChanged('buy', '100', new D('2'));
+    q.levelChanged('buy', '100', new D('2'), T0);
     expect(q.ahead(1).toFixed()).toBe('2');
   });
 });
