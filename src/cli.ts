@@ -44,7 +44,7 @@ const commands: Record<string, { summary: string; run: Command }> = {
     run: (args) => replayCommand(args),
   },
   sim: {
-    summary: 'run the embedded WhiteBIT-compatible exchange in the foreground (gridbot sim --help)',
+    summary: 'run the embedded WhiteBIT-compatible exchange in the foreground; --paper: on live WhiteBIT prices (gridbot sim --help)',
     run: (args) => simCommand(args),
   },
 };

@@ -17,6 +17,7 @@ import type { FrameAction, FrameChannel, RequestFailureSpec, TrickleSpec } from 
 import { DEMO_ACCOUNT, HOUSE_ACCOUNT, startSimulator, type MarketSpec, type Simulator } from './index.js';
 import { listenErrorText } from './listen-error.js';
 import type { PublicTrade } from './order.js';
+import { PAPER_DEFAULT_MARKETS, PaperUpstreamError, WHITEBIT_PUBLIC_UPSTREAM, startPaperExchange, type PaperExchange } from './paper/index.js';
 
 export interface SimCommandIo {
   readonly stdout: (line: string) => void;
@@ -36,6 +37,7 @@ const USAGE = `usage: gridbot sim [--port N] [--host H] [--seed N] [--api-key K 
                    [--drop-connection-after-order P] [--exhaust-place-budget P]
                    [--fail-requests COUNT:STATUS[:PATH]] [--trickle-responses COUNT:MS[:PATH]]
                    [--rest-latency MS] [--close-sockets-every MS] [--pause-prices]
+                   [--paper [--paper-markets A_B,C_D] [--paper-upstream-rest URL] [--paper-upstream-ws URL]]
 
 frame faults (CH: reply, orderReply, lastprice, depth, deals, ordersPending, balanceSpot, market, trades, candles,
 bookTicker, ordersExecuted or *; P: chance per frame;
@@ -57,6 +59,13 @@ REST:
   --fail-requests COUNT:STATUS[:PATH]    the next COUNT requests answer STATUS (429, 500, 502, 503, 504)
   --trickle-responses COUNT:MS[:PATH]    the next COUNT requests execute, then answer one body byte every MS ms
   --rest-latency MS                      hold every request MS ms
+
+paper trading (live prices, local balances and orders; public data only, no keys sent upstream):
+  --paper                        markets, book, ticker and public trades from live WhiteBIT instead of the
+                                 seeded price process; REST answers 503 and WS closes while the live feed is down
+  --paper-markets A_B,C_D        the markets to mirror (default ${PAPER_DEFAULT_MARKETS.join(',')})
+  --paper-upstream-rest URL      where to read them (default ${WHITEBIT_PUBLIC_UPSTREAM.rest})
+  --paper-upstream-ws URL        (default ${WHITEBIT_PUBLIC_UPSTREAM.ws})
 
 example: gridbot sim --port 8080 --seed 7   (then: gridbot run --exchange-url http://127.0.0.1:8080)`;
 
@@ -157,6 +166,7 @@ function int(name: string, v: string | undefined): number | undefined {
 /** Runs `gridbot sim`; resolves to the exit code once stopped. */
 export async function simCommand(args: string[], io: SimCommandIo = defaultIo()): Promise<number> {
   let sim: Simulator;
+  let paper: PaperExchange | null = null;
   let allTrades = false;
   let closeEvery: number | undefined;
   try {
@@ -194,6 +204,10 @@ export async function simCommand(args: string[], io: SimCommandIo = defaultIo())
         'rest-latency': { type: 'string' },
         'close-sockets-every': { type: 'string' },
         'pause-prices': { type: 'boolean' },
+        paper: { type: 'boolean' },
+        'paper-markets': { type: 'string' },
+        'paper-upstream-rest': { type: 'string' },
+        'paper-upstream-ws': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -234,7 +248,7 @@ export async function simCommand(args: string[], io: SimCommandIo = defaultIo())
     const failures = (values['fail-requests'] ?? []).map(failureRule);
     const trickles = (values['trickle-responses'] ?? []).map(trickleRule);
 
-    sim = await startSimulator({
+    const local = {
       port: port ?? 0,
       host: values.host ?? '127.0.0.1',
       seed: seed ?? 1,
@@ -243,14 +257,20 @@ export async function simCommand(args: string[], io: SimCommandIo = defaultIo())
           ? { ...DEMO_ACCOUNT, apiKey: values['api-key'], apiSecret: values['api-secret'] }
           : DEMO_ACCOUNT,
       ],
-      ...(markets ? { markets } : {}),
-      ...(tickMs === undefined ? {} : { tickMs }),
       ...(idleTimeoutMs === undefined ? {} : { idleTimeoutMs }),
       ...(values['no-rate-limits'] ? { rateLimits: false as const } : {}),
       ...(wsPlaceBudget ? { wsPlaceBudget } : {}),
       ...(wsRequestBudget ? { wsRequestBudget } : {}),
       ...(wsRequestsPerMinute === undefined ? {} : { wsRequestsPerMinute }),
-    });
+    };
+    if (values.paper) {
+      if (markets) throw new Error('--paper takes its markets from upstream: name them with --paper-markets, not --markets');
+      paper = await startPaperExchange({ ...paperOptions(values), simulator: local });
+      sim = paper;
+    } else {
+      if (values['paper-markets'] ?? values['paper-upstream-rest'] ?? values['paper-upstream-ws']) throw new Error('the --paper-* flags go with --paper');
+      sim = await startSimulator({ ...local, ...(markets ? { markets } : {}), ...(tickMs === undefined ? {} : { tickMs }) });
+    }
     for (const r of rules) sim.faults.addFrameRule(r);
     for (const r of orderReplies)
       if (r.probability !== undefined) sim.faults.addFrameRule({ channel: 'orderReply', action: r.action, probability: r.probability });
@@ -260,6 +280,10 @@ export async function simCommand(args: string[], io: SimCommandIo = defaultIo())
     if (latency) sim.faults.setRestLatency(latency);
     if (values['pause-prices']) sim.faults.pausePrices();
   } catch (err) {
+    if (err instanceof PaperUpstreamError) {
+      io.stderr(`gridbot sim: paper: ${err.message}`);
+      return 2;
+    }
     const listen = listenErrorText(err, '--port PORT (0: any free port)');
     if (listen !== null) {
       io.stderr(`gridbot sim: ${listen}`);
@@ -269,7 +293,12 @@ export async function simCommand(args: string[], io: SimCommandIo = defaultIo())
     return 2;
   }
 
+  if (paper) io.stdout(paperLine(paper));
   io.stdout(`gridbot sim: rest=${sim.restUrl} ws=${sim.wsUrl} api-key=${sim.apiKey} api-secret=${sim.apiSecret}`);
+  paper?.onFeedState((state) => {
+    if (state === 'down') io.stdout(`gridbot sim: PAPER live feed lost (${paper?.lastLoss() ?? '?'}): trading stopped, clients disconnected`);
+    if (state === 'live') io.stdout('gridbot sim: PAPER live feed back, books resynced: trading');
+  });
   sim.onEvent((e) => {
     if (e.type !== 'trade') return;
     const t = e.trade;
@@ -295,6 +324,29 @@ export async function simCommand(args: string[], io: SimCommandIo = defaultIo())
   await sim.close();
   io.stdout('gridbot sim: stopped');
   return 0;
+}
+
+/** The paper exchange's flags (markets, upstream URLs) as its options. */
+function paperOptions(values: { 'paper-markets'?: string | undefined; 'paper-upstream-rest'?: string | undefined; 'paper-upstream-ws'?: string | undefined }) {
+  const markets = (values['paper-markets'] ?? PAPER_DEFAULT_MARKETS.join(','))
+    .split(',')
+    .map((m) => m.trim())
+    .filter((m) => m !== '');
+  for (const m of markets) if (!/^[A-Z0-9]+_[A-Z0-9]+$/.test(m)) throw new Error(`--paper-markets wants names like BTC_USDT, got '${m}'`);
+  for (const flag of ['paper-upstream-rest', 'paper-upstream-ws'] as const) {
+    const v = values[flag];
+    if (v !== undefined && !URL.canParse(v)) throw new Error(`--${flag} wants a URL, got '${v}'`);
+  }
+  return {
+    markets,
+    upstream: { rest: values['paper-upstream-rest'] ?? WHITEBIT_PUBLIC_UPSTREAM.rest, ws: values['paper-upstream-ws'] ?? WHITEBIT_PUBLIC_UPSTREAM.ws },
+  };
+}
+
+/** The first line of a paper run: what it is, and where its prices come from. */
+function paperLine(paper: PaperExchange): string {
+  const markets = [...paper.exchange.markets.keys()].join(', ');
+  return `gridbot sim: PAPER trading on live prices from ${paper.upstream.ws} (${markets}); balances, orders and fills are local`;
 }
 
 /**

@@ -283,6 +283,53 @@ export class Exchange {
     return out;
   }
 
+  // ---- paper trading (src/sim/paper) ----------------------------------------------------------
+
+  /**
+   * Rests (or matches) a house order that mirrors live liquidity: no request-level minimums, since
+   * a live level may hold less than the market's minimum amount or total. `stp: cn`, so a house
+   * order never trades with another house order.
+   */
+  placeHouse(accountId: string, market: Market, side: Side, price: Dec, amount: Dec, nowMs: number): Result<OrderSnapshot> {
+    const input: OrderInput = { market, side, amount, price, clientOrderId: '', postOnly: false, ioc: false, stp: 'cn' };
+    const result = this.placeValidated(accountId, input, nowMs);
+    this.commit(nowMs);
+    return result;
+  }
+
+  /**
+   * Fills up to `amount` of a resting order at its own price, as maker, against an IOC order of
+   * `takerAccountId` (a live trade replayed by the paper exchange), whatever else rests ahead of it.
+   * Returns the amount filled (0 when the order is not open).
+   */
+  fillResting(orderId: number, takerAccountId: string, amount: Dec, nowMs: number): Dec {
+    const maker = this.active.get(orderId);
+    const m = maker && this.markets.get(maker.market);
+    if (!maker || !m || !amount.greaterThan(0)) return ZERO;
+    const qty = D.min(amount, maker.left);
+    const side: Side = maker.side === 'buy' ? 'sell' : 'buy';
+    const need = side === 'buy' ? qty.times(maker.priceD) : qty;
+    const input: OrderInput = { market: m, side, amount: qty, price: maker.priceD, clientOrderId: '', postOnly: false, ioc: true, stp: 'no' };
+    const taker = this.newRecord(takerAccountId, input, need, nowMs);
+    this.ledger.freeze(takerAccountId, side === 'buy' ? m.money : m.stock, need);
+    this.dirty.add(m.name);
+    this.bookOf(m.name).side(maker.side).reduce(maker, qty);
+    this.settle(taker, { maker, amount: qty, price: maker.price, priceD: maker.priceD }, m, nowMs);
+    this.finish(taker, nowMs);
+    this.commit(nowMs);
+    return qty;
+  }
+
+  /** Records a trade that happened elsewhere (live WhiteBIT) on the public tape and the ticker. */
+  recordExternalTrade(trade: PublicTrade): void {
+    const trades = this.trades.get(trade.market);
+    if (!trades) return;
+    trades.push(trade);
+    if (trades.length > this.tradesLimit) trades.shift();
+    this.statsOf(trade.market).record(trade.timeMs, new D(trade.price), trade.amount, trade.quote);
+    this.emit({ type: 'trade', trade });
+  }
+
   // ---- kill-switch ---------------------------------------------------------------------------
 
   /** Arms or re-arms the account's timer on `market` (timeout in seconds, fractions kept to the ms; 5..600 checked by the caller). */

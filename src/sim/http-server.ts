@@ -28,6 +28,8 @@ export interface HttpDeps {
   readonly tokens: WsTokens;
   readonly credentials: (apiKey: string) => ApiCredentials | undefined;
   readonly legacyOrderShape: boolean;
+  /** False: every request answers 503 (the paper exchange's live feed is down). */
+  readonly available?: () => boolean;
 }
 
 const STATUS_TEXT: Readonly<Record<number, string>> = {
@@ -94,6 +96,7 @@ function readBody(req: IncomingMessage): Promise<Buffer> {
 /** Returns the node:http request listener of the simulator's REST API. */
 export function createRequestListener(deps: HttpDeps): RequestListener {
   const handle = (req: IncomingMessage, path: string, query: URLSearchParams, rawBody: Buffer): Reply => {
+    if (deps.available?.() === false) return gatewayReply(503);
     const failure = deps.faults.takeRequestFailure(path);
     if (failure && !failure.after) return gatewayReply(failure.status);
     if (deps.limiter && !deps.limiter.allow(req.socket.remoteAddress ?? 'local', path)) return gatewayReply(429);

@@ -89,6 +89,8 @@ export interface SimulatorOptions {
   readonly lastpriceIntervalMs?: number;
   /** Finished orders and deals kept per account. Default 10 000. */
   readonly historyLimit?: number;
+  /** While this answers false, REST answers 503 and new WS connections are closed (the paper exchange's feed is down). */
+  readonly available?: () => boolean;
 }
 
 /** Read-only views for test assertions (strings for money, like the wire). */
@@ -199,6 +201,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       tokens,
       credentials: (key) => credentials.get(key),
       legacyOrderShape: options.legacyOrderShape ?? false,
+      ...(options.available ? { available: options.available } : {}),
     }),
   );
   gateway = new WsGateway(server, exchange, {
@@ -216,6 +219,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     depthIntervalMs: options.depthIntervalMs ?? 100,
     depthKeepaliveMs: options.depthKeepaliveMs ?? 10_000,
     balanceIntervalMs: options.balanceIntervalMs ?? 1_000,
+    ...(options.available ? { available: options.available } : {}),
   });
 
   const host = options.host ?? '127.0.0.1';

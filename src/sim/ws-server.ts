@@ -18,6 +18,8 @@ export class WsGateway {
     // ws re-emits the HTTP server's errors (a failed listen) here; startSimulator already rejects with them.
     this.wss.on('error', () => {});
     this.wss.on('connection', (ws) => {
+      // 1013 "try again later": the paper exchange does not serve while its live feed is down.
+      if (deps.available?.() === false) return ws.close(1013, 'live feed down');
       const session = new WsSession(this.serial++, ws, deps);
       session.onClose = () => {
         const i = this.sessions.indexOf(session);

@@ -58,6 +58,8 @@ export interface WsSessionDeps {
   readonly depthIntervalMs: number;
   readonly depthKeepaliveMs: number;
   readonly balanceIntervalMs: number;
+  /** False: new connections are closed at once (see SimulatorOptions.available). */
+  readonly available?: () => boolean;
 }
 
 const ERR = {

@@ -3,6 +3,7 @@
  * - `--exchange-url URL`: that exchange (an external `gridbot sim`), signed as its demo account;
  * - `--live`, or `exchange: whitebit` in markets.yaml: WhiteBIT itself (keys, when needed, from the
  *   environment only);
+ * - `exchange: paper`: the paper exchange (the embedded engine on live prices, src/sim/paper);
  * - otherwise: the embedded simulator, started with `run`'s seed and balances (so prices match what
  *   `run` would see) and closed again by `close()`.
  *
@@ -14,6 +15,7 @@
 import { parseArgs } from 'node:util';
 import { WHITEBIT_LIVE, WhitebitRestClient } from '../../adapters/whitebit/index.js';
 import { DEMO_ACCOUNT, type Simulator, startSimulator } from '../../sim/index.js';
+import { WHITEBIT_PUBLIC_UPSTREAM, startPaperExchange } from '../../sim/paper/index.js';
 import { CredentialsError, loadCredentials } from '../config/credentials.js';
 import type { RuntimeConfig } from '../config/runtime-config.js';
 import { embeddedSimulatorOptions } from '../runtime.js';
@@ -73,6 +75,13 @@ export async function openExchangeSource(
     kind = 'live';
     restUrl = WHITEBIT_LIVE.rest;
     label = `WhiteBIT (${WHITEBIT_LIVE.rest})`;
+  } else if (config.exchange === 'paper') {
+    // The paper exchange is the embedded engine too (kind embedded-sim), on live prices.
+    const upstream = config.paper?.upstream ?? WHITEBIT_PUBLIC_UPSTREAM;
+    sim = await startPaperExchange({ markets: config.markets.map((m) => m.market), upstream, simulator: embeddedSimulatorOptions(config) });
+    kind = 'embedded-sim';
+    restUrl = sim.restUrl;
+    label = `the PAPER exchange (live prices from ${upstream.rest})`;
   } else {
     sim = await startSimulator(embeddedSimulatorOptions(config));
     kind = 'embedded-sim';

@@ -30,13 +30,15 @@ import { summaryLine, statusTable } from '../status/market-status.js';
 import { NotableEvents, teeSink } from '../status/notable-events.js';
 import { fit, marketTable, paneLines } from '../status/status-pane.js';
 import { listenErrorText } from '../../sim/index.js';
+import { exchangeLabel, paperNote } from '../exchange-label.js';
 
 export const RUN_USAGE = `usage: gridbot run [--config FILE] [--exchange-url URL] [--duration S] [--live] [--inspect PORT] [--metrics [HOST:]PORT] [--record FILE.jsonl]
                   [--log-file FILE] [--log-stdout]
 
   --config FILE        markets.yaml to run (default: markets.yaml)
   --exchange-url URL   an external exchange, e.g. a \`gridbot sim\` at http://127.0.0.1:8080
-                       (default: the embedded simulator for exchange: sim)
+                       (default: the embedded simulator for exchange: sim, the paper exchange on live
+                       WhiteBIT prices for exchange: paper)
   --duration S         stop after S seconds, as on SIGINT (demos and tests)
   --live               required with exchange: whitebit (keys from WHITEBIT_API_KEY / WHITEBIT_API_SECRET)
   --inspect PORT       serve the inspector page on 127.0.0.1:PORT (0: any free port; default: markets.yaml inspector),
@@ -218,7 +220,9 @@ export async function runCommand(args: readonly string[]): Promise<number> {
   const inspectPort = parsed.inspectPort ?? config.inspector?.port ?? null;
   // Metrics and health ride on any HTTP server we open: the inspector's page, or --metrics alone.
   const metrics: RuntimeMetrics | null =
-    inspectPort !== null || parsed.metrics !== null ? createRuntimeMetrics({ missingLevelsAfterMs: config.health.missingLevelsAfterSec * 1000 }) : null;
+    inspectPort !== null || parsed.metrics !== null
+      ? createRuntimeMetrics({ missingLevelsAfterMs: config.health.missingLevelsAfterSec * 1000, exchange: config.exchange })
+      : null;
   let inspector: Inspector | null = null;
   if (inspectPort !== null || parsed.record !== null) {
     try {
@@ -227,6 +231,7 @@ export async function runCommand(args: readonly string[]): Promise<number> {
         port: inspectPort,
         record: parsed.record,
         ...(metrics ? { route: opsRoute(metrics) } : {}),
+        ...(paperNote(config) === null ? {} : { headerNote: paperNote(config) ?? '' }),
       });
     } catch (e) {
       journal?.close();
@@ -286,8 +291,11 @@ export async function runCommand(args: readonly string[]): Promise<number> {
     }
     throw e;
   }
-  logger.info({ restUrl: runtime.restUrl, wsUrl: runtime.wsUrl, markets: config.markets.map((m) => m.market) }, 'gridbot running');
-  if (!tty) process.stdout.write(`gridbot: ${config.markets.length} grids on ${runtime.restUrl} (${config.exchange})\n`);
+  logger.info(
+    { restUrl: runtime.restUrl, wsUrl: runtime.wsUrl, exchange: config.exchange, markets: config.markets.map((m) => m.market) },
+    `gridbot running (${exchangeLabel(config)})`,
+  );
+  if (!tty) process.stdout.write(`gridbot: ${config.markets.length} grids on ${runtime.restUrl} (${exchangeLabel(config)})\n`);
   if (inspector?.url) {
     logger.info({ url: inspector.url }, `inspector: ${inspector.url}`);
     if (!tty) process.stdout.write(`gridbot: inspector on ${inspector.url}\n`);
@@ -336,7 +344,8 @@ export async function runCommand(args: readonly string[]): Promise<number> {
       }
     }
     if (tty) {
-      const lines = statusTable(rows, runtime.connectionState());
+      const note = paperNote(config);
+      const lines = [...(note === null ? [] : [note]), ...statusTable(rows, runtime.connectionState())];
       // Redraw in place: up over the last table, clear to the end of the screen.
       process.stdout.write(`${drawn > 0 ? `\x1b[${drawn}A\x1b[0J` : ''}${lines.join('\n')}\n`);
       drawn = lines.length;

@@ -81,6 +81,8 @@ function journalNote(found: JournalFileState): string {
 
 /** What was checked of the exchange's rules, and what was not. */
 function rulesNote(config: RuntimeConfig): string {
+  if (config.exchange === 'paper')
+    return "paper trading: the markets' rules (fee, minimums, budget) are read from live WhiteBIT at start; gridbot plan reads them now";
   return config.exchange === 'sim'
     ? `every grid placeable on the embedded simulator (seed ${config.sim?.seed ?? 1})`
     : "WhiteBIT's rules (fee, minimums, budget) are not checked offline: gridbot plan --live reads them";

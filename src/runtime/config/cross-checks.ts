@@ -6,10 +6,11 @@
  * - `orderEntry: ws` only where the exchange has WebSocket order entry (order-entry-support.ts).
  */
 import { type Venue, orderEntryRefusal, venueOf } from '../exchange/order-entry-support.js';
+import type { ExchangeKind } from './schema.js';
 import type { FieldPath } from './yaml-tree.js';
 
 /** Maps `exchange:` to the platform it means; tests swap it to reach a platform the runtime does not target yet. */
-export type VenueOf = (exchange: 'sim' | 'whitebit') => Venue;
+export type VenueOf = (exchange: ExchangeKind) => Venue;
 
 export interface CrossIssue {
   readonly path: FieldPath;
@@ -45,6 +46,12 @@ export function crossCheck(tree: unknown, venue: VenueOf = venueOf): CrossIssue[
   if (tree['sim'] !== undefined && typeof exchange === 'string' && exchange !== 'sim') {
     issues.push({ path: ['sim'], message: `simulator settings apply only to exchange: sim (this file sets exchange: ${exchange}); remove the sim block` });
   }
+  if (tree['paper'] !== undefined && typeof exchange === 'string' && exchange !== 'paper') {
+    issues.push({
+      path: ['paper'],
+      message: `paper trading settings apply only to exchange: paper (this file sets exchange: ${exchange}); remove the paper block`,
+    });
+  }
   issues.push(...orderEntryIssues(tree, venue));
   return issues;
 }
@@ -52,7 +59,7 @@ export function crossCheck(tree: unknown, venue: VenueOf = venueOf): CrossIssue[
 /** `orderEntry: ws` where the exchange has no WebSocket order entry: at each key that asks for it. */
 function orderEntryIssues(tree: Record<string, unknown>, venue: VenueOf): CrossIssue[] {
   const exchange = tree['exchange'] ?? 'sim';
-  if (exchange !== 'sim' && exchange !== 'whitebit') return [];
+  if (exchange !== 'sim' && exchange !== 'whitebit' && exchange !== 'paper') return [];
   const v = venue(exchange);
   const refused = (path: FieldPath, entry: unknown): CrossIssue[] => {
     const why = entry === 'ws' ? orderEntryRefusal(v, 'ws') : null;

@@ -7,7 +7,8 @@ import { dirname, resolve } from 'node:path';
 import type { OrderWay } from '../../grid/index.js';
 import type { MarketSettings } from '../../machines/market/market.types.js';
 import { type Venue, defaultOrderEntry, venueOf } from '../exchange/order-entry-support.js';
-import { DEFAULTS, MARKET_FIXED, type LogLevel, type ParsedConfig } from './schema.js';
+import { WHITEBIT_PUBLIC_UPSTREAM } from '../../sim/paper/upstream.js';
+import { DEFAULTS, MARKET_FIXED, type ExchangeKind, type LogLevel, type ParsedConfig } from './schema.js';
 import type { Position } from './yaml-tree.js';
 
 /**
@@ -24,7 +25,7 @@ export interface ConfigLocations {
 export interface RuntimeConfig {
   /** The file the config came from (as given to the loader). */
   readonly file: string;
-  readonly exchange: 'sim' | 'whitebit';
+  readonly exchange: ExchangeKind;
   /** Embedded in every client order id (1–8 of [a-z0-9]). */
   readonly botId: string;
   readonly logLevel: LogLevel;
@@ -36,6 +37,8 @@ export interface RuntimeConfig {
   readonly health: { readonly missingLevelsAfterSec: number };
   /** Set exactly when `exchange` is `sim`; `balances` null = the simulator's demo balances. */
   readonly sim: { readonly seed: number; readonly balances: Readonly<Record<string, string>> | null } | null;
+  /** Set exactly when `exchange` is `paper`: where live prices come from; `balances` null = the demo balances. */
+  readonly paper: { readonly upstream: { readonly rest: string; readonly ws: string }; readonly balances: Readonly<Record<string, string>> | null } | null;
   /** One per grid, in file order; markets are unique. */
   readonly markets: readonly MarketSettings[];
   /**
@@ -83,6 +86,16 @@ export function toRuntimeConfig(parsed: ParsedConfig, file: string, locations?: 
     sim:
       parsed.exchange === 'sim'
         ? { seed: parsed.sim?.seed ?? DEFAULTS.simSeed, balances: parsed.sim?.balances !== undefined ? { ...parsed.sim.balances } : null }
+        : null,
+    paper:
+      parsed.exchange === 'paper'
+        ? {
+            upstream: {
+              rest: (parsed.paper?.upstreamRest ?? WHITEBIT_PUBLIC_UPSTREAM.rest).replace(/\/$/, ''),
+              ws: parsed.paper?.upstreamWs ?? WHITEBIT_PUBLIC_UPSTREAM.ws,
+            },
+            balances: parsed.paper?.balances !== undefined ? { ...parsed.paper.balances } : null,
+          }
         : null,
     markets,
     orderEntry: Object.fromEntries(parsed.grids.map((g) => [g.market, g.orderEntry ?? fileEntry])),

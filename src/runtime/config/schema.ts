@@ -40,6 +40,13 @@ export const DEFAULTS = {
   missingLevelsAfterSec: 600,
 } as const;
 
+/**
+ * markets.yaml `exchange`: the embedded simulator, live WhiteBIT, or paper trading (the embedded
+ * engine on live WhiteBIT prices: src/sim/paper).
+ */
+export const EXCHANGES = ['sim', 'whitebit', 'paper'] as const;
+export type ExchangeKind = (typeof EXCHANGES)[number];
+
 /** markets.yaml `orderEntry`: WebSocket order entry or REST (runtime/exchange/order-router.ts). */
 export const ORDER_ENTRIES = ['ws', 'rest'] as const;
 
@@ -207,9 +214,21 @@ const sim = strict({
   ).optional(),
 });
 
+/** `exchange: paper`: where live prices come from (default WhiteBIT's public endpoints), and the local balances. */
+const paper = strict({
+  upstreamRest: text('an http(s) origin, e.g. https://whitebit.com', (s) => /^https?:\/\/[^/\s]+\/?$/.test(s)).optional(),
+  upstreamWs: text('a ws(s) URL, e.g. wss://api.whitebit.com/ws', (s) => /^wss?:\/\/\S+$/.test(s)).optional(),
+  /** Absent: the simulator's own demo balances. */
+  balances: mapping(
+    z.string().regex(ASSET, { error: 'an asset name like USDT (capital letters and digits)' }),
+    decimal('non-negative'),
+    'a mapping of asset to amount, e.g. { USDT: "10000" }',
+  ).optional(),
+});
+
 /** The whole markets.yaml. */
 export const configSchema = strict({
-  exchange: oneOf(['sim', 'whitebit']).default(DEFAULTS.exchange),
+  exchange: oneOf(EXCHANGES).default(DEFAULTS.exchange),
   botId: text('1 to 8 characters of [a-z0-9] (it is embedded in client order ids)', isValidBotId).default(DEFAULTS.botId),
   logLevel: oneOf(LOG_LEVELS).default(DEFAULTS.logLevel),
   /** How single orders and cancels leave (ws | rest); absent: `ws` where the exchange has it (order-entry-support.ts). */
@@ -221,6 +240,8 @@ export const configSchema = strict({
   health: health.prefault({}),
   /** Only with `exchange: sim`; absent there means seed 1 and the demo balances. */
   sim: sim.optional(),
+  /** Only with `exchange: paper`; absent there means WhiteBIT's public endpoints and the demo balances. */
+  paper: paper.optional(),
   grids: z.array(grid, { error: 'a list of grids' }).min(1, { error: 'a list of at least one grid' }),
 });
 

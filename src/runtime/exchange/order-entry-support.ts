@@ -23,9 +23,9 @@ export const ORDER_ENTRY_SUPPORT: OrderEntrySupport = {
   'whitebit-eu': { ws: false, why: 'WhiteBIT EU does not offer WebSocket order entry (global platform only, whitebit-protocol-2.md §1.1)' },
 };
 
-/** The venue of a markets.yaml `exchange:`; `whitebit` is the global platform (the only one targeted). */
-export function venueOf(exchange: 'sim' | 'whitebit'): Venue {
-  return exchange === 'sim' ? 'sim' : 'whitebit-global';
+/** The venue of a markets.yaml `exchange:`; `whitebit` is the global platform (the only one targeted); paper runs the embedded engine. */
+export function venueOf(exchange: 'sim' | 'whitebit' | 'paper'): Venue {
+  return exchange === 'whitebit' ? 'whitebit-global' : 'sim';
 }
 
 /** The order entry of a grid that sets none (nor does the file): `ws` where the venue has it. */

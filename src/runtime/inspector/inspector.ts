@@ -45,6 +45,8 @@ export interface InspectorOptions {
   readonly now?: () => number;
   /** Extra routes on the page's server: `/metrics` and `/health` (metrics/http-routes.ts). */
   readonly route?: (req: IncomingMessage, res: ServerResponse, path: string) => boolean;
+  /** Shown in the page's header beside the title (a paper run says PAPER there). */
+  readonly headerNote?: string;
 }
 
 export interface Inspector {
@@ -114,6 +116,7 @@ export async function startInspector(options: InspectorOptions): Promise<Inspect
         view,
         machines: MACHINES,
         ...(options.route ? { route: options.route } : {}),
+        ...(options.headerNote === undefined ? {} : { headerNote: options.headerNote }),
       });
     } catch (e) {
       await recording?.close();

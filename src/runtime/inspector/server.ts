@@ -127,6 +127,12 @@ export function snapshotOf(view: InspectorView, focus: string | null): SnapshotM
   };
 }
 
+/** The page with `note` after its title (the page's own markup: `<h1>gridbot <span>inspector</span></h1>`). */
+function withHeaderNote(html: string, note: string): string {
+  const text = note.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+  return html.replace('<span>inspector</span></h1>', `<span>inspector</span> <span class="badge" id="headerNote">${text}</span></h1>`);
+}
+
 /** Returns the SSE frame of a message. */
 function frame(event: string, data: string): string {
   return `event: ${event}\ndata: ${data}\n\n`;
@@ -139,6 +145,8 @@ export async function startInspectorServer(options: {
   readonly machines: Readonly<Record<string, AnyStateMachine>>;
   /** Extra routes tried before the inspector's own (`/metrics`, `/health`); true when handled. */
   readonly route?: (req: IncomingMessage, res: ServerResponse, path: string) => boolean;
+  /** Text put in the page's header beside the title (HTML-escaped): a paper run says PAPER there. */
+  readonly headerNote?: string;
 }): Promise<InspectorServer> {
   const { view, machines } = options;
   const clients = new Set<Client>();
@@ -224,7 +232,8 @@ export async function startInspectorServer(options: {
     const page = PAGE_FILES[path];
     if (page !== undefined) {
       readFile(`${PAGE_DIR}${page}`).then(
-        (body) => {
+        (file) => {
+          const body = page === 'index.html' && options.headerNote !== undefined ? withHeaderNote(file.toString('utf8'), options.headerNote) : file;
           res.writeHead(200, { 'content-type': TYPES[page.split('.').pop() ?? ''] ?? 'application/octet-stream', 'cache-control': 'no-cache' });
           res.end(body);
         },

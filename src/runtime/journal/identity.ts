@@ -18,8 +18,9 @@ import { createHash } from 'node:crypto';
 export const EMBEDDED = 'embedded';
 
 export interface ExchangeIdentity {
-  readonly exchange: 'sim' | 'whitebit';
-  /** {@link EMBEDDED} for the simulator `run` starts, else the REST origin. */
+  /** `paper`: the embedded engine on live prices (src/sim/paper): never adopted by a `sim` or `whitebit` run, nor they by it. */
+  readonly exchange: 'sim' | 'whitebit' | 'paper';
+  /** {@link EMBEDDED} for the simulator `run` starts, else the REST origin (for paper: its upstream's). */
   readonly endpoint: string;
   /** The embedded simulator's account id; null elsewhere (the key fingerprint tells accounts apart). */
   readonly account: string | null;
@@ -39,6 +40,8 @@ export function sameIdentity(a: ExchangeIdentity, b: ExchangeIdentity): boolean 
 
 /** Returns the identity for humans: `the simulator at http://127.0.0.1:8080 (key fingerprint 1a2b…)`. */
 export function identityText(id: ExchangeIdentity): string {
+  if (id.exchange === 'paper')
+    return `the PAPER exchange on live prices from ${id.endpoint} (account ${id.account ?? '?'}, key fingerprint ${id.keyFingerprint})`;
   if (id.endpoint === EMBEDDED) return `the embedded simulator (account ${id.account ?? '?'}, key fingerprint ${id.keyFingerprint})`;
   return `${id.exchange === 'sim' ? 'the simulator' : 'WhiteBIT'} at ${id.endpoint} (key fingerprint ${id.keyFingerprint})`;
 }

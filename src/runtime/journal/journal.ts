@@ -546,7 +546,7 @@ export class Journal {
   identity(): ExchangeIdentity | null {
     this.assertOpen();
     const row = this.db.prepare('SELECT exchange, endpoint, account, key_fingerprint FROM identity WHERE id = 1').get() as
-      { exchange: 'sim' | 'whitebit'; endpoint: string; account: string | null; key_fingerprint: string } | undefined;
+      { exchange: ExchangeIdentity['exchange']; endpoint: string; account: string | null; key_fingerprint: string } | undefined;
     return row === undefined ? null : { exchange: row.exchange, endpoint: row.endpoint, account: row.account, keyFingerprint: row.key_fingerprint };
   }
 

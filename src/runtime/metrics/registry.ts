@@ -15,7 +15,7 @@
  * runs in `scrape()`, once per scrape.
  */
 import type { SnapshotFrom } from 'xstate';
-import { Registry, collectDefaultMetrics } from 'prom-client';
+import { Gauge, Registry, collectDefaultMetrics } from 'prom-client';
 import type { RestObserver } from '../../adapters/whitebit/index.js';
 import { parseDecimal, toPlain } from '../../grid/index.js';
 import type { marketMachine } from '../../machines/market/market.machine.js';
@@ -52,6 +52,8 @@ export interface RuntimeMetricsOptions {
   readonly defaultMetrics?: boolean;
   /** markets.yaml `health.missingLevelsAfter`, in ms (default 600 s): see health.ts. */
   readonly missingLevelsAfterMs?: number;
+  /** markets.yaml `exchange` (sim, whitebit, paper): exported as `gridbot_exchange_info{exchange}` 1. */
+  readonly exchange?: string;
 }
 
 type MarketSnapshot = SnapshotFrom<typeof marketMachine>;
@@ -60,6 +62,15 @@ export function createRuntimeMetrics(options: RuntimeMetricsOptions = {}): Runti
   const now = options.now ?? Date.now;
   const registry = new Registry();
   if (options.defaultMetrics ?? true) collectDefaultMetrics({ register: registry });
+  if (options.exchange !== undefined) {
+    const info = new Gauge({
+      name: 'gridbot_exchange_info',
+      help: 'The exchange the bot trades on (sim, whitebit or paper: live prices, local fills); always 1.',
+      labelNames: ['exchange'],
+      registers: [registry],
+    });
+    info.set({ exchange: options.exchange }, 1);
+  }
   const markets = new MarketMetrics(registry);
   const connection = new ConnectionMetrics(registry);
   const tracker = new StateTracker(now);

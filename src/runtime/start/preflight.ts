@@ -23,6 +23,7 @@ import { restDeadlineMs } from '../exchange/rest-deadline.js';
 import { EMBEDDED, type ExchangeIdentity, type MarketRunRecord, identityText, keyFingerprint, killSwitchMsOfRun } from '../journal/index.js';
 import type { RuntimeOptions } from '../runtime.js';
 import { gridRefusal, refusedSummary, unknownMarketRefusal } from './grid-refusal.js';
+import { PaperUpstreamError, WHITEBIT_PUBLIC_UPSTREAM, startPaperExchange, type PaperExchange } from '../../sim/paper/index.js';
 
 /** A start refused before anything was sent; `issues` name the markets.yaml entries to fix, when it is about them. */
 export class RuntimeStartError extends Error {
@@ -102,6 +103,7 @@ async function resolveEndpoint(options: RuntimeOptions): Promise<Endpoint> {
     const identity = { exchange: 'whitebit', endpoint: urls.restUrl, account: null, keyFingerprint: keyFingerprint(apiKey) } as const;
     return { ...urls, apiKey, apiSecret: creds.apiSecret.reveal(), sim: null, identity };
   }
+  if (config.exchange === 'paper' && !options.exchangeUrl) return paperEndpoint(options);
   if (options.exchangeUrl) {
     // An external simulator: its demo account unless both keys are given in the environment.
     const creds = env[ENV_API_KEY] && env[ENV_API_SECRET] ? liveCredentials(env) : null;
@@ -117,6 +119,28 @@ async function resolveEndpoint(options: RuntimeOptions): Promise<Endpoint> {
   const sim = await startSimulator({ ...embeddedSimulatorOptions(config), ...options.simulator });
   // Its port is new every run: the embedded simulator is known by its account, not its URL.
   const identity = { exchange: 'sim', endpoint: EMBEDDED, account: sim.accountId, keyFingerprint: keyFingerprint(sim.apiKey) } as const;
+  return { restUrl: sim.restUrl, wsUrl: sim.wsUrl, apiKey: sim.apiKey, apiSecret: sim.apiSecret, sim, identity };
+}
+
+/**
+ * `exchange: paper`: the embedded engine on live prices (src/sim/paper), its markets the configured
+ * ones. Like the embedded simulator it is known by its account, plus where its prices come from.
+ */
+async function paperEndpoint(options: RuntimeOptions): Promise<Endpoint> {
+  const { config } = options;
+  const settings = config.paper ?? { upstream: WHITEBIT_PUBLIC_UPSTREAM, balances: null };
+  let sim: PaperExchange;
+  try {
+    sim = await startPaperExchange({
+      markets: config.markets.map((m) => m.market),
+      upstream: settings.upstream,
+      simulator: { ...embeddedSimulatorOptions(config), ...options.simulator },
+    });
+  } catch (e) {
+    if (e instanceof PaperUpstreamError) throw new RuntimeStartError(`${config.file}: exchange: paper: ${e.message}`);
+    throw e;
+  }
+  const identity = { exchange: 'paper', endpoint: settings.upstream.rest, account: sim.accountId, keyFingerprint: keyFingerprint(sim.apiKey) } as const;
   return { restUrl: sim.restUrl, wsUrl: sim.wsUrl, apiKey: sim.apiKey, apiSecret: sim.apiSecret, sim, identity };
 }
 
@@ -142,7 +166,7 @@ function claimJournal(options: RuntimeOptions, identity: ExchangeIdentity): void
  * start theirs from this too, so they see the prices and balances `run` would.
  */
 export function embeddedSimulatorOptions(config: RuntimeConfig): SimulatorOptions {
-  const balances = config.sim?.balances ?? DEMO_ACCOUNT.balances;
+  const balances = config.sim?.balances ?? config.paper?.balances ?? DEMO_ACCOUNT.balances;
   return {
     port: 0,
     seed: config.sim?.seed ?? 1,

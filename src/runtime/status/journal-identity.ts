@@ -14,6 +14,7 @@
  */
 import { WHITEBIT_LIVE } from '../../adapters/whitebit/index.js';
 import { DEMO_ACCOUNT } from '../../sim/index.js';
+import { WHITEBIT_PUBLIC_UPSTREAM } from '../../sim/paper/upstream.js';
 import { ENV_API_KEY, ENV_API_SECRET } from '../config/credentials.js';
 import type { RuntimeConfig } from '../config/runtime-config.js';
 import { EMBEDDED, type ExchangeIdentity, identityText, keyFingerprint } from '../journal/index.js';
@@ -23,7 +24,7 @@ export type ConfiguredIdentity = Omit<ExchangeIdentity, 'keyFingerprint'> & { re
 
 /** Returns the identity a `run` of `config` would claim (`exchangeUrl`: the REST origin of `--exchange-url`). */
 export function configuredIdentity(
-  config: Pick<RuntimeConfig, 'exchange'>,
+  config: Pick<RuntimeConfig, 'exchange'> & { readonly paper?: RuntimeConfig['paper'] },
   options: { readonly exchangeUrl?: string | null; readonly live?: boolean; readonly env?: NodeJS.ProcessEnv } = {},
 ): ConfiguredIdentity {
   const env = options.env ?? process.env;
@@ -31,6 +32,10 @@ export function configuredIdentity(
   const bothKeys = envKey !== '' && (env[ENV_API_SECRET]?.trim() ?? '') !== '';
   if (config.exchange === 'whitebit' || options.live === true) {
     return { exchange: 'whitebit', endpoint: WHITEBIT_LIVE.rest, account: null, keyFingerprint: envKey === '' ? null : keyFingerprint(envKey) };
+  }
+  if (config.exchange === 'paper' && !options.exchangeUrl) {
+    const endpoint = config.paper?.upstream.rest ?? WHITEBIT_PUBLIC_UPSTREAM.rest;
+    return { exchange: 'paper', endpoint, account: DEMO_ACCOUNT.id, keyFingerprint: keyFingerprint(DEMO_ACCOUNT.apiKey) };
   }
   if (options.exchangeUrl) {
     return { exchange: 'sim', endpoint: options.exchangeUrl, account: null, keyFingerprint: keyFingerprint(bothKeys ? envKey : DEMO_ACCOUNT.apiKey) };

@@ -100,4 +100,21 @@ describe('identityVerdict', () => {
     expect(identityVerdict(LIVE, otherKey)).toMatchObject({ kind: 'mismatch' });
     expect(identityVerdict(LIVE, otherKey).text).toContain('(another API key)');
   });
+
+  it('tells a paper journal from the embedded simulator, and says PAPER', () => {
+    const paper = configuredIdentity({
+      exchange: 'paper',
+      paper: { upstream: { rest: 'https://whitebit.com', ws: 'wss://api.whitebit.com/ws' }, balances: null },
+    });
+    expect(paper).toEqual({
+      exchange: 'paper',
+      endpoint: 'https://whitebit.com',
+      account: DEMO_ACCOUNT.id,
+      keyFingerprint: keyFingerprint(DEMO_ACCOUNT.apiKey),
+    });
+    expect(identityVerdict(EMBEDDED_DEMO, paper).text).toMatch(
+      /^belongs to the embedded simulator .*, NOT the configured the PAPER exchange on live prices from https:\/\/whitebit.com/,
+    );
+    expect(identityVerdict({ ...paper, keyFingerprint: keyFingerprint(DEMO_ACCOUNT.apiKey) }, paper).kind).toBe('match');
+  });
 });

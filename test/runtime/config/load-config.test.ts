@@ -190,7 +190,7 @@ const BROKEN: readonly { name: string; text: string; at: string; field: string; 
     text: `colour: blue\n${doc()}`,
     at: '1:1',
     field: 'colour',
-    says: 'unknown key (allowed here: exchange, botId, logLevel, orderEntry, journal, inspector, health, sim, grids)',
+    says: 'unknown key (allowed here: exchange, botId, logLevel, orderEntry, journal, inspector, health, sim, paper, grids)',
   },
   {
     name: "typo'd key",
@@ -323,7 +323,7 @@ const BROKEN: readonly { name: string; text: string; at: string; field: string; 
     text: `exchange: binance\n${doc()}`,
     at: '1:11',
     field: 'exchange',
-    says: 'must be one of sim | whitebit, got "binance"',
+    says: 'must be one of sim | whitebit | paper, got "binance"',
   },
   {
     name: 'sim settings with the live exchange',
@@ -331,6 +331,20 @@ const BROKEN: readonly { name: string; text: string; at: string; field: string; 
     at: '2:6',
     field: 'sim',
     says: 'simulator settings apply only to exchange: sim',
+  },
+  {
+    name: 'paper settings with the simulator',
+    text: `exchange: sim\npaper: { upstreamRest: "http://127.0.0.1:9" }\n${doc()}`,
+    at: '2:8',
+    field: 'paper',
+    says: 'paper trading settings apply only to exchange: paper',
+  },
+  {
+    name: 'a paper upstream that is not a URL',
+    text: `exchange: paper\npaper:\n  upstreamWs: whitebit\n${doc()}`,
+    at: '3:15',
+    field: 'paper.upstreamWs',
+    says: 'must be a ws(s) URL, e.g. wss://api.whitebit.com/ws, got "whitebit"',
   },
   {
     name: 'bad asset name in sim balances',
@@ -442,7 +456,7 @@ describe('found by the property tests', () => {
 
   it('an exchange that is a mapping with a toString key is reported, not stringified', () => {
     const lines = issuesOf(`exchange: { toString: 0 }\nsim: { seed: 1 }\n${doc()}`).map(formatIssue);
-    expect(lines).toEqual(['markets.yaml:1:11 exchange: must be one of sim | whitebit, got a mapping']);
+    expect(lines).toEqual(['markets.yaml:1:11 exchange: must be one of sim | whitebit | paper, got a mapping']);
   });
 });
 
