@@ -6,7 +6,8 @@
  * global setTimeout, so `vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] })`
  * drives it). Pass `clock: 'manual'` (or a ManualClock) to step time explicitly with
  * `sim.advance(ms)`: price ticks, kill-switch expiry, depth coalescing and keepalives, balance
- * coalescing, lastprice pushes, WS idle timeouts and REST latency faults all fire inside `advance`.
+ * coalescing, lastprice, market and candles pushes, WS idle timeouts and REST latency faults all fire
+ * inside `advance`.
  * Sockets stay real either way.
  *
  * @see whitebit-protocol.md §10 for the fidelity checklist this implements.
