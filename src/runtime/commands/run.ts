@@ -311,7 +311,9 @@ export async function runCommand(args: readonly string[]): Promise<number> {
   const announced = new Set<string>();
   let drawn = 0;
   const render = pane ? createLogUpdate(process.stdout) : null;
+  const paper = paperNote(config);
   const footer = [
+    ...(paper !== null ? [paper] : []),
     ...(logFile !== null ? [`log: ${logFile}`] : []),
     ...(inspector?.url ? [`inspector: ${inspector.url}`] : []),
     'Ctrl-C stops every grid in order',
