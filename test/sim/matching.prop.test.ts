@@ -82,12 +82,17 @@ const commandArb: fc.Arbitrary<Command> = fc.oneof(
 );
 
 /** Expected maker sequence for a taker, from the book as it was before the command. */
-function modelFills(book: OrderSnapshot[], taker: { account: string; side: 'buy' | 'sell'; price: Dec; amount: Dec; stp: string }) {
+function modelFills(
+  book: OrderSnapshot[],
+  queue: ReadonlyMap<number, number>,
+  taker: { account: string; side: 'buy' | 'sell'; price: Dec; amount: Dec; stp: string },
+) {
   const opposite = book
     .filter((o) => o.side !== taker.side)
     .sort((a, b) => {
       const byPrice = taker.side === 'buy' ? a.priceD.comparedTo(b.priceD) : b.priceD.comparedTo(a.priceD);
-      return byPrice !== 0 ? byPrice : a.id - b.id; // ids grow with arrival time
+      // Arrival order within a level: a fired stop keeps its (older) id but joins the queue when it fires.
+      return byPrice !== 0 ? byPrice : (queue.get(a.id) ?? 0) - (queue.get(b.id) ?? 0);
     });
   const fills: { makerId: number; amount: string; price: string }[] = [];
   let left = taker.amount;
@@ -156,6 +161,9 @@ function run(commands: readonly Command[]): void {
     now += 7;
     const before = ex.activeOrders(null, { market: MARKET });
     const onBook = before.filter((o) => !o.stop || o.stop.activated);
+    const queue = new Map<number, number>();
+    for (const side of [ex.bookOf(MARKET).bids, ex.bookOf(MARKET).asks])
+      for (const level of side.iterate()) for (const o of level.orders) queue.set(o.id, queue.size);
     const events: SimEvent[] = [];
     const off = ex.on((e) => events.push(e));
     if (cmd.kind === 'place') {
@@ -178,7 +186,7 @@ function run(commands: readonly Command[]): void {
       // The taker's own fills; stops its prints fire trade after it, in the same call.
       const makerDeals = events.flatMap((e) => (e.type === 'deal' && e.deal.role === 1 && r.ok && e.deal.counterOrderId === r.value.id ? [e.deal] : []));
       if (r.ok) {
-        const expected = modelFills(onBook, { account, side: cmd.side, price, amount, stp: cmd.stp });
+        const expected = modelFills(onBook, queue, { account, side: cmd.side, price, amount, stp: cmd.stp });
         expect(makerDeals.map((d) => ({ makerId: d.orderId, amount: d.amount.toFixed(), price: d.price }))).toEqual(expected);
         // Fills at the maker's price, and never through the taker's limit.
         for (const d of makerDeals) {
