@@ -50,6 +50,7 @@ export function parseConfig(text: string, file: string, options: ParseOptions = 
   const locations = {
     journal: result.data.journal === undefined ? null : locate(['journal'], 'key'),
     grids: result.data.grids.map((_, i) => locate(['grids', i])),
+    notifyTargets: (result.data.notify?.targets ?? []).map((_, i) => locate(['notify', 'targets', i])),
   };
   return { ok: true, config: toRuntimeConfig(result.data, file, locations, venue(result.data.exchange)) };
 }

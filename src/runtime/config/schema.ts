@@ -13,6 +13,7 @@
 import { z } from 'zod';
 import { MAX_LEVELS, isValidBotId, parseDecimal, type LadderSpec } from '../../grid/index.js';
 import { SENTENCE, decimal, int, isDecimal, mapping, oneOf, strict, text } from './fields.js';
+import { notifySchema } from './notify-schema.js';
 
 /** The parts of every MarketSettings that markets.yaml does not set (issue 5). */
 export const MARKET_FIXED = {
@@ -221,6 +222,8 @@ export const configSchema = strict({
   health: health.prefault({}),
   /** Only with `exchange: sim`; absent there means seed 1 and the demo balances. */
   sim: sim.optional(),
+  /** Absent: no notifications (notify-schema.ts). */
+  notify: notifySchema.optional(),
   grids: z.array(grid, { error: 'a list of grids' }).min(1, { error: 'a list of at least one grid' }),
 });
 
