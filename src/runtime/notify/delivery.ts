@@ -169,7 +169,13 @@ export class TargetDelivery {
   private async attempt(q: Queued, timeoutMs: number): Promise<'done' | 'retry'> {
     q.attempts++;
     this.lastSentAt = this.opts.clock.now();
-    const r = await this.opts.send(q.req, timeoutMs);
+    let r: SendResult;
+    try {
+      r = await this.opts.send(q.req, timeoutMs);
+    } catch (e) {
+      // A sender that throws is a failed try, never a crash (its message may quote the URL: the name only).
+      r = { error: e instanceof Error ? e.name : 'request failed' };
+    }
     this.retryAfterMs = !('error' in r) && r.retryAfterSec !== null ? r.retryAfterSec * 1000 : 0;
     if (ok(r)) {
       this.delivered++;

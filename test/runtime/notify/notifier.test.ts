@@ -5,7 +5,7 @@ import type { NotifyConfig } from '../../../src/runtime/config/notify-schema.js'
 import type { MarketStatus } from '../../../src/runtime/status/market-status.js';
 import { type Notifier, createNotifier, resolveTargets } from '../../../src/runtime/notify/index.js';
 import { stateEvent } from '../support/fake-emitter.js';
-import { type Hook, fakeActors, recorder, startHook } from './support.js';
+import { type Hook, fakeActors, recorder, startHook, until } from './support.js';
 
 const TOKEN = '123456:SECRET-telegram-token';
 const DISCORD_PATH = '/api/webhooks/42/SECRET-discord-part';
@@ -122,6 +122,7 @@ describe('notifier: every event kind in each of the three formats, against a loc
     expect(got.discord?.body.content).toBe(riskText);
 
     // Levels waiting for price: told once they have waited 600 s, not before, once per episode.
+    await until(() => n.deliveries.every((d) => d.pending === 0), 'the risk message delivered');
     btc.emit({ type: 'market.waiting', waiting: 1 });
     btc.emit({ type: 'market.waiting', waiting: 2 });
     clock.advance(599_000);
