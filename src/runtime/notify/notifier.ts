@@ -102,13 +102,16 @@ export function createNotifier(options: NotifierOptions): Notifier {
       if (e.outcome === 'failed') notify({ kind: 'stopped', market: e.market, reason: `failed: ${e.reason ?? 'unknown error'}` });
     });
     for (const [market, events] of markets) {
+      let waitTimer: (() => void) | null = null;
+      let levels = 0;
       events.on('market.state', (e) => {
         if (topOfPath(e.state) !== 'killed' || (e.from !== null && topOfPath(e.from) === 'killed')) return;
+        // A stopping market's waiting levels are cancelled with it: its stop is what is told.
+        waitTimer?.();
+        waitTimer = () => undefined;
         if (e.cause === 'feed.price') notify({ kind: 'risk', market, reason: e.stopReason ?? 'risk limit' });
         else if (!shuttingDown) notify({ kind: 'stopped', market, reason: e.stopReason ?? 'stopped' });
       });
-      let waitTimer: (() => void) | null = null;
-      let levels = 0;
       events.on('market.waiting', (e) => {
         levels = e.waiting;
         if (e.waiting === 0) {

@@ -82,7 +82,7 @@ describe('notifier: every event kind in each of the three formats, against a loc
     if (!resolved.ok) throw new Error('targets');
     const n = createNotifier({ config, botId: 'ops1', targets: resolved.targets, clock, log: log.sink, defer: (w) => w() });
     notifier = n;
-    const fake = fakeActors('BTC_USDT', 'ETH_USDT');
+    const fake = fakeActors('BTC_USDT', 'ETH_USDT', 'SOL_USDT');
     n.observe(fake.actors);
     return { n, clock, log, fake };
   }
@@ -123,22 +123,24 @@ describe('notifier: every event kind in each of the three formats, against a loc
 
     // Levels waiting for price: told once they have waited 600 s, not before, once per episode.
     await until(() => n.deliveries.every((d) => d.pending === 0), 'the risk message delivered');
-    btc.emit({ type: 'market.waiting', waiting: 1 });
-    btc.emit({ type: 'market.waiting', waiting: 2 });
+    const sol = fake.market('SOL_USDT');
+    sol.emit({ type: 'market.waiting', waiting: 1 });
+    sol.emit({ type: 'market.waiting', waiting: 2 });
     clock.advance(599_000);
     expect(n.deliveries.map((d) => d.pending)).toEqual([0, 0, 0]);
     clock.advance(1_000);
     expect(n.deliveries.map((d) => d.pending)).toEqual([1, 1, 1]);
     got = await nextThree(9);
-    const waitText = 'gridbot ops1: BTC_USDT has 2 levels waiting for price for 10 min (since 2026-12-03T10:00:00.000Z)';
-    expect(got.webhook?.body).toMatchObject({ event: 'waiting', market: 'BTC_USDT', levels: 2, forSec: 600, text: waitText });
+    const waitText = 'gridbot ops1: SOL_USDT has 2 levels waiting for price for 10 min (since 2026-12-03T10:00:00.000Z)';
+    expect(got.webhook?.body).toMatchObject({ event: 'waiting', market: 'SOL_USDT', levels: 2, forSec: 600, text: waitText });
     expect(got.telegram?.body.text).toBe(waitText);
     expect(got.discord?.body.content).toBe(waitText);
     clock.advance(3_600_000);
-    // A grid that healed and waits again starts a new episode; one that healed in time says nothing.
-    eth.emit({ type: 'market.waiting', waiting: 1 });
+    // Healed, then waiting again but healed within the 600 s: nothing told.
+    sol.emit({ type: 'market.waiting', waiting: 0 });
+    sol.emit({ type: 'market.waiting', waiting: 1 });
     clock.advance(300_000);
-    eth.emit({ type: 'market.waiting', waiting: 0 });
+    sol.emit({ type: 'market.waiting', waiting: 0 });
     clock.advance(600_000);
 
     // A reconnect storm: 3 reconnects within 10 minutes (open → backoff), told once.
@@ -184,10 +186,14 @@ describe('notifier: every event kind in each of the three formats, against a loc
   });
 
   it('does not tell stops of the shutdown the operator asked for, but tells a market whose actor failed', async () => {
-    const { fake } = start();
+    const { n, clock, fake } = start();
+    fake.market('BTC_USDT').emit({ type: 'market.waiting', waiting: 2 });
     fake.supervisor.emit({ type: 'shutdown', reason: 'SIGINT' });
     fake.market('BTC_USDT').emit(stateEvent('killed.cancelling', 'running.trading', 'stop', 'SIGINT'));
     fake.supervisor.emit({ type: 'market.outcome', market: 'ETH_USDT', outcome: 'failed', reason: 'boom' });
+    // The stopped market's waiting levels went with it: nothing told of them.
+    clock.advance(3_600_000);
+    expect(n.deliveries.map((d) => d.pending)).toEqual([1, 1, 1]);
     await hook.waitFor(3);
     expect(hook.received.map((r) => r.body.text ?? r.body.content)).toEqual([
       'gridbot ops1: ETH_USDT stopped: failed: boom',
