@@ -31,6 +31,7 @@ import { NotableEvents, teeSink } from '../status/notable-events.js';
 import { fit, marketTable, paneLines } from '../status/status-pane.js';
 import { listenErrorText } from '../../sim/index.js';
 import { exchangeLabel, paperNote } from '../exchange-label.js';
+import { notifierOf } from '../notify/index.js';
 
 export const RUN_USAGE = `usage: gridbot run [--config FILE] [--exchange-url URL] [--duration S] [--live] [--inspect PORT] [--metrics [HOST:]PORT] [--record FILE.jsonl]
                   [--log-file FILE] [--log-stdout]
@@ -207,6 +208,13 @@ export async function runCommand(args: readonly string[]): Promise<number> {
       ? createLogger({ level: config.logLevel, destination: asyncDestination(logFile) })
       : createLogger({ level: config.logLevel, ...(tty ? { fd: 2 as const } : {}) });
 
+  // markets.yaml `notify:` (runtime/notify): a secret missing from the environment refuses the start.
+  const notifier = notifierOf(config, process.env, logger);
+  if (notifier !== null && !('observe' in notifier)) {
+    for (const issue of notifier) process.stderr.write(`${formatIssue(issue)}\n`);
+    process.stderr.write('gridbot run: notify: a secret is missing from the environment; nothing was sent\n');
+    return 2;
+  }
   let journal: Journal | undefined;
   if (config.journal) {
     const opened = openRunJournal(config, config.journal.path);
@@ -271,7 +279,13 @@ export async function runCommand(args: readonly string[]): Promise<number> {
       ...(urls ? { exchangeUrl: urls } : {}),
       live: parsed.live,
       logger,
-      observers: [marketLogObserver(marketLog), reconciles, ...(metrics ? [metrics.observe] : []), ...(inspector ? [inspector.observe] : [])],
+      observers: [
+        marketLogObserver(marketLog),
+        reconciles,
+        ...(metrics ? [metrics.observe] : []),
+        ...(inspector ? [inspector.observe] : []),
+        ...(notifier ? [notifier.observe] : []),
+      ],
       ...(metrics ? { restObserver: metrics.restObserver } : {}),
     });
   } catch (e) {
@@ -302,6 +316,7 @@ export async function runCommand(args: readonly string[]): Promise<number> {
   }
   if (parsed.record !== null) logger.info({ file: parsed.record }, `recording to ${parsed.record}`);
   metrics?.attach(runtime);
+  notifier?.attach(runtime);
   if (metricsServer) {
     logger.info({ url: `${metricsServer.url}metrics` }, `metrics: ${metricsServer.url}metrics, health: ${metricsServer.url}health`);
     if (!tty) process.stdout.write(`gridbot: metrics on ${metricsServer.url}metrics\n`);
@@ -383,6 +398,7 @@ export async function runCommand(args: readonly string[]): Promise<number> {
 
   await runtime.done;
   await runtime.stop('done');
+  await notifier?.close();
   await inspector?.close();
   await metricsServer?.close();
   for (const t of timers) clearInterval(t);

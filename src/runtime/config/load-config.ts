@@ -16,7 +16,7 @@ import { venueOf } from '../exchange/order-entry-support.js';
 import { fieldName, translateIssue } from './issues.js';
 import { toRuntimeConfig, type RuntimeConfig } from './runtime-config.js';
 import { configSchema } from './schema.js';
-import { SECRET_MESSAGE, findSecretKeys } from './secret-keys.js';
+import { NOTIFY_SECRET_MESSAGE, SECRET_MESSAGE, findSecretKeys } from './secret-keys.js';
 import { parseYaml } from './yaml-tree.js';
 
 export type ConfigResult = { readonly ok: true; readonly config: RuntimeConfig } | { readonly ok: false; readonly error: ConfigError };
@@ -40,7 +40,7 @@ export function parseConfig(text: string, file: string, options: ParseOptions = 
     const { line, column } = locate(path, which);
     return { file, line, column, field: fieldName(path), message };
   };
-  for (const path of findSecretKeys(tree)) issues.push(at(path, SECRET_MESSAGE, 'key'));
+  for (const path of findSecretKeys(tree)) issues.push(at(path, path[0] === 'notify' ? NOTIFY_SECRET_MESSAGE : SECRET_MESSAGE, 'key'));
   for (const c of crossCheck(tree, venue)) issues.push(at(c.path, c.message));
   const result = configSchema.safeParse(tree);
   if (!result.success) {
@@ -50,6 +50,7 @@ export function parseConfig(text: string, file: string, options: ParseOptions = 
   const locations = {
     journal: result.data.journal === undefined ? null : locate(['journal'], 'key'),
     grids: result.data.grids.map((_, i) => locate(['grids', i])),
+    notifyTargets: (result.data.notify?.targets ?? []).map((_, i) => locate(['notify', 'targets', i])),
   };
   return { ok: true, config: toRuntimeConfig(result.data, file, locations, venue(result.data.exchange)) };
 }

@@ -8,6 +8,7 @@ import type { OrderWay } from '../../grid/index.js';
 import type { MarketSettings } from '../../machines/market/market.types.js';
 import { type Venue, defaultOrderEntry, venueOf } from '../exchange/order-entry-support.js';
 import { WHITEBIT_PUBLIC_UPSTREAM } from '../../sim/paper/upstream.js';
+import { type NotifyConfig, toNotifyConfig } from './notify-schema.js';
 import { DEFAULTS, MARKET_FIXED, type ExchangeKind, type LogLevel, type ParsedConfig } from './schema.js';
 import type { Position } from './yaml-tree.js';
 
@@ -20,6 +21,8 @@ export interface ConfigLocations {
   readonly journal: Position | null;
   /** Each grid's entry (its first key), in file order: `markets[i]`'s. */
   readonly grids: readonly Position[];
+  /** Each `notify.targets` entry, in file order; empty without `notify:`. */
+  readonly notifyTargets?: readonly Position[];
 }
 
 export interface RuntimeConfig {
@@ -46,6 +49,8 @@ export interface RuntimeConfig {
    * has it): how its single orders and cancels leave (runtime/exchange/order-router.ts).
    */
   readonly orderEntry: Readonly<Record<string, OrderWay>>;
+  /** null: notifications off (runtime/notify). */
+  readonly notify: NotifyConfig | null;
   /** Positions in `file`; absent for a config not read from a file (tests). */
   readonly locations?: ConfigLocations;
 }
@@ -99,6 +104,7 @@ export function toRuntimeConfig(parsed: ParsedConfig, file: string, locations?: 
         : null,
     markets,
     orderEntry: Object.fromEntries(parsed.grids.map((g) => [g.market, g.orderEntry ?? fileEntry])),
+    notify: parsed.notify !== undefined ? toNotifyConfig(parsed.notify) : null,
     ...(locations ? { locations } : {}),
   };
   return deepFreeze(config);

@@ -13,6 +13,7 @@
 import { z } from 'zod';
 import { MAX_LEVELS, isValidBotId, parseDecimal, type LadderSpec } from '../../grid/index.js';
 import { SENTENCE, decimal, int, isDecimal, mapping, oneOf, strict, text } from './fields.js';
+import { notifySchema } from './notify-schema.js';
 
 /** The parts of every MarketSettings that markets.yaml does not set (issue 5). */
 export const MARKET_FIXED = {
@@ -242,6 +243,8 @@ export const configSchema = strict({
   sim: sim.optional(),
   /** Only with `exchange: paper`; absent there means WhiteBIT's public endpoints and the demo balances. */
   paper: paper.optional(),
+  /** Absent: no notifications (notify-schema.ts). */
+  notify: notifySchema.optional(),
   grids: z.array(grid, { error: 'a list of grids' }).min(1, { error: 'a list of at least one grid' }),
 });
 

@@ -17,6 +17,10 @@ export function isSecretKey(key: string): boolean {
 export const SECRET_MESSAGE =
   'credentials are never read from the config file; remove this key and set WHITEBIT_API_KEY / WHITEBIT_API_SECRET in the environment';
 
+/** The same refusal inside `notify:`, whose secrets are named by their environment variable (notify-schema.ts). */
+export const NOTIFY_SECRET_MESSAGE =
+  'secrets are never read from the config file; remove this key and name the environment variable that holds it (tokenEnv, urlEnv, authHeaderEnv)';
+
 /** Returns the path of every secret-named key in the tree. */
 export function findSecretKeys(tree: unknown, path: FieldPath = [], out: FieldPath[] = []): FieldPath[] {
   if (Array.isArray(tree)) {

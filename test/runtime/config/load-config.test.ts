@@ -190,7 +190,7 @@ const BROKEN: readonly { name: string; text: string; at: string; field: string; 
     text: `colour: blue\n${doc()}`,
     at: '1:1',
     field: 'colour',
-    says: 'unknown key (allowed here: exchange, botId, logLevel, orderEntry, journal, inspector, health, sim, paper, grids)',
+    says: 'unknown key (allowed here: exchange, botId, logLevel, orderEntry, journal, inspector, health, sim, paper, notify, grids)',
   },
   {
     name: "typo'd key",
