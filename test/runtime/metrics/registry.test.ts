@@ -15,6 +15,7 @@ import type { MarketStatus } from '../../../src/runtime/status/market-status.js'
 import type { SupervisorEmitted } from '../../../src/runtime/supervisor/supervisor.machine.js';
 import { sample } from '../../support/prom-text.js';
 import { fakeEmitter, fakeMarket, intent, stateEvent } from '../support/fake-emitter.js';
+import { statusRow } from '../../support/market-status.js';
 
 /** The metrics observing fake actors: markets' emitters, the supervisor's, the connection's snapshots. */
 function observed(m: RuntimeMetrics, names: readonly string[]) {
@@ -62,25 +63,7 @@ const fill = (dealId: number | null = 1): MarketEmitted => ({
 });
 const placed = (clientOrderId: string, orderId = 1) => ({ kind: 'placed' as const, clientOrderId, orderId, dealStock: '0', left: '1' });
 
-function status(market: string, o: Partial<MarketStatus> = {}): MarketStatus {
-  return {
-    market,
-    state: 'running.trading',
-    liveOrders: 0,
-    pendingOrders: 0,
-    fills: 0,
-    realisedPnl: '0',
-    fees: '0',
-    inventory: '0',
-    quoteAsset: 'USDT',
-    allTime: { fills: 0, realisedQuote: '0', feesQuote: '0', inventoryBase: '0' },
-    stopReason: null,
-    killSwitchSeconds: null,
-    waitingForPrice: 0,
-    reason: null,
-    ...o,
-  };
-}
+const status = (market: string, o: Partial<MarketStatus> = {}): MarketStatus => statusRow(market, o);
 
 /** A stand-in runtime: statuses and market contexts as given, the connection open. */
 function fakeRuntime(rows: () => MarketStatus[], contexts: Record<string, object> = {}, o: { supervisor?: string; connection?: string } = {}) {

@@ -1,28 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { NO_FIGURES } from '../../../src/runtime/report/fleet-figures.js';
 import type { MarketStatus } from '../../../src/runtime/status/market-status.js';
 import { NotableEvents } from '../../../src/runtime/status/notable-events.js';
 import { type PaneInput, paneLines } from '../../../src/runtime/status/status-pane.js';
+import { statusRow } from '../../support/market-status.js';
 
-function row(market: string, over: Partial<MarketStatus> = {}): MarketStatus {
-  return {
-    market,
-    state: 'running.trading',
-    liveOrders: 10,
-    pendingOrders: 0,
-    fills: 0,
-    realisedPnl: '0',
-    fees: '0',
-    inventory: '0',
-    quoteAsset: 'USDT',
-    allTime: NO_FIGURES,
-    killSwitchSeconds: 30,
-    stopReason: null,
-    waitingForPrice: 0,
-    reason: null,
-    ...over,
-  };
-}
+const row = (market: string, over: Partial<MarketStatus> = {}): MarketStatus => statusRow(market, { liveOrders: 10, killSwitchSeconds: 30, ...over });
 
 const input = (rows: MarketStatus[], events: string[] = []): PaneInput => ({
   rows,
