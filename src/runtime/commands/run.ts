@@ -334,24 +334,6 @@ export async function runCommand(args: readonly string[]): Promise<number> {
     'Ctrl-C stops every grid in order',
   ];
   const draw = () => {
-    if (render !== null) {
-      for (const n of notices.splice(0)) notable.note(n);
-      for (const r of runtime.statuses()) {
-        const top = r.state.split('.')[0] ?? '';
-        if (!announced.has(r.market) && ['running', 'killed', 'stopped', 'failed'].includes(top)) {
-          announced.add(r.market);
-          logger.info({ market: r.market, state: r.state, liveOrders: r.liveOrders, reason: r.reason }, `${r.market} ${top}`);
-        }
-      }
-      const input = { rows: runtime.statuses(), connection: runtime.connectionState(), events: notable.recent(), footer, exchange: config.exchange };
-      render(paneLines(input, { columns: process.stdout.columns ?? 80, rows: process.stdout.rows ?? 24 }).join('\n'));
-      return;
-    }
-    if (notices.length > 0) {
-      // Above the table: clear it, print the lines, and let the table be drawn afresh below them.
-      process.stdout.write(`${tty && drawn > 0 ? `\x1b[${drawn}A\x1b[0J` : ''}${notices.splice(0).join('\n')}\n`);
-      drawn = 0;
-    }
     const rows = runtime.statuses();
     for (const r of rows) {
       const top = r.state.split('.')[0] ?? '';
@@ -359,6 +341,17 @@ export async function runCommand(args: readonly string[]): Promise<number> {
         announced.add(r.market);
         logger.info({ market: r.market, state: r.state, liveOrders: r.liveOrders, reason: r.reason }, `${r.market} ${top}`);
       }
+    }
+    if (render !== null) {
+      for (const n of notices.splice(0)) notable.note(n);
+      const input = { rows, connection: runtime.connectionState(), events: notable.recent(), footer, exchange: config.exchange };
+      render(paneLines(input, { columns: process.stdout.columns ?? 80, rows: process.stdout.rows ?? 24 }).join('\n'));
+      return;
+    }
+    if (notices.length > 0) {
+      // Above the table: clear it, print the lines, and let the table be drawn afresh below them.
+      process.stdout.write(`${tty && drawn > 0 ? `\x1b[${drawn}A\x1b[0J` : ''}${notices.splice(0).join('\n')}\n`);
+      drawn = 0;
     }
     if (tty) {
       const note = paperNote(config);
