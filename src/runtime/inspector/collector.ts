@@ -16,6 +16,14 @@
  * record, read from its actor's current snapshot, with the ladder only when the level book's change
  * stamp moved. So 500 busy markets cost one record per market per tick, however many prices arrive.
  *
+ * Cascades: XState runs a transition's effects (an `emit`, a `sendTo`) before it reports the actor's
+ * new snapshot, and a receiver that is idle processes the event at once, inside. So when the
+ * connection goes down, the markets' `reconnecting` comes before the connection's own `backoff` in
+ * the stream. Such a synchronous run, from an actor's first microstep until every actor it drew in
+ * has reported its snapshot, is one cascade: its records carry the same `c`, and a replay shows a
+ * cascade whole or not at all (replay-steps.ts). A cascade never spans two flushes: a flush runs on
+ * a timer, outside every actor's processing.
+ *
  * Why the market record is read at flush time, not from the snapshot an event carried: the level
  * book is mutated in place by its actor, so an older snapshot's book is the current one anyway; the
  * book's `version` (its identity for an immutable book) says whether the ladder changed.
@@ -188,6 +196,8 @@ export class InspectionCollector {
   private readonly maxBuffered: number;
   /** Events dropped because the buffer was full (the page shows it). */
   dropped = 0;
+  /** The number of the last cascade (records' `c`), increasing over the run. */
+  private cascade = 0;
 
   constructor(options: CollectorOptions = {}) {
     this.now = options.now ?? Date.now;
@@ -230,73 +240,88 @@ export class InspectionCollector {
     this.times = [];
     const out: InspectorRecord[] = [];
     const markets = new Map<ActorInfo, { actor: ActorSource; t: number }>();
+    // Actors between their first microstep and their snapshot: while any is, a cascade runs.
+    const open = new Set<unknown>();
     for (let i = 0; i < batch.length; i++) {
       const input = batch[i] as Input;
       const t = times[i] as number;
-      if (input.kind === 'seed') {
-        const info = this.seeded(input, t, out);
-        if (info?.machine === 'market') markets.set(info, { actor: input.actor, t });
-        continue;
-      }
-      if (input.kind === 'emitted') {
-        const info = this.actors.get(input.actor);
-        const note = emittedNote(input.event);
-        if (!info) continue;
-        markets.set(info, { actor: input.actor, t });
-        if (note) out.push({ k: 'note', t, id: info.id, type: input.event.type, ...note, ...(this.payloads ? { ev: jsonSafe(input.event) } : {}) });
-        continue;
-      }
-      const ev = input.event;
-      switch (ev.type) {
-        case '@xstate.actor': {
-          const machine = machineOf(ev.actorRef);
-          if (machine === null || this.actors.has(ev.actorRef)) break;
-          const id = rowIdOf(ev.actorRef, machine);
-          const info: ActorInfo = { id, machine, state: '', status: '', book: undefined, version: undefined };
-          this.actors.set(ev.actorRef, info);
-          const parentRef = (ev.actorRef as unknown as { _parent?: ActorRefLike })._parent;
-          const parent = parentRef ? (this.actors.get(parentRef)?.id ?? null) : null;
-          out.push({ k: 'actor', t, id, machine, parent });
-          break;
-        }
-        case '@xstate.event': {
-          const event = ev.event as { type: string } & Record<string, unknown>;
-          const target = this.actors.get(ev.actorRef);
-          const source = ev.sourceRef ? this.actors.get(ev.sourceRef) : undefined;
-          const payload = this.payloads ? { ev: jsonSafe(event) } : {};
-          if (target) {
-            // An actor's start is its `actor` and `state` records already.
-            if (event.type === 'xstate.init') break;
-            const src = ev.sourceRef ? (source?.id ?? idOf(ev.sourceRef)) : null;
-            out.push({ k: 'event', t, id: target.id, type: event.type, src, ...noteOf(event), ...payload });
-          } else if (source && !event.type.startsWith('xstate.')) {
-            // What a machine asks of a child that is not a machine (`desk.place` to the desk).
-            out.push({ k: 'event', t, id: source.id, type: event.type, src: source.id, to: idOf(ev.actorRef), ...noteOf(event), ...payload });
-          }
-          break;
-        }
-        case '@xstate.microstep': {
-          const info = this.actors.get(ev.actorRef);
-          if (!info) break;
-          for (const tr of ev._transitions as unknown as readonly TransitionLike[]) {
-            if (!tr.target || tr.target.length === 0) continue;
-            out.push({ k: 'step', t, id: info.id, type: tr.eventType, from: tr.source.id, to: tr.target.map((n) => n.id) });
-          }
-          break;
-        }
-        case '@xstate.snapshot': {
-          const info = this.actors.get(ev.actorRef);
-          if (!info) break;
-          this.stateOf(info, ev.snapshot as unknown as MachineSnapshotLike, ev.event.type, t, out);
-          if (info.machine === 'market') markets.set(info, { actor: ev.actorRef as unknown as ActorSource, t });
-          break;
-        }
-        default:
-          break;
+      const inCascade = open.size > 0;
+      const start = out.length;
+      this.take(input, t, out, markets, open);
+      if (!inCascade && open.size > 0) this.cascade += 1;
+      if (inCascade || open.size > 0) {
+        for (let j = start; j < out.length; j++) out[j] = { ...(out[j] as InspectorRecord), c: this.cascade } as InspectorRecord;
       }
     }
     for (const [info, { actor, t }] of markets) out.push(this.marketRecord(info, actor.getSnapshot() as MachineSnapshotLike, t));
     return out;
+  }
+
+  /** Turns one input into records (appended to `out`); notes the markets touched and the actors mid-macrostep. */
+  private take(input: Input, t: number, out: InspectorRecord[], markets: Map<ActorInfo, { actor: ActorSource; t: number }>, open: Set<unknown>): void {
+    if (input.kind === 'seed') {
+      const info = this.seeded(input, t, out);
+      if (info?.machine === 'market') markets.set(info, { actor: input.actor, t });
+      return;
+    }
+    if (input.kind === 'emitted') {
+      const info = this.actors.get(input.actor);
+      const note = emittedNote(input.event);
+      if (!info) return;
+      markets.set(info, { actor: input.actor, t });
+      if (note) out.push({ k: 'note', t, id: info.id, type: input.event.type, ...note, ...(this.payloads ? { ev: jsonSafe(input.event) } : {}) });
+      return;
+    }
+    const ev = input.event;
+    switch (ev.type) {
+      case '@xstate.actor': {
+        const machine = machineOf(ev.actorRef);
+        if (machine === null || this.actors.has(ev.actorRef)) break;
+        const id = rowIdOf(ev.actorRef, machine);
+        const info: ActorInfo = { id, machine, state: '', status: '', book: undefined, version: undefined };
+        this.actors.set(ev.actorRef, info);
+        const parentRef = (ev.actorRef as unknown as { _parent?: ActorRefLike })._parent;
+        const parent = parentRef ? (this.actors.get(parentRef)?.id ?? null) : null;
+        out.push({ k: 'actor', t, id, machine, parent });
+        break;
+      }
+      case '@xstate.event': {
+        const event = ev.event as { type: string } & Record<string, unknown>;
+        const target = this.actors.get(ev.actorRef);
+        const source = ev.sourceRef ? this.actors.get(ev.sourceRef) : undefined;
+        const payload = this.payloads ? { ev: jsonSafe(event) } : {};
+        if (target) {
+          // An actor's start is its `actor` and `state` records already.
+          if (event.type === 'xstate.init') break;
+          const src = ev.sourceRef ? (source?.id ?? idOf(ev.sourceRef)) : null;
+          out.push({ k: 'event', t, id: target.id, type: event.type, src, ...noteOf(event), ...payload });
+        } else if (source && !event.type.startsWith('xstate.')) {
+          // What a machine asks of a child that is not a machine (`desk.place` to the desk).
+          out.push({ k: 'event', t, id: source.id, type: event.type, src: source.id, to: idOf(ev.actorRef), ...noteOf(event), ...payload });
+        }
+        break;
+      }
+      case '@xstate.microstep': {
+        open.add(ev.actorRef);
+        const info = this.actors.get(ev.actorRef);
+        if (!info) break;
+        for (const tr of ev._transitions as unknown as readonly TransitionLike[]) {
+          if (!tr.target || tr.target.length === 0) continue;
+          out.push({ k: 'step', t, id: info.id, type: tr.eventType, from: tr.source.id, to: tr.target.map((n) => n.id) });
+        }
+        break;
+      }
+      case '@xstate.snapshot': {
+        open.delete(ev.actorRef);
+        const info = this.actors.get(ev.actorRef);
+        if (!info) break;
+        this.stateOf(info, ev.snapshot as unknown as MachineSnapshotLike, ev.event.type, t, out);
+        if (info.machine === 'market') markets.set(info, { actor: ev.actorRef as unknown as ActorSource, t });
+        break;
+      }
+      default:
+        break;
+    }
   }
 
   /** Returns the info of an actor met mid-run, recording it (when new) and its state now. */

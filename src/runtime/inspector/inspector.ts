@@ -24,6 +24,7 @@ import { InspectionCollector } from './collector.js';
 import { InspectorModel } from './model.js';
 import type { InspectorRecord } from './records.js';
 import { openRecording, readRecording, type RecordingWriter } from './recording.js';
+import { settle, stepFrom } from './replay-steps.js';
 import { type InspectorServer, type InspectorView, startInspectorServer } from './server.js';
 
 export const MACHINES: Readonly<Record<string, AnyStateMachine>> = {
@@ -171,18 +172,14 @@ export async function startReplay(options: { readonly file: string; readonly hos
   let model = new InspectorModel();
   let position = 0;
   const seek = (to: number): void => {
-    const target = Math.max(0, Math.min(records.length, to));
+    // Never inside a cascade: the page shows an actor's change together with the reactions it caused.
+    const target = settle(records, to);
     if (target < position) {
       model = new InspectorModel();
       position = 0;
     }
     while (position < target) model.apply(records[position++] as InspectorRecord);
     model.takeChanges();
-  };
-  /** A position is a step when the record just applied changed some (or the focused) actor's state. */
-  const isStep = (i: number, focus: string | null): boolean => {
-    const r = records[i - 1];
-    return r !== undefined && r.k === 'state' && (focus === null || r.id === focus);
   };
   const view: InspectorView = {
     mode: 'replay',
@@ -196,17 +193,7 @@ export async function startReplay(options: { readonly file: string; readonly hos
         server.resync();
       },
       step: (dir, focus) => {
-        let i = position;
-        if (dir === 'next') {
-          do i += 1;
-          while (i < records.length && !isStep(i, focus));
-        } else {
-          // Back to the change before the one that produced what is shown now.
-          while (i > 0 && !isStep(i, focus)) i -= 1;
-          do i -= 1;
-          while (i > 0 && !isStep(i, focus));
-        }
-        seek(i);
+        seek(stepFrom(records, position, dir, focus));
         server.resync();
       },
     },

@@ -149,7 +149,16 @@ export interface MarketRecord {
   readonly ladder?: Ladder | null;
 }
 
-export type InspectorRecord = HelloRecord | ActorRecord | EventRecord | NoteRecord | StepRecord | StateRecord | MarketRecord;
+/**
+ * A record made inside a synchronous cascade (collector.ts) carries its cascade's number as `c`:
+ * an actor's transition and everything its effects made other actors do before it finished. Records
+ * of one cascade belong to one moment; a replay never stops between two of them (replay-steps.ts).
+ * Absent outside cascades and in recordings made before issue 17.
+ */
+type Cascaded<R> = R & { readonly c?: number };
+
+export type InspectorRecord =
+  HelloRecord | Cascaded<ActorRecord> | Cascaded<EventRecord> | Cascaded<NoteRecord> | Cascaded<StepRecord> | Cascaded<StateRecord> | MarketRecord;
 
 const MAX_DEPTH = 8;
 const MAX_ITEMS = 200;
