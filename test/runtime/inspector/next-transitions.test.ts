@@ -34,4 +34,26 @@ describe("the inspector's 'Can go next'", () => {
     for (const id of active) expect(chart.nodes.map((n) => n.id)).toContain(id);
     expect(nextTransitions(chart, active)).toEqual([]);
   });
+
+  // Issue 17: every way a market stops or has stopped. `stop` and `ks.fatal` sit on the lifecycle
+  // region (guard notStopping): once killed they re-enter nothing; a stopped lifecycle takes no event.
+  const KILLED = ['killed.settling', 'killed.cancelling', 'killed.cancelWaiting', 'killed.disarming', 'killed.disarmWaiting'];
+  const SWITCH = ['off', 'armed.waiting', 'armed.refreshing', 'disposed'];
+  for (const lifecycle of [...KILLED, 'killed.cleaned', 'killed.abandoned', 'stopped']) {
+    for (const killSwitch of SWITCH) {
+      it(`offers no stop → killed for a market ${lifecycle} (kill-switch ${killSwitch})`, () => {
+        const next = nextTransitions(chart, activeOf({ lifecycle, killSwitch }));
+        expect(next.filter((l) => /^lifecycle —(stop|ks\.fatal)/.test(l))).toEqual([]);
+        if (lifecycle === 'stopped') {
+          expect(next.filter((l) => l.startsWith('lifecycle'))).toEqual([]);
+        }
+      });
+    }
+  }
+
+  it('still offers a stopping market its own way on, and the kill-switch its refresh', () => {
+    const next = nextTransitions(chart, activeOf({ lifecycle: 'killed.cancelling', killSwitch: 'armed.waiting' }));
+    expect(next).toContain('lifecycle.killed.cancelling —done: cancelOnStop→ lifecycle.killed.disarming');
+    expect(next.some((l) => l.startsWith('killSwitch.armed.waiting —after ksRefresh→'))).toBe(true);
+  });
 });

@@ -130,15 +130,29 @@ export function nextTransitions(chart, active) {
   const on = new Set(active);
   // Every active leaf final: the machine is done (each region of a parallel root has finished) and
   // takes no event any more, whatever its ancestors list (a stopped market offered `stop → killed`).
-  const type = new Map(chart.nodes.map((n) => [n.id, n.type]));
+  const node = new Map(chart.nodes.map((n) => [n.id, n]));
   const parents = new Set(chart.nodes.filter((n) => on.has(n.id) && n.parent !== null).map((n) => n.parent));
   const leaves = active.filter((id) => !parents.has(id));
-  if (leaves.length > 0 && leaves.every((id) => type.get(id) === 'final')) return [];
+  if (leaves.length > 0 && leaves.every((id) => node.get(id)?.type === 'final')) return [];
+  // A region of a parallel state whose active child is final has finished: none of its edges is
+  // offered (a stopped lifecycle beside a kill-switch still armed).
+  const isRegion = (id) => node.get(node.get(id)?.parent ?? '')?.type === 'parallel';
+  const regionOf = (id) => {
+    for (let n = node.get(id); n; n = node.get(n.parent)) if (isRegion(n.id)) return n.id;
+    return null;
+  };
+  const finished = new Set(leaves.filter((id) => node.get(id)?.type === 'final' && isRegion(node.get(id)?.parent)).map((id) => node.get(id).parent));
+  const within = (id, anc) => id === anc || id.startsWith(`${anc}.`);
   const key = (id) => id.split('.').slice(1).join('.') || id;
   const out = [];
   const seen = new Set();
   for (const e of chart.edges) {
     if (!on.has(e.source) || e.targets.length === 0) continue;
+    const region = regionOf(e.source);
+    if (region !== null && finished.has(region)) continue;
+    // From an enclosing state into the branch already active (`stop → killed` while killed): our
+    // machines guard these (notStopping), and the page cannot evaluate guards, so it does not offer them.
+    if (e.targets.every((t) => t !== e.source && within(t, e.source) && on.has(t) && parents.has(t))) continue;
     const line = `${key(e.source)} —${e.label}→ ${e.targets.map(key).join(', ')}`;
     if (!seen.has(line)) {
       seen.add(line);
