@@ -2,13 +2,14 @@
  * Lays out a chart (from `chartJson`) as nested boxes for the inspector page: atomic states as
  * labelled boxes, compound states as titled frames around their children, parallel regions side by
  * side. Children keep definition order, which for our machines is the order of the happy path, so
- * the lifecycle reads left to right, top to bottom. Transitions are not routed here: the page draws
- * the ones the actor just took (and lists the ones it can take next), which stays readable where a
- * full edge drawing of a 40-state chart does not.
+ * the lifecycle reads left to right, top to bottom. Every transition is then routed over the boxes,
+ * its label placed clear of every other label (edge-layout.ts); the page draws them dim and lights
+ * the ones the actor took.
  *
  * Text widths are estimated for the page's 13 px monospace font, so the layout needs no browser.
  */
 import type { ChartJson, ChartNode } from '../../machines/chart-export.js';
+import { type LayoutEdge, layoutEdges } from './edge-layout.js';
 
 export interface LayoutBox {
   readonly id: string;
@@ -28,6 +29,8 @@ export interface ChartLayout {
   readonly width: number;
   readonly height: number;
   readonly boxes: readonly LayoutBox[];
+  /** Every transition with a target, one per target, labels never overlapping. */
+  readonly edges: readonly LayoutEdge[];
 }
 
 const CHAR_W = 7.9;
@@ -100,7 +103,7 @@ export function layoutChart(chart: ChartJson): ChartLayout {
     if (n.parent !== null) children.set(n.parent, [...(children.get(n.parent) ?? []), n]);
   }
   const root = chart.nodes.find((n) => n.parent === null);
-  if (!root) return { id: chart.id, width: 0, height: 0, boxes: [] };
+  if (!root) return { id: chart.id, width: 0, height: 0, boxes: [], edges: [] };
   const sized = size(root, children, 0, true);
   const boxes: LayoutBox[] = [];
   const emit = (s: Sized, x: number, y: number, depth: number) => {
@@ -121,5 +124,6 @@ export function layoutChart(chart: ChartJson): ChartLayout {
     for (const k of s.kids) emit(k.s, x + k.x, y + k.y, depth + 1);
   };
   emit(sized, 0, 0, 0);
-  return { id: chart.id, width: Math.round(sized.w), height: Math.round(sized.h), boxes };
+  const routed = layoutEdges(chart, boxes, { width: Math.round(sized.w), height: Math.round(sized.h) });
+  return { id: chart.id, width: routed.width, height: routed.height, boxes, edges: routed.edges };
 }

@@ -29,6 +29,7 @@
  * book's `version` (its identity for an immutable book) says whether the ladder changed.
  */
 import type { ActorRefLike, InspectionEvent } from 'xstate';
+import { edgeKeyOf } from '../../machines/chart-edges.js';
 import type { MarketEmitted } from '../../machines/market/market.emitted.js';
 import type { MarketContext } from '../../machines/market/market.types.js';
 import type { MarketSnapshot, SnapshotSource } from '../start/observers.js';
@@ -70,9 +71,15 @@ interface MachineLogic {
   readonly root: { readonly id: string };
 }
 
+interface NodeLike {
+  readonly id: string;
+  readonly type?: string;
+  readonly parent?: NodeLike | undefined;
+}
+
 interface TransitionLike {
   readonly eventType: string;
-  readonly source: { readonly id: string };
+  readonly source: NodeLike;
   readonly target?: readonly { readonly id: string }[] | undefined;
 }
 
@@ -81,6 +88,12 @@ interface MachineSnapshotLike {
   readonly value: unknown;
   readonly context: unknown;
   readonly _nodes?: readonly { readonly id: string; readonly type: string }[];
+}
+
+/** The region (a child of a parallel state) a node lies in, or null: each region keeps its own trail (model.ts). */
+function regionOf(node: NodeLike): string | null {
+  for (let n: NodeLike | undefined = node; n; n = n.parent) if (n.parent?.type === 'parallel') return n.id;
+  return null;
 }
 
 function machineOf(ref: ActorRefLike): string | null {
@@ -307,7 +320,18 @@ export class InspectionCollector {
         if (!info) break;
         for (const tr of ev._transitions as unknown as readonly TransitionLike[]) {
           if (!tr.target || tr.target.length === 0) continue;
-          out.push({ k: 'step', t, id: info.id, type: tr.eventType, from: tr.source.id, to: tr.target.map((n) => n.id) });
+          const edge = edgeKeyOf(tr as unknown as Parameters<typeof edgeKeyOf>[0]);
+          const region = regionOf(tr.source);
+          out.push({
+            k: 'step',
+            t,
+            id: info.id,
+            type: tr.eventType,
+            from: tr.source.id,
+            to: tr.target.map((n) => n.id),
+            ...(edge === null ? {} : { e: edge }),
+            ...(region === null ? {} : { r: region }),
+          });
         }
         break;
       }

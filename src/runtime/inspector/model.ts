@@ -1,7 +1,8 @@
 /**
  * What the inspector page shows, as one mutable model fed by records: a row per actor (state, time
- * in state, orders, fills, PnL, kill-switch), and per actor its event log, the last transitions,
- * and for a market its ladder, price line and fills. Everything that grows is a capped ring, so a
+ * in state, orders, fills, PnL, kill-switch), and per actor its event log, the last transitions
+ * (the last TRAIL_CAP of each region, so a market's kill-switch refreshes never push its lifecycle
+ * history off), and for a market its ladder, price line and fills. Everything that grows is a capped ring, so a
  * long run with 500 markets holds a bounded amount of memory.
  *
  * Live, the collector's records are applied on each tick; in replay, the records of a file up to
@@ -33,6 +34,10 @@ export interface TrailStep {
   readonly type: string;
   readonly from: string;
   readonly to: readonly string[];
+  /** The chart edge's key, when the recording has it. */
+  readonly edge?: string;
+  /** The parallel region it lies in (`market.killSwitch`), when in one. */
+  readonly region?: string;
 }
 
 export interface Row {
@@ -85,7 +90,8 @@ interface ActorView {
   price: string | null;
   ladder: Ladder | null;
   readonly log: Ring<LogEntry>;
-  readonly trail: Ring<TrailStep>;
+  /** Oldest first; at most TRAIL_CAP per region. */
+  readonly trail: TrailStep[];
   readonly prices: Ring<readonly [number, number]>;
   readonly fills: Ring<FillNote & { readonly t: number }>;
   /** The log entry of the last event delivered, waiting for the state it leads to. */
@@ -117,7 +123,7 @@ export class InspectorModel {
         price: null,
         ladder: null,
         log: new Ring(LOG_CAP),
-        trail: new Ring(TRAIL_CAP),
+        trail: [],
         prices: new Ring(PRICE_CAP),
         fills: new Ring(FILL_CAP),
         pending: null,
@@ -165,9 +171,13 @@ export class InspectorModel {
         a.log.push({ t: rec.t, type: rec.type, src: null, from: a.state, next: a.state, note: rec.note, n: 1 });
         if (rec.fill) a.fills.push({ ...rec.fill, t: rec.t });
         return;
-      case 'step':
-        a.trail.push({ t: rec.t, type: rec.type, from: rec.from, to: rec.to });
+      case 'step': {
+        const region = rec.r;
+        a.trail.push({ t: rec.t, type: rec.type, from: rec.from, to: rec.to, ...(rec.e ? { edge: rec.e } : {}), ...(region ? { region } : {}) });
+        const same = a.trail.filter((s) => s.region === region);
+        if (same.length > TRAIL_CAP) a.trail.splice(a.trail.indexOf(same[0] as TrailStep), 1);
         return;
+      }
       case 'state': {
         const from = a.state;
         if (rec.state !== from) a.since = rec.t;
@@ -237,7 +247,7 @@ export class InspectorModel {
       machine: a.machine,
       active: a.active,
       log: a.log.toArray(),
-      trail: a.trail.toArray(),
+      trail: a.trail.slice(),
       ladder: a.ladder,
       prices: a.prices.toArray(),
       fills: a.fills.toArray(),

@@ -72,6 +72,10 @@ export interface StepRecord {
   readonly type: string;
   readonly from: string;
   readonly to: readonly string[];
+  /** The chart edge taken (chart-edges.ts key), so the page lights that one among same-named siblings. */
+  readonly e?: string;
+  /** The region of a parallel state the transition lies in (`market.killSwitch`); absent outside one. */
+  readonly r?: string;
 }
 
 /** An actor's state (or status) changed. */

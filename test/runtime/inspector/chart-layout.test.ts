@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { chartJson } from '../../../src/machines/chart-export.js';
 import { layoutChart, type LayoutBox } from '../../../src/runtime/inspector/chart-layout.js';
+import { overlaps } from '../../../src/runtime/inspector/edge-layout.js';
 import { MACHINES } from '../../../src/runtime/inspector/inspector.js';
 
 const inside = (a: LayoutBox, b: LayoutBox) => a.x >= b.x && a.y >= b.y && a.x + a.w <= b.x + b.w && a.y + a.h <= b.y + b.h;
@@ -38,5 +39,33 @@ describe('layoutChart', () => {
     const layout = layoutChart(chartJson(MACHINES['market']!));
     expect(layout.width).toBeLessThanOrEqual(1500);
     expect(layout.boxes.find((b) => b.id === 'market.lifecycle.running.trading')?.initial).toBe(true);
+  });
+
+  // Issue 17: every transition drawn, and no two transition labels overlapping.
+  for (const [name, machine] of Object.entries(MACHINES)) {
+    it(`routes every transition of the ${name} chart, no two labels overlapping`, () => {
+      const chart = chartJson(machine);
+      const layout = layoutChart(chart);
+      const expected = chart.edges.flatMap((e) => e.targets.map((t) => `${e.key} -> ${t}`)).sort();
+      expect(layout.edges.map((e) => `${e.key} -> ${e.target}`).sort()).toEqual(expected);
+      const clash: string[] = [];
+      layout.edges.forEach((a, i) => {
+        for (const b of layout.edges.slice(i + 1)) if (overlaps(a.labelBox, b.labelBox)) clash.push(`${a.label} / ${b.label}`);
+      });
+      expect(clash).toEqual([]);
+      for (const e of layout.edges) {
+        expect(e.labelBox.w).toBeGreaterThanOrEqual(e.label.length * 6.6);
+        expect(e.labelBox.x + e.labelBox.w <= layout.width && e.labelBox.y + e.labelBox.h <= layout.height, e.label).toBe(true);
+      }
+    });
+  }
+
+  it('puts most market labels on or beside their own curve', () => {
+    const layout = layoutChart(chartJson(MACHINES['market']!));
+    const near = layout.edges.filter((e) => {
+      const c = { x: e.labelBox.x + e.labelBox.w / 2, y: e.labelBox.y + e.labelBox.h / 2 };
+      return Math.hypot(c.x - e.anchor.x, c.y - e.anchor.y) < 120;
+    });
+    expect(near.length / layout.edges.length).toBeGreaterThan(0.9);
   });
 });
