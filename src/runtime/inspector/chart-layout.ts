@@ -37,7 +37,7 @@ const CHAR_W = 7.9;
 const ATOM_H = 30;
 const TITLE_H = 24;
 const PAD = 10;
-const GAP = 14;
+const GAP = 30;
 /** Widest row a compound state's children wrap at, by depth (the root's regions first). */
 const MAX_ROW = [1500, 1020, 640, 420];
 

@@ -150,7 +150,7 @@ export function layoutEdges(
       // Near its curve clear of the state names first; then near its curve over them; then further out.
       const mid = path.at(0.5);
       for (const [avoidBoxes, rings] of [
-        [true, 6],
+        [true, 12],
         [false, SPIRAL_RINGS],
       ] as const) {
         for (const t of [0.5, 0.4, 0.6, 0.3, 0.7, 0.2, 0.8]) {

@@ -99,6 +99,7 @@ const PAGE_FILES: Record<string, string> = {
   '/index.html': 'index.html',
   '/app.js': 'app.js',
   '/chart.js': 'chart.js',
+  '/chart.css': 'chart.css',
   '/style.css': 'style.css',
 };
 const TYPES: Record<string, string> = { html: 'text/html; charset=utf-8', js: 'text/javascript; charset=utf-8', css: 'text/css; charset=utf-8' };

@@ -14,45 +14,26 @@ import { type Replay, startInspector, startReplay } from '../../../src/runtime/i
 import type { InspectorModel } from '../../../src/runtime/inspector/model.js';
 import { readRecording } from '../../../src/runtime/inspector/recording.js';
 import { startRuntime } from '../../../src/runtime/runtime.js';
+import { disagreement } from './agreement.js';
+import { simFleetYaml } from './sim-fleet.js';
 
-const grid = (market: string, step: string) => [
-  `  - market: ${market}`,
-  '    spacing: arithmetic',
-  '    ladder:',
-  '      center: last',
-  '      levelsPerSide: 4',
-  `      step: "${step}"`,
-  '    amountPerLevel:',
-  '      quote: "60"',
-  '    killSwitch:',
-  '      timeout: 30',
-];
-const YAML = [
-  'exchange: sim',
-  'botId: replay',
-  'logLevel: silent',
-  'sim:',
-  '  seed: 7',
-  'grids:',
-  ...grid('DBTC_DUSDT', '150'),
-  ...grid('BTC_USDT', '160'),
-  '',
-].join('\n');
+const YAML = simFleetYaml('replay', [
+  ['DBTC_DUSDT', '150'],
+  ['BTC_USDT', '160'],
+]);
 const MARKETS = ['market:DBTC_DUSDT', 'market:BTC_USDT'];
 
-/** What disagrees in the model now: a market that acts on a connection state the connection is not in. */
-function disagreement(model: InspectorModel): string | null {
+/** What disagrees in the model now. */
+function disagreementIn(model: InspectorModel): string | null {
   const conn = model.row('connection');
-  if (!conn) return null;
-  const up = conn.state.startsWith('connection.open');
-  for (const id of MARKETS) {
-    const m = model.row(id);
-    if (!m || conn.status !== 'active') continue;
-    if (up && m.state === 'reconnecting') return `${id} reconnecting while the connection is ${conn.state}`;
-    if (!up && m.state.startsWith('running')) return `${id} ${m.state} while the connection is ${conn.state}`;
-    if (!up && m.state.startsWith('reconciling')) return `${id} ${m.state} while the connection is ${conn.state}`;
-  }
-  return null;
+  if (!conn || conn.status !== 'active') return null;
+  return disagreement(
+    conn.state,
+    MARKETS.flatMap((id) => {
+      const row = model.row(id);
+      return row ? [[id, row.state] as const] : [];
+    }),
+  );
 }
 
 let dir: string;
@@ -93,7 +74,7 @@ describe('replay of a disconnect', () => {
     const bad: string[] = [];
     for (let p = 0; p <= count; p++) {
       r.seek(p);
-      const d = disagreement(r.model());
+      const d = disagreementIn(r.model());
       if (d) bad.push(`record ${p}: ${d}`);
       const conn = r.model().row('connection');
       if (conn?.state === 'backoff' && MARKETS.every((id) => r.model().row(id)?.state === 'reconnecting')) sawDown = true;
@@ -111,14 +92,14 @@ describe('replay of a disconnect', () => {
       let at = await seek('to=0');
       for (let i = 0; i < 200 && at.position < at.count; i++) {
         at = await seek(`step=next${focus}`);
-        const d = disagreement(r.model());
+        const d = disagreementIn(r.model());
         expect(d, `next${focus} at ${at.position}`).toBeNull();
         seen.push(r.model().row('market:BTC_USDT')?.state ?? '');
       }
       if (focus !== '&focus=connection') expect(seen).toContain('reconnecting');
       for (let i = 0; i < 200 && at.position > 0; i++) {
         at = await seek(`step=prev${focus}`);
-        expect(disagreement(r.model()), `prev${focus} at ${at.position}`).toBeNull();
+        expect(disagreementIn(r.model()), `prev${focus} at ${at.position}`).toBeNull();
       }
     }
   });
