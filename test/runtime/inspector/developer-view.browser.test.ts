@@ -27,19 +27,16 @@ const MARKETS = ['market:DBTC_DUSDT', 'market:BTC_USDT'];
 const WAIT = { timeout: 15_000 };
 const TRANSITIONS = chartJson(marketMachine).edges.reduce((n, e) => n + e.targets.length, 0);
 
-let browser: Browser | undefined;
+/** What the tests start, closed at the end. */
+const run: { dir: string; browser?: Browser; inspector?: Inspector; runtime?: Runtime; replay?: Replay } = { dir: '' };
 let page: Page;
-let dir: string;
-let inspector: Inspector | undefined;
-let runtime: Runtime | undefined;
-let replay: Replay | undefined;
 
 const rowState = (id: string) => page.locator(`#rows tr[data-id="${id}"] td:nth-child(2)`);
 const box = (id: string) => page.locator(`#chart g.box[data-id="${id}"]`);
 
 describe.skipIf(!existsSync(CHROMIUM))("the inspector's developer view in a browser", () => {
   beforeAll(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'gridbot-devview-'));
+    run.dir = await mkdtemp(join(tmpdir(), 'gridbot-devview-'));
     await mkdir(ARTIFACTS, { recursive: true });
     const parsed = parseConfig(
       simFleetYaml('devview', [
@@ -49,25 +46,23 @@ describe.skipIf(!existsSync(CHROMIUM))("the inspector's developer view in a brow
       'devview-test.yaml',
     );
     if (!parsed.ok) throw new Error(parsed.error.message);
-    inspector = await startInspector({ port: 0, record: join(dir, 'session.jsonl'), tickMs: 100 });
-    runtime = await startRuntime({ config: parsed.config, env: {}, observers: [inspector.observe], shutdownTimeoutMs: 5_000 });
-    browser = await chromium.launch({
+    run.inspector = await startInspector({ port: 0, record: join(run.dir, 'session.jsonl'), tickMs: 100 });
+    run.runtime = await startRuntime({ config: parsed.config, env: {}, observers: [run.inspector.observe], shutdownTimeoutMs: 5_000 });
+    run.browser = await chromium.launch({
       executablePath: CHROMIUM,
       args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--no-first-run', '--disable-sync'],
     });
-    page = await browser.newPage({ viewport: { width: 1500, height: 1100 } });
+    page = await run.browser.newPage({ viewport: { width: 1500, height: 1100 } });
   });
 
   afterAll(async () => {
-    await browser?.close();
-    await runtime?.stop('test over');
-    await inspector?.close();
-    await replay?.close();
-    await rm(dir, { recursive: true, force: true });
+    const closing = [() => run.browser?.close(), () => run.runtime?.stop('test over'), () => run.inspector?.close(), () => run.replay?.close()];
+    for (const close of closing) await close();
+    await rm(run.dir, { recursive: true, force: true });
   });
 
   it('draws every transition, dim, with the ones taken lit, and no two labels overlapping', async () => {
-    await page.goto(inspector?.url ?? '');
+    await page.goto(run.inspector?.url ?? '');
     for (const m of MARKETS) await expect.poll(() => rowState(m).textContent(), WAIT).toMatch(/^running/);
     await page.locator('#rows tr[data-id="market:DBTC_DUSDT"]').click();
     await page.locator('#chart g.box.lit[data-id="market.lifecycle.running.trading"]').waitFor(WAIT);
@@ -129,14 +124,14 @@ describe.skipIf(!existsSync(CHROMIUM))("the inspector's developer view in a brow
   });
 
   it('replays a socket drop with the connection and the markets agreeing at every step', async () => {
-    expect(runtime?.sim?.faults.closeSockets('all')).toBe(1);
+    expect(run.runtime?.sim?.faults.closeSockets('all')).toBe(1);
     await page.locator('#log td', { hasText: 'running.trading → reconnecting' }).first().waitFor(WAIT);
     for (const m of MARKETS) await expect.poll(() => rowState(m).textContent(), WAIT).toMatch(/^running/);
-    await runtime?.stop('test: end of the live part');
-    await inspector?.close();
+    await run.runtime?.stop('test: end of the live part');
+    await run.inspector?.close();
 
-    replay = await startReplay({ file: join(dir, 'session.jsonl'), port: 0 });
-    await page.goto(`${replay.url}#${encodeURIComponent('market:DBTC_DUSDT')}`);
+    run.replay = await startReplay({ file: join(run.dir, 'session.jsonl'), port: 0 });
+    await page.goto(`${run.replay.url}#${encodeURIComponent('market:DBTC_DUSDT')}`);
     const info = page.locator('#tInfo');
     await expect.poll(() => info.textContent(), WAIT).toMatch(/^record (\d+)\/\1 /);
     await page.locator('#tFirst').click();

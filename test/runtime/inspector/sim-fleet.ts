@@ -2,17 +2,8 @@
 
 /** Returns a config of one arithmetic grid per `[market, step]`, 4 levels a side, on the simulator (seed 7). */
 export function simFleetYaml(botId: string, grids: readonly (readonly [string, string])[]): string {
-  const grid = ([market, step]: readonly [string, string]) => [
-    `  - market: ${market}`,
-    '    spacing: arithmetic',
-    '    ladder:',
-    '      center: last',
-    '      levelsPerSide: 4',
-    `      step: "${step}"`,
-    '    amountPerLevel:',
-    '      quote: "60"',
-    '    killSwitch:',
-    '      timeout: 30',
-  ];
-  return ['exchange: sim', `botId: ${botId}`, 'logLevel: silent', 'sim:', '  seed: 7', 'grids:', ...grids.flatMap(grid), ''].join('\n');
+  // YAML takes JSON as flow style: one line per grid.
+  const grid = ([market, step]: readonly [string, string]) =>
+    `  - ${JSON.stringify({ market, spacing: 'arithmetic', ladder: { center: 'last', levelsPerSide: 4, step }, amountPerLevel: { quote: '60' }, killSwitch: { timeout: 30 } })}`;
+  return ['exchange: sim', `botId: ${botId}`, 'logLevel: silent', 'sim:', '  seed: 7', 'grids:', ...grids.map(grid), ''].join('\n');
 }
