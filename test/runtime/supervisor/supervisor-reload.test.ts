@@ -42,7 +42,7 @@ function start(markets: string[]) {
     },
     inspect: (e) => {
       if (e.type !== '@xstate.event' || !String((e.actorRef as AnyActorRef).id).startsWith('market:')) return;
-      if (e.event.type === 'stop') sent.push(`${String((e.actorRef as AnyActorRef).id)}:${(e.event as { reason: string }).reason}`);
+      if (e.event.type === 'stop') sent.push(`${String((e.actorRef as AnyActorRef).id)}:${(e.event as unknown as { reason: string }).reason}`);
       else if (!e.event.type.startsWith('xstate.')) sent.push(`${String((e.actorRef as AnyActorRef).id)}:${e.event.type}`);
     },
   });
