@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { formatIssue } from '../../src/runtime/config/index.js';
+import { type Journal, openJournal } from '../../src/runtime/journal/index.js';
 import { reloadLine } from '../../src/runtime/reload/reload-report.js';
 import { reloadFromFile } from '../../src/runtime/reload/reload-file.js';
 import { marketActorId } from '../../src/runtime/supervisor/supervisor.machine.js';
@@ -27,8 +28,9 @@ afterEach(async () => {
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-async function fleet(): Promise<Bench> {
+async function fleet(options: Parameters<typeof startBench>[0] = {}): Promise<Bench> {
   const b = await startBench({
+    ...options,
     markets: [MARKET, MARKET_B, MARKET_C],
     proxy: true,
     botBalances: { DBTC: '10', DETH: '10', DLTC: '10', DSOL: '10', DUSDT: '100000' },
@@ -96,6 +98,53 @@ describe('live reconfiguration', () => {
     // The status rows follow the file.
     expect(b.runtime.statuses().map((s) => s.market)).toEqual([MARKET, MARKET_B, MARKET_D]);
     expect(b.violations).toEqual([]);
+  }, 30_000);
+
+  it('a changed grid that keeps its orders (onStop: leave, onStart: adopt) adopts them from the journal: nothing cancelled, nothing placed twice', async () => {
+    const journal: Journal = openJournal({ path: join(dir, 'adopt.journal') });
+    let reloading = false;
+    try {
+      const b = await fleet({ journal, onStart: 'adopt', onStop: 'leave', killSwitchExempt: () => reloading });
+      const before = b
+        .openOrders(MARKET_B)
+        .map((o) => o.order.clientOrderId)
+        .sort();
+      const events = orderEvents(b, MARKET_B);
+      const old = b.runtime.supervisor.system.get(marketActorId(MARKET_B));
+      // Only B's kill-switch timeout changes (its grid is the same): B is restarted and must adopt what rests.
+      const text = gridYaml({ markets: [MARKET, MARKET_B, MARKET_C], onStart: 'adopt', onStop: 'leave' }).replace(
+        new RegExp(`(- market: ${MARKET_B}[\\s\\S]*?timeout: )30`),
+        '$140',
+      );
+      expect(text).toContain('timeout: 40');
+      reloading = true;
+      const result = await reloadFromFile(b.runtime, writeConfig('adopt.yaml', text));
+      expect(result.kind === 'applied' && reloadLine(result)).toBe(`reload: changed ${MARKET_B} (restarted), unchanged ${MARKET} ${MARKET_C}`);
+      await b.until(`${MARKET_B} runs again`, () => {
+        const snap = b.market(MARKET_B);
+        return (
+          b.runtime.supervisor.system.get(marketActorId(MARKET_B)) !== old &&
+          snap?.context.settings.killSwitch.timeoutSec === 40 &&
+          /^running/.test(b.state(MARKET_B))
+        );
+      });
+      await b.until(`${MARKET_B}'s kill-switch is armed again`, () => b.sim.state.killSwitches(BOT_ACCOUNT).some((k) => k.market === MARKET_B));
+      reloading = false;
+      events.stop();
+      // The same orders rest: none cancelled, none placed.
+      expect(
+        b
+          .openOrders(MARKET_B)
+          .map((o) => o.order.clientOrderId)
+          .sort(),
+      ).toEqual(before);
+      expect(events.events).toEqual([]);
+      expect(b.violations).toEqual([]);
+    } finally {
+      reloading = false;
+      for (const b of benches.splice(0).reverse()) await b.close();
+      journal.close();
+    }
   }, 30_000);
 
   it('refuses a file with an error: the errors at file:line:col, the fleet untouched, no request sent', async () => {
