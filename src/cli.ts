@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { chartCommand } from './runtime/commands/chart.js';
 import { doctorCommand } from './runtime/commands/doctor.js';
 import { planCommand } from './runtime/commands/plan.js';
+import { reloadCommand } from './runtime/commands/reload.js';
 import { replayCommand } from './runtime/commands/replay.js';
 import { runCommand } from './runtime/commands/run.js';
 import { statusCommand } from './runtime/commands/status.js';
@@ -30,6 +31,10 @@ const commands: Record<string, { summary: string; run: Command }> = {
   doctor: {
     summary: 'check clock, keys, balances, journal lock, markets.yaml and Node before a run (gridbot doctor [--live] [--json])',
     run: (args) => doctorCommand(args),
+  },
+  reload: {
+    summary: 'apply an edited markets.yaml to the running bot: added grids start, removed stop, changed restart (gridbot reload [--config FILE])',
+    run: (args) => reloadCommand(args),
   },
   status: {
     summary: 'per-market PnL and counts from the journal, bot running or not (gridbot status [--journal FILE] [--json])',
@@ -60,6 +65,7 @@ const EXAMPLES = [
   'gridbot validate markets.yaml --json',
   'gridbot plan --config markets.yaml',
   'gridbot doctor --live',
+  'gridbot reload --config markets.yaml',
   'gridbot status --journal var/gridbot.journal',
   'gridbot chart market --format dot',
   'gridbot replay session.jsonl --port 8788',

@@ -10,7 +10,7 @@
  * `watchMarketLog` for one market. Lines go to `log` synchronously; `gridbot run` hands a
  * deferred sink (deferred-log.ts) so they are built after the counter-order has left.
  */
-import type { MarketEvents, RuntimeObserver } from './start/observers.js';
+import { type MarketEvents, type RuntimeObserver, eachMarket } from './start/observers.js';
 
 export interface MarketLogSink {
   info(obj: object, msg: string): void;
@@ -77,7 +77,5 @@ export function watchMarketLog(market: string, events: MarketEvents, log: Market
 
 /** Returns the observer that logs every market's activity to `log`. */
 export function marketLogObserver(log: MarketLogSink): RuntimeObserver {
-  return ({ markets }) => {
-    for (const [market, events] of markets) watchMarketLog(market, events, log);
-  };
+  return (actors) => eachMarket(actors, (market, events) => watchMarketLog(market, events, log));
 }

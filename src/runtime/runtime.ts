@@ -13,6 +13,7 @@ import type { FrameRouter } from '../machines/connection/frame-router.js';
 import type { MarketInput } from '../machines/market/market.types.js';
 import type { Simulator, startSimulator } from '../sim/index.js';
 import type { RuntimeConfig } from './config/runtime-config.js';
+import type { ReloadResult } from './reload/apply-reload.js';
 import type { FrameStats, LogSink } from './exchange/index.js';
 import type { Journal } from './journal/index.js';
 import type { OrdersLeft } from './report/orders-left.js';
@@ -73,6 +74,12 @@ export interface Runtime {
   stop(reason: string): Promise<void>;
   /** Resolves when the supervisor has stopped (after `stop`, or once every market ended on its own). */
   readonly done: Promise<void>;
+  /**
+   * Applies a new config (validated as a whole) to the running fleet, or refuses it with nothing
+   * sent (reload/apply-reload.ts). Reloads run one after another; each resolves once the grids it
+   * stopped have ended.
+   */
+  reload(next: RuntimeConfig): Promise<ReloadResult>;
 }
 
 /**
@@ -82,5 +89,5 @@ export interface Runtime {
  */
 export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   const pre = await preflight(options);
-  return startHandle(options.config, pre, wire(options, pre));
+  return startHandle(options.config, pre, wire(options, pre), options.journal);
 }

@@ -18,7 +18,7 @@ function recorder() {
 function logged(...names: string[]) {
   const r = recorder();
   const markets = new Map(names.map((n) => [n, fakeMarket()]));
-  marketLogObserver(r.sink)({ markets } as unknown as ObservedActors);
+  marketLogObserver(r.sink)({ markets, marketStarted: () => ({ unsubscribe: () => undefined }) } as unknown as ObservedActors);
   return { ...r, market: (n: string) => markets.get(n) ?? fakeMarket() };
 }
 

@@ -4,6 +4,8 @@
  *
  *   node     the Node.js version against package.json's engines;
  *   config   markets.yaml is valid;
+ *   notify   (with a `notify:` block) each target's secret variable is set in the environment (`run`
+ *            refuses to start without it);
  *   journal  writable, and not held by another running gridbot (a second bot on one journal is one
  *            account and market traded twice: refused at start, not found through duplicate orders),
  *            and recorded for the exchange and key this configuration runs on (`run` refuses another);
@@ -31,12 +33,14 @@ import { type ExchangeSource, openExchangeSource, parseExchangeCommandArgs, rest
 import { planConfig } from './plan.js';
 import type { GridReport } from './plan-report.js';
 import { foreignTimers } from '../instance-guard.js';
+import { type NotifyTargetEnv, notifyTargetEnv } from '../notify/index.js';
 import { type ConfiguredIdentity, configuredIdentity, identityVerdict } from '../status/journal-identity.js';
 
 export const DOCTOR_USAGE = `usage: gridbot doctor [--config FILE] [--exchange-url URL] [--live] [--json]
 
 Checks what \`run\` needs, one line per check with ok / warn / fail / skip and what to do:
-node version, markets.yaml, the journal (writable, not held by a running bot, recorded for this
+node version, markets.yaml, the notify: targets' secret variables (set in the environment or missing),
+the journal (writable, not held by a running bot, recorded for this
 exchange and key: which one it belongs to is shown, and run refuses another), clock skew against
 the exchange, API keys (a signed balance call), every grid placeable, enough balance for the
 budget the grids lock, and orders of this bot left resting by a crashed run.
@@ -62,7 +66,7 @@ export const CLOCK_OK_MS = 2_000;
 export const NONCE_WINDOW_MS = 5_000;
 
 export type CheckStatus = 'ok' | 'warn' | 'fail' | 'skip';
-export type CheckName = 'node' | 'config' | 'journal' | 'clock' | 'keys' | 'grids' | 'balance' | 'orders' | 'timers';
+export type CheckName = 'node' | 'config' | 'notify' | 'journal' | 'clock' | 'keys' | 'grids' | 'balance' | 'orders' | 'timers';
 
 export interface Check {
   readonly name: CheckName;
@@ -154,6 +158,23 @@ export function balanceCheck(need: ReadonlyMap<string, Decimal>, balances: Reado
     return check('balance', 'warn', `${frozen.join('; ')}: only orders on a grid's own market are cancelled at start; cancel the others or lower the budget`);
   }
   return check('balance', 'ok', fine.join('; '));
+}
+
+/** Returns the notify check: each target ok, or the variables it names that are missing (never a value). */
+export function notifyCheck(targets: readonly NotifyTargetEnv[]): Check {
+  const text = targets.map((t) => {
+    const missing = t.variables.filter((v) => !v.set);
+    if (missing.length > 0) return `${t.label} missing ${missing.map((v) => `${v.name} (${v.field})`).join(', ')}`;
+    return t.variables.length === 0 ? `${t.label} ok (no secret)` : `${t.label} ok (${t.variables.map((v) => v.name).join(', ')} set)`;
+  });
+  const ok = targets.every((t) => t.variables.every((v) => v.set));
+  return ok
+    ? check('notify', 'ok', text.join('; '))
+    : check(
+        'notify',
+        'fail',
+        `${text.join('; ')}: export the variable before \`gridbot run\` (secrets are never read from markets.yaml); run refuses to start without it`,
+      );
 }
 
 // ---------------------------------------------------------------- checks with IO
@@ -432,6 +453,7 @@ export async function doctorCommand(args: readonly string[]): Promise<number> {
     config = await loadConfig(parsed.config);
     const n = config.markets.length;
     checks.push(check('config', 'ok', `${parsed.config}: valid, exchange ${config.exchange}, bot id ${config.botId}, ${n} grid${n === 1 ? '' : 's'}`));
+    if (config.notify !== null) checks.push(notifyCheck(notifyTargetEnv(config, process.env)));
   } catch (e) {
     if (!isConfigError(e)) throw e;
     const first = e.issues[0];

@@ -32,9 +32,10 @@ import { fit, marketTable, paneLines } from '../status/status-pane.js';
 import { listenErrorText } from '../../sim/index.js';
 import { exchangeLabel, paperNote } from '../exchange-label.js';
 import { notifierOf } from '../notify/index.js';
+import { runReloads } from '../reload/run-reloads.js';
 
 export const RUN_USAGE = `usage: gridbot run [--config FILE] [--exchange-url URL] [--duration S] [--live] [--inspect PORT] [--metrics [HOST:]PORT] [--record FILE.jsonl]
-                  [--log-file FILE] [--log-stdout]
+                  [--log-file FILE] [--log-stdout] [--watch]
 
   --config FILE        markets.yaml to run (default: markets.yaml)
   --exchange-url URL   an external exchange, e.g. a \`gridbot sim\` at http://127.0.0.1:8080
@@ -49,6 +50,10 @@ export const RUN_USAGE = `usage: gridbot run [--config FILE] [--exchange-url URL
   --log-file FILE      on a terminal, where the log goes while the status pane is drawn
                        (default: var/gridbot.log beside markets.yaml; JSON lines)
   --log-stdout         on a terminal, print the log instead of drawing the status pane
+  --watch              reload markets.yaml whenever it is saved (off by default; SIGHUP or
+                       \`gridbot reload\` reload it always): added grids start, removed ones stop per
+                       their onStop, changed ones restart, untouched ones are left alone; a file
+                       with any problem is refused whole and the running grids are untouched
 
 exit codes: 0 stopped in order, 1 a market failed, or its cancel-all on stop never went through (the orders that
             may rest are named on stderr; its kill-switch is left armed and cancels them when it fires),
@@ -69,6 +74,7 @@ interface RunArgs {
   readonly record: string | null;
   readonly logFile: string | null;
   readonly logStdout: boolean;
+  readonly watch: boolean;
 }
 
 /** `PORT` or `HOST:PORT` (`[::1]:PORT` for IPv6) → where to listen; a string is the problem. */
@@ -94,6 +100,7 @@ function parse(args: readonly string[]): RunArgs | string {
         record: { type: 'string' },
         'log-file': { type: 'string' },
         'log-stdout': { type: 'boolean' },
+        watch: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
       allowPositionals: true,
@@ -126,6 +133,7 @@ function parse(args: readonly string[]): RunArgs | string {
       record: values.record ?? null,
       logFile: values['log-file'] ?? null,
       logStdout: values['log-stdout'] ?? false,
+      watch: values.watch ?? false,
     };
   } catch (e) {
     return e instanceof Error ? e.message : String(e);
@@ -387,10 +395,17 @@ export async function runCommand(args: readonly string[]): Promise<number> {
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
+  // Live reconfiguration (reload/): SIGHUP, `gridbot reload`, and with --watch a save of the file.
+  const reloads = runReloads(
+    runtime,
+    { file: parsed.config, watch: parsed.watch },
+    { info: (o, m) => logger.info(o, m), error: (o, m) => logger.error(o, m), note: (l) => notable.note(l) },
+  );
   if (parsed.durationSec !== null) timers.push(setTimeout(() => void stop(`--duration ${parsed.durationSec}s`), parsed.durationSec * 1000));
 
   await runtime.done;
   await runtime.stop('done');
+  reloads.close();
   await notifier?.close();
   await inspector?.close();
   await metricsServer?.close();

@@ -1,7 +1,8 @@
 /**
  * `gridbot validate [FILE] [--json]`: checks a markets.yaml without touching any exchange: the file
  * itself, the `journal:` path (journal-file.ts: a directory, a parent that cannot be made, a file
- * that is not a gridbot journal), and with `exchange: sim` each grid against the embedded
+ * that is not a gridbot journal), every `notify:` secret's variable in the environment (named, never
+ * shown; notify/env-check.ts), and with `exchange: sim` each grid against the embedded
  * simulator's rules (started in-process on 127.0.0.1, as `run` and `plan` start it), refused in
  * `run`'s words (start/grid-refusal.ts). WhiteBIT's rules need the network: `plan --live` reads them.
  *
@@ -11,6 +12,7 @@
  */
 import { formatIssue, isConfigError, loadConfig, type ConfigIssue, type RuntimeConfig } from '../config/index.js';
 import type { JournalFileState } from '../journal/index.js';
+import { notifyEnvIssues } from '../notify/index.js';
 import { journalPathIssue } from '../start/journal-issue.js';
 import { openExchangeSource } from './exchange-source.js';
 import { planConfig, planRefusals } from './plan.js';
@@ -41,7 +43,8 @@ export async function validateCommand(args: readonly string[]): Promise<number> 
     return 2;
   }
   const journal = config.journal ? journalPathIssue(config, config.journal.path) : null;
-  const issues = [...(journal?.issue ? [journal.issue] : []), ...(await simRefusals(config))];
+  // A `notify:` secret missing from the environment: `run` refuses to start, so it is an error here too.
+  const issues = [...(journal?.issue ? [journal.issue] : []), ...notifyEnvIssues(config, process.env), ...(await simRefusals(config))];
   if (issues.length > 0) {
     report(file, issues, json);
     return 2;

@@ -18,7 +18,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AnyStateMachine, Subscription } from 'xstate';
 import { connectionMachine } from '../../machines/connection/connection.machine.js';
 import { marketMachine } from '../../machines/market/market.machine.js';
-import type { ObservedActors, RuntimeObserver } from '../start/observers.js';
+import { type ObservedActors, type ObservedMarket, type RuntimeObserver, eachMarket } from '../start/observers.js';
 import { supervisorMachine } from '../supervisor/supervisor.machine.js';
 import { InspectionCollector } from './collector.js';
 import { InspectorModel } from './model.js';
@@ -79,14 +79,18 @@ export async function startInspector(options: InspectorOptions): Promise<Inspect
   let watchers = recording ? 1 : 0;
   const attach = (): void => {
     if (actors === null || subscriptions.length > 0) return;
-    const { supervisor, connection, markets } = actors;
+    const { supervisor, connection } = actors;
     subscriptions.push(actors.inspect(collector.inspect));
     collector.seed(supervisor, null);
     collector.seed(connection, supervisor);
-    for (const market of markets.values()) {
-      collector.seed(market, supervisor);
-      subscriptions.push(market.on('*', (e) => collector.emitted(market, e)));
-    }
+    for (const market of live.values()) watchMarket(market);
+  };
+  // The markets running now: a reload replaces and adds actors (start/observers.ts `marketStarted`).
+  const live = new Map<string, ObservedMarket>();
+  const watchMarket = (market: ObservedMarket): void => {
+    if (actors === null) return;
+    collector.seed(market, actors.supervisor);
+    subscriptions.push(market.on('*', (e) => collector.emitted(market, e)));
   };
   const detach = (): void => {
     for (const s of subscriptions) s.unsubscribe();
@@ -138,6 +142,10 @@ export async function startInspector(options: InspectorOptions): Promise<Inspect
     url: server?.url ?? null,
     observe: (observed) => {
       actors = observed;
+      eachMarket(observed, (name, market) => {
+        live.set(name, market);
+        if (subscriptions.length > 0) watchMarket(market);
+      });
       if (watchers > 0) attach();
     },
     looking: () => subscriptions.length > 0,

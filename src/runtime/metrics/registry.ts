@@ -20,7 +20,7 @@ import type { RestObserver } from '../../adapters/whitebit/index.js';
 import { parseDecimal, toPlain } from '../../grid/index.js';
 import type { marketMachine } from '../../machines/market/market.machine.js';
 import type { Runtime } from '../runtime.js';
-import type { MarketEvents, ObservedActors, RuntimeObserver } from '../start/observers.js';
+import { type MarketEvents, type ObservedActors, type RuntimeObserver, eachMarket } from '../start/observers.js';
 import { marketActorId } from '../supervisor/supervisor.machine.js';
 import { ConnectionMetrics } from './connection-metrics.js';
 import { type HealthReport, type HealthWaiting, evaluateHealth } from './health.js';
@@ -111,7 +111,7 @@ export function createRuntimeMetrics(options: RuntimeMetricsOptions = {}): Runti
   };
 
   const observe: RuntimeObserver = (actors) => {
-    for (const [market, events] of actors.markets) watchMarket(market, events);
+    eachMarket(actors, watchMarket);
     actors.supervisor.on('shutdown', () => tracker.shutdownRequested());
     watchConnection(actors);
   };

@@ -8,11 +8,11 @@ import type { RuntimeConfig } from '../config/runtime-config.js';
 import { systemClock } from '../../sim/clock.js';
 import type { MarketLogSink } from '../market-log.js';
 import { type Notifier, createNotifier } from './notifier.js';
-import { resolveTargets } from './targets.js';
+import { resolveConfigTargets } from './env-check.js';
 
 export function notifierOf(config: RuntimeConfig, env: NodeJS.ProcessEnv, log: MarketLogSink): Notifier | null | readonly ConfigIssue[] {
   if (config.notify === null) return null;
-  const resolved = resolveTargets(config.notify, env, config.file, config.locations?.notifyTargets ?? []);
+  const resolved = resolveConfigTargets(config.notify, config, env);
   if (!resolved.ok) return resolved.issues;
   return createNotifier({ config: config.notify, botId: config.botId, targets: resolved.targets, clock: systemClock(), log });
 }

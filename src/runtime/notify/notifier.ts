@@ -21,7 +21,7 @@ import type { SimClock } from '../../sim/clock.js';
 import type { NotifyConfig } from '../config/notify-schema.js';
 import type { MarketLogSink } from '../market-log.js';
 import { connectionTop, topOfPath } from '../metrics/state-tracker.js';
-import type { RuntimeObserver } from '../start/observers.js';
+import { type RuntimeObserver, eachMarket } from '../start/observers.js';
 import type { MarketStatus } from '../status/market-status.js';
 import { afterTurn } from '../turn/index.js';
 import { type DeliveryOptions, TargetDelivery } from './delivery.js';
@@ -94,14 +94,15 @@ export function createNotifier(options: NotifierOptions): Notifier {
     };
   };
 
-  const observe: RuntimeObserver = ({ markets, connection, supervisor }) => {
+  const observe: RuntimeObserver = (actors) => {
+    const { connection, supervisor } = actors;
     supervisor.on('shutdown', () => {
       shuttingDown = true;
     });
     supervisor.on('market.outcome', (e) => {
       if (e.outcome === 'failed') notify({ kind: 'stopped', market: e.market, reason: `failed: ${e.reason ?? 'unknown error'}` });
     });
-    for (const [market, events] of markets) {
+    eachMarket(actors, (market, events) => {
       let waitTimer: (() => void) | null = null;
       let levels = 0;
       events.on('market.state', (e) => {
@@ -128,7 +129,7 @@ export function createNotifier(options: NotifierOptions): Notifier {
           if (levels > 0) notify({ kind: 'waiting', market, levels, sinceMs, forSec: Math.round((clock.now() - sinceMs) / 1000) });
         });
       });
-    }
+    });
     const storm = config.reconnectStorm;
     const windowMs = storm.withinMin * 60_000;
     let reconnects: number[] = [];

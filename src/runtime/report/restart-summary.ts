@@ -11,7 +11,7 @@
  * Entry points: `restartSummaryObserver(sink)` for `startRuntime({ observers })`, `reconcileText`,
  * `levelsWaitingForPrice`.
  */
-import type { MarketEmittedOf, MarketSnapshot, ObservedMarket, RuntimeObserver } from '../start/observers.js';
+import { type MarketEmittedOf, type MarketSnapshot, type ObservedMarket, type RuntimeObserver, eachMarket } from '../start/observers.js';
 
 /** What one reconcile of a market did. */
 export interface ReconcileSummary {
@@ -64,6 +64,6 @@ export function watchReconciles(market: string, actor: ObservedMarket, sink: Rec
 /** Returns an observer that reports every market's reconciles to `sink`. */
 export function restartSummaryObserver(sink: ReconcileSink): RuntimeObserver {
   return (actors) => {
-    for (const [market, actor] of actors.markets) watchReconciles(market, actor, sink);
+    eachMarket(actors, (market, actor) => watchReconciles(market, actor, sink));
   };
 }

@@ -10,6 +10,8 @@ import type { connectionMachine } from '../../machines/connection/connection.mac
 import type { marketMachine } from '../../machines/market/market.machine.js';
 import type { RuntimeConfig } from '../config/runtime-config.js';
 import type { Runtime } from '../runtime.js';
+import type { Journal } from '../journal/index.js';
+import { type ReloadResult, applyReload } from '../reload/apply-reload.js';
 import { NO_FIGURES } from '../report/fleet-figures.js';
 import { ordersLeft } from '../report/orders-left.js';
 import { type MarketStatus, marketStatus, statePath } from '../status/market-status.js';
@@ -20,8 +22,10 @@ import type { Wiring } from './wiring.js';
 type MarketActor = Actor<typeof marketMachine>;
 
 /** Starts the wired supervisor and returns the runtime's handle. */
-export function startHandle(config: RuntimeConfig, pre: Preflight, wiring: Wiring): Runtime {
+export function startHandle(initial: RuntimeConfig, pre: Preflight, wiring: Wiring, journal?: Journal): Runtime {
   const sup = wiring.supervisor;
+  // A reload replaces it: the status rows are the grids of the file the fleet runs now.
+  let config = initial;
   const marketRef = (market: string) => sup.system.get(marketActorId(market)) as MarketActor | undefined;
   // Each market actor, kept from before the start (the supervisor spawned them all when it was
   // created): once a market has ended and left the system, its actor still holds its last snapshot,
@@ -31,6 +35,11 @@ export function startHandle(config: RuntimeConfig, pre: Preflight, wiring: Wirin
     const ref = marketRef(m.market);
     if (ref) actors.set(m.market, ref);
   }
+  // A market a reload starts replaces its last actor here (a removed one keeps its last, for ordersLeft).
+  sup.on('market.started', (e) => {
+    const ref = marketRef(e.market);
+    if (ref) actors.set(e.market, ref);
+  });
   const done = new Promise<void>((resolve) => {
     sup.subscribe({ complete: () => resolve(), error: () => resolve() });
   });
@@ -96,9 +105,26 @@ export function startHandle(config: RuntimeConfig, pre: Preflight, wiring: Wirin
     return stopping;
   };
 
+  let reloads: Promise<unknown> = Promise.resolve();
+  const reload = (next: RuntimeConfig): Promise<ReloadResult> => {
+    const target = {
+      supervisor: sup,
+      rest: pre.rest,
+      journal,
+      current: () => config,
+      adopt: (c: RuntimeConfig) => {
+        config = c;
+        wiring.useConfig(c);
+      },
+    };
+    const result = reloads.then(() => applyReload(target, next));
+    reloads = result.catch(() => undefined);
+    return result;
+  };
+
   return {
     // Every market's actor is kept (above), so its last snapshot answers even after a budget cut.
-    ordersLeft: () => config.markets.flatMap((m) => ordersLeft(actors.get(m.market)?.getSnapshot() ?? null) ?? []),
+    ordersLeft: () => [...actors.values()].flatMap((a) => ordersLeft(a.getSnapshot()) ?? []),
     supervisor: sup,
     sim: pre.endpoint.sim,
     rest: pre.rest,
@@ -110,5 +136,6 @@ export function startHandle(config: RuntimeConfig, pre: Preflight, wiring: Wirin
     connectionState,
     stop,
     done,
+    reload,
   };
 }

@@ -2,8 +2,9 @@
  * How the runtime's observers (market log, metrics, inspector) reach its actors.
  *
  * An observer is told the actors once, after the supervisor spawned them and before any of them
- * starts, so it sees every market's first `market.state`. The supervisor spawns every market in its
- * own entry (supervisor.machine.ts), so there is no market that appears later.
+ * starts, so it sees every market's first `market.state`. A market spawned later by a reload (added,
+ * or restarted with new settings) is told through `marketStarted`, also before it starts:
+ * {@link eachMarket} watches both.
  *
  * What an observer should listen to, cheapest first:
  * - a market's typed emitted events (`market.*`, market.emitted.ts) with `on(type, handler)`: a
@@ -57,6 +58,14 @@ export interface ObservedActors {
   readonly supervisor: ObservedSupervisor;
   /** Subscribes to XState's whole inspection stream (see the module doc for when). */
   inspect(observer: (event: InspectionEvent) => void): Subscription;
+  /** Tells `handler` each market actor a reload spawns (added or restarted), before it starts. */
+  marketStarted(handler: (market: string, actor: ObservedMarket) => void): Subscription;
+}
+
+/** Runs `watch` for every market: the ones running now and each one a reload starts later. */
+export function eachMarket(actors: ObservedActors, watch: (market: string, actor: ObservedMarket) => void): void {
+  for (const [market, actor] of actors.markets) watch(market, actor);
+  actors.marketStarted(watch);
 }
 
 /** Told once, before any actor starts; subscribes to what it needs. */

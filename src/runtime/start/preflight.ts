@@ -72,18 +72,12 @@ export async function preflight(options: RuntimeOptions): Promise<Preflight> {
     await checkMarkets(rest, config);
     // Nonces must sit within ±5 s of the exchange's clock (nonceWindow): align before the first signed call.
     const offsetMs = await rest.syncTime();
-    // A second bot on this account and market is refused here, before anything is sent (instance-guard.ts).
-    const timers = await rest.killSwitchStatus();
-    const found = foreignTimers(
-      timers,
+    await checkForeignTimers(
+      rest,
       config.markets.map((m) => m.market),
-      (market) => {
-        const last = lastRuns.get(market);
-        return last ? killSwitchMsOfRun(last) : null;
-      },
-      (Date.now() + offsetMs) / 1000,
+      (market) => lastRuns.get(market) ?? null,
+      offsetMs,
     );
-    if (found.length > 0) throw new RuntimeStartError(foreignTimersMessage(found));
   } catch (error) {
     await rest.close();
     await endpoint.sim?.close();
@@ -186,15 +180,42 @@ function liveCredentials(env: NodeJS.ProcessEnv): Credentials {
 }
 
 /**
- * Throws unless every configured market is a spot market the exchange lists and every grid's plan
- * passes its rules (fee, minimums, budget) at the last price: the function the market actor places
- * with decides, on the calls it reads with. A market without a price yet is left to its actor,
- * which waits for one.
+ * Throws when another client guards one of `markets` with a kill-switch timer (a second bot on this
+ * account and market: instance-guard.ts), before anything is sent. `lastRun` is the market's last
+ * journaled run, whose own timer is not foreign. A reload checks the markets it adds with it too.
+ * @throws RuntimeStartError
  */
-async function checkMarkets(rest: WhitebitRestClient, config: RuntimeConfig): Promise<void> {
+export async function checkForeignTimers(
+  rest: WhitebitRestClient,
+  markets: readonly string[],
+  lastRun: (market: string) => MarketRunRecord | null,
+  offsetMs: number,
+): Promise<void> {
+  if (markets.length === 0) return;
+  const found = foreignTimers(
+    await rest.killSwitchStatus(),
+    markets,
+    (market) => {
+      const last = lastRun(market);
+      return last ? killSwitchMsOfRun(last) : null;
+    },
+    (Date.now() + offsetMs) / 1000,
+  );
+  if (found.length > 0) throw new RuntimeStartError(foreignTimersMessage(found));
+}
+
+/**
+ * Throws unless every configured market (of `only`, when given: a reload's new and changed grids)
+ * is a spot market the exchange lists and every grid's plan passes its rules (fee, minimums, budget)
+ * at the last price: the function the market actor places with decides, on the calls it reads with.
+ * A market without a price yet is left to its actor, which waits for one.
+ * @throws RuntimeStartError naming each refused grid at its file:line:col
+ */
+export async function checkMarkets(rest: WhitebitRestClient, config: RuntimeConfig, only?: ReadonlySet<string>): Promise<void> {
   const lists = sharedPublicLists(rest);
   const listed = new Set((await lists.publicMarkets()).filter((m) => m.type === undefined || m.type === 'spot').map((m) => m.name));
-  const missing = config.markets.flatMap((m, i) => (listed.has(m.market) ? [] : [i]));
+  const checked = (market: string) => only === undefined || only.has(market);
+  const missing = config.markets.flatMap((m, i) => (listed.has(m.market) || !checked(m.market) ? [] : [i]));
   if (missing.length > 0) {
     const names = missing.map((i) => config.markets[i]?.market).join(', ');
     throw new RuntimeStartError(
@@ -204,6 +225,7 @@ async function checkMarkets(rest: WhitebitRestClient, config: RuntimeConfig): Pr
   }
   const refusals = await Promise.all(
     config.markets.map(async (m, i): Promise<ConfigIssue | null> => {
+      if (!checked(m.market)) return null;
       try {
         return gridRefusal(config, i, await loadMarket(lists, m.market));
       } catch (e) {

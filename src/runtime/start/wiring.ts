@@ -12,7 +12,7 @@ import { connectionMachine } from '../../machines/connection/connection.machine.
 import type { ConnectionEmitted } from '../../machines/connection/connection.types.js';
 import type { FrameRouter } from '../../machines/connection/frame-router.js';
 import { marketMachine } from '../../machines/market/market.machine.js';
-import type { MarketInput } from '../../machines/market/market.types.js';
+import type { MarketInput, MarketSettings } from '../../machines/market/market.types.js';
 import type { LevelBook } from '../../grid/index.js';
 import {
   type FrameStats,
@@ -30,6 +30,7 @@ import {
 } from '../exchange/index.js';
 import { type MarketRunRecord, bookOfRun, journalInspector } from '../journal/index.js';
 import type { RuntimeOptions } from '../runtime.js';
+import type { RuntimeConfig } from '../config/runtime-config.js';
 import { priorFiguresAtStart } from '../report/prior-figures.js';
 import { CONNECTION_ID, marketActorId, supervisorMachine } from '../supervisor/supervisor.machine.js';
 import { TurnOrder } from '../turn/index.js';
@@ -49,6 +50,8 @@ export interface Wiring {
   runtimeStopping(): void;
   /** Writes the journal's deferred reporting rows now (at stop). */
   flushJournal(): void;
+  /** After a reload: the config markets spawned from now on take their order entry from. */
+  useConfig(config: RuntimeConfig): void;
 }
 
 /** Creates the runtime's actors from a passed preflight (not started). */
@@ -61,6 +64,8 @@ export function wire(options: RuntimeOptions, pre: Preflight): Wiring {
   const socketOrders = new WsSocketOrders(logger ? { logger } : {});
   const socket = createSocketActor({ wsUrl: pre.endpoint.wsUrl, router, depthGaps, stats: frames, turn, orders: socketOrders, ...(logger ? { logger } : {}) });
   const fetchToken = createTokenActor(pre.rest);
+  // Replaced by a reload (useConfig): a restarted market's order entry is the new file's.
+  let config = options.config;
 
   // The connection actor is spawned by the supervisor; the market feeds reach it through the system.
   const holder: { supervisor?: SupervisorActor } = {};
@@ -91,7 +96,7 @@ export function wire(options: RuntimeOptions, pre: Preflight): Wiring {
     status$: connectionStatus$(statusSource),
     turn,
     socketOrders,
-    orderEntryOf: (market) => options.config.orderEntry[market] ?? 'rest',
+    orderEntryOf: (market) => config.orderEntry[market] ?? 'rest',
   });
   const machine = supervisorMachine.provide({
     actors: {
@@ -118,15 +123,32 @@ export function wire(options: RuntimeOptions, pre: Preflight): Wiring {
           userInspect(e);
         }
       : (journalHook ?? userInspect);
+  // The last actor of each market: a restart's client ids start above the ones it used.
+  const lastActors = new Map<string, Actor<typeof marketMachine>>();
+  const prepare = (settings: MarketSettings): MarketInput => {
+    const nowMs = Date.now();
+    const last = options.journal?.lastMarketRun(settings.market) ?? null;
+    const usedSeq = lastActors.get(settings.market)?.getSnapshot().context.book?.nextSeq ?? 0;
+    const input = marketInput(options, settings, last, Math.max(nowMs, usedSeq));
+    options.journal?.beginMarketRun(input);
+    return input;
+  };
   const supervisor = createActor(machine, {
     input: {
       connection: { authenticate: true, seed: startMs % 2 ** 31 },
       markets,
+      prepare,
       ...(options.shutdownTimeoutMs === undefined ? {} : { shutdownTimeoutMs: options.shutdownTimeoutMs }),
     },
     ...(inspect ? { inspect } : {}),
   });
   holder.supervisor = supervisor;
+  const remember = (market: string) => {
+    const ref = supervisor.system.get(marketActorId(market)) as Actor<typeof marketMachine> | undefined;
+    if (ref) lastActors.set(market, ref);
+  };
+  for (const m of markets) remember(m.market);
+  supervisor.on('market.started', (e) => remember(e.market));
   const observers = options.observers ?? [];
   if (observers.length > 0) {
     const actors = observedActors(supervisor, markets);
@@ -141,6 +163,9 @@ export function wire(options: RuntimeOptions, pre: Preflight): Wiring {
       stopping = true;
     },
     flushJournal: () => journalHook?.flush(),
+    useConfig: (next) => {
+      config = next;
+    },
   };
 }
 
@@ -158,7 +183,18 @@ function observedActors(supervisor: SupervisorActor, markets: readonly MarketInp
   }
   const connection = system.get(CONNECTION_ID) as Actor<typeof connectionMachine> | undefined;
   if (!connection) throw new Error('the supervisor spawned no connection actor');
-  return { markets: observed, connection, supervisor, inspect: (observer) => system.inspect(observer) };
+  return {
+    markets: observed,
+    connection,
+    supervisor,
+    inspect: (observer) => system.inspect(observer),
+    // Emitted before the new actor starts (supervisor.machine.ts): the handler sees its first event.
+    marketStarted: (handler) =>
+      supervisor.on('market.started', (e) => {
+        const ref = system.get(marketActorId(e.market)) as Actor<typeof marketMachine> | undefined;
+        if (ref) handler(e.market, ref);
+      }),
+  };
 }
 
 /**
@@ -166,23 +202,28 @@ function observedActors(supervisor: SupervisorActor, markets: readonly MarketInp
  * first client-id sequence above both the clock and the journal's (client ids never repeat a run's).
  */
 function marketInputs(options: RuntimeOptions, lastRuns: ReadonlyMap<string, MarketRunRecord | null>, startMs: number): MarketInput[] {
-  return options.config.markets.map((m): MarketInput => {
-    const last = lastRuns.get(m.market) ?? null;
-    const fromJournal = restoreFor(last, m, options.logger);
-    const firstSeq = Math.max(startMs, fromJournal?.nextSeq ?? 0);
-    const restore = m.onStart === 'adopt' ? fromJournal : null;
-    // The all-time figures of the reports are the earlier runs' recorded figures plus this run's.
-    const priorFigures = options.journal ? priorFiguresAtStart(options.journal, m.market, last, fromJournal) : null;
-    // Preflight refused every grid whose plan failed at start: one failing at its own load saw the price move (market.types.ts).
-    return { ...m, firstSeq, restore, priorFigures, invalidPlan: 'wait', ...(options.marketOverrides?.[m.market] ?? {}) };
-  });
+  return options.config.markets.map((m) => marketInput(options, m, lastRuns.get(m.market) ?? null, startMs));
+}
+
+/**
+ * Returns one market's input, at start or when a reload starts it: its journal's last run restores
+ * the book (with `adopt`) exactly as a restart of the process does.
+ */
+function marketInput(options: RuntimeOptions, m: MarketSettings, last: MarketRunRecord | null, minSeq: number): MarketInput {
+  const fromJournal = restoreFor(last, m, options.logger);
+  const firstSeq = Math.max(minSeq, fromJournal?.nextSeq ?? 0);
+  const restore = m.onStart === 'adopt' ? fromJournal : null;
+  // The all-time figures of the reports are the earlier runs' recorded figures plus this run's.
+  const priorFigures = options.journal ? priorFiguresAtStart(options.journal, m.market, last, fromJournal) : null;
+  // Preflight refused every grid whose plan failed at start: one failing at its own load saw the price move (market.types.ts).
+  return { ...m, firstSeq, restore, priorFigures, invalidPlan: 'wait', ...(options.marketOverrides?.[m.market] ?? {}) };
 }
 
 /**
  * Returns the book a market's last run ended with, when that run traded the same grid; a changed grid
  * spec starts afresh (reconciling then cancels orders of ours that no longer fit).
  */
-function restoreFor(last: MarketRunRecord | null, m: MarketInput, logger: LogSink | undefined): LevelBook | null {
+function restoreFor(last: MarketRunRecord | null, m: MarketSettings, logger: LogSink | undefined): LevelBook | null {
   if (!last) return null;
   if (JSON.stringify(last.input.spec) !== JSON.stringify(m.spec)) {
     logger?.warn({ market: m.market }, 'journal: the grid spec changed since the last run; not restoring its book');

@@ -51,6 +51,7 @@ export function observedInertMarkets(n: number, observe: RuntimeObserver) {
       inspectors.add(fn);
       return { unsubscribe: () => void inspectors.delete(fn) };
     },
+    marketStarted: () => ({ unsubscribe: () => {} }),
   } as unknown as ObservedActors);
   for (const a of actors) a.start();
   // XState keeps an actor's `on` handlers in its `eventListeners` map.

@@ -39,6 +39,7 @@ function observed(m: RuntimeMetrics, names: readonly string[]) {
       inspectors.push(fn);
       return { unsubscribe: () => {} };
     },
+    marketStarted: () => ({ unsubscribe: () => {} }),
   } as unknown as ObservedActors);
   return {
     emit: (market: string, e: MarketEmitted) => markets.get(market)?.emit(e),

@@ -86,6 +86,7 @@ export function fakeActors(...names: string[]) {
       },
     },
     inspect: () => ({ unsubscribe: () => undefined }),
+    marketStarted: () => ({ unsubscribe: () => undefined }),
   } as unknown as ObservedActors;
   return {
     actors,
