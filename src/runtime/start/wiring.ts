@@ -129,7 +129,7 @@ export function wire(options: RuntimeOptions, pre: Preflight): Wiring {
   holder.supervisor = supervisor;
   const observers = options.observers ?? [];
   if (observers.length > 0) {
-    const actors = observedActors(supervisor, markets);
+    const actors = { ...observedActors(supervisor, markets), balances: () => pre.rest.tradeAccountBalance() };
     for (const observe of observers) observe(actors);
   }
   return {
