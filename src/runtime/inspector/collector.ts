@@ -25,7 +25,7 @@ import type { MarketEmitted } from '../../machines/market/market.emitted.js';
 import type { MarketContext } from '../../machines/market/market.types.js';
 import type { MarketSnapshot, SnapshotSource } from '../start/observers.js';
 import { marketStatus, statePath } from '../status/market-status.js';
-import { unrealisedFigure } from '../report/fleet-figures.js';
+import { roundTripsOf, unrealisedFigure } from '../report/fleet-figures.js';
 import { ladderOf } from './ladder.js';
 import { counterOf } from './trade-history.js';
 import { type EventRecord, type FillNote, type InspectorRecord, type MarketRecord, type MarketRow, type StateRecord, jsonSafe } from './records.js';
@@ -347,6 +347,7 @@ export class InspectionCollector {
     const unrealised = unrealisedFigure(c.book, c.lastPrice);
     const row: MarketRow = {
       ...(unrealised === null ? {} : { unrealisedPnl: unrealised }),
+      roundTrips: roundTripsOf(c),
       liveOrders: s.liveOrders,
       pendingOrders: s.pendingOrders,
       fills: s.fills,

@@ -20,6 +20,7 @@
  *   adopted; nothing after a cancel-all start).
  * - `unrealised` (`unrealisedFigure`): the book's open lots (fills no counter-fill matched yet)
  *   valued at the last price, net of the fees they paid (grid/pnl.ts, what risk.ts's stop-loss reads).
+ * - `roundTrips` (`roundTripsOf`, this run only): fills that closed a lot, i.e. completed a round trip.
  * - `allTime`: `run` plus every earlier run of the journal (the input's `priorFigures`, the sum of
  *   the `run_figures` rows the earlier runs wrote). Without a journal it equals `run`.
  */
@@ -116,6 +117,19 @@ export function unrealisedFigure(book: { readonly pnl: PnlBook } | null, lastPri
   const price = lastPrice === null ? null : parseDecimal(lastPrice);
   if (book === null || price === null) return null;
   return formatMoney(toPlain(unrealisedPnl(book.pnl, price)));
+}
+
+/**
+ * Returns this run's round trips: fills that closed (part of) a lot an earlier fill of the grid
+ * opened (grid/pnl.ts `roundTrips`), the book now minus the book the run started from. Not journaled
+ * per run, so there is no all-time count.
+ */
+export function roundTripsOf(c: {
+  readonly book: { readonly pnl: PnlBook } | null;
+  readonly settings: { readonly restore: { readonly pnl: PnlBook } | null };
+}): number {
+  if (c.book === null) return 0;
+  return (c.book.pnl.roundTrips ?? 0) - (c.settings.restore?.pnl.roundTrips ?? 0);
 }
 
 /** Returns a quote amount as shown: at most 8 decimals, no exponent. */

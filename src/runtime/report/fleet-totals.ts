@@ -18,6 +18,8 @@ export interface TotalsInput {
   readonly allTime: FigureSet;
   /** The open lots at the last price; null/absent when unknown. */
   readonly unrealisedPnl?: string | null;
+  /** This run's round trips; absent counts 0. */
+  readonly roundTrips?: number;
 }
 
 /** Fills and money (decimal strings in the quote asset, at most 8 decimals) over some markets. */
@@ -38,6 +40,8 @@ export interface CurrencyTotals {
   readonly allTime: MoneyTotals;
   /** The open lots of the markets that have a last price, valued at it, net of their fees. */
   readonly unrealised: string;
+  /** This run's round trips (fills that closed a lot). */
+  readonly roundTrips: number;
 }
 
 interface Sum {
@@ -49,6 +53,7 @@ interface Sum {
   allRealised: Decimal;
   allFees: Decimal;
   unrealised: Decimal;
+  roundTrips: number;
 }
 
 const dec = (s: string | null | undefined): Decimal => (s == null ? ZERO : (parseDecimal(s) ?? ZERO));
@@ -61,7 +66,7 @@ export function fleetTotals(rows: readonly TotalsInput[]): CurrencyTotals[] {
     if (r.quoteAsset === null) continue;
     let t = by.get(r.quoteAsset);
     if (t === undefined) {
-      t = { markets: 0, fills: 0, realised: ZERO, fees: ZERO, allFills: 0, allRealised: ZERO, allFees: ZERO, unrealised: ZERO };
+      t = { markets: 0, fills: 0, realised: ZERO, fees: ZERO, allFills: 0, allRealised: ZERO, allFees: ZERO, unrealised: ZERO, roundTrips: 0 };
       by.set(r.quoteAsset, t);
     }
     t.markets += 1;
@@ -72,6 +77,7 @@ export function fleetTotals(rows: readonly TotalsInput[]): CurrencyTotals[] {
     t.allRealised = t.allRealised.plus(dec(r.allTime.realisedQuote));
     t.allFees = t.allFees.plus(dec(r.allTime.feesQuote));
     t.unrealised = t.unrealised.plus(dec(r.unrealisedPnl));
+    t.roundTrips += r.roundTrips ?? 0;
   }
   return [...by]
     .sort(([a], [b]) => a.localeCompare(b))
@@ -81,5 +87,6 @@ export function fleetTotals(rows: readonly TotalsInput[]): CurrencyTotals[] {
       run: { fills: t.fills, realised: money(t.realised), fees: money(t.fees) },
       allTime: { fills: t.allFills, realised: money(t.allRealised), fees: money(t.allFees) },
       unrealised: money(t.unrealised),
+      roundTrips: t.roundTrips,
     }));
 }

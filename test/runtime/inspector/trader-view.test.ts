@@ -10,6 +10,7 @@ import { InspectorModel, TRADE_CAP } from '../../../src/runtime/inspector/model.
 import type { InspectorRecord, MarketRow } from '../../../src/runtime/inspector/records.js';
 import { type InspectorServer, startInspectorServer } from '../../../src/runtime/inspector/server.js';
 import { counterOf } from '../../../src/runtime/inspector/trade-history.js';
+import { roundTripsOf } from '../../../src/runtime/report/fleet-figures.js';
 import { fleetTotals } from '../../../src/runtime/report/fleet-totals.js';
 import { BTC_USDT } from '../../grid/fixtures.js';
 import { plan, scope } from '../../grid/ledger-support.js';
@@ -33,14 +34,28 @@ const row = (quoteAsset: string | null, realisedPnl: string, fills: number, extr
 describe('fleet totals', () => {
   it('adds up per quote asset, never across assets, this run and all time, with the unrealised part', () => {
     const totals = fleetTotals([
-      row('USDT', '1.5', 2, { unrealisedPnl: '-0.25' }),
+      row('USDT', '1.5', 2, { unrealisedPnl: '-0.25', roundTrips: 1 }),
       row('BTC', '0.0001', 1),
-      row('USDT', '0.25', 3, { unrealisedPnl: '0.05' }),
+      row('USDT', '0.25', 3, { unrealisedPnl: '0.05', roundTrips: 2 }),
       row(null, '9', 9),
     ]);
     expect(totals).toEqual([
-      { asset: 'BTC', markets: 1, run: { fills: 1, realised: '0.0001', fees: '0.1' }, allTime: { fills: 2, realised: '0.0001', fees: '0.2' }, unrealised: '0' },
-      { asset: 'USDT', markets: 2, run: { fills: 5, realised: '1.75', fees: '0.2' }, allTime: { fills: 7, realised: '1.75', fees: '0.4' }, unrealised: '-0.2' },
+      {
+        asset: 'BTC',
+        markets: 1,
+        run: { fills: 1, realised: '0.0001', fees: '0.1' },
+        allTime: { fills: 2, realised: '0.0001', fees: '0.2' },
+        unrealised: '0',
+        roundTrips: 0,
+      },
+      {
+        asset: 'USDT',
+        markets: 2,
+        run: { fills: 5, realised: '1.75', fees: '0.2' },
+        allTime: { fills: 7, realised: '1.75', fees: '0.4' },
+        unrealised: '-0.2',
+        roundTrips: 3,
+      },
     ]);
   });
 });
@@ -78,6 +93,24 @@ describe("a fill's counter-order", () => {
     // A sell at level 6 is answered at level 5, which holds a sell: carried.
     expect(counterOf({ book }, 6, 'sell')).toEqual({ kind: 'carried', level: 5, side: 'buy' });
     expect(counterOf({ book: null }, 4, 'buy')).toEqual({ kind: 'none' });
+
+    // The counter-order fills: a round trip, counted for this run (the run started from no book).
+    expect(roundTripsOf({ book, settings: { restore: null } })).toBe(0);
+    takeIntents(book, 100);
+    applyPlacement(book, { kind: 'placed', clientOrderId: counter.clientOrderId, orderId: 200, dealStock: '0', left: '0.001' });
+    applyDeal(book, {
+      dealId: 2,
+      orderId: 200,
+      clientOrderId: counter.clientOrderId,
+      side: 'sell',
+      price: counter.price.toFixed(),
+      amount: '0.001',
+      fee: '0',
+      feeAsset: 'USDT',
+      time: 2,
+    });
+    expect(roundTripsOf({ book, settings: { restore: null } })).toBe(1);
+    expect(roundTripsOf({ book, settings: { restore: book } })).toBe(0);
   });
 });
 

@@ -117,7 +117,7 @@ describe.skipIf(!existsSync(CHROMIUM))("the inspector's trader view in a browser
     await fill.waitFor({ state: 'visible', ...WAIT });
     const cells = await fill.locator('td').allInnerTexts();
     expect(cells[1]).toMatch(/^(BUY|SELL)$/);
-    expect(cells[5]).toMatch(/^(buy|sell) [\d.]+ @ [\d.]+ · \S+ · (owed|sending|live|filled|done|unknown)$/);
+    expect(cells[5]).toMatch(/^(buy|sell) [\d.]+ @ [\d.]+ · (owed|sending|live|filled|done|unknown)\n\S+$/);
     expect(cells[5]?.startsWith(cells[1] === 'BUY' ? 'sell' : 'buy')).toBe(true);
     // The same fill fleet-wide, with its market.
     await page
@@ -145,7 +145,9 @@ describe.skipIf(!existsSync(CHROMIUM))("the inspector's trader view in a browser
       await page.locator('#rows tr[data-id="market:BTC_USDT"]').click();
       await expect.poll(() => page.locator('#marketTrades tr').count(), WAIT).toBeGreaterThanOrEqual(3);
       await mkdir(join(process.cwd(), 'docs'), { recursive: true });
-      await page.screenshot({ path: join(process.cwd(), 'docs', 'inspector.png'), fullPage: true });
+      // The page down to the event log: the fleet, the rows, and the selected market's panels.
+      const log = await page.getByRole('heading', { name: /^Event log/ }).boundingBox();
+      await page.screenshot({ path: join(process.cwd(), 'docs', 'inspector.png'), fullPage: true, clip: { x: 0, y: 0, width: 1500, height: log?.y ?? 2400 } });
     }
     await page.screenshot({ path: join(ARTIFACTS, 'inspector-trader.png'), fullPage: true });
     expect(foreign).toEqual([]);

@@ -38,6 +38,7 @@ export function renderFleet(fleet, nowMs) {
       td(tr, money(t.run.fees, t.asset), 'num');
       td(tr, money(t.allTime.fees, t.asset), 'num');
       td(tr, `${t.run.fills} / ${t.allTime.fills}`, 'num');
+      td(tr, String(t.roundTrips), 'num');
       return tr;
     }),
   );
@@ -81,12 +82,22 @@ export function renderMarketTrader(d, row, nowMs) {
   $('emptyTrades').hidden = d.trades.length > 0;
 }
 
+/** The counter-order's cell: what it is and its state, its client id on a line of its own. */
+function counterCell(row, t) {
+  const c = t.counter;
+  const cellEl = td(row, c && c.kind === 'order' ? `${c.side} ${c.amount} @ ${c.price} · ${t.counterState ?? c.state}` : counterText(t), 'counter');
+  if (c && c.kind === 'order') {
+    const id = document.createElement('span');
+    id.className = 'cid';
+    id.textContent = c.clientOrderId;
+    cellEl.appendChild(id);
+  }
+}
+
 function counterText(tr) {
   const c = tr.counter;
   if (!c) return '—';
   switch (c.kind) {
-    case 'order':
-      return `${c.side} ${c.amount} @ ${c.price} · ${c.clientOrderId} · ${tr.counterState ?? c.state}`;
     case 'carried':
       return `${c.side} at level ${c.level}: carried (the level is busy or waits for price)`;
     case 'offGrid':
@@ -107,7 +118,7 @@ function renderTrades(body, trades, withMarket) {
       td(tr, t.price, 'num');
       td(tr, t.amount, 'num');
       td(tr, t.fee == null ? '' : `${t.fee} ${t.feeAsset ?? ''}`.trim(), 'num');
-      td(tr, counterText(t), 'counter');
+      counterCell(tr, t);
       return tr;
     }),
   );
