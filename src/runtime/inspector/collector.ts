@@ -343,11 +343,12 @@ export class InspectionCollector {
   private marketRecord(info: ActorInfo, snap: MachineSnapshotLike, t: number): MarketRecord {
     const c = snap.context as MarketContext;
     const s = marketStatus(snap as unknown as MarketSnapshot, t);
-    // Absent rather than null when unknown: 500 rows a tick, every byte counts.
+    // Absent rather than null (or 0) when unknown: 500 rows a tick, every byte counts.
     const unrealised = unrealisedFigure(c.book, c.lastPrice);
+    const roundTrips = roundTripsOf(c);
     const row: MarketRow = {
       ...(unrealised === null ? {} : { unrealisedPnl: unrealised }),
-      roundTrips: roundTripsOf(c),
+      ...(roundTrips === 0 ? {} : { roundTrips }),
       liveOrders: s.liveOrders,
       pendingOrders: s.pendingOrders,
       fills: s.fills,

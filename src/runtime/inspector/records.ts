@@ -148,7 +148,7 @@ export interface MarketRow {
   readonly allTime: FigureSet;
   /** The open lots valued at the last price, net of their fees, in `quoteAsset`; null without a price or book (absent in older recordings). */
   readonly unrealisedPnl?: string | null;
-  /** This run's round trips (fleet-figures.ts `roundTripsOf`); absent in older recordings. */
+  /** This run's round trips (fleet-figures.ts `roundTripsOf`); absent when 0, and in older recordings. */
   readonly roundTrips?: number;
   readonly stopReason: string | null;
   /** Epoch ms at which the exchange cancels the market's orders unless refreshed; null when not armed. */

@@ -4,7 +4,7 @@
  * profit lines, the balance feed, and the uPlot files served from the installed package.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { applyDeal, applyPlacement, createLevelBook, takeIntents } from '../../../src/grid/index.js';
+import { type LevelBook, type OrderRecord, applyDeal, applyPlacement, createLevelBook, takeIntents } from '../../../src/grid/index.js';
 import { pollBalances } from '../../../src/runtime/inspector/balance-feed.js';
 import { InspectorModel, TRADE_CAP } from '../../../src/runtime/inspector/model.js';
 import type { InspectorRecord, MarketRow } from '../../../src/runtime/inspector/records.js';
@@ -60,6 +60,12 @@ describe('fleet totals', () => {
   });
 });
 
+/** Fills 0.001 of `order` (fee-free) in one deal. */
+function fillWhole(book: LevelBook, dealId: number, orderId: number, order: OrderRecord, feeAsset: string): void {
+  const { clientOrderId, side, price } = order;
+  applyDeal(book, { dealId, orderId, clientOrderId, side, price: price.toFixed(), amount: '0.001', fee: '0', feeAsset, time: dealId });
+}
+
 describe("a fill's counter-order", () => {
   it('is the order one level away on the other side, read from the book after the fill', () => {
     const book = takeIntents(createLevelBook(plan, scope, BTC_USDT), 100).book;
@@ -69,17 +75,7 @@ describe("a fill's counter-order", () => {
     const buy = book.orders.get(4)!;
     // Before the fill, level 5 (the gap) holds nothing.
     expect(counterOf({ book }, 4, 'buy')).toEqual({ kind: 'none' });
-    applyDeal(book, {
-      dealId: 1,
-      orderId: 104,
-      clientOrderId: buy.clientOrderId,
-      side: 'buy',
-      price: buy.price.toFixed(),
-      amount: '0.001',
-      fee: '0',
-      feeAsset: 'BTC',
-      time: 1,
-    });
+    fillWhole(book, 1, 104, buy, 'BTC');
     const counter = book.orders.get(5)!;
     expect(counterOf({ book }, 4, 'buy')).toEqual({
       kind: 'order',
@@ -98,17 +94,7 @@ describe("a fill's counter-order", () => {
     expect(roundTripsOf({ book, settings: { restore: null } })).toBe(0);
     takeIntents(book, 100);
     applyPlacement(book, { kind: 'placed', clientOrderId: counter.clientOrderId, orderId: 200, dealStock: '0', left: '0.001' });
-    applyDeal(book, {
-      dealId: 2,
-      orderId: 200,
-      clientOrderId: counter.clientOrderId,
-      side: 'sell',
-      price: counter.price.toFixed(),
-      amount: '0.001',
-      fee: '0',
-      feeAsset: 'USDT',
-      time: 2,
-    });
+    fillWhole(book, 2, 200, counter, 'USDT');
     expect(roundTripsOf({ book, settings: { restore: null } })).toBe(1);
     expect(roundTripsOf({ book, settings: { restore: book } })).toBe(0);
   });

@@ -11,42 +11,19 @@
 import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { type Browser, type Page, chromium } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../../src/runtime/config/index.js';
 import { type Inspector, startInspector } from '../../../src/runtime/inspector/inspector.js';
 import { type Runtime, startRuntime } from '../../../src/runtime/runtime.js';
+import { CHROMIUM, launchChromium, simFleetYaml } from './browser-support.js';
 
-const CHROMIUM = '/usr/bin/chromium';
 const ARTIFACTS = join(process.cwd(), 'test-artifacts');
 const WAIT = { timeout: 30_000 };
 const LONG_REASON =
   'risk: the price left the grid range (below the lowest level 2950 for longer than the configured grace period); the grid stopped and cancelled its orders as its onStop says, review markets.yaml before starting it again';
 
-const grid = (market: string, step: string) => [
-  `  - market: ${market}`,
-  '    spacing: arithmetic',
-  '    ladder:',
-  '      center: last',
-  '      levelsPerSide: 4',
-  `      step: "${step}"`,
-  '    amountPerLevel:',
-  '      quote: "60"',
-  '    killSwitch:',
-  '      timeout: 30',
-];
-const YAML = [
-  'exchange: sim',
-  'botId: trader',
-  'logLevel: silent',
-  'sim:',
-  '  seed: 7',
-  'grids:',
-  ...grid('DBTC_DUSDT', '150'),
-  ...grid('BTC_USDT', '160'),
-  ...grid('ETH_USDT', '10'),
-  '',
-].join('\n');
+const YAML = simFleetYaml('trader');
 
 let browser: Browser | undefined;
 let page: Page;
@@ -61,18 +38,7 @@ describe.skipIf(!existsSync(CHROMIUM))("the inspector's trader view in a browser
     if (!parsed.ok) throw new Error(parsed.error.message);
     inspector = await startInspector({ port: 0, tickMs: 100 });
     runtime = await startRuntime({ config: parsed.config, env: {}, observers: [inspector.observe], shutdownTimeoutMs: 5_000 });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--no-first-run',
-        '--disable-sync',
-      ],
-    });
+    browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1500, height: 1000 } });
     const origin = new URL(inspector.url ?? '').origin;
     page.on('request', (r) => {
