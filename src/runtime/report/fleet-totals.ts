@@ -59,7 +59,7 @@ interface Sum {
 const dec = (s: string | null | undefined): Decimal => (s == null ? ZERO : (parseDecimal(s) ?? ZERO));
 const money = (d: Decimal): string => formatMoney(d.toFixed());
 
-/** Returns the totals per quote asset, sorted by asset. */
+/** Returns the totals per quote asset, in the order the assets first appear in `rows` (the markets' order). */
 export function fleetTotals(rows: readonly TotalsInput[]): CurrencyTotals[] {
   const by = new Map<string, Sum>();
   for (const r of rows) {
@@ -79,14 +79,12 @@ export function fleetTotals(rows: readonly TotalsInput[]): CurrencyTotals[] {
     t.unrealised = t.unrealised.plus(dec(r.unrealisedPnl));
     t.roundTrips += r.roundTrips ?? 0;
   }
-  return [...by]
-    .sort(([a], [b]) => a.localeCompare(b))
-    .map(([asset, t]) => ({
-      asset,
-      markets: t.markets,
-      run: { fills: t.fills, realised: money(t.realised), fees: money(t.fees) },
-      allTime: { fills: t.allFills, realised: money(t.allRealised), fees: money(t.allFees) },
-      unrealised: money(t.unrealised),
-      roundTrips: t.roundTrips,
-    }));
+  return [...by].map(([asset, t]) => ({
+    asset,
+    markets: t.markets,
+    run: { fills: t.fills, realised: money(t.realised), fees: money(t.fees) },
+    allTime: { fills: t.allFills, realised: money(t.allRealised), fees: money(t.allFees) },
+    unrealised: money(t.unrealised),
+    roundTrips: t.roundTrips,
+  }));
 }

@@ -32,7 +32,7 @@ const row = (quoteAsset: string | null, realisedPnl: string, fills: number, extr
 });
 
 describe('fleet totals', () => {
-  it('adds up per quote asset, never across assets, this run and all time, with the unrealised part', () => {
+  it('adds up per quote asset (in the order they first appear), never across assets, this run and all time, with the unrealised part', () => {
     const totals = fleetTotals([
       row('USDT', '1.5', 2, { unrealisedPnl: '-0.25', roundTrips: 1 }),
       row('BTC', '0.0001', 1),
@@ -41,20 +41,20 @@ describe('fleet totals', () => {
     ]);
     expect(totals).toEqual([
       {
-        asset: 'BTC',
-        markets: 1,
-        run: { fills: 1, realised: '0.0001', fees: '0.1' },
-        allTime: { fills: 2, realised: '0.0001', fees: '0.2' },
-        unrealised: '0',
-        roundTrips: 0,
-      },
-      {
         asset: 'USDT',
         markets: 2,
         run: { fills: 5, realised: '1.75', fees: '0.2' },
         allTime: { fills: 7, realised: '1.75', fees: '0.4' },
         unrealised: '-0.2',
         roundTrips: 3,
+      },
+      {
+        asset: 'BTC',
+        markets: 1,
+        run: { fills: 1, realised: '0.0001', fees: '0.1' },
+        allTime: { fills: 2, realised: '0.0001', fees: '0.2' },
+        unrealised: '0',
+        roundTrips: 0,
       },
     ]);
   });
@@ -162,8 +162,8 @@ describe('the model', () => {
     ]);
     expect(profit['BTC']).toEqual([[5, '0.25']]);
     expect(m.fleet().totals.map((t) => [t.asset, t.run.realised])).toEqual([
-      ['BTC', '0.25'],
       ['USDT', '0.5'],
+      ['BTC', '0.25'],
     ]);
   });
 
