@@ -42,4 +42,4 @@ export {
 } from './level-book.js';
 export { reconcileBook, type ExchangeSnapshot } from './reconcile.js';
 export { checkRisk, type RiskLimits } from './risk.js';
-export { pnlView, type PnlBook, type PnlView } from './pnl.js';
+export { pnlView, unrealisedPnl, type PnlBook, type PnlView } from './pnl.js';

@@ -41,6 +41,8 @@ export interface PnlBook {
   matchedBase: Decimal;
   /** Trades applied so far: how an observer tells that the figures changed. */
   trades: number;
+  /** Trades that closed (part of) an open lot: the grid's completed round trips (buy then sell one level up, or the reverse). */
+  roundTrips: number;
 }
 
 /** One fill, at a grid level. */
@@ -64,13 +66,14 @@ export function emptyPnl(): PnlBook {
     quoteFlow: ZERO,
     matchedBase: ZERO,
     trades: 0,
+    roundTrips: 0,
   };
 }
 
 /** Returns a deep copy (lots copied too). */
 export function clonePnl(p: PnlBook): PnlBook {
   const lots = (m: ReadonlyMap<number, readonly Lot[]>) => new Map([...m].map(([k, v]) => [k, v.map((l) => ({ ...l }))]));
-  return { ...p, openBuys: lots(p.openBuys), openSells: lots(p.openSells), trades: p.trades ?? 0 };
+  return { ...p, openBuys: lots(p.openBuys), openSells: lots(p.openSells), trades: p.trades ?? 0, roundTrips: p.roundTrips ?? 0 };
 }
 
 /** Returns a fee's value in quote at `price` (zero for a third asset). */
@@ -106,6 +109,7 @@ export function applyTrade(book: PnlBook, trade: Trade, rules: MarketRules): Pnl
   const against = isBuy ? book.openSells : book.openBuys;
   const lots = against.get(matchLevel);
   let left = trade.amount;
+  if (lots !== undefined && lots.length > 0) book.roundTrips += 1;
   if (lots !== undefined) {
     while (isPositive(left) && lots.length > 0) {
       const lot = lots[0] as Lot;

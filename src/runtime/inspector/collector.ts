@@ -34,8 +34,10 @@ import type { MarketEmitted } from '../../machines/market/market.emitted.js';
 import type { MarketContext } from '../../machines/market/market.types.js';
 import type { MarketSnapshot, SnapshotSource } from '../start/observers.js';
 import { marketStatus, statePath } from '../status/market-status.js';
+import { roundTripsOf, unrealisedFigure } from '../report/fleet-figures.js';
 import { ladderOf } from './ladder.js';
-import { type EventRecord, type InspectorRecord, type MarketRecord, type NoteRecord, type StateRecord, jsonSafe } from './records.js';
+import { counterOf } from './trade-history.js';
+import { type EventRecord, type FillNote, type InspectorRecord, type MarketRecord, type MarketRow, type StateRecord, jsonSafe } from './records.js';
 
 export interface CollectorOptions {
   readonly now?: () => number;
@@ -141,7 +143,7 @@ function noteOf(event: { type: string } & Record<string, unknown>): Pick<EventRe
 }
 
 /** Returns the log note of what a market emitted, or null for what the log does not show (state, PnL: rows have them). */
-function emittedNote(e: MarketEmitted): Pick<NoteRecord, 'note' | 'fill'> | null {
+function emittedNote(e: MarketEmitted): { note: string; fill?: FillNote } | null {
   switch (e.type) {
     case 'market.fill':
       return { note: `${e.side} ${e.amount} @ ${e.price}`, fill: { side: e.side, price: e.price, amount: e.amount } };
@@ -282,6 +284,19 @@ export class InspectionCollector {
       const note = emittedNote(input.event);
       if (!info) return;
       markets.set(info, { actor: input.actor, t });
+      if (note?.fill && input.event.type === 'market.fill') {
+        // Read now, after the turn: the counter-order the fill released (trade-history.ts).
+        const e = input.event;
+        const c = (input.actor.getSnapshot() as MachineSnapshotLike).context as MarketContext;
+        note.fill = {
+          ...note.fill,
+          fee: e.fee,
+          feeAsset: e.feeAsset,
+          clientOrderId: e.clientOrderId,
+          level: e.level,
+          counter: counterOf(c, e.level, e.side),
+        };
+      }
       if (note) out.push({ k: 'note', t, id: info.id, type: input.event.type, ...note, ...(this.payloads ? { ev: jsonSafe(input.event) } : {}) });
       return;
     }
@@ -377,7 +392,12 @@ export class InspectionCollector {
   private marketRecord(info: ActorInfo, snap: MachineSnapshotLike, t: number): MarketRecord {
     const c = snap.context as MarketContext;
     const s = marketStatus(snap as unknown as MarketSnapshot, t);
-    const row = {
+    // Absent rather than null (or 0) when unknown: 500 rows a tick, every byte counts.
+    const unrealised = unrealisedFigure(c.book, c.lastPrice);
+    const roundTrips = roundTripsOf(c);
+    const row: MarketRow = {
+      ...(unrealised === null ? {} : { unrealisedPnl: unrealised }),
+      ...(roundTrips === 0 ? {} : { roundTrips }),
       liveOrders: s.liveOrders,
       pendingOrders: s.pendingOrders,
       fills: s.fills,

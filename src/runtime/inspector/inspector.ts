@@ -20,6 +20,7 @@ import { connectionMachine } from '../../machines/connection/connection.machine.
 import { marketMachine } from '../../machines/market/market.machine.js';
 import { type ObservedActors, type ObservedMarket, type RuntimeObserver, eachMarket } from '../start/observers.js';
 import { supervisorMachine } from '../supervisor/supervisor.machine.js';
+import { pollBalances } from './balance-feed.js';
 import { InspectionCollector } from './collector.js';
 import { InspectorModel } from './model.js';
 import type { InspectorRecord } from './records.js';
@@ -75,6 +76,9 @@ export async function startInspector(options: InspectorOptions): Promise<Inspect
   recording?.write([hello]);
   let actors: ObservedActors | null = null;
   let subscriptions: Subscription[] = [];
+  // Records of the inspector's own reads (balances), taken in by the next flush.
+  let own: InspectorRecord[] = [];
+  let stopBalances: (() => void) | null = null;
   // A recording looks for the whole run; each page client (or one-off read) while it is connected.
   let watchers = recording ? 1 : 0;
   const attach = (): void => {
@@ -84,6 +88,7 @@ export async function startInspector(options: InspectorOptions): Promise<Inspect
     collector.seed(supervisor, null);
     collector.seed(connection, supervisor);
     for (const market of live.values()) watchMarket(market);
+    if (actors.balances) stopBalances = pollBalances(actors.balances, (r) => own.push(r), now);
   };
   // The markets running now: a reload replaces and adds actors (start/observers.ts `marketStarted`).
   const live = new Map<string, ObservedMarket>();
@@ -93,6 +98,8 @@ export async function startInspector(options: InspectorOptions): Promise<Inspect
     subscriptions.push(market.on('*', (e) => collector.emitted(market, e)));
   };
   const detach = (): void => {
+    stopBalances?.();
+    stopBalances = null;
     for (const s of subscriptions) s.unsubscribe();
     subscriptions = [];
   };
@@ -130,10 +137,14 @@ export async function startInspector(options: InspectorOptions): Promise<Inspect
   }
   function flush(): void {
     const records = collector.flush();
+    if (own.length > 0) {
+      records.push(...own);
+      own = [];
+    }
     if (records.length === 0) return;
     for (const r of records) model.apply(r);
     recording?.write(records);
-    server?.broadcast(model.takeChanges());
+    server?.broadcast(model.takeChanges(), model.takeFleetChange());
   }
   const timer = setInterval(flush, options.tickMs ?? DEFAULT_TICK_MS);
   timer.unref();
@@ -188,6 +199,7 @@ export async function startReplay(options: { readonly file: string; readonly hos
     }
     while (position < target) model.apply(records[position++] as InspectorRecord);
     model.takeChanges();
+    model.takeFleetChange();
   };
   const view: InspectorView = {
     mode: 'replay',

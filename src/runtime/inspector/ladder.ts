@@ -27,7 +27,7 @@ export function ladderOf(context: Pick<MarketContext, 'plan' | 'book' | 'rules'>
       i: l.index,
       price: toPlain(l.price),
       plan: l.side,
-      order: o ? { side: o.side, state: o.state, price: toPlain(o.price), amount: toPlain(o.amount), origin: o.origin } : null,
+      order: o ? { side: o.side, state: o.state, price: toPlain(o.price), amount: toPlain(o.amount), origin: o.origin, clientOrderId: o.clientOrderId } : null,
       fills: f?.deals ?? 0,
       filled: f ? toPlain(f.base) : '0',
       lastFill: f?.side ?? null,

@@ -9,12 +9,45 @@
  * the chosen position. `takeChanges()` returns the actors touched since the last call, which is
  * what the server broadcasts: one row per changed actor per tick at most.
  */
-import type { FillNote, InspectorRecord, Ladder, MarketRow } from './records.js';
+import { Decimal } from 'decimal.js';
+import { type CurrencyTotals, fleetTotals } from '../report/fleet-totals.js';
+import type { BalanceView, FillNote, InspectorRecord, Ladder, MarketRow } from './records.js';
 
 export const LOG_CAP = 150;
 export const TRAIL_CAP = 8;
 export const PRICE_CAP = 400;
 export const FILL_CAP = 100;
+/** Fills kept per market, and fleet-wide, for the trade history. */
+export const TRADE_CAP = 200;
+/** Fleet-wide fills sent to the page with every fleet view (the newest). */
+export const FLEET_TRADES_SHOWN = 50;
+/** Points of a profit line (per market, per quote asset). */
+export const PROFIT_CAP = 400;
+
+/** One fill in the trade history, with what its counter-order is now (`counterState`). */
+export interface TradeRow extends FillNote {
+  readonly t: number;
+  /** The market actor's id. */
+  readonly market: string;
+  /**
+   * The counter-order's state now: the state it was read in, `live` / `filled` as later records
+   * tell, `done` once it left the book without a fill seen here; null when there is no order.
+   */
+  readonly counterState?: string | null;
+}
+
+/** [epoch ms, realised PnL net of fees (decimal string)]. */
+export type ProfitPoint = readonly [number, string];
+
+/** What the page shows for the whole fleet: totals per quote asset, balances, fills, profit lines. */
+export interface FleetView {
+  readonly totals: readonly CurrencyTotals[];
+  readonly balances: { readonly t: number; readonly list: readonly BalanceView[]; readonly error: string | null } | null;
+  /** The newest fleet-wide fills, oldest first. */
+  readonly trades: readonly TradeRow[];
+  /** This run's realised PnL over time, one line per quote asset. */
+  readonly profit: readonly { readonly asset: string; readonly points: readonly ProfitPoint[] }[];
+}
 
 export interface LogEntry {
   t: number;
@@ -61,6 +94,10 @@ export interface Detail {
   /** [epoch ms, price] for the price line (a display number, not money). */
   readonly prices: readonly (readonly [number, number])[];
   readonly fills: readonly (FillNote & { readonly t: number })[];
+  /** The market's fills with their counter-orders, oldest first. */
+  readonly trades: readonly TradeRow[];
+  /** This run's realised PnL over time, in the market's quote asset. */
+  readonly profit: readonly ProfitPoint[];
 }
 
 class Ring<T> {
@@ -76,6 +113,22 @@ class Ring<T> {
   toArray(): T[] {
     return this.items.length > this.cap ? this.items.slice(-this.cap) : this.items.slice();
   }
+  /** The newest `n`, oldest first. */
+  tail(n: number): T[] {
+    return this.items.slice(-Math.min(n, this.cap));
+  }
+  /** Replaces the newest item. */
+  setLast(x: T): void {
+    this.items[this.items.length - 1] = x;
+  }
+}
+
+/** Adds a point to a profit line, one per time (a later value at the same time replaces it). */
+function pushProfit(ring: Ring<ProfitPoint>, t: number, value: string): void {
+  const last = ring.last();
+  if (last !== undefined && last[1] === value) return;
+  if (last !== undefined && last[0] === t) ring.setLast([t, value]);
+  else ring.push([t, value]);
 }
 
 interface ActorView {
@@ -94,6 +147,8 @@ interface ActorView {
   readonly trail: TrailStep[];
   readonly prices: Ring<readonly [number, number]>;
   readonly fills: Ring<FillNote & { readonly t: number }>;
+  readonly trades: Ring<TradeRow>;
+  readonly profit: Ring<ProfitPoint>;
   /** The log entry of the last event delivered, waiting for the state it leads to. */
   pending: LogEntry | null;
 }
@@ -105,11 +160,44 @@ export class InspectorModel {
   now = 0;
   /** Records applied so far. */
   applied = 0;
+  private readonly fleetTrades = new Ring<TradeRow>(TRADE_CAP);
+  /** This run's realised PnL per quote asset, summed as markets change, and its line. */
+  private readonly fleetRealised = new Map<string, { sum: Decimal; line: Ring<ProfitPoint> }>();
+  private balances: FleetView['balances'] = null;
+  private fleetChanged = false;
+
+  private addTrade(a: ActorView, fill: FillNote, t: number): void {
+    const row: TradeRow = { ...fill, t, market: a.id };
+    a.trades.push(row);
+    this.fleetTrades.push(row);
+    this.fleetChanged = true;
+  }
+
+  /** Moves the market's (and its quote asset's) profit line when its realised PnL changed. */
+  private profitOf(a: ActorView, row: MarketRow, t: number): void {
+    const before = a.market;
+    pushProfit(a.profit, t, row.realisedPnl);
+    if (row.quoteAsset === null) return;
+    const prev = before !== null && before.quoteAsset === row.quoteAsset ? before.realisedPnl : '0';
+    let line = this.fleetRealised.get(row.quoteAsset);
+    if (line === undefined) {
+      line = { sum: new Decimal(0), line: new Ring(PROFIT_CAP) };
+      this.fleetRealised.set(row.quoteAsset, line);
+    }
+    if (prev !== row.realisedPnl) line.sum = line.sum.plus(row.realisedPnl).minus(prev);
+    pushProfit(line.line, t, line.sum.toFixed());
+  }
 
   apply(rec: InspectorRecord): void {
     this.applied += 1;
     if (rec.t > this.now) this.now = rec.t;
     if (rec.k === 'hello') return;
+    if (rec.k === 'balances') {
+      const list = rec.error !== undefined && this.balances !== null ? this.balances.list : rec.balances;
+      this.balances = { t: rec.t, list, error: rec.error ?? null };
+      this.fleetChanged = true;
+      return;
+    }
     if (rec.k === 'actor') {
       this.actors.set(rec.id, {
         id: rec.id,
@@ -126,6 +214,8 @@ export class InspectorModel {
         trail: [],
         prices: new Ring(PRICE_CAP),
         fills: new Ring(FILL_CAP),
+        trades: new Ring(TRADE_CAP),
+        profit: new Ring(PROFIT_CAP),
         pending: null,
       });
       this.changed.add(rec.id);
@@ -164,12 +254,18 @@ export class InspectorModel {
           a.log.push(entry);
           a.pending = rec.to === undefined ? entry : a.pending;
         }
-        if (rec.fill) a.fills.push({ ...rec.fill, t: rec.t });
+        if (rec.fill) {
+          a.fills.push({ ...rec.fill, t: rec.t });
+          this.addTrade(a, rec.fill, rec.t);
+        }
         return;
       }
       case 'note':
         a.log.push({ t: rec.t, type: rec.type, src: null, from: a.state, next: a.state, note: rec.note, n: 1 });
-        if (rec.fill) a.fills.push({ ...rec.fill, t: rec.t });
+        if (rec.fill) {
+          a.fills.push({ ...rec.fill, t: rec.t });
+          this.addTrade(a, rec.fill, rec.t);
+        }
         return;
       case 'step': {
         const region = rec.r;
@@ -198,6 +294,8 @@ export class InspectorModel {
         return;
       }
       case 'market': {
+        this.profitOf(a, rec.row, rec.t);
+        this.fleetChanged = true;
         a.market = rec.row;
         if (rec.ladder !== undefined) a.ladder = rec.ladder;
         if (rec.price !== null && rec.price !== a.price) {
@@ -208,6 +306,24 @@ export class InspectorModel {
         return;
       }
     }
+  }
+
+  /** Whether the fleet view changed since the last call; resets. */
+  takeFleetChange(): boolean {
+    const c = this.fleetChanged;
+    this.fleetChanged = false;
+    return c;
+  }
+
+  /** The fleet's totals (report/fleet-totals.ts, from the market rows), balances, fills and profit lines. */
+  fleet(): FleetView {
+    const rows = [...this.actors.values()].flatMap((a) => a.market ?? []);
+    return {
+      totals: fleetTotals(rows),
+      balances: this.balances,
+      trades: withCounterState(this.fleetTrades.tail(FLEET_TRADES_SHOWN), (id) => this.actors.get(id)),
+      profit: [...this.fleetRealised].sort(([a], [b]) => a.localeCompare(b)).map(([asset, l]) => ({ asset, points: l.line.toArray() })),
+    };
   }
 
   /** Ids of the actors touched since the last call; resets. */
@@ -251,6 +367,37 @@ export class InspectorModel {
       ladder: a.ladder,
       prices: a.prices.toArray(),
       fills: a.fills.toArray(),
+      trades: withCounterState(a.trades.toArray(), (x) => this.actors.get(x)),
+      profit: a.profit.toArray(),
     };
   }
+}
+
+/**
+ * Returns the trades with their counter-orders' state now: `filled` when a later fill of the market
+ * is the counter-order's, the state on the ladder while it is there, `done` once it left the book.
+ */
+function withCounterState(trades: readonly TradeRow[], actor: (id: string) => ActorView | undefined): TradeRow[] {
+  const filled = new Map<string, Set<string>>();
+  const filledOf = (a: ActorView): Set<string> => {
+    let ids = filled.get(a.id);
+    if (ids === undefined) {
+      ids = new Set(a.trades.toArray().flatMap((x) => x.clientOrderId ?? []));
+      filled.set(a.id, ids);
+    }
+    return ids;
+  };
+  return trades.map((tr) => {
+    const c = tr.counter;
+    if (c === undefined || c.kind !== 'order') return tr;
+    const a = actor(tr.market);
+    if (a === undefined) return { ...tr, counterState: c.state };
+    if (filledOf(a).has(c.clientOrderId)) return { ...tr, counterState: 'filled' };
+    const level = a.ladder?.levels.find((l) => l.i === c.level);
+    const o = level?.order;
+    if (o != null && o.clientOrderId === c.clientOrderId) return { ...tr, counterState: o.state };
+    // No ladder yet, or one from an older recording (no client ids): the state it was read in.
+    if (level === undefined || (o != null && o.clientOrderId === undefined)) return { ...tr, counterState: c.state };
+    return { ...tr, counterState: 'done' };
+  });
 }

@@ -32,6 +32,52 @@ export interface FillNote {
   readonly side: string;
   readonly price: string;
   readonly amount: string;
+  /** The fee and its asset (absent in older recordings; null when the exchange did not say). */
+  readonly fee?: string | null;
+  readonly feeAsset?: string | null;
+  /** The filled order's client id and level (absent in older recordings). */
+  readonly clientOrderId?: string;
+  readonly level?: number;
+  /** What answered the fill, read from the level book after the turn (trade-history.ts); absent in older recordings. */
+  readonly counter?: CounterNote;
+}
+
+/**
+ * What became of a fill's counter-quantity (grid/counter-order.ts): an order at the next level
+ * (its client id, price and state when the book was read), or why there is none.
+ */
+export type CounterNote =
+  | {
+      readonly kind: 'order';
+      readonly clientOrderId: string;
+      readonly level: number;
+      readonly side: 'buy' | 'sell';
+      readonly price: string;
+      readonly amount: string;
+      readonly state: string;
+    }
+  /** The target level is busy (the quantity joins the next counter-order there) or waits for price. */
+  | { readonly kind: 'carried'; readonly level: number; readonly side: 'buy' | 'sell' }
+  /** Beyond the grid's edge: the quantity stays as inventory. */
+  | { readonly kind: 'offGrid'; readonly side: 'buy' | 'sell' }
+  /** Not yet known (the order is still partly open: the counter-quantity is released as it fills). */
+  | { readonly kind: 'none' };
+
+/** One asset's exchange balance (trade account), decimal strings. */
+export interface BalanceView {
+  readonly asset: string;
+  readonly available: string;
+  readonly freeze: string;
+}
+
+/** The exchange balances, read by the inspector while someone looks (balance-feed.ts). */
+export interface BalancesRecord {
+  readonly k: 'balances';
+  readonly t: number;
+  /** Sorted by asset. */
+  readonly balances: readonly BalanceView[];
+  /** Why the last read failed, if it did (the previous balances stay shown). */
+  readonly error?: string;
 }
 
 /** An event delivered to a machine actor (or, with `to`, one a machine actor sent to a child of its own). */
@@ -104,6 +150,10 @@ export interface MarketRow {
   readonly quoteAsset: string | null;
   /** The same, for every run of the journal. */
   readonly allTime: FigureSet;
+  /** The open lots valued at the last price, net of their fees, in `quoteAsset`; null without a price or book (absent in older recordings). */
+  readonly unrealisedPnl?: string | null;
+  /** This run's round trips (fleet-figures.ts `roundTripsOf`); absent when 0, and in older recordings. */
+  readonly roundTrips?: number;
   readonly stopReason: string | null;
   /** Epoch ms at which the exchange cancels the market's orders unless refreshed; null when not armed. */
   readonly ksDeadline: number | null;
@@ -117,6 +167,8 @@ export type LevelOrderView = {
   readonly price: string;
   readonly amount: string;
   readonly origin: string;
+  /** Absent in older recordings. */
+  readonly clientOrderId?: string;
 };
 
 export interface LadderLevel {
@@ -162,7 +214,14 @@ export interface MarketRecord {
 type Cascaded<R> = R & { readonly c?: number };
 
 export type InspectorRecord =
-  HelloRecord | Cascaded<ActorRecord> | Cascaded<EventRecord> | Cascaded<NoteRecord> | Cascaded<StepRecord> | Cascaded<StateRecord> | MarketRecord;
+  | HelloRecord
+  | Cascaded<ActorRecord>
+  | Cascaded<EventRecord>
+  | Cascaded<NoteRecord>
+  | Cascaded<StepRecord>
+  | Cascaded<StateRecord>
+  | MarketRecord
+  | BalancesRecord;
 
 const MAX_DEPTH = 8;
 const MAX_ITEMS = 200;

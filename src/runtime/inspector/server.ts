@@ -6,6 +6,7 @@
  *   GET  /api/state?focus=ACTOR     the same snapshot as JSON (scripts, debugging)
  *   GET  /charts/MACHINE.json       the machine's chart (`chartJson`), /charts/MACHINE.layout.json its layout
  *   GET  /vendor/mermaid.min.js     Mermaid from node_modules (the page's "Mermaid source" view)
+ *   GET  /vendor/uPlot.iife.min.js, /vendor/uPlot.min.css   uPlot from node_modules (the trader's charts)
  *   POST /replay/seek?to=N          replay only: move the timeline (also ?step=next|prev&focus=ACTOR)
  *   GET  /metrics, /health          live only, when given a `route` (metrics/http-routes.ts)
  *
@@ -28,7 +29,7 @@ import type { AnyStateMachine } from 'xstate';
 import { chartJson, chartMermaid } from '../../machines/chart-export.js';
 import { refuseForeignHost } from '../metrics/host-check.js';
 import { layoutChart } from './chart-layout.js';
-import type { Detail, InspectorModel, Row } from './model.js';
+import type { Detail, FleetView, InspectorModel, Row } from './model.js';
 
 export interface ReplayInfo {
   /** Records applied (0..count). */
@@ -67,6 +68,8 @@ export interface SnapshotMessage {
   readonly focus: Detail | null;
   readonly replay: ReplayInfo | null;
   readonly dropped: number;
+  /** The trader's view of the whole fleet: totals per quote asset, balances, fills, profit lines. */
+  readonly fleet: FleetView;
 }
 
 export interface DeltaMessage {
@@ -74,12 +77,14 @@ export interface DeltaMessage {
   readonly rows: readonly Row[];
   readonly focus?: Detail;
   readonly dropped: number;
+  /** Present when the fleet view changed since the last delta. */
+  readonly fleet?: FleetView;
 }
 
 export interface InspectorServer {
   readonly url: string;
-  /** Sends one delta (rows of the changed actors, the focused actor's detail) to every client. */
-  broadcast(changed: ReadonlySet<string>): void;
+  /** Sends one delta (rows of the changed actors, the focused actor's detail, the fleet view when `fleetChanged`) to every client. */
+  broadcast(changed: ReadonlySet<string>, fleetChanged?: boolean): void;
   /** Sends every client a full snapshot (after a replay seek). */
   resync(): void;
   clients(): number;
@@ -100,6 +105,8 @@ const PAGE_FILES: Record<string, string> = {
   '/app.js': 'app.js',
   '/chart.js': 'chart.js',
   '/chart.css': 'chart.css',
+  '/trader.js': 'trader.js',
+  '/charts.js': 'charts.js',
   '/style.css': 'style.css',
 };
 const TYPES: Record<string, string> = { html: 'text/html; charset=utf-8', js: 'text/javascript; charset=utf-8', css: 'text/css; charset=utf-8' };
@@ -107,12 +114,26 @@ const HEARTBEAT_MS = 10_000;
 /** Bytes queued for one client beyond which it gets no deltas until it drained (then a snapshot). */
 const MAX_BACKLOG = 8 * 1024 * 1024;
 
-function mermaidPath(): string | null {
+/**
+ * Charting library files served from the installed package (never a CDN: the page works offline),
+ * resolved at run time, so the same route works from src and from dist.
+ */
+const VENDOR_FILES: Readonly<Record<string, { readonly module: string; readonly type: string }>> = {
+  '/vendor/uPlot.iife.min.js': { module: 'uplot/dist/uPlot.iife.min.js', type: 'text/javascript; charset=utf-8' },
+  '/vendor/uPlot.min.css': { module: 'uplot/dist/uPlot.min.css', type: 'text/css; charset=utf-8' },
+};
+
+/** Returns the path of a file of an installed package, or null when it is not installed. */
+function packageFile(module: string): string | null {
   try {
-    return createRequire(import.meta.url).resolve('mermaid/dist/mermaid.min.js');
+    return createRequire(import.meta.url).resolve(module);
   } catch {
     return null;
   }
+}
+
+function mermaidPath(): string | null {
+  return packageFile('mermaid/dist/mermaid.min.js');
 }
 
 export function snapshotOf(view: InspectorView, focus: string | null): SnapshotMessage {
@@ -125,6 +146,7 @@ export function snapshotOf(view: InspectorView, focus: string | null): SnapshotM
     focus: focus === null ? null : model.detail(focus),
     replay: view.replay?.info() ?? null,
     dropped: view.dropped(),
+    fleet: model.fleet(),
   };
 }
 
@@ -248,6 +270,14 @@ export async function startInspectorServer(options: {
       res.writeHead(200, { 'content-type': path.endsWith('.mmd') ? 'text/plain; charset=utf-8' : 'application/json', 'cache-control': 'max-age=3600' });
       return res.end(text);
     }
+    const vendored = VENDOR_FILES[path];
+    if (vendored !== undefined) {
+      const file = packageFile(vendored.module);
+      if (file === null) return fail(404, `${vendored.module} is not installed`);
+      res.writeHead(200, { 'content-type': vendored.type, 'cache-control': 'max-age=86400' });
+      createReadStream(file).pipe(res);
+      return;
+    }
     if (path === '/vendor/mermaid.min.js') {
       const file = mermaidPath();
       if (file === null) return fail(404, 'mermaid is not installed');
@@ -279,8 +309,8 @@ export async function startInspectorServer(options: {
 
   return {
     url: `http://${host}:${addr.port}/`,
-    broadcast(changed) {
-      if (clients.size === 0 || changed.size === 0) return;
+    broadcast(changed, fleetChanged = false) {
+      if (clients.size === 0 || (changed.size === 0 && !fleetChanged)) return;
       const model = view.model();
       const rows: Row[] = [];
       for (const id of changed) {
@@ -289,10 +319,11 @@ export async function startInspectorServer(options: {
       }
       const now = view.mode === 'live' ? Date.now() : model.now;
       const dropped = view.dropped();
-      const plain = frame('delta', JSON.stringify({ now, rows, dropped } satisfies DeltaMessage));
+      const fleet = fleetChanged ? { fleet: model.fleet() } : {};
+      const plain = frame('delta', JSON.stringify({ now, rows, dropped, ...fleet } satisfies DeltaMessage));
       for (const c of clients) {
         const detail = c.focus !== null && changed.has(c.focus) ? model.detail(c.focus) : null;
-        send(c, detail ? frame('delta', JSON.stringify({ now, rows, focus: detail, dropped } satisfies DeltaMessage)) : plain);
+        send(c, detail ? frame('delta', JSON.stringify({ now, rows, focus: detail, dropped, ...fleet } satisfies DeltaMessage)) : plain);
       }
     },
     resync() {

@@ -135,7 +135,8 @@ function bare(d: Pick<BookData, 'plan' | 'scope' | 'rules' | 'nextSeq' | 'offGri
   b.offGridBase = d.offGridBase;
   b.problems.push(...d.problems);
   for (const [k, v] of d.cancelling) book.cancelling.set(k, v);
-  b.pnl = { ...d.pnl, trades: d.pnl.trades ?? 0 };
+  // Books journaled before a counter existed start it at 0.
+  b.pnl = { ...d.pnl, trades: d.pnl.trades ?? 0, roundTrips: d.pnl.roundTrips ?? 0 };
   return book;
 }
 

@@ -18,10 +18,13 @@
  * - `inventory`: net base bought (bought − sold − base fees).
  * - `run`: what this run added: the book now minus the book it started from (the journal's, when it
  *   adopted; nothing after a cancel-all start).
+ * - `unrealised` (`unrealisedFigure`): the book's open lots (fills no counter-fill matched yet)
+ *   valued at the last price, net of the fees they paid (grid/pnl.ts, what risk.ts's stop-loss reads).
+ * - `roundTrips` (`roundTripsOf`, this run only): fills that closed a lot, i.e. completed a round trip.
  * - `allTime`: `run` plus every earlier run of the journal (the input's `priorFigures`, the sum of
  *   the `run_figures` rows the earlier runs wrote). Without a journal it equals `run`.
  */
-import { type Decimal, ZERO, parseDecimal, toPlain } from '../../grid/index.js';
+import { type Decimal, type PnlBook, ZERO, parseDecimal, toPlain, unrealisedPnl } from '../../grid/index.js';
 
 /** Decimal places a quote amount is shown with (PnL, fees). */
 const MONEY_PLACES = 8;
@@ -104,6 +107,29 @@ export function marketFigures(c: FiguresSourceView): MarketFigures {
     run,
     allTime: addFigures(c.settings.priorFigures ?? NO_FIGURES, run),
   };
+}
+
+/**
+ * Returns the open lots' value at `lastPrice` in the quote asset (8 decimals at most), or null
+ * without a book or a price. The lots are the book's: with `adopt` they carry over from earlier runs.
+ */
+export function unrealisedFigure(book: { readonly pnl: PnlBook } | null, lastPrice: string | null): string | null {
+  const price = lastPrice === null ? null : parseDecimal(lastPrice);
+  if (book === null || price === null) return null;
+  return formatMoney(toPlain(unrealisedPnl(book.pnl, price)));
+}
+
+/**
+ * Returns this run's round trips: fills that closed (part of) a lot an earlier fill of the grid
+ * opened (grid/pnl.ts `roundTrips`), the book now minus the book the run started from. Not journaled
+ * per run, so there is no all-time count.
+ */
+export function roundTripsOf(c: {
+  readonly book: { readonly pnl: PnlBook } | null;
+  readonly settings: { readonly restore: { readonly pnl: PnlBook } | null };
+}): number {
+  if (c.book === null) return 0;
+  return (c.book.pnl.roundTrips ?? 0) - (c.settings.restore?.pnl.roundTrips ?? 0);
 }
 
 /** Returns a quote amount as shown: at most 8 decimals, no exponent. */

@@ -58,6 +58,8 @@ export interface ObservedActors {
   readonly supervisor: ObservedSupervisor;
   /** Subscribes to XState's whole inspection stream (see the module doc for when). */
   inspect(observer: (event: InspectionEvent) => void): Subscription;
+  /** Reads the exchange's trade-account balances (one signed REST call, never on the fill path); absent in tests without an exchange. */
+  readonly balances?: () => Promise<Readonly<Record<string, { readonly available: string; readonly freeze: string }>>>;
   /** Tells `handler` each market actor a reload spawns (added or restarted), before it starts. */
   marketStarted(handler: (market: string, actor: ObservedMarket) => void): Subscription;
 }

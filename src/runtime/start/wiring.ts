@@ -151,7 +151,7 @@ export function wire(options: RuntimeOptions, pre: Preflight): Wiring {
   supervisor.on('market.started', (e) => remember(e.market));
   const observers = options.observers ?? [];
   if (observers.length > 0) {
-    const actors = observedActors(supervisor, markets);
+    const actors = { ...observedActors(supervisor, markets), balances: () => pre.rest.tradeAccountBalance() };
     for (const observe of observers) observe(actors);
   }
   return {

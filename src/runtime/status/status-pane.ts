@@ -8,8 +8,7 @@
  * fit are summed up in one `+N more` line, and the events get what is left (at least two lines when
  * the terminal is tall enough). At 80×24 that is 13 markets and 4 events.
  */
-import { Decimal } from 'decimal.js';
-import { formatMoney } from '../report/fleet-figures.js';
+import { type CurrencyTotals, fleetTotals } from '../report/fleet-totals.js';
 import type { MarketStatus } from './market-status.js';
 
 export interface PaneInput {
@@ -36,15 +35,10 @@ export function fit(text: string, width: number): string {
   return text.length <= width ? text : `${text.slice(0, Math.max(0, width - 1))}…`;
 }
 
-/** `+1.5 DUSDT, -0.2 USDT` over the markets, per quote asset; `pick` chooses the figure. */
-function perAsset(rows: readonly MarketStatus[], pick: (r: MarketStatus) => string): string {
-  const sums = new Map<string, Decimal>();
-  for (const r of rows) {
-    if (r.quoteAsset === null) continue;
-    sums.set(r.quoteAsset, (sums.get(r.quoteAsset) ?? new Decimal(0)).plus(pick(r)));
-  }
-  if (sums.size === 0) return '0';
-  return [...sums].map(([asset, v]) => `${formatMoney(v.toFixed())} ${asset}`).join(', ');
+/** `+1.5 DUSDT, -0.2 USDT`: a figure of the fleet's totals per quote asset (report/fleet-totals.ts, as the inspector shows them). */
+function perAsset(rows: readonly MarketStatus[], pick: (t: CurrencyTotals) => string): string {
+  const totals = fleetTotals(rows);
+  return totals.length === 0 ? '0' : totals.map((t) => `${pick(t)} ${t.asset}`).join(', ');
 }
 
 /** The fleet's totals in one or two lines. */
@@ -59,7 +53,7 @@ function totals(input: PaneInput): string[] {
   const fills = input.rows.reduce((n, r) => n + r.fills, 0);
   return [
     `gridbot (${input.exchange}) · connection ${input.connection} · ${input.rows.length} markets: ${states || 'none yet'} · ${live} live orders · ${fills} fills`,
-    `pnl this run (net of fees): ${perAsset(input.rows, (r) => r.realisedPnl)} · fees ${perAsset(input.rows, (r) => r.fees)}`,
+    `pnl this run (net of fees): ${perAsset(input.rows, (t) => t.run.realised)} · fees ${perAsset(input.rows, (t) => t.run.fees)}`,
   ];
 }
 

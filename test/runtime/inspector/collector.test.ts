@@ -115,7 +115,10 @@ describe('emitted notes and the ladder', () => {
       'market.ordersAnswered: 1 rejected',
       'market.ordersAnswered: 2 placed via ws, 1 placed via rest',
     ]);
-    expect(m.detail('market:M0_USDT')?.fills).toEqual([{ side: 'buy', price: '59800', amount: '0.002', t: 2 }]);
+    // Issue 17: a fill carries its fee, order and counter-order for the trade history (no book here: none).
+    const fill = { side: 'buy', price: '59800', amount: '0.002', fee: '0.1', feeAsset: 'USDT', clientOrderId: 'a', level: 1, counter: { kind: 'none' } };
+    expect(m.detail('market:M0_USDT')?.fills).toEqual([{ ...fill, t: 2 }]);
+    expect(m.detail('market:M0_USDT')?.trades).toEqual([{ ...fill, t: 2, market: 'market:M0_USDT' }]);
     // One market record for the tick, read from the actor now.
     expect(records.filter((r) => r.k === 'market')).toHaveLength(1);
     market.stop();
@@ -127,7 +130,7 @@ describe('emitted notes and the ladder', () => {
       orders: new Map(),
       waiting: new Map(),
       ledger: { orders: new Map(), dealCount: 0 },
-      pnl: { realisedQuote: D('0'), feesQuote: D('0'), inventoryBase: D('0') },
+      pnl: { realisedQuote: D('0'), feesQuote: D('0'), inventoryBase: D('0'), openBuys: new Map(), openSells: new Map() },
     };
     const plan = { levels: [], gapLevel: null, lastPrice: D('1') };
     const context = {

@@ -12,41 +12,18 @@ import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type Browser, type Page, chromium } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../../src/runtime/config/index.js';
 import { type Inspector, type Replay, startInspector, startReplay } from '../../../src/runtime/inspector/inspector.js';
 import { type Runtime, startRuntime } from '../../../src/runtime/runtime.js';
+import { CHROMIUM, launchChromium, simFleetYaml } from './browser-support.js';
 
-const CHROMIUM = '/usr/bin/chromium';
 const ARTIFACTS = join(process.cwd(), 'test-artifacts');
 const MARKETS = ['DBTC_DUSDT', 'BTC_USDT', 'ETH_USDT'];
 const WAIT = { timeout: 15_000 };
 
-const grid = (market: string, step: string) => [
-  `  - market: ${market}`,
-  '    spacing: arithmetic',
-  '    ladder:',
-  '      center: last',
-  '      levelsPerSide: 4',
-  `      step: "${step}"`,
-  '    amountPerLevel:',
-  '      quote: "60"',
-  '    killSwitch:',
-  '      timeout: 30',
-];
-const YAML = [
-  'exchange: sim',
-  'botId: insp',
-  'logLevel: silent',
-  'sim:',
-  '  seed: 7',
-  'grids:',
-  ...grid('DBTC_DUSDT', '150'),
-  ...grid('BTC_USDT', '160'),
-  ...grid('ETH_USDT', '10'),
-  '',
-].join('\n');
+const YAML = simFleetYaml('insp');
 
 let browser: Browser | undefined;
 let page: Page;
@@ -66,18 +43,7 @@ describe.skipIf(!existsSync(CHROMIUM))('the inspector page in a browser', () => 
     if (!parsed.ok) throw new Error(parsed.error.message);
     inspector = await startInspector({ port: 0, record: join(dir, 'session.jsonl'), tickMs: 100 });
     runtime = await startRuntime({ config: parsed.config, env: {}, observers: [inspector.observe], shutdownTimeoutMs: 5_000 });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--no-first-run',
-        '--disable-sync',
-      ],
-    });
+    browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
     const origin = new URL(inspector.url ?? '').origin;
     page.on('request', (r) => {

@@ -3,6 +3,7 @@
 // of the selected one. Every (re)connect starts with a full snapshot, so a reload, a dropped
 // connection or a restarted runtime resyncs by itself. No framework, no CDN: it works offline.
 import { buildChart, eventLabel, nextTransitions, updateChart } from './chart.js';
+import { renderFleet, renderMarketTrader } from './trader.js';
 
 const $ = (id) => document.getElementById(id);
 const S = {
@@ -17,6 +18,7 @@ const S = {
   connected: false,
   everConnected: false,
   dropped: 0,
+  fleet: null,
 };
 let es = null;
 let chart = null; // { machine, handle, json }
@@ -51,6 +53,7 @@ function onSnapshot(msg) {
   S.detail = msg.focus;
   S.replay = msg.replay;
   S.dropped = msg.dropped;
+  S.fleet = msg.fleet;
   clock(msg.now);
   S.connected = true;
   if (S.focus && !S.rows.has(S.focus) && msg.mode === 'live' && S.rows.size > 0) {
@@ -65,6 +68,7 @@ function onSnapshot(msg) {
 function onDelta(msg) {
   for (const r of msg.rows) S.rows.set(r.id, r);
   if (msg.focus) S.detail = msg.focus;
+  if (msg.fleet) S.fleet = msg.fleet;
   S.dropped = msg.dropped;
   clock(msg.now);
   if (!S.focus) autoSelect();
@@ -134,6 +138,7 @@ function render() {
   renderHeader();
   renderBanners();
   renderRows();
+  renderFleet(S.fleet, nowMs());
   renderDetail();
   renderTimeline();
 }
@@ -217,6 +222,7 @@ function renderRows() {
     c[8].textContent = m ? (m.price ?? '') : '';
     c[9].textContent = m ? (m.ksDeadline === null ? '—' : `${Math.max(0, Math.round((m.ksDeadline - now) / 1000))}s left`) : '';
     c[10].textContent = m ? (m.reason ?? '') : '';
+    c[10].title = c[10].textContent;
     body.appendChild(tr);
   }
   $('emptyRows').hidden = S.rows.size > 0;
@@ -268,9 +274,12 @@ function renderDetail() {
   );
   const isMarket = d.machine === 'market';
   $('marketPanels').hidden = !isMarket;
+  $('marketTrader').hidden = !isMarket;
+  $('dReason').hidden = true;
   if (isMarket) {
     renderLadder(d, row);
-    renderPrice(d, row);
+    $('priceNote').textContent = row.market?.price ? `last ${row.market.price}` : '';
+    renderMarketTrader(d, row, nowMs());
   }
   renderLog(d);
 }
@@ -338,62 +347,6 @@ function renderLadder(d, row) {
   $('ladderNote').textContent =
     `${L.levels.length} levels, ${live.filter((l) => l.order.side === 'buy').length} buys and ${live.filter((l) => l.order.side === 'sell').length} sells resting` +
     (waitingLevels > 0 ? `, ${waitingLevels} waiting for price` : '');
-}
-
-function renderPrice(d, row) {
-  const svg = $('priceLine');
-  svg.replaceChildren();
-  const NS = 'http://www.w3.org/2000/svg';
-  const add = (name, attrs) => {
-    const e = document.createElementNS(NS, name);
-    for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, String(v));
-    svg.appendChild(e);
-    return e;
-  };
-  const W = 600;
-  const H = 300;
-  const pts = d.prices;
-  const levels = d.ladder ? d.ladder.levels : [];
-  const ys = [...pts.map((p) => p[1]), ...levels.map((l) => Number(l.price)), ...d.fills.map((f) => Number(f.price))].filter(Number.isFinite);
-  $('priceNote').textContent = row.market?.price ? `last ${row.market.price}` : '';
-  if (ys.length === 0) return;
-  let lo = Math.min(...ys);
-  let hi = Math.max(...ys);
-  if (hi === lo) {
-    hi += 1;
-    lo -= 1;
-  }
-  const padY = (hi - lo) * 0.06;
-  lo -= padY;
-  hi += padY;
-  const now = nowMs();
-  const t0 = pts.length ? Math.min(pts[0][0], ...d.fills.map((f) => f.t)) : now - 60_000;
-  const t1 = Math.max(now, t0 + 1000);
-  const X = (t) => 8 + ((t - t0) / (t1 - t0)) * (W - 16);
-  const Y = (p) => H - ((p - lo) / (hi - lo)) * H;
-  for (const l of levels) {
-    const o = l.order;
-    const color = o ? (o.side === 'buy' ? '#17803d' : '#c2362f') : '#b8c0cc';
-    add('line', {
-      x1: 0,
-      x2: W,
-      y1: Y(Number(l.price)),
-      y2: Y(Number(l.price)),
-      stroke: color,
-      'stroke-width': o ? 1.2 : 0.8,
-      'stroke-dasharray': o ? '' : '4 3',
-      'vector-effect': 'non-scaling-stroke',
-    });
-  }
-  if (pts.length) {
-    const path =
-      pts.map((p, i) => `${i ? 'L' : 'M'}${X(p[0]).toFixed(1)},${Y(p[1]).toFixed(1)}`).join(' ') +
-      ` L${X(t1).toFixed(1)},${Y(pts[pts.length - 1][1]).toFixed(1)}`;
-    add('path', { d: path, fill: 'none', stroke: '#1d2430', 'stroke-width': 2, 'vector-effect': 'non-scaling-stroke' });
-  }
-  for (const f of d.fills) {
-    add('circle', { cx: X(f.t), cy: Y(Number(f.price)), r: 5, fill: f.side === 'buy' ? '#17803d' : '#c2362f', stroke: '#fff', 'stroke-width': 1.5 });
-  }
 }
 
 function renderLog(d) {
