@@ -16,7 +16,7 @@ export function detectFormat(text: string): PriceFileFormat {
   const body = text.trimStart();
   if (body.startsWith('[')) {
     // A JSONL row is an array of scalars; a document starts with an array of arrays.
-    return /^\[\s*\[/.test(body) ? 'klines-json' : 'klines-jsonl';
+    return /^\[\s*[[\]]/.test(body) ? 'klines-json' : 'klines-jsonl';
   }
   if (body.startsWith('{')) return /^\{\s*"(?:success|message|result)"/.test(body) ? 'klines-json' : 'trades-jsonl';
   return 'trades-csv';
