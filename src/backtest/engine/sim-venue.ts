@@ -158,6 +158,16 @@ export class SimVenue {
     return hit.length;
   }
 
+  /** True when the engine's kill-switch timer is due by `ms`. */
+  killSwitchDue(ms: number): boolean {
+    return (this.exchange.nextKillSwitchDeadline() ?? Infinity) <= ms;
+  }
+
+  /** True when tasks wait or a request/response call is in flight: `settle` has work. */
+  busy(): boolean {
+    return this.started > 0 || this.queue.length > 0;
+  }
+
   /** Fires the engine's kill-switch timers due now. */
   expireKillSwitches(): void {
     if ((this.exchange.nextKillSwitchDeadline() ?? Infinity) <= this.o.now()) this.exchange.expireKillSwitches(this.o.now());
