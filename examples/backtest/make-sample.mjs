@@ -7,21 +7,12 @@ import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { klineLine } from '../../dist/backtest/data/index.js';
 import { simCandles } from '../../dist/backtest/sample/sim-candles.js';
+import { DEFAULT_MARKETS } from '../../dist/sim/markets.js';
 
 export const SAMPLE = {
   // The demo pair's rules (src/sim/markets.ts DEFAULT_MARKETS), with a calmer walk per step than the
   // live simulator's so that a day moves a few percent, as BTC does.
-  market: {
-    name: 'DBTC_DUSDT',
-    stockPrec: 6,
-    moneyPrec: 2,
-    feePrec: 6,
-    minAmount: '0.0001',
-    minTotal: '5',
-    maxTotal: '10000000',
-    startPrice: '60000',
-    volatility: 0.0005,
-  },
+  market: { ...DEFAULT_MARKETS.find((m) => m.name === 'DBTC_DUSDT'), volatility: 0.0005 },
   seed: 7,
   startMs: Date.UTC(2026, 0, 5),
   minutes: 3 * 1440,
