@@ -3,6 +3,7 @@
  * Exit codes: 0 ok, 1 runtime failure, 2 bad input or config; `run`: 130 / 143 after a second SIGINT / SIGTERM.
  */
 import { readFileSync } from 'node:fs';
+import { backtestCommand } from './runtime/commands/backtest.js';
 import { chartCommand } from './runtime/commands/chart.js';
 import { doctorCommand } from './runtime/commands/doctor.js';
 import { planCommand } from './runtime/commands/plan.js';
@@ -40,6 +41,10 @@ const commands: Record<string, { summary: string; run: Command }> = {
     summary: 'per-market PnL and counts from the journal, bot running or not (gridbot status [--journal FILE] [--json])',
     run: (args) => statusCommand(args),
   },
+  backtest: {
+    summary: 'run the grids over historical klines or trades, in process on the simulator engine (gridbot backtest --data FILE [--json] [--report FILE.html])',
+    run: (args) => backtestCommand(args),
+  },
   chart: {
     summary: 'print a state chart: gridbot chart <market|connection|supervisor> [--format mermaid|dot|json]',
     run: (args) => chartCommand(args),
@@ -67,6 +72,7 @@ const EXAMPLES = [
   'gridbot doctor --live',
   'gridbot reload --config markets.yaml',
   'gridbot status --journal var/gridbot.journal',
+  'gridbot backtest --data examples/backtest/DBTC_DUSDT-1m.jsonl --market DBTC_DUSDT',
   'gridbot chart market --format dot',
   'gridbot replay session.jsonl --port 8788',
   'gridbot sim --port 8080',
@@ -83,7 +89,7 @@ function usage(): string {
     'examples:',
     ...EXAMPLES.map((e) => `  ${e}`),
     '',
-    "`gridbot <command> --help` shows a command's options. --json (validate, plan, doctor, status): one JSON document on stdout, logs on stderr.",
+    "`gridbot <command> --help` shows a command's options. --json (validate, plan, doctor, status, backtest): one JSON document on stdout, logs on stderr.",
     'exit codes: 0 ok, 1 runtime failure, 2 bad input or config (doctor: 0 all ok, 1 a warning, 2 a failure);',
     '  run: 130 (143 for SIGTERM) a second Ctrl-C exited at once without stopping the markets: their orders rest until each kill-switch fires.',
     '  npm start and npx gridbot exit 130 on any Ctrl-C: npm is interrupted with gridbot (gridbot run itself exits 0 after a clean stop).',
