@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { chartCommand } from './runtime/commands/chart.js';
 import { doctorCommand } from './runtime/commands/doctor.js';
+import { historyCommand } from './runtime/commands/history.js';
 import { planCommand } from './runtime/commands/plan.js';
 import { replayCommand } from './runtime/commands/replay.js';
 import { runCommand } from './runtime/commands/run.js';
@@ -43,6 +44,10 @@ const commands: Record<string, { summary: string; run: Command }> = {
     summary: 'serve the inspector page over a recording: gridbot replay FILE.jsonl [--port N]',
     run: (args) => replayCommand(args),
   },
+  history: {
+    summary: 'download candles from the exchange to a file for backtests, resumable (gridbot history MARKET --days N --out FILE)',
+    run: (args) => historyCommand(args),
+  },
   sim: {
     summary: 'run the embedded WhiteBIT-compatible exchange in the foreground; --paper: on live WhiteBIT prices (gridbot sim --help)',
     run: (args) => simCommand(args),
@@ -63,6 +68,7 @@ const EXAMPLES = [
   'gridbot status --journal var/gridbot.journal',
   'gridbot chart market --format dot',
   'gridbot replay session.jsonl --port 8788',
+  'gridbot history BTC_USDT --days 30 --out btc-30d.jsonl',
   'gridbot sim --port 8080',
 ];
 
