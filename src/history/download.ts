@@ -9,7 +9,8 @@
  */
 import { type WhitebitRestClient, serverTimeMs } from '../adapters/whitebit/index.js';
 import { DAY_S, candleStart, nextCandleStart } from '../sim/candle-intervals.js';
-import { type KlineAppender, type KlineRow } from './kline-file.js';
+import type { KlineRow } from '../backtest/data/index.js';
+import type { KlineAppender, LastCandle } from './kline-file.js';
 import { pageWindow, rowsToAppend } from './kline-pages.js';
 
 export interface DownloadPlan {
@@ -20,8 +21,8 @@ export interface DownloadPlan {
   readonly days: number;
   /** Candles per request (1 … MAX_PAGE). */
   readonly page: number;
-  /** The last row already in the file, or null for a new file. */
-  readonly resumeAfter: KlineRow | null;
+  /** The last candle already in the file, or null for a new file. */
+  readonly resumeAfter: LastCandle | null;
 }
 
 export interface PageProgress {
@@ -55,9 +56,10 @@ export async function downloadKlines(
   const iv = plan.intervalS;
   // The candle containing now is still forming: stop at the one before it.
   const lastClosed = candleStart(nowS, iv) - iv;
-  const from = plan.resumeAfter ? nextCandleStart(plan.resumeAfter[0], iv) : candleStart(nowS - plan.days * DAY_S, iv);
+  const from = plan.resumeAfter ? nextCandleStart(plan.resumeAfter.time, iv) : candleStart(nowS - plan.days * DAY_S, iv);
   const pages = from > lastClosed ? 0 : Math.ceil((lastClosed - from + iv) / (iv * plan.page));
-  let prev = plan.resumeAfter;
+  let prev: LastCandle | null = plan.resumeAfter;
+  let lastRow: number | null = null;
   let written = 0;
   let filled = 0;
   let requests = 0;
@@ -71,12 +73,13 @@ export async function downloadKlines(
     const tail = page.rows[page.rows.length - 1];
     if (tail) {
       first ??= (page.rows[0] as KlineRow)[0];
-      prev = tail;
+      prev = { time: tail[0], close: tail[2] };
+      lastRow = tail[0];
     }
     written += page.rows.length;
     filled += page.filled;
     progress({ page: n, pages, start: w.start, end: w.end, written });
     start = nextCandleStart(w.end, iv);
   }
-  return { written, filled, requests, first, last: written > 0 && prev ? prev[0] : null, upTo: lastClosed };
+  return { written, filled, requests, first, last: lastRow, upTo: lastClosed };
 }

@@ -1,6 +1,6 @@
 /**
- * The candle file `gridbot history` writes and `gridbot backtest --data` reads: JSON Lines, one
- * WhiteBIT v1 kline row per line exactly as the exchange sends it,
+ * The candle file `gridbot history` writes: the backtest's `klines-jsonl` (src/backtest/data/klines.ts),
+ * one WhiteBIT v1 kline row per line exactly as the exchange sends it,
  * `[open time s, "open", "close", "high", "low", "base volume", "quote volume"]`, ascending by time,
  * one row per interval with no gap and no repeat.
  *
@@ -9,37 +9,17 @@
  * how many bytes after it to cut, so the next run continues from that row and the file is whole again.
  */
 import { closeSync, fstatSync, fsyncSync, ftruncateSync, openSync, readSync, writeSync } from 'node:fs';
-import type { WbKline } from '../adapters/whitebit/index.js';
+import { type KlineRow, isPriceDataError, klineLine, parseKlinesJsonl } from '../backtest/data/index.js';
 
-/** A row as it is stored: the v1 kline row. */
-export type KlineRow = WbKline;
+/** The last candle of a file: all a continuation needs (where to go on, and the close a gap repeats). */
+export interface LastCandle {
+  /** Open time, Unix seconds. */
+  readonly time: number;
+  readonly close: string;
+}
 
 /** The bytes read from the end of the file to find its last row (far more than one row). */
 const TAIL_BYTES = 64 * 1024;
-
-const DECIMAL = /^-?\d+(?:\.\d+)?$/;
-
-/** Returns the file line of `row` (with its newline). */
-export function klineLine(row: KlineRow): string {
-  return `${JSON.stringify(row)}\n`;
-}
-
-/** Parses one line into a row, or returns a reason it is not one. */
-export function parseKlineLine(line: string): KlineRow | string {
-  let v: unknown;
-  try {
-    v = JSON.parse(line);
-  } catch {
-    return 'not JSON';
-  }
-  if (!Array.isArray(v) || v.length < 7) return 'not a kline row [time, open, close, high, low, base, quote]';
-  const [t, ...rest] = v as unknown[];
-  if (typeof t !== 'number' || !Number.isSafeInteger(t)) return 'time (field 1) is not an integer of seconds';
-  const decimals = rest.slice(0, 6);
-  const bad = decimals.findIndex((d) => typeof d !== 'string' || !DECIMAL.test(d));
-  if (bad >= 0) return `field ${bad + 2} is not a decimal string`;
-  return [t, ...(decimals as string[])] as unknown as KlineRow;
-}
 
 /** What the end of an existing file says. */
 export type FileTail =
@@ -47,10 +27,14 @@ export type FileTail =
   /** The file exists but holds no whole row yet. */
   | { readonly kind: 'empty'; readonly keepBytes: number }
   /** `last` is the last whole row; bytes from `keepBytes` on are a cut line to drop. */
-  | { readonly kind: 'rows'; readonly last: KlineRow; readonly keepBytes: number; readonly cutBytes: number }
-  | { readonly kind: 'invalid'; readonly line: number | null; readonly reason: string };
+  | { readonly kind: 'rows'; readonly last: LastCandle; readonly keepBytes: number; readonly cutBytes: number }
+  /** `reason` names the file (and the line when the whole file was read) as the backtest loader does. */
+  | { readonly kind: 'invalid'; readonly reason: string };
 
-/** Reads the end of `path`: its last whole row and whether a cut line follows it. */
+/**
+ * Reads the end of `path`: its last whole row (checked by the backtest's own loader, so a file that
+ * continues is a file `backtest --data` reads) and whether a cut line follows it.
+ */
 export function readTail(path: string): FileTail {
   let fd: number;
   try {
@@ -73,11 +57,19 @@ export function readTail(path: string): FileTail {
     const lastLine = lines[lines.length - 1] ?? '';
     if (lastLine.trim() === '') {
       if (from === 0 && whole.trim() === '') return { kind: 'empty', keepBytes: 0 };
-      return { kind: 'invalid', line: null, reason: 'blank line at the end' };
+      return { kind: 'invalid', reason: `${path}: ends with a blank line` };
     }
-    const row = parseKlineLine(lastLine);
-    if (typeof row === 'string') return { kind: 'invalid', line: from === 0 ? lines.length : null, reason: `last row: ${row}` };
-    return { kind: 'rows', last: row, keepBytes, cutBytes: size - keepBytes };
+    try {
+      const series = parseKlinesJsonl(lastLine, path);
+      const candle = series.kind === 'candles' ? series.candles[0] : undefined;
+      if (!candle) return { kind: 'invalid', reason: `${path}: the last line holds no kline` };
+      return { kind: 'rows', last: { time: candle.timeMs / 1000, close: candle.close }, keepBytes, cutBytes: size - keepBytes };
+    } catch (e) {
+      if (!isPriceDataError(e)) throw e;
+      // The loader numbered the one line it saw: give the file's line when the whole file was read.
+      const where = from === 0 ? `${path}:${lines.length}` : `${path} (last line)`;
+      return { kind: 'invalid', reason: `${where}${e.field !== null ? ` ${e.field}` : ''}: ${e.problem}` };
+    }
   } finally {
     closeSync(fd);
   }
@@ -104,7 +96,7 @@ export class KlineAppender {
       if (fstatSync(fd).size > this.keepBytes) ftruncateSync(fd, this.keepBytes);
       this.fd = fd;
     }
-    const buf = Buffer.from(rows.map(klineLine).join(''), 'utf8');
+    const buf = Buffer.from(rows.map((r) => `${klineLine(r)}\n`).join(''), 'utf8');
     let off = 0;
     while (off < buf.length) off += writeSync(this.fd, buf, off, buf.length - off);
     fsyncSync(this.fd);

@@ -13,7 +13,8 @@
  * after the last.
  */
 import { candleStart, nextCandleStart } from '../sim/candle-intervals.js';
-import type { KlineRow } from './kline-file.js';
+import type { KlineRow } from '../backtest/data/index.js';
+import type { LastCandle } from './kline-file.js';
 
 /** Candles per request: the endpoint's maximum `limit` (whitebit-protocol-2.md §2.4). */
 export const MAX_PAGE = 1_440;
@@ -50,29 +51,29 @@ export interface PageRows {
 const flatAt = (time: number, price: string): KlineRow => [time, price, price, price, price, '0', '0'];
 
 /**
- * Returns the rows of `answer` to append after `prev` (the last row written, or null) for the
+ * Returns the rows of `answer` to append after `prev` (the last candle written, or null) for the
  * window `w`. Throws {@link KlinePageError} when a row is not aligned to `interval` or the rows are
  * not ascending.
  */
-export function rowsToAppend(answer: readonly KlineRow[], prev: KlineRow | null, w: PageWindow, interval: number): PageRows {
+export function rowsToAppend(answer: readonly KlineRow[], prev: LastCandle | null, w: PageWindow, interval: number): PageRows {
   const rows: KlineRow[] = [];
   let filled = 0;
-  let last = prev;
+  let last: LastCandle | null = prev;
   for (const row of answer) {
     const t = row[0];
     if (candleStart(t, interval) !== t) throw new KlinePageError(`the server sent a candle at ${t}, not on the ${interval} s grid`);
-    if (t < w.start || t > w.end || (last !== null && t <= last[0])) {
-      if (last !== null && t < last[0] && t >= w.start) throw new KlinePageError(`the server sent candles out of order (${t} after ${last[0]})`);
+    if (t < w.start || t > w.end || (last !== null && t <= last.time)) {
+      if (last !== null && t < last.time && t >= w.start) throw new KlinePageError(`the server sent candles out of order (${t} after ${last.time})`);
       continue;
     }
     if (last !== null) {
-      for (let gap = nextCandleStart(last[0], interval); gap < t; gap = nextCandleStart(gap, interval)) {
-        rows.push(flatAt(gap, last[2]));
+      for (let gap = nextCandleStart(last.time, interval); gap < t; gap = nextCandleStart(gap, interval)) {
+        rows.push(flatAt(gap, last.close));
         filled++;
       }
     }
     rows.push(row);
-    last = row;
+    last = { time: t, close: row[2] };
   }
   return { rows, filled };
 }

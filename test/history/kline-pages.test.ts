@@ -3,7 +3,7 @@
  * interval appended after the last written one whatever the server adds or leaves out.
  */
 import { describe, expect, it } from 'vitest';
-import type { KlineRow } from '../../src/history/kline-file.js';
+import type { KlineRow } from '../../src/backtest/data/index.js';
 import { KlinePageError, pageWindow, rowsToAppend } from '../../src/history/kline-pages.js';
 
 const r = (t: number, close = '10'): KlineRow => [t, '10', close, '11', '9', '1', '10'];
@@ -17,17 +17,17 @@ describe('pageWindow', () => {
 
 describe('rowsToAppend', () => {
   it('fills a minute without trades with a flat zero-volume candle at the previous close', () => {
-    const page = rowsToAppend([r(120, '12'), r(300)], r(60), { start: 120, end: 300 }, 60);
+    const page = rowsToAppend([r(120, '12'), r(300)], { time: 60, close: '10' }, { start: 120, end: 300 }, 60);
     expect(page.rows).toEqual([r(120, '12'), [180, '12', '12', '12', '12', '0', '0'], [240, '12', '12', '12', '12', '0', '0'], r(300)]);
     expect(page.filled).toBe(2);
   });
 
   it('fills the gap between the file and the first row of the next page', () => {
-    expect(rowsToAppend([r(240)], r(60, '9'), { start: 120, end: 300 }, 60).rows.map((x) => x[0])).toEqual([120, 180, 240]);
+    expect(rowsToAppend([r(240)], { time: 60, close: '9' }, { start: 120, end: 300 }, 60).rows.map((x) => x[0])).toEqual([120, 180, 240]);
   });
 
   it('drops rows before the window or already written (the docs reading of limit adds one) and after it', () => {
-    const page = rowsToAppend([r(60), r(120), r(180), r(360)], r(60), { start: 120, end: 300 }, 60);
+    const page = rowsToAppend([r(60), r(120), r(180), r(360)], { time: 60, close: '10' }, { start: 120, end: 300 }, 60);
     expect(page.rows.map((x) => x[0])).toEqual([120, 180]);
   });
 

@@ -99,15 +99,15 @@ export async function historyCommand(args: string[], deps: HistoryDeps = {}): Pr
   const out = values.out;
   const tail = readTail(out);
   if (tail.kind === 'invalid') {
-    return bad(`${out}${tail.line === null ? '' : `:${tail.line}`}: not a candle file gridbot history can continue (${tail.reason})`);
+    return bad(`not a candle file gridbot history can continue: ${tail.reason}`);
   }
-  if (tail.kind === 'rows' && tail.last[0] % intervalS !== 0 && intervalS < 7 * 86_400) {
-    return bad(`${out}: its last candle (${tail.last[0]}) is not on the ${values.interval} grid: was it written with another --interval?`);
+  if (tail.kind === 'rows' && tail.last.time % intervalS !== 0 && intervalS < 7 * 86_400) {
+    return bad(`${out}: its last candle (${tail.last.time}) is not on the ${values.interval} grid: was it written with another --interval?`);
   }
   const resumeAfter = tail.kind === 'rows' ? tail.last : null;
   if (tail.kind === 'rows') {
     const cut = tail.cutBytes > 0 ? ` (dropping a cut line of ${tail.cutBytes} bytes)` : '';
-    process.stderr.write(`history: ${out} ends at ${iso(tail.last[0])}: continuing after it${cut}\n`);
+    process.stderr.write(`history: ${out} ends at ${iso(tail.last.time)}: continuing after it${cut}\n`);
   }
 
   // Long waits are fine for a download: only the per-attempt timeouts bound a request.
