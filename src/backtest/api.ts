@@ -91,11 +91,13 @@ export interface GridBacktest {
   readonly override: GridOverride | null;
   /** Maker fee charged, percent. */
   readonly makerFeePercent: string;
+  /** What the initial ladder locked, in quote: its buys' quote plus its sells' base at the start price. */
+  readonly capitalQuote: string;
   /** Realised PnL of completed round trips, net of fees, quote. */
   readonly realisedQuote: string;
-  /** Open inventory valued at the last price against its cost, quote. */
+  /** The rest of `pnlQuote`: open inventory valued at the last price against its cost, quote. */
   readonly unrealisedQuote: string;
-  /** realised + unrealised (= equity change from the start), quote. */
+  /** Equity at the end: the account's quote and base change since the start, valued at the last price (= realised + unrealised), quote. */
   readonly pnlQuote: string;
   /** Fees paid, converted to quote at the fill price. */
   readonly feesQuote: string;
@@ -104,15 +106,12 @@ export interface GridBacktest {
   readonly roundTrips: number;
   /** Largest fall of equity from a running peak (start included), quote; ≥ 0. */
   readonly maxDrawdownQuote: string;
-  /** The same, percent of that peak. */
+  /** The same, percent of `capitalQuote`. */
   readonly maxDrawdownPercent: string;
   /** Share of the run's time with the price within [lowest level, highest level], percent. */
   readonly timeInRangePercent: string;
   /** Base held above the start at the end. */
   readonly inventoryBase: string;
-  /** Equity at start and at the end, quote (quote + base × price). */
-  readonly startEquityQuote: string;
-  readonly endEquityQuote: string;
   /** The market machine's state at the end (`running.trading`, `stopped`, …). */
   readonly finalState: string;
   /** Why the grid stopped (a risk limit, an invalid plan …), in the machine's words; empty when it ran to the end. */
