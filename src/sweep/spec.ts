@@ -45,7 +45,8 @@ function stepValues(text: string): string[] {
   };
   const from = num(r.from, 'from');
   const to = num(r.to, 'to');
-  if (r.to !== r.from && r.by === null) throw new SweepSpecError(`step=${text}: a step range needs an increment, e.g. step=${r.from}..${r.to}:${toPlain(to.minus(from).div(4))}`);
+  if (r.to !== r.from && r.by === null)
+    throw new SweepSpecError(`step=${text}: a step range needs an increment, e.g. step=${r.from}..${r.to}:${toPlain(to.minus(from).div(4))}`);
   if (to.lt(from)) throw new SweepSpecError(`step=${text}: from ${r.from} is above to ${r.to}`);
   if (r.by === null) return [toPlain(from)];
   const by = num(r.by, 'increment');
