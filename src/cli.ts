@@ -12,6 +12,8 @@ import { runCommand } from './runtime/commands/run.js';
 import { statusCommand } from './runtime/commands/status.js';
 import { validateCommand } from './runtime/commands/validate.js';
 import { simCommand } from './sim/cli.js';
+import { sweepCommand } from './sweep/command.js';
+import { withSweep } from './sweep/dispatch.js';
 
 type Command = (args: string[]) => Promise<number>;
 
@@ -43,6 +45,11 @@ const commands: Record<string, { summary: string; run: Command }> = {
   replay: {
     summary: 'serve the inspector page over a recording: gridbot replay FILE.jsonl [--port N]',
     run: (args) => replayCommand(args),
+  },
+  backtest: {
+    summary: 'parameter sweep over historical candles: gridbot backtest --data FILE --sweep step=A..B:S,levelsPerSide=X..Y (gridbot backtest --sweep --help)',
+    // Until the single-run command is merged (branch bt18): a run without --sweep gets the sweep's usage.
+    run: withSweep((args) => sweepCommand(args)),
   },
   history: {
     summary: 'download candles from the exchange to a file for backtests, resumable (gridbot history MARKET --days N --out FILE)',
