@@ -37,8 +37,11 @@ grids:
     amountPerLevel: { base: "0.002" }
 `;
 
-/** 30 days of 1-minute klines; integer prices pulled back towards 60 000 so the month stays in range. */
-export function benchKlines(count: number): string {
+/**
+ * `count` 1-minute klines from 2026-01-05 00:00 UTC: integer prices (exact paths) moving up to
+ * ±swing/2 a minute, pulled back towards 60 000 so a month stays in range. The sweep tests use it too.
+ */
+export function benchKlines(count: number, swing = 120): string {
   let seed = 42;
   const rnd = (): number => {
     seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648;
@@ -48,7 +51,7 @@ export function benchKlines(count: number): string {
   const lines: string[] = [];
   for (let i = 0; i < count; i++) {
     const open = price;
-    const close = open + Math.round((rnd() - 0.5) * 120 + (60_000 - open) * 0.01);
+    const close = open + Math.round((rnd() - 0.5) * swing + (60_000 - open) * 0.01);
     const high = Math.max(open, close) + Math.round(rnd() * 40);
     const low = Math.min(open, close) - Math.round(rnd() * 40);
     lines.push(JSON.stringify([1_767_571_200 + i * 60, String(open), String(close), String(high), String(low), '1', String(close)]));

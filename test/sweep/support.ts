@@ -5,6 +5,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { benchKlines } from '../../bench/sweep.js';
 
 /** `--import` of the TS hooks, for worker threads started from the sources. */
 export const TS_WORKER_EXEC_ARGV: readonly string[] = ['--import', new URL('../runtime/journal/support/register-ts.mjs', import.meta.url).href];
@@ -42,22 +43,7 @@ export function writeSweepFixture(dir: string, count: number): { config: string;
   const config = join(dir, 'markets.yaml');
   const data = join(dir, 'klines.jsonl');
   writeFileSync(config, SWEEP_CONFIG);
-  let seed = 11;
-  const rnd = (): number => {
-    seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648;
-    return seed / 2_147_483_648;
-  };
-  let price = 60_000;
-  const lines: string[] = [];
-  for (let i = 0; i < count; i++) {
-    // Integer prices: the path is exact, and a walk of ±150 a minute crosses levels 100-200 apart.
-    const open = price;
-    const close = open + Math.round((rnd() - 0.5) * 300);
-    const high = Math.max(open, close) + Math.round(rnd() * 60);
-    const low = Math.min(open, close) - Math.round(rnd() * 60);
-    lines.push(JSON.stringify([1_767_571_200 + i * 60, String(open), String(close), String(high), String(low), '1', String(close)]));
-    price = close;
-  }
-  writeFileSync(data, `${lines.join('\n')}\n`);
+  // A wide swing: a few hours of data cross levels 100-200 apart many times.
+  writeFileSync(data, `${benchKlines(count, 300)}\n`);
   return { config, data };
 }
