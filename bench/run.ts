@@ -7,7 +7,7 @@
  *
  * Options: --quick (a couple of minutes), --markets=1,50,500, --rates=100,1000, --seconds=S,
  * --churn=Hz, --burst-markets=500, --history=10000,100000,1000000, --history-seconds=300,
- * --history-heap-mib=768, --soak (with --soak-minutes=5 …), --skip=latency,burst,routing,floor,actor,history,sweep,
+ * --history-heap-mib=768, --soak (with --soak-minutes=5 …), --skip=latency,burst,routing,floor,actor,history,backtest,sweep,
  * --out=bench/results.json.
  *
  * Invariant: the run always ends with results.json written. A scenario that fails is a row with
@@ -19,6 +19,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { f1, fk, kib, median, reasonOf, table } from './common.js';
 import { generateFrames } from './frames.js';
+import { type BacktestBenchRow, BACKTEST_MINUTES, runBacktestBench } from './backtest.js';
 import { type HistoryOptions, type HistoryRow, runHistory } from './history.js';
 import { BOTS, type Bot, type LatencyMeasured, type LatencyRow, type SessionRows, type StartupMeasured, runSession } from './latency.js';
 import { type MarketCpuResult, measureMarketCpu } from './market-cpu.js';
@@ -125,6 +126,7 @@ interface Collected extends SessionRows {
   history: HistoryRow[];
   soak: SoakResult | null;
   floor: FloorRow[];
+  backtest: BacktestBenchRow | null;
   /** Issue 18: the 25-point backtest sweep (bench/sweep.ts). */
   sweep: SweepBenchRow[];
   /** Sections that threw (never expected: scenarios record their own failures). */
@@ -165,7 +167,19 @@ async function main(): Promise<void> {
   const server = new BenchServer();
   const probe = new LatencyProbe();
   probe.install();
-  const c: Collected = { latency: [], burst: [], startup: [], routing: null, actorCpu: [], history: [], soak: null, floor: [], sweep: [], errors: [] };
+  const c: Collected = {
+    latency: [],
+    burst: [],
+    startup: [],
+    routing: null,
+    actorCpu: [],
+    history: [],
+    soak: null,
+    floor: [],
+    backtest: null,
+    sweep: [],
+    errors: [],
+  };
   try {
     await runSections(o, server, probe, c);
   } finally {
@@ -189,6 +203,7 @@ async function main(): Promise<void> {
       history: c.history,
       soak: c.soak,
       floor: c.floor,
+      backtest: c.backtest,
       sweep: c.sweep,
       errors: c.errors,
       elapsedSeconds: Math.round(elapsedS),
@@ -258,6 +273,14 @@ async function runSections(o: Options, server: BenchServer, probe: LatencyProbe,
       const fills = o.quick ? 5000 : 20000;
       console.log(`\nmarket actor CPU: ${fills} fills in memory, without and with an inspect hook`);
       c.actorCpu.push(await measureMarketCpu(fills, false), await measureMarketCpu(fills, true));
+    });
+  }
+  if (!o.skip.has('backtest')) {
+    await section(c, 'backtest', async () => {
+      console.log(`\nbacktest: ${BACKTEST_MINUTES} 1-minute candles (30 days, generated), one 20-level grid`);
+      c.backtest = await runBacktestBench();
+      const b = c.backtest;
+      console.log(b.status === 'ok' ? `  ${b.candles} candles, ${b.fills} fills: ${b.wallS.toFixed(2)} s wall, ${b.cpuS.toFixed(2)} s CPU` : `  ${b.status}`);
     });
   }
   if (!o.skip.has('history')) {
@@ -418,6 +441,16 @@ function report(
       table(
         ['fills', 'heap MiB after GC', 'CPU µs/fill', 's to reach'],
         c.history.map((r) => (r.status === 'ok' ? [String(r.fills), f1(r.heapMiB), f1(r.cpuUsPerFill), f1(r.elapsedS)] : [String(r.fills), r.status, '', ''])),
+      ),
+    );
+  }
+  if (c.backtest) {
+    const b = c.backtest;
+    out.push('', '### Backtest: 30 days of 1-minute candles, one 20-level grid (src/backtest, in process)', '');
+    out.push(
+      table(
+        ['candles', 'levels', 'fills', 'wall s', 'CPU s'],
+        [b.status === 'ok' ? [String(b.candles), String(b.levels), String(b.fills), f1(b.wallS), f1(b.cpuS)] : [b.status, '', '', '', '']],
       ),
     );
   }

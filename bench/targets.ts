@@ -6,6 +6,7 @@
  * A row that failed to measure counts as not met: a bench that cannot run the scenario has not
  * shown the target.
  */
+import type { BacktestBenchRow } from './backtest.js';
 import type { HistoryRow } from './history.js';
 import type { Bot, BurstRow, LatencyRow, StartupRow } from './latency.js';
 import type { SoakResult } from './soak.js';
@@ -24,6 +25,7 @@ export interface RunRows {
   readonly history: readonly HistoryRow[];
   readonly soak: SoakResult | null;
   readonly floor?: readonly FloorRow[];
+  readonly backtest?: BacktestBenchRow | null;
 }
 
 const notRun = (target: string): TargetCheck => ({ target, measured: 'not run', met: null });
@@ -126,6 +128,14 @@ export function checkTargets(rows: RunRows): TargetCheck[] {
     const o = rows.soak.options;
     for (const c of rows.soak.checks)
       out.push({ target: `soak (${o.markets} markets, ${o.rate}/s, ${o.minutes} min), ${c.name}: ${c.target}`, measured: c.measured, met: c.met });
+  }
+
+  {
+    const target = 'backtest: 30 days of 1-minute candles (43 200), one 20-level grid ≤ 10 s';
+    const b = rows.backtest ?? null;
+    if (b === null) out.push(notRun(target));
+    else if (b.status !== 'ok') out.push(failed(target, b.status));
+    else out.push({ target, measured: `${b.wallS.toFixed(2)} s (${b.cpuS.toFixed(2)} s CPU, ${b.fills} fills)`, met: b.wallS <= 10 });
   }
 
   {

@@ -3,6 +3,7 @@
  * Exit codes: 0 ok, 1 runtime failure, 2 bad input or config; `run`: 130 / 143 after a second SIGINT / SIGTERM.
  */
 import { readFileSync } from 'node:fs';
+import { backtestCommand } from './runtime/commands/backtest.js';
 import { chartCommand } from './runtime/commands/chart.js';
 import { doctorCommand } from './runtime/commands/doctor.js';
 import { historyCommand } from './runtime/commands/history.js';
@@ -12,7 +13,6 @@ import { runCommand } from './runtime/commands/run.js';
 import { statusCommand } from './runtime/commands/status.js';
 import { validateCommand } from './runtime/commands/validate.js';
 import { simCommand } from './sim/cli.js';
-import { sweepCommand } from './sweep/command.js';
 import { withSweep } from './sweep/dispatch.js';
 
 type Command = (args: string[]) => Promise<number>;
@@ -38,6 +38,11 @@ const commands: Record<string, { summary: string; run: Command }> = {
     summary: 'per-market PnL and counts from the journal, bot running or not (gridbot status [--journal FILE] [--json])',
     run: (args) => statusCommand(args),
   },
+  backtest: {
+    summary: 'run the grids over historical klines or trades, in process on the simulator engine (gridbot backtest --data FILE [--json] [--report FILE.html])',
+    // A run with --sweep goes to the parameter sweep (src/sweep).
+    run: withSweep((args) => backtestCommand(args)),
+  },
   chart: {
     summary: 'print a state chart: gridbot chart <market|connection|supervisor> [--format mermaid|dot|json]',
     run: (args) => chartCommand(args),
@@ -45,11 +50,6 @@ const commands: Record<string, { summary: string; run: Command }> = {
   replay: {
     summary: 'serve the inspector page over a recording: gridbot replay FILE.jsonl [--port N]',
     run: (args) => replayCommand(args),
-  },
-  backtest: {
-    summary: 'parameter sweep over historical candles: gridbot backtest --data FILE --sweep step=A..B:S,levelsPerSide=X..Y (gridbot backtest --sweep --help)',
-    // Until the single-run command is merged (branch bt18): a run without --sweep gets the sweep's usage.
-    run: withSweep((args) => sweepCommand(args)),
   },
   history: {
     summary: 'download candles from the exchange to a file for backtests, resumable (gridbot history MARKET --days N --out FILE)',
@@ -73,6 +73,7 @@ const EXAMPLES = [
   'gridbot plan --config markets.yaml',
   'gridbot doctor --live',
   'gridbot status --journal var/gridbot.journal',
+  'gridbot backtest --data examples/backtest/DBTC_DUSDT-1m.jsonl --market DBTC_DUSDT',
   'gridbot chart market --format dot',
   'gridbot replay session.jsonl --port 8788',
   'gridbot history BTC_USDT --days 30 --out btc-30d.jsonl',
@@ -90,7 +91,7 @@ function usage(): string {
     'examples:',
     ...EXAMPLES.map((e) => `  ${e}`),
     '',
-    "`gridbot <command> --help` shows a command's options. --json (validate, plan, doctor, status): one JSON document on stdout, logs on stderr.",
+    "`gridbot <command> --help` shows a command's options. --json (validate, plan, doctor, status, backtest): one JSON document on stdout, logs on stderr.",
     'exit codes: 0 ok, 1 runtime failure, 2 bad input or config (doctor: 0 all ok, 1 a warning, 2 a failure);',
     '  run: 130 (143 for SIGTERM) a second Ctrl-C exited at once without stopping the markets: their orders rest until each kill-switch fires.',
     '  npm start and npx gridbot exit 130 on any Ctrl-C: npm is interrupted with gridbot (gridbot run itself exits 0 after a clean stop).',

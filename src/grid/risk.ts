@@ -13,7 +13,7 @@
  *
  * A `null` limit is off.
  */
-import { parseDecimal, type Decimal, type DecimalLike } from './decimal.js';
+import { ZERO, parseDecimal, type Decimal, type DecimalLike } from './decimal.js';
 import type { LevelBook } from './level-book.js';
 import type { GridPlan } from './plan.js';
 import { unrealisedPnl } from './pnl.js';
@@ -104,6 +104,7 @@ export function checkRisk(limits: RiskLimits, input: { readonly price: DecimalLi
     upper,
     inventoryBase: input.book.pnl.inventoryBase,
     realisedQuote: input.book.pnl.realisedQuote,
-    unrealisedQuote: unrealisedPnl(input.book.pnl, price),
+    // Only the stop-loss reads it, and it walks every open lot: not worth it on each price when that limit is off.
+    unrealisedQuote: limits.stopLossQuote === null ? ZERO : unrealisedPnl(input.book.pnl, price),
   });
 }

@@ -14,9 +14,8 @@
  * @throws PriceDataError naming file, line and field for the first bad row.
  * @see whitebit-protocol-2.md §2.4
  */
-import { D } from '../../grid/index.js';
 import { PriceDataError } from './data-error.js';
-import { isPlainDecimal } from './decimal-text.js';
+import { cmpPlain, isPlainDecimal } from './decimal-text.js';
 import type { PriceCandle, PriceSeries } from './series.js';
 
 /** One v1 kline row as the endpoint sends it. */
@@ -139,9 +138,9 @@ function candleOf(row: unknown, file: string, line: number): PriceCandle {
     volume: (volume as string | undefined) ?? '0',
     line,
   };
-  const [o, cl, h, l] = [new D(c.open), new D(c.close), new D(c.high), new D(c.low)];
-  if (h.lt(o) || h.lt(cl) || h.lt(l)) throw bad('high', `${c.high} is below the candle's open, close or low`);
-  if (l.gt(o) || l.gt(cl)) throw bad('low', `${c.low} is above the candle's open or close`);
+  const below = (x: string, y: string): boolean => cmpPlain(x, y) < 0;
+  if (below(c.high, c.open) || below(c.high, c.close) || below(c.high, c.low)) throw bad('high', `${c.high} is below the candle's open, close or low`);
+  if (below(c.open, c.low) || below(c.close, c.low)) throw bad('low', `${c.low} is above the candle's open or close`);
   return c;
 }
 

@@ -6,6 +6,7 @@
  * Δquote + Δbase × price (balances available + frozen, fees already taken by the engine). It starts
  * at 0, so the drawdown is measured from a peak that is at least the start.
  */
+import { cmpDec } from '../../grid/decimal.js';
 import { D, type Decimal, toPlain } from '../../grid/index.js';
 import type { BacktestSample } from '../api.js';
 
@@ -42,10 +43,11 @@ export class GridFigures {
     this.lastPrice = price;
     const equity = baseDelta.isZero() ? quoteDelta : quoteDelta.plus(baseDelta.times(price));
     this.lastEquity = equity;
-    if (equity.gt(this.peak)) this.peak = equity;
-    else {
+    const c = cmpDec(equity, this.peak);
+    if (c > 0) this.peak = equity;
+    else if (c < 0) {
       const dd = this.peak.minus(equity);
-      if (dd.gt(this.maxDrawdown)) this.maxDrawdown = dd;
+      if (cmpDec(dd, this.maxDrawdown) > 0) this.maxDrawdown = dd;
     }
     if (this.pointIndex % this.every === 0) this.samples.push(sampleOf(timeMs, priceText, equity, baseDelta));
     this.pointIndex += 1;
@@ -74,7 +76,7 @@ export class GridFigures {
       const d = timeMs - this.lastTime;
       this.totalMs += d;
       const r = this.range;
-      if (r !== null && this.lastPrice.gte(r.low) && this.lastPrice.lte(r.high)) this.inRangeMs += d;
+      if (r !== null && cmpDec(this.lastPrice, r.low) >= 0 && cmpDec(this.lastPrice, r.high) <= 0) this.inRangeMs += d;
     }
     if (this.lastTime === null || timeMs > this.lastTime) this.lastTime = timeMs;
   }

@@ -9,6 +9,7 @@
  * Fill rule: see FILLS_ONLY_THROUGH.
  */
 import { D, type Decimal } from '../../grid/index.js';
+import { cmpDec } from '../../grid/decimal.js';
 import type { PriceSeries } from '../data/index.js';
 
 /**
@@ -34,16 +35,14 @@ export interface PricePath {
 
 /** Returns true when a path price `at` fills a resting order of `side` at `orderPrice` (FILLS_ONLY_THROUGH). */
 export function tradesThrough(side: 'buy' | 'sell', orderPrice: Decimal, at: Decimal): boolean {
-  const c = at.cmp(orderPrice);
+  const c = cmpDec(at, orderPrice);
   if (FILLS_ONLY_THROUGH) return side === 'buy' ? c < 0 : c > 0;
   return side === 'buy' ? c <= 0 : c >= 0;
 }
 
-/** Returns the four prices of a candle in path order (see the module comment). */
-export function candlePrices(open: string, high: string, low: string, close: string): readonly [string, string, string, string] {
-  const o = new D(open);
-  const lowFirst = o.minus(low).lte(new D(high).minus(o));
-  return lowFirst ? [open, low, high, close] : [open, high, low, close];
+/** Returns true when the candle's path visits the low before the high (see the module comment). */
+export function lowFirst(open: Decimal, high: Decimal, low: Decimal): boolean {
+  return open.minus(low).lte(high.minus(open));
 }
 
 /** Returns the path of a series. */
@@ -51,19 +50,30 @@ export function pricePath(series: PriceSeries): PricePath {
   const timesMs: number[] = [];
   const texts: string[] = [];
   const prices: Decimal[] = [];
+  // Prices repeat (a market trades on its tick): one Decimal per distinct text, shared by every point at it.
+  const parsed = new Map<string, Decimal>();
+  const dec = (p: string): Decimal => {
+    let d = parsed.get(p);
+    if (d === undefined) parsed.set(p, (d = new D(p)));
+    return d;
+  };
   let last: string | null = null;
   const push = (t: number, p: string): void => {
     if (p === last) return;
     last = p;
     timesMs.push(t);
     texts.push(p);
-    prices.push(new D(p));
+    prices.push(dec(p));
   };
   if (series.kind === 'candles') {
     const step = series.intervalMs;
+    const at = CANDLE_POINT_OFFSETS.map((f) => Math.floor(f * step));
     for (const c of series.candles) {
-      const ps = candlePrices(c.open, c.high, c.low, c.close);
-      for (let k = 0; k < 4; k += 1) push(c.timeMs + Math.floor((CANDLE_POINT_OFFSETS[k] as number) * step), ps[k] as string);
+      const [first, second] = lowFirst(dec(c.open), dec(c.high), dec(c.low)) ? [c.low, c.high] : [c.high, c.low];
+      push(c.timeMs + (at[0] as number), c.open);
+      push(c.timeMs + (at[1] as number), first);
+      push(c.timeMs + (at[2] as number), second);
+      push(c.timeMs + (at[3] as number), c.close);
     }
     const lastCandle = series.candles[series.candles.length - 1];
     return { timesMs, prices, texts, endMs: lastCandle ? lastCandle.timeMs + step : 0 };

@@ -158,6 +158,16 @@ export class SimVenue {
     return hit.length;
   }
 
+  /** True when the engine's kill-switch timer is due by `ms`. */
+  killSwitchDue(ms: number): boolean {
+    return (this.exchange.nextKillSwitchDeadline() ?? Infinity) <= ms;
+  }
+
+  /** True when tasks wait or a request/response call is in flight: `settle` has work. */
+  busy(): boolean {
+    return this.started > 0 || this.queue.length > 0;
+  }
+
   /** Fires the engine's kill-switch timers due now. */
   expireKillSwitches(): void {
     if ((this.exchange.nextKillSwitchDeadline() ?? Infinity) <= this.o.now()) this.exchange.expireKillSwitches(this.o.now());
@@ -239,15 +249,7 @@ export class SimVenue {
 
   private snapshot(sinceSec: number | null): ExchangeSnapshot {
     const market = this.m.name;
-    const openOrders: ExchangeOrder[] = this.exchange.activeOrders(BOT_ACCOUNT, { market }).map((o) => ({
-      orderId: o.id,
-      clientOrderId: o.clientOrderId,
-      side: o.side,
-      price: o.price,
-      amount: fmt(o.amount),
-      left: fmt(o.left),
-      dealStock: fmt(o.dealStock),
-    }));
+    const openOrders: ExchangeOrder[] = this.exchange.activeOrders(BOT_ACCOUNT, { market }).map(exchangeOrderOf);
     const deals = this.exchange
       .dealsOf(BOT_ACCOUNT)
       .filter((d) => d.market === market && (sinceSec === null || d.timeMs / 1000 >= sinceSec))
@@ -294,18 +296,14 @@ export class SimVenue {
   }
 }
 
-/** An `ordersPending_update` as the feed maps it (wire-to-domain.ts), from the engine's record. */
+/** An open order as `/api/v4/orders` lists it (wire-to-domain.ts), from the engine's record. */
+function exchangeOrderOf(o: OrderSnapshot): ExchangeOrder {
+  return { orderId: o.id, clientOrderId: o.clientOrderId, side: o.side, price: o.price, amount: fmt(o.amount), left: fmt(o.left), dealStock: fmt(o.dealStock) };
+}
+
+/** An `ordersPending_update` as the feed maps it; event 3 (finished) is the final one. */
 function orderUpdateOf(o: OrderSnapshot, final: boolean) {
-  return {
-    orderId: o.id,
-    clientOrderId: o.clientOrderId,
-    side: o.side,
-    price: o.price,
-    amount: fmt(o.amount),
-    left: fmt(o.left),
-    dealStock: fmt(o.dealStock),
-    final,
-  };
+  return { ...exchangeOrderOf(o), final };
 }
 
 /** A `deals_update` as the feed maps it, from the engine's record; time in epoch seconds as WhiteBIT sends it. */

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { PriceDataError, detectFormat, klineLine, parsePriceText } from '../../../src/backtest/data/index.js';
+import { cmpPlain } from '../../../src/backtest/data/decimal-text.js';
+import { D } from '../../../src/grid/index.js';
 
 /** Rows as WhiteBIT's v1 kline endpoint sends them (protocol-2 §2.4): close BEFORE high and low. */
 const ROW_A = [1631440800, '45865.62', '45958.14', '45981.3', '45750.23', '15.327634', '703140.24230131'] as const;
@@ -77,5 +79,12 @@ describe('klines JSON document (the v1 response as saved)', () => {
     expect(errorOf('{"success":false,"message":"x","result":[]}').field).toBe('success');
     expect(errorOf('[]').message).toContain('holds no klines');
     expect(errorOf('[[1,"1"').message).toContain('not valid JSON');
+  });
+});
+
+describe('cmpPlain', () => {
+  it('orders plain decimals exactly as Decimal does', () => {
+    const xs = ['0', '0.0', '00.10', '0.1', '0.09', '1', '1.0001', '9.99', '10', '010.5', '99999999999999999.1', '99999999999999999.01', '.5'];
+    for (const a of xs) for (const b of xs) expect([a, b, cmpPlain(a, b)]).toEqual([a, b, new D(a).cmp(b)]);
   });
 });

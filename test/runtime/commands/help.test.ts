@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { cli } from './support.js';
 
-const COMMANDS = ['run', 'validate', 'plan', 'doctor', 'status', 'chart', 'replay', 'sim'];
+const COMMANDS = ['run', 'validate', 'plan', 'doctor', 'status', 'chart', 'replay', 'sim', 'backtest'];
 // eslint-disable-next-line no-control-regex
 const ANSI = /\x1b\[/;
 
@@ -14,7 +14,7 @@ describe('gridbot --help', () => {
     const r = await cli('--help');
     expect(r.code).toBe(0);
     expect(r.out).toContain('exit codes: 0 ok, 1 runtime failure, 2 bad input or config');
-    expect(r.out).toContain('--json (validate, plan, doctor, status): one JSON document on stdout, logs on stderr');
+    expect(r.out).toContain('--json (validate, plan, doctor, status, backtest): one JSON document on stdout, logs on stderr');
     const examples = r.out.slice(r.out.indexOf('examples:'));
     for (const c of COMMANDS) {
       expect(r.out).toMatch(new RegExp(`^  ${c} `, 'm'));

@@ -1,0 +1,127 @@
+/**
+ * `gridbot backtest`: runs the config's grids over historical prices with the market machine `run`
+ * uses, on the simulator's matching engine in process (src/backtest), and prints the report.
+ *
+ * Exit codes: 0 the report was printed; 2 bad arguments, config, data file, market or time window
+ * (one line naming the file:line:col and field where it applies; nothing is run).
+ */
+import { writeFile } from 'node:fs/promises';
+import { parseArgs } from 'node:util';
+import { BacktestInputError, type BacktestReport, runBacktest } from '../../backtest/api.js';
+import { TIME_FORMS, isPriceDataError, loadPriceSeries, parseTime } from '../../backtest/data/index.js';
+import { reportHtml } from '../../backtest/report/html.js';
+import { reportText } from '../../backtest/report/text.js';
+import { formatIssue, isConfigError, loadConfig, type RuntimeConfig } from '../config/index.js';
+
+export const BACKTEST_USAGE = `usage: gridbot backtest [--config FILE] --data FILE [--from T] [--to T] [--market M] [--json] [--report FILE.html]
+
+Runs every grid of the config (or only --market M) over historical prices: the market machine
+\`run\` uses, against the simulator's matching engine in process, on a simulated clock. Each candle
+is walked open -> the extreme nearer the open -> the other extreme -> close; a resting order fills
+only when the price trades THROUGH it (a touch does not fill); the market's maker fee is charged;
+risk limits stop a grid as they would live. Nothing is sent anywhere.
+
+  --config FILE    markets.yaml (default: markets.yaml); balances from its sim block
+  --data FILE      WhiteBIT 1-minute klines (JSONL rows [time,open,close,high,low,volume,quote]
+                   as \`gridbot history\` writes them, or the v1 kline JSON answer), or a trades file
+                   (CSV with a header naming time and price, or JSONL {"time":…,"price":"…"})
+  --from T, --to T only data in [from, to): Unix seconds, ms or an ISO date (2026-01-31T12:00Z)
+  --market M       only this market's grid
+  --json           the report as one JSON document on stdout
+  --report FILE    also write a self-contained HTML page (equity curve, price with fills)
+
+exit codes: 0 report printed, 2 bad arguments, config, data, market or window
+
+example: gridbot backtest --config markets.yaml --data examples/backtest/DBTC_DUSDT-1m.jsonl --market DBTC_DUSDT
+`;
+
+interface BacktestArgs {
+  readonly config: string;
+  readonly data: string;
+  readonly fromMs: number | undefined;
+  readonly toMs: number | undefined;
+  readonly market: string | undefined;
+  readonly json: boolean;
+  readonly report: string | undefined;
+}
+
+/** Returns the parsed arguments, 'help', or the problem as one line. */
+export function parseBacktestArgs(args: readonly string[]): BacktestArgs | 'help' | string {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: [...args],
+      options: {
+        config: { type: 'string' },
+        data: { type: 'string' },
+        from: { type: 'string' },
+        to: { type: 'string' },
+        market: { type: 'string' },
+        json: { type: 'boolean' },
+        report: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+      allowPositionals: false,
+    }));
+  } catch (e) {
+    return e instanceof Error ? e.message : String(e);
+  }
+  if (values.help) return 'help';
+  if (values.data === undefined) return '--data FILE is required (a klines or trades file)';
+  const time = (flag: string, v: string | undefined): number | undefined | string => {
+    if (v === undefined) return undefined;
+    return parseTime(v) ?? `${flag} ${JSON.stringify(v)} is not a time (${TIME_FORMS})`;
+  };
+  const fromMs = time('--from', values.from);
+  const toMs = time('--to', values.to);
+  if (typeof fromMs === 'string') return fromMs;
+  if (typeof toMs === 'string') return toMs;
+  if (fromMs !== undefined && toMs !== undefined && fromMs >= toMs) return `--from ${values.from} is not before --to ${values.to}`;
+  return { config: values.config ?? 'markets.yaml', data: values.data, fromMs, toMs, market: values.market, json: values.json ?? false, report: values.report };
+}
+
+/** Runs the command; resolves to the exit code. */
+export async function backtestCommand(args: readonly string[]): Promise<number> {
+  const parsed = parseBacktestArgs(args);
+  if (parsed === 'help') {
+    process.stdout.write(BACKTEST_USAGE);
+    return 0;
+  }
+  const fail = (line: string): number => {
+    process.stderr.write(`gridbot backtest: ${line}\n`);
+    return 2;
+  };
+  if (typeof parsed === 'string') return fail(`${parsed}\n${BACKTEST_USAGE}`);
+  let config: RuntimeConfig;
+  try {
+    config = await loadConfig(parsed.config);
+  } catch (e) {
+    if (!isConfigError(e)) throw e;
+    for (const issue of e.issues) process.stderr.write(`${formatIssue(issue)}\n`);
+    return fail(`${e.issues.length} problem${e.issues.length === 1 ? '' : 's'} in ${parsed.config} (gridbot validate lists them)`);
+  }
+  let report: BacktestReport;
+  try {
+    const series = await loadPriceSeries(parsed.data);
+    report = await runBacktest({
+      config,
+      series,
+      ...(parsed.market !== undefined ? { market: parsed.market } : {}),
+      ...(parsed.fromMs !== undefined ? { fromMs: parsed.fromMs } : {}),
+      ...(parsed.toMs !== undefined ? { toMs: parsed.toMs } : {}),
+    });
+  } catch (e) {
+    if (isPriceDataError(e) || e instanceof BacktestInputError) return fail(e.message);
+    throw e;
+  }
+  if (parsed.report !== undefined) {
+    try {
+      await writeFile(parsed.report, reportHtml(report));
+    } catch (e) {
+      return fail(`cannot write ${parsed.report}: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  }
+  if (parsed.json) process.stdout.write(`${JSON.stringify(report)}\n`);
+  else process.stdout.write(`${reportText(report)}\n${parsed.report !== undefined ? `\nreport written to ${parsed.report}\n` : ''}`);
+  return 0;
+}

@@ -1,0 +1,71 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
+import { main } from '../../../src/cli.js';
+
+const SAMPLE = 'examples/backtest/DBTC_DUSDT-1m.jsonl';
+const dir = mkdtempSync(join(tmpdir(), 'bt-cli-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+afterEach(() => vi.restoreAllMocks());
+
+function capture() {
+  const out: string[] = [];
+  const err: string[] = [];
+  vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => (out.push(String(chunk)), true));
+  vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => (err.push(String(chunk)), true));
+  return { out: () => out.join(''), err: () => err.join('') };
+}
+
+/** The committed sample's first day, for speed. */
+const DAY = ['--from', '2026-01-05', '--to', '2026-01-06'];
+
+describe('gridbot backtest', () => {
+  it('prints the report for the committed sample and exits 0', async () => {
+    const io = capture();
+    expect(await main(['backtest', '--config', 'markets.yaml', '--data', SAMPLE, '--market', 'DBTC_DUSDT', ...DAY])).toBe(0);
+    const text = io.out();
+    expect(text).toContain(`${SAMPLE}: 1440 candles, 2026-01-05 00:00 UTC to 2026-01-06 00:00 UTC`);
+    expect(text).toMatch(/DBTC_DUSDT {2}arithmetic, center last, 10 per side, step 150 DUSDT, 21 levels/);
+    expect(text).toMatch(/ {2}PnL +[+-]?\d+(\.\d+)? DUSDT \(realised /);
+    expect(text).toMatch(/ {2}fills +\d+ \(\d+ round trips\)/);
+    expect(io.err()).toBe('');
+  });
+
+  it('writes one JSON document with --json and a self-contained page with --report', async () => {
+    const io = capture();
+    const page = join(dir, 'r.html');
+    expect(await main(['backtest', '--data', SAMPLE, '--market', 'DBTC_DUSDT', ...DAY, '--json', '--report', page])).toBe(0);
+    const doc = JSON.parse(io.out()) as { grids: { market: string; fillList: unknown[]; samples: unknown[] }[] };
+    expect(doc.grids.map((g) => g.market)).toEqual(['DBTC_DUSDT']);
+    expect(doc.grids[0]?.samples.length).toBeGreaterThan(100);
+    const html = readFileSync(page, 'utf8');
+    expect(html).toContain('uPlot');
+    expect(html.includes(') with our fills')).toBe(true);
+    expect(html.includes('"quote":"DUSDT"')).toBe(true);
+    expect(html).not.toMatch(/<script[^>]+src=|<link[^>]+href=/);
+  });
+
+  it.each([
+    ['no --data', ['backtest'], /--data FILE is required/],
+    ['a missing file', ['backtest', '--data', 'nope.jsonl'], /^gridbot backtest: nope\.jsonl: no such file$/m],
+    ['an unknown market', ['backtest', '--data', SAMPLE, '--market', 'NOPE_USDT'], /market NOPE_USDT has no grid in markets\.yaml/],
+    ['from after to', ['backtest', '--data', SAMPLE, '--from', '2026-01-06', '--to', '2026-01-05'], /--from 2026-01-06 is not before --to 2026-01-05/],
+    ['a bad time', ['backtest', '--data', SAMPLE, '--from', 'monday'], /--from "monday" is not a time/],
+    ['a window without data', ['backtest', '--data', SAMPLE, '--market', 'DBTC_DUSDT', '--from', '2027-01-01'], /no candles between --from and --to/],
+    ['an unknown option', ['backtest', '--data', SAMPLE, '--fast'], /Unknown option '--fast'/],
+  ])('exits 2 on %s, with one clear line', async (_what, args, message) => {
+    const io = capture();
+    expect(await main(args)).toBe(2);
+    expect(io.err()).toMatch(message);
+    expect(io.out()).toBe('');
+  });
+
+  it('names file:line and the field of a bad row', async () => {
+    const bad = join(dir, 'bad.jsonl');
+    writeFileSync(bad, '[1767571200,"1","1","1","1","0","0"]\n[1767571260,"2","2","1","2","0","0"]\n');
+    const io = capture();
+    expect(await main(['backtest', '--data', bad])).toBe(2);
+    expect(io.err()).toBe(`gridbot backtest: ${bad}:2 high: 1 is below the candle's open, close or low\n`);
+  });
+});
