@@ -7,7 +7,7 @@
  *
  * Options: --quick (a couple of minutes), --markets=1,50,500, --rates=100,1000, --seconds=S,
  * --churn=Hz, --burst-markets=500, --history=10000,100000,1000000, --history-seconds=300,
- * --history-heap-mib=768, --soak (with --soak-minutes=5 …), --skip=latency,burst,routing,floor,actor,history,backtest,
+ * --history-heap-mib=768, --soak (with --soak-minutes=5 …), --skip=latency,burst,routing,floor,actor,history,backtest,sweep,
  * --out=bench/results.json.
  *
  * Invariant: the run always ends with results.json written. A scenario that fails is a row with
@@ -28,6 +28,7 @@ import { GRID } from './protocol.js';
 import { BenchServer } from './server-client.js';
 import { type Contender, CONTENDERS, type ThroughputRun, inMemory, overWs } from './routing.js';
 import { type SoakOptions, type SoakResult, runSoak, soakOptions, soakTable } from './soak.js';
+import { type SweepBenchRow, runSweepBench, sweepBenchTable } from './sweep.js';
 import { type TargetCheck, checkTargets, verdict } from './targets.js';
 import { checkOrderEntryTargets, orderEntryRows } from './order-entry.js';
 import { type FloorRow, measureTransportFloor } from './transport-floor.js';
@@ -126,6 +127,8 @@ interface Collected extends SessionRows {
   soak: SoakResult | null;
   floor: FloorRow[];
   backtest: BacktestBenchRow | null;
+  /** Issue 18: the 25-point backtest sweep (bench/sweep.ts). */
+  sweep: SweepBenchRow[];
   /** Sections that threw (never expected: scenarios record their own failures). */
   readonly errors: { readonly section: string; readonly status: string }[];
 }
@@ -164,7 +167,19 @@ async function main(): Promise<void> {
   const server = new BenchServer();
   const probe = new LatencyProbe();
   probe.install();
-  const c: Collected = { latency: [], burst: [], startup: [], routing: null, actorCpu: [], history: [], soak: null, floor: [], backtest: null, errors: [] };
+  const c: Collected = {
+    latency: [],
+    burst: [],
+    startup: [],
+    routing: null,
+    actorCpu: [],
+    history: [],
+    soak: null,
+    floor: [],
+    backtest: null,
+    sweep: [],
+    errors: [],
+  };
   try {
     await runSections(o, server, probe, c);
   } finally {
@@ -189,6 +204,7 @@ async function main(): Promise<void> {
       soak: c.soak,
       floor: c.floor,
       backtest: c.backtest,
+      sweep: c.sweep,
       errors: c.errors,
       elapsedSeconds: Math.round(elapsedS),
     };
@@ -280,6 +296,12 @@ async function runSections(o: Options, server: BenchServer, probe: LatencyProbe,
             : `  ${r.fills} fills: ${r.status}`,
         ),
       );
+    });
+  }
+  if (!o.skip.has('sweep')) {
+    await section(c, 'sweep', async () => {
+      console.log('\nsweep: 25 backtests of one 20-level grid over 43 200 candles on 2 worker threads');
+      c.sweep.push(await runSweepBench(2, 43_200));
     });
   }
 }
@@ -432,6 +454,7 @@ function report(
       ),
     );
   }
+  if (c.sweep.length > 0) out.push('', '### Backtest sweep (issue 18): 25 points, 30 days of 1-minute candles, 2 cores', '', sweepBenchTable(c.sweep));
   if (c.soak) out.push('', '### Soak', '', soakTable(c.soak));
   if (c.errors.length > 0) out.push('', `Sections that failed: ${c.errors.map((e) => `${e.section} (${e.status})`).join('; ')}`);
   out.push(

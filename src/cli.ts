@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { backtestCommand } from './runtime/commands/backtest.js';
 import { chartCommand } from './runtime/commands/chart.js';
 import { doctorCommand } from './runtime/commands/doctor.js';
+import { historyCommand } from './runtime/commands/history.js';
 import { planCommand } from './runtime/commands/plan.js';
 import { reloadCommand } from './runtime/commands/reload.js';
 import { replayCommand } from './runtime/commands/replay.js';
@@ -13,6 +14,7 @@ import { runCommand } from './runtime/commands/run.js';
 import { statusCommand } from './runtime/commands/status.js';
 import { validateCommand } from './runtime/commands/validate.js';
 import { simCommand } from './sim/cli.js';
+import { withSweep } from './sweep/dispatch.js';
 
 type Command = (args: string[]) => Promise<number>;
 
@@ -43,7 +45,8 @@ const commands: Record<string, { summary: string; run: Command }> = {
   },
   backtest: {
     summary: 'run the grids over historical klines or trades, in process on the simulator engine (gridbot backtest --data FILE [--json] [--report FILE.html])',
-    run: (args) => backtestCommand(args),
+    // A run with --sweep goes to the parameter sweep (src/sweep).
+    run: withSweep((args) => backtestCommand(args)),
   },
   chart: {
     summary: 'print a state chart: gridbot chart <market|connection|supervisor> [--format mermaid|dot|json]',
@@ -52,6 +55,10 @@ const commands: Record<string, { summary: string; run: Command }> = {
   replay: {
     summary: 'serve the inspector page over a recording: gridbot replay FILE.jsonl [--port N]',
     run: (args) => replayCommand(args),
+  },
+  history: {
+    summary: 'download candles from the exchange to a file for backtests, resumable (gridbot history MARKET --days N --out FILE)',
+    run: (args) => historyCommand(args),
   },
   sim: {
     summary: 'run the embedded WhiteBIT-compatible exchange in the foreground; --paper: on live WhiteBIT prices (gridbot sim --help)',
@@ -75,6 +82,7 @@ const EXAMPLES = [
   'gridbot backtest --data examples/backtest/DBTC_DUSDT-1m.jsonl --market DBTC_DUSDT',
   'gridbot chart market --format dot',
   'gridbot replay session.jsonl --port 8788',
+  'gridbot history BTC_USDT --days 30 --out btc-30d.jsonl',
   'gridbot sim --port 8080',
 ];
 

@@ -11,6 +11,7 @@ export type RateGroup =
   | 'public/time'
   | 'public/ping'
   | 'public/orderbook'
+  | 'public/v1'
   | 'order/new'
   | 'order/bulk'
   | 'order/cancel'
@@ -42,6 +43,8 @@ export const PUBLISHED_LIMITS: Readonly<Record<RateGroup, RateLimit>> = {
   'public/time': { limit: 2000, windowMs: TEN_S },
   'public/ping': { limit: 2000, windowMs: TEN_S },
   'public/orderbook': { limit: 600, windowMs: TEN_S },
+  /** Every `/api/v1/*` endpoint shares this one (whitebit-protocol-2.md §3). */
+  'public/v1': { limit: 1000, windowMs: TEN_S },
   'order/new': { limit: 10_000, windowMs: TEN_S },
   'order/bulk': { limit: 10_000, windowMs: TEN_S },
   'order/cancel': { limit: 10_000, windowMs: TEN_S },
@@ -79,6 +82,8 @@ export const ENDPOINTS = {
   ping: get('/api/v4/public/ping', 'public/ping'),
   /** The market is appended to this path. */
   orderbook: get('/api/v4/public/orderbook', 'public/orderbook'),
+  /** v1 candles (whitebit-protocol-2.md §2.4): the only v1 endpoint we call. */
+  kline: get('/api/v1/public/kline', 'public/v1'),
   balance: post('/api/v4/trade-account/balance', 'trade-account', true),
   orderNew: post('/api/v4/order/new', 'order/new', false),
   orderBulk: post('/api/v4/order/bulk', 'order/bulk', false),

@@ -31,6 +31,7 @@ import type {
   WbHistoryOrder,
   WbKillSwitch,
   WbKillSwitchArmRequest,
+  WbKline,
   WbMarket,
   WbNewOrderRequest,
   WbOrder,
@@ -53,6 +54,7 @@ import {
   wbEmptyArraySchema,
   wbKillSwitchSchema,
   wbKillSwitchStatusSchema,
+  wbKlineReplySchema,
   wbMarketsSchema,
   wbOrderDealsSchema,
   wbOrderHistorySchema,
@@ -213,6 +215,31 @@ export class WhitebitRestClient {
   /** GET /api/v4/public/time. Use {@link serverTimeMs} on the result (seconds vs ms, §1). @see §3.4 */
   publicTime(o: CallOptions = {}): Promise<WbTime> {
     return this.call(ENDPOINTS.time, undefined, wbTimeSchema, o);
+  }
+
+  /**
+   * GET /api/v1/public/kline: candles of `market` opening in [start, end] (Unix seconds, both
+   * given, so the docs' "limit recomputes start" and ccxt's "from start" read the same window).
+   * A `success:false` answer (HTTP 200, a field map in `message`) rejects as `unknownMarket` or
+   * `invalidRequest`. @see whitebit-protocol-2.md §2.4
+   */
+  async publicKline(q: { market: string; interval: string; start: number; end: number; limit: number }, o: CallOptions = {}): Promise<WbKline[]> {
+    const query = new URLSearchParams({ market: q.market, interval: q.interval, start: String(q.start), end: String(q.end), limit: String(q.limit) });
+    const ep = ENDPOINTS.kline;
+    const reply = await this.call(ep, undefined, wbKlineReplySchema, o, { suffix: `?${query.toString()}` });
+    if (reply.success && reply.result !== null) return [...reply.result];
+    const errors = (typeof reply.message === 'object' && reply.message !== null ? reply.message : { message: [String(reply.message)] }) as Record<
+      string,
+      string[]
+    >;
+    const text = JSON.stringify(reply.message);
+    throw new WhitebitError({
+      kind: 'market' in errors ? 'unknownMarket' : 'invalidRequest',
+      message: `${ep.path}: ${text}`,
+      errors,
+      status: 200,
+      endpoint: ep.path,
+    });
   }
 
   /** GET /api/v4/public/ping → `["pong"]`. @see §3.4 */

@@ -68,6 +68,19 @@ export interface WbTime {
   readonly time: number;
 }
 
+/**
+ * One GET /api/v1/public/kline row: `[open time s, open, close, high, low, base volume, quote
+ * volume]`; close comes before high and low (whitebit-protocol-2.md §2.4).
+ */
+export type WbKline = readonly [number, DecimalString, DecimalString, DecimalString, DecimalString, DecimalString, DecimalString];
+
+/** The v1 envelope of GET /api/v1/public/kline; `success:false` carries a field map in `message`. */
+export interface WbKlineReply {
+  readonly success: boolean;
+  readonly message: unknown;
+  readonly result: readonly WbKline[] | null;
+}
+
 // ---------- private ----------
 
 /** A spot balance of one asset. @see §4.1 */

@@ -11,6 +11,7 @@ import type {
   WbBulkItem,
   WbDeal,
   WbHistoryOrder,
+  WbKlineReply,
   WbKillSwitch,
   WbMarket,
   WbOrder,
@@ -67,6 +68,14 @@ export const wbOrderbookSchema: z.ZodType<WbOrderbook> = z.looseObject({
 
 export const wbTimeSchema: z.ZodType<WbTime> = z.looseObject({ time: z.number() });
 export const wbPingSchema = z.array(z.string());
+
+/** Extra trailing fields of a kline row are tolerated (the WS row adds the market). */
+const klineRow = z.tuple([z.number().int(), decimalString, decimalString, decimalString, decimalString, decimalString, decimalString]).rest(z.unknown());
+export const wbKlineReplySchema: z.ZodType<WbKlineReply> = z.looseObject({
+  success: z.boolean(),
+  message: z.unknown(),
+  result: z.array(klineRow.transform((r) => [r[0], r[1], r[2], r[3], r[4], r[5], r[6]] as const)).nullable(),
+});
 
 export const wbBalanceSchema: z.ZodType<WbBalance> = z.looseObject({
   available: decimalString,
