@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { cli } from './support.js';
 
-const COMMANDS = ['run', 'validate', 'plan', 'doctor', 'reload', 'status', 'backtest', 'chart', 'replay', 'sim'];
+const COMMANDS = ['run', 'validate', 'plan', 'doctor', 'reload', 'status', 'backtest', 'chart', 'replay', 'history', 'sim'];
 // eslint-disable-next-line no-control-regex
 const ANSI = /\x1b\[/;
 
