@@ -32,7 +32,7 @@ function gridLines(g: GridBacktest): string[] {
     ['inventory', `${signed(g.inventoryBase)} ${g.baseAsset} at the end`],
     ['stopped', stop],
   ];
-  const head = `${g.market}  ${g.ladder}, ${g.levels} levels${g.override !== null ? ` (override ${overrideText(g.override)})` : ''}`;
+  const head = `${g.market}  ${g.ladder}${/ levels$/.test(g.ladder) ? '' : `, ${g.levels} levels`}${g.override !== null ? ` (override ${overrideText(g.override)})` : ''}`;
   return [head, ...rows.map(([k, v]) => `  ${k.padEnd(14)}${v}`)];
 }
 

@@ -6,6 +6,7 @@
  * (one line naming the file:line:col and field where it applies; nothing is run).
  */
 import { writeFile } from 'node:fs/promises';
+import { basename } from 'node:path';
 import { parseArgs } from 'node:util';
 import { BacktestInputError, type BacktestReport, runBacktest } from '../../backtest/api.js';
 import { TIME_FORMS, isPriceDataError, loadPriceSeries, parseTime } from '../../backtest/data/index.js';
@@ -15,7 +16,9 @@ import { formatIssue, isConfigError, loadConfig, type RuntimeConfig } from '../c
 
 export const BACKTEST_USAGE = `usage: gridbot backtest [--config FILE] --data FILE [--from T] [--to T] [--market M] [--json] [--report FILE.html]
 
-Runs every grid of the config (or only --market M) over historical prices: the market machine
+Runs a grid of the config over historical prices: --market M's, else the market the data names
+(a trades file's market column, or a file name like DBTC_DUSDT-1m.jsonl), else every grid (with a
+warning: a kline file is one market's prices). The market machine
 \`run\` uses, against the simulator's matching engine in process, on a simulated clock. Each candle
 is walked open -> the extreme nearer the open -> the other extreme -> close; a resting order fills
 only when the price trades THROUGH it (a touch does not fill); the market's maker fee is charged;
@@ -103,10 +106,16 @@ export async function backtestCommand(args: readonly string[]): Promise<number> 
   let report: BacktestReport;
   try {
     const series = await loadPriceSeries(parsed.data);
+    const market = parsed.market ?? series.market ?? marketFromFileName(parsed.data, config);
+    if (market === null && config.markets.length > 1) {
+      process.stderr.write(`gridbot backtest: ${parsed.data} names no market: every grid runs over the same prices (--market M picks one)\n`);
+    } else if (parsed.market === undefined && series.market === null && market !== null) {
+      process.stderr.write(`gridbot backtest: ${market}'s grid only, the market named in the file name (--market M picks another)\n`);
+    }
     report = await runBacktest({
       config,
       series,
-      ...(parsed.market !== undefined ? { market: parsed.market } : {}),
+      ...(market !== null ? { market } : {}),
       ...(parsed.fromMs !== undefined ? { fromMs: parsed.fromMs } : {}),
       ...(parsed.toMs !== undefined ? { toMs: parsed.toMs } : {}),
     });
@@ -124,4 +133,15 @@ export async function backtestCommand(args: readonly string[]): Promise<number> 
   if (parsed.json) process.stdout.write(`${JSON.stringify(report)}\n`);
   else process.stdout.write(`${reportText(report)}\n${parsed.report !== undefined ? `\nreport written to ${parsed.report}\n` : ''}`);
   return 0;
+}
+
+/**
+ * The configured market a data file's name names (`DBTC_DUSDT-1m.jsonl`, as `gridbot history`
+ * suggests naming it), or null for none or several. Kline files carry no market, and running every
+ * grid over one market's prices is rarely what was meant.
+ */
+export function marketFromFileName(file: string, config: RuntimeConfig): string | null {
+  const name = basename(file).toUpperCase();
+  const named = config.markets.map((m) => m.market).filter((m) => new RegExp(`(^|[^A-Z0-9])${m.toUpperCase()}([^A-Z0-9]|$)`).test(name));
+  return named.length === 1 ? (named[0] as string) : null;
 }

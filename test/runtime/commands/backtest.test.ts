@@ -32,6 +32,24 @@ describe('gridbot backtest', () => {
     expect(io.err()).toBe('');
   });
 
+  it("runs only the grid of the market the file's name names, and says so", async () => {
+    const io = capture();
+    expect(await main(['backtest', '--config', 'markets.yaml', '--data', SAMPLE, ...DAY])).toBe(0);
+    expect(io.err()).toContain("DBTC_DUSDT's grid only, the market named in the file name");
+    expect(io.out()).toMatch(/^DBTC_DUSDT {2}/m);
+    expect(io.out()).not.toMatch(/^(BTC|ETH)_USDT {2}/m);
+  });
+
+  it('runs every grid over a file that names no market, with a warning', async () => {
+    const unnamed = join(dir, 'prices.jsonl');
+    writeFileSync(unnamed, readFileSync(SAMPLE, 'utf8').split('\n').slice(0, 120).join('\n'));
+    const io = capture();
+    expect(await main(['backtest', '--config', 'markets.yaml', '--data', unnamed])).toBe(0);
+    expect(io.err()).toContain('names no market: every grid runs over the same prices');
+    expect(io.out()).toMatch(/^DBTC_DUSDT {2}/m);
+    expect(io.out()).toMatch(/^ETH_USDT {2}arithmetic, 2800\.\.3600, 17 levels\n/m);
+  });
+
   it('writes one JSON document with --json and a self-contained page with --report', async () => {
     const io = capture();
     const page = join(dir, 'r.html');
