@@ -77,6 +77,16 @@ describe('gridbot history against the simulator', () => {
     expect(series.kind === 'candles' && series.candles.map((c) => c.timeMs / 1000)).toEqual(rows.map((r) => (r as number[])[0]));
   });
 
+  it('says so and writes no file when the exchange has no candle in the window', async () => {
+    f = await startFixture();
+    f.clock.advance(5_000);
+    const out = join(dir, 'none.jsonl');
+    expect(await main(['history', 'BTC_USDT', '--days', '1', '--out', out, '--exchange-url', f.sim.restUrl])).toBe(0);
+    expect(existsSync(out)).toBe(false);
+    expect(err.join('')).toContain('history: BTC_USDT 1m: the exchange has no candles in the last 1 days');
+    expect(err.join('')).toContain('no file written');
+  });
+
   it('continues a file after its last candle: a cut last line is dropped, nothing repeats, nothing is missing', async () => {
     f = await startFixture();
     f.clock.advance(5_000);

@@ -120,6 +120,12 @@ export async function historyCommand(args: string[], deps: HistoryDeps = {}): Pr
     const r = await downloadKlines(rest, appender, { market, interval: values.interval, intervalS, days, page, resumeAfter }, progress);
     const range = r.first === null ? 'no new candles' : `${r.written} candles ${iso(r.first)} .. ${iso(r.last ?? r.first)}`;
     const filled = r.filled > 0 ? `, ${r.filled} of them flat (no trades)` : '';
+    if (r.first === null && tail.kind === 'absent') {
+      process.stderr.write(
+        `history: ${market} ${values.interval}: the exchange has no candles in the last ${days} days (${r.requests} requests); no file written\n`,
+      );
+      return 0;
+    }
     process.stderr.write(`history: ${market} ${values.interval}: ${range}${filled} in ${r.requests} requests -> ${out} (up to date to ${iso(r.upTo)})\n`);
     return 0;
   } catch (e) {
