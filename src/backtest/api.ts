@@ -50,6 +50,11 @@ export interface BacktestRequest {
   readonly markets?: readonly MarketSpec[];
   /** Most points kept per time series of the report (equity, inventory, price); default DEFAULT_MAX_SAMPLES. */
   readonly maxSamples?: number;
+  /**
+   * Where the journal goes (as `run` writes it; `gridbot status --journal FILE` reads it); absent:
+   * a temporary one, removed after the run. Either way the journal code `run` uses runs.
+   */
+  readonly journal?: string;
 }
 
 /** Default of `BacktestRequest.maxSamples`: enough for a chart, small enough for a sweep of 25. */

@@ -15,6 +15,7 @@ import { marketMachine } from '../../machines/market/market.machine.js';
 import type { MarketInput } from '../../machines/market/market.types.js';
 import { marketActorId } from '../../runtime/supervisor/supervisor.machine.js';
 import type { GridBacktest } from '../api.js';
+import type { BacktestJournal } from './backtest-journal.js';
 import { GridFigures, sampleOf } from './figures.js';
 import type { SelectedGrid } from './grid-select.js';
 import { ladderText } from './grid-select.js';
@@ -49,7 +50,7 @@ const lifecycleOf = (value: unknown): string => {
 };
 
 /** Runs one grid over the path and returns its figures. */
-export async function runGrid(grid: SelectedGrid, path: PricePath, maxSamples: number): Promise<GridBacktest> {
+export async function runGrid(grid: SelectedGrid, path: PricePath, maxSamples: number, journal: BacktestJournal): Promise<GridBacktest> {
   const startMs = path.timesMs[0] ?? 0;
   const clock = new StepClock(startMs);
   let index = 0;
@@ -67,7 +68,8 @@ export async function runGrid(grid: SelectedGrid, path: PricePath, maxSamples: n
     firstSeq: FIRST_SEQ,
     invalidPlan: 'stop',
   };
-  const actor = createActor(marketMachine.provide({ actors: venue.actors() as never }), { id: marketActorId(grid.market.name), input, clock });
+  const inspect = journal.begin(input, startMs);
+  const actor = createActor(marketMachine.provide({ actors: venue.actors() as never }), { id: marketActorId(grid.market.name), input, clock, inspect });
 
   const pnl = emptyPnl();
   let roundTrips = 0;
@@ -103,8 +105,10 @@ export async function runGrid(grid: SelectedGrid, path: PricePath, maxSamples: n
     await venue.settle();
   };
 
-  actor.start();
-  await venue.settle();
+  await journal.point(clock.now(), async () => {
+    actor.start();
+    await venue.settle();
+  });
   const plan = actor.getSnapshot().context.plan;
   const first = plan?.levels[0];
   const last = plan?.levels[plan.levels.length - 1];
@@ -115,18 +119,20 @@ export async function runGrid(grid: SelectedGrid, path: PricePath, maxSamples: n
   for (index = 0; index < n; index += 1) {
     const t = path.timesMs[index] as number;
     const price = path.prices[index] as Decimal;
-    if ((clock.nextDue() ?? Infinity) <= t || venue.killSwitchDue(t)) await advanceTo(t);
-    else clock.moveTo(t);
-    if (venue.tradeAt(price, tradesThrough) > 0 || venue.busy()) await venue.settle();
-    const snap = actor.getSnapshot();
-    if (snap.status === 'active' && news.tell(snap.context, snap.matches({ lifecycle: { running: 'trading' } }), price, t)) {
-      venue.tellPrice(path.texts[index] as string);
-      await venue.settle();
-    }
+    await journal.point(t, async () => {
+      if ((clock.nextDue() ?? Infinity) <= t || venue.killSwitchDue(t)) await advanceTo(t);
+      else clock.moveTo(t);
+      if (venue.tradeAt(price, tradesThrough) > 0 || venue.busy()) await venue.settle();
+      const snap = actor.getSnapshot();
+      if (snap.status === 'active' && news.tell(snap.context, snap.matches({ lifecycle: { running: 'trading' } }), price, t)) {
+        venue.tellPrice(path.texts[index] as string);
+        await venue.settle();
+      }
+    });
     figures.point(t, price, path.texts[index] as string, venue.quoteDelta, venue.baseDelta);
   }
   index = n - 1;
-  await advanceTo(path.endMs);
+  await journal.point(path.endMs, () => advanceTo(path.endMs));
   const lastPrice = path.prices[n - 1] ?? new D(0);
   const lastText = path.texts[n - 1] ?? '0';
   const equityNow = venue.quoteDelta.plus(venue.baseDelta.times(lastPrice));

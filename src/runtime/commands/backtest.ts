@@ -13,8 +13,9 @@ import { TIME_FORMS, isPriceDataError, loadPriceSeries, parseTime } from '../../
 import { reportHtml } from '../../backtest/report/html.js';
 import { reportText } from '../../backtest/report/text.js';
 import { formatIssue, isConfigError, loadConfig, type RuntimeConfig } from '../config/index.js';
+import { JournalError } from '../journal/index.js';
 
-export const BACKTEST_USAGE = `usage: gridbot backtest [--config FILE] --data FILE [--from T] [--to T] [--market M] [--json] [--report FILE.html]
+export const BACKTEST_USAGE = `usage: gridbot backtest [--config FILE] --data FILE [--from T] [--to T] [--market M] [--journal FILE] [--json] [--report FILE.html]
 
 Runs a grid of the config over historical prices: --market M's, else the market the data names
 (a trades file's market column, or a file name like DBTC_DUSDT-1m.jsonl), else every grid (with a
@@ -30,6 +31,8 @@ risk limits stop a grid as they would live. Nothing is sent anywhere.
                    (CSV with a header naming time and price, or JSONL {"time":…,"price":"…"})
   --from T, --to T only data in [from, to): Unix seconds, ms or an ISO date (2026-01-31T12:00Z)
   --market M       only this market's grid
+  --journal FILE   keep the journal (as run writes it): gridbot status --journal FILE reads it;
+                   a run refuses it (its identity is the backtest's)
   --json           the report as one JSON document on stdout
   --report FILE    also write a self-contained HTML page (equity curve, price with fills)
 
@@ -44,6 +47,7 @@ interface BacktestArgs {
   readonly fromMs: number | undefined;
   readonly toMs: number | undefined;
   readonly market: string | undefined;
+  readonly journal: string | undefined;
   readonly json: boolean;
   readonly report: string | undefined;
 }
@@ -60,6 +64,7 @@ export function parseBacktestArgs(args: readonly string[]): BacktestArgs | 'help
         from: { type: 'string' },
         to: { type: 'string' },
         market: { type: 'string' },
+        journal: { type: 'string' },
         json: { type: 'boolean' },
         report: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
@@ -80,7 +85,16 @@ export function parseBacktestArgs(args: readonly string[]): BacktestArgs | 'help
   if (typeof fromMs === 'string') return fromMs;
   if (typeof toMs === 'string') return toMs;
   if (fromMs !== undefined && toMs !== undefined && fromMs >= toMs) return `--from ${values.from} is not before --to ${values.to}`;
-  return { config: values.config ?? 'markets.yaml', data: values.data, fromMs, toMs, market: values.market, json: values.json ?? false, report: values.report };
+  return {
+    config: values.config ?? 'markets.yaml',
+    data: values.data,
+    fromMs,
+    toMs,
+    market: values.market,
+    journal: values.journal,
+    json: values.json ?? false,
+    report: values.report,
+  };
 }
 
 /** Runs the command; resolves to the exit code. */
@@ -118,9 +132,11 @@ export async function backtestCommand(args: readonly string[]): Promise<number> 
       ...(market !== null ? { market } : {}),
       ...(parsed.fromMs !== undefined ? { fromMs: parsed.fromMs } : {}),
       ...(parsed.toMs !== undefined ? { toMs: parsed.toMs } : {}),
+      ...(parsed.journal !== undefined ? { journal: parsed.journal } : {}),
     });
   } catch (e) {
     if (isPriceDataError(e) || e instanceof BacktestInputError) return fail(e.message);
+    if (e instanceof JournalError) return fail(`--journal ${parsed.journal ?? ''}: ${e.message}`);
     throw e;
   }
   if (parsed.report !== undefined) {

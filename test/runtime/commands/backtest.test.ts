@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import { main } from '../../../src/cli.js';
+import { EMBEDDED, keyFingerprint, openJournal } from '../../../src/runtime/journal/index.js';
 
 const SAMPLE = 'examples/backtest/DBTC_DUSDT-1m.jsonl';
 const dir = mkdtempSync(join(tmpdir(), 'bt-cli-'));
@@ -48,6 +49,37 @@ describe('gridbot backtest', () => {
     expect(io.err()).toContain('names no market: every grid runs over the same prices');
     expect(io.out()).toMatch(/^DBTC_DUSDT {2}/m);
     expect(io.out()).toMatch(/^ETH_USDT {2}arithmetic, 2800\.\.3600, 17 levels\n/m);
+  });
+
+  it('keeps the journal run writes with --journal: status reads the same fills and PnL; a run journal is refused untouched', async () => {
+    const file = join(dir, 'bt.journal');
+    let io = capture();
+    expect(await main(['backtest', '--config', 'markets.yaml', '--data', SAMPLE, '--market', 'DBTC_DUSDT', ...DAY, '--json', '--journal', file])).toBe(0);
+    const grid = (JSON.parse(io.out()) as { grids: { fills: number; realisedQuote: string; feesQuote: string }[] }).grids[0];
+    vi.restoreAllMocks();
+    io = capture();
+    expect(await main(['status', '--journal', file, '--json'])).toBe(0);
+    const status = JSON.parse(io.out()) as {
+      markets: { market: string; allTime: { fills: number; realisedQuote: string; feesQuote: string } }[];
+      identity: { endpoint: string };
+    };
+    expect(status.identity.endpoint).toBe(`backtest over ${SAMPLE}`);
+    expect(status.markets[0]?.market).toBe('DBTC_DUSDT');
+    expect(status.markets[0]?.allTime).toMatchObject({ fills: grid?.fills, realisedQuote: grid?.realisedQuote, feesQuote: grid?.feesQuote });
+    expect(grid?.fills).toBeGreaterThan(0);
+
+    // A journal of another exchange (here: this backtest's, claimed for the embedded simulator first) is refused before anything is written.
+    const other = join(dir, 'run.journal');
+    const j = openJournal({ path: other });
+    j.claimIdentity({ exchange: 'sim', endpoint: EMBEDDED, account: 'demo', keyFingerprint: keyFingerprint('k') });
+    j.close();
+    const before = readFileSync(other);
+    vi.restoreAllMocks();
+    io = capture();
+    expect(await main(['backtest', '--config', 'markets.yaml', '--data', SAMPLE, '--market', 'DBTC_DUSDT', ...DAY, '--journal', other])).toBe(2);
+    expect(io.err()).toContain('is the journal of the embedded simulator');
+    expect(io.err()).toContain('nothing was written');
+    expect(readFileSync(other).equals(before)).toBe(true);
   });
 
   it('writes one JSON document with --json and a self-contained page with --report', async () => {
