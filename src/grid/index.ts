@@ -13,7 +13,7 @@
  */
 export { IntMap } from './int-map.js';
 export { D, ZERO, isPositive, parseDecimal, sumDec, toPlain, type Decimal, type DecimalLike } from './decimal.js';
-export { amountStep, marketRulesFrom, roundPrice, type MarketRules, type Side } from './market-rules.js';
+export { amountStep, marketRulesFrom, marketRulesFromListing, roundPrice, type MarketRules, type Side } from './market-rules.js';
 export type { PlanIssue } from './plan-issue.js';
 export { MAX_LEVELS, type LadderSpec } from './levels.js';
 export { planGrid, type GridPlan, type GridSpec } from './plan.js';

@@ -87,6 +87,36 @@ function parsePrecision(value: number | string): number | null {
   return Number.isInteger(n) && n >= 0 && n <= MAX_PRECISION ? n : null;
 }
 
+/** A market as `/api/v4/public/markets` lists it (and the simulator's market list holds it). */
+export interface MarketListing {
+  readonly name: string;
+  readonly stock: string;
+  readonly money: string;
+  readonly moneyPrec: number | string;
+  readonly stockPrec: number | string;
+  readonly minAmount: DecimalLike;
+  readonly minTotal: DecimalLike;
+  readonly maxTotal: DecimalLike;
+  readonly makerFee: DecimalLike;
+  readonly takerFee: DecimalLike;
+}
+
+/** Returns `marketRulesFrom` of a market listing: the one mapping of WhiteBIT's field names onto ours. */
+export function marketRulesFromListing(m: MarketListing): MarketRulesResult {
+  return marketRulesFrom({
+    market: m.name,
+    baseAsset: m.stock,
+    quoteAsset: m.money,
+    pricePrecision: m.moneyPrec,
+    amountPrecision: m.stockPrec,
+    minAmount: m.minAmount,
+    minTotal: m.minTotal,
+    maxTotal: m.maxTotal,
+    makerFeePercent: m.makerFee,
+    takerFeePercent: m.takerFee,
+  });
+}
+
 /** Returns validated `MarketRules`, or one issue per bad field. Never throws. */
 export function marketRulesFrom(input: MarketRulesInput): MarketRulesResult {
   const issues: RulesIssue[] = [];

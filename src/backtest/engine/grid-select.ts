@@ -4,7 +4,7 @@
  * maker fee from the market list (the simulator's by default, as `plan` reads them under
  * `exchange: sim`), and its starting balances (`sim.balances`, else the simulator's demo balances).
  */
-import { MAX_LEVELS, type MarketRules, marketRulesFrom, parseDecimal } from '../../grid/index.js';
+import { MAX_LEVELS, type MarketRules, marketRulesFromListing, parseDecimal } from '../../grid/index.js';
 import type { MarketSettings } from '../../machines/market/market.types.js';
 import type { RuntimeConfig } from '../../runtime/config/index.js';
 import { DEMO_ACCOUNT } from '../../sim/index.js';
@@ -50,18 +50,7 @@ export function selectGrids(
 
 /** Returns the grid's rules as `loadMarket` builds them from /public/markets. */
 export function rulesOf(m: Market): MarketRules {
-  const r = marketRulesFrom({
-    market: m.name,
-    baseAsset: m.stock,
-    quoteAsset: m.money,
-    pricePrecision: m.moneyPrec,
-    amountPrecision: m.stockPrec,
-    minAmount: m.minAmount,
-    minTotal: m.minTotal,
-    maxTotal: m.maxTotal,
-    makerFeePercent: m.makerFee,
-    takerFeePercent: m.takerFee,
-  });
+  const r = marketRulesFromListing(m);
   if (!r.ok) throw new BacktestInputError('market', `market ${m.name}: rules unusable: ${r.issues.map((i) => i.message).join('; ')}`);
   return r.rules;
 }

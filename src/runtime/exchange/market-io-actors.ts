@@ -16,7 +16,7 @@ import {
   type Fill,
   type MarketRules,
   type PlacementOutcome,
-  marketRulesFrom,
+  marketRulesFromListing,
   parseDecimal,
   roundPrice,
   toPlain,
@@ -113,18 +113,7 @@ export function loadMarket(rest: PublicMarketRest, market: string, signal?: Abor
     if (m === undefined) {
       throw new MarketIoError('rejected', `loadMarket: ${market} is not a tradeable spot market on the exchange (unknown, disabled or delisted)`);
     }
-    const r = marketRulesFrom({
-      market: m.name,
-      baseAsset: m.stock,
-      quoteAsset: m.money,
-      pricePrecision: m.moneyPrec,
-      amountPrecision: m.stockPrec,
-      minAmount: m.minAmount,
-      minTotal: m.minTotal,
-      maxTotal: m.maxTotal,
-      makerFeePercent: m.makerFee,
-      takerFeePercent: m.takerFee,
-    });
+    const r = marketRulesFromListing(m);
     if (!r.ok) {
       throw new MarketIoError('rejected', `loadMarket: ${market} rules unusable: ${r.issues.map((i) => i.message).join('; ')}`);
     }
