@@ -52,9 +52,10 @@ export interface BacktestRequest {
   readonly maxSamples?: number;
   /**
    * Where the journal goes (as `run` writes it; `gridbot status --journal FILE` reads it); absent:
-   * a temporary one, removed after the run. Either way the journal code `run` uses runs.
+   * a temporary one, removed after the run, so the journal code `run` uses runs. `null`: none (the
+   * sweep: its runs are ranked, never read back, and the journal is a fifth of a sweep's time).
    */
-  readonly journal?: string;
+  readonly journal?: string | null;
 }
 
 /** Default of `BacktestRequest.maxSamples`: enough for a chart, small enough for a sweep of 25. */

@@ -17,7 +17,7 @@ port.on('message', (task: SweepTask) => {
 
 async function runOne(task: SweepTask): Promise<SweepOutcome> {
   try {
-    const report = await runBacktest({ ...data.base, market: data.market, overrides: { [data.market]: task.override } });
+    const report = await runBacktest({ ...data.base, market: data.market, overrides: { [data.market]: task.override }, journal: null });
     const grid = report.grids.find((g) => g.market === data.market);
     if (!grid) return { index: task.index, ok: false, input: false, message: `the backtest ran no grid for ${data.market}` };
     const { samples: _samples, fillList: _fills, ...figures } = grid;

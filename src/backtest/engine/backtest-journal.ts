@@ -23,12 +23,20 @@ const REPORT_EVERY_MS = 250;
 export interface BacktestJournal {
   readonly path: string;
   /** Begins a grid's run (its checkpoint, at the path's first time) and returns the hook its actor's `inspect` gets. */
-  begin(input: MarketInput, startMs: number): JournalInspector;
+  begin(input: MarketInput, startMs: number): JournalInspector | undefined;
   /** One path point: what `work` journals commits once, after it; due reporting rows follow. */
   point<T>(nowMs: number, work: () => Promise<T>): Promise<T>;
   /** Writes what is queued and closes the file (a temporary one is removed). */
   close(): void;
 }
+
+/** No journal at all (`BacktestRequest.journal: null`): the actor runs without an inspect hook. */
+export const NO_JOURNAL: BacktestJournal = {
+  path: '',
+  begin: () => undefined,
+  point: (_atMs, work) => work(),
+  close: () => {},
+};
 
 /**
  * The identity a backtest journal claims (identity.ts): never one `run` has, so a run pointed at a

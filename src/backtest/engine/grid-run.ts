@@ -69,7 +69,12 @@ export async function runGrid(grid: SelectedGrid, path: PricePath, maxSamples: n
     invalidPlan: 'stop',
   };
   const inspect = journal.begin(input, startMs);
-  const actor = createActor(marketMachine.provide({ actors: venue.actors() as never }), { id: marketActorId(grid.market.name), input, clock, inspect });
+  const actor = createActor(marketMachine.provide({ actors: venue.actors() as never }), {
+    id: marketActorId(grid.market.name),
+    input,
+    clock,
+    ...(inspect ? { inspect } : {}),
+  });
 
   const pnl = emptyPnl();
   let roundTrips = 0;

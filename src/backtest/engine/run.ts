@@ -5,7 +5,7 @@
 import { DEFAULT_MAX_SAMPLES, type BacktestReport, type BacktestRequest } from '../api.js';
 import { seriesSpan, sliceSeries } from '../data/index.js';
 import { BacktestInputError } from '../errors.js';
-import { openBacktestJournal } from './backtest-journal.js';
+import { NO_JOURNAL, openBacktestJournal } from './backtest-journal.js';
 import { selectGrids } from './grid-select.js';
 import { runGrid } from './grid-run.js';
 import { pricePath } from './price-path.js';
@@ -27,7 +27,7 @@ export async function runBacktestEngine(request: BacktestRequest): Promise<Backt
   const grids = selectGrids(request.config, only, request.overrides ?? {}, request.markets);
   const path = pricePath(series);
   const report = [];
-  const journal = openBacktestJournal(request.journal ?? null, series.file, span.fromMs);
+  const journal = request.journal === null ? NO_JOURNAL : openBacktestJournal(request.journal ?? null, series.file, span.fromMs);
   try {
     for (const g of grids) report.push(await runGrid(g, path, request.maxSamples ?? DEFAULT_MAX_SAMPLES, journal));
   } finally {
