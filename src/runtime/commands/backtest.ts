@@ -14,6 +14,7 @@ import { reportHtml } from '../../backtest/report/html.js';
 import { reportText } from '../../backtest/report/text.js';
 import { formatIssue, isConfigError, loadConfig, type RuntimeConfig } from '../config/index.js';
 import { JournalError } from '../journal/index.js';
+import { problemsIn } from './problem-count.js';
 
 export const BACKTEST_USAGE = `usage: gridbot backtest [--config FILE] --data FILE [--from T] [--to T] [--market M] [--journal FILE] [--json] [--report FILE.html]
 
@@ -115,7 +116,7 @@ export async function backtestCommand(args: readonly string[]): Promise<number> 
   } catch (e) {
     if (!isConfigError(e)) throw e;
     for (const issue of e.issues) process.stderr.write(`${formatIssue(issue)}\n`);
-    return fail(`${e.issues.length} problem${e.issues.length === 1 ? '' : 's'} in ${parsed.config} (gridbot validate lists them)`);
+    return fail(`${problemsIn(e.issues.length, parsed.config)} (gridbot validate lists them)`);
   }
   let report: BacktestReport;
   try {

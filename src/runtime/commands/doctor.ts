@@ -35,6 +35,7 @@ import type { GridReport } from './plan-report.js';
 import { foreignTimers } from '../instance-guard.js';
 import { type NotifyTargetEnv, notifyTargetEnv } from '../notify/index.js';
 import { type ConfiguredIdentity, configuredIdentity, identityVerdict } from '../status/journal-identity.js';
+import { problems } from './problem-count.js';
 
 export const DOCTOR_USAGE = `usage: gridbot doctor [--config FILE] [--exchange-url URL] [--live] [--json]
 
@@ -461,7 +462,7 @@ export async function doctorCommand(args: readonly string[]): Promise<number> {
       check(
         'config',
         'fail',
-        `${parsed.config}: ${e.issues.length} problem${e.issues.length === 1 ? '' : 's'}${first ? `, first: ${formatIssue(first)}` : ''}; \`gridbot validate ${parsed.config}\` lists them`,
+        `${parsed.config}: ${problems(e.issues.length)}${first ? `, first: ${formatIssue(first)}` : ''}; \`gridbot validate ${parsed.config}\` lists them`,
       ),
     );
   }

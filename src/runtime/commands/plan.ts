@@ -17,6 +17,7 @@ import { MarketIoError } from '../../machines/market/market.io.js';
 import { planRefusal, refusedSummary, unknownMarketRefusal } from '../start/grid-refusal.js';
 import { type ExchangeSource, openExchangeSource, parseExchangeCommandArgs } from './exchange-source.js';
 import { type GridReport, failedGridReport, gridReport, gridText } from './plan-report.js';
+import { problemsIn } from './problem-count.js';
 
 export const PLAN_USAGE = `usage: gridbot plan [--config FILE] [--exchange-url URL] [--live] [--json]
 
@@ -95,7 +96,7 @@ export async function planCommand(args: readonly string[]): Promise<number> {
   } catch (e) {
     if (!isConfigError(e)) throw e;
     for (const issue of e.issues) process.stderr.write(`${formatIssue(issue)}\n`);
-    process.stderr.write(`gridbot plan: ${e.issues.length} problem${e.issues.length === 1 ? '' : 's'} in ${parsed.config} (gridbot validate lists them)\n`);
+    process.stderr.write(`gridbot plan: ${problemsIn(e.issues.length, parsed.config)} (gridbot validate lists them)\n`);
     if (parsed.json) process.stdout.write(`${JSON.stringify({ ok: false, file: parsed.config, errors: e.issues })}\n`);
     return 2;
   }

@@ -13,6 +13,7 @@ import { parseArgs } from 'node:util';
 import { formatIssue, isConfigError, loadConfig } from '../config/index.js';
 import { readJournalReport } from '../journal/index.js';
 import { notifyEnvIssues } from '../notify/index.js';
+import { problemsIn } from './problem-count.js';
 
 export const RELOAD_USAGE = `usage: gridbot reload [--config FILE]
 
@@ -60,12 +61,12 @@ export async function reloadCommand(args: readonly string[]): Promise<number> {
   } catch (e) {
     if (!isConfigError(e)) throw e;
     for (const issue of e.issues) process.stderr.write(`${formatIssue(issue)}\n`);
-    return fail(`${e.issues.length} problem${e.issues.length === 1 ? '' : 's'} in ${file}; the running bot was not signalled`);
+    return fail(`${problemsIn(e.issues.length, file)}; the running bot was not signalled`);
   }
   const missing = notifyEnvIssues(config, process.env);
   if (missing.length > 0) {
     for (const issue of missing) process.stderr.write(`${formatIssue(issue)}\n`);
-    return fail(`${missing.length} problem${missing.length === 1 ? '' : 's'} in ${file}; the running bot was not signalled`);
+    return fail(`${problemsIn(missing.length, file)}; the running bot was not signalled`);
   }
   if (config.journal === null) {
     return fail(`${file} has no journal:, so the running bot cannot be found: send it SIGHUP yourself (kill -HUP <pid of gridbot run>)`);

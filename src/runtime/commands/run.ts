@@ -33,6 +33,7 @@ import { listenErrorText } from '../../sim/index.js';
 import { exchangeLabel, paperNote } from '../exchange-label.js';
 import { notifierOf } from '../notify/index.js';
 import { runReloads } from '../reload/run-reloads.js';
+import { problemsIn } from './problem-count.js';
 
 export const RUN_USAGE = `usage: gridbot run [--config FILE] [--exchange-url URL] [--duration S] [--live] [--inspect PORT] [--metrics [HOST:]PORT] [--record FILE.jsonl]
                   [--log-file FILE] [--log-stdout] [--watch]
@@ -190,7 +191,7 @@ export async function runCommand(args: readonly string[]): Promise<number> {
   } catch (e) {
     if (!isConfigError(e)) throw e;
     for (const issue of e.issues) process.stderr.write(`${formatIssue(issue)}\n`);
-    process.stderr.write(`gridbot run: ${e.issues.length} problem${e.issues.length === 1 ? '' : 's'} in ${parsed.config}; nothing was sent\n`);
+    process.stderr.write(`gridbot run: ${problemsIn(e.issues.length, parsed.config)}; nothing was sent\n`);
     return 2;
   }
   const urls = parsed.exchangeUrl === null ? null : exchangeUrls(parsed.exchangeUrl);
