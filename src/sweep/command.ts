@@ -10,9 +10,11 @@
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { BacktestInputError, type BacktestRequest, type GridOverride } from '../backtest/api.js';
-import { type PriceSeries, TIME_FORMS, isPriceDataError, loadPriceSeries, parseTime, seriesSpan, sliceSeries } from '../backtest/data/index.js';
+import { type PriceSeries, isPriceDataError, loadPriceSeries, seriesSpan, sliceSeries } from '../backtest/data/index.js';
 import { selectGrids } from '../backtest/engine/grid-select.js';
-import { type RuntimeConfig, isConfigError, loadConfig } from '../runtime/config/index.js';
+import { SHARED_BACKTEST_OPTIONS, sharedBacktestArgs } from '../runtime/commands/backtest-args.js';
+import { problemsIn } from '../runtime/commands/problem-count.js';
+import { type RuntimeConfig, formatIssue, isConfigError, loadConfig } from '../runtime/config/index.js';
 import { sweepReportHtml } from './heatmap.js';
 import { defaultWorkers, runSweepPool } from './pool.js';
 import { type SweepRow, sweepRows, sweepTable } from './results.js';
@@ -49,18 +51,7 @@ export async function sweepCommand(args: string[], deps: SweepDeps = {}): Promis
   try {
     ({ values } = parseArgs({
       args,
-      options: {
-        config: { type: 'string', default: 'markets.yaml' },
-        data: { type: 'string' },
-        market: { type: 'string' },
-        from: { type: 'string' },
-        to: { type: 'string' },
-        sweep: { type: 'string' },
-        workers: { type: 'string' },
-        json: { type: 'boolean', default: false },
-        report: { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
+      options: { ...SHARED_BACKTEST_OPTIONS, sweep: { type: 'string' }, workers: { type: 'string' } },
     }));
   } catch (e) {
     return bad(e instanceof Error ? e.message : String(e));
@@ -84,30 +75,29 @@ export async function sweepCommand(args: string[], deps: SweepDeps = {}): Promis
     }
     workers = Number(values.workers);
   }
-  const window: { fromMs?: number; toMs?: number } = {};
-  for (const k of ['from', 'to'] as const) {
-    const v = values[k];
-    if (v === undefined) continue;
-    const ms = parseTime(v);
-    if (ms === null) return bad(`--${k} '${v}' is not a time: ${TIME_FORMS}`);
-    window[k === 'from' ? 'fromMs' : 'toMs'] = ms;
-  }
-  if (values.data === undefined) return bad('--data FILE is required');
+  const shared = sharedBacktestArgs(values);
+  if (typeof shared === 'string') return bad(shared);
+  const window = { ...(shared.fromMs !== undefined ? { fromMs: shared.fromMs } : {}), ...(shared.toMs !== undefined ? { toMs: shared.toMs } : {}) };
 
   let config: RuntimeConfig;
   let series: PriceSeries;
   try {
-    config = await loadConfig(values.config);
-    series = await loadPriceSeries(values.data);
+    config = await loadConfig(shared.config);
   } catch (e) {
-    if (isConfigError(e) || isPriceDataError(e)) {
-      process.stderr.write(`gridbot backtest: ${e.message}\n`);
-      return 2;
-    }
-    throw e;
+    if (!isConfigError(e)) throw e;
+    for (const issue of e.issues) process.stderr.write(`${formatIssue(issue)}\n`);
+    process.stderr.write(`gridbot backtest: ${problemsIn(e.issues.length, shared.config)} (gridbot validate lists them)\n`);
+    return 2;
+  }
+  try {
+    series = await loadPriceSeries(shared.data);
+  } catch (e) {
+    if (!isPriceDataError(e)) throw e;
+    process.stderr.write(`gridbot backtest: ${e.message}\n`);
+    return 2;
   }
   const grids = config.markets.map((m) => m.market);
-  const market = values.market ?? (series.market !== null && grids.includes(series.market) ? series.market : grids.length === 1 ? grids[0] : undefined);
+  const market = shared.market ?? (series.market !== null && grids.includes(series.market) ? series.market : grids.length === 1 ? grids[0] : undefined);
   if (market === undefined) return bad(`--sweep varies one grid: pass --market (${config.file} has ${grids.join(', ')})`);
   let quoteAsset = '';
   try {
@@ -143,16 +133,16 @@ export async function sweepCommand(args: string[], deps: SweepDeps = {}): Promis
     `grid: ${market} from ${config.file}; ${overrides.length} combinations in ${(wallMs / 1000).toFixed(1)} s on ${size} workers`,
   ];
   const table = sweepTable(rows, quoteAsset);
-  if (values.report !== undefined) {
-    writeFileSync(values.report, sweepReportHtml({ title: `gridbot sweep: ${market}`, lines: about, quoteAsset, rows }, table));
+  if (shared.report !== undefined) {
+    writeFileSync(shared.report, sweepReportHtml({ title: `gridbot sweep: ${market}`, lines: about, quoteAsset, rows }, table));
   }
-  if (values.json) {
+  if (shared.json) {
     const doc = { market, quoteAsset, data: { file: series.file, kind: sliced.kind, points, ...span }, workers: size, wallMs, results: rows.map(jsonRow) };
     process.stdout.write(`${JSON.stringify(doc, null, 2)}\n`);
   } else {
     process.stdout.write(`${about.join('\n')}\n\n${table}`);
   }
-  if (values.report !== undefined) process.stderr.write(`sweep: report written to ${values.report}\n`);
+  if (shared.report !== undefined) process.stderr.write(`sweep: report written to ${shared.report}\n`);
   return rows.every((r) => r.ok) ? 0 : 1;
 }
 

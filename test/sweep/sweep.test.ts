@@ -3,7 +3,7 @@
  * module from the sources, under the TS hooks), the table is sorted by PnL, each row is exactly
  * what `runBacktest` gives for that override, and the report carries a readable heatmap.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -100,9 +100,19 @@ describe('gridbot backtest --sweep', () => {
         [...base, '--market', 'ETH_USDT', '--sweep', 'levelsPerSide=2..3'],
         'ETH_USDT has a bounded ladder (lower, upper); levelsPerSide applies to a centered one only',
       ],
-      [[...base, '--market', 'DBTC_DUSDT', '--sweep', 'step=100', '--from', 'yesterday'], "--from 'yesterday' is not a time"],
+      [[...base, '--market', 'DBTC_DUSDT', '--sweep', 'step=100', '--from', 'yesterday'], '--from "yesterday" is not a time'],
+      [
+        [...base, '--market', 'DBTC_DUSDT', '--sweep', 'step=100', '--from', '2026-01-02', '--to', '2026-01-01'],
+        '--from 2026-01-02 is not before --to 2026-01-01',
+      ],
       [['--config', f.config, '--data', join(dir, 'none.jsonl'), '--market', 'DBTC_DUSDT', '--sweep', 'step=100'], 'none.jsonl: no such file'],
     ];
+    const broken = join(dir, 'broken.yaml');
+    writeFileSync(broken, 'grids:\n  - market: DBTC_DUSDT\n    levelsPerSide: many\n');
+    cases.push(
+      [['--config', broken, '--data', f.data, '--sweep', 'step=100'], `${broken}:3:`],
+      [['--config', broken, '--data', f.data, '--sweep', 'step=100'], `problem`],
+    );
     for (const [args, message] of cases) {
       err.length = 0;
       expect(await sweepCommand(args), args.join(' ')).toBe(2);

@@ -9,11 +9,12 @@ import { writeFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { parseArgs } from 'node:util';
 import { BacktestInputError, type BacktestReport, runBacktest } from '../../backtest/api.js';
-import { TIME_FORMS, isPriceDataError, loadPriceSeries, parseTime } from '../../backtest/data/index.js';
+import { isPriceDataError, loadPriceSeries } from '../../backtest/data/index.js';
 import { reportHtml } from '../../backtest/report/html.js';
 import { reportText } from '../../backtest/report/text.js';
 import { formatIssue, isConfigError, loadConfig, type RuntimeConfig } from '../config/index.js';
 import { JournalError } from '../journal/index.js';
+import { SHARED_BACKTEST_OPTIONS, type SharedBacktestArgs, sharedBacktestArgs } from './backtest-args.js';
 import { problemsIn } from './problem-count.js';
 
 export const BACKTEST_USAGE = `usage: gridbot backtest [--config FILE] --data FILE [--from T] [--to T] [--market M] [--journal FILE] [--json] [--report FILE.html]
@@ -42,15 +43,8 @@ exit codes: 0 report printed, 2 bad arguments, config, data, market or window
 example: gridbot backtest --config markets.yaml --data examples/backtest/DBTC_DUSDT-1m.jsonl --market DBTC_DUSDT
 `;
 
-interface BacktestArgs {
-  readonly config: string;
-  readonly data: string;
-  readonly fromMs: number | undefined;
-  readonly toMs: number | undefined;
-  readonly market: string | undefined;
+interface BacktestArgs extends SharedBacktestArgs {
   readonly journal: string | undefined;
-  readonly json: boolean;
-  readonly report: string | undefined;
 }
 
 /** Returns the parsed arguments, 'help', or the problem as one line. */
@@ -59,43 +53,15 @@ export function parseBacktestArgs(args: readonly string[]): BacktestArgs | 'help
   try {
     ({ values } = parseArgs({
       args: [...args],
-      options: {
-        config: { type: 'string' },
-        data: { type: 'string' },
-        from: { type: 'string' },
-        to: { type: 'string' },
-        market: { type: 'string' },
-        journal: { type: 'string' },
-        json: { type: 'boolean' },
-        report: { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
+      options: { ...SHARED_BACKTEST_OPTIONS, journal: { type: 'string' } },
       allowPositionals: false,
     }));
   } catch (e) {
     return e instanceof Error ? e.message : String(e);
   }
   if (values.help) return 'help';
-  if (values.data === undefined) return '--data FILE is required (a klines or trades file)';
-  const time = (flag: string, v: string | undefined): number | undefined | string => {
-    if (v === undefined) return undefined;
-    return parseTime(v) ?? `${flag} ${JSON.stringify(v)} is not a time (${TIME_FORMS})`;
-  };
-  const fromMs = time('--from', values.from);
-  const toMs = time('--to', values.to);
-  if (typeof fromMs === 'string') return fromMs;
-  if (typeof toMs === 'string') return toMs;
-  if (fromMs !== undefined && toMs !== undefined && fromMs >= toMs) return `--from ${values.from} is not before --to ${values.to}`;
-  return {
-    config: values.config ?? 'markets.yaml',
-    data: values.data,
-    fromMs,
-    toMs,
-    market: values.market,
-    journal: values.journal,
-    json: values.json ?? false,
-    report: values.report,
-  };
+  const shared = sharedBacktestArgs(values);
+  return typeof shared === 'string' ? shared : { ...shared, journal: values.journal };
 }
 
 /** Runs the command; resolves to the exit code. */
