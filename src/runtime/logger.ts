@@ -70,8 +70,17 @@ export function createLogger(options: LoggerOptions): Logger {
 export const LOG_FLUSH_MS = 200;
 
 /**
+ * The smallest block {@link asyncDestination} writes (below sonic-boom's 16 KiB `maxWrite`). A file
+ * write costs ~45 µs of CPU for 4 KiB and ~75 µs for 16 KiB here (syscall and file system), so
+ * bigger blocks are cheaper per line: 8 KiB measured ~21.3 -> ~18.6 µs per fill for the market
+ * log's three lines against 4 KiB (median of 5-6); 12 KiB was no better (each line appended to a
+ * longer pending block costs more in sonic-boom).
+ */
+export const LOG_BLOCK_BYTES = 8192;
+
+/**
  * Returns the async destination for JSON lines on `dest` (a file descriptor or path): lines are
- * written in blocks of at least 4 KiB, and at the latest {@link LOG_FLUSH_MS} after they were logged.
+ * written in blocks of at least {@link LOG_BLOCK_BYTES}, and at the latest {@link LOG_FLUSH_MS} after they were logged.
  *
  * Why: unbuffered, every line (or every few) is its own `fs.write`, a thread-pool round trip and a
  * wake-up of the loop; at 1,000 fills/s with two lines per fill that was ~9 % of the bot's CPU in the
@@ -79,7 +88,7 @@ export const LOG_FLUSH_MS = 200;
  */
 export function asyncDestination(dest: number | string): AsyncDestination {
   return gatheringDestination(
-    pino.destination({ dest, sync: false, minLength: 4096, periodicFlush: LOG_FLUSH_MS, ...(typeof dest === 'string' ? { mkdir: true } : {}) }),
+    pino.destination({ dest, sync: false, minLength: LOG_BLOCK_BYTES, periodicFlush: LOG_FLUSH_MS, ...(typeof dest === 'string' ? { mkdir: true } : {}) }),
   );
 }
 
