@@ -115,11 +115,12 @@ export type AsyncDestination = ReturnType<typeof pino.destination> & LineGathere
 export function gatheringDestination<T extends { write(line: string): boolean }>(stream: T): T & LineGatherer {
   const write = stream.write.bind(stream);
   let parts: string[] | null = null;
-  stream.write = (line: string): boolean => {
+  const gathering = (line: string): boolean => {
     if (parts === null) return write(line);
     parts.push(line);
     return true;
   };
+  stream.write = gathering;
   const gather = (work: () => void): void => {
     if (parts !== null) {
       work();
@@ -131,7 +132,8 @@ export function gatheringDestination<T extends { write(line: string): boolean }>
     } finally {
       const gathered = parts;
       parts = null;
-      if (gathered.length > 0) write(gathered.length === 1 ? (gathered[0] ?? '') : gathered.join(''));
+      // pino replaces `write` with a no-op on EPIPE (the reader is gone): what was gathered goes the same way.
+      if (gathered.length > 0 && stream.write === gathering) write(gathered.length === 1 ? (gathered[0] ?? '') : gathered.join(''));
     }
   };
   return Object.assign(stream, { gather });

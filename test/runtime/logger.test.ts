@@ -90,6 +90,18 @@ describe('logger', () => {
     expect(lineGatherer(createLogger({ level: 'info', destination: capture().destination }))).toBeNull();
   });
 
+  it('drops what it gathered once pino silenced the destination (EPIPE replaces its write)', () => {
+    const writes: string[] = [];
+    const destination = gatheringDestination({ write: (s: string) => writes.push(s) > 0 });
+    const log = createLogger({ level: 'info', destination });
+    destination.gather(() => {
+      log.info({}, 'gathered');
+      destination.write = () => true;
+      log.info({}, 'silenced');
+    });
+    expect(writes).toEqual([]);
+  });
+
   it('keeps ordinary fields', () => {
     const { lines, destination } = capture();
     createLogger({ level: 'info', destination }).info({ market: 'ETH_USDT', price: '3200.5', key_count: 3 }, 'ok');
