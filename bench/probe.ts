@@ -35,7 +35,7 @@ interface SentRequest {
   readonly t1: bigint;
   /** The way the order went: an HTTP request (signed payload in `headers`) or a WS `order_limit_place` frame (`frame`). */
   readonly via: 'rest' | 'ws';
-  readonly frame?: string;
+  readonly frame?: string | Buffer;
   readonly tc: bigint | undefined;
   /** `undici:client:sendHeaders`: undici starts writing (after its idle-socket check). */
   readonly th: bigint | undefined;
@@ -154,7 +154,8 @@ export class LatencyProbe {
     const send = WebSocket.prototype.send;
     WebSocket.prototype.send = function (this: WebSocket, data: unknown, ...rest: unknown[]): void {
       // Only order frames are kept; the string test is all the hot path pays (parsed after the window).
-      if (probe.armed && typeof data === 'string' && data.includes('"order_limit_place"')) {
+      // WsTransport hands `ws` a Buffer (one write per frame); a string is still read for other senders.
+      if (probe.armed && (typeof data === 'string' || Buffer.isBuffer(data)) && data.includes('"order_limit_place"')) {
         const t1 = process.hrtime.bigint();
         probe.sent.push({ t1, via: 'ws', frame: data, tc: t1, th: t1, headers: undefined });
       }
@@ -226,7 +227,7 @@ export class LatencyProbe {
     // Both ways in one send order: an order re-sent over REST after the socket refused it comes later.
     const sent = [...this.sent].sort((a, b) => (a.t1 < b.t1 ? -1 : a.t1 > b.t1 ? 1 : 0));
     for (const s of sent) {
-      for (const o of s.frame === undefined ? ordersOf(s.headers) : wsOrdersOf(s.frame)) {
+      for (const o of s.frame === undefined ? ordersOf(s.headers) : wsOrdersOf(textOf(s.frame))) {
         const key = `${o.market}|${o.side}|${norm(o.price)}`;
         const list = byKey.get(key) ?? [];
         list.push({ t1: s.t1, tc: s.tc, th: s.th, via: s.via, claimed: false });

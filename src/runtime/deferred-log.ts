@@ -8,6 +8,7 @@
  * than the same bot without logging. Deferred to the after-turn phase (turn/turn-order.ts rule 5), the
  * lines are built after undici's own write, so the order goes first and the log loses nothing.
  */
+import type { LineGatherer } from './logger.js';
 import { afterTurn } from './turn/turn-order.js';
 
 export interface LineSink {
@@ -22,18 +23,27 @@ export interface DeferredSink extends LineSink {
 
 type Line = { readonly level: 'info' | 'warn'; readonly obj: object; readonly msg: string };
 
-/** Returns a sink that buffers lines and writes them to `sink` on the next `schedule` callback. */
-export function deferredSink(sink: LineSink, schedule: (f: () => void) => void = (f) => afterTurn(f)): DeferredSink {
+/**
+ * Returns a sink that buffers lines and writes them to `sink` on the next `schedule` callback. With
+ * `gather` (logger.ts `lineGatherer` of the sink's logger), a flush's lines reach the destination as
+ * one write.
+ */
+export function deferredSink(sink: LineSink, schedule: (f: () => void) => void = (f) => afterTurn(f), gather: LineGatherer | null = null): DeferredSink {
   let buffer: Line[] = [];
   let scheduled = false;
-  const flush = (): void => {
-    scheduled = false;
-    const lines = buffer;
-    buffer = [];
+  const writeAll = (lines: readonly Line[]): void => {
     for (const l of lines) {
       if (l.level === 'info') sink.info(l.obj, l.msg);
       else sink.warn(l.obj, l.msg);
     }
+  };
+  const flush = (): void => {
+    scheduled = false;
+    const lines = buffer;
+    buffer = [];
+    if (lines.length === 0) return;
+    if (gather === null) writeAll(lines);
+    else gather.gather(() => writeAll(lines));
   };
   const push = (line: Line): void => {
     buffer.push(line);

@@ -38,6 +38,27 @@ describe('deferred log sink', () => {
     expect(r.lines).toEqual(['info one {}']);
   });
 
+  // Issue 13: one flush is one gather (the destination gets the turn's lines as one write).
+  it('with a gatherer, writes each flush inside one gather and skips it when nothing is buffered', () => {
+    const r = recorder();
+    const scheduled: (() => void)[] = [];
+    const gathers: number[] = [];
+    const gather = {
+      gather: (work: () => void) => {
+        const before = r.lines.length;
+        work();
+        gathers.push(r.lines.length - before);
+      },
+    };
+    const log = deferredSink(r.sink, (f) => scheduled.push(f), gather);
+    log.info({}, 'fill');
+    log.info({}, 'counter-order sent');
+    scheduled[0]?.();
+    log.flush();
+    expect(gathers).toEqual([2]);
+    expect(r.lines).toEqual(['info fill {}', 'info counter-order sent {}']);
+  });
+
   it('by default writes after a setImmediate queued later in the same turn (the fill is logged before its order exists)', async () => {
     const order: string[] = [];
     const log = deferredSink({ info: (_o, m) => order.push(m), warn: (_o, m) => order.push(m) });

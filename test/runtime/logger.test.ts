@@ -1,7 +1,7 @@
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { Secret } from '../../src/runtime/config/index.js';
-import { REDACT_PATHS, colorEnabled, createLogger, fixedShapeLogger, marketLogger } from '../../src/runtime/logger.js';
+import { REDACT_PATHS, colorEnabled, createLogger, fixedShapeLogger, gatheringDestination, lineGatherer, marketLogger } from '../../src/runtime/logger.js';
 
 const KEY = 'live-key-0123456789';
 const SECRET = 'live-secret-abcdef';
@@ -48,6 +48,58 @@ describe('logger', () => {
     expect(lines.join('\n')).not.toContain(KEY);
     expect(lines.join('\n')).not.toContain(SIGNATURE);
     expect(JSON.parse(lines[0] ?? '{}')).toMatchObject({ market: 'BTC_USDT', price: '64000', apiKey: '[redacted]', app: 'gridbot' });
+  });
+
+  // Issue 13: a turn's market-log lines reach the destination as one write (sonic-boom pays per write).
+  it('a gathering destination hands the lines logged inside gather() over as one write', () => {
+    const writes: string[] = [];
+    const destination = gatheringDestination({ write: (s: string) => writes.push(s) > 0 });
+    const log = createLogger({ level: 'info', destination });
+    const hot = fixedShapeLogger(log);
+    const gatherer = lineGatherer(hot);
+    expect(gatherer).toBe(destination);
+    log.info({}, 'before');
+    gatherer?.gather(() => {
+      hot.info({ market: 'BTC_USDT' }, 'fill');
+      hot.info({ market: 'BTC_USDT' }, 'counter-order sent');
+      gatherer.gather(() => hot.warn({ market: 'BTC_USDT' }, 'nested'));
+    });
+    expect(writes).toHaveLength(2);
+    expect(
+      writes[1]
+        ?.split('\n')
+        .filter(Boolean)
+        .map((l) => (JSON.parse(l) as { msg: string }).msg),
+    ).toEqual(['fill', 'counter-order sent', 'nested']);
+    log.info({}, 'after');
+    expect(writes).toHaveLength(3);
+  });
+
+  it('a gather that throws still hands over what was logged; a plain stream has no gatherer', () => {
+    const writes: string[] = [];
+    const destination = gatheringDestination({ write: (s: string) => writes.push(s) > 0 });
+    const log = createLogger({ level: 'info', destination });
+    expect(() =>
+      destination.gather(() => {
+        log.info({}, 'logged');
+        throw new Error('boom');
+      }),
+    ).toThrow('boom');
+    expect(writes).toHaveLength(1);
+    expect(writes[0]).toContain('"msg":"logged"');
+    expect(lineGatherer(createLogger({ level: 'info', destination: capture().destination }))).toBeNull();
+  });
+
+  it('drops what it gathered once pino silenced the destination (EPIPE replaces its write)', () => {
+    const writes: string[] = [];
+    const destination = gatheringDestination({ write: (s: string) => writes.push(s) > 0 });
+    const log = createLogger({ level: 'info', destination });
+    destination.gather(() => {
+      log.info({}, 'gathered');
+      destination.write = () => true;
+      log.info({}, 'silenced');
+    });
+    expect(writes).toEqual([]);
   });
 
   it('keeps ordinary fields', () => {

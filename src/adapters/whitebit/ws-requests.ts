@@ -13,6 +13,14 @@
  *
  * Hot path (PERF.md): {@link WsRequests.issue} writes synchronously in the caller's tick, and
  * {@link WsRequests.settle} resolves in the tick the reply frame is decoded.
+ *
+ * Deadlines: one timer for all pending requests, not one per request. Every request waits the same
+ * `deadlineMs`, so the map's insertion order is deadline order: the timer is armed for the oldest
+ * entry's deadline, and when it fires it rejects the expired entries from the front and re-arms for
+ * the next. A reply does not touch the timer, so a steady stream of answered requests costs one timer
+ * per `deadlineMs` instead of a `setTimeout` and a `clearTimeout` per request (~1 % of a fill's CPU in
+ * the bench profile). The timer is unref'd: a pending request implies an open socket, which keeps the
+ * process alive, and a timer left armed after the last reply must not hold the exit.
  * @see whitebit-protocol-2.md §1.2
  */
 import type { Clock } from './clock.js';
@@ -30,7 +38,7 @@ const ID_SPAN = 2 ** 40;
 export const DEFAULT_WS_ORDER_DEADLINE_MS = 5_000;
 
 export interface WsRequestsOptions {
-  readonly clock: Pick<Clock, 'setTimeout' | 'clearTimeout'>;
+  readonly clock: Pick<Clock, 'now' | 'setTimeout' | 'clearTimeout'>;
   readonly deadlineMs?: number;
   /** Told of each reply whose result did not decode (to log it); must not throw. */
   readonly onDecodeError?: (method: string, reason: string) => void;
@@ -65,7 +73,8 @@ interface Pending {
   readonly decode: (result: unknown) => unknown;
   readonly resolve: (v: unknown) => void;
   readonly reject: (e: WhitebitError) => void;
-  readonly timer: unknown;
+  /** `clock.now()` at which it becomes an unknown outcome. */
+  readonly deadline: number;
   readonly signal: AbortSignal | undefined;
   readonly onAbort: (() => void) | undefined;
 }
@@ -75,6 +84,8 @@ export class WsRequests {
   private readonly pending = new Map<number, Pending>();
   private readonly deadlineMs: number;
   private seq = 0;
+  /** The one deadline timer, armed while requests may be pending (see the module doc). */
+  private sweepTimer: unknown = null;
 
   constructor(private readonly options: WsRequestsOptions) {
     this.deadlineMs = options.deadlineMs ?? DEFAULT_WS_ORDER_DEADLINE_MS;
@@ -101,13 +112,9 @@ export class WsRequests {
     if (signal?.aborted)
       return Promise.reject(new WhitebitError({ kind: 'aborted', message: `ws ${call.method} aborted before sending`, endpoint: call.method, idempotent }));
     const id = WS_ORDER_ID_BASE + (this.seq++ % ID_SPAN);
+    const deadline = this.options.clock.now() + this.deadlineMs;
     return new Promise<T>((resolve, reject) => {
       // Registered before the write, so a reply can never find its entry missing.
-      const timer = this.options.clock.setTimeout(() => {
-        if (!this.drop(id)) return;
-        this.stats.timeouts += 1;
-        reject(this.unanswered(call.method, idempotent, `no reply within ${this.deadlineMs} ms`));
-      }, this.deadlineMs);
       const onAbort =
         signal === undefined
           ? undefined
@@ -125,7 +132,16 @@ export class WsRequests {
               );
             };
       if (onAbort) signal?.addEventListener('abort', onAbort, { once: true });
-      this.pending.set(id, { method: call.method, idempotent, decode: spec.decode, resolve: resolve as (v: unknown) => void, reject, timer, signal, onAbort });
+      this.pending.set(id, {
+        method: call.method,
+        idempotent,
+        decode: spec.decode,
+        resolve: resolve as (v: unknown) => void,
+        reject,
+        deadline,
+        signal,
+        onAbort,
+      });
       let written: boolean;
       try {
         written = write(encodeRequest(id, call.method, call.params));
@@ -145,6 +161,7 @@ export class WsRequests {
         return;
       }
       this.stats.sent += 1;
+      if (this.sweepTimer === null) this.arm(deadline);
     });
   }
 
@@ -187,6 +204,7 @@ export class WsRequests {
 
   /** Rejects every pending request `unknownOutcome`: the socket closed before they were answered. */
   closeAll(reason: string): void {
+    this.disarm();
     if (this.pending.size === 0) return;
     const all = [...this.pending.entries()];
     for (const [id, p] of all) {
@@ -196,12 +214,40 @@ export class WsRequests {
     }
   }
 
-  /** Removes a pending entry and its timer and abort listener; false if it was already gone. */
+  /** Arms the deadline timer for `deadline` (the oldest pending entry's). */
+  private arm(deadline: number): void {
+    const clock = this.options.clock;
+    const timer = clock.setTimeout(() => this.sweep(), Math.max(0, deadline - clock.now()));
+    (timer as { unref?: () => void } | null)?.unref?.();
+    this.sweepTimer = timer;
+  }
+
+  private disarm(): void {
+    if (this.sweepTimer === null) return;
+    this.options.clock.clearTimeout(this.sweepTimer);
+    this.sweepTimer = null;
+  }
+
+  /** Rejects every expired entry (they are at the front), then re-arms for the oldest left. */
+  private sweep(): void {
+    this.sweepTimer = null;
+    const now = this.options.clock.now();
+    for (const [id, p] of this.pending) {
+      if (p.deadline > now) {
+        this.arm(p.deadline);
+        return;
+      }
+      this.drop(id);
+      this.stats.timeouts += 1;
+      p.reject(this.unanswered(p.method, p.idempotent, `no reply within ${this.deadlineMs} ms`));
+    }
+  }
+
+  /** Removes a pending entry and its abort listener; false if it was already gone. */
   private drop(id: number): boolean {
     const p = this.pending.get(id);
     if (p === undefined) return false;
     this.pending.delete(id);
-    this.options.clock.clearTimeout(p.timer);
     if (p.onAbort) p.signal?.removeEventListener('abort', p.onAbort);
     return true;
   }

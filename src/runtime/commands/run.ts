@@ -18,7 +18,7 @@ import type { Logger } from 'pino';
 import { type ConfigIssue, type RuntimeConfig, isConfigError, loadConfig, formatIssue } from '../config/index.js';
 import { Journal, JournalCorruptError, JournalError, openJournal } from '../journal/index.js';
 import { journalIssue, journalPathIssue } from '../start/journal-issue.js';
-import { asyncDestination, createLogger, fixedShapeLogger } from '../logger.js';
+import { asyncDestination, createLogger, fixedShapeLogger, lineGatherer } from '../logger.js';
 import { type Inspector, startInspector } from '../inspector/index.js';
 import { deferredSink } from '../deferred-log.js';
 import { marketLogObserver } from '../market-log.js';
@@ -270,10 +270,11 @@ export async function runCommand(args: readonly string[]): Promise<number> {
     }
   }
 
-  // Fill and counter-order lines are written after the counter-order has left (deferred-log.ts).
-  // The pane's recent events see what the log says (notable-events.ts), deferred with it.
+  // Fill and counter-order lines are written after the counter-order has left (deferred-log.ts),
+  // a turn's lines in one write to the log file. The pane's recent events see what the log says
+  // (notable-events.ts), deferred with it.
   const notable = new NotableEvents();
-  const marketLog = deferredSink(pane ? teeSink(fixedShapeLogger(logger), notable) : fixedShapeLogger(logger));
+  const marketLog = deferredSink(pane ? teeSink(fixedShapeLogger(logger), notable) : fixedShapeLogger(logger), undefined, lineGatherer(logger));
   // Restart lines (one per market, after its start-up reconcile): logged now, printed on the terminal by `draw`.
   const notices: string[] = [];
   const reconciles = restartSummaryObserver((summary, line, announce) => {

@@ -1,7 +1,7 @@
 /**
  * WsRequests: order requests correlated with their replies by id (in a range of their own), a
- * deadline per request on a manual clock, and every pending entry leaving on reply, deadline,
- * abort or close.
+ * deadline per request on a manual clock (kept by one timer for all of them), and every pending
+ * entry leaving on reply, deadline, abort or close.
  */
 import { describe, expect, it } from 'vitest';
 import { retryClass } from '../../../src/adapters/whitebit/codec/errors.js';
@@ -113,11 +113,49 @@ describe('WsRequests', () => {
     expect(s.requests.size).toBe(0);
   });
 
-  it('closeAll rejects every pending request unknownOutcome and clears their timers', async () => {
+  // Issue 13: one deadline timer for all pending requests, not a setTimeout/clearTimeout per request.
+  it('one timer keeps every request to its own deadline; replies do not touch it', async () => {
+    const s = setup(1000);
+    const a = rejection(s.place('g-a'));
+    await s.clock.advance(400);
+    const b = rejection(s.place('g-b'));
+    const c = s.place('g-c');
+    expect(s.clock.pendingTimers).toBe(1);
+    s.requests.settle({ kind: 'reply', id: s.written[2]!.id, result: ORDER(3, 'g-c') });
+    expect(((await c) as WbOrder).orderId).toBe(3);
+    expect(s.clock.pendingTimers).toBe(1);
+    await s.clock.advance(600);
+    expect((await a).kind).toBe('unknownOutcome');
+    expect(s.requests.size).toBe(1);
+    await s.clock.advance(399);
+    expect(s.requests.size).toBe(1);
+    await s.clock.advance(1);
+    expect((await b).kind).toBe('unknownOutcome');
+    expect(s.requests.size).toBe(0);
+    expect(s.requests.stats.timeouts).toBe(2);
+    expect(s.clock.pendingTimers).toBe(0);
+  });
+
+  it('a timer left armed after the last reply expires nothing answered', async () => {
+    const s = setup(1000);
+    const a = s.place('g-a');
+    s.requests.settle({ kind: 'reply', id: s.written[0]!.id, result: ORDER(1, 'g-a') });
+    await a;
+    await s.clock.advance(700);
+    const b = rejection(s.place('g-b'));
+    await s.clock.advance(300);
+    expect(s.requests.size).toBe(1);
+    expect(s.requests.stats.timeouts).toBe(0);
+    await s.clock.advance(700);
+    expect((await b).kind).toBe('unknownOutcome');
+    expect(s.requests.stats.timeouts).toBe(1);
+  });
+
+  it('closeAll rejects every pending request unknownOutcome and clears the deadline timer', async () => {
     const s = setup();
     const a = rejection(s.place('g-a'));
     const b = rejection(s.place('g-b'));
-    expect(s.clock.pendingTimers).toBe(2);
+    expect(s.clock.pendingTimers).toBe(1);
     s.requests.closeAll('socket closed (1006)');
     expect((await a).kind).toBe('unknownOutcome');
     expect((await b).message).toContain('socket closed');

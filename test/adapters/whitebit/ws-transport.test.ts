@@ -10,16 +10,20 @@ let wss: WebSocketServer;
 let url: string;
 let serverSockets: WebSocket[];
 let upgradeHeaders: Record<string, string | string[] | undefined>[];
+/** What the server received: each frame's text and whether it came as a binary frame. */
+let received: { text: string; isBinary: boolean }[];
 
 beforeEach(async () => {
   serverSockets = [];
   upgradeHeaders = [];
+  received = [];
   wss = new WebSocketServer({ host: '127.0.0.1', port: 0, path: '/ws' });
   wss.on('connection', (s, req) => {
     serverSockets.push(s);
     upgradeHeaders.push(req.headers);
-    s.on('message', (data) => {
+    s.on('message', (data, isBinary) => {
       const text = data.toString();
+      received.push({ text, isBinary });
       if (text.includes('"ping"')) s.send('{"id":0,"result":"pong","error":null}');
     });
   });
@@ -46,6 +50,17 @@ describe('WsTransport', () => {
     expect(await got).toEqual(['{"id":0,"result":"pong","error":null}', '{"id":null,"method":"lastprice_update","params":["BTC_USDT","1"]}']);
     expect(await firstValueFrom(t.closed$)).toEqual({ code: 1000, reason: 'bye', error: undefined });
     expect(t.send('late')).toBe(false);
+  });
+
+  // Issue 13: sent from a Buffer (one write), still a text frame, byte for byte the string's UTF-8.
+  it('sends each frame as a text frame carrying the UTF-8 of the string', async () => {
+    const t = await WsTransport.connect(url);
+    const frame = '{"id":1099511627776,"method":"order_limit_place","params":[{"market":"BTC_USDT","client_order_id":"g-é€"}]}';
+    const arrived = new Promise<void>((r) => serverSockets[0]!.once('message', () => r()));
+    expect(t.send(frame)).toBe(true);
+    await arrived;
+    expect(received).toEqual([{ text: frame, isBinary: false }]);
+    t.close();
   });
 
   it('close() completes messages$ and replays closed$ to late subscribers', async () => {
