@@ -37,7 +37,7 @@
  */
 import { encodeClientOrderId, type ClientIdScope } from './client-order-id.js';
 import { decideCounter } from './counter-order.js';
-import { D, ZERO, cmpDec, isPositive, minusDec, parseDecimal, toPlain, type Decimal } from './decimal.js';
+import { D, ZERO, cmpDec, isPositive, minusDec, parseDecimal, plainKept, type Decimal } from './decimal.js';
 import {
   applyFill,
   applyOrderProgress,
@@ -235,8 +235,8 @@ function toIntent(book: LevelBook, o: LevelOrder): OrderIntent {
     clientOrderId: o.clientOrderId,
     level: o.level,
     side: o.side,
-    price: toPlain(o.price),
-    amount: toPlain(o.amount),
+    price: plainKept(o.price),
+    amount: plainKept(o.amount),
     origin: o.origin,
   };
 }
