@@ -3,7 +3,8 @@
  * formatting without exponent notation.
  *
  * Entry points: `D` (the clone), `dec`, `parseDecimal`, `toPlain`, `minDec`, `maxDec`, `sumDec`,
- * `plusDec`, `minusDec`.
+ * `plusDec`, `minusDec`; for the fill path's repeated operands, `timesKept`, `minusKept`,
+ * `plusKept`, `plainKept` (the last result remembered, exact).
  *
  * Invariants:
  * - money is never a JS number: `DecimalLike` is a Decimal or a decimal string, nothing else;
