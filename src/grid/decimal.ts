@@ -3,7 +3,8 @@
  * formatting without exponent notation.
  *
  * Entry points: `D` (the clone), `dec`, `parseDecimal`, `toPlain`, `minDec`, `maxDec`, `sumDec`,
- * `plusDec`, `minusDec`.
+ * `plusDec`, `minusDec`; for the fill path's repeated operands, `timesKept`, `minusKept`,
+ * `plusKept`, `plainKept` (the last result remembered, exact).
  *
  * Invariants:
  * - money is never a JS number: `DecimalLike` is a Decimal or a decimal string, nothing else;
@@ -145,6 +146,62 @@ export function plusDec(a: Decimal, b: Decimal): Decimal {
 /** Returns `a − b`, without a new Decimal when `b` is zero (see `plusDec`). */
 export function minusDec(a: Decimal, b: Decimal): Decimal {
   return isZeroValue(b) ? a : a.minus(b);
+}
+
+/** The last result of an operation with one left operand: its right operand and the value. */
+interface LastResult {
+  by: Decimal;
+  value: Decimal;
+}
+
+const lastTimes = new WeakMap<Decimal, LastResult>();
+const lastMinus = new WeakMap<Decimal, LastResult>();
+const lastPlus = new WeakMap<Decimal, LastResult>();
+
+function remembered(table: WeakMap<Decimal, LastResult>, a: Decimal, b: Decimal, op: 'times' | 'minus' | 'plus'): Decimal {
+  const last = table.get(a);
+  if (last !== undefined && last.by === b) return last.value;
+  const value = op === 'times' ? a.times(b) : op === 'minus' ? a.minus(b) : a.plus(b);
+  if (last === undefined) table.set(a, { by: b, value });
+  else {
+    last.by = b;
+    last.value = value;
+  }
+  return value;
+}
+
+/**
+ * Returns `a × b`, `a − b`, `a + b`, remembering the last result per left operand. Only for operands
+ * that live long and repeat: a level's price, a parsed amount (parseDecimal hands out one Decimal per
+ * text), a remembered result. A grid's fills multiply the same price by the same order size and
+ * subtract the same two level prices over and over, and each decimal.js operation allocates and
+ * normalises (~0.4 µs); a hit is a WeakMap lookup. Decimals are immutable, so a hit is exact. Not
+ * for running totals: a new left operand on every call would only fill the table.
+ */
+export function timesKept(a: Decimal, b: Decimal): Decimal {
+  return remembered(lastTimes, a, b, 'times');
+}
+
+/** See {@link timesKept}. */
+export function minusKept(a: Decimal, b: Decimal): Decimal {
+  return remembered(lastMinus, a, b, 'minus');
+}
+
+/** See {@link timesKept}. */
+export function plusKept(a: Decimal, b: Decimal): Decimal {
+  return remembered(lastPlus, a, b, 'plus');
+}
+
+const plainTexts = new WeakMap<Decimal, string>();
+
+/** Returns `toPlain(d)`, remembered per Decimal: for long-lived values formatted over and over (a level's price, an order size). */
+export function plainKept(d: Decimal): string {
+  let text = plainTexts.get(d);
+  if (text === undefined) {
+    text = toPlain(d);
+    plainTexts.set(d, text);
+  }
+  return text;
 }
 
 /** Returns the exact sum of the values (zero for an empty list). */

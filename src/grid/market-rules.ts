@@ -17,7 +17,7 @@
  *   side; crossing safety comes from assigning sides after rounding), the range bounds use `up`
  *   for the lower and `down` for the upper bound so the ladder never leaves the configured range.
  */
-import { D, ZERO, cmpDec, isPositive, parseDecimal, type Decimal, type DecimalLike } from './decimal.js';
+import { D, ZERO, cmpDec, isPositive, parseDecimal, timesKept, type Decimal, type DecimalLike } from './decimal.js';
 
 /** Buy or sell, as the domain names them. */
 export type Side = 'buy' | 'sell';
@@ -248,5 +248,5 @@ export function checkOrderSize(rules: MarketRules, price: Decimal, amount: Decim
 
 /** True when an order of `amount` at `price` meets minAmount and minTotal (the thresholds a counter-order waits for). */
 export function meetsMinimums(rules: MarketRules, price: Decimal, amount: Decimal): boolean {
-  return isPositive(amount) && cmpDec(amount, rules.minAmount) >= 0 && cmpDec(price.times(amount), rules.minTotal) >= 0;
+  return isPositive(amount) && cmpDec(amount, rules.minAmount) >= 0 && cmpDec(timesKept(price, amount), rules.minTotal) >= 0;
 }

@@ -14,7 +14,7 @@
  * asset as is, a fee in any third asset (a fee-discount token) as zero, since grid/ has no price
  * for it. Base fees also reduce `inventoryBase`; quote fees reduce `quoteFlow`.
  */
-import { ZERO, cmpDec, isPositive, minDec, toPlain, type Decimal } from './decimal.js';
+import { ZERO, cmpDec, isPositive, minDec, minusKept, plusKept, timesKept, toPlain, type Decimal } from './decimal.js';
 import type { MarketRules, Side } from './market-rules.js';
 
 /** One open position piece. */
@@ -116,7 +116,11 @@ export function applyTrade(book: PnlBook, trade: Trade, rules: MarketRules): Pnl
       const q = minDec(left, lot.amount);
       const sellPrice = isBuy ? lot.price : trade.price;
       const buyPrice = isBuy ? trade.price : lot.price;
-      book.realisedQuote = book.realisedQuote.plus(sellPrice.minus(buyPrice).times(q)).minus(lot.feePerUnit.plus(feePerUnit).times(q));
+      // The spread and the fees per unit repeat level after level (same prices, same order size):
+      // remembered, so a round trip costs two operations on the running total.
+      const gain = timesKept(minusKept(sellPrice, buyPrice), q);
+      const fees = timesKept(plusKept(lot.feePerUnit, feePerUnit), q);
+      book.realisedQuote = book.realisedQuote.plus(gain).minus(fees);
       book.matchedBase = book.matchedBase.plus(q);
       left = q === left ? ZERO : left.minus(q);
       if (cmpDec(q, lot.amount) === 0) lots.shift();
@@ -132,7 +136,7 @@ export function applyTrade(book: PnlBook, trade: Trade, rules: MarketRules): Pnl
     else mine.push(lot);
   }
   // Fewer operations than the formula reads: decimal.js allocates on each, and this runs per fill.
-  const notional = trade.price.times(trade.amount);
+  const notional = timesKept(trade.price, trade.amount);
   if (!feeQuote.isZero()) book.feesQuote = book.feesQuote.plus(feeQuote);
   book.inventoryBase = isBuy ? book.inventoryBase.plus(trade.amount) : book.inventoryBase.minus(trade.amount);
   if (trade.feeAsset === rules.baseAsset && !trade.fee.isZero()) book.inventoryBase = book.inventoryBase.minus(trade.fee);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { D, dec, maxDec, minDec, parseDecimal, sumDec, toPlain } from '../../src/grid/decimal.js';
+import { D, dec, maxDec, minDec, minusKept, parseDecimal, plainKept, plusKept, sumDec, timesKept, toPlain } from '../../src/grid/decimal.js';
 
 describe('decimal', () => {
   it('parses plain decimal strings only', () => {
@@ -24,5 +24,30 @@ describe('decimal', () => {
     expect(sumDec([dec('0.1'), dec('0.2')]).eq('0.3')).toBe(true);
     expect(minDec(dec('1'), dec('2')).toFixed()).toBe('1');
     expect(maxDec(dec('1'), dec('2')).toFixed()).toBe('2');
+  });
+});
+
+// Issue 13 (point 2): a grid's repeated products and spreads are remembered per left operand.
+describe('kept operations', () => {
+  it('return the exact result, the same object for the same operands, and a new one when the right operand changes', () => {
+    const price = dec('100.25');
+    const one = dec('1.5');
+    const two = dec('2');
+    const first = timesKept(price, one);
+    expect(first.toString()).toBe('150.375');
+    expect(timesKept(price, one)).toBe(first);
+    expect(timesKept(price, two).toString()).toBe('200.5');
+    expect(timesKept(price, one).toString()).toBe('150.375');
+    expect(minusKept(price, one).toString()).toBe('98.75');
+    expect(minusKept(price, two).toString()).toBe('98.25');
+    expect(plusKept(price, one).toString()).toBe('101.75');
+    expect(plusKept(price, two).toString()).toBe('102.25');
+  });
+
+  it('format a Decimal once, as toPlain does', () => {
+    const d = new D('0.00000012');
+    expect(plainKept(d)).toBe(toPlain(d));
+    expect(plainKept(d)).toBe('0.00000012');
+    expect(plainKept(new D('-0'))).toBe('0');
   });
 });
