@@ -7,7 +7,7 @@
  *
  * Options: --quick (a couple of minutes), --markets=1,50,500, --rates=100,1000, --seconds=S,
  * --churn=Hz, --burst-markets=500, --history=10000,100000,1000000, --history-seconds=300,
- * --history-heap-mib=768, --soak (with --soak-minutes=5 …), --skip=latency,burst,routing,floor,actor,history,backtest,sweep,
+ * --history-heap-mib=768, --soak (with --soak-minutes=5 …), --skip=latency,burst,routing,floor,actor,journal,history,backtest,sweep,
  * --out=bench/results.json.
  *
  * Invariant: the run always ends with results.json written. A scenario that fails is a row with
@@ -23,6 +23,7 @@ import { type BacktestBenchRow, BACKTEST_MINUTES, runBacktestBench } from './bac
 import { type HistoryOptions, type HistoryRow, runHistory } from './history.js';
 import { BOTS, type Bot, type LatencyMeasured, type LatencyRow, type SessionRows, type StartupMeasured, runSession } from './latency.js';
 import { type MarketCpuResult, measureMarketCpu } from './market-cpu.js';
+import { type JournalCpuResult, measureJournalCpu } from './journal-cpu.js';
 import { LatencyProbe } from './probe.js';
 import { GRID } from './protocol.js';
 import { BenchServer } from './server-client.js';
@@ -123,6 +124,8 @@ function throughputSummary(runs: readonly ThroughputRun[]): Record<Contender, { 
 interface Collected extends SessionRows {
   routing: Record<string, unknown> | null;
   readonly actorCpu: MarketCpuResult[];
+  /** The journal's own CPU per fill, in process (bench/journal-cpu.ts). */
+  journalCpu: JournalCpuResult | null;
   history: HistoryRow[];
   soak: SoakResult | null;
   floor: FloorRow[];
@@ -173,6 +176,7 @@ async function main(): Promise<void> {
     startup: [],
     routing: null,
     actorCpu: [],
+    journalCpu: null,
     history: [],
     soak: null,
     floor: [],
@@ -200,6 +204,7 @@ async function main(): Promise<void> {
       startup: c.startup,
       routing: c.routing,
       actorCpu: c.actorCpu,
+      journalCpu: c.journalCpu,
       history: c.history,
       soak: c.soak,
       floor: c.floor,
@@ -273,6 +278,13 @@ async function runSections(o: Options, server: BenchServer, probe: LatencyProbe,
       const fills = o.quick ? 5000 : 20000;
       console.log(`\nmarket actor CPU: ${fills} fills in memory, without and with an inspect hook`);
       c.actorCpu.push(await measureMarketCpu(fills, false), await measureMarketCpu(fills, true));
+    });
+  }
+  if (!o.skip.has('journal')) {
+    await section(c, 'journal', async () => {
+      const fills = o.quick ? 5000 : 20000;
+      console.log(`\njournal CPU: ${fills} recorded fills played through the inspect hook and the journal, 3 runs`);
+      c.journalCpu = await measureJournalCpu(fills);
     });
   }
   if (!o.skip.has('backtest')) {
@@ -429,6 +441,15 @@ function report(
       ),
       '',
       `One fill is these four events (the deal, the filled order's final report, the desk's answer, the counter-order's first report); ${c.actorCpu[0]?.fills ?? 0} fills after ${c.actorCpu[0]?.warmup ?? 0} warm-up, one 3-a-side grid.`,
+    );
+  }
+  if (c.journalCpu) {
+    const j = c.journalCpu;
+    out.push('', '### Journal CPU per fill, in process (inspect hook + journal file), µs', '');
+    out.push(
+      table(['journal CPU µs/fill', 'runs'], [[f1(j.journalUsPerFill), j.runs.map(f1).join(' / ')]]),
+      '',
+      `A recording of ${j.fills} fills of the market machine played through the journal's inspect hook and a journal file, ${j.reps} times (median): one batch and one commit per fill, the reporting rows every 250 fills.`,
     );
   }
   if (c.history.length > 0) {

@@ -78,6 +78,14 @@ interface OrderRow {
   advance: 0 | 1;
 }
 
+/** What this process last wrote of an order (and its level, so its client id is decoded once). */
+interface KnownOrder {
+  readonly status: OrderStatus;
+  readonly orderId: number | null;
+  readonly amount: string | null;
+  readonly level: number;
+}
+
 /** Orders whose last written state is remembered; older ones are read back from the table when reported again. */
 const KNOWN_CAP = 10_000;
 
@@ -135,7 +143,7 @@ export class DerivedTables {
    * true; it spares a SELECT per report and skips reports that change nothing (a deal of a live
    * order), which are most of them on the hot path.
    */
-  private readonly known = new Map<string, { status: OrderStatus; orderId: number | null; amount: string | null }>();
+  private readonly known = new Map<string, KnownOrder>();
   /** Order rows merged since the last `flush`, by client id, in first-report order. */
   private readonly pending = new Map<string, OrderRow>();
 
@@ -143,19 +151,19 @@ export class DerivedTables {
     this.selectStatus = db.prepare('SELECT status FROM orders WHERE client_order_id = ?');
     this.upsertOrder = db.prepare(`
       INSERT INTO orders (client_order_id, market, run_id, order_id, level, side, price, amount, status, reason, updated_at)
-      VALUES (@clientOrderId, @market, @runId, @orderId, @level, @side, @price, @amount, @status, @reason, @at)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
       ON CONFLICT (client_order_id) DO UPDATE SET
         order_id   = COALESCE(excluded.order_id, orders.order_id),
         level      = COALESCE(orders.level, excluded.level),
         side       = COALESCE(orders.side, excluded.side),
         price      = COALESCE(orders.price, excluded.price),
         amount     = COALESCE(excluded.amount, orders.amount),
-        status     = CASE WHEN @advance THEN excluded.status ELSE orders.status END,
-        reason     = CASE WHEN @advance THEN COALESCE(excluded.reason, orders.reason) ELSE orders.reason END,
+        status     = CASE WHEN ? THEN excluded.status ELSE orders.status END,
+        reason     = CASE WHEN ? THEN COALESCE(excluded.reason, orders.reason) ELSE orders.reason END,
         updated_at = excluded.updated_at`);
     this.insertFill = db.prepare(`
       INSERT INTO fills (market, deal_id, order_id, client_order_id, side, price, amount, fee, fee_asset, time, run_id)
-      VALUES (@market, @dealId, @orderId, @clientOrderId, @side, @price, @amount, @fee, @feeAsset, @time, @runId)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
       ON CONFLICT (market, deal_id) DO NOTHING`);
     this.orderKnown = db.prepare('SELECT count(*) AS n FROM orders WHERE order_id = ? AND market = ?');
     this.cancelByOrderId = db.prepare(
@@ -215,14 +223,17 @@ export class DerivedTables {
 
   /** Writes the merged order rows. */
   flush(): void {
-    for (const row of this.pending.values()) this.upsertOrder.run(row);
+    // Positional parameters: binding by name costs a property lookup per parameter (~2 µs a row).
+    for (const r of this.pending.values()) {
+      this.upsertOrder.run(r.clientOrderId, r.market, r.runId, r.orderId, r.level, r.side, r.price, r.amount, r.status, r.reason, r.at, r.advance, r.advance);
+    }
     this.pending.clear();
   }
 
   private order(stamp: EventStamp, facts: OrderFacts): void {
-    const level = levelOf(facts.clientOrderId);
-    if (level === null) return;
     const cached = this.known.get(facts.clientOrderId);
+    const level = cached?.level ?? levelOf(facts.clientOrderId);
+    if (level === null) return;
     const before = cached?.status ?? this.selectStatus.get(facts.clientOrderId)?.status;
     const advance = before === undefined || (RANK[before] < 3 && RANK[facts.status] >= RANK[before]);
     const orderId = facts.orderId ?? cached?.orderId ?? null;
@@ -249,7 +260,7 @@ export class DerivedTables {
       const oldest = this.known.keys().next().value;
       if (oldest !== undefined) this.known.delete(oldest);
     }
-    this.known.set(facts.clientOrderId, { status: advance ? facts.status : (before ?? facts.status), orderId, amount });
+    this.known.set(facts.clientOrderId, { status: advance ? facts.status : (before ?? facts.status), orderId, amount, level });
   }
 
   private orderUpdate(stamp: EventStamp, u: OrderUpdate): void {
@@ -295,22 +306,22 @@ export class DerivedTables {
   }
 
   private fill(stamp: EventStamp, d: Fill): void {
-    const ours = levelOf(d.clientOrderId) !== null;
+    const ours = this.known.has(d.clientOrderId) || levelOf(d.clientOrderId) !== null;
     if (!ours) this.flush();
     if (!ours && (this.orderKnown.get(d.orderId, stamp.market)?.n ?? 0) === 0) return;
-    this.insertFill.run({
-      market: stamp.market,
-      dealId: d.dealId,
-      orderId: d.orderId,
-      clientOrderId: d.clientOrderId,
-      side: d.side,
-      price: text(d.price),
-      amount: text(d.amount),
-      fee: text(d.fee),
-      feeAsset: d.feeAsset,
-      time: d.time,
-      runId: stamp.runId,
-    });
+    this.insertFill.run(
+      stamp.market,
+      d.dealId,
+      d.orderId,
+      d.clientOrderId,
+      d.side,
+      text(d.price),
+      text(d.amount),
+      text(d.fee),
+      d.feeAsset,
+      d.time,
+      stamp.runId,
+    );
     // A deal proves the order rested; it says nothing about whether it is done.
     if (ours) this.order(stamp, { clientOrderId: d.clientOrderId, status: 'live', orderId: d.orderId, side: d.side });
   }

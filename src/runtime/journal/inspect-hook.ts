@@ -45,7 +45,7 @@
  */
 import type { ActorRefLike, AnyEventObject, InspectionEvent } from 'xstate';
 import { type LevelBook, type OrderIntent, parseDecimal, waitingReleases } from '../../grid/index.js';
-import { type FiguresSourceView, marketFigures } from '../report/fleet-figures.js';
+import { type FiguresSourceView, runFiguresOf } from '../report/fleet-figures.js';
 import { afterTurn } from '../turn/turn-order.js';
 import type { Journal, RunFigures } from './journal.js';
 import { stateText } from './state-text.js';
@@ -129,10 +129,10 @@ function isFiguresSource(c: MarketContextView | undefined): c is MarketContextVi
   return v?.settings !== undefined && v.book !== undefined && v.book !== null && 'ledger' in v.book;
 }
 
-/** Returns what this run added to the market's figures, for its `run_figures` row. */
+/** Returns what this run added to the market's figures, for its `run_figures` row (not the all-time sum: unused here). */
 function runFigures(c: FiguresSourceView & { readonly stopReason?: string | null }): RunFigures {
-  const f = marketFigures(c);
-  return { figures: f.run, quoteAsset: f.quoteAsset, stopReason: c.stopReason ?? null };
+  const rules = c.book?.rules ?? c.rules;
+  return { figures: runFiguresOf(c), quoteAsset: rules?.quoteAsset ?? null, stopReason: c.stopReason ?? null };
 }
 
 /** True when two `_nodes` arrays hold the same state nodes (the same array, mostly). */

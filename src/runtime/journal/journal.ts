@@ -17,8 +17,9 @@
  * re-places it blindly.
  *
  * Group commit (the rules are in runtime/turn/turn-order.ts): between `openBatch` and `closeBatch`
- * appends go into one open transaction and are not committed; `commit` commits them before the
- * batch's held requests leave. Outside a batch an append commits before it returns (together with
+ * appends go into one open transaction and are not committed (they wait encoded in memory, and
+ * `commit` inserts them in one statement, event-rows.ts); `commit` commits them before the batch's
+ * held requests leave. Outside a batch an append commits before it returns (together with
  * anything still open). What no commit needed (a batch that held nothing, reporting rows) is
  * committed by the next commit or by the lag timer (`commitLagMs`). A failed commit fails the
  * journal for good (`JournalFailedError`): the actors saw events that are not on disk.
@@ -43,6 +44,7 @@ import { type FigureRow, type FigureSet, sumFigureRows } from '../report/fleet-f
 import { decodeCheckpoint, encodeCheckpoint } from './checkpoint-codec.js';
 import { CheckpointWorker } from './checkpoint-worker.js';
 import { DerivedTables, type EventStamp } from './derived-tables.js';
+import { EventRows } from './event-rows.js';
 import { acquireLock, processIsAlive, releaseLock } from './instance-lock.js';
 import { type ExchangeIdentity, identityText, sameIdentity } from './identity.js';
 import { JournalClosedError, JournalError, JournalFailedError, JournalFileError, JournalMismatchError, JournalUsageError } from './journal-errors.js';
@@ -222,7 +224,8 @@ export class Journal {
   private readonly token: string;
   private readonly derived: DerivedTables;
   private readonly segments = new Map<string, Segment>();
-  private readonly insertEvent: Statement;
+  /** Events appended and not yet inserted: written as one statement before anything reads or commits them. */
+  private readonly eventRows: EventRows;
   private readonly setReportMark: Statement;
   private readonly insertTransition: Statement;
   private readonly upsertPnl: Statement;
@@ -279,7 +282,7 @@ export class Journal {
       // Reporting is best effort: the run goes on, and the next `writeReports` hands the error on.
       this.reportError = error;
     }
-    this.insertEvent = this.db.prepare('INSERT INTO events (run_id, market, checkpoint_id, seq, type, payload, at) VALUES (?, ?, ?, ?, ?, ?, ?)');
+    this.eventRows = new EventRows(this.db);
     this.insertTransition = this.db.prepare('INSERT INTO transitions (run_id, actor_id, from_state, to_state, event_type, at) VALUES (?, ?, ?, ?, ?, ?)');
     this.upsertPnl = this.db.prepare(`
       INSERT INTO pnl (market, run_id, realised, fees, inventory, updated_at) VALUES (?, ?, ?, ?, ?, ?)
@@ -324,18 +327,18 @@ export class Journal {
   beginMarketRun(input: MarketInput): void {
     this.assertWritable();
     if (this.batchOpen) this.ensureTx();
-    const lastEventId = (this.db.prepare('SELECT max(id) FROM events').pluck().get() as number | null) ?? 0;
+    this.writeEvents();
     const r = this.db
       .prepare('INSERT INTO checkpoints (run_id, market, input, first_event_id, at) VALUES (?, ?, ?, ?, ?)')
-      .run(this.runId, input.market, encodeCheckpoint(input), lastEventId + 1, this.now());
+      .run(this.runId, input.market, encodeCheckpoint(input), this.eventRows.nextId, this.now());
     this.segments.set(input.market, { checkpointId: Number(r.lastInsertRowid), seq: 0 });
     if (!this.batchOpen) this.commit();
   }
 
   /**
    * Appends one event a market actor received (the write-ahead log). Outside a batch it returns
-   * once committed; inside one it stays uncommitted until `commit`. Its reporting rows wait for
-   * `writeReports`. Hot path: one prepared INSERT.
+   * once committed; inside one it waits, encoded, for `commit`, which inserts the batch's events in
+   * one statement before it commits them (event-rows.ts). Its reporting rows wait for `writeReports`.
    * @throws JournalUsageError when `beginMarketRun` was not called for `market` in this run
    * @throws JournalCodecError when the event holds something that is not plain data
    * @throws JournalFailedError after a failed commit
@@ -348,12 +351,12 @@ export class Journal {
     }
     const payload = encodeValue(event);
     const at = this.now();
-    if (this.batchOpen) this.ensureTx();
-    const row = this.insertEvent.run(this.runId, market, segment.checkpointId, segment.seq, event.type, payload, at);
+    this.ensureTx();
+    const eventId = this.eventRows.push(this.runId, market, segment.checkpointId, segment.seq, event.type, payload, at);
     segment.seq += 1;
     // Outside a batch the event is delivered on return: committed first, with whatever is open.
-    if (!this.batchOpen && this.txOpen) this.commit();
-    if (REPORTED_EVENTS.has(event.type)) this.queue({ kind: 'event', stamp: { runId: this.runId, market, at }, event, eventId: Number(row.lastInsertRowid) });
+    if (!this.batchOpen) this.commit();
+    if (REPORTED_EVENTS.has(event.type)) this.queue({ kind: 'event', stamp: { runId: this.runId, market, at }, event, eventId });
   }
 
   /** True once a commit failed: every later write refuses (fail-stop). */
@@ -382,9 +385,9 @@ export class Journal {
     if (this.failure !== null) throw this.failure;
     if (!this.txOpen) return;
     this.txOpen = false;
-    this.disarmLag();
     if (!this.db.inTransaction) this.fail(new Error('SQLite rolled the open transaction back'));
     try {
+      this.eventRows.write();
       this.commitTx.run();
     } catch (e) {
       if (this.db.inTransaction) this.rollbackTx.run();
@@ -453,6 +456,7 @@ export class Journal {
     const pnl = [...this.pnlDue];
     this.pnlDue.clear();
     this.ensureTx();
+    this.writeEvents();
     try {
       let mark = 0;
       for (const r of reports) {
@@ -533,12 +537,14 @@ export class Journal {
   /** Calls `fn` with each run of `market` that has no `run_figures` row (see {@link forEachRunWithoutFigures}). */
   forEachRunWithoutFigures(market: string, fn: (run: MarketRunRecord) => void): void {
     this.assertOpen();
+    this.writeEvents();
     forEachRunWithoutFigures(this.db, market, fn);
   }
 
   /** Returns the market's latest checkpoint with its events, decoded, or null. */
   lastMarketRun(market: string): MarketRunRecord | null {
     this.assertOpen();
+    this.writeEvents();
     return readLastMarketRun(this.db, market);
   }
 
@@ -632,6 +638,21 @@ export class Journal {
     }
   }
 
+  /**
+   * Inserts the events waiting in `eventRows` into the open transaction, before a statement that
+   * reads the events table or a commit. Fail-stop when it cannot: their actors have seen them.
+   */
+  private writeEvents(): void {
+    if (this.eventRows.pending === 0 || this.failure !== null) return;
+    try {
+      this.eventRows.write();
+    } catch (e) {
+      this.txOpen = false;
+      if (this.db.inTransaction) this.rollbackTx.run();
+      this.fail(e);
+    }
+  }
+
   private ensureTx(): void {
     if (!this.txOpen) {
       this.beginTx.run();
@@ -647,11 +668,14 @@ export class Journal {
       this.commit();
       return;
     }
+    // A timer already armed stays: it fires sooner than this one would, and a commit does not clear
+    // it (it finds nothing open then). At a thousand batches a second, a timer set and cleared per
+    // batch cost ~9 µs a fill; this way it is one timer per lag period at most.
     if (this.lagTimer !== null) return;
     // A throw here is an uncaught exception: fail-stop, as for any failed commit.
     this.lagTimer = setTimeout(() => {
       this.lagTimer = null;
-      if (!this.closed) this.commit();
+      if (!this.closed && this.txOpen) this.commit();
     }, this.commitLagMs);
     this.lagTimer.unref();
   }

@@ -97,9 +97,19 @@ export function addFigures(a: FigureSet, b: FigureSet): FigureSet {
   return combine(a, b, 1);
 }
 
+/**
+ * Returns what this run added to a market's figures: the book now minus the book it started from.
+ * A run that started from no book (a cancel-all start) added the whole book: no Decimal arithmetic
+ * (the journal reads this for every market at every reporting write).
+ */
+export function runFiguresOf(c: Pick<FiguresSourceView, 'book' | 'settings'>): FigureSet {
+  const now = bookTotals(c.book);
+  return c.settings.restore === null ? now : subtractFigures(now, bookTotals(c.settings.restore));
+}
+
 /** Returns a market's figures for this run and all time, from its actor's context. */
 export function marketFigures(c: FiguresSourceView): MarketFigures {
-  const run = subtractFigures(bookTotals(c.book), bookTotals(c.settings.restore));
+  const run = runFiguresOf(c);
   const rules = c.book?.rules ?? c.rules;
   return {
     quoteAsset: rules?.quoteAsset ?? null,
