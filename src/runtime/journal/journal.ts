@@ -50,6 +50,7 @@ import { inspectJournalFile } from './journal-file.js';
 import { replayMarket } from './replay.js';
 import { SCHEMA_VERSION, prepareSchema } from './schema.js';
 import { decodeValue, encodeValue } from './value-codec.js';
+import { WalLimit } from './wal-limit.js';
 
 export interface JournalOptions {
   /** The SQLite file; created with its tables if missing. */
@@ -76,6 +77,12 @@ export interface JournalOptions {
    * request, reporting rows): then the lag timer commits it. Default 100 ms; 0 commits at once.
    */
   readonly commitLagMs?: number;
+  /**
+   * With timed checkpoints, the size past which the writer checkpoints the WAL itself so it starts
+   * over (wal-limit.ts), checked every `walCheckEvery` commits. Defaults 64 MiB and 256.
+   */
+  readonly walLimitBytes?: number;
+  readonly walCheckEvery?: number;
 }
 
 /** The PnL figures the `pnl` table keeps per market (decimal strings or Decimals). */
@@ -232,6 +239,7 @@ export class Journal {
   private readonly rollbackTx: Statement;
   private readonly checkpointTimer: NodeJS.Timeout | null;
   private readonly checkpointWorker: CheckpointWorker | null;
+  private readonly walLimit: WalLimit | null;
   private readonly commitLagMs: number;
   private lagTimer: NodeJS.Timeout | null = null;
   private reports: Report[] = [];
@@ -299,8 +307,10 @@ export class Journal {
     const interval = options.checkpointIntervalMs ?? 1000;
     this.checkpointTimer = null;
     this.checkpointWorker = null;
+    this.walLimit = null;
     if (interval > 0) {
       this.db.pragma('wal_autocheckpoint = 0');
+      this.walLimit = new WalLimit(this.db, `${this.path}-wal`, options.walLimitBytes ?? 64 * 1024 * 1024, options.walCheckEvery ?? 256);
       if (options.checkpointIn === 'worker') {
         this.checkpointWorker = new CheckpointWorker(this.path, interval);
       } else {
@@ -390,6 +400,7 @@ export class Journal {
       if (this.db.inTransaction) this.rollbackTx.run();
       this.fail(e);
     }
+    this.walLimit?.afterCommit();
   }
 
   /**
