@@ -78,11 +78,10 @@ export interface JournalOptions {
    */
   readonly commitLagMs?: number;
   /**
-   * With timed checkpoints, the size past which the writer checkpoints the WAL itself so it starts
-   * over (wal-limit.ts), checked every `walCheckEvery` commits. Defaults 64 MiB and 256.
+   * With `checkpointIn: 'worker'`: the WAL size past which the writer checkpoints it itself so it
+   * starts over (wal-limit.ts). Default 64 MiB.
    */
   readonly walLimitBytes?: number;
-  readonly walCheckEvery?: number;
 }
 
 /** The PnL figures the `pnl` table keeps per market (decimal strings or Decimals). */
@@ -310,9 +309,12 @@ export class Journal {
     this.walLimit = null;
     if (interval > 0) {
       this.db.pragma('wal_autocheckpoint = 0');
-      this.walLimit = new WalLimit(this.db, `${this.path}-wal`, options.walLimitBytes ?? 64 * 1024 * 1024, options.walCheckEvery ?? 256);
       if (options.checkpointIn === 'worker') {
-        this.checkpointWorker = new CheckpointWorker(this.path, interval);
+        const limit = new WalLimit(this.db, options.walLimitBytes ?? 64 * 1024 * 1024);
+        this.walLimit = limit;
+        this.checkpointWorker = new CheckpointWorker(this.path, interval, (r) => {
+          if (!this.closed) limit.reported(r, this.txOpen);
+        });
       } else {
         this.checkpointTimer = setInterval(() => this.checkpoint(), interval);
         this.checkpointTimer.unref();

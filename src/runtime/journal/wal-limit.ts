@@ -1,5 +1,5 @@
 /**
- * Keeps the journal's WAL file bounded under continuous writes.
+ * Keeps the journal's WAL file bounded when the checkpoint worker can never finish.
  *
  * Why: SQLite starts the WAL over only when a write transaction begins after a checkpoint that
  * copied every frame. The checkpoint worker (checkpoint-worker.ts) runs beside the writer, so
@@ -8,37 +8,52 @@
  * over: it grew ~7 KiB per fill without end (720 MB after 100k fills of the history bench), and
  * every commit wrote further into an ever larger file.
  *
- * So every `checkEvery` commits the writer looks at the WAL's size; past `limitBytes` it runs one
- * PASSIVE checkpoint itself, between transactions, which copies the few frames the worker has not
- * and lets its next write transaction start the WAL over (truncated to `limitBytes` by SQLite's
- * `journal_size_limit`). A checkpoint that finds the worker busy is tried again at the next check.
+ * So when the worker reports a WAL past `limitBytes`, the writer runs one PASSIVE checkpoint
+ * itself, between its transactions (at once, or after the commit that closes the open one). Right
+ * after the worker's, it has only the frames committed since to copy; its next write transaction
+ * then starts the WAL over, truncated to `limitBytes` by SQLite's `journal_size_limit`. A
+ * checkpoint that fails (the worker is at it again) waits for the next report.
  */
-import { statSync } from 'node:fs';
 import type { Database } from 'better-sqlite3';
 
+/** What `PRAGMA wal_checkpoint` returns: frames in the WAL, and how many of them are in the database file. */
+export interface WalCheckpointResult {
+  readonly busy: number;
+  readonly log: number;
+  readonly checkpointed: number;
+}
+
 export class WalLimit {
-  private commits = 0;
+  private readonly frameBytes: number;
+  private due = false;
 
   constructor(
     private readonly db: Database,
-    private readonly walPath: string,
     private readonly limitBytes: number,
-    private readonly checkEvery: number,
   ) {
     db.pragma(`journal_size_limit = ${Math.trunc(limitBytes)}`);
+    // A frame is a page and its 24-byte header.
+    this.frameBytes = (db.pragma('page_size', { simple: true }) as number) + 24;
+  }
+
+  /** The worker's report of its checkpoint; `txOpen` when the writer is inside a transaction. */
+  reported(result: WalCheckpointResult, txOpen: boolean): void {
+    if (result.log * this.frameBytes <= this.limitBytes) return;
+    this.due = true;
+    if (!txOpen) this.restart();
   }
 
   /** Call after a commit, with no transaction open. */
   afterCommit(): void {
-    this.commits += 1;
-    if (this.commits < this.checkEvery) return;
-    this.commits = 0;
-    const size = statSync(this.walPath, { throwIfNoEntry: false })?.size ?? 0;
-    if (size <= this.limitBytes) return;
+    if (this.due) this.restart();
+  }
+
+  private restart(): void {
+    this.due = false;
     try {
       this.db.pragma('wal_checkpoint(PASSIVE)');
     } catch {
-      // Not the journal's failure (what was committed stays committed): the next check tries again.
+      // Not the journal's failure (what was committed stays committed): the next report tries again.
     }
   }
 }
