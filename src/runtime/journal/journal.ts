@@ -40,6 +40,7 @@ import type { AnyEventObject } from 'xstate';
 import type { DecimalLike, LevelBook, OrderIntent } from '../../grid/index.js';
 import type { MarketInput } from '../../machines/market/market.types.js';
 import { type FigureRow, type FigureSet, sumFigureRows } from '../report/fleet-figures.js';
+import { afterTurn } from '../turn/turn-order.js';
 import { decodeCheckpoint, encodeCheckpoint } from './checkpoint-codec.js';
 import { CheckpointWorker } from './checkpoint-worker.js';
 import { DerivedTables, type EventStamp } from './derived-tables.js';
@@ -310,11 +311,14 @@ export class Journal {
     if (interval > 0) {
       this.db.pragma('wal_autocheckpoint = 0');
       if (options.checkpointIn === 'worker') {
-        const limit = new WalLimit(this.db, options.walLimitBytes ?? 64 * 1024 * 1024);
+        const limit = new WalLimit(
+          this.db,
+          options.walLimitBytes ?? 64 * 1024 * 1024,
+          () => !this.closed && !this.txOpen,
+          (work) => afterTurn(work, () => {}),
+        );
         this.walLimit = limit;
-        this.checkpointWorker = new CheckpointWorker(this.path, interval, (r) => {
-          if (!this.closed) limit.reported(r, this.txOpen);
-        });
+        this.checkpointWorker = new CheckpointWorker(this.path, interval, (r) => limit.reported(r));
       } else {
         this.checkpointTimer = setInterval(() => this.checkpoint(), interval);
         this.checkpointTimer.unref();

@@ -20,7 +20,14 @@ function writeBehindCheckpoints(withLimit: boolean, path: string, rows: number):
   writer.pragma('synchronous = NORMAL');
   writer.pragma('wal_autocheckpoint = 0');
   writer.exec('CREATE TABLE IF NOT EXISTS t (id INTEGER PRIMARY KEY, v TEXT NOT NULL)');
-  const limit = withLimit ? new WalLimit(writer, limitBytes) : null;
+  const limit = withLimit
+    ? new WalLimit(
+        writer,
+        limitBytes,
+        () => !writer.inTransaction,
+        (work) => work(),
+      )
+    : null;
   const worker = new BetterSqlite3(path);
   const insert = writer.prepare('INSERT INTO t (v) VALUES (?)');
   let largest = 0;
@@ -29,7 +36,7 @@ function writeBehindCheckpoints(withLimit: boolean, path: string, rows: number):
     insert.run('x'.repeat(300));
     // The worker's report arrives in a turn of its own, while the next transaction is open.
     const report = i % 10 === 0 ? (worker.pragma('wal_checkpoint(PASSIVE)') as WalCheckpointResult[])[0] : undefined;
-    if (report !== undefined) limit?.reported(report, true);
+    if (report !== undefined) limit?.reported(report);
     writer.exec('COMMIT');
     limit?.afterCommit();
     largest = Math.max(largest, statSync(`${path}-wal`).size);
@@ -51,19 +58,34 @@ describe('the WAL when the checkpoint worker never finishes', () => {
     expect(writeBehindCheckpoints(true, join(dir, 'b.db'), 3000)).toBeLessThan(2 * limitBytes);
   });
 
-  it('leaves a WAL under the limit alone', () => {
+  it('leaves a WAL under the limit alone, and checkpoints one past it only once the writer is idle, after the turn', () => {
     const path = join(dir, 'c.db');
     const writer = new BetterSqlite3(path);
     writer.pragma('journal_mode = WAL');
     writer.pragma('wal_autocheckpoint = 0');
     writer.exec('CREATE TABLE t (v TEXT)');
-    const limit = new WalLimit(writer, limitBytes);
+    const later: (() => void)[] = [];
+    const limit = new WalLimit(
+      writer,
+      limitBytes,
+      () => !writer.inTransaction,
+      (work) => later.push(work),
+    );
     const file = statSync(path).size;
-    limit.reported({ busy: 0, log: 3, checkpointed: 0 }, false);
+    limit.reported({ busy: 0, log: 3, checkpointed: 0 });
+    limit.afterCommit();
+    expect(later).toEqual([]);
+    expect(statSync(path).size).toBe(file);
+    // Past the limit while a transaction is open: nothing now, nor at the commit, only after its turn.
+    writer.exec('BEGIN');
+    limit.reported({ busy: 0, log: 1000, checkpointed: 0 });
+    writer.exec('COMMIT');
+    limit.afterCommit();
     limit.afterCommit();
     expect(statSync(path).size).toBe(file);
-    // What a checkpoint would have done: the table's pages copied into the database file.
-    limit.reported({ busy: 0, log: 1000, checkpointed: 0 }, false);
+    expect(later).toHaveLength(1);
+    later[0]?.();
+    // The table's pages copied into the database file: the checkpoint ran.
     expect(statSync(path).size).toBeGreaterThan(file);
     writer.close();
   });
