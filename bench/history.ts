@@ -144,7 +144,12 @@ async function drive(o: HistoryOptions, send: (m: ChildMessage) => void): Promis
 export async function runHistory(o: HistoryOptions, log: (row: HistoryRow) => void = () => {}): Promise<HistoryRow[]> {
   const rows: HistoryRow[] = [];
   const child = fork(fileURLToPath(import.meta.url), [JSON.stringify(o)], {
-    execArgv: ['--expose-gc', `--max-old-space-size=${Math.ceil(o.heapMiB * 1.5 + 256)}`],
+    // BENCH_HISTORY_ARGS: Node flags for the child, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` to profile the history.
+    execArgv: [
+      '--expose-gc',
+      `--max-old-space-size=${Math.ceil(o.heapMiB * 1.5 + 256)}`,
+      ...(process.env.BENCH_HISTORY_ARGS ?? '').split(' ').filter((a) => a !== ''),
+    ],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   let why = 'the history process ended without a result';

@@ -9,7 +9,8 @@
  * changes per market per s; the socket then carries depth too), --out=path.json.
  *
  * What is counted: a counter-order is an `order/new` or `order/bulk` request whose body undici sent
- * (its diagnostics channel), one per fill; the process's CPU is `process.cpuUsage()` (every thread:
+ * (its diagnostics channel) or an `order_limit_place` frame handed to `ws` (issue 15's order entry,
+ * the simulator's default), one per fill; the process's CPU is `process.cpuUsage()` (every thread:
  * the journal's checkpoint worker too). Heap and RSS are read without forcing a GC, the same way
  * at every sample, so their trend is comparable.
  */
@@ -22,6 +23,7 @@ import { fileURLToPath } from 'node:url';
 import { MiB, cpuUs, reasonOf, sleep, table, within } from './common.js';
 import { startOurs } from './ours.js';
 import { GRID, marketNames } from './protocol.js';
+import WebSocket from 'ws';
 import { BenchServer } from './server-client.js';
 
 export interface SoakOptions {
@@ -83,7 +85,11 @@ export type SoakResult =
 
 const ORDER_PATHS = new Set(['/api/v4/order/new', '/api/v4/order/bulk']);
 
-/** Counts order requests whose body undici sent, from its diagnostics channel (cheap: one compare per request). */
+/**
+ * Counts order requests whose body undici sent (its diagnostics channel) and `order_limit_place`
+ * frames handed to `ws` (`WebSocket.prototype.send` wrapped until `close`, as bench/probe.ts does):
+ * cheap, one compare per request or sent frame.
+ */
 function orderCounter(): { count(): number; close(): void } {
   let n = 0;
   const onSent = (m: unknown): void => {
@@ -91,7 +97,18 @@ function orderCounter(): { count(): number; close(): void } {
     if (r.method === 'POST' && r.path !== undefined && ORDER_PATHS.has(r.path)) n += 1;
   };
   dc.subscribe('undici:request:bodySent', onSent);
-  return { count: () => n, close: () => dc.unsubscribe('undici:request:bodySent', onSent) };
+  const send = WebSocket.prototype.send;
+  WebSocket.prototype.send = function (this: WebSocket, data: unknown, ...rest: unknown[]): void {
+    if (typeof data === 'string' && data.includes('"order_limit_place"')) n += 1;
+    (send as (this: WebSocket, ...a: unknown[]) => void).apply(this, [data, ...rest]);
+  };
+  return {
+    count: () => n,
+    close: () => {
+      dc.unsubscribe('undici:request:bodySent', onSent);
+      WebSocket.prototype.send = send;
+    },
+  };
 }
 
 const GC_KINDS: Record<number, string> = { 1: 'minor', 2: 'major', 4: 'incremental', 8: 'weakcb', 16: 'minor' };

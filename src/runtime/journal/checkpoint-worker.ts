@@ -12,6 +12,7 @@
  */
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
+import type { WalCheckpointResult } from './wal-limit.js';
 
 const SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
@@ -19,7 +20,7 @@ const Database = require(workerData.module);
 const db = new Database(workerData.path);
 db.pragma('busy_timeout = 0');
 const checkpoint = () => {
-  try { db.pragma('wal_checkpoint(PASSIVE)'); } catch { /* busy or closing: the next tick tries again */ }
+  try { parentPort.postMessage(db.pragma('wal_checkpoint(PASSIVE)')[0]); } catch { /* busy or closing: the next tick tries again */ }
 };
 const timer = setInterval(checkpoint, workerData.intervalMs);
 parentPort.on('message', (m) => {
@@ -35,11 +36,15 @@ export class CheckpointWorker {
   private readonly worker: Worker;
   private stopped = false;
 
-  constructor(path: string, intervalMs: number) {
+  /** `reported` receives each checkpoint's result (frames in the WAL, frames copied), in a turn of its own. */
+  constructor(path: string, intervalMs: number, reported: (result: WalCheckpointResult) => void = () => {}) {
     const module = createRequire(import.meta.url).resolve('better-sqlite3');
     this.worker = new Worker(SOURCE, { eval: true, workerData: { module, path, intervalMs } });
     // A failed checkpointer costs only the stalls it was saving: the main thread's fallback is SQLite's own.
     this.worker.on('error', () => {});
+    this.worker.on('message', (m: WalCheckpointResult) => {
+      if (!this.stopped) reported(m);
+    });
     this.worker.unref();
   }
 

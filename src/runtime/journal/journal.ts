@@ -41,6 +41,7 @@ import type { AnyEventObject } from 'xstate';
 import type { DecimalLike, LevelBook, OrderIntent } from '../../grid/index.js';
 import type { MarketInput } from '../../machines/market/market.types.js';
 import { type FigureRow, type FigureSet, sumFigureRows } from '../report/fleet-figures.js';
+import { afterTurn } from '../turn/turn-order.js';
 import { decodeCheckpoint, encodeCheckpoint } from './checkpoint-codec.js';
 import { CheckpointWorker } from './checkpoint-worker.js';
 import { DerivedTables, type EventStamp } from './derived-tables.js';
@@ -52,6 +53,7 @@ import { inspectJournalFile } from './journal-file.js';
 import { replayMarket } from './replay.js';
 import { SCHEMA_VERSION, prepareSchema } from './schema.js';
 import { decodeValue, encodeValue } from './value-codec.js';
+import { WalLimit } from './wal-limit.js';
 
 export interface JournalOptions {
   /** The SQLite file; created with its tables if missing. */
@@ -78,6 +80,11 @@ export interface JournalOptions {
    * request, reporting rows): then the lag timer commits it. Default 100 ms; 0 commits at once.
    */
   readonly commitLagMs?: number;
+  /**
+   * With `checkpointIn: 'worker'`: the WAL size past which the writer checkpoints it itself so it
+   * starts over (wal-limit.ts). Default 64 MiB.
+   */
+  readonly walLimitBytes?: number;
 }
 
 /** The PnL figures the `pnl` table keeps per market (decimal strings or Decimals). */
@@ -235,6 +242,7 @@ export class Journal {
   private readonly rollbackTx: Statement;
   private readonly checkpointTimer: NodeJS.Timeout | null;
   private readonly checkpointWorker: CheckpointWorker | null;
+  private readonly walLimit: WalLimit | null;
   private readonly commitLagMs: number;
   private lagTimer: NodeJS.Timeout | null = null;
   private reports: Report[] = [];
@@ -302,10 +310,18 @@ export class Journal {
     const interval = options.checkpointIntervalMs ?? 1000;
     this.checkpointTimer = null;
     this.checkpointWorker = null;
+    this.walLimit = null;
     if (interval > 0) {
       this.db.pragma('wal_autocheckpoint = 0');
       if (options.checkpointIn === 'worker') {
-        this.checkpointWorker = new CheckpointWorker(this.path, interval);
+        const limit = new WalLimit(
+          this.db,
+          options.walLimitBytes ?? 64 * 1024 * 1024,
+          () => !this.closed && !this.txOpen,
+          (work) => afterTurn(work, () => {}),
+        );
+        this.walLimit = limit;
+        this.checkpointWorker = new CheckpointWorker(this.path, interval, (r) => limit.reported(r));
       } else {
         this.checkpointTimer = setInterval(() => this.checkpoint(), interval);
         this.checkpointTimer.unref();
@@ -393,6 +409,7 @@ export class Journal {
       if (this.db.inTransaction) this.rollbackTx.run();
       this.fail(e);
     }
+    this.walLimit?.afterCommit();
   }
 
   /**

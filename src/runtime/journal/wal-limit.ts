@@ -1,0 +1,73 @@
+/**
+ * Keeps the journal's WAL file bounded when the checkpoint worker can never finish.
+ *
+ * Why: SQLite starts the WAL over only when a write transaction begins after a checkpoint that
+ * copied every frame. The checkpoint worker (checkpoint-worker.ts) runs beside the writer, so
+ * while commits never pause (the history bench; a busy runtime, whose open transaction waits up to
+ * the commit lag) a commit always lands during the worker's checkpoint and the WAL never starts
+ * over: it grew ~7 KiB per fill without end (720 MB after 100k fills of the history bench), and
+ * every commit wrote further into an ever larger file.
+ *
+ * So when the worker reports a WAL past `limitBytes`, the writer runs one PASSIVE checkpoint
+ * itself, between its transactions: at once when none is open, else after the turn of the commit
+ * that closes it (never between a commit and the requests it releases: the checkpoint's fsync is
+ * a pause of 5–50 ms). It has only the frames committed since the worker's to copy; its next write
+ * transaction then starts the WAL over, truncated to `limitBytes` by SQLite's `journal_size_limit`.
+ * A checkpoint that fails (the worker is at it again) waits for the next report.
+ */
+import type { Database } from 'better-sqlite3';
+
+/** What `PRAGMA wal_checkpoint` returns: frames in the WAL, and how many of them are in the database file. */
+export interface WalCheckpointResult {
+  readonly busy: number;
+  readonly log: number;
+  readonly checkpointed: number;
+}
+
+export class WalLimit {
+  private readonly frameBytes: number;
+  private due = false;
+  private scheduled = false;
+
+  /**
+   * @param idle true while the writer has no transaction open (a checkpoint cannot run inside one)
+   * @param later runs the checkpoint after a commit later, off the turn whose held requests wait for that commit
+   */
+  constructor(
+    private readonly db: Database,
+    private readonly limitBytes: number,
+    private readonly idle: () => boolean,
+    private readonly later: (work: () => void) => void,
+  ) {
+    db.pragma(`journal_size_limit = ${Math.trunc(limitBytes)}`);
+    // A frame is a page and its 24-byte header.
+    this.frameBytes = (db.pragma('page_size', { simple: true }) as number) + 24;
+  }
+
+  /** The worker's report of its checkpoint (it arrives in a turn of its own). */
+  reported(result: WalCheckpointResult): void {
+    if (result.log * this.frameBytes <= this.limitBytes) return;
+    this.due = true;
+    this.restart();
+  }
+
+  /** Call after each commit: a restart still due runs `later`. */
+  afterCommit(): void {
+    if (!this.due || this.scheduled) return;
+    this.scheduled = true;
+    this.later(() => {
+      this.scheduled = false;
+      this.restart();
+    });
+  }
+
+  private restart(): void {
+    if (!this.due || !this.idle()) return;
+    this.due = false;
+    try {
+      this.db.pragma('wal_checkpoint(PASSIVE)');
+    } catch {
+      // Not the journal's failure (what was committed stays committed): the next report tries again.
+    }
+  }
+}
