@@ -45,7 +45,7 @@
  */
 import type { ActorRefLike, AnyEventObject, InspectionEvent } from 'xstate';
 import { type LevelBook, type OrderIntent, parseDecimal, waitingReleases } from '../../grid/index.js';
-import { type FiguresSourceView, runFiguresOf } from '../report/fleet-figures.js';
+import { type FiguresSourceView, figureRulesOf, runFiguresOf } from '../report/fleet-figures.js';
 import { afterTurn } from '../turn/turn-order.js';
 import type { Journal, RunFigures } from './journal.js';
 import { stateText } from './state-text.js';
@@ -131,8 +131,7 @@ function isFiguresSource(c: MarketContextView | undefined): c is MarketContextVi
 
 /** Returns what this run added to the market's figures, for its `run_figures` row (not the all-time sum: unused here). */
 function runFigures(c: FiguresSourceView & { readonly stopReason?: string | null }): RunFigures {
-  const rules = c.book?.rules ?? c.rules;
-  return { figures: runFiguresOf(c), quoteAsset: rules?.quoteAsset ?? null, stopReason: c.stopReason ?? null };
+  return { figures: runFiguresOf(c), quoteAsset: figureRulesOf(c)?.quoteAsset ?? null, stopReason: c.stopReason ?? null };
 }
 
 /** True when two `_nodes` arrays hold the same state nodes (the same array, mostly). */

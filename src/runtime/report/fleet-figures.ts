@@ -107,10 +107,15 @@ export function runFiguresOf(c: Pick<FiguresSourceView, 'book' | 'settings'>): F
   return c.settings.restore === null ? now : subtractFigures(now, bookTotals(c.settings.restore));
 }
 
+/** The market's rules as its figures read them: the book's once it has one, else the loaded ones (null before either). */
+export function figureRulesOf(c: Pick<FiguresSourceView, 'book' | 'rules'>): FiguresSourceView['rules'] {
+  return c.book?.rules ?? c.rules;
+}
+
 /** Returns a market's figures for this run and all time, from its actor's context. */
 export function marketFigures(c: FiguresSourceView): MarketFigures {
   const run = runFiguresOf(c);
-  const rules = c.book?.rules ?? c.rules;
+  const rules = figureRulesOf(c);
   return {
     quoteAsset: rules?.quoteAsset ?? null,
     baseAsset: rules?.baseAsset ?? null,
