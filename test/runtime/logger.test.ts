@@ -1,7 +1,20 @@
+import { once } from 'node:events';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { Secret } from '../../src/runtime/config/index.js';
-import { REDACT_PATHS, colorEnabled, createLogger, fixedShapeLogger, gatheringDestination, lineGatherer, marketLogger } from '../../src/runtime/logger.js';
+import {
+  REDACT_PATHS,
+  asyncDestination,
+  colorEnabled,
+  createLogger,
+  fixedShapeLogger,
+  gatheringDestination,
+  lineGatherer,
+  marketLogger,
+} from '../../src/runtime/logger.js';
 
 const KEY = 'live-key-0123456789';
 const SECRET = 'live-secret-abcdef';
@@ -100,6 +113,74 @@ describe('logger', () => {
       log.info({}, 'silenced');
     });
     expect(writes).toEqual([]);
+  });
+
+  it('with a block size, holds lines until they make a block, then hands them over as one write, in order', () => {
+    const writes: string[] = [];
+    const destination = gatheringDestination({ write: (s: string) => writes.push(s) > 0 }, 100);
+    destination.write('a'.repeat(40) + '\n');
+    destination.gather(() => destination.write('b'.repeat(40) + '\n'));
+    expect(writes).toEqual([]);
+    destination.write('c'.repeat(40) + '\n');
+    expect(writes).toEqual(['a'.repeat(40) + '\n' + 'b'.repeat(40) + '\n' + 'c'.repeat(40) + '\n']);
+    destination.write('d\n');
+    expect(writes).toHaveLength(1);
+  });
+
+  it('flush, flushSync and end hand over the held lines before they run, so an exit flush writes every line', () => {
+    for (const name of ['flush', 'flushSync', 'end'] as const) {
+      const events: string[] = [];
+      const destination = gatheringDestination(
+        {
+          write: (s: string) => events.push(`write ${s}`) > 0,
+          flush: () => void events.push('flush'),
+          flushSync: () => void events.push('flushSync'),
+          end: () => void events.push('end'),
+        },
+        1000,
+      );
+      const log = createLogger({ level: 'info', destination });
+      log.info({}, 'held');
+      expect(events).toEqual([]);
+      destination[name]();
+      expect(events).toHaveLength(2);
+      expect(events[0]).toContain('"msg":"held"');
+      expect(events[1]).toBe(name);
+      destination[name]();
+      expect(events.slice(2)).toEqual([name]);
+    }
+  });
+
+  it('drops what it holds once pino silenced the destination (EPIPE replaces its write)', () => {
+    const writes: string[] = [];
+    const destination = gatheringDestination({ write: (s: string) => writes.push(s) > 0, flushSync: () => {} }, 1000);
+    const log = createLogger({ level: 'info', destination });
+    log.info({}, 'held');
+    destination.write = () => true;
+    destination.flushSync();
+    expect(writes).toEqual([]);
+  });
+
+  it('the async file destination holds lines below a block, and flushSync (the exit flush) writes them to the file', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gridbot-log-'));
+    try {
+      const path = join(dir, 'bot.log');
+      const destination = asyncDestination(path);
+      await once(destination, 'ready');
+      const log = createLogger({ level: 'info', destination });
+      log.info({ market: 'BTC_USDT' }, 'fill');
+      log.info({ market: 'BTC_USDT' }, 'counter-order sent');
+      expect(readFileSync(path, 'utf8')).toBe('');
+      destination.flushSync();
+      const msgs = readFileSync(path, 'utf8')
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => (JSON.parse(l) as { msg: string }).msg);
+      expect(msgs).toEqual(['fill', 'counter-order sent']);
+      destination.end();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('keeps ordinary fields', () => {
