@@ -70,13 +70,19 @@ export function createLogger(options: LoggerOptions): Logger {
 export const LOG_FLUSH_MS = 200;
 
 /**
- * The smallest block {@link asyncDestination} writes (below sonic-boom's 16 KiB `maxWrite`). A file
- * write costs ~45 µs of CPU for 4 KiB and ~75 µs for 16 KiB here (syscall and file system), so
- * bigger blocks are cheaper per line: 8 KiB measured ~21.3 -> ~18.6 µs per fill for the market
- * log's three lines against 4 KiB (median of 5-6); 12 KiB was no better (each line appended to a
- * longer pending block costs more in sonic-boom).
+ * The smallest block {@link asyncDestination} writes, in characters (bytes for ASCII lines), but for
+ * a flush. Lines are held until then (at most {@link LOG_FLUSH_MS}), so a block costs one join and
+ * one file write however many lines it holds: measured for the market log's three lines per fill
+ * (in process, median of 3 runs), 8 KiB ~15.5, 32 KiB ~12.8, 64 KiB ~11.5 µs of CPU per fill.
  */
-export const LOG_BLOCK_BYTES = 8192;
+export const LOG_BLOCK_BYTES = 65_536;
+
+/**
+ * sonic-boom's own `minLength` under {@link asyncDestination}: below its 16 KiB `maxWrite`, as it
+ * requires, and above 0 so that `flush(cb)` waits for the write (with 0 it calls back at once).
+ * Every block it is handed is larger, so it writes each at once.
+ */
+const SONIC_MIN_LENGTH = 8192;
 
 /**
  * Returns the async destination for JSON lines on `dest` (a file descriptor or path): lines are
@@ -90,7 +96,7 @@ export const LOG_BLOCK_BYTES = 8192;
  */
 export function asyncDestination(dest: number | string): AsyncDestination {
   return gatheringDestination(
-    pino.destination({ dest, sync: false, minLength: LOG_BLOCK_BYTES, periodicFlush: LOG_FLUSH_MS, ...(typeof dest === 'string' ? { mkdir: true } : {}) }),
+    pino.destination({ dest, sync: false, minLength: SONIC_MIN_LENGTH, periodicFlush: LOG_FLUSH_MS, ...(typeof dest === 'string' ? { mkdir: true } : {}) }),
     LOG_BLOCK_BYTES,
   );
 }
@@ -117,9 +123,9 @@ const HANDING_OVER = ['flush', 'flushSync', 'end'] as const;
  * per write (`Buffer.byteLength`, which also flattens the concatenated string), so each line (or
  * each turn's lines, joined by `gather`) appended to a pending block of several KiB costs a scan and
  * a copy of that block. Held as an array and joined once per block, they cost a push: the market
- * log's three lines per fill measured ~20.9 -> ~14 µs of CPU per fill (in process: market log,
- * deferred sink, pino, the file; median of 3 runs of 20,000 fills, two gathers per fill as the
- * runtime has). `gather` alone (no block) measured ~4.3 -> ~1.6 µs per line with 30 lines per turn.
+ * log's three lines per fill measured ~20.3 -> ~16.3 µs of CPU per fill with 8 KiB blocks, ~11.5
+ * with 64 KiB (in process: market log, deferred sink, pino, the file; median of 3 runs of 20,000
+ * fills, two gathers per fill as the runtime has). `gather` alone (no block) measured ~4.3 -> ~1.6 µs per line with 30 lines per turn.
  */
 export function gatheringDestination<T extends { write(line: string): boolean }>(stream: T, blockChars = 0): T & LineGatherer {
   const write = stream.write.bind(stream);
