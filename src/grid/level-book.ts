@@ -151,23 +151,6 @@ export interface LevelBook {
 
 const contexts = new WeakMap<LevelBook, LedgerContext>();
 
-/**
- * The last price that released each order still owed or on its way after a wait for price, by
- * client id (see price-wait.ts `refusedAt`). Kept beside the book, not in it: a restored book's
- * in-flight orders are unknown to a desk that is gone, so no refusal of a release made before a
- * checkpoint can arrive after it, and the checkpoint needs none of it.
- */
-const releasedAtOf = new WeakMap<LevelBook, Map<string, Decimal>>();
-
-/** Takes the price that released `clientOrderId` from its wait (undefined: it was not released from one). */
-function takeReleasedAt(book: LevelBook, clientOrderId: string): Decimal | undefined {
-  const m = releasedAtOf.get(book);
-  if (m === undefined || m.size === 0) return undefined;
-  const at = m.get(clientOrderId);
-  if (at !== undefined) m.delete(clientOrderId);
-  return at;
-}
-
 /** Returns the ledger context of a book. */
 export function ledgerContext(book: LevelBook): LedgerContext {
   let ctx = contexts.get(book);
@@ -328,8 +311,6 @@ export function cloneBook(book: LevelBook): LevelBook {
   next.offGridBase = book.offGridBase;
   next.problems.push(...book.problems);
   for (const [k, w] of book.waiting) next.waiting.set(k, { ...w });
-  const releasedAt = releasedAtOf.get(book);
-  if (releasedAt !== undefined && releasedAt.size !== 0) releasedAtOf.set(next, new Map(releasedAt));
   return next;
 }
 
@@ -358,7 +339,6 @@ export function applyPlacement(book: LevelBook, outcome: PlacementOutcome): Leve
   const order = book.byClientId.get(outcome.clientOrderId);
   if (order === undefined) return book;
   book.version += 1;
-  const releasedAt = takeReleasedAt(book, order.clientOrderId);
   switch (outcome.kind) {
     case 'placed': {
       order.orderId = outcome.orderId;
@@ -385,7 +365,7 @@ export function applyPlacement(book: LevelBook, outcome: PlacementOutcome): Leve
       dropRecord(book, order);
       // Refused as post-only: the price moved past the level while the order was owed. It waits for
       // the price to come back (whatever its origin: a plan level dropped here used to be lost).
-      if (isWouldTake(outcome)) addWaiting(book, order.level, order.side, order.amount, order.origin, releasedAt);
+      if (isWouldTake(outcome)) addWaiting(book, order.level, order.side, order.amount, order.origin);
       // Any other refused counter-order keeps its quantity as a residue.
       else if (order.origin === 'counter' || order.origin === 'residue') carryResidue(book.ledger, order.level, order.side, order.amount);
       // The order left the book: like any order leaving it, it may uncross residues waiting at free
@@ -611,20 +591,17 @@ export function lastDealSec(book: LevelBook): number | null {
 }
 
 /** Adds a refused quantity to the (side, level)'s wait for price. */
-function addWaiting(book: LevelBook, level: number, side: Side, amount: Decimal, origin: OrderOrigin, refusedAt: Decimal | undefined): void {
+function addWaiting(book: LevelBook, level: number, side: Side, amount: Decimal, origin: OrderOrigin): void {
   const crossedOwn = crossesOwnOrders(book, level, side);
   const w = book.waiting.get(residueKey(side, level));
   if (w !== undefined) {
     w.amount = w.amount.plus(amount);
     w.crossedOwn = w.crossedOwn || crossedOwn;
-    if (refusedAt !== undefined) w.refusedAt = refusedAt;
     return;
   }
   const rung = book.plan.levels[level];
   if (rung === undefined) return;
-  const entry: WaitingLevel = { level, side, price: rung.price, amount, origin, crossedOwn };
-  if (refusedAt !== undefined) entry.refusedAt = refusedAt;
-  book.waiting.set(residueKey(side, level), entry);
+  book.waiting.set(residueKey(side, level), { level, side, price: rung.price, amount, origin, crossedOwn });
 }
 
 /** Owes the waiting levels that were refused for crossing our own orders and cross none any more, at a free level (see price-wait.ts). */
@@ -657,15 +634,13 @@ function oweOrWait(book: LevelBook, level: number, side: Side, amount: Decimal):
 
 /**
  * Returns the levels waiting for price that the last price `price` releases: those that would rest
- * at it as makers, at a level that is free and where they would meet none of our own orders, unless
- * a release of theirs was refused at this very price (`refusedAt`). Changes nothing. Empty (and
- * cheap) when nothing waits.
+ * at it as makers, at a level that is free and where they would meet none of our own orders. Changes
+ * nothing. Empty (and cheap) when nothing waits.
  */
 export function waitingReleases(book: LevelBook, price: Decimal): WaitingLevel[] {
   const out: WaitingLevel[] = [];
   if (book.waiting.size === 0) return out;
   for (const w of book.waiting.values()) {
-    if (w.refusedAt !== undefined && w.refusedAt.eq(price)) continue;
     if (restsAt(w.side, w.price, price) && !isLevelBusy(book, w.level) && !crossesOwnOrders(book, w.level, w.side)) out.push(w);
   }
   return out;
@@ -683,12 +658,6 @@ export function releaseWaiting(book: LevelBook, price: Decimal): number {
     if (isLevelBusy(book, w.level) || crossesOwnOrders(book, w.level, w.side)) continue;
     book.waiting.delete(residueKey(w.side, w.level));
     reserve(book, w.level, w.side, w.amount, w.origin);
-    const owed = book.orders.get(w.level);
-    if (owed !== undefined) {
-      let m = releasedAtOf.get(book);
-      if (m === undefined) releasedAtOf.set(book, (m = new Map()));
-      m.set(owed.clientOrderId, price);
-    }
     released += 1;
   }
   if (released > 0) book.version += 1;

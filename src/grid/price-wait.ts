@@ -8,9 +8,7 @@
  *
  * Rules:
  * - a buy at level price L rests once the last price is above L; a sell once it is below L. Strict:
- *   at L itself the order would meet the trade that printed L. The last price is only the last
- *   trade (the grid gets no book), so a release can be refused again (the book moved past L since
- *   that trade); it then waits for another last price (`refusedAt`), not the same one repeated;
+ *   at L itself the order would meet the trade that printed L;
  * - only a post-only refusal waits (the desk marks it `wouldTake`). Any other refusal (balance,
  *   minimums) cannot get better with the price: waiting on it would re-send it on every price
  *   event. A refusal journaled before this rule existed carries no mark and is read as before
@@ -44,14 +42,6 @@ export interface WaitingLevel {
    * ours): that order leaving the book may be all it waits for, price or not.
    */
   crossedOwn: boolean;
-  /**
-   * The last price at which a release of it was refused as post-only again. The exchange repeats
-   * its last price (every second on WhiteBIT) while the book may have moved past the level since
-   * that trade: released on the same price, it would be sent and refused once a second for as long
-   * as no new trade prints. So it waits for a last price other than this one, i.e. a new trade.
-   * Absent until such a refusal (and in journals written before it: any price releases it).
-   */
-  refusedAt?: Decimal;
 }
 
 /** True when an order of `side` at `levelPrice` rests as a maker with the last trade at `price`. */

@@ -20,8 +20,6 @@ import {
   type OrderIntent,
 } from '../../src/grid/level-book.js';
 import { restsAt } from '../../src/grid/price-wait.js';
-import { bookData, bookFromData } from '../../src/runtime/journal/book-codec.js';
-import { decodeValue, encodeValue } from '../../src/runtime/journal/value-codec.js';
 import { BTC_USDT } from './fixtures.js';
 import { cid, deal, placedBook, plan, priceOf, scope, update } from './ledger-support.js';
 
@@ -161,28 +159,6 @@ describe('levels waiting for price', () => {
     expect(book.waiting.get('buy@5')?.crossedOwn).toBe(false);
     const after = applyOrderUpdate(book, update(100, cid(0, 'buy', 0), 'buy', priceOf(0), '0.001', '0.001', true));
     expect(waiting(after)).toEqual(['buy@5 0.001 counter']);
-  });
-
-  it('a release refused again waits for another last price, not the same one repeated (the exchange repeats it every second)', () => {
-    const { book: sent, buy5 } = counterBuy5Sent();
-    const book = refuse(sent, buy5);
-    // 65500 is the last trade, but the book has moved below 65000 since: the release is refused again.
-    expect(releaseWaiting(book, dec('65500'))).toBe(1);
-    const first = takeIntents(book, 20).intents.find((i) => i.level === 5);
-    refuse(book, first);
-    expect(waiting(book)).toEqual(['buy@5 0.001 counter']);
-    // Before: every repeat of 65500 sent it again, to be refused again, once a second.
-    expect(waitingReleases(book, dec('65500'))).toEqual([]);
-    expect(releaseWaiting(book, dec('65500'))).toBe(0);
-    expect(owed(book)).toEqual([]);
-    // A new trade's price releases it, once, with a fresh client id; a copy and the journal's book data keep the mark.
-    expect(waitingReleases(cloneBook(book), dec('65500'))).toEqual([]);
-    expect(waitingReleases(bookFromData(decodeValue(encodeValue(bookData(book))), 'test'), dec('65500'))).toEqual([]);
-    expect(releaseWaiting(book, dec('65600'))).toBe(1);
-    const second = owedIntents(book)[0];
-    expect(second).toMatchObject({ side: 'buy', level: 5 });
-    expect([first?.clientOrderId, buy5?.clientOrderId]).not.toContain(second?.clientOrderId);
-    expect(waiting(book)).toEqual([]);
   });
 
   it('survives a copy (a restored book keeps its waiting levels)', () => {

@@ -62,27 +62,6 @@ describe('market actor: levels waiting for price', () => {
     expect(h.desk.placed).toHaveLength(placedBefore + 1);
   });
 
-  it('a release refused again is not re-sent on every repeat of the same last price, only on a new one', async () => {
-    h = startMarket(settings());
-    const batch = await toRunning(h);
-    const sell = fillBuy1(h, batch);
-    h.feed.push({ type: 'feed.price', price: '60100' });
-    h.desk.reply(refused(sell));
-    // 59950 printed, but the book is back above 60000 by the time the released sell arrives: refused again.
-    h.feed.push({ type: 'feed.price', price: '59950' });
-    const released = h.desk.placed.at(-1)!.intents[0]!;
-    h.desk.reply(refused(released));
-    const placedBefore = h.desk.placed.length;
-    // The exchange repeats its last price every second: before, each repeat sent the sell again, to be refused again.
-    for (let i = 0; i < 5; i++) h.feed.push({ type: 'feed.price', price: '59950' });
-    expect(h.desk.placed).toHaveLength(placedBefore);
-    expect(h.context().book?.waiting.size).toBe(1);
-    // A new trade's price: sent once more.
-    h.feed.push({ type: 'feed.price', price: '59940' });
-    expect(h.desk.placed).toHaveLength(placedBefore + 1);
-    expect(h.desk.placed.at(-1)!.intents[0]).toMatchObject({ side: 'sell', level: 2, origin: 'counter' });
-  });
-
   it('a plan order refused while placing waits, and a price event in placing owes it for the next batch', async () => {
     h = startMarket();
     await h.resolve('loadMarket', { rules: DBTC_DUSDT, lastPrice: '60000' });
