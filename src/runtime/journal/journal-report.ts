@@ -56,6 +56,11 @@ function restingInBook(book: LevelBook): number {
   return n;
 }
 
+/** True when the market's last journaled state is its clean end (`lifecycle.stopped`: the stop went through). */
+function stoppedInOrder(state: string | null): boolean {
+  return state !== null && state.split(' | ').includes('lifecycle.stopped');
+}
+
 /** Reads the report; throws when the file is missing or is not a gridbot journal. */
 export function readJournalReport(path: string): JournalReport {
   const db = new Database(path, { readonly: true, fileMustExist: true });
@@ -111,9 +116,14 @@ export function readJournalReport(path: string): JournalReport {
         market,
         state: st?.state ?? null,
         stateSince: st?.at ?? null,
-        // From the replayed book when there is one: the orders table is reporting, written up to 250 ms late,
-        // so a bot killed right after placing has its orders in the events only.
-        restingOrders: endBook !== null ? restingInBook(endBook) : (byStatus.live ?? 0) + (byStatus.unknown ?? 0) + (byStatus.sending ?? 0),
+        // From the replayed book when the run did not stop in order: the orders table is reporting, written up
+        // to 250 ms late, so a bot killed right after placing has its orders in the events only. A run that
+        // stopped in order wrote the table at its close, and the table knows what the stop's cancel-all ended
+        // even when the exchange's pushes of those cancels were lost (the book, learning only from them, does not).
+        restingOrders:
+          endBook !== null && !stoppedInOrder(st?.state ?? null)
+            ? restingInBook(endBook)
+            : (byStatus.live ?? 0) + (byStatus.unknown ?? 0) + (byStatus.sending ?? 0),
         ordersByStatus: byStatus,
         quoteAsset: rows.findLast((r) => r.quoteAsset !== null)?.quoteAsset ?? null,
         lastRun: last,

@@ -574,17 +574,26 @@ export class Journal {
   }
 
   /**
+   * Refuses `id` when the journal belongs to another exchange or account, writing nothing: a start
+   * checks this first and claims (`claimIdentity`) only once every other check passed, so a start
+   * refused for another reason leaves no identity behind to refuse the next one.
+   * Returns the recorded identity (null: none yet).
+   * @throws JournalMismatchError
+   */
+  checkIdentity(id: ExchangeIdentity): ExchangeIdentity | null {
+    const recorded = this.identity();
+    if (recorded !== null && !sameIdentity(recorded, id)) throw new JournalMismatchError(this.path, identityText(recorded), identityText(id));
+    return recorded;
+  }
+
+  /**
    * Claims the journal for `id`: records it when the journal has none, and refuses another. Call it
    * before anything of the journal is acted on against the exchange (preflight does).
    * @throws JournalMismatchError when the journal belongs to another exchange or account
    */
   claimIdentity(id: ExchangeIdentity): IdentityClaim {
     this.assertWritable();
-    const recorded = this.identity();
-    if (recorded !== null) {
-      if (!sameIdentity(recorded, id)) throw new JournalMismatchError(this.path, identityText(recorded), identityText(id));
-      return 'matched';
-    }
+    if (this.checkIdentity(id) !== null) return 'matched';
     const used = this.db.prepare('SELECT 1 FROM checkpoints LIMIT 1').get() !== undefined;
     this.db
       .prepare('INSERT INTO identity (id, exchange, endpoint, account, key_fingerprint, stamped_at) VALUES (1, ?, ?, ?, ?, ?)')

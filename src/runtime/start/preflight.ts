@@ -2,7 +2,8 @@
  * Preflight: everything that can refuse a start before any order is sent, in the order it is checked:
  * the journal's last run of each market (a journal that cannot be read is refused here), the endpoint
  * and its credentials (`exchange: whitebit` needs `--live` and both keys), the journal's exchange and
- * account (a journal written for another is refused: journal/identity.ts), the exchange's market list,
+ * account (a journal written for another is refused: journal/identity.ts; a journal without one is
+ * claimed for this run only once every check passed), the exchange's market list,
  * each grid's plan on its market's rules and last price (grid-refusal.ts: one grid refused refuses
  * the start, as an unknown market does), the clock offset, and a second bot on this account and
  * market (its kill-switch timers).
@@ -68,7 +69,8 @@ export async function preflight(options: RuntimeOptions): Promise<Preflight> {
     ...(options.restObserver ? { observer: options.restObserver } : {}),
   });
   try {
-    claimJournal(options, endpoint.identity);
+    // Refused here, before the exchange is asked anything; claimed only once every check passed.
+    options.journal?.checkIdentity(endpoint.identity);
     await checkMarkets(rest, config);
     // Nonces must sit within ±5 s of the exchange's clock (nonceWindow): align before the first signed call.
     const offsetMs = await rest.syncTime();
@@ -78,6 +80,7 @@ export async function preflight(options: RuntimeOptions): Promise<Preflight> {
       (market) => lastRuns.get(market) ?? null,
       offsetMs,
     );
+    claimJournal(options, endpoint.identity);
   } catch (error) {
     await rest.close();
     await endpoint.sim?.close();

@@ -5,8 +5,10 @@
  * naming the grid's entry as file:line:col; `plan` and `validate` print the same line.
  * Before the fix, `run` started the other grid and exited 0.
  */
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Simulator, startSimulator } from '../../../src/sim/index.js';
+import { openJournal } from '../../../src/runtime/journal/journal.js';
 import { type CountingProxy, startCountingProxy } from '../../integration/counting-proxy.js';
 import { cli, tempDir } from './support.js';
 
@@ -68,6 +70,21 @@ describe('a grid the exchange refuses', () => {
     expect(validate.err.split('\n')).toContain(refusal);
     const json = await cli('validate', file, '--json');
     expect(JSON.parse(json.out)).toMatchObject({ ok: false, errors: [{ line: 9, column: 5, field: 'grids[1]' }] });
+  });
+
+  it('leaves the journal unclaimed: a refused start records no exchange that would refuse the next run on another', async () => {
+    // Before: the journal was claimed for the embedded simulator before the grids were checked, so
+    // the fixed file's first run against another exchange was refused for a journal holding nothing.
+    const file = tmp.file('journaled.yaml', CONFIG.replace('logLevel: silent', 'logLevel: silent\njournal: refused.journal'));
+    const r = await cli('run', '--config', file, '--duration', '5');
+    expect(r.code).toBe(2);
+    expect(r.err).toContain("1 grid refused by the exchange's rules; nothing was sent");
+    const journal = openJournal({ path: join(tmp.dir, 'refused.journal'), checkpointIntervalMs: 0 });
+    try {
+      expect(journal.identity()).toBeNull();
+    } finally {
+      journal.close();
+    }
   });
 
   it('validate passes a placeable file and says what it checked of the exchange rules', async () => {
