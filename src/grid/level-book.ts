@@ -365,7 +365,7 @@ export function applyPlacement(book: LevelBook, outcome: PlacementOutcome): Leve
       dropRecord(book, order);
       // Refused as post-only: the price moved past the level while the order was owed. It waits for
       // the price to come back (whatever its origin: a plan level dropped here used to be lost).
-      if (isWouldTake(outcome)) addWaiting(book, order.level, order.side, order.amount, order.origin);
+      if (isWouldTake(outcome)) addWaiting(book, order.level, order.side, order.amount, order.origin, order.crosserLeft === true);
       // Any other refused counter-order keeps its quantity as a residue.
       else if (order.origin === 'counter' || order.origin === 'residue') carryResidue(book.ledger, order.level, order.side, order.amount);
       // The order left the book: like any order leaving it, it may uncross residues waiting at free
@@ -433,16 +433,32 @@ export function finishOrder(book: LevelBook, orderId: number, held?: LevelOrder)
   if (held !== undefined && held.orderId === orderId && book.orders.get(held.level) === held) {
     book.version += 1;
     releaseLevel(book, held);
+    markCrosserLeft(book, held);
     return flushFreeLevels(book);
   }
   for (const o of book.orders.values()) {
     if (o.orderId === orderId) {
       book.version += 1;
       releaseLevel(book, o);
+      markCrosserLeft(book, o);
       return flushFreeLevels(book);
     }
   }
   return book;
+}
+
+/**
+ * Tells each of our orders on its way that `gone` would have met (the other side, at or beyond its
+ * level) that `gone` left the book: if the exchange refuses it as post-only, our own order may have
+ * been all that was in its way, and the refusal arrives too late to see it (chaos sigkill-restart
+ * seed 13: a counter sell refused because of our buy above it, which filled before the refusal came
+ * back, waited for a price that never came while nothing was left for it to cross).
+ */
+function markCrosserLeft(book: LevelBook, gone: OrderRecord): void {
+  for (const o of book.orders.values()) {
+    if (o.state === 'sending' && (gone.side === 'buy' ? o.side === 'sell' && o.level <= gone.level : o.side === 'buy' && o.level >= gone.level))
+      o.crosserLeft = true;
+  }
 }
 
 /** True when an order of `side` at `level` would meet one of the book's own orders (a sell at or below a buy of ours, or the reverse). */
@@ -591,8 +607,8 @@ export function lastDealSec(book: LevelBook): number | null {
 }
 
 /** Adds a refused quantity to the (side, level)'s wait for price. */
-function addWaiting(book: LevelBook, level: number, side: Side, amount: Decimal, origin: OrderOrigin): void {
-  const crossedOwn = crossesOwnOrders(book, level, side);
+function addWaiting(book: LevelBook, level: number, side: Side, amount: Decimal, origin: OrderOrigin, crosserLeft = false): void {
+  const crossedOwn = crosserLeft || crossesOwnOrders(book, level, side);
   const w = book.waiting.get(residueKey(side, level));
   if (w !== undefined) {
     w.amount = w.amount.plus(amount);

@@ -41,6 +41,13 @@ export interface OrderRecord {
   released: Decimal;
   /** Reported final (event 3) or closed by reconcile. */
   final: boolean;
+  /**
+   * While it was on its way (`sending`), one of our own orders that it would have met (a buy of ours
+   * at or above this sell, or the reverse) left the book. A post-only refusal may then have been that
+   * order's doing, though none of ours crosses it any more when the refusal arrives (price-wait.ts).
+   * Absent in records checkpointed before it existed: read as false.
+   */
+  crosserLeft?: boolean;
 }
 
 /** The record of an order at its level, before any fact about it. */
@@ -62,6 +69,7 @@ export function newRecord(o: Pick<OrderRecord, 'level' | 'side' | 'price' | 'amo
     reported: ZERO,
     released: ZERO,
     final: false,
+    crosserLeft: false,
   };
 }
 

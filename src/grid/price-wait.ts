@@ -21,7 +21,10 @@
  *   that releases is journaled, runtime/journal/inspect-hook.ts; price events that release nothing
  *   are not). One exception: a level refused while it crossed one of the bot's own orders
  *   (`crossedOwn`) also goes once no own order crosses it any more, when an order leaves the book
- *   (a journaled event too): the own order may have been all that was in its way.
+ *   (a journaled event too): the own order may have been all that was in its way. The same holds
+ *   for a refusal that comes back after such an own order already left (it was filled while the
+ *   refused one was on its way: `OrderRecord.crosserLeft`): that level is owed again at once, once;
+ *   refused again, it waits for price.
  */
 import type { Decimal } from './decimal.js';
 import type { Side } from './market-rules.js';

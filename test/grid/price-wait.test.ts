@@ -153,6 +153,37 @@ describe('levels waiting for price', () => {
     expect(waiting(book)).toEqual([]);
   });
 
+  it('a level refused while on its way, whose crossing own order left before the refusal came back, goes again at once (chaos sigkill-restart seed 13)', () => {
+    let book = placedBook();
+    // sell@6 fills: its counter buy@5 rests.
+    book = applyOrderUpdate(book, update(106, cid(6, 'sell', 6), 'sell', priceOf(6), '0.001', '0.001', true));
+    let t = takeIntents(book, 20);
+    const buy5 = t.intents.find((i) => i.level === 5)?.clientOrderId ?? '';
+    book = applyPlacement(t.book, { kind: 'placed', clientOrderId: buy5, orderId: 205, dealStock: '0', left: '0.001' });
+    // buy@3 and buy@4 fill: the counter sell@4 goes out (our buy at 5 is above it: it will be refused).
+    book = applyOrderUpdate(book, update(103, cid(3, 'buy', 3), 'buy', priceOf(3), '0.001', '0.001', true));
+    book = applyOrderUpdate(book, update(104, cid(4, 'buy', 4), 'buy', priceOf(4), '0.001', '0.001', true));
+    t = takeIntents(book, 20);
+    const sell4 = t.intents.find((i) => i.level === 4 && i.side === 'sell');
+    expect(sell4).toBeDefined();
+    // The buy at 5 fills and leaves the book while sell@4 is on its way; then the refusal arrives.
+    book = applyOrderUpdate(t.book, update(205, buy5, 'buy', priceOf(5), '0.001', '0.001', true));
+    book = refuse(book, sell4);
+    // Nothing of ours crosses sell@4 now, and nothing says the market did: it is owed again, with a
+    // fresh client id, instead of waiting for a last price below it that may never print.
+    expect(waiting(book)).toEqual([]);
+    const again = owedIntents(book).find((i) => i.level === 4 && i.side === 'sell');
+    expect(again?.amount).toBe('0.001');
+    expect(again?.clientOrderId).not.toBe(sell4?.clientOrderId);
+    // Refused again (the market's own bids this time): now it waits for price.
+    t = takeIntents(book, 20);
+    book = refuse(
+      t.book,
+      t.intents.find((i) => i.level === 4 && i.side === 'sell'),
+    );
+    expect([...book.waiting.values()].map((w) => `${w.side}@${w.level} ${String(w.crossedOwn)}`)).toEqual(['sell@4 false']);
+  });
+
   it('a level refused by the market alone waits for price even when orders leave the book', () => {
     const { book: sent, buy5 } = counterBuy5Sent();
     const book = refuse(sent, buy5);
