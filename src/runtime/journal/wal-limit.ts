@@ -8,12 +8,17 @@
  * over: it grew ~7 KiB per fill without end (720 MB after 100k fills of the history bench), and
  * every commit wrote further into an ever larger file.
  *
- * So when the worker reports a WAL past `limitBytes`, the writer runs one PASSIVE checkpoint
- * itself, between its transactions: at once when none is open, else after the turn of the commit
- * that closes it (never between a commit and the requests it releases: the checkpoint's fsync is
- * a pause: 25–110 ms measured on a loaded 2-core VM). It has only the frames committed since the worker's to copy; its next write
- * transaction then starts the WAL over, truncated to `limitBytes` by SQLite's `journal_size_limit`.
- * A checkpoint that fails (the worker is at it again) waits for the next report.
+ * Two steps. Past `workerRestartBytes` (half the limit) the worker starts the WAL over itself: a
+ * RESTART checkpoint in a gap between the writer's transactions (checkpoint-worker.ts); the writer
+ * pays only its next commit's WAL-header fsync and, if it begins a transaction meanwhile, the
+ * worker's short hold of the writer lock. Only when the worker finds no gap until the WAL passes
+ * `limitBytes` (a writer that never pauses: the history bench) does the writer run one PASSIVE
+ * checkpoint itself, between its transactions: at once when none is open, else after the turn of
+ * the commit that closes it (never between a commit and the requests it releases: the
+ * checkpoint's fsync is a pause: 25–110 ms measured on a loaded 2-core VM). It has only the frames
+ * committed since the worker's to copy; its next write transaction then starts the WAL over,
+ * truncated to `limitBytes` by SQLite's `journal_size_limit`. A checkpoint that fails (the worker
+ * is at it again) waits for the next report.
  */
 import type { Database } from 'better-sqlite3';
 
@@ -42,6 +47,11 @@ export class WalLimit {
     db.pragma(`journal_size_limit = ${Math.trunc(limitBytes)}`);
     // A frame is a page and its 24-byte header.
     this.frameBytes = (db.pragma('page_size', { simple: true }) as number) + 24;
+  }
+
+  /** The WAL size past which the checkpoint worker starts the WAL over, before this thread has to. */
+  get workerRestartBytes(): number {
+    return Math.floor(this.limitBytes / 2);
   }
 
   /** The worker's report of its checkpoint (it arrives in a turn of its own). */
