@@ -46,8 +46,9 @@ export function checkpointStep(db: CheckpointConnection, o: CheckpointStepOption
   }
   if (r.log !== last && r.log * o.frameBytes <= o.forceBytes) return r;
   db.pragma(`busy_timeout = ${o.restartWaitMs}`);
+  const t0 = performance.now();
   try {
-    return run('RESTART');
+    return { ...run('RESTART'), restartMs: performance.now() - t0 };
   } finally {
     db.pragma('busy_timeout = 0');
   }

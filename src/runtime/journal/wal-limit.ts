@@ -20,6 +20,7 @@
  * truncated to `limitBytes` by SQLite's `journal_size_limit`. A checkpoint that fails (the worker
  * is at it again) waits for the next report.
  */
+import dc from 'node:diagnostics_channel';
 import type { Database } from 'better-sqlite3';
 
 /** What `PRAGMA wal_checkpoint` returns: frames in the WAL, and how many of them are in the database file. */
@@ -27,7 +28,18 @@ export interface WalCheckpointResult {
   readonly busy: number;
   readonly log: number;
   readonly checkpointed: number;
+  /** Set when the worker ran a RESTART: how long it took, ms (the longest the writer can have waited for its lock). */
+  readonly restartMs?: number;
 }
+
+/**
+ * Published on {@link WAL_CHANNEL} (node:diagnostics_channel) for whoever measures pauses (the soak):
+ * each RESTART of the worker and each checkpoint this thread ran itself, with its duration.
+ */
+export type WalRestartEvent = { readonly by: 'worker'; readonly ms: number; readonly busy: boolean } | { readonly by: 'writer'; readonly ms: number };
+
+export const WAL_CHANNEL = 'gridbot:journal:wal-restart';
+const channel = dc.channel(WAL_CHANNEL);
 
 export class WalLimit {
   private readonly frameBytes: number;
@@ -56,6 +68,9 @@ export class WalLimit {
 
   /** The worker's report of its checkpoint (it arrives in a turn of its own). */
   reported(result: WalCheckpointResult): void {
+    if (result.restartMs !== undefined && channel.hasSubscribers) {
+      channel.publish({ by: 'worker', ms: result.restartMs, busy: result.busy !== 0 } satisfies WalRestartEvent);
+    }
     if (result.log * this.frameBytes <= this.limitBytes) return;
     this.due = true;
     this.restart();
@@ -74,8 +89,10 @@ export class WalLimit {
   private restart(): void {
     if (!this.due || !this.idle()) return;
     this.due = false;
+    const t0 = performance.now();
     try {
       this.db.pragma('wal_checkpoint(PASSIVE)');
+      if (channel.hasSubscribers) channel.publish({ by: 'writer', ms: performance.now() - t0 } satisfies WalRestartEvent);
     } catch {
       // Not the journal's failure (what was committed stays committed): the next report tries again.
     }
