@@ -56,11 +56,13 @@ export interface SoakSample {
   /** The machine's 1-minute load average at the sample (2 cores here: above 2, processes wait for a core). */
   readonly load1: number;
   /**
-   * The journal's WAL restarts in the sample (wal-limit.ts): the longest RESTART of the checkpoint
-   * worker (the longest a commit can have waited for the writer lock), and the longest checkpoint
-   * the main thread ran itself (a pause of the event loop), ms; 0 when none.
+   * The journal's WAL restarts in the sample (wal-limit.ts), ms, 0 when none: the longest RESTART of
+   * the checkpoint worker (its own wait for a gap included), the longest the writer's BEGIN waited
+   * (from 1 ms on: the lock a RESTART held, or the thread descheduled on a busy machine), and the
+   * longest checkpoint the main thread ran itself (a pause of the event loop).
    */
   readonly walWorkerRestartMaxMs: number;
+  readonly walLockWaitMaxMs: number;
   readonly walWriterCheckpointMaxMs: number;
 }
 
@@ -87,8 +89,7 @@ export type SoakResult =
       readonly rssAfterRunMiB: number;
       readonly idleCpuPct: number;
       readonly eventLoopMaxMs: number;
-      /** The journal's WAL restarts over the run: by the checkpoint worker, and by the main thread itself (its fallback). */
-      readonly walRestarts: { readonly worker: number; readonly workerMaxMs: number; readonly writer: number; readonly writerMaxMs: number };
+      readonly walRestarts: WalRestarts;
       readonly checks: readonly SoakCheck[];
     }
   | { readonly status: `failed: ${string}`; readonly options: SoakOptions; readonly samples: readonly SoakSample[] };
@@ -109,7 +110,8 @@ function orderCounter(): { count(): number; close(): void } {
   dc.subscribe('undici:request:bodySent', onSent);
   const send = WebSocket.prototype.send;
   WebSocket.prototype.send = function (this: WebSocket, data: unknown, ...rest: unknown[]): void {
-    if (typeof data === 'string' && data.includes('"order_limit_place"')) n += 1;
+    // ws-transport sends each frame as a Buffer (one write); a string is counted too.
+    if ((typeof data === 'string' || Buffer.isBuffer(data)) && data.includes('"order_limit_place"')) n += 1;
     (send as (this: WebSocket, ...a: unknown[]) => void).apply(this, [data, ...rest]);
   };
   return {
@@ -143,14 +145,23 @@ function gcPauses(): { take(): { ms: number; kind: string }; close(): void } {
   };
 }
 
+/** The journal's WAL restarts over a run: by the checkpoint worker, by the main thread itself (its fallback), and the writer's longest wait for its lock. */
+export interface WalRestarts {
+  readonly worker: number;
+  readonly workerMaxMs: number;
+  readonly writer: number;
+  readonly writerMaxMs: number;
+  readonly lockWaitMaxMs: number;
+}
+
 /** The journal's WAL restarts (WAL_CHANNEL): the longest of each kind since the last `take()`, and counts over the whole run. */
 function walRestarts(): {
-  take(): { worker: number; writer: number };
-  totals(): { worker: number; workerMaxMs: number; writer: number; writerMaxMs: number };
+  take(): { worker: number; writer: number; lockWait: number };
+  totals(): WalRestarts;
   close(): void;
 } {
-  let worst = { worker: 0, writer: 0 };
-  const all = { worker: 0, workerMaxMs: 0, writer: 0, writerMaxMs: 0 };
+  let worst = { worker: 0, writer: 0, lockWait: 0 };
+  const all = { worker: 0, workerMaxMs: 0, writer: 0, writerMaxMs: 0, lockWaitMaxMs: 0 };
   const on = (m: unknown): void => {
     const e = m as WalRestartEvent;
     if (e.by === 'worker') {
@@ -158,17 +169,20 @@ function walRestarts(): {
       all.worker += 1;
       all.workerMaxMs = Math.max(all.workerMaxMs, e.ms);
       worst.worker = Math.max(worst.worker, e.ms);
-    } else {
+    } else if (e.by === 'writer') {
       all.writer += 1;
       all.writerMaxMs = Math.max(all.writerMaxMs, e.ms);
       worst.writer = Math.max(worst.writer, e.ms);
+    } else {
+      all.lockWaitMaxMs = Math.max(all.lockWaitMaxMs, e.ms);
+      worst.lockWait = Math.max(worst.lockWait, e.ms);
     }
   };
   dc.subscribe(WAL_CHANNEL, on);
   return {
     take: () => {
       const w = worst;
-      worst = { worker: 0, writer: 0 };
+      worst = { worker: 0, writer: 0, lockWait: 0 };
       return w;
     },
     totals: () => ({ ...all }),
@@ -228,6 +242,7 @@ export async function runSoak(server: BenchServer, o: SoakOptions, log: (line: s
         gcMaxKind: pause.kind,
         load1: loadavg()[0] ?? 0,
         walWorkerRestartMaxMs: walPause.worker,
+        walLockWaitMaxMs: walPause.lockWait,
         walWriterCheckpointMaxMs: walPause.writer,
       };
       loop.reset();
@@ -254,7 +269,7 @@ export async function runSoak(server: BenchServer, o: SoakOptions, log: (line: s
     log(`idle ${o.idleS} s: CPU ${idleCpuPct.toFixed(1)} % of a core, event loop max ${idleLoopMaxMs.toFixed(1)} ms; RSS ${rssAfterRunMiB.toFixed(1)} MiB`);
     const restarts = wal.totals();
     log(
-      `WAL restarts: ${restarts.worker} by the checkpoint worker (longest ${restarts.workerMaxMs.toFixed(1)} ms), ${restarts.writer} by the main thread (longest ${restarts.writerMaxMs.toFixed(1)} ms)`,
+      `WAL restarts: ${restarts.worker} by the checkpoint worker (longest ${restarts.workerMaxMs.toFixed(1)} ms; the writer's BEGIN waited ${restarts.lockWaitMaxMs.toFixed(1)} ms at most), ${restarts.writer} by the main thread (longest ${restarts.writerMaxMs.toFixed(1)} ms)`,
     );
     return evaluate(o, samples, { fillsMade: done.made, fillsSkipped: done.skipped, runS, idleCpuPct, idleLoopMaxMs, rssAfterRunMiB, walRestarts: restarts });
   } catch (e) {
@@ -277,7 +292,7 @@ interface RunFacts {
   readonly idleCpuPct: number;
   readonly idleLoopMaxMs: number;
   readonly rssAfterRunMiB: number;
-  readonly walRestarts: { readonly worker: number; readonly workerMaxMs: number; readonly writer: number; readonly writerMaxMs: number };
+  readonly walRestarts: WalRestarts;
 }
 
 /** The first and last windows (a minute, or a third of a shorter run), and issue 13's checks on them. */
@@ -345,10 +360,11 @@ function evaluate(o: SoakOptions, samples: readonly SoakSample[], f: RunFacts): 
   };
 }
 
-/** A sample's WAL restarts: the worker's longest RESTART (w) and the main thread's longest own checkpoint (main), ms. */
+/** A sample's WAL restarts: the worker's longest RESTART (w), the writer's longest BEGIN (lock), the main thread's longest own checkpoint (main), ms. */
 function walCell(s: SoakSample): string {
   const parts = [
     s.walWorkerRestartMaxMs > 0 ? `w ${s.walWorkerRestartMaxMs.toFixed(1)}` : '',
+    s.walLockWaitMaxMs > 0 ? `lock ${s.walLockWaitMaxMs.toFixed(1)}` : '',
     s.walWriterCheckpointMaxMs > 0 ? `main ${s.walWriterCheckpointMaxMs.toFixed(1)}` : '',
   ];
   return parts.filter((p) => p !== '').join(', ') || '–';

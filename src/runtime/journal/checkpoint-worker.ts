@@ -20,8 +20,12 @@ import { Worker } from 'node:worker_threads';
 import { checkpointStep } from './wal-checkpoint-step.js';
 import type { WalCheckpointResult } from './wal-limit.js';
 
-/** How long the worker's RESTART waits for the writer to be between transactions (its own thread waits). */
-const RESTART_WAIT_MS = 50;
+/**
+ * How long the worker's RESTART waits for the writer to be between transactions (its own thread
+ * waits), and, once it holds the writer lock, for readers of the file (`gridbot status`) to leave
+ * the WAL: the writer waits that long at most on a reader's account.
+ */
+const RESTART_WAIT_MS = 10;
 /** At most this many PASSIVE checkpoints before the RESTART, until one finds nothing committed since the one before. */
 const CATCH_UPS = 6;
 /** Past `restartBytes` × this, the worker restarts even after a catch-up that kept finding new frames (the writer may wait for a few). */

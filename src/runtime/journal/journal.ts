@@ -53,7 +53,7 @@ import { inspectJournalFile } from './journal-file.js';
 import { replayMarket } from './replay.js';
 import { SCHEMA_VERSION, prepareSchema } from './schema.js';
 import { decodeValue, encodeValue } from './value-codec.js';
-import { WalLimit } from './wal-limit.js';
+import { WalLimit, publishLockWait } from './wal-limit.js';
 
 export interface JournalOptions {
   /** The SQLite file; created with its tables if missing. */
@@ -675,8 +675,10 @@ export class Journal {
 
   private ensureTx(): void {
     if (!this.txOpen) {
+      const t0 = performance.now();
       try {
         this.beginTx.run();
+        publishLockWait(performance.now() - t0);
       } catch (e) {
         // The writer lock not free within busy_timeout (the checkpoint worker holds it for a few ms):
         // nothing of this transaction is written yet, but the event cannot be made durable first.

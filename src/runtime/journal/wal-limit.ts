@@ -36,10 +36,19 @@ export interface WalCheckpointResult {
  * Published on {@link WAL_CHANNEL} (node:diagnostics_channel) for whoever measures pauses (the soak):
  * each RESTART of the worker and each checkpoint this thread ran itself, with its duration.
  */
-export type WalRestartEvent = { readonly by: 'worker'; readonly ms: number; readonly busy: boolean } | { readonly by: 'writer'; readonly ms: number };
+export type WalRestartEvent =
+  | { readonly by: 'worker'; readonly ms: number; readonly busy: boolean }
+  | { readonly by: 'writer'; readonly ms: number }
+  /** The writer's BEGIN IMMEDIATE waited this long for the writer lock (published from 1 ms on). */
+  | { readonly by: 'lock-wait'; readonly ms: number };
 
 export const WAL_CHANNEL = 'gridbot:journal:wal-restart';
 const channel = dc.channel(WAL_CHANNEL);
+
+/** Publishes how long the writer's BEGIN waited for the writer lock (the checkpoint worker's RESTART holds it), from 1 ms on. */
+export function publishLockWait(ms: number): void {
+  if (ms >= 1 && channel.hasSubscribers) channel.publish({ by: 'lock-wait', ms } satisfies WalRestartEvent);
+}
 
 export class WalLimit {
   private readonly frameBytes: number;

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import dc from 'node:diagnostics_channel';
-import { WAL_CHANNEL, type WalCheckpointResult, WalLimit, type WalRestartEvent } from '../../../src/runtime/journal/wal-limit.js';
+import { WAL_CHANNEL, type WalCheckpointResult, WalLimit, type WalRestartEvent, publishLockWait } from '../../../src/runtime/journal/wal-limit.js';
 
 let dir = '';
 beforeEach(() => {
@@ -99,5 +99,17 @@ describe('the WAL when the checkpoint worker never finishes', () => {
     expect(published.map((e) => e.by)).toEqual(['worker', 'writer']);
     dc.unsubscribe(WAL_CHANNEL, onEvent);
     writer.close();
+  });
+
+  it("publishes the writer's wait for its lock from 1 ms on, for the soak to tell a stall's cause", () => {
+    const published: WalRestartEvent[] = [];
+    const onEvent = (m: unknown): void => {
+      published.push(m as WalRestartEvent);
+    };
+    dc.subscribe(WAL_CHANNEL, onEvent);
+    publishLockWait(0.2);
+    publishLockWait(3);
+    dc.unsubscribe(WAL_CHANNEL, onEvent);
+    expect(published).toEqual([{ by: 'lock-wait', ms: 3 }]);
   });
 });
