@@ -28,6 +28,11 @@ export interface HistoryOptions {
   readonly checkpoints: readonly number[];
   /** Fills before each checkpoint over which CPU per fill is measured. */
   readonly stretch: number;
+  /**
+   * Fills at the start that no stretch includes (JIT, caches warming up): a row's stretch starts
+   * at `max(checkpoint - stretch, warmup)`, so the first row measures a warm market, as the later ones do.
+   */
+  readonly warmup: number;
   /** Wall-clock budget of the whole section, s. */
   readonly seconds: number;
   /** Stop once the heap in use passes this, MiB (the child's old space is limited a little above it). */
@@ -42,8 +47,10 @@ export type HistoryRow =
       readonly status: 'ok';
       /** Heap in use after a forced GC, MiB. */
       readonly heapMiB: number;
-      /** Process CPU (user + system) per fill over the `stretch` fills before the checkpoint, µs. */
+      /** Process CPU (user + system) per fill over the fills from `fromFill` to the checkpoint, µs. */
       readonly cpuUsPerFill: number;
+      /** The first fill of the stretch measured: the checkpoint less `stretch`, not before `warmup`. */
+      readonly fromFill: number;
       /** Wall-clock seconds from the first fill to this checkpoint. */
       readonly elapsedS: number;
     }
@@ -105,9 +112,10 @@ async function drive(o: HistoryOptions, send: (m: ChildMessage) => void): Promis
   try {
     for (const target of pending.slice()) {
       let stopped: string | null = null;
+      const fromFill = Math.min(target - 1, Math.max(fills, target - o.stretch, o.warmup));
       let cpuStart = cpuUs();
       for (; fills < target; fills += 1) {
-        if (fills === target - o.stretch) cpuStart = cpuUs();
+        if (fills === fromFill) cpuStart = cpuUs();
         clock.increment(stepMs);
         turn(() => market.fill());
         if (fills % 1000 === 999 && fills + 1 < target) {
@@ -125,9 +133,9 @@ async function drive(o: HistoryOptions, send: (m: ChildMessage) => void): Promis
         for (const f of pending.filter((x) => x >= target)) send({ row: { fills: f, status: `stopped: ${stopped}` } });
         return;
       }
-      const cpuUsPerFill = (cpuUs() - cpuStart) / Math.min(o.stretch, target);
+      const cpuUsPerFill = (cpuUs() - cpuStart) / (target - fromFill);
       const mem = await memory();
-      send({ row: { fills: target, status: 'ok', heapMiB: mem.heapUsed / MiB, cpuUsPerFill, elapsedS: (performance.now() - t0) / 1000 } });
+      send({ row: { fills: target, status: 'ok', heapMiB: mem.heapUsed / MiB, cpuUsPerFill, fromFill, elapsedS: (performance.now() - t0) / 1000 } });
     }
   } finally {
     market.stop();

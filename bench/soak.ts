@@ -20,6 +20,7 @@ import { dirname, join, resolve } from 'node:path';
 import { loadavg } from 'node:os';
 import { PerformanceObserver, monitorEventLoopDelay } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
+import { WAL_CHANNEL, type WalRestartEvent } from '../src/runtime/journal/wal-limit.js';
 import { MiB, cpuUs, reasonOf, sleep, table, within } from './common.js';
 import { startOurs } from './ours.js';
 import { GRID, marketNames } from './protocol.js';
@@ -54,6 +55,15 @@ export interface SoakSample {
   readonly gcMaxKind: string;
   /** The machine's 1-minute load average at the sample (2 cores here: above 2, processes wait for a core). */
   readonly load1: number;
+  /**
+   * The journal's WAL restarts in the sample (wal-limit.ts), ms, 0 when none: the longest RESTART of
+   * the checkpoint worker (its own wait for a gap included), the longest the writer's BEGIN waited
+   * (from 1 ms on: the lock a RESTART held, or the thread descheduled on a busy machine), and the
+   * longest checkpoint the main thread ran itself (a pause of the event loop).
+   */
+  readonly walWorkerRestartMaxMs: number;
+  readonly walLockWaitMaxMs: number;
+  readonly walWriterCheckpointMaxMs: number;
 }
 
 export interface SoakCheck {
@@ -79,6 +89,7 @@ export type SoakResult =
       readonly rssAfterRunMiB: number;
       readonly idleCpuPct: number;
       readonly eventLoopMaxMs: number;
+      readonly walRestarts: WalRestarts;
       readonly checks: readonly SoakCheck[];
     }
   | { readonly status: `failed: ${string}`; readonly options: SoakOptions; readonly samples: readonly SoakSample[] };
@@ -99,7 +110,8 @@ function orderCounter(): { count(): number; close(): void } {
   dc.subscribe('undici:request:bodySent', onSent);
   const send = WebSocket.prototype.send;
   WebSocket.prototype.send = function (this: WebSocket, data: unknown, ...rest: unknown[]): void {
-    if (typeof data === 'string' && data.includes('"order_limit_place"')) n += 1;
+    // ws-transport sends each frame as a Buffer (one write); a string is counted too.
+    if ((typeof data === 'string' || Buffer.isBuffer(data)) && data.includes('"order_limit_place"')) n += 1;
     (send as (this: WebSocket, ...a: unknown[]) => void).apply(this, [data, ...rest]);
   };
   return {
@@ -133,12 +145,58 @@ function gcPauses(): { take(): { ms: number; kind: string }; close(): void } {
   };
 }
 
+/** The journal's WAL restarts over a run: by the checkpoint worker, by the main thread itself (its fallback), and the writer's longest wait for its lock. */
+export interface WalRestarts {
+  readonly worker: number;
+  readonly workerMaxMs: number;
+  readonly writer: number;
+  readonly writerMaxMs: number;
+  readonly lockWaitMaxMs: number;
+}
+
+/** The journal's WAL restarts (WAL_CHANNEL): the longest of each kind since the last `take()`, and counts over the whole run. */
+function walRestarts(): {
+  take(): { worker: number; writer: number; lockWait: number };
+  totals(): WalRestarts;
+  close(): void;
+} {
+  let worst = { worker: 0, writer: 0, lockWait: 0 };
+  const all = { worker: 0, workerMaxMs: 0, writer: 0, writerMaxMs: 0, lockWaitMaxMs: 0 };
+  const on = (m: unknown): void => {
+    const e = m as WalRestartEvent;
+    if (e.by === 'worker') {
+      if (e.busy) return;
+      all.worker += 1;
+      all.workerMaxMs = Math.max(all.workerMaxMs, e.ms);
+      worst.worker = Math.max(worst.worker, e.ms);
+    } else if (e.by === 'writer') {
+      all.writer += 1;
+      all.writerMaxMs = Math.max(all.writerMaxMs, e.ms);
+      worst.writer = Math.max(worst.writer, e.ms);
+    } else {
+      all.lockWaitMaxMs = Math.max(all.lockWaitMaxMs, e.ms);
+      worst.lockWait = Math.max(worst.lockWait, e.ms);
+    }
+  };
+  dc.subscribe(WAL_CHANNEL, on);
+  return {
+    take: () => {
+      const w = worst;
+      worst = { worker: 0, writer: 0, lockWait: 0 };
+      return w;
+    },
+    totals: () => ({ ...all }),
+    close: () => dc.unsubscribe(WAL_CHANNEL, on),
+  };
+}
+
 /** Runs the soak against `server` (a fresh simulator); never throws: a failure is a `failed:` result. */
 export async function runSoak(server: BenchServer, o: SoakOptions, log: (line: string) => void = console.log): Promise<SoakResult> {
   const samples: SoakSample[] = [];
   const counter = orderCounter();
   const loop = monitorEventLoopDelay({ resolution: 10 });
   const gc = gcPauses();
+  const wal = walRestarts();
   let stop: (() => Promise<void>) | null = null;
   let sampler: NodeJS.Timeout | undefined;
   try {
@@ -155,7 +213,12 @@ export async function runSoak(server: BenchServer, o: SoakOptions, log: (line: s
     await sleep(1000);
     const count = Math.round(o.rate * o.minutes * 60);
     log(`soak: ${o.markets} markets, ${o.rate} fills/s for ${o.minutes} min (${count} fills), samples every ${o.sampleS} s, then ${o.idleS} s idle`);
-    log(table(['t s', 'orders/s', 'CPU µs/fill', 'CPU %', 'RSS MiB', 'heap MiB', 'loop max ms', 'GC max ms', 'load'], []).split('\n').slice(0, 2).join('\n'));
+    log(
+      table(['t s', 'orders/s', 'CPU µs/fill', 'CPU %', 'RSS MiB', 'heap MiB', 'loop max ms', 'GC max ms', 'load', 'WAL restart ms'], [])
+        .split('\n')
+        .slice(0, 2)
+        .join('\n'),
+    );
     loop.enable();
     const t0 = performance.now();
     let last = { at: t0, cpu: cpuUs(), orders: counter.count() };
@@ -166,6 +229,7 @@ export async function runSoak(server: BenchServer, o: SoakOptions, log: (line: s
       const mem = process.memoryUsage();
       const dt = (at - last.at) / 1000;
       const pause = gc.take();
+      const walPause = wal.take();
       const s: SoakSample = {
         t: Math.round((at - t0) / 1000),
         counterOrdersPerSec: (orders - last.orders) / dt,
@@ -177,12 +241,15 @@ export async function runSoak(server: BenchServer, o: SoakOptions, log: (line: s
         gcMaxMs: pause.ms,
         gcMaxKind: pause.kind,
         load1: loadavg()[0] ?? 0,
+        walWorkerRestartMaxMs: walPause.worker,
+        walLockWaitMaxMs: walPause.lockWait,
+        walWriterCheckpointMaxMs: walPause.writer,
       };
       loop.reset();
       last = { at, cpu, orders };
       samples.push(s);
       log(
-        `| ${[s.t, s.counterOrdersPerSec.toFixed(0), s.cpuUsPerFill.toFixed(0), s.cpuPct.toFixed(1), s.rssMiB.toFixed(1), s.heapMiB.toFixed(1), s.eventLoopMaxMs.toFixed(1), `${s.gcMaxMs.toFixed(1)} ${s.gcMaxKind}`, s.load1.toFixed(1)].join(' | ')} |`,
+        `| ${[s.t, s.counterOrdersPerSec.toFixed(0), s.cpuUsPerFill.toFixed(0), s.cpuPct.toFixed(1), s.rssMiB.toFixed(1), s.heapMiB.toFixed(1), s.eventLoopMaxMs.toFixed(1), `${s.gcMaxMs.toFixed(1)} ${s.gcMaxKind}`, s.load1.toFixed(1), walCell(s)].join(' | ')} |`,
       );
     };
     sampler = setInterval(sample, o.sampleS * 1000);
@@ -200,13 +267,18 @@ export async function runSoak(server: BenchServer, o: SoakOptions, log: (line: s
     const idleLoopMaxMs = loop.max / 1e6;
     const rssAfterRunMiB = process.memoryUsage().rss / MiB;
     log(`idle ${o.idleS} s: CPU ${idleCpuPct.toFixed(1)} % of a core, event loop max ${idleLoopMaxMs.toFixed(1)} ms; RSS ${rssAfterRunMiB.toFixed(1)} MiB`);
-    return evaluate(o, samples, { fillsMade: done.made, fillsSkipped: done.skipped, runS, idleCpuPct, idleLoopMaxMs, rssAfterRunMiB });
+    const restarts = wal.totals();
+    log(
+      `WAL restarts: ${restarts.worker} by the checkpoint worker (longest ${restarts.workerMaxMs.toFixed(1)} ms; the writer's BEGIN waited ${restarts.lockWaitMaxMs.toFixed(1)} ms at most), ${restarts.writer} by the main thread (longest ${restarts.writerMaxMs.toFixed(1)} ms)`,
+    );
+    return evaluate(o, samples, { fillsMade: done.made, fillsSkipped: done.skipped, runS, idleCpuPct, idleLoopMaxMs, rssAfterRunMiB, walRestarts: restarts });
   } catch (e) {
     return { status: `failed: ${reasonOf(e)}`, options: o, samples };
   } finally {
     clearInterval(sampler);
     loop.disable();
     gc.close();
+    wal.close();
     counter.close();
     if (stop) await within(60_000, 'ours stop', stop).catch((e: unknown) => log(`soak: stop: ${reasonOf(e)}`));
     await server.call({ op: 'stop' }, 'ok', 30_000).catch(() => server.reset());
@@ -220,6 +292,7 @@ interface RunFacts {
   readonly idleCpuPct: number;
   readonly idleLoopMaxMs: number;
   readonly rssAfterRunMiB: number;
+  readonly walRestarts: WalRestarts;
 }
 
 /** The first and last windows (a minute, or a third of a shorter run), and issue 13's checks on them. */
@@ -282,14 +355,30 @@ function evaluate(o: SoakOptions, samples: readonly SoakSample[], f: RunFacts): 
     rssAfterRunMiB: f.rssAfterRunMiB,
     idleCpuPct: f.idleCpuPct,
     eventLoopMaxMs: loopMax,
+    walRestarts: f.walRestarts,
     checks,
   };
 }
 
-/** What else the sample of the worst stall saw: its longest GC pause and the machine's load (a stall with neither is a long turn of ours). */
+/** A sample's WAL restarts: the worker's longest RESTART (w), the writer's longest BEGIN (lock), the main thread's longest own checkpoint (main), ms. */
+function walCell(s: SoakSample): string {
+  const parts = [
+    s.walWorkerRestartMaxMs > 0 ? `w ${s.walWorkerRestartMaxMs.toFixed(1)}` : '',
+    s.walLockWaitMaxMs > 0 ? `lock ${s.walLockWaitMaxMs.toFixed(1)}` : '',
+    s.walWriterCheckpointMaxMs > 0 ? `main ${s.walWriterCheckpointMaxMs.toFixed(1)}` : '',
+  ];
+  return parts.filter((p) => p !== '').join(', ') || '–';
+}
+
+/**
+ * What else the sample of the worst stall saw: its longest GC pause, the machine's load and the WAL
+ * restarts in it (a stall with none of them is a long turn of ours).
+ */
 function stallNote(samples: readonly SoakSample[], loopMax: number): string {
   const worst = samples.find((s) => s.eventLoopMaxMs === loopMax);
-  return worst === undefined ? '' : ` (at ${worst.t} s: longest GC pause ${worst.gcMaxMs.toFixed(1)} ms ${worst.gcMaxKind}, load ${worst.load1.toFixed(1)})`;
+  return worst === undefined
+    ? ''
+    : ` (at ${worst.t} s: longest GC pause ${worst.gcMaxMs.toFixed(1)} ms ${worst.gcMaxKind}, load ${worst.load1.toFixed(1)}, WAL restart ${walCell(worst)})`;
 }
 
 /** The soak's options from argv (`--minutes=`, `--rate=`, `--markets=`, `--sample=`, `--idle=`, `--soak-churn=` / `--churn=`). */

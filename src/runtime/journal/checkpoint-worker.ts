@@ -1,5 +1,6 @@
 /**
- * Checkpoints the journal's WAL from a worker thread with its own SQLite connection.
+ * Checkpoints the journal's WAL from a worker thread with its own SQLite connection, and starts
+ * the WAL over from there once it passes `restartBytes`.
  *
  * Why: a checkpoint copies the WAL into the database file and fsyncs it, 5–20 ms on these
  * machines. On the main thread (a timer) that stall falls between events but still delays the next
@@ -7,20 +8,38 @@
  * worker the event loop never waits for it; SQLite's WAL lets the checkpointer run beside the
  * writer (PASSIVE never blocks it, and the writer's commits do not wait for the checkpoint).
  *
+ * Past `restartBytes` the worker also starts the WAL over (wal-checkpoint-step.ts): under steady
+ * commits a PASSIVE checkpoint never copies every frame, and the WAL would start over only after
+ * the writer's own checkpoint, a pause on the event loop (wal-limit.ts, the fallback).
+ *
  * The worker is an eval'd CommonJS script (no build step, works from `src` under vitest and from
  * `dist`), loading better-sqlite3 from the path this module resolves.
  */
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
+import { checkpointStep } from './wal-checkpoint-step.js';
 import type { WalCheckpointResult } from './wal-limit.js';
+
+/**
+ * How long the worker's RESTART waits for the writer to be between transactions (its own thread
+ * waits), and, once it holds the writer lock, for readers of the file (`gridbot status`) to leave
+ * the WAL: the writer waits that long at most on a reader's account.
+ */
+const RESTART_WAIT_MS = 10;
+/** At most this many PASSIVE checkpoints before the RESTART, until one finds nothing committed since the one before. */
+const CATCH_UPS = 6;
+/** Past `restartBytes` × this, the worker restarts even after a catch-up that kept finding new frames (the writer may wait for a few). */
+const FORCE_FACTOR = 1.5;
 
 const SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
 const Database = require(workerData.module);
 const db = new Database(workerData.path);
 db.pragma('busy_timeout = 0');
+const checkpointStep = ${checkpointStep.toString()};
+const step = { restartBytes: workerData.restartBytes, forceBytes: workerData.forceBytes, frameBytes: db.pragma('page_size', { simple: true }) + 24, catchUps: workerData.catchUps, restartWaitMs: workerData.restartWaitMs };
 const checkpoint = () => {
-  try { parentPort.postMessage(db.pragma('wal_checkpoint(PASSIVE)')[0]); } catch { /* busy or closing: the next tick tries again */ }
+  try { parentPort.postMessage(checkpointStep(db, step)); } catch { /* busy or closing: the next tick tries again */ }
 };
 const timer = setInterval(checkpoint, workerData.intervalMs);
 parentPort.on('message', (m) => {
@@ -36,10 +55,23 @@ export class CheckpointWorker {
   private readonly worker: Worker;
   private stopped = false;
 
-  /** `reported` receives each checkpoint's result (frames in the WAL, frames copied), in a turn of its own. */
-  constructor(path: string, intervalMs: number, reported: (result: WalCheckpointResult) => void = () => {}) {
+  /**
+   * `restartBytes`: the WAL size past which the worker starts it over (Infinity: never): at a tick
+   * whose catch-up found nothing new, or at any tick once past 1.5 × `restartBytes`.
+   * `reported` receives each checkpoint's result (frames in the WAL, frames copied), in a turn of its own.
+   */
+  constructor(path: string, intervalMs: number, reported: (result: WalCheckpointResult) => void = () => {}, restartBytes = Infinity) {
     const module = createRequire(import.meta.url).resolve('better-sqlite3');
-    this.worker = new Worker(SOURCE, { eval: true, workerData: { module, path, intervalMs } });
+    const workerData = {
+      module,
+      path,
+      intervalMs,
+      restartBytes: Number.isFinite(restartBytes) ? restartBytes : Number.MAX_SAFE_INTEGER,
+      forceBytes: Number.isFinite(restartBytes) ? restartBytes * FORCE_FACTOR : Number.MAX_SAFE_INTEGER,
+      restartWaitMs: RESTART_WAIT_MS,
+      catchUps: CATCH_UPS,
+    };
+    this.worker = new Worker(SOURCE, { eval: true, workerData });
     // A failed checkpointer costs only the stalls it was saving: the main thread's fallback is SQLite's own.
     this.worker.on('error', () => {});
     this.worker.on('message', (m: WalCheckpointResult) => {

@@ -53,7 +53,7 @@ import { inspectJournalFile } from './journal-file.js';
 import { replayMarket } from './replay.js';
 import { SCHEMA_VERSION, prepareSchema } from './schema.js';
 import { decodeValue, encodeValue } from './value-codec.js';
-import { WalLimit } from './wal-limit.js';
+import { WalLimit, publishLockWait } from './wal-limit.js';
 
 export interface JournalOptions {
   /** The SQLite file; created with its tables if missing. */
@@ -81,8 +81,8 @@ export interface JournalOptions {
    */
   readonly commitLagMs?: number;
   /**
-   * With `checkpointIn: 'worker'`: the WAL size past which the writer checkpoints it itself so it
-   * starts over (wal-limit.ts). Default 64 MiB.
+   * With `checkpointIn: 'worker'`: the WAL's bound. Past half of it the worker starts the WAL over;
+   * past all of it (the worker never found a gap) the writer checkpoints it itself (wal-limit.ts). Default 64 MiB.
    */
   readonly walLimitBytes?: number;
 }
@@ -299,7 +299,10 @@ export class Journal {
     this.upsertRunFigures = this.db.prepare(`
       INSERT OR REPLACE INTO run_figures (run_id, market, quote_asset, fills, realised, fees, inventory, stop_reason, updated_at)
       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`);
-    this.beginTx = this.db.prepare('BEGIN');
+    // IMMEDIATE: the writer lock is taken at BEGIN, where SQLite waits out (busy_timeout) the checkpoint
+    // worker's short hold of it (checkpoint-worker.ts); a deferred BEGIN that read first would get
+    // SQLITE_BUSY at its first write without waiting, and fail the journal.
+    this.beginTx = this.db.prepare('BEGIN IMMEDIATE');
     this.commitTx = this.db.prepare('COMMIT');
     this.rollbackTx = this.db.prepare('ROLLBACK');
     this.commitLagMs = Math.max(0, options.commitLagMs ?? 100);
@@ -321,7 +324,7 @@ export class Journal {
           (work) => afterTurn(work, () => {}),
         );
         this.walLimit = limit;
-        this.checkpointWorker = new CheckpointWorker(this.path, interval, (r) => limit.reported(r));
+        this.checkpointWorker = new CheckpointWorker(this.path, interval, (r) => limit.reported(r), limit.workerRestartBytes);
       } else {
         this.checkpointTimer = setInterval(() => this.checkpoint(), interval);
         this.checkpointTimer.unref();
@@ -681,7 +684,15 @@ export class Journal {
 
   private ensureTx(): void {
     if (!this.txOpen) {
-      this.beginTx.run();
+      const t0 = performance.now();
+      try {
+        this.beginTx.run();
+        publishLockWait(performance.now() - t0);
+      } catch (e) {
+        // The writer lock not free within busy_timeout (the checkpoint worker holds it for a few ms):
+        // nothing of this transaction is written yet, but the event cannot be made durable first.
+        this.fail(e);
+      }
       this.txOpen = true;
     } else if (!this.db.inTransaction) {
       // An error (disk full, I/O) made SQLite roll our open transaction back: its events are lost.

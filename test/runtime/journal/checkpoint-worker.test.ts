@@ -2,7 +2,10 @@ import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import BetterSqlite3 from 'better-sqlite3';
+import { CheckpointWorker } from '../../../src/runtime/journal/checkpoint-worker.js';
 import { openJournal } from '../../../src/runtime/journal/journal.js';
+import type { WalCheckpointResult } from '../../../src/runtime/journal/wal-limit.js';
 import { settings } from '../../machines/market/market-harness.js';
 
 let dir = '';
@@ -31,5 +34,28 @@ describe('checkpointing in a worker thread', () => {
     const again = openJournal({ path, checkpointIntervalMs: 0 });
     expect(again.lastMarketRun('DBTC_DUSDT')?.events).toHaveLength(400);
     again.close();
+  });
+
+  it('starts the WAL over from the worker once it passes restartBytes, with nothing checkpointing on this thread', async () => {
+    const path = join(dir, 'w.db');
+    const writer = new BetterSqlite3(path);
+    writer.pragma('journal_mode = WAL');
+    writer.pragma('wal_autocheckpoint = 0');
+    writer.pragma('busy_timeout = 5000');
+    writer.exec('CREATE TABLE t (v TEXT)');
+    const insert = writer.prepare('INSERT INTO t (v) VALUES (?)');
+    const reports: WalCheckpointResult[] = [];
+    const worker = new CheckpointWorker(path, 5, (r) => reports.push(r), 64 * 1024);
+    // The WAL past 64 KiB, then frames and reports until one shows it started over (fewer frames than before).
+    const restarted = (): boolean => reports.some((r, i) => i > 0 && r.log < (reports[i - 1]?.log ?? 0));
+    for (let i = 0; i < 20_000 && !restarted(); i += 1) {
+      writer.exec('BEGIN IMMEDIATE');
+      insert.run('x'.repeat(1000));
+      writer.exec('COMMIT');
+      await new Promise((r) => setImmediate(r));
+    }
+    worker.stop();
+    expect(restarted()).toBe(true);
+    writer.close();
   });
 });

@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type WalCheckpointResult, WalLimit } from '../../../src/runtime/journal/wal-limit.js';
+import dc from 'node:diagnostics_channel';
+import { WAL_CHANNEL, type WalCheckpointResult, WalLimit, type WalRestartEvent, publishLockWait } from '../../../src/runtime/journal/wal-limit.js';
 
 let dir = '';
 beforeEach(() => {
@@ -71,7 +72,15 @@ describe('the WAL when the checkpoint worker never finishes', () => {
       () => !writer.inTransaction,
       (work) => later.push(work),
     );
+    const published: WalRestartEvent[] = [];
+    const onEvent = (m: unknown): void => {
+      published.push(m as WalRestartEvent);
+    };
+    dc.subscribe(WAL_CHANNEL, onEvent);
     const file = statSync(path).size;
+    // The worker's RESTART is published as such; under the limit, nothing runs here.
+    limit.reported({ busy: 0, log: 3, checkpointed: 3, restartMs: 2 });
+    expect(published).toEqual([{ by: 'worker', ms: 2, busy: false }]);
     limit.reported({ busy: 0, log: 3, checkpointed: 0 });
     limit.afterCommit();
     expect(later).toEqual([]);
@@ -85,8 +94,22 @@ describe('the WAL when the checkpoint worker never finishes', () => {
     expect(statSync(path).size).toBe(file);
     expect(later).toHaveLength(1);
     later[0]?.();
-    // The table's pages copied into the database file: the checkpoint ran.
+    // The table's pages copied into the database file: the checkpoint ran, and was published.
     expect(statSync(path).size).toBeGreaterThan(file);
+    expect(published.map((e) => e.by)).toEqual(['worker', 'writer']);
+    dc.unsubscribe(WAL_CHANNEL, onEvent);
     writer.close();
+  });
+
+  it("publishes the writer's wait for its lock from 1 ms on, for the soak to tell a stall's cause", () => {
+    const published: WalRestartEvent[] = [];
+    const onEvent = (m: unknown): void => {
+      published.push(m as WalRestartEvent);
+    };
+    dc.subscribe(WAL_CHANNEL, onEvent);
+    publishLockWait(0.2);
+    publishLockWait(3);
+    dc.unsubscribe(WAL_CHANNEL, onEvent);
+    expect(published).toEqual([{ by: 'lock-wait', ms: 3 }]);
   });
 });
