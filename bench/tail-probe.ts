@@ -8,6 +8,7 @@
  * A bench probe only (nothing in src depends on it): it patches prototypes of the modules the bot
  * runs from, once, when enabled.
  */
+import { openSync, readSync } from 'node:fs';
 import { PerformanceObserver, monitorEventLoopDelay } from 'node:perf_hooks';
 import type { IntervalHistogram } from 'node:perf_hooks';
 import { Journal } from '../src/runtime/journal/journal.js';
@@ -20,13 +21,28 @@ interface Interval {
   readonly kind: Kind;
   readonly t0: bigint;
   readonly t1: bigint;
-  /** Process CPU µs (user + system) over the interval. */
+  /** The main thread's CPU µs over the interval. */
   readonly cpu: number;
 }
 
+// The main thread's own CPU time (Linux schedstat, ns), not the process's: the checkpoint worker's
+// and GC helpers' threads would count in `process.cpuUsage`, and a descheduled thread's wait in wall time.
+let schedFd = -1;
+const schedBuf = Buffer.alloc(64);
 const cpuNow = (): number => {
-  const c = process.cpuUsage();
-  return c.user + c.system;
+  if (schedFd === -1) {
+    try {
+      schedFd = openSync('/proc/thread-self/schedstat', 'r');
+    } catch {
+      schedFd = -2;
+    }
+  }
+  if (schedFd < 0) {
+    const c = process.cpuUsage();
+    return c.user + c.system;
+  }
+  const n = readSync(schedFd, schedBuf, 0, 64, 0);
+  return Number(schedBuf.toString('latin1', 0, n).split(' ')[0]) / 1000;
 };
 
 export const TAIL_ENABLED = process.env.BENCH_TAIL === '1';
@@ -183,6 +199,7 @@ export function reportTail(label: string, pairs: readonly Pair[], frames: readon
     for (const m of frames) if (m.t > p.t0 && m.t < p.t1) out.push(`${kindOf(m.data)}+${us(m.t - p.t0).toFixed(0)}`);
     return out.join(' ');
   };
+  const excerpt = (data: unknown): string => (Buffer.isBuffer(data) ? data.toString('utf8', 0, 150) : String(data).slice(0, 150));
   const crossing = pairs.filter((p) => framesIn(p) > 0);
   const lat = (ps: readonly Pair[]): number[] => ps.map((p) => us(p.t1 - p.t0));
   console.log(
@@ -201,6 +218,17 @@ export function reportTail(label: string, pairs: readonly Pair[], frames: readon
         .padStart(7)} µs  [${parts.join(', ')}]  before: ${before(p)}  frames: ${kindsIn(p).slice(0, 300)}`,
     );
   }
+  if (process.env.BENCH_TAIL_FRAMES === '1')
+    for (const p of top.slice(0, 3)) {
+      console.log(`    -- ${us(p.t1 - p.t0).toFixed(0)} µs sample, frames from 20 ms before:`);
+      for (const m of frames)
+        if (m.t > p.t0 - 20_000_000n && m.t <= p.t1)
+          console.log(
+            `       ${us(m.t - p.t0)
+              .toFixed(0)
+              .padStart(7)} ${excerpt(m.data)}`,
+          );
+    }
   // Share of the samples above p99 / p95 that overlapped each kind.
   for (const frac of [0.01, 0.05]) {
     const n = Math.max(1, Math.ceil(sorted.length * frac));

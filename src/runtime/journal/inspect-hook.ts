@@ -26,10 +26,10 @@
  *
  * Also, for reporting (same inspect callback, no extra subscription), queued in the journal and
  * written together at most every `reportEveryMs` (default 250 ms; `defer` replaces the schedule),
- * in slices of bounded cost, one per after-turn phase (report-slices.ts). Why not after every turn: at a thousand fills a
- * second a write per turn is a reporting transaction per fill, and the same order's reports
- * (sent, placed, filled), the same market's PnL and the same pages of the tables merge when
- * written together; these rows are for people, and 250 ms late is still live to them:
+ * in slices of bounded cost, one per after-turn phase (report-slices.ts). Why not after every
+ * turn: at a thousand fills a second a write per turn is a reporting transaction per fill, and the
+ * same order's reports (sent, placed, filled), the same market's PnL and the same pages of the
+ * tables merge when written together; these rows are for people, and 250 ms late is still live to them:
  * - every machine actor's state changes (`transitions`): the state text is computed only when the
  *   snapshot's active state nodes changed (`_nodes`: XState keeps the same array while the
  *   configuration stays, and its elements are stable StateNode objects), not per snapshot;

@@ -478,12 +478,7 @@ export class Journal {
     // A failure met inside an append (the queue at its cap) surfaces here, where reporting errors go.
     const earlier = this.reportError;
     this.reportError = null;
-    try {
-      this.writeAll();
-    } finally {
-      // A row that failed leaves the rest of the transaction (events included) to be committed.
-      if (!this.batchOpen && this.txOpen) this.armLag();
-    }
+    this.writeAll();
     if (earlier !== null) throw earlier;
   }
 
@@ -510,9 +505,14 @@ export class Journal {
     return more;
   }
 
-  /** Writes every queued report, the round in progress first. */
+  /** Writes every queued report, the round in progress first, in the open transaction. */
   private writeAll(): void {
-    while (!this.closed && (this.round !== null || this.reports.length > 0 || this.pnlDue.size > 0)) this.writeSlice(Infinity);
+    try {
+      while (!this.closed && (this.round !== null || this.reports.length > 0 || this.pnlDue.size > 0)) this.writeSlice(Infinity);
+    } finally {
+      // A row that failed leaves the rest of the transaction (events included) to be committed.
+      if (!this.batchOpen && this.txOpen) this.armLag();
+    }
   }
 
   /** Writes one slice of the round (beginning one if none is in progress); true while the round has more. */
