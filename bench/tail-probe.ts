@@ -8,7 +8,6 @@
  * A bench probe only (nothing in src depends on it): it patches prototypes of the modules the bot
  * runs from, once, when enabled.
  */
-import { openSync, readSync } from 'node:fs';
 import { PerformanceObserver, monitorEventLoopDelay } from 'node:perf_hooks';
 import type { IntervalHistogram } from 'node:perf_hooks';
 import { Journal } from '../src/runtime/journal/journal.js';
@@ -21,28 +20,16 @@ interface Interval {
   readonly kind: Kind;
   readonly t0: bigint;
   readonly t1: bigint;
-  /** The main thread's CPU µs over the interval. */
+  /** Process CPU µs (user + system, every thread) over the interval. */
   readonly cpu: number;
 }
 
-// The main thread's own CPU time (Linux schedstat, ns), not the process's: the checkpoint worker's
-// and GC helpers' threads would count in `process.cpuUsage`, and a descheduled thread's wait in wall time.
-let schedFd = -1;
-const schedBuf = Buffer.alloc(64);
+// Process CPU (every thread: the checkpoint worker's and GC helpers' too, so a piece's p99 can be
+// inflated). Not /proc/thread-self/schedstat: it is updated at scheduler ticks, so pieces under a
+// few ms read 0 or one tick.
 const cpuNow = (): number => {
-  if (schedFd === -1) {
-    try {
-      schedFd = openSync('/proc/thread-self/schedstat', 'r');
-    } catch {
-      schedFd = -2;
-    }
-  }
-  if (schedFd < 0) {
-    const c = process.cpuUsage();
-    return c.user + c.system;
-  }
-  const n = readSync(schedFd, schedBuf, 0, 64, 0);
-  return Number(schedBuf.toString('latin1', 0, n).split(' ')[0]) / 1000;
+  const c = process.cpuUsage();
+  return c.user + c.system;
 };
 
 export const TAIL_ENABLED = process.env.BENCH_TAIL === '1';
