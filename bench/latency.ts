@@ -12,6 +12,7 @@ import { type MemSample, cpuUs, memory, reasonOf, sleep, within } from './common
 import { startOurs } from './ours.js';
 import type { LatencyProbe, LatencyResult, Summary } from './probe.js';
 import { summarize } from './probe.js';
+import { armTail, reportTail } from './tail-probe.js';
 import { GRID, type ServerReply, marketNames } from './protocol.js';
 import type { BenchServer } from './server-client.js';
 
@@ -262,6 +263,7 @@ async function measureRate(server: BenchServer, probe: LatencyProbe, key: RowKey
   await server.call({ op: 'fills', rate, count: warm, markets: key.markets }, 'fillsDone', 60_000 + (warm / rate) * 3000);
   await sleep(300);
   probe.arm();
+  armTail();
   const cpu0 = cpuUs();
   const done = await server.call({ op: 'fills', rate, count, markets: key.markets }, 'fillsDone', 60_000 + (count / rate) * 3000);
   const cpuAtDone = cpuUs();
@@ -270,6 +272,7 @@ async function measureRate(server: BenchServer, probe: LatencyProbe, key: RowKey
   const counterOrders = probe.sentCount;
   probe.disarm();
   const r = probe.analyze(done.fills, GRID.step);
+  reportTail(`${key.bot} ${key.markets}x${rate}`, r.pairs, (probe as unknown as { messages: { t: bigint; data: unknown }[] }).messages);
   probe.arm();
   probe.disarm(); // drop the window's frames before anything else is measured
   const row: LatencyMeasured = {

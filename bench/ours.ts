@@ -18,6 +18,7 @@ import { type Runtime, startRuntime } from '../src/runtime/runtime.js';
 import { statePath } from '../src/runtime/status/market-status.js';
 import { CONNECTION_ID, marketActorId } from '../src/runtime/supervisor/supervisor.machine.js';
 import type { GridShape } from './protocol.js';
+import { tailWrapGather } from './tail-probe.js';
 
 export interface OursOptions {
   readonly restUrl: string;
@@ -63,7 +64,7 @@ export async function startOurs(options: OursOptions): Promise<OursBot> {
   const parsed = parseConfig(configYaml(options.markets, options.grid, options.orderEntry), 'bench.yaml');
   if (!parsed.ok) throw parsed.error;
   const dir = mkdtempSync(join(tmpdir(), 'gridbot-bench-'));
-  const dest = options.logging ? asyncDestination(join(dir, 'bot.log')) : null;
+  const dest = options.logging ? tailWrapGather(asyncDestination(join(dir, 'bot.log'))) : null;
   const logger = dest ? createLogger({ level: 'info', destination: dest }) : null;
   // As the example markets.yaml runs: every market event committed to the journal before the actor sees it.
   const journal = options.logging ? openJournal({ path: join(dir, 'bench.journal'), checkpointIn: 'worker' }) : null;

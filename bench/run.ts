@@ -25,6 +25,7 @@ import { BOTS, type Bot, type LatencyMeasured, type LatencyRow, type SessionRows
 import { type MarketCpuResult, measureMarketCpu } from './market-cpu.js';
 import { type JournalCpuResult, measureJournalCpu } from './journal-cpu.js';
 import { LatencyProbe } from './probe.js';
+import { installTailProbe } from './tail-probe.js';
 import { GRID } from './protocol.js';
 import { BenchServer } from './server-client.js';
 import { type Contender, CONTENDERS, type ThroughputRun, inMemory, overWs } from './routing.js';
@@ -172,6 +173,7 @@ async function main(): Promise<void> {
   const server = new BenchServer();
   const probe = new LatencyProbe();
   probe.install();
+  installTailProbe();
   const c: Collected = {
     latency: [],
     burst: [],

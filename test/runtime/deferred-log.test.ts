@@ -12,6 +12,19 @@ function recorder() {
   };
 }
 
+/** A gatherer that counts the lines each gather wrote. */
+function counting(lines: readonly string[]) {
+  const gathers: number[] = [];
+  const gather = {
+    gather: (work: () => void) => {
+      const before = lines.length;
+      work();
+      gathers.push(lines.length - before);
+    },
+  };
+  return { gathers, gather };
+}
+
 describe('deferred log sink', () => {
   it('writes nothing in the calling turn, then every line in order on one scheduled flush', () => {
     const r = recorder();
@@ -42,14 +55,7 @@ describe('deferred log sink', () => {
   it('with a gatherer, writes each flush inside one gather and skips it when nothing is buffered', () => {
     const r = recorder();
     const scheduled: (() => void)[] = [];
-    const gathers: number[] = [];
-    const gather = {
-      gather: (work: () => void) => {
-        const before = r.lines.length;
-        work();
-        gathers.push(r.lines.length - before);
-      },
-    };
+    const { gathers, gather } = counting(r.lines);
     const log = deferredSink(r.sink, (f) => scheduled.push(f), gather);
     log.info({}, 'fill');
     log.info({}, 'counter-order sent');
@@ -67,5 +73,32 @@ describe('deferred log sink', () => {
     log.info({}, 'counter-order sent');
     await new Promise((resolve) => setImmediate(() => setImmediate(() => setImmediate(resolve))));
     expect(order).toEqual(['request written', 'fill', 'counter-order sent']);
+  });
+
+  it('writes a backlog at most linesPerFlush lines per flush, in order, each flush one gather, later lines after it', () => {
+    const r = recorder();
+    const scheduled: (() => void)[] = [];
+    const { gathers, gather } = counting(r.lines);
+    const log = deferredSink(r.sink, (f) => scheduled.push(f), gather, 4);
+    for (let i = 0; i < 10; i += 1) log.info({ i }, 'fill');
+    expect(scheduled).toHaveLength(1);
+    scheduled.shift()?.();
+    log.warn({ i: 10 }, 'late'); // arrives while the backlog is written
+    for (let f = scheduled.shift(); f !== undefined; f = scheduled.shift()) f();
+    expect(gathers).toEqual([4, 4, 3]);
+    expect(r.lines).toEqual([...Array.from({ length: 10 }, (_, i) => `info fill {"i":${i}}`), 'warn late {"i":10}']);
+  });
+
+  it('flush() writes the whole backlog at once, whatever is left of a flush in slices', () => {
+    const r = recorder();
+    const scheduled: (() => void)[] = [];
+    const log = deferredSink(r.sink, (f) => scheduled.push(f), null, 4);
+    for (let i = 0; i < 10; i += 1) log.info({ i }, 'fill');
+    scheduled.shift()?.();
+    expect(r.lines).toHaveLength(4);
+    log.flush();
+    expect(r.lines).toHaveLength(10);
+    for (let f = scheduled.shift(); f !== undefined; f = scheduled.shift()) f();
+    expect(r.lines).toEqual(Array.from({ length: 10 }, (_, i) => `info fill {"i":${i}}`));
   });
 });

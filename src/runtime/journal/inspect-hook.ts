@@ -26,10 +26,10 @@
  *
  * Also, for reporting (same inspect callback, no extra subscription), queued in the journal and
  * written together at most every `reportEveryMs` (default 250 ms; `defer` replaces the schedule),
- * in the transaction the next commit closes. Why not after every turn: at a thousand fills a
- * second a write per turn is a reporting transaction per fill, and the same order's reports
- * (sent, placed, filled), the same market's PnL and the same pages of the tables merge when
- * written together; these rows are for people, and 250 ms late is still live to them:
+ * in slices of bounded cost, one per after-turn phase (report-slices.ts). Why not after every
+ * turn: at a thousand fills a second a write per turn is a reporting transaction per fill, and the
+ * same order's reports (sent, placed, filled), the same market's PnL and the same pages of the
+ * tables merge when written together; these rows are for people, and 250 ms late is still live to them:
  * - every machine actor's state changes (`transitions`): the state text is computed only when the
  *   snapshot's active state nodes changed (`_nodes`: XState keeps the same array while the
  *   configuration stays, and its elements are stable StateNode objects), not per snapshot;
@@ -48,9 +48,10 @@ import { type LevelBook, type OrderIntent, parseDecimal, waitingReleases } from 
 import { type FiguresSourceView, figureRulesOf, runFiguresOf } from '../report/fleet-figures.js';
 import { afterTurn } from '../turn/turn-order.js';
 import type { Journal, RunFigures } from './journal.js';
+import { REPORT_SLICE, type ReportSlice, reportWriter } from './report-slices.js';
 import { stateText } from './state-text.js';
 
-export type JournalSink = Pick<Journal, 'appendMarketEvent' | 'recordIntents' | 'recordTransition' | 'recordPnl' | 'writeReports'>;
+export type JournalSink = Pick<Journal, 'appendMarketEvent' | 'recordIntents' | 'recordTransition' | 'recordPnl' | 'writeReports' | 'writeReportSlice'>;
 
 export interface JournalInspectorOptions {
   /** The market an actor runs, or null when it is not a market actor. Default: ids `market:<market>`. */
@@ -65,6 +66,14 @@ export interface JournalInspectorOptions {
   readonly reportEveryMs?: number;
   /** Where a failed reporting write goes (with the default `defer`). Default: rethrown. */
   readonly onError?: (error: unknown) => void;
+  /**
+   * Schedules the next slice of a reporting write (report-slices.ts). Default with the default
+   * `defer`: {@link afterTurn}, whose throw goes to `onError`. With a custom `defer` and no
+   * `nextSlice`, a write is one piece, as before slices.
+   */
+  readonly nextSlice?: (write: () => void) => void;
+  /** The bound of one slice: rows (journal.ts `writeReportSlice`) and markets whose PnL is read. Default {@link REPORT_SLICE}. */
+  readonly slice?: ReportSlice;
   /**
    * Called before each market event is appended: the runtime's turn order opens a batch there when
    * none is open (turn-order.ts rule 2), so the event's effects wait for its commit.
@@ -158,23 +167,25 @@ export function journalInspector(journal: JournalSink, options: JournalInspector
   // Markets that journaled an event since the last write, and their actors (for the PnL at write time).
   const dirty = new Set<string>();
   const actors = new Map<string, ActorRefLike>();
-  let scheduled = false;
-  const flush = (): void => {
-    scheduled = false;
-    for (const market of dirty) {
-      const snapshot = actors.get(market)?.getSnapshot() as MachineSnapshotView | undefined;
-      const context = snapshot?.context;
-      const pnl = context?.book?.pnl;
-      if (pnl !== undefined) journal.recordPnl(market, isFiguresSource(context) ? { ...pnl, run: runFigures(context) } : pnl);
-    }
-    dirty.clear();
-    journal.writeReports();
+  const recordPnl = (market: string): void => {
+    const snapshot = actors.get(market)?.getSnapshot() as MachineSnapshotView | undefined;
+    const context = snapshot?.context;
+    const pnl = context?.book?.pnl;
+    if (pnl !== undefined) journal.recordPnl(market, isFiguresSource(context) ? { ...pnl, run: runFigures(context) } : pnl);
   };
+  const nextSlice = options.nextSlice ?? (options.defer === undefined ? (write: () => void) => afterTurn(write, options.onError) : null);
+  let scheduled = false;
   const schedule = (): void => {
     if (scheduled) return;
     scheduled = true;
-    defer(flush);
+    defer(write);
   };
+  const writer = reportWriter(journal, dirty, recordPnl, nextSlice, options.slice ?? REPORT_SLICE, schedule);
+  const write = (): void => {
+    scheduled = false;
+    writer.write();
+  };
+  const flush = (): void => writer.writeAll();
 
   const onEvent = (target: ActorRefLike, source: ActorRefLike | undefined, event: AnyEventObject): void => {
     const market = marketOf(target);

@@ -7,7 +7,7 @@
  * - every event the actor receives, in order (`appendMarketEvent`), which the runtime calls from
  *   XState's `inspect` before the actor processes the event (see inspect-hook.ts): the write-ahead log;
  * - reporting tables (orders, fills, transitions, PnL), derived from those events and from what the
- *   runtime reports, written later in batches (`writeReports`), off the fill path.
+ *   runtime reports, written later in batches (`writeReports`, or in slices: `writeReportSlice`), off the fill path.
  *
  * Why event sourcing: the market machine is deterministic given its input and the events it
  * receives, so `restoreBook` replays the latest checkpoint's events through the machine (purely,
@@ -31,7 +31,7 @@
  *
  * Entry points: `openJournal`, and on `Journal`: `beginMarketRun`, `appendMarketEvent`,
  * `openBatch` / `closeBatch` / `commit`, `recordIntents`, `recordTransition`, `recordPnl`,
- * `writeReports`, `sync`, `restoreBook`, `lastMarketRun`, `lastKillSwitchMs`, `identity`, `claimIdentity`,
+ * `writeReports`, `writeReportSlice`, `sync`, `restoreBook`, `lastMarketRun`, `lastKillSwitchMs`, `identity`, `claimIdentity`,
  * `checkpoint`, `close`.
  */
 import { randomUUID } from 'node:crypto';
@@ -39,6 +39,7 @@ import { hostname } from 'node:os';
 import BetterSqlite3, { type Database, type Statement } from 'better-sqlite3';
 import type { AnyEventObject } from 'xstate';
 import type { DecimalLike, LevelBook, OrderIntent } from '../../grid/index.js';
+import type { ExchangeSnapshot } from '../../machines/market/market.io.js';
 import type { MarketInput } from '../../machines/market/market.types.js';
 import { type FigureRow, type FigureSet, sumFigureRows } from '../report/fleet-figures.js';
 import { afterTurn } from '../turn/turn-order.js';
@@ -192,6 +193,19 @@ interface PnlRow {
   readonly run: RunFigures | null;
 }
 
+/**
+ * What writing a report costs, in rows: the unit of a reporting slice's bound. A reconcile snapshot
+ * writes a row per open order and deal it lists; intents a row each.
+ */
+function reportCost(r: Report): number {
+  if (r.kind === 'intents') return Math.max(1, r.intents.length);
+  if (r.kind === 'event' && r.event.type === 'xstate.done.actor.fetchExchange') {
+    const snapshot = (r.event as { output?: Partial<ExchangeSnapshot> }).output;
+    return 1 + (snapshot?.openOrders?.length ?? 0) + (snapshot?.deals?.length ?? 0);
+  }
+  return 1;
+}
+
 /** More waiting reports than this are written at once, whoever forgot to call `writeReports`. */
 const REPORTS_CAP = 4096;
 
@@ -246,6 +260,8 @@ export class Journal {
   private readonly commitLagMs: number;
   private lagTimer: NodeJS.Timeout | null = null;
   private reports: Report[] = [];
+  /** The reporting round being written in slices (`writeReportSlice`), or null. */
+  private round: { readonly reports: readonly Report[]; next: number } | null = null;
   /** A reporting write that failed inside an append (the queue at its cap): thrown by the next `writeReports`. */
   private reportError: unknown = null;
   private readonly pnlDue = new Map<string, PnlRow>();
@@ -457,29 +473,74 @@ export class Journal {
 
   /**
    * Writes the queued reporting rows (orders, fills, intents, transitions, PnL) in the open
-   * transaction (one is begun if none is), left for the next commit or the lag timer. The queue is
-   * emptied first: a row that fails is not retried forever.
+   * transaction (one is begun if none is), left for the next commit or the lag timer: the round in
+   * progress first, then everything queued since. A report that fails ends its round (the rest of
+   * that round is dropped, so no row is retried forever); the error is thrown.
    */
   writeReports(): void {
     // A failure met inside an append (the queue at its cap) surfaces here, where reporting errors go.
     const earlier = this.reportError;
     this.reportError = null;
-    this.writeQueued();
+    this.writeAll();
     if (earlier !== null) throw earlier;
   }
 
-  private writeQueued(): void {
-    if (this.closed || (this.reports.length === 0 && this.pnlDue.size === 0)) return;
+  /**
+   * Writes the next slice of the reporting round and commits it (outside a batch): at most
+   * `maxRows` rows' worth of reports (`reportCost`) from the oldest, then the due PnL rows within
+   * what is left of it. A round is what was queued when its first slice began; reports queued later
+   * wait for the next round (so a round ends, and the rows of many turns still merge). Returns true
+   * while the round has more. Why: a round of a busy 250 ms (hundreds of fills) written at once
+   * held the event loop for milliseconds, and a fill frame read meanwhile waited for all of it.
+   * Committed here, not on the next frame batch's commit, so those pages are not written on a
+   * fill's path. Failures as {@link writeReports}.
+   */
+  writeReportSlice(maxRows: number): boolean {
+    const earlier = this.reportError;
+    this.reportError = null;
+    let more = false;
+    try {
+      more = this.writeSlice(maxRows);
+    } finally {
+      if (!this.batchOpen && this.txOpen) this.commit();
+    }
+    if (earlier !== null) throw earlier;
+    return more;
+  }
+
+  /** Writes every queued report, the round in progress first, in the open transaction. */
+  private writeAll(): void {
+    try {
+      while (!this.closed && (this.round !== null || this.reports.length > 0 || this.pnlDue.size > 0)) this.writeSlice(Infinity);
+    } finally {
+      // A row that failed leaves the rest of the transaction (events included) to be committed.
+      if (!this.batchOpen && this.txOpen) this.armLag();
+    }
+  }
+
+  /** Writes one slice of the round (beginning one if none is in progress); true while the round has more. */
+  private writeSlice(maxRows: number): boolean {
+    if (this.closed) return false;
+    let round = this.round;
+    if (round === null) {
+      if (this.reports.length === 0 && this.pnlDue.size === 0) return false;
+      round = { reports: this.reports, next: 0 };
+      this.reports = [];
+      this.round = round;
+    }
     this.assertWritable();
-    const reports = this.reports;
-    this.reports = [];
-    const pnl = [...this.pnlDue];
-    this.pnlDue.clear();
     this.ensureTx();
     this.writeEvents();
+    let rows = 0;
+    let mark = 0;
     try {
-      let mark = 0;
-      for (const r of reports) {
+      while (round.next < round.reports.length) {
+        const r = round.reports[round.next] as Report;
+        // A report bigger than the bound is written alone.
+        const cost = reportCost(r);
+        if (rows > 0 && rows + cost > maxRows) break;
+        round.next += 1;
+        rows += cost;
         if (r.kind === 'event') {
           this.derived.applyEvent(r.stamp, r.event);
           mark = r.eventId;
@@ -489,17 +550,26 @@ export class Journal {
       this.derived.flush();
       // In the same transaction as the rows: the mark never runs ahead of what was derived.
       if (mark > 0) this.setReportMark.run(mark);
-      for (const [market, p] of pnl) {
-        this.upsertPnl.run(market, this.runId, p.realised, p.fees, p.inventory, p.at);
-        if (p.run !== null) {
-          const f = p.run.figures;
-          this.upsertRunFigures.run(this.runId, market, p.run.quoteAsset, f.fills, f.realisedQuote, f.feesQuote, f.inventoryBase, p.run.stopReason, p.at);
+      if (round.next >= round.reports.length) {
+        for (const [market, p] of this.pnlDue) {
+          const cost = p.run === null ? 1 : 2;
+          if (rows > 0 && rows + cost > maxRows) break;
+          this.pnlDue.delete(market);
+          rows += cost;
+          this.upsertPnl.run(market, this.runId, p.realised, p.fees, p.inventory, p.at);
+          if (p.run !== null) {
+            const f = p.run.figures;
+            this.upsertRunFigures.run(this.runId, market, p.run.quoteAsset, f.fills, f.realisedQuote, f.feesQuote, f.inventoryBase, p.run.stopReason, p.at);
+          }
         }
       }
-    } finally {
-      // A row that failed leaves the rest of the transaction (events included) to be committed.
-      if (!this.batchOpen && this.txOpen) this.armLag();
+    } catch (error) {
+      this.round = null;
+      throw error;
     }
+    const done = round.next >= round.reports.length && this.pnlDue.size === 0;
+    if (done) this.round = null;
+    return !done;
   }
 
   /** Writes the queued reporting rows and commits everything: what `close` does, and what a reader of the file waits for. */
@@ -661,7 +731,7 @@ export class Journal {
     // Never out of an append: its event row is in the open transaction already, and a throw here
     // would stop XState delivering the event, leaving a journaled event the actor never got.
     try {
-      this.writeQueued();
+      this.writeAll();
     } catch (error) {
       this.reportError ??= error;
     }

@@ -40,7 +40,11 @@
  *    inspect-hook.ts) runs in {@link afterTurn}: two check phases later (an Immediate queued
  *    from inside a check phase runs in the next one, so after undici's write of a request started
  *    in this turn), all of one turn's work in one callback, in the order it was deferred. A throw
- *    goes to that work's `onError`, never out of the timer.
+ *    goes to that work's `onError`, never out of the timer. Work that can be long comes in slices
+ *    of bounded cost, each deferring the next with {@link afterTurn} (the log at most
+ *    `LINES_PER_FLUSH` lines, deferred-log.ts; the reporting rows at most `REPORT_SLICE`,
+ *    report-slices.ts): between two slices the event loop polls the socket, so a fill frame that
+ *    arrives during a long write waits for one slice, not for all of it.
  *
  * Entry points: {@link TurnOrder} (`reader`, `enter`, `hold`, `inBatch`), {@link afterTurn}.
  */

@@ -28,6 +28,10 @@ function sink() {
     recordTransition: (a, f, t, e) => void calls.push(`transition ${a} ${f ?? '∅'} → ${t} on ${e}`),
     recordPnl: (m, p) => void calls.push(`pnl ${m} ${String(p.realisedQuote)}`),
     writeReports: () => void calls.push('write'),
+    writeReportSlice: () => {
+      calls.push('write');
+      return false;
+    },
   };
   return { j, calls };
 }

@@ -47,6 +47,7 @@ export function startJournaledMarket(journal: JournalSink & { beginMarketRun(inp
     recordTransition: (a, f, t, e) => journal.recordTransition(a, f, t, e),
     recordPnl: (m, p) => journal.recordPnl(m, p),
     writeReports: () => journal.writeReports(),
+    writeReportSlice: (rows) => journal.writeReportSlice(rows),
   };
   const hook = journalInspector(counting, { marketOf: (ref) => (isMarketActor(ref) ? MARKET : null) });
   const booksAfter: string[] = ['null'];

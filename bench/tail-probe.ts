@@ -1,0 +1,227 @@
+/**
+ * Tail probe (BENCH_TAIL=1): what ran while the slowest reaction samples waited. Records, in this
+ * process, the intervals of the runtime's after-turn work (the whole after-turn callback, the
+ * journal's reporting write, the market log's block write), journal commits, the WAL restart
+ * checkpoint and GC pauses, plus the event-loop delay over the window; after the window it lays
+ * them over each sample's frame → counter-order span.
+ *
+ * A bench probe only (nothing in src depends on it): it patches prototypes of the modules the bot
+ * runs from, once, when enabled.
+ */
+import { PerformanceObserver, monitorEventLoopDelay } from 'node:perf_hooks';
+import type { IntervalHistogram } from 'node:perf_hooks';
+import { Journal } from '../src/runtime/journal/journal.js';
+import { WalLimit } from '../src/runtime/journal/wal-limit.js';
+import { setAfterTurnSchedule } from '../src/runtime/turn/turn-order.js';
+
+type Kind = 'afterTurn' | 'reports' | 'slice' | 'logBlock' | 'commit' | 'commitRep' | 'wal' | 'gc';
+
+interface Interval {
+  readonly kind: Kind;
+  readonly t0: bigint;
+  readonly t1: bigint;
+  /** Process CPU µs (user + system, every thread) over the interval. */
+  readonly cpu: number;
+}
+
+// Process CPU (every thread: the checkpoint worker's and GC helpers' too, so a piece's p99 can be
+// inflated). Not /proc/thread-self/schedstat: it is updated at scheduler ticks, so pieces under a
+// few ms read 0 or one tick.
+const cpuNow = (): number => {
+  const c = process.cpuUsage();
+  return c.user + c.system;
+};
+
+export const TAIL_ENABLED = process.env.BENCH_TAIL === '1';
+
+let intervals: Interval[] = [];
+let armed = false;
+let installed = false;
+let loopDelay: IntervalHistogram | null = null;
+
+function timed<A extends unknown[], R>(kind: Kind, f: (this: unknown, ...a: A) => R): (this: unknown, ...a: A) => R {
+  return function (this: unknown, ...a: A): R {
+    if (!armed) return f.apply(this, a);
+    const c0 = cpuNow();
+    const t0 = process.hrtime.bigint();
+    try {
+      return f.apply(this, a);
+    } finally {
+      const t1 = process.hrtime.bigint();
+      intervals.push({ kind, t0, t1, cpu: cpuNow() - c0 });
+    }
+  };
+}
+
+/** Patches the runtime once (no-op unless BENCH_TAIL=1). */
+export function installTailProbe(): void {
+  if (!TAIL_ENABLED || installed) return;
+  installed = true;
+  const jp = Journal.prototype as unknown as Record<string, (...a: unknown[]) => unknown>;
+  const writeReports = timed('reports', jp.writeReports as (...a: unknown[]) => unknown);
+  let reportsSinceCommit = false;
+  jp.writeReports = function (this: unknown, ...a: unknown[]): unknown {
+    reportsSinceCommit = true;
+    return writeReports.apply(this, a);
+  };
+  if (typeof jp.writeReportSlice === 'function') {
+    const slice = timed('slice', jp.writeReportSlice);
+    jp.writeReportSlice = function (this: unknown, ...a: unknown[]): unknown {
+      reportsSinceCommit = true;
+      return slice.apply(this, a);
+    };
+  }
+  const commit = timed('commit', jp.commit as (...a: unknown[]) => unknown);
+  const commitRep = timed('commitRep', jp.commit as (...a: unknown[]) => unknown);
+  jp.commit = function (this: unknown, ...a: unknown[]): unknown {
+    if (!(this as { txOpen: boolean }).txOpen) return commit.apply(this, a);
+    const r = reportsSinceCommit;
+    reportsSinceCommit = false;
+    return (r ? commitRep : commit).apply(this, a);
+  };
+  const wp = WalLimit.prototype as unknown as Record<string, (...a: unknown[]) => unknown>;
+  wp.restart = timed('wal', wp.restart as (...a: unknown[]) => unknown);
+  const previous = setAfterTurnSchedule(() => {});
+  setAfterTurnSchedule((f) => previous(timed('afterTurn', f)));
+  // performance.now() (ms since timeOrigin) → hrtime ns
+  const origin = process.hrtime.bigint() - BigInt(Math.round(performance.now() * 1e6));
+  new PerformanceObserver((list) => {
+    if (!armed) return;
+    for (const e of list.getEntries()) {
+      const t0 = origin + BigInt(Math.round(e.startTime * 1e6));
+      intervals.push({ kind: 'gc', t0, t1: t0 + BigInt(Math.round(e.duration * 1e6)), cpu: e.duration * 1000 });
+    }
+  }).observe({ entryTypes: ['gc'] });
+}
+
+/** Wraps a log destination's `gather` (the market log's block write). */
+export function tailWrapGather<T extends { gather(work: () => void): void }>(dest: T): T {
+  if (!TAIL_ENABLED) return dest;
+  dest.gather = timed('logBlock', dest.gather.bind(dest) as (this: unknown, w: () => void) => void);
+  return dest;
+}
+
+export function armTail(): void {
+  if (!TAIL_ENABLED) return;
+  intervals = [];
+  armed = true;
+  loopDelay?.disable();
+  loopDelay = monitorEventLoopDelay({ resolution: 1 });
+  loopDelay.enable();
+}
+
+interface Pair {
+  readonly t0: bigint;
+  readonly t1: bigint;
+}
+
+const us = (ns: bigint): number => Number(ns) / 1000;
+
+/** Prints the breakdown of the window's samples (slowest 1 % in detail). */
+export function reportTail(label: string, pairs: readonly Pair[], frames: readonly { t: bigint; data: unknown }[]): void {
+  const messages = frames.map((m) => m.t);
+  if (!TAIL_ENABLED) return;
+  armed = false;
+  loopDelay?.disable();
+  const ld = loopDelay;
+  const kinds: Kind[] = ['afterTurn', 'reports', 'slice', 'logBlock', 'commit', 'commitRep', 'wal', 'gc'];
+  // Durations per kind over the window.
+  const per = new Map<Kind, number[]>();
+  const perCpu = new Map<Kind, number[]>();
+  for (const i of intervals) {
+    const l = per.get(i.kind) ?? [];
+    l.push(us(i.t1 - i.t0));
+    per.set(i.kind, l);
+    const c = perCpu.get(i.kind) ?? [];
+    c.push(i.cpu);
+    perCpu.set(i.kind, c);
+  }
+  const q = (xs: number[], p: number): number => {
+    const s = [...xs].sort((a, b) => a - b);
+    return s[Math.min(s.length - 1, Math.max(0, Math.ceil(p * s.length) - 1))] ?? NaN;
+  };
+  console.log(
+    `  [tail ${label}] event-loop delay: max ${ld ? (ld.max / 1e6).toFixed(1) : '?'} ms, p99 ${ld ? (ld.percentile(99) / 1e6).toFixed(1) : '?'} ms, mean ${ld ? (ld.mean / 1e6).toFixed(2) : '?'} ms`,
+  );
+  for (const k of kinds) {
+    const l = per.get(k) ?? [];
+    if (l.length === 0) continue;
+    const sum = l.reduce((a, b) => a + b, 0);
+    const c = perCpu.get(k) ?? [];
+    const csum = c.reduce((a, b) => a + b, 0);
+    console.log(
+      `  [tail ${label}] ${k.padEnd(9)} n ${String(l.length).padStart(5)}  wall p50 ${q(l, 0.5).toFixed(0)} p99 ${q(l, 0.99).toFixed(0)} max ${Math.max(...l).toFixed(0)} sum ${(sum / 1000).toFixed(1)} ms | ` +
+        `cpu p50 ${q(c, 0.5).toFixed(0)} p99 ${q(c, 0.99).toFixed(0)} max ${Math.max(...c).toFixed(0)} sum ${(csum / 1000).toFixed(1)} ms  (µs)`,
+    );
+  }
+  // Each sample: how much of each kind overlapped its span, and how many frames arrived in it.
+  const sorted = [...pairs].sort((a, b) => Number(b.t1 - b.t0 - (a.t1 - a.t0)));
+  const top = sorted.slice(0, Math.max(1, Math.ceil(sorted.length * 0.02)));
+  const overlap = (p: Pair, k: Kind): number => {
+    let s = 0n;
+    for (const i of intervals) {
+      if (i.kind !== k || i.t1 <= p.t0 || i.t0 >= p.t1) continue;
+      s += (i.t1 < p.t1 ? i.t1 : p.t1) - (i.t0 > p.t0 ? i.t0 : p.t0);
+    }
+    return us(s);
+  };
+  // What ran just before the frame: the latest interval that ended within 5 ms before t0.
+  const before = (p: Pair): string => {
+    let best: Interval | null = null;
+    for (const i of intervals) if (i.t1 <= p.t0 && p.t0 - i.t1 < 5_000_000n && (best === null || i.t1 > best.t1)) best = i;
+    return best === null ? '-' : `${best.kind} ${us(best.t1 - best.t0).toFixed(0)}µs ended ${us(p.t0 - best.t1).toFixed(0)}µs before`;
+  };
+  const framesIn = (p: Pair): number => {
+    let n = 0;
+    for (const t of messages) if (t > p.t0 && t < p.t1) n += 1;
+    return n;
+  };
+  const kindOf = (data: unknown): string => {
+    const text = Buffer.isBuffer(data) ? data.toString('utf8', 0, 200) : String(data).slice(0, 200);
+    const m = /"method":"([^"]+)"/.exec(text);
+    return m?.[1] ?? 'reply';
+  };
+  const kindsIn = (p: Pair): string => {
+    const out: string[] = [];
+    for (const m of frames) if (m.t > p.t0 && m.t < p.t1) out.push(`${kindOf(m.data)}+${us(m.t - p.t0).toFixed(0)}`);
+    return out.join(' ');
+  };
+  const excerpt = (data: unknown): string => (Buffer.isBuffer(data) ? data.toString('utf8', 0, 150) : String(data).slice(0, 150));
+  const crossing = pairs.filter((p) => framesIn(p) > 0);
+  const lat = (ps: readonly Pair[]): number[] => ps.map((p) => us(p.t1 - p.t0));
+  console.log(
+    `  [tail ${label}] samples with frames in span: ${crossing.length} of ${pairs.length}; their p50 ${q(lat(crossing), 0.5).toFixed(0)} µs, p99 ${q(lat(crossing), 0.99).toFixed(0)}; ` +
+      `others p50 ${q(lat(pairs.filter((p) => framesIn(p) === 0)), 0.5).toFixed(0)} p99 ${q(lat(pairs.filter((p) => framesIn(p) === 0)), 0.99).toFixed(0)}`,
+  );
+  console.log(`  [tail ${label}] slowest ${top.length} of ${pairs.length} samples (µs of overlap per kind):`);
+  for (const p of top) {
+    const parts = kinds
+      .map((k) => [k, overlap(p, k)] as const)
+      .filter(([, v]) => v > 0)
+      .map(([k, v]) => `${k} ${v.toFixed(0)}`);
+    console.log(
+      `    ${us(p.t1 - p.t0)
+        .toFixed(0)
+        .padStart(7)} µs  [${parts.join(', ')}]  before: ${before(p)}  frames: ${kindsIn(p).slice(0, 300)}`,
+    );
+  }
+  if (process.env.BENCH_TAIL_FRAMES === '1')
+    for (const p of top.slice(0, 3)) {
+      console.log(`    -- ${us(p.t1 - p.t0).toFixed(0)} µs sample, frames from 20 ms before:`);
+      for (const m of frames)
+        if (m.t > p.t0 - 20_000_000n && m.t <= p.t1)
+          console.log(
+            `       ${us(m.t - p.t0)
+              .toFixed(0)
+              .padStart(7)} ${excerpt(m.data)}`,
+          );
+    }
+  // Share of the samples above p99 / p95 that overlapped each kind.
+  for (const frac of [0.01, 0.05]) {
+    const n = Math.max(1, Math.ceil(sorted.length * frac));
+    const slow = sorted.slice(0, n);
+    const hit = kinds.map((k) => `${k} ${slow.filter((p) => overlap(p, k) > 0).length}`);
+    console.log(`  [tail ${label}] top ${frac * 100}% (${n}) overlapping: ${hit.join(', ')}`);
+  }
+  intervals = [];
+}
