@@ -37,6 +37,22 @@ function counterBuy5Sent(): { book: LevelBook; buy5: OrderIntent | undefined } {
   return { book: t.book, buy5: t.intents.find((i) => i.level === 5 && i.side === 'buy') };
 }
 
+/**
+ * sell@6 fills: its counter buy@5 rests (order 205); then buy@3 and the plan buy at 4 fill: the
+ * counter sell@4 is taken for sending, under our own buy at 5 (the exchange will refuse it).
+ */
+function sell4SentUnderBuy5(): { book: LevelBook; buy5: string; sell4: OrderIntent | undefined } {
+  let book = placedBook();
+  book = applyOrderUpdate(book, update(106, cid(6, 'sell', 6), 'sell', priceOf(6), '0.001', '0.001', true));
+  let t = takeIntents(book, 20);
+  const buy5 = t.intents.find((i) => i.level === 5)?.clientOrderId ?? '';
+  book = applyPlacement(t.book, { kind: 'placed', clientOrderId: buy5, orderId: 205, dealStock: '0', left: '0.001' });
+  book = applyOrderUpdate(book, update(103, cid(3, 'buy', 3), 'buy', priceOf(3), '0.001', '0.001', true));
+  book = applyOrderUpdate(book, update(104, cid(4, 'buy', 4), 'buy', priceOf(4), '0.001', '0.001', true));
+  t = takeIntents(book, 20);
+  return { book: t.book, buy5, sell4: t.intents.find((i) => i.level === 4 && i.side === 'sell') };
+}
+
 describe('levels waiting for price', () => {
   it('a buy rests above its level, a sell below; at the level itself neither', () => {
     expect(restsAt('buy', dec('100'), dec('100.01'))).toBe(true);
@@ -132,20 +148,9 @@ describe('levels waiting for price', () => {
   });
 
   it('a level refused while it crossed our own order also goes once that order leaves the book (no price needed)', () => {
-    let book = placedBook();
-    // sell@6 fills: its counter buy@5 rests.
-    book = applyOrderUpdate(book, update(106, cid(6, 'sell', 6), 'sell', priceOf(6), '0.001', '0.001', true));
-    let t = takeIntents(book, 20);
-    const buy5 = t.intents.find((i) => i.level === 5)?.clientOrderId ?? '';
-    book = applyPlacement(t.book, { kind: 'placed', clientOrderId: buy5, orderId: 205, dealStock: '0', left: '0.001' });
-    // buy@3 fills, then the plan buy at 4: its counter sell@4 goes out, and is refused (our buy at 5 is above it).
-    book = applyOrderUpdate(book, update(103, cid(3, 'buy', 3), 'buy', priceOf(3), '0.001', '0.001', true));
-    book = applyOrderUpdate(book, update(104, cid(4, 'buy', 4), 'buy', priceOf(4), '0.001', '0.001', true));
-    t = takeIntents(book, 20);
-    book = refuse(
-      t.book,
-      t.intents.find((i) => i.level === 4 && i.side === 'sell'),
-    );
+    const sent = sell4SentUnderBuy5();
+    let book = refuse(sent.book, sent.sell4);
+    const { buy5 } = sent;
     expect([...book.waiting.values()].map((w) => `${w.side}@${w.level} ${String(w.crossedOwn)}`)).toEqual(['sell@4 true']);
     // The buy at 5 fills and leaves the book: the sell at 4 crosses nothing of ours any more and goes.
     book = applyOrderUpdate(book, update(205, buy5, 'buy', priceOf(5), '0.001', '0.001', true));
@@ -154,20 +159,10 @@ describe('levels waiting for price', () => {
   });
 
   it('a level refused while on its way, whose crossing own order left before the refusal came back, goes again at once (chaos sigkill-restart seed 13)', () => {
-    let book = placedBook();
-    // sell@6 fills: its counter buy@5 rests.
-    book = applyOrderUpdate(book, update(106, cid(6, 'sell', 6), 'sell', priceOf(6), '0.001', '0.001', true));
-    let t = takeIntents(book, 20);
-    const buy5 = t.intents.find((i) => i.level === 5)?.clientOrderId ?? '';
-    book = applyPlacement(t.book, { kind: 'placed', clientOrderId: buy5, orderId: 205, dealStock: '0', left: '0.001' });
-    // buy@3 and buy@4 fill: the counter sell@4 goes out (our buy at 5 is above it: it will be refused).
-    book = applyOrderUpdate(book, update(103, cid(3, 'buy', 3), 'buy', priceOf(3), '0.001', '0.001', true));
-    book = applyOrderUpdate(book, update(104, cid(4, 'buy', 4), 'buy', priceOf(4), '0.001', '0.001', true));
-    t = takeIntents(book, 20);
-    const sell4 = t.intents.find((i) => i.level === 4 && i.side === 'sell');
+    const { book: sent, buy5, sell4 } = sell4SentUnderBuy5();
     expect(sell4).toBeDefined();
     // The buy at 5 fills and leaves the book while sell@4 is on its way; then the refusal arrives.
-    book = applyOrderUpdate(t.book, update(205, buy5, 'buy', priceOf(5), '0.001', '0.001', true));
+    let book = applyOrderUpdate(sent, update(205, buy5, 'buy', priceOf(5), '0.001', '0.001', true));
     book = refuse(book, sell4);
     // Nothing of ours crosses sell@4 now, and nothing says the market did: it is owed again, with a
     // fresh client id, instead of waiting for a last price below it that may never print.
@@ -176,7 +171,7 @@ describe('levels waiting for price', () => {
     expect(again?.amount).toBe('0.001');
     expect(again?.clientOrderId).not.toBe(sell4?.clientOrderId);
     // Refused again (the market's own bids this time): now it waits for price.
-    t = takeIntents(book, 20);
+    const t = takeIntents(book, 20);
     book = refuse(
       t.book,
       t.intents.find((i) => i.level === 4 && i.side === 'sell'),
