@@ -13,6 +13,7 @@ import { startOurs } from './ours.js';
 import type { LatencyProbe, LatencyResult, Summary } from './probe.js';
 import { summarize } from './probe.js';
 import { armTail, reportTail } from './tail-probe.js';
+import { startWindowProfile, stopWindowProfile } from './window-profile.js';
 import { GRID, type ServerReply, marketNames } from './protocol.js';
 import type { BenchServer } from './server-client.js';
 
@@ -264,6 +265,7 @@ async function measureRate(server: BenchServer, probe: LatencyProbe, key: RowKey
   await sleep(300);
   probe.arm();
   armTail();
+  await startWindowProfile();
   const cpu0 = cpuUs();
   const done = await server.call({ op: 'fills', rate, count, markets: key.markets }, 'fillsDone', 60_000 + (count / rate) * 3000);
   const cpuAtDone = cpuUs();
@@ -271,6 +273,7 @@ async function measureRate(server: BenchServer, probe: LatencyProbe, key: RowKey
   const cpuAtLastSend = await settle(probe, 5000);
   const counterOrders = probe.sentCount;
   probe.disarm();
+  await stopWindowProfile(`${key.bot}-${key.markets}x${rate}`);
   const r = probe.analyze(done.fills, GRID.step);
   reportTail(`${key.bot} ${key.markets}x${rate}`, r.pairs, (probe as unknown as { messages: { t: bigint; data: unknown }[] }).messages);
   probe.arm();
