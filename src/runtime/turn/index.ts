@@ -2,6 +2,8 @@
 export {
   type BatchJournal,
   type FrameReader,
+  GROUP_BUDGET_MS,
+  GROUP_MAX_HELD,
   TurnFailedError,
   TurnOrder,
   type TurnOrderOptions,

@@ -21,14 +21,16 @@ function manualPhases() {
   };
 }
 
-function journalLog(log: string[], failOnCommit = false): BatchJournal & { failed: boolean } {
+/** A journal that logs its calls; with `failOnCommit` n, the n-th commit (1-based) throws. */
+function journalLog(log: string[], failOnCommit = 0): BatchJournal & { failed: boolean } {
+  let commits = 0;
   const j = {
     failed: false,
     openBatch: () => log.push('open'),
     closeBatch: () => log.push('close'),
     commit: () => {
       log.push('commit');
-      if (failOnCommit) {
+      if (++commits === failOnCommit) {
         j.failed = true;
         throw new Error('disk full');
       }
@@ -37,15 +39,28 @@ function journalLog(log: string[], failOnCommit = false): BatchJournal & { faile
   return j;
 }
 
-/** A turn order whose frames "send" when their text starts with `send`. */
-function setup(options: { failOnCommit?: boolean } = {}) {
+/**
+ * A turn order whose frames "send" when their text starts with `send`; a frame whose text starts
+ * with `slow` moves the turn order's clock on by 1 ms while it is routed.
+ */
+function setup(options: { failOnCommit?: number; maxHeld?: number } = {}) {
   const log: string[] = [];
   const p = manualPhases();
   const journal = journalLog(log, options.failOnCommit);
-  const turn = new TurnOrder({ journal, phases: p.phases });
+  let clock = 0;
+  const turn = new TurnOrder({
+    journal,
+    phases: p.phases,
+    now: () => clock,
+    group: { budgetMs: 1, ...(options.maxHeld === undefined ? {} : { maxHeld: options.maxHeld }) },
+  });
   const started: string[] = [];
+  /** How many requests had started when each frame was routed. */
+  const startedAtRoute: number[] = [];
   const reader = turn.reader((text) => {
     log.push(`route ${text}`);
+    startedAtRoute.push(started.length);
+    if (text.startsWith('slow')) clock += 1;
     if (text.startsWith('send')) {
       void turn
         .hold(() => {
@@ -56,7 +71,7 @@ function setup(options: { failOnCommit?: boolean } = {}) {
         .catch(() => log.push(`refused ${text}`));
     }
   });
-  return { log, turn, reader, started, ...p };
+  return { log, turn, reader, started, startedAtRoute, ...p };
 }
 
 describe('turn order', () => {
@@ -77,13 +92,15 @@ describe('turn order', () => {
     t.reader.push('b');
     t.reader.push('send 2');
     t.reader.push('c');
+    // The live read: the first request leaves before the rest of the read is routed.
     expect(t.log).toEqual(['open', 'route a', 'route send 1', 'close', 'commit', 'start send 1']);
     t.endRead(); // the read's own end: nothing open any more
     expect(t.log).toHaveLength(6);
     t.check();
-    expect(t.log.slice(6)).toEqual(['open', 'route b', 'route send 2', 'close', 'commit', 'start send 2']);
-    t.check();
-    expect(t.log.slice(12)).toEqual(['open', 'route c', 'close']);
+    // The backlog is one group: routed to its end, then one commit releases what it held.
+    expect(t.log.slice(6)).toEqual(['open', 'route b', 'route send 2', 'route c', 'close', 'commit', 'start send 2']);
+    t.check(); // nothing left: the drain stopped
+    expect(t.log).toHaveLength(13);
     expect(t.pending()).toBe(0);
     // The backlog is empty again: the next read opens its own batch at once.
     t.reader.push('d');
@@ -111,9 +128,11 @@ describe('turn order', () => {
   });
 
   it('on a close, routes the backlog at once, in batches', () => {
-    const t = setup();
+    const t = setup({ maxHeld: 2 });
     t.reader.push('send 1');
     t.reader.push('send 2');
+    t.reader.push('send 3');
+    t.reader.push('send 4');
     t.reader.push('b');
     t.reader.flush();
     expect(t.log).toEqual([
@@ -124,19 +143,103 @@ describe('turn order', () => {
       'start send 1',
       'open',
       'route send 2',
+      'route send 3',
       'close',
       'commit',
       'start send 2',
+      'start send 3',
       'open',
+      'route send 4',
       'route b',
       'close',
+      'commit',
+      'start send 4',
     ]);
     t.check(); // the scheduled drain finds nothing left
-    expect(t.log).toHaveLength(13);
+    expect(t.log).toHaveLength(18);
+  });
+
+  // Issue 13: while behind, the frames already waiting share one commit (and one socket write).
+  describe('group commit of the backlog', () => {
+    /** The live frame `send 0` leaves at once; `backlog` waits for the next check phase. */
+    function behind(t: ReturnType<typeof setup>, backlog: readonly string[]): void {
+      t.reader.push('send 0');
+      for (const text of backlog) t.reader.push(text);
+      t.endRead();
+      t.log.length = 0;
+      t.started.length = 0;
+      t.startedAtRoute.length = 0;
+    }
+
+    it('routes waiting frames that each start a request in one transaction, then releases them together, in order', () => {
+      const t = setup();
+      behind(t, ['send 1', 'a', 'send 2', 'send 3']);
+      t.check();
+      expect(t.log).toEqual([
+        'open',
+        'route send 1',
+        'route a',
+        'route send 2',
+        'route send 3',
+        'close',
+        'commit',
+        'start send 1',
+        'start send 2',
+        'start send 3',
+      ]);
+      expect(t.started).toEqual(['send 1', 'send 2', 'send 3']);
+      expect(t.pending()).toBe(0);
+    });
+
+    it('releases nothing of a group before its commit', () => {
+      const t = setup();
+      behind(t, ['send 1', 'send 2', 'send 3']);
+      t.check();
+      expect(t.startedAtRoute).toEqual([0, 0, 0]);
+      expect(t.log.indexOf('commit')).toBeLessThan(t.log.indexOf('start send 1'));
+      expect(t.started).toEqual(['send 1', 'send 2', 'send 3']);
+    });
+
+    it('stops at the bound on held requests: the frame after it goes to the next batch', () => {
+      const t = setup({ maxHeld: 2 });
+      behind(t, ['send 1', 'send 2', 'b', 'send 3']);
+      t.check();
+      expect(t.log).toEqual(['open', 'route send 1', 'route send 2', 'close', 'commit', 'start send 1', 'start send 2']);
+      t.check();
+      expect(t.log.slice(7)).toEqual(['open', 'route b', 'route send 3', 'close', 'commit', 'start send 3']);
+      expect(t.pending()).toBe(0);
+    });
+
+    it('stops once a batch that holds a request has been open for the time budget', () => {
+      const t = setup();
+      // `slow` moves the clock by the whole budget (1 ms): before anything is held it does not end the batch.
+      behind(t, ['slow a', 'send 1', 'send 2', 'slow b', 'send 3']);
+      t.check();
+      expect(t.log).toEqual(['open', 'route slow a', 'route send 1', 'close', 'commit', 'start send 1']);
+      t.check();
+      expect(t.log.slice(6)).toEqual(['open', 'route send 2', 'route slow b', 'close', 'commit', 'start send 2']);
+      t.check();
+      expect(t.log.slice(12)).toEqual(['open', 'route send 3', 'close', 'commit', 'start send 3']);
+      expect(t.pending()).toBe(0);
+    });
+
+    it('fail-stop: a group whose commit throws releases none of its requests, now or later', async () => {
+      const t = setup({ failOnCommit: 2 }); // the live frame's commit works; the group's fails
+      behind(t, ['send 1', 'send 2', 'send 3']);
+      expect(() => t.check()).toThrow('disk full');
+      expect(t.log).toEqual(['open', 'route send 1', 'route send 2', 'route send 3', 'close', 'commit']);
+      expect(t.turn.failed).toBe(true);
+      t.reader.push('send 4'); // ignored
+      t.check();
+      t.endRead();
+      await Promise.resolve();
+      expect(t.started).toEqual([]);
+      expect(t.log).not.toContain('route send 4');
+    });
   });
 
   it('fail-stop: a commit that throws releases nothing, now or later', async () => {
-    const t = setup({ failOnCommit: true });
+    const t = setup({ failOnCommit: 1 });
     t.reader.push('a');
     expect(() => t.reader.push('send 1')).toThrow('disk full');
     expect(t.started).toEqual([]);
