@@ -9,8 +9,11 @@
  * text only: a binary frame is not a message, but it is not silence either (a relay mangling frames),
  * so `binary$` reports it, decoded as UTF-8, for the caller to count.
  * permessage-deflate is off: WhiteBIT frames are small and inflating costs more than it saves.
- * Frames are sent as text frames made from one UTF-8 Buffer (see {@link WsTransport.send}).
+ * Frames are sent as text frames made from one UTF-8 Buffer (see {@link WsTransport.send}); those
+ * sent between {@link WsTransport.cork} and {@link WsTransport.uncork} reach the kernel in one write.
  */
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
 import { type Observable, ReplaySubject, Subject } from 'rxjs';
 import WebSocket from 'ws';
 import { WhitebitError } from './codec/errors.js';
@@ -45,7 +48,11 @@ export class WsTransport {
   private readonly closed = new ReplaySubject<WsCloseInfo>(1);
   private lastError: Error | undefined;
 
-  private constructor(private readonly socket: WebSocket) {
+  private constructor(
+    private readonly socket: WebSocket,
+    /** The TCP (or TLS) socket `ws` writes to: {@link cork} holds its writes. */
+    private readonly raw: Duplex | null,
+  ) {
     this.messages$ = this.messages.asObservable();
     this.closed$ = this.closed.asObservable();
     this.binary$ = this.binary.asObservable();
@@ -81,6 +88,11 @@ export class WsTransport {
         headers: { ...options.headers },
       });
       let settled = false;
+      // The socket `ws` writes to, from the documented 'upgrade' event (ws keeps its own private).
+      let raw: Duplex | null = null;
+      socket.once('upgrade', (res: IncomingMessage) => {
+        raw = res.socket;
+      });
       const cleanup = (): void => {
         socket.off('open', onOpen);
         socket.off('error', onError);
@@ -100,7 +112,7 @@ export class WsTransport {
         if (settled) return;
         settled = true;
         cleanup();
-        resolve(new WsTransport(socket));
+        resolve(new WsTransport(socket, raw));
       };
       const onError = (err: Error): void =>
         fail(new WhitebitError({ kind: 'transport', message: `ws connect failed: ${err.message}`, endpoint: url, cause: err }));
@@ -131,6 +143,24 @@ export class WsTransport {
     if (this.socket.readyState !== WebSocket.OPEN) return false;
     this.socket.send(Buffer.from(text, 'utf8'), TEXT_FRAME);
     return true;
+  }
+
+  /**
+   * Holds the frames sent from now on in the socket until the matching {@link uncork} (calls nest,
+   * as `Writable.cork` does), which hands them all to the kernel in one `writev`.
+   *
+   * Why: a write is a syscall, and on loopback the delivery to the peer runs inside it (~70 µs of
+   * CPU per counter-order frame at 50 markets x 1,000 fills/s). A batch that releases several
+   * counter-orders together (turn-order.ts rule 1) corks around their release. A lone frame is not
+   * corked: deferring it to a tick measured +1.5 µs of CPU per send for nothing.
+   */
+  cork(): void {
+    this.raw?.cork();
+  }
+
+  /** Ends one {@link cork}: at the outermost, what was held is written, in the order it was sent. */
+  uncork(): void {
+    this.raw?.uncork();
   }
 
   /** Starts the closing handshake; `closed$` emits when it is done. */

@@ -201,7 +201,8 @@ export function createSocketActor(options: SocketActorOptions) {
       }
     };
 
-    const reader = (options.turn ?? new TurnOrder()).reader(safeOnFrame);
+    const turn = options.turn ?? new TurnOrder();
+    const reader = turn.reader(safeOnFrame);
 
     void WsTransport.connect(options.wsUrl, {
       signal: abort.signal,
@@ -214,6 +215,9 @@ export function createSocketActor(options: SocketActorOptions) {
         }
         transport = t;
         orders = options.orders?.attach(t) ?? null;
+        // The counter-orders a batch releases together leave in one write (turn-order.ts rule 3).
+        const unbracket = turn.aroundRelease({ begin: () => t.cork(), end: () => t.uncork() });
+        subs.add(unbracket);
         subs.add(t.messages$.subscribe((text) => reader.push(text)));
         subs.add(
           t.binary$.subscribe((raw) => {
@@ -225,6 +229,7 @@ export function createSocketActor(options: SocketActorOptions) {
         subs.add(
           t.closed$.subscribe((c) => {
             transport = null;
+            unbracket();
             // Frames read before the close are routed before it is told.
             reader.flush();
             const reason = c.reason || (c.error?.message ?? '');

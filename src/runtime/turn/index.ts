@@ -2,6 +2,7 @@
 export {
   type BatchJournal,
   type FrameReader,
+  type ReleaseBracket,
   GROUP_BUDGET_MS,
   GROUP_MAX_HELD,
   TurnFailedError,

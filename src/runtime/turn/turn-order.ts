@@ -16,9 +16,9 @@
  *    that were already waiting are routed on after one started a request, until the batch holds
  *    {@link GROUP_MAX_HELD} requests, or has been open {@link GROUP_BUDGET_MS}, or the backlog is
  *    empty; then one commit releases all it held, in order. When the bot keeps up the backlog is
- *    empty and nothing waits; when it falls behind, a fill's share of the commit shrinks instead of
- *    staying as costly as the fills queue up. On a close, the backlog is routed at once, in such
- *    batches, before the close is told.
+ *    empty and nothing waits; when it falls behind, a fill's share of the commit (and of the socket
+ *    write, ws-transport.ts) shrinks instead of staying as costly as the fills queue up. On a close,
+ *    the backlog is routed at once, in such batches, before the close is told.
  * 2. **One transaction per batch.** While a batch is open, every market event the journal appends
  *    (XState's `inspect`, at relay time, so in the actor's processing order) goes into one open
  *    transaction, uncommitted. A market event that arrives outside a frame batch (a REST answer, a
@@ -30,12 +30,13 @@
  *    (the desk's counter-orders, and every REST call of the market's promise actors: placements,
  *    cancels, kill-switch calls, reconcile reads) is held, not started. At the end of the batch, if
  *    anything was held, the transaction is committed, then the held requests start, in the order
- *    they were made. A batch that held nothing leaves its transaction open: it is committed by the
- *    next commit that something needs, or by the journal's lag timer (its events caused nothing
- *    outside the process, so a crash before that commit loses nothing a restart's reconcile does not
- *    recover). Not held, because they change nothing on the account: the socket's own requests
- *    (subscribe, ping, authorize) and the market's feed subscriptions; log lines and reporting rows
- *    wait for rule 5 anyway.
+ *    they were made, inside the {@link ReleaseBracket}s registered when there are several (the order
+ *    socket's cork: their frames reach the kernel in one write). A batch that held nothing leaves
+ *    its transaction open: it is committed by the next commit that something needs, or by the
+ *    journal's lag timer (its events caused nothing outside the process, so a crash before that
+ *    commit loses nothing a restart's reconcile does not recover). Not held, because they change
+ *    nothing on the account: the socket's own requests (subscribe, ping, authorize) and the market's
+ *    feed subscriptions; log lines and reporting rows wait for rule 5 anyway.
  * 4. **Fail-stop.** If the commit throws, nothing held is released, ever: the turn order is failed
  *    for good, later holds are refused (their promise rejects) and the error is thrown out of the
  *    batch's end, or out of the journal's lag timer (an uncaught exception: the process dies and a
@@ -51,7 +52,7 @@
  *    report-slices.ts): between two slices the event loop polls the socket, so a fill frame that
  *    arrives during a long write waits for one slice, not for all of it.
  *
- * Entry points: {@link TurnOrder} (`reader`, `enter`, `hold`, `inBatch`), {@link afterTurn}.
+ * Entry points: {@link TurnOrder} (`reader`, `enter`, `hold`, `inBatch`, `aroundRelease`), {@link afterTurn}.
  */
 
 /** The journal as a batch sees it (journal.ts implements it). */
@@ -83,6 +84,14 @@ export const GROUP_MAX_HELD = 16;
  * (32, 64 requests) cost 10-20 % less CPU per fill, within the noise, for 2-4x that wait.
  */
 export const GROUP_BUDGET_MS = 1;
+
+/** What runs around the release of several held requests at once (rule 3). */
+export interface ReleaseBracket {
+  /** Before the first of them starts (the order socket's `cork`). */
+  begin(): void;
+  /** After the last of them started, even if one threw (its `uncork`: one write for all). */
+  end(): void;
+}
 
 /** When the phases of a turn come; tests drive them by hand. */
 export interface TurnPhases {
@@ -132,6 +141,8 @@ export class TurnOrder {
   private readonly budgetMs: number;
   private batchOpen = false;
   private held: (() => void)[] = [];
+  /** Replaced, never changed in place: a release loops over the brackets it began. */
+  private brackets: readonly ReleaseBracket[] = [];
   private failure: TurnFailedError | null = null;
 
   constructor(options: TurnOrderOptions = {}) {
@@ -181,6 +192,17 @@ export class TurnOrder {
     this.phases.endOfRead(() => {
       if (this.failure === null) this.endBatch();
     });
+  }
+
+  /**
+   * Runs `bracket` around every release of more than one held request from now on (rule 3); a lone
+   * request starts bare, at no cost. Returns the function that removes it (idempotent).
+   */
+  aroundRelease(bracket: ReleaseBracket): () => void {
+    this.brackets = [...this.brackets, bracket];
+    return () => {
+      this.brackets = this.brackets.filter((b) => b !== bracket);
+    };
   }
 
   /** Returns the reader of one socket: `route` is called once per frame, inside a batch. */
@@ -272,7 +294,17 @@ export class TurnOrder {
         throw e;
       }
     }
-    for (const start of held) start();
+    const brackets = held.length > 1 ? this.brackets : [];
+    if (brackets.length === 0) {
+      for (const start of held) start();
+      return;
+    }
+    for (const b of brackets) b.begin();
+    try {
+      for (const start of held) start();
+    } finally {
+      for (const b of brackets) b.end();
+    }
   }
 }
 

@@ -1,7 +1,7 @@
-import { createServer } from 'node:net';
+import { Socket, createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { firstValueFrom, toArray } from 'rxjs';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { type WebSocket, WebSocketServer } from 'ws';
 import { WhitebitError } from '../../../src/adapters/whitebit/codec/errors.js';
 import { WsTransport } from '../../../src/adapters/whitebit/ws-transport.js';
@@ -32,6 +32,7 @@ beforeEach(async () => {
 });
 
 afterEach(async () => {
+  vi.restoreAllMocks();
   for (const s of serverSockets) s.terminate();
   await new Promise<void>((r) => wss.close(() => r()));
 });
@@ -60,6 +61,64 @@ describe('WsTransport', () => {
     expect(t.send(frame)).toBe(true);
     await arrived;
     expect(received).toEqual([{ text: frame, isBinary: false }]);
+    t.close();
+  });
+
+  /**
+   * Counts what the client's TCP socket hands the kernel: each `_write` (one chunk) or `_writev`
+   * (every chunk buffered while corked) is one write; the server's sockets are left out.
+   */
+  function countClientWrites(): { writes: () => number } {
+    const port = (wss.address() as AddressInfo).port;
+    let writes = 0;
+    for (const name of ['_write', '_writev'] as const) {
+      const original = Socket.prototype[name] as (this: Socket, ...a: unknown[]) => void;
+      vi.spyOn(Socket.prototype, name).mockImplementation(function (this: Socket, ...a: unknown[]) {
+        if (this.remotePort === port) writes += 1;
+        original.apply(this, a);
+      } as never);
+    }
+    return { writes: () => writes };
+  }
+
+  function arrivals(n: number): Promise<void> {
+    return new Promise<void>((r) => {
+      const check = (): void => {
+        if (received.length < n) return;
+        serverSockets[0]!.off('message', check);
+        r();
+      };
+      serverSockets[0]!.on('message', check);
+    });
+  }
+
+  // Issue 13: the counter-orders a batch releases together are sent between cork and uncork.
+  it('writes the frames sent while corked in one socket write, intact and in order', async () => {
+    const t = await WsTransport.connect(url);
+    const count = countClientWrites();
+    const frames = Array.from({ length: 5 }, (_, i) => `{"id":${i + 1},"method":"order_limit_place","params":[{"market":"BTC_USDT","amount":"0.${i}é"}]}`);
+    const arrived = arrivals(frames.length);
+    t.cork();
+    t.cork(); // nested, as Writable.cork
+    for (const f of frames) expect(t.send(f)).toBe(true);
+    t.uncork();
+    expect(count.writes()).toBe(0); // still corked once
+    t.uncork();
+    expect(count.writes()).toBe(1);
+    await arrived;
+    expect(received).toEqual(frames.map((text) => ({ text, isBinary: false })));
+    t.close();
+  });
+
+  it('writes an uncorked frame at once, in its own write', async () => {
+    const t = await WsTransport.connect(url);
+    const count = countClientWrites();
+    const arrived = arrivals(2);
+    t.send('{"id":1,"method":"ping","params":[]}');
+    expect(count.writes()).toBe(1);
+    t.send('{"id":2,"method":"ping","params":[]}');
+    expect(count.writes()).toBe(2);
+    await arrived;
     t.close();
   });
 

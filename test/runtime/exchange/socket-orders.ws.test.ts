@@ -4,13 +4,15 @@
  * by id before the machine sees them (pushes interleaved), and a dropped socket turns the pending
  * request into an unknown outcome.
  */
+import { Socket } from 'node:net';
 import { firstValueFrom } from 'rxjs';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { type Actor, createActor, waitFor } from 'xstate';
 import { WhitebitError } from '../../../src/adapters/whitebit/codec/errors.js';
 import { type ConnectionMachine, connectionMachine } from '../../../src/machines/connection/connection.machine.js';
 import { createFrameRouting, createSocketActor, createTokenActor, emptyFrameStats } from '../../../src/runtime/exchange/connection-providers.js';
 import { WsSocketOrders } from '../../../src/runtime/exchange/ws-socket-orders.js';
+import { TurnOrder } from '../../../src/runtime/turn/index.js';
 import { wsOrder } from '../../adapters/whitebit/support/ws-orders.js';
 import { WsStub } from './support/ws-stub.js';
 
@@ -21,6 +23,7 @@ beforeEach(async () => {
   server = await WsStub.start();
 });
 afterEach(async () => {
+  vi.restoreAllMocks();
   actor?.stop();
   actor = undefined;
   await server.close();
@@ -30,13 +33,13 @@ const ORDER = wsOrder({ market: 'BTC_USDT', post_only: true, price: '60000', amo
 const PENDING_PUSH = JSON.stringify({ id: null, method: 'ordersPending_update', params: [1, ORDER] });
 const REQ = { market: 'BTC_USDT', side: 'buy', amount: '0.001', price: '60000', clientOrderId: 'g-b-1', postOnly: true } as const;
 
-function start(deadlineMs = 60_000) {
+function start(deadlineMs = 60_000, turn?: TurnOrder) {
   const routing = createFrameRouting();
   const stats = emptyFrameStats();
   const orders = new WsSocketOrders({ deadlineMs });
   const machine = connectionMachine.provide({
     actors: {
-      socket: createSocketActor({ wsUrl: server.url, router: routing.router, stats, orders }),
+      socket: createSocketActor({ wsUrl: server.url, router: routing.router, stats, orders, ...(turn ? { turn } : {}) }),
       fetchToken: createTokenActor({ websocketToken: () => Promise.resolve('tok') }),
     },
   });
@@ -72,6 +75,42 @@ describe('WS order entry on the connection socket', () => {
     expect(c.orders.requests.stats).toMatchObject({ replies: 2, stray: 1 });
     expect(c.actor.getSnapshot().hasTag('live')).toBe(true);
     expect(c.errors).toEqual([]);
+  });
+
+  // Issue 13: a backlog group's counter-orders are released together, inside the socket's cork.
+  it('writes the orders a backlog batch releases together in one socket write, in order', async () => {
+    const turn = new TurnOrder();
+    const c = start(60_000, turn);
+    c.actor.start();
+    await waitFor(c.actor, (s) => s.hasTag('live'));
+    server.onOrder = (f) => [JSON.stringify({ id: f.id, result: ORDER, error: null })];
+    // Each last price "fills" and places a counter-order, held by the turn order as the desk's are.
+    const placed: Promise<unknown>[] = [];
+    let allRouted: () => void = () => {};
+    const routed = new Promise<void>((r) => (allRouted = r));
+    c.router.market('BTC_USDT').subscribe((u) => {
+      if (u.kind !== 'lastprice_update') return;
+      placed.push(turn.hold(() => c.orders.placeLimit({ ...REQ, clientOrderId: `g-b-${u.price}` })));
+      if (placed.length === 4) allRouted();
+    });
+    // What the client's TCP socket hands the kernel: one `_write` or `_writev` is one write.
+    const port = Number(new URL(server.url).port);
+    let writes = 0;
+    for (const name of ['_write', '_writev'] as const) {
+      const original = Socket.prototype[name] as (this: Socket, ...a: unknown[]) => void;
+      vi.spyOn(Socket.prototype, name).mockImplementation(function (this: Socket, ...a: unknown[]) {
+        if (this.remotePort === port) writes += 1;
+        original.apply(this, a);
+      } as never);
+    }
+    const price = (p: number) => `{"id":null,"method":"lastprice_update","params":["BTC_USDT","${p}"]}`;
+    server.pushTogether([1, 2, 3, 4].map(price));
+    await routed;
+    await Promise.all(placed);
+    // The first frame of the read leaves alone at once; the three waiting behind it share a write.
+    expect(writes).toBe(2);
+    const sent = server.frames.filter((f) => f.method === 'order_limit_place').map((f) => (f.params[0] as { client_order_id: string }).client_order_id);
+    expect(sent).toEqual(['g-b-1', 'g-b-2', 'g-b-3', 'g-b-4']);
   });
 
   it('an error reply rejects with the REST kind', async () => {

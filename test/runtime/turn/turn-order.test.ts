@@ -223,6 +223,25 @@ describe('turn order', () => {
       expect(t.pending()).toBe(0);
     });
 
+    it('starts the requests of a group inside the release brackets, a lone request bare', () => {
+      const t = setup();
+      const remove = t.turn.aroundRelease({ begin: () => t.log.push('cork'), end: () => t.log.push('uncork') });
+      t.reader.push('send 0'); // the live frame: alone, no bracket
+      t.reader.push('send 1');
+      t.reader.push('send 2');
+      expect(t.log).toEqual(['open', 'route send 0', 'close', 'commit', 'start send 0']);
+      t.check();
+      expect(t.log.slice(5)).toEqual(['open', 'route send 1', 'route send 2', 'close', 'commit', 'cork', 'start send 1', 'start send 2', 'uncork']);
+      remove();
+      remove(); // idempotent
+      t.reader.push('send 3');
+      t.reader.push('send 4');
+      t.reader.push('send 5');
+      t.check();
+      expect(t.log.filter((l) => l === 'cork')).toHaveLength(1);
+      expect(t.started).toEqual(['send 0', 'send 1', 'send 2', 'send 3', 'send 4', 'send 5']);
+    });
+
     it('fail-stop: a group whose commit throws releases none of its requests, now or later', async () => {
       const t = setup({ failOnCommit: 2 }); // the live frame's commit works; the group's fails
       behind(t, ['send 1', 'send 2', 'send 3']);
