@@ -10,6 +10,7 @@
  */
 import { PerformanceObserver, monitorEventLoopDelay } from 'node:perf_hooks';
 import type { IntervalHistogram } from 'node:perf_hooks';
+import WebSocket from 'ws';
 import { Journal } from '../src/runtime/journal/journal.js';
 import { WalLimit } from '../src/runtime/journal/wal-limit.js';
 import { setAfterTurnSchedule } from '../src/runtime/turn/turn-order.js';
@@ -35,6 +36,11 @@ const cpuNow = (): number => {
 export const TAIL_ENABLED = process.env.BENCH_TAIL === '1';
 
 let intervals: Interval[] = [];
+/**
+ * Process CPU at each frame `ws` emits and each frame sent, in time order: the CPU over a sample's span
+ * (on REST rows up to the last frame before the request's body was sent).
+ */
+let stamps: { readonly t: bigint; readonly cpu: number }[] = [];
 let armed = false;
 let installed = false;
 let loopDelay: IntervalHistogram | null = null;
@@ -79,6 +85,17 @@ export function installTailProbe(): void {
     reportsSinceCommit = false;
     return (r ? commitRep : commit).apply(this, a);
   };
+  // Installed after the latency probe's wrappers (run.ts), so these stamps come just before its t0 and t1.
+  const emit = WebSocket.prototype.emit;
+  WebSocket.prototype.emit = function (this: WebSocket, event: string | symbol, ...args: unknown[]): boolean {
+    if (armed && event === 'message') stamps.push({ t: process.hrtime.bigint(), cpu: cpuNow() });
+    return emit.apply(this, [event, ...args]);
+  };
+  const send = WebSocket.prototype.send;
+  WebSocket.prototype.send = function (this: WebSocket, ...a: unknown[]): void {
+    if (armed) stamps.push({ t: process.hrtime.bigint(), cpu: cpuNow() });
+    (send as (this: WebSocket, ...x: unknown[]) => void).apply(this, a);
+  };
   const wp = WalLimit.prototype as unknown as Record<string, (...a: unknown[]) => unknown>;
   wp.restart = timed('wal', wp.restart as (...a: unknown[]) => unknown);
   const previous = setAfterTurnSchedule(() => {});
@@ -104,6 +121,7 @@ export function tailWrapGather<T extends { gather(work: () => void): void }>(des
 export function armTail(): void {
   if (!TAIL_ENABLED) return;
   intervals = [];
+  stamps = [];
   armed = true;
   loopDelay?.disable();
   loopDelay = monitorEventLoopDelay({ resolution: 1 });
@@ -186,6 +204,41 @@ export function reportTail(label: string, pairs: readonly Pair[], frames: readon
     for (const m of frames) if (m.t > p.t0 && m.t < p.t1) out.push(`${kindOf(m.data)}+${us(m.t - p.t0).toFixed(0)}`);
     return out.join(' ');
   };
+  // What each slow sample waited for, from the frames around it (the fill's market is in its deal frame):
+  // `level`: a later deal of the same market came before the counter-order (its level was held: one
+  // order per level; the grid moved first); `queued`: fills of other markets came within 5 ms before it
+  // or frames of others during it (it waited its turn); `local`: nothing arrived (our own CPU, a pause,
+  // or the process descheduled: compare its CPU with its wall time).
+  const marketOf = (data: unknown): string | null => {
+    const text = Buffer.isBuffer(data) ? data.toString('utf8', 0, 200) : String(data).slice(0, 200);
+    return /"([A-Z0-9]+_[A-Z0-9]+)"/.exec(text)?.[1] ?? null;
+  };
+  const cpuAt = (t: bigint): number | null => {
+    let lo = 0;
+    let hi = stamps.length - 1;
+    let at: number | null = null;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      const s = stamps[mid] as { t: bigint; cpu: number };
+      if (s.t <= t) {
+        at = s.cpu;
+        lo = mid + 1;
+      } else hi = mid - 1;
+    }
+    return at;
+  };
+  const classify = (p: Pair): string => {
+    const fill = frames.find((m) => m.t === p.t0);
+    const market = fill === undefined ? null : marketOf(fill.data);
+    let others = false;
+    for (const m of frames) {
+      if (m.t <= p.t0 - 5_000_000n || m.t >= p.t1 || m === fill) continue;
+      const k = kindOf(m.data);
+      if (m.t > p.t0 && k === 'deals_update' && market !== null && marketOf(m.data) === market) return 'level';
+      if (m.t < p.t0 ? k === 'deals_update' : k !== 'depth_update' && k !== 'lastprice_update') others = true;
+    }
+    return others ? 'queued' : 'local';
+  };
   const excerpt = (data: unknown): string => (Buffer.isBuffer(data) ? data.toString('utf8', 0, 150) : String(data).slice(0, 150));
   const crossing = pairs.filter((p) => framesIn(p) > 0);
   const lat = (ps: readonly Pair[]): number[] => ps.map((p) => us(p.t1 - p.t0));
@@ -199,14 +252,21 @@ export function reportTail(label: string, pairs: readonly Pair[], frames: readon
       .map((k) => [k, overlap(p, k)] as const)
       .filter(([, v]) => v > 0)
       .map(([k, v]) => `${k} ${v.toFixed(0)}`);
-    console.log(
-      `    ${us(p.t1 - p.t0)
-        .toFixed(0)
-        .padStart(7)} µs  [${parts.join(', ')}]  before: ${before(p)}  frames: ${kindsIn(p).slice(0, 300)}`,
-    );
+    const wall = us(p.t1 - p.t0)
+      .toFixed(0)
+      .padStart(7);
+    const cpu = ((cpuAt(p.t1) ?? NaN) - (cpuAt(p.t0) ?? NaN)).toFixed(0);
+    console.log(`    ${wall} µs  ${classify(p)}, cpu ${cpu} µs  [${parts.join(', ')}]  before: ${before(p)}  frames: ${kindsIn(p).slice(0, 300)}`);
   }
-  if (process.env.BENCH_TAIL_FRAMES === '1')
-    for (const p of top.slice(0, 3)) {
+  // BENCH_TAIL_FRAMES=1: the slowest three samples' frames; =crossing: every sample a frame arrived in (what it waited for).
+  const framesOf =
+    process.env.BENCH_TAIL_FRAMES === 'crossing'
+      ? sorted.filter((p) => framesIn(p) > 0).slice(0, 40)
+      : process.env.BENCH_TAIL_FRAMES === '1'
+        ? top.slice(0, 3)
+        : [];
+  if (framesOf.length > 0)
+    for (const p of framesOf) {
       console.log(`    -- ${us(p.t1 - p.t0).toFixed(0)} µs sample, frames from 20 ms before:`);
       for (const m of frames)
         if (m.t > p.t0 - 20_000_000n && m.t <= p.t1)
@@ -216,6 +276,23 @@ export function reportTail(label: string, pairs: readonly Pair[], frames: readon
               .padStart(7)} ${excerpt(m.data)}`,
           );
     }
+  for (const frac of [0.01, 0.02]) {
+    const n = Math.max(1, Math.ceil(sorted.length * frac));
+    const by = new Map<string, { wall: number[]; cpu: number[] }>();
+    for (const p of sorted.slice(0, n)) {
+      const c = classify(p);
+      const e = by.get(c) ?? { wall: [], cpu: [] };
+      e.wall.push(us(p.t1 - p.t0));
+      const c0 = cpuAt(p.t0);
+      const c1 = cpuAt(p.t1);
+      if (c0 !== null && c1 !== null) e.cpu.push(c1 - c0);
+      by.set(c, e);
+    }
+    const parts = [...by].map(
+      ([c, e]) => `${c} ${e.wall.length} (wall p50 ${q(e.wall, 0.5).toFixed(0)} µs, process CPU in span p50 ${q(e.cpu, 0.5).toFixed(0)} µs)`,
+    );
+    console.log(`  [tail ${label}] top ${frac * 100}% (${n}) waited for: ${parts.join('; ')}`);
+  }
   // Share of the samples above p99 / p95 that overlapped each kind.
   for (const frac of [0.01, 0.05]) {
     const n = Math.max(1, Math.ceil(sorted.length * frac));
@@ -224,4 +301,5 @@ export function reportTail(label: string, pairs: readonly Pair[], frames: readon
     console.log(`  [tail ${label}] top ${frac * 100}% (${n}) overlapping: ${hit.join(', ')}`);
   }
   intervals = [];
+  stamps = [];
 }

@@ -33,7 +33,9 @@
  * Order states: owed → sending (taken) → live (placed) → gone (final update / found finished);
  * sending → owed (notSent), → unknown (timeout/5xx after sending, or the book restored by a new
  * actor: `resumeBook`), → gone (rejected), → waiting for price (rejected as post-only) → owed (a new
- * record, by `releaseWaiting`).
+ * record, by `releaseWaiting`); sending or unknown → gone when its deals fill all it was sent with
+ * (they carry our client id and may beat the answer: order-record.ts `isFinal`; the late answer then
+ * finds no record and changes nothing).
  */
 import { encodeClientOrderId, type ClientIdScope } from './client-order-id.js';
 import { decideCounter } from './counter-order.js';
@@ -391,6 +393,10 @@ export function applyPlacement(book: LevelBook, outcome: PlacementOutcome): Leve
 export function applyDeal(book: LevelBook, deal: Fill): LevelBook {
   const price = parseDecimal(deal.price);
   if (price === null) return book;
+  // A deal of an order still on its way (it can beat the answer and the order report): its order id is
+  // learned from it, as from an early order update, so that the order's level is freed if it filled in full.
+  const held = deal.clientOrderId === '' ? undefined : book.byClientId.get(deal.clientOrderId);
+  if (held !== undefined && held.orderId === null && held.state !== 'owed' && held.side === deal.side) held.orderId = deal.orderId;
   const step = applyFill(book.ledger, deal, ledgerContext(book));
   if (step.outcome !== 'applied') return book;
   book.version += 1;

@@ -83,7 +83,25 @@ export function pendingOf(order: OrderRecord): Decimal {
   return filledOf(order).minus(order.released);
 }
 
-/** True when no more fills can come: reported final, or filled at least its reported amount. */
+/**
+ * Returns the order's amount at the exchange, when known: as reported, or, for an order of ours still
+ * on its way (`sending`, or its outcome `unknown`), the amount we sent, which is the amount it can
+ * rest with if it rests at all (a counter-order grows only while `owed`). Null for an order adopted
+ * from the exchange (its record's amount is not the order's) or not sent yet.
+ */
+function knownAmount(order: OrderRecord): Decimal | null {
+  if (order.reportedAmount !== null) return order.reportedAmount;
+  return (order.state === 'sending' || order.state === 'unknown') && order.origin !== 'adopted' ? order.amount : null;
+}
+
+/**
+ * True when no more fills can come: reported final, or filled at least its amount. Why the amount we
+ * sent counts too: WhiteBIT's deals carry our client id and can arrive before the placement's answer
+ * and its order report (other channels; events before the reply); an order its deals filled in full
+ * rests no more, so its level is free at once, not when the answer comes.
+ */
 export function isFinal(order: OrderRecord): boolean {
-  return order.final || (order.reportedAmount !== null && cmpDec(filledOf(order), order.reportedAmount) >= 0);
+  if (order.final) return true;
+  const amount = knownAmount(order);
+  return amount !== null && cmpDec(filledOf(order), amount) >= 0;
 }

@@ -208,7 +208,10 @@ export function diffOrders(book: LevelBook, exchangeOpen: readonly ExchangeOrder
   // live feed would have left them, so fills on both sides of the gap do not answer each other
   // with crossed orders (a buy placed above a sell, the later one refused as post-only).
   const inOrder = [...executed].sort((a, b) => a.time - b.time || a.dealId - b.dealId);
+  const unknown = [...next.orders.values()].filter((o) => o.state === 'unknown');
   for (const deal of inOrder) next = applyDeal(next, deal);
+  // An unknown outcome whose deals filled all it was sent with left its level with them (isFinal).
+  const filledInFull = unknown.filter((o) => next.orders.get(o.level) !== o);
   for (const order of exchangeOpen) next = applyOrderUpdate(next, { ...order, final: false });
 
   // 4. book orders that are no longer open are finished
@@ -229,6 +232,7 @@ export function diffOrders(book: LevelBook, exchangeOpen: readonly ExchangeOrder
     const still = next.orders.get(o.level);
     if (still !== undefined && still.clientOrderId === o.clientOrderId) next = releaseLevel(next, still);
   }
+  for (const o of filledInFull) resolved.push({ level: o.level, clientOrderId: o.clientOrderId, outcome: 'filled' });
   // Strays this book was cancelling that are no longer open are done.
   for (const c of [...next.cancelling.values()]) {
     if (!seen.has(c.orderId)) next = closeBookOrder(next, c.orderId);

@@ -83,6 +83,43 @@ describe('level book', () => {
     expect(unknown.orders.get(5)?.state).toBe('unknown');
   });
 
+  it('frees the level of an order its deals fill in full before its placement is answered, and ignores the late answer and report', () => {
+    let book = placedBook();
+    book = applyDeal(book, deal(1, 104, cid(4, 'buy', 4), 'buy', '64000', '0.001'));
+    const t = takeIntents(book, 20);
+    const sell5 = t.intents[0]?.clientOrderId ?? '';
+    // The sell at 5 is on its way (no answer, no order report) when a deal fills all of it: the
+    // deal carries our client id, and it cannot fill past the amount we sent, so it rests no more.
+    book = applyDeal(t.book, deal(2, 205, sell5, 'sell', '65000', '0.001'));
+    expect(book.orders.has(5)).toBe(false);
+    expect(owed(book)).toEqual(['buy@4 0.001 counter']);
+    // The sell at 6 fills: its counter buy at 5 goes out now, not after the sell at 5's answer.
+    book = applyDeal(book, deal(3, 106, cid(6, 'sell', 6), 'sell', '66000', '0.001'));
+    expect(owed(book)).toEqual(['buy@4 0.001 counter', 'buy@5 0.001 counter']);
+    expect(book.ledger.residues.size).toBe(0);
+    // The late answer, the final report and a repeated deal teach nothing: no second counter-order.
+    book = applyPlacement(book, { kind: 'placed', clientOrderId: sell5, orderId: 205, dealStock: '0', left: '0.001' });
+    book = applyOrderUpdate(book, update(205, sell5, 'sell', '65000', '0.001', '0.001', true));
+    book = applyDeal(book, deal(2, 205, sell5, 'sell', '65000', '0.001'));
+    expect(owed(book)).toEqual(['buy@4 0.001 counter', 'buy@5 0.001 counter']);
+    expect(book.orders.get(5)?.side).toBe('buy');
+    // Bought 0.001 at 4, sold 0.001 at 5 (once) and at 6.
+    expect(book.pnl.inventoryBase.toFixed()).toBe('-0.001');
+  });
+
+  it('keeps the level of an order on its way that a deal filled in part', () => {
+    let book = placedBook();
+    book = applyDeal(book, deal(1, 104, cid(4, 'buy', 4), 'buy', '64000', '0.001'));
+    const t = takeIntents(book, 20);
+    const sell5 = t.intents[0]?.clientOrderId ?? '';
+    book = applyDeal(t.book, deal(2, 205, sell5, 'sell', '65000', '0.0004'));
+    expect(book.orders.get(5)?.clientOrderId).toBe(sell5);
+    // The sell at 6 fills: its buy at 5 waits for the level (the sell there may still fill).
+    book = applyDeal(book, deal(3, 106, cid(6, 'sell', 6), 'sell', '66000', '0.001'));
+    expect(owed(book)).toEqual(['buy@4 0.0004 counter']);
+    expect(book.ledger.residues.get('buy@5')?.toFixed()).toBe('0.001');
+  });
+
   it('learns the order id from a WS update that beats the REST answer, and counts a synchronous fill once', () => {
     const t = takeIntents(createLevelBook(plan, scope, BTC_USDT), 20);
     const id = cid(4, 'buy', 4);

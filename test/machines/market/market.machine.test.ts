@@ -178,6 +178,41 @@ describe('market actor', () => {
     expect(h.context().stopReason).toBe('SIGINT');
   });
 
+  it('a deal that fills a counter-order in full before the desk answers frees its level: the next counter there goes at once', async () => {
+    h = startMarket();
+    const batch = await toRunning(h);
+    const buy1 = batch.find((i) => i.level === 1)!;
+    const sell3 = batch.find((i) => i.level === 3)!;
+    const deal = (dealId: number, orderId: number, clientOrderId: string, side: 'buy' | 'sell', price: string) => ({
+      type: 'feed.deal' as const,
+      deal: { dealId, orderId, clientOrderId, side, price, amount: '0.001', fee: '0.000001', feeAsset: 'DBTC', time: dealId },
+    });
+    const sent = () => h!.desk.placed.flatMap((p) => p.intents).map((i) => `${i.side}#${i.level}`);
+    h.feed.push(deal(1, 1001, buy1.clientOrderId, 'buy', '59800'));
+    const sell2 = h.desk.placed[0]!.intents[0]!;
+    expect(sell2).toMatchObject({ side: 'sell', level: 2 });
+    // The counter-sell at 2 is taken before the desk's answer (or any order report) came back.
+    h.feed.push(deal(2, 2001, sell2.clientOrderId, 'sell', '60000'));
+    expect(sent()).toEqual(['sell#2', 'buy#1']);
+    expect(h.context().book?.orders.has(2)).toBe(false);
+    // The sell at 3 fills: its counter-buy at 2 leaves in the same step, not after that answer.
+    h.feed.push(deal(3, 1002, sell3.clientOrderId, 'sell', '60200'));
+    expect(sent()).toEqual(['sell#2', 'buy#1', 'buy#2']);
+    // The late answer and final report of the sell at 2 change nothing: one counter-order per fill.
+    h.desk.reply({
+      type: 'desk.result',
+      outcomes: [{ kind: 'placed', clientOrderId: sell2.clientOrderId, orderId: 2001, dealStock: '0', left: '0.001' }],
+      fatal: null,
+    });
+    h.feed.push({
+      type: 'feed.order',
+      update: { orderId: 2001, clientOrderId: sell2.clientOrderId, side: 'sell', price: '60000', amount: '0.001', left: '0', dealStock: '0.001', final: true },
+    });
+    expect(sent()).toEqual(['sell#2', 'buy#1', 'buy#2']);
+    expect(h.context().book?.orders.get(2)?.side).toBe('buy');
+    expect(h.lifecycle()).toBe('running');
+  });
+
   it('restarted from a book whose counter-order was in flight: reconcile finds it filled, frees its level, and the level trades again', async () => {
     // The first process: the buy at level 1 fills, its counter-sell at level 2 goes to the desk; the
     // process dies before the desk answers (the book the journal restores has it `sending`).
