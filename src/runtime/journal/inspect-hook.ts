@@ -1,8 +1,10 @@
 /**
- * The runtime's link to the journal: an XState `inspect` observer that journals what the market
- * actors receive, exactly as replay needs it.
+ * The runtime's link to the journal: a hook on XState's inspection events that journals what the
+ * market actors receive, exactly as replay needs it. The runtime and the backtest attach it to the
+ * actor system directly (system-hook.ts: as an `inspect` observer it would make XState copy every
+ * inspection event); it also works as an `inspect` observer, and reads the same events either way.
  *
- * Why `inspect` and why it is safe: XState emits `@xstate.event` inside `system._relay`, *before*
+ * Why inspection events and why it is safe: XState emits `@xstate.event` inside `system._relay`, *before*
  * the event is put into the target's mailbox, for every event that reaches an actor from outside
  * its own macrostep: feed and desk `sendBack`s, `actor.send`, invoke done/error events
  * (`xstate.done.actor.placeBatch` with its output, …) and delayed `xstate.after.*` events. The
