@@ -11,7 +11,7 @@
  * Entry point: `startDrivenMarket` (resolves once the market is `running`); then `fill()` per fill.
  * Timers run on the clock given (a `SimulatedClock` for the history section).
  */
-import { type ActorOptions, type AnyEventObject, type InspectionEvent, createActor, fromCallback, fromPromise } from 'xstate';
+import { type ActorOptions, type AnyActorRef, type AnyEventObject, type InspectionEvent, createActor, fromCallback, fromPromise } from 'xstate';
 import { type OrderIntent, type PlacementOutcome, marketRulesFrom } from '../src/grid/index.js';
 import { marketMachine } from '../src/machines/market/market.machine.js';
 import type { DeskPlace, MarketEvent, MarketInput } from '../src/machines/market/market.types.js';
@@ -64,6 +64,8 @@ export interface DrivenMarketOptions {
   readonly now: () => number;
   readonly clock?: NonNullable<ActorOptions<typeof marketMachine>['clock']>;
   readonly inspect?: (e: InspectionEvent) => void;
+  /** Called between `createActor` and `start` (e.g. to attach the journal hook to the actor's system). */
+  readonly beforeStart?: (actor: AnyActorRef) => void;
 }
 
 export interface DrivenMarket {
@@ -132,6 +134,7 @@ export async function startDrivenMarket(options: DrivenMarketOptions): Promise<D
     ...(options.clock ? { clock: options.clock } : {}),
     ...(options.inspect ? { inspect: options.inspect } : {}),
   });
+  options.beforeStart?.(actor);
   actor.start();
   const lifecycle = (): string => lifecycleOf(actor.getSnapshot().value);
   for (let i = 0; i < 100 && !lifecycle().startsWith('running'); i += 1) await new Promise((r) => setTimeout(r, 1));

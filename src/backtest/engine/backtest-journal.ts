@@ -22,7 +22,7 @@ const REPORT_EVERY_MS = 250;
 
 export interface BacktestJournal {
   readonly path: string;
-  /** Begins a grid's run (its checkpoint, at the path's first time) and returns the hook its actor's `inspect` gets. */
+  /** Begins a grid's run (its checkpoint, at the path's first time) and returns the hook its actor's system gets (system-hook.ts). */
   begin(input: MarketInput, startMs: number): JournalInspector | undefined;
   /** One path point: what `work` journals commits once, after it; due reporting rows follow. */
   point<T>(nowMs: number, work: () => Promise<T>): Promise<T>;
@@ -30,7 +30,7 @@ export interface BacktestJournal {
   close(): void;
 }
 
-/** No journal at all (`BacktestRequest.journal: null`): the actor runs without an inspect hook. */
+/** No journal at all (`BacktestRequest.journal: null`): the actor runs without a journal hook. */
 export const NO_JOURNAL: BacktestJournal = {
   path: '',
   begin: () => undefined,

@@ -14,6 +14,7 @@ import { applyTrade, emptyPnl } from '../../grid/pnl.js';
 import { marketMachine } from '../../machines/market/market.machine.js';
 import type { MarketInput } from '../../machines/market/market.types.js';
 import { marketActorId } from '../../runtime/supervisor/supervisor.machine.js';
+import { attachSystemHook } from '../../runtime/journal/system-hook.js';
 import type { GridBacktest } from '../api.js';
 import type { BacktestJournal } from './backtest-journal.js';
 import { GridFigures, sampleOf } from './figures.js';
@@ -68,13 +69,10 @@ export async function runGrid(grid: SelectedGrid, path: PricePath, maxSamples: n
     firstSeq: FIRST_SEQ,
     invalidPlan: 'stop',
   };
-  const inspect = journal.begin(input, startMs);
-  const actor = createActor(marketMachine.provide({ actors: venue.actors() as never }), {
-    id: marketActorId(grid.market.name),
-    input,
-    clock,
-    ...(inspect ? { inspect } : {}),
-  });
+  const hook = journal.begin(input, startMs);
+  const actor = createActor(marketMachine.provide({ actors: venue.actors() as never }), { id: marketActorId(grid.market.name), input, clock });
+  // Not an `inspect` observer: one would make XState copy every inspection event (system-hook.ts).
+  if (hook) attachSystemHook(actor, hook);
 
   const pnl = emptyPnl();
   let roundTrips = 0;

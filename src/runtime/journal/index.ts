@@ -15,6 +15,7 @@ export {
 export { EMBEDDED, type ExchangeIdentity, identityText, keyFingerprint } from './identity.js';
 export { type JournalFileState, inspectJournalFile } from './journal-file.js';
 export { type JournalInspector, journalInspector, type JournalInspectorOptions, type JournalSink } from './inspect-hook.js';
+export { attachSystemHook } from './system-hook.js';
 export { replayMarket, type MarketSnapshot } from './replay.js';
 export { decodeCheckpoint, encodeCheckpoint } from './checkpoint-codec.js';
 export { decodeValue, encodeValue } from './value-codec.js';

@@ -1,8 +1,10 @@
 /**
- * The runtime's link to the journal: an XState `inspect` observer that journals what the market
- * actors receive, exactly as replay needs it.
+ * The runtime's link to the journal: a hook on XState's inspection events that journals what the
+ * market actors receive, exactly as replay needs it. The runtime and the backtest attach it to the
+ * actor system directly (system-hook.ts: as an `inspect` observer it would make XState copy every
+ * inspection event); it also works as an `inspect` observer, and reads the same events either way.
  *
- * Why `inspect` and why it is safe: XState emits `@xstate.event` inside `system._relay`, *before*
+ * Why inspection events and why it is safe: XState emits `@xstate.event` inside `system._relay`, *before*
  * the event is put into the target's mailbox, for every event that reaches an actor from outside
  * its own macrostep: feed and desk `sendBack`s, `actor.send`, invoke done/error events
  * (`xstate.done.actor.placeBatch` with its output, …) and delayed `xstate.after.*` events. The
@@ -54,7 +56,7 @@ import { stateText } from './state-text.js';
 export type JournalSink = Pick<Journal, 'appendMarketEvent' | 'recordIntents' | 'recordTransition' | 'recordPnl' | 'writeReports' | 'writeReportSlice'>;
 
 export interface JournalInspectorOptions {
-  /** The market an actor runs, or null when it is not a market actor. Default: ids `market:<market>`. */
+  /** The market an actor runs, or null when it is not a market actor (asked once per actor). Default: ids `market:<market>`. */
   readonly marketOf?: (actorRef: ActorRefLike) => string | null;
   /**
    * Schedules the reporting write (intents sent, transitions, PnL, the derived orders and fills).
@@ -153,7 +155,18 @@ function sameNodes(a: readonly unknown[] | undefined, b: readonly unknown[] | un
 
 /** Returns an `inspect` observer that writes to `journal` (see the module comment for what and when). */
 export function journalInspector(journal: JournalSink, options: JournalInspectorOptions = {}): JournalInspector {
-  const marketOf = options.marketOf ?? marketFromId;
+  // Once per actor: every event of every actor asks, and the same string each time is cheaper to
+  // hash for the maps keyed by market (here and in the journal) than a fresh slice of the id.
+  const marketOfRef = options.marketOf ?? marketFromId;
+  const markets = new WeakMap<ActorRefLike, string | null>();
+  const marketOf = (actorRef: ActorRefLike): string | null => {
+    let market = markets.get(actorRef);
+    if (market === undefined) {
+      market = marketOfRef(actorRef);
+      markets.set(actorRef, market);
+    }
+    return market;
+  };
   const beforeAppend = options.beforeAppend ?? (() => {});
   const reportEveryMs = options.reportEveryMs ?? 250;
   // Unref'd: a pending report never keeps the process alive; close() writes what is queued.

@@ -7,7 +7,7 @@
  * Entry point: {@link wire}. It creates the supervisor actor but does not start it (the handle does),
  * so everything attached here sees each actor's first event.
  */
-import { type Actor, type InspectionEvent, createActor } from 'xstate';
+import { type Actor, createActor } from 'xstate';
 import { connectionMachine } from '../../machines/connection/connection.machine.js';
 import type { ConnectionEmitted } from '../../machines/connection/connection.types.js';
 import type { FrameRouter } from '../../machines/connection/frame-router.js';
@@ -28,7 +28,7 @@ import {
   emptyFrameStats,
   restDeadlineMs,
 } from '../exchange/index.js';
-import { type MarketRunRecord, bookOfRun, journalInspector } from '../journal/index.js';
+import { type MarketRunRecord, attachSystemHook, bookOfRun, journalInspector } from '../journal/index.js';
 import type { RuntimeOptions } from '../runtime.js';
 import type { RuntimeConfig } from '../config/runtime-config.js';
 import { priorFiguresAtStart } from '../report/prior-figures.js';
@@ -115,14 +115,6 @@ export function wire(options: RuntimeOptions, pre: Preflight): Wiring {
         onError: (error) => logger?.warn({ error: String(error) }, 'journal: a reporting row could not be written'),
       })
     : null;
-  const userInspect = options.inspect;
-  const inspect =
-    journalHook && userInspect
-      ? (e: InspectionEvent) => {
-          journalHook(e);
-          userInspect(e);
-        }
-      : (journalHook ?? userInspect);
   // The last actor of each market: a restart's client ids start above the ones it used.
   const lastActors = new Map<string, Actor<typeof marketMachine>>();
   const prepare = (settings: MarketSettings): MarketInput => {
@@ -140,8 +132,10 @@ export function wire(options: RuntimeOptions, pre: Preflight): Wiring {
       prepare,
       ...(options.shutdownTimeoutMs === undefined ? {} : { shutdownTimeoutMs: options.shutdownTimeoutMs }),
     },
-    ...(inspect ? { inspect } : {}),
+    ...(options.inspect ? { inspect: options.inspect } : {}),
   });
+  // Not an `inspect` observer: one would make XState copy every inspection event (system-hook.ts).
+  if (journalHook) attachSystemHook(supervisor, journalHook);
   holder.supervisor = supervisor;
   const remember = (market: string) => {
     const ref = supervisor.system.get(marketActorId(market)) as Actor<typeof marketMachine> | undefined;

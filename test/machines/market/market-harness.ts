@@ -2,7 +2,7 @@
  * Drives the real market actor against a fake exchange: every IO actor call waits for the test to
  * resolve or reject it, the feed is a pipe the test pushes into, the desk records what it is asked.
  */
-import { type AnyEventObject, type InspectionEvent, SimulatedClock, createActor, fromCallback, fromPromise } from 'xstate';
+import { type AnyActorRef, type AnyEventObject, type InspectionEvent, SimulatedClock, createActor, fromCallback, fromPromise } from 'xstate';
 import type { GridSpec, OrderIntent, PlacementOutcome } from '../../../src/grid/index.js';
 import { marketMachine } from '../../../src/machines/market/market.machine.js';
 import type { MarketEmitted } from '../../../src/machines/market/market.emitted.js';
@@ -47,6 +47,8 @@ export interface HarnessFaults {
   readonly deskThrows?: boolean;
   /** Called with every event the market emits from its very first state on (the listener is attached before start). */
   readonly onEmitted?: (e: MarketEmitted) => void;
+  /** Called between `createActor` and `start` (e.g. to attach the journal hook to the actor's system). */
+  readonly beforeStart?: (actor: AnyActorRef) => void;
 }
 
 export function startMarket(input: MarketInput = settings(), inspect?: (e: InspectionEvent) => void, faults: HarnessFaults = {}) {
@@ -90,6 +92,7 @@ export function startMarket(input: MarketInput = settings(), inspect?: (e: Inspe
   const actor = createActor(machine, { input, clock, ...(inspect ? { inspect } : {}) });
   const onEmitted = faults.onEmitted;
   if (onEmitted !== undefined) actor.on('*', (e) => onEmitted(e));
+  faults.beforeStart?.(actor);
   actor.start();
 
   /** Settles the oldest pending call of `name` and lets the machine react. */

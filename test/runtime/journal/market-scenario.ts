@@ -1,6 +1,6 @@
 /**
  * A market actor driven through a realistic life by the market harness, journaled through the
- * runtime's inspect hook, with the live book recorded after every journaled event: the oracle the
+ * runtime's journal hook (attached to the actor system as the runtime does), with the live book recorded after every journaled event: the oracle the
  * replay tests compare `restoreBook` with.
  */
 import type { InspectionEvent } from 'xstate';
@@ -9,6 +9,7 @@ import { MarketIoError } from '../../../src/machines/market/market.io.js';
 import type { MarketInput } from '../../../src/machines/market/market.types.js';
 import { bookData } from '../../../src/runtime/journal/book-codec.js';
 import { type JournalSink, journalInspector } from '../../../src/runtime/journal/inspect-hook.js';
+import { attachSystemHook } from '../../../src/runtime/journal/system-hook.js';
 import { encodeValue } from '../../../src/runtime/journal/value-codec.js';
 import { DBTC_DUSDT } from '../../grid/fixtures.js';
 import { type MarketHarness, placedAll, settings, startMarket } from '../../machines/market/market-harness.js';
@@ -57,7 +58,8 @@ export function startJournaledMarket(journal: JournalSink & { beginMarketRun(inp
     const k = indexOf.get(ie.event);
     if (k !== undefined) booksAfter[k] = bookText((ie.snapshot as unknown as { context: { book: Parameters<typeof bookData>[0] | null } }).context.book);
   };
-  const h = startMarket(input, inspect);
+  // Attached as the runtime attaches it (start/wiring.ts), not as an `inspect` observer.
+  const h = startMarket(input, undefined, { beforeStart: (actor) => attachSystemHook(actor, inspect) });
   return { h, booksAfter, journaled: () => count, flush: () => hook.flush() };
 }
 
