@@ -22,9 +22,10 @@
  * Cost: an order's reports within one `writeReports` (sending, placed, filled…) are merged in memory
  * by the same rules the upsert applies, and written as one row at `flush` (or before a statement
  * that reads the orders table): an UPDATE when the row is known to be in the table, else the upsert.
- * Why not always the upsert: SQLite's `ON CONFLICT DO UPDATE` that met the row cost ~5× the same
- * UPDATE on this VM (~40 vs ~8 µs), and most rows written on a busy bot (an order filled, a counter
- * order placed) are rows written before.
+ * Why not always the upsert: SQLite's `ON CONFLICT DO UPDATE` that meets the row costs more than
+ * the same UPDATE (on this VM ~40 vs ~8 µs on random rows of a 50-market bench journal; ~14 vs ~10
+ * µs in a flush of recent orders, 50 markets), and most rows a busy bot writes here (an order that
+ * filled, a counter-order placed in an earlier slice) are rows written before.
  *
  * Entry point: `DerivedTables` (`applyEvent`, `recordIntents`, `flush`).
  */
