@@ -20,8 +20,12 @@
  * A successful cancel-all of the market (at start or on stop) closes them the same way.
  *
  * Cost: an order's reports within one `writeReports` (sending, placed, filled…) are merged in memory
- * by the same rules the upsert applies, and written as one upsert at `flush` (or before a statement
- * that reads the orders table).
+ * by the same rules the upsert applies, and written as one row at `flush` (or before a statement
+ * that reads the orders table): an UPDATE when the row is known to be in the table, else the upsert.
+ * Why not always the upsert: SQLite's `ON CONFLICT DO UPDATE` that meets the row costs more than
+ * the same UPDATE (on this VM ~40 vs ~8 µs on random rows of a 50-market bench journal; ~14 vs ~10
+ * µs in a flush of recent orders, 50 markets), and most rows a busy bot writes here (an order that
+ * filled, a counter-order placed in an earlier slice) are rows written before.
  *
  * Entry point: `DerivedTables` (`applyEvent`, `recordIntents`, `flush`).
  */
@@ -76,6 +80,8 @@ interface OrderRow {
   reason: string | null;
   at: number;
   advance: 0 | 1;
+  /** The row is in the table already (as far as this process knows): written with the UPDATE. */
+  stored: boolean;
 }
 
 /** What this process last wrote of an order (and its level, so its client id is decoded once). */
@@ -127,12 +133,14 @@ function merged(first: OrderRow, next: OrderRow): OrderRow {
     status: next.advance ? next.status : first.status,
     reason: next.advance ? (next.reason ?? (first.advance ? first.reason : null)) : first.reason,
     advance: next.advance || first.advance ? 1 : 0,
+    stored: first.stored,
   };
 }
 
 export class DerivedTables {
   private readonly selectStatus: Statement<[string], { status: OrderStatus }>;
   private readonly upsertOrder: Statement;
+  private readonly updateOrder: Statement;
   private readonly insertFill: Statement;
   private readonly orderKnown: Statement<[number, string], { n: number }>;
   private readonly cancelByOrderId: Statement;
@@ -161,6 +169,18 @@ export class DerivedTables {
         status     = CASE WHEN ? THEN excluded.status ELSE orders.status END,
         reason     = CASE WHEN ? THEN COALESCE(excluded.reason, orders.reason) ELSE orders.reason END,
         updated_at = excluded.updated_at`);
+    // The upsert's DO UPDATE, as a statement of its own (see the module comment).
+    this.updateOrder = db.prepare(`
+      UPDATE orders SET
+        order_id   = COALESCE(?, order_id),
+        level      = COALESCE(level, ?),
+        side       = COALESCE(side, ?),
+        price      = COALESCE(price, ?),
+        amount     = COALESCE(?, amount),
+        status     = CASE WHEN ? THEN ? ELSE status END,
+        reason     = CASE WHEN ? THEN COALESCE(?, reason) ELSE reason END,
+        updated_at = ?
+      WHERE client_order_id = ?`);
     this.insertFill = db.prepare(`
       INSERT INTO fills (market, deal_id, order_id, client_order_id, side, price, amount, fee, fee_asset, time, run_id)
       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
@@ -225,6 +245,12 @@ export class DerivedTables {
   flush(): void {
     // Positional parameters: binding by name costs a property lookup per parameter (~2 µs a row).
     for (const r of this.pending.values()) {
+      // A row believed stored and not found (a write of it that never committed) is inserted after all.
+      if (
+        r.stored &&
+        this.updateOrder.run(r.orderId, r.level, r.side, r.price, r.amount, r.advance, r.status, r.advance, r.reason, r.at, r.clientOrderId).changes > 0
+      )
+        continue;
       this.upsertOrder.run(r.clientOrderId, r.market, r.runId, r.orderId, r.level, r.side, r.price, r.amount, r.status, r.reason, r.at, r.advance, r.advance);
     }
     this.pending.clear();
@@ -252,6 +278,7 @@ export class DerivedTables {
       reason: facts.reason ?? null,
       at: stamp.at,
       advance: advance ? 1 : 0,
+      stored: before !== undefined,
     };
     const earlier = this.pending.get(facts.clientOrderId);
     this.pending.set(facts.clientOrderId, earlier === undefined ? row : merged(earlier, row));

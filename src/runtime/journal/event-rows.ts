@@ -40,6 +40,11 @@ export class EventRows {
     return this.params.length / COLUMNS;
   }
 
+  /** True when the pending rows go in one statement (`write` is then one transaction when none is open). */
+  get fitsOneStatement(): boolean {
+    return this.params.length <= MAX_ROWS_PER_STATEMENT * COLUMNS;
+  }
+
   /** Adds one row; returns its event id. */
   push(runId: number, market: string, checkpointId: number, seq: number, type: string, payload: string, at: number): number {
     const id = this.next;
@@ -49,7 +54,8 @@ export class EventRows {
   }
 
   /**
-   * Inserts the pending rows in the connection's open transaction (the caller's) and forgets them.
+   * Inserts the pending rows in the connection's open transaction (the caller's), or, when none is
+   * open and they fit one statement, as a transaction of their own; forgets them.
    * A throw leaves them forgotten too: the caller fails the journal (they were delivered already).
    */
   write(): void {

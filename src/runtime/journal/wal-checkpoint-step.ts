@@ -8,7 +8,7 @@
  * follow, each copying what was committed during the one before, until one finds nothing new (or
  * `catchUps` ran); then a RESTART, which holds the writer lock while it copies what is left, so
  * the writer's next transaction starts the WAL over. The writer that begins a transaction during
- * that hold waits for it (BEGIN IMMEDIATE under its busy_timeout): nothing, when the catch-up
+ * that hold waits for it (under its busy_timeout, at BEGIN IMMEDIATE or its events' INSERT): nothing, when the catch-up
  * found nothing new (no frame to copy, no fsync); else a few frames and two fsyncs. So the RESTART
  * runs only after a catch-up that found nothing new, or once the WAL is past `forceBytes` anyway.
  * It waits up to `restartWaitMs` for the writer to be between transactions (this thread sleeps,

@@ -39,13 +39,13 @@ export interface WalCheckpointResult {
 export type WalRestartEvent =
   | { readonly by: 'worker'; readonly ms: number; readonly busy: boolean }
   | { readonly by: 'writer'; readonly ms: number }
-  /** The writer's BEGIN IMMEDIATE waited this long for the writer lock (published from 1 ms on). */
+  /** The writer's BEGIN IMMEDIATE (or a batch's events INSERT, a transaction of its own) waited this long for the writer lock (published from 1 ms on). */
   | { readonly by: 'lock-wait'; readonly ms: number };
 
 export const WAL_CHANNEL = 'gridbot:journal:wal-restart';
 const channel = dc.channel(WAL_CHANNEL);
 
-/** Publishes how long the writer's BEGIN waited for the writer lock (the checkpoint worker's RESTART holds it), from 1 ms on. */
+/** Publishes how long the writer's BEGIN (or lone events INSERT) waited for the writer lock (the checkpoint worker's RESTART holds it), from 1 ms on. */
 export function publishLockWait(ms: number): void {
   if (ms >= 1 && channel.hasSubscribers) channel.publish({ by: 'lock-wait', ms } satisfies WalRestartEvent);
 }

@@ -130,6 +130,25 @@ describe('derived tables', () => {
     expect(status()).toMatchObject({ status: 'filled', order_id: 501 });
   });
 
+  it('writes an order this process wrote before again when its row is gone (it updates known rows, inserting what it does not find)', () => {
+    const { j, db } = open();
+    j.beginMarketRun(settings());
+    const c = id(1, 'buy', 100);
+    const status = () => db.prepare('SELECT status, order_id, level FROM orders WHERE client_order_id = ?').get(c);
+    j.recordIntents(MARKET, [intent(1, 'buy', 100)]);
+    expect(status()).toMatchObject({ status: 'sending' });
+    // As a write that never committed would leave it: this process believes the row stored.
+    const writer = new BetterSqlite3(join(dir, 'journal.db'));
+    writer.prepare('DELETE FROM orders WHERE client_order_id = ?').run(c);
+    writer.close();
+    j.appendMarketEvent(MARKET, {
+      type: 'desk.result',
+      outcomes: [{ kind: 'placed', clientOrderId: c, orderId: 501, dealStock: '0', left: '0.001' }],
+      fatal: null,
+    });
+    expect(status()).toEqual({ status: 'live', order_id: 501, level: 1 });
+  });
+
   it('records not-sent, unknown, found on reconcile and cancelled, and keeps a rejection', () => {
     const { j, db } = open();
     j.beginMarketRun(settings());

@@ -97,11 +97,28 @@ describe('journal group commit', () => {
     expect(timers).toHaveBeenCalledTimes(1);
   });
 
+  it('holds no writer lock while a batch only appended: its events wait in memory, and their INSERT is the transaction at commit', () => {
+    const { j, events } = open();
+    j.openBatch();
+    j.appendMarketEvent(MARKET, price('1'));
+    const other = new BetterSqlite3(join(dir, 'journal.db'));
+    other.pragma('busy_timeout = 0');
+    expect(() => other.exec('BEGIN IMMEDIATE; ROLLBACK')).not.toThrow();
+    other.close();
+    j.closeBatch();
+    j.commit();
+    expect(events()).toBe(1);
+    expect((j as unknown as { db: BetterSqlite3.Database }).db.inTransaction).toBe(false);
+  });
+
   it('fail-stop: when SQLite rolled the open batch back, the commit fails and every later write refuses', () => {
     const { j, events } = open();
     j.appendMarketEvent(MARKET, price('1'));
     j.openBatch();
     j.appendMarketEvent(MARKET, price('2'));
+    // Appends open no transaction (their INSERT is one at commit); a reporting write in the batch does.
+    j.recordTransition('market:x', null, 'running', 'xstate.init');
+    j.writeReports();
     // What an I/O error or a full disk does to an open transaction.
     (j as unknown as { db: BetterSqlite3.Database }).db.exec('ROLLBACK');
     expect(() => j.appendMarketEvent(MARKET, price('3'))).toThrow(JournalFailedError);
@@ -118,6 +135,9 @@ describe('journal group commit', () => {
     const { j, events } = open();
     j.openBatch();
     j.appendMarketEvent(MARKET, price('1'));
+    // A batch that wrote more than its events (a reporting write) commits them with a COMMIT.
+    j.recordTransition('market:x', null, 'running', 'xstate.init');
+    j.writeReports();
     (j as unknown as { commitTx: { run(): void } }).commitTx = {
       run() {
         throw new Error('disk I/O error');
@@ -213,6 +233,7 @@ describe('journal event rows', () => {
     expect(() => j.commit()).toThrow(JournalFailedError);
     expect(j.failed).toBe(true);
     expect(() => j.appendMarketEvent(MARKET, numbered(3))).toThrow(JournalFailedError);
-    expect(reader.prepare('SELECT count(*) FROM events').pluck().get()).toBe(1);
+    // Event 1 and the foreign row (committed on its own: the batch had no transaction open yet).
+    expect(reader.prepare("SELECT count(*) FROM events WHERE type = 'connection.up'").pluck().get()).toBe(1);
   });
 });
