@@ -12,8 +12,10 @@
  *
  * - t1 of an order sent over WebSocket order entry (`orderEntry: ws`, issue 15): the moment the
  *   `order_limit_place` frame is handed to `ws` (`WebSocket.prototype.send`, wrapped once like
- *   `emit`; `ws` frames and writes it to the socket in that call). The same moment stands for its
- *   `request()` and write start, so those columns carry no split for socket orders.
+ *   `emit`; `ws` frames and writes it to the socket in that call, except for the counter-orders a
+ *   group commit releases together: the socket is corked around them and written at the uncork, a few
+ *   µs later, so those samples read that much low). The same moment stands for its `request()` and
+ *   write start, so those columns carry no split for socket orders.
  *
  * Correlation, after the measured window (off the hot path): the server reports each fill it made
  * (market, maker order id, side, price). t0 of a fill is the first frame that carried it (a
