@@ -1,10 +1,11 @@
-import { Socket, createServer } from 'node:net';
+import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { firstValueFrom, toArray } from 'rxjs';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { type WebSocket, WebSocketServer } from 'ws';
 import { WhitebitError } from '../../../src/adapters/whitebit/codec/errors.js';
 import { WsTransport } from '../../../src/adapters/whitebit/ws-transport.js';
+import { countClientWrites as countWrites } from '../../support/socket-writes.js';
 
 let wss: WebSocketServer;
 let url: string;
@@ -64,22 +65,7 @@ describe('WsTransport', () => {
     t.close();
   });
 
-  /**
-   * Counts what the client's TCP socket hands the kernel: each `_write` (one chunk) or `_writev`
-   * (every chunk buffered while corked) is one write; the server's sockets are left out.
-   */
-  function countClientWrites(): { writes: () => number } {
-    const port = (wss.address() as AddressInfo).port;
-    let writes = 0;
-    for (const name of ['_write', '_writev'] as const) {
-      const original = Socket.prototype[name] as (this: Socket, ...a: unknown[]) => void;
-      vi.spyOn(Socket.prototype, name).mockImplementation(function (this: Socket, ...a: unknown[]) {
-        if (this.remotePort === port) writes += 1;
-        original.apply(this, a);
-      } as never);
-    }
-    return { writes: () => writes };
-  }
+  const countClientWrites = () => countWrites((wss.address() as AddressInfo).port);
 
   function arrivals(n: number): Promise<void> {
     return new Promise<void>((r) => {

@@ -4,7 +4,6 @@
  * by id before the machine sees them (pushes interleaved), and a dropped socket turns the pending
  * request into an unknown outcome.
  */
-import { Socket } from 'node:net';
 import { firstValueFrom } from 'rxjs';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { type Actor, createActor, waitFor } from 'xstate';
@@ -15,6 +14,7 @@ import { WsSocketOrders } from '../../../src/runtime/exchange/ws-socket-orders.j
 import { TurnOrder } from '../../../src/runtime/turn/index.js';
 import { wsOrder } from '../../adapters/whitebit/support/ws-orders.js';
 import { WsStub } from './support/ws-stub.js';
+import { countClientWrites } from '../../support/socket-writes.js';
 
 let server: WsStub;
 let actor: Actor<ConnectionMachine> | undefined;
@@ -94,21 +94,13 @@ describe('WS order entry on the connection socket', () => {
       if (placed.length === 4) allRouted();
     });
     // What the client's TCP socket hands the kernel: one `_write` or `_writev` is one write.
-    const port = Number(new URL(server.url).port);
-    let writes = 0;
-    for (const name of ['_write', '_writev'] as const) {
-      const original = Socket.prototype[name] as (this: Socket, ...a: unknown[]) => void;
-      vi.spyOn(Socket.prototype, name).mockImplementation(function (this: Socket, ...a: unknown[]) {
-        if (this.remotePort === port) writes += 1;
-        original.apply(this, a);
-      } as never);
-    }
+    const count = countClientWrites(Number(new URL(server.url).port));
     const price = (p: number) => `{"id":null,"method":"lastprice_update","params":["BTC_USDT","${p}"]}`;
     server.pushTogether([1, 2, 3, 4].map(price));
     await routed;
     await Promise.all(placed);
     // The first frame of the read leaves alone at once; the three waiting behind it share a write.
-    expect(writes).toBe(2);
+    expect(count.writes()).toBe(2);
     const sent = server.frames.filter((f) => f.method === 'order_limit_place').map((f) => (f.params[0] as { client_order_id: string }).client_order_id);
     expect(sent).toEqual(['g-b-1', 'g-b-2', 'g-b-3', 'g-b-4']);
   });

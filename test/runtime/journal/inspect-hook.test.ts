@@ -5,7 +5,8 @@
  */
 import { describe, expect, it, vi } from 'vitest';
 import type { AnyEventObject, InspectionEvent } from 'xstate';
-import { journalInspector, type JournalSink } from '../../../src/runtime/journal/inspect-hook.js';
+import { journalInspector } from '../../../src/runtime/journal/inspect-hook.js';
+import { recordingSink } from './recording-sink.js';
 import type * as StateText from '../../../src/runtime/journal/state-text.js';
 
 const stateTexts = vi.hoisted(() => ({ calls: 0 }));
@@ -20,21 +21,7 @@ vi.mock('../../../src/runtime/journal/state-text.js', async (importOriginal) => 
 });
 
 /** A journal that records calls. */
-function sink() {
-  const calls: string[] = [];
-  const j: JournalSink = {
-    appendMarketEvent: (m, e) => void calls.push(`append ${m} ${e.type}`),
-    recordIntents: (m, i) => void calls.push(`intents ${m} ${i.length}`),
-    recordTransition: (a, f, t, e) => void calls.push(`transition ${a} ${f ?? '∅'} → ${t} on ${e}`),
-    recordPnl: (m, p) => void calls.push(`pnl ${m} ${String(p.realisedQuote)}`),
-    writeReports: () => void calls.push('write'),
-    writeReportSlice: () => {
-      calls.push('write');
-      return false;
-    },
-  };
-  return { j, calls };
-}
+const sink = () => recordingSink();
 
 /** A market actor's ref and its current snapshot, which the test changes in place. */
 function marketActor() {

@@ -8,10 +8,11 @@
 import { describe, expect, it } from 'vitest';
 import { type AnyActorRef, type InspectionEvent, SimulatedClock, createActor, createMachine, fromCallback } from 'xstate';
 import type { MarketInput } from '../../../src/machines/market/market.types.js';
-import { type JournalSink, journalInspector } from '../../../src/runtime/journal/inspect-hook.js';
+import { journalInspector } from '../../../src/runtime/journal/inspect-hook.js';
 import { attachSystemHook } from '../../../src/runtime/journal/system-hook.js';
 import { supervisorMachine } from '../../../src/runtime/supervisor/supervisor.machine.js';
 import { startMarket } from '../../machines/market/market-harness.js';
+import { recordingSink } from './recording-sink.js';
 import { MARKET, type JournaledMarket, isMarketActor, runScenario, scenarioInput } from './market-scenario.js';
 
 /** The parts of an inspection event the journal hook reads, by identity. */
@@ -26,22 +27,8 @@ function recorder() {
   return { seen, record };
 }
 
-/** A journal that records what it is asked to write, as text. */
-function sink(): { j: JournalSink; calls: string[] } {
-  const calls: string[] = [];
-  const j: JournalSink = {
-    appendMarketEvent: (m, e) => void calls.push(`append ${m} ${e.type}`),
-    recordIntents: (m, i) => void calls.push(`intents ${m} ${i.map((x) => x.clientOrderId).join(',')}`),
-    recordTransition: (a, f, t, e) => void calls.push(`transition ${a} ${f ?? '∅'} → ${t} on ${e}`),
-    recordPnl: (m, p) => void calls.push(`pnl ${m} ${String(p.realisedQuote)}`),
-    writeReports: () => void calls.push('write'),
-    writeReportSlice: () => {
-      calls.push('write');
-      return false;
-    },
-  };
-  return { j, calls };
-}
+/** A journal that records what it is asked to write, as text (intents by client id). */
+const sink = () => recordingSink((i) => i.map((x) => x.clientOrderId).join(','));
 
 describe('the journal hook on the actor system', () => {
   it('sees every event and snapshot an inspect observer sees through a market’s life, the same objects in the same order', async () => {
