@@ -20,8 +20,8 @@
  *    write, ws-transport.ts) shrinks instead of staying as costly as the fills queue up. On a close,
  *    the backlog is routed at once, in such batches, before the close is told.
  * 2. **One transaction per batch.** While a batch is open, every market event the journal appends
- *    (XState's `inspect`, at relay time, so in the actor's processing order) goes into one open
- *    transaction, uncommitted. A market event that arrives outside a frame batch (a REST answer, a
+ *    (XState's inspection events, at relay time, so in the actor's processing order) waits
+ *    uncommitted, and the batch's commit writes them all in one transaction (journal.ts). A market event that arrives outside a frame batch (a REST answer, a
  *    promise actor's result, a timer) opens a batch first (`enter`), which ends at the end of the
  *    current callback (`process.nextTick`: after the microtasks already queued, so the answers that
  *    settle together share it). Without a turn order (tools, tests) the journal commits such an
