@@ -109,10 +109,17 @@ function table(report: JournalReport, bot: BotView, verdict: IdentityVerdict | n
       .join('  ')
       .trimEnd();
   const runs = `${report.runs} run${report.runs === 1 ? '' : 's'}${report.lastRunId === null ? '' : `, the last (#${report.lastRunId}) started ${iso(report.lastRunAt)}`}`;
-  const left =
+  const left: string[] =
     bot.leftResting.length === 0
       ? []
       : [`left with orders resting: ${bot.leftResting.map((r) => `${r.market} (${r.orders} order${r.orders === 1 ? '' : 's'})`).join(', ')}`];
+  const waiting = report.markets.filter((m) => m.waitingForPrice > 0);
+  if (waiting.length > 0)
+    left.push(
+      `waiting for price (placed again once the price lets them rest as maker): ${waiting
+        .map((m) => `${m.market} (${m.waitingForPrice} level${m.waitingForPrice === 1 ? '' : 's'})`)
+        .join(', ')}`,
+    );
   const legend = 'fills: executions (deals); pnl: realised, net of fees, in the quote asset; run: the last run, all: every run of the journal';
   return [`${report.path}: ${runs}`, `bot: ${bot.summary}`, exchangeLine(report, verdict), ...left, legend, line(head), ...rows.map(line)].join('\n');
 }

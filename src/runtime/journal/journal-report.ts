@@ -20,6 +20,11 @@ export interface MarketReport {
   readonly stateSince: number | null;
   /** Orders the journal last saw resting on the exchange, or may rest there (`live`; `unknown` or `sending`: sent, outcome never learned). */
   readonly restingOrders: number;
+  /**
+   * Levels the journal's last run left waiting for price (refused as post-only, placed again once the price
+   * lets them rest as maker: grid/price-wait.ts), from the replayed book; 0 when the run stopped in order.
+   */
+  readonly waitingForPrice: number;
   /** Orders (not fills) by their last status: an order filled in three deals is one `filled` order. */
   readonly ordersByStatus: Readonly<Record<string, number>>;
   /** The asset PnL and fees are in (null when no run recorded figures). */
@@ -124,6 +129,7 @@ export function readJournalReport(path: string): JournalReport {
           endBook !== null && !stoppedInOrder(st?.state ?? null)
             ? restingInBook(endBook)
             : (byStatus.live ?? 0) + (byStatus.unknown ?? 0) + (byStatus.sending ?? 0),
+        waitingForPrice: endBook !== null && !stoppedInOrder(st?.state ?? null) ? endBook.waiting.size : 0,
         ordersByStatus: byStatus,
         quoteAsset: rows.findLast((r) => r.quoteAsset !== null)?.quoteAsset ?? null,
         lastRun: last,

@@ -3,24 +3,31 @@
  * journaled (before the actor acts on it) and replay rebuilds the book the live actor has; price
  * events that release nothing stay out of the journal.
  */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { OrderIntent } from '../../../src/grid/index.js';
 import type { MarketInput } from '../../../src/machines/market/market.types.js';
 import { type Journal, openJournal } from '../../../src/runtime/journal/journal.js';
+import { readJournalReport } from '../../../src/runtime/journal/journal-report.js';
 import { replayMarket } from '../../../src/runtime/journal/replay.js';
+import { statusOutput } from '../../integration/support/status-cli.js';
 import { settings, toRunning } from '../../machines/market/market-harness.js';
 import { MARKET, type JournaledMarket, bookText, startJournaledMarket } from './market-scenario.js';
 
 const opened: Journal[] = [];
 const markets: JournaledMarket[] = [];
+const dirs: string[] = [];
 afterEach(() => {
   for (const m of markets.splice(0)) m.h.actor.stop();
   for (const j of opened.splice(0)) j.close();
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
 });
 
 /** A journaled market whose buy at 1 filled and whose counter sell@2 (60000) was refused as post-only (after a price `before`, if given). */
-async function refusedCounter(input: MarketInput, before?: string): Promise<{ journal: Journal; m: JournaledMarket }> {
-  const journal = openJournal({ path: ':memory:' });
+async function refusedCounter(input: MarketInput, before?: string, path = ':memory:'): Promise<{ journal: Journal; m: JournaledMarket }> {
+  const journal = openJournal({ path });
   opened.push(journal);
   const m = startJournaledMarket(journal, input);
   markets.push(m);
@@ -67,5 +74,18 @@ describe('journal: price events that release a waiting level', () => {
     const events = journal.lastMarketRun(MARKET)?.events ?? [];
     expect(events.filter((e) => e.type === 'feed.price')).toEqual([{ type: 'feed.price', price: '30000' }]);
     expect(bookText(journal.restoreBook(MARKET))).toBe(bookText(h.context().book));
+  });
+
+  // Issue 14: `gridbot status` (the journal's reader) tells the levels a bot left waiting, not only the live surfaces.
+  it('gridbot status reports the levels the last run left waiting for price', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gridbot-wait-'));
+    dirs.push(dir);
+    const path = join(dir, 'journal.db');
+    const { m } = await refusedCounter(settings(), '60100', path);
+    expect(m.h.context().book?.waiting.size).toBe(1);
+    markets.splice(markets.indexOf(m), 1);
+    m.h.actor.stop(); // as a SIGKILL leaves it: no stop journaled
+    expect(readJournalReport(path).markets[0]?.waitingForPrice).toBe(1);
+    expect(await statusOutput(path)).toContain(`waiting for price (placed again once the price lets them rest as maker): ${MARKET} (1 level)`);
   });
 });
