@@ -313,13 +313,20 @@ describe('health from the tracked states', () => {
     const m = createRuntimeMetrics({ defaultMetrics: false, now: () => t, missingLevelsAfterMs: 60_000 });
     const plan = { levels: [{ price: D('100') }, { price: D('110') }, { price: D('120') }] };
     const waiting = new Map([['buy@1', { level: 1, side: 'buy', price: D('110'), amount: D('1'), origin: 'counter' }]]);
-    const ctx = { plan, book: { orders: new Map(), waiting }, lastPrice: '105' };
+    // Levels 0 and 2 rest; level 1 waits for price: it is the one level missing.
+    const orders = new Map([
+      [0, { state: 'live', level: 0, price: D('100') }],
+      [2, { state: 'live', level: 2, price: D('120') }],
+    ]);
+    const ctx = { plan, book: { orders, waiting }, lastPrice: '105' };
     m.attach(fakeRuntime(() => [status('A_USDT')], { A_USDT: ctx }).rt);
     const o = observed(m, ['A_USDT']);
     o.conn({ connection: { open: 'idle' } });
     o.emit('A_USDT', stateEvent('running.trading', null));
     o.emit('A_USDT', { type: 'market.waiting', waiting: 1 });
-    expect(sample(await m.scrape(), 'gridbot_grid_levels_waiting_for_price', { market: 'A_USDT' })).toBe(1);
+    const scraped = await m.scrape();
+    expect(sample(scraped, 'gridbot_grid_levels_waiting_for_price', { market: 'A_USDT' })).toBe(1);
+    expect(sample(scraped, 'gridbot_grid_levels_missing', { market: 'A_USDT' })).toBe(1);
     t = t0 + 59_000;
     expect(m.health().status).toBe('ok');
     t = t0 + 61_000;
