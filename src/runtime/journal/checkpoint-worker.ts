@@ -47,12 +47,20 @@ parentPort.on('message', (m) => {
   clearInterval(timer);
   checkpoint();
   db.close();
+  Atomics.store(workerData.closed, 0, 1);
+  Atomics.notify(workerData.closed, 0);
   parentPort.close();
 });
 `;
 
+/** How long `stop` waits for the worker's connection to close (a final checkpoint's fsync is 5-20 ms here). */
+const STOP_WAIT_MS = 2000;
+
 export class CheckpointWorker {
   private readonly worker: Worker;
+  /** Set to 1 by the worker once its connection is closed (see {@link stop}). */
+  private readonly closed = new Int32Array(new SharedArrayBuffer(4));
+  private failed = false;
   private stopped = false;
 
   /**
@@ -70,20 +78,36 @@ export class CheckpointWorker {
       forceBytes: Number.isFinite(restartBytes) ? restartBytes * FORCE_FACTOR : Number.MAX_SAFE_INTEGER,
       restartWaitMs: RESTART_WAIT_MS,
       catchUps: CATCH_UPS,
+      closed: this.closed,
     };
     this.worker = new Worker(SOURCE, { eval: true, workerData });
     // A failed checkpointer costs only the stalls it was saving: the main thread's fallback is SQLite's own.
-    this.worker.on('error', () => {});
+    this.worker.on('error', () => {
+      this.failed = true;
+    });
     this.worker.on('message', (m: WalCheckpointResult) => {
       if (!this.stopped) reported(m);
     });
     this.worker.unref();
   }
 
-  /** Asks the worker to checkpoint once more and exit; never blocks the caller. */
+  /** Asks the worker to checkpoint once more, close its connection and exit; returns at once (see {@link waitClosed}). */
   stop(): void {
     if (this.stopped) return;
     this.stopped = true;
     this.worker.postMessage('stop');
+  }
+
+  /**
+   * Blocks until the worker's connection is closed (at most {@link STOP_WAIT_MS}); true when it is.
+   * Why block: a connection still open after the journal closed keeps (or, from a worker still
+   * starting, creates) the `-wal` and `-shm` files beside it; whoever acts on the journal file next
+   * (a test removing its directory, the next run, a backup) would race a thread it cannot see.
+   * Closing is a stop, so a few ms on this thread cost nothing.
+   */
+  waitClosed(): boolean {
+    this.stop();
+    if (this.failed) return false;
+    return Atomics.wait(this.closed, 0, 0, STOP_WAIT_MS) !== 'timed-out';
   }
 }

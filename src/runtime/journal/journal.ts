@@ -703,6 +703,8 @@ export class Journal {
         releaseLock(this.db, this.token);
       } finally {
         this.db.close();
+        // After this connection: the worker's is the last to close and takes the -wal and -shm files with it.
+        this.checkpointWorker?.waitClosed();
       }
     }
   }

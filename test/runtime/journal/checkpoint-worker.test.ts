@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -57,5 +57,30 @@ describe('checkpointing in a worker thread', () => {
     worker.stop();
     expect(restarted()).toBe(true);
     writer.close();
+  });
+
+  // A connection left open by the worker after the journal closed kept (or, from a worker still starting,
+  // created) the -wal and -shm files: a test's directory removal then failed with ENOTEMPTY in CI.
+  it('waitClosed returns once the worker closed its connection, the last one, so the -wal and -shm files are gone', async () => {
+    const path = join(dir, 'c.db');
+    const writer = new BetterSqlite3(path);
+    writer.pragma('journal_mode = WAL');
+    writer.exec('CREATE TABLE t (v TEXT)');
+    writer.prepare('INSERT INTO t (v) VALUES (?)').run('x');
+    let reported!: () => void;
+    const first = new Promise<void>((resolve) => (reported = resolve));
+    const worker = new CheckpointWorker(path, 5, () => reported());
+    await first; // the worker's connection is open
+    writer.close(); // not the last connection: the WAL files stay for the worker's
+    expect(existsSync(`${path}-wal`)).toBe(true);
+    expect(worker.waitClosed()).toBe(true);
+    expect(readdirSync(dir)).toEqual(['c.db']);
+  });
+
+  it('a journal with a checkpoint worker leaves only its file once closed, even closed at once', () => {
+    const path = join(dir, 'j.db');
+    openJournal({ path, checkpointIn: 'worker', checkpointIntervalMs: 20 }).close();
+    expect(readdirSync(dir)).toEqual(['j.db']);
+    rmSync(dir, { recursive: true });
   });
 });
