@@ -83,14 +83,18 @@ describe('level book', () => {
     expect(unknown.orders.get(5)?.state).toBe('unknown');
   });
 
+  /** The buy at 4 filled and its counter sell at 5 taken (sent): no answer, no order report yet. */
+  function counterSell5Sent() {
+    const t = takeIntents(applyDeal(placedBook(), deal(1, 104, cid(4, 'buy', 4), 'buy', '64000', '0.001')), 20);
+    return { book: t.book, sell5: t.intents[0]?.clientOrderId ?? '' };
+  }
+
   it('frees the level of an order its deals fill in full before its placement is answered, and ignores the late answer and report', () => {
-    let book = placedBook();
-    book = applyDeal(book, deal(1, 104, cid(4, 'buy', 4), 'buy', '64000', '0.001'));
-    const t = takeIntents(book, 20);
-    const sell5 = t.intents[0]?.clientOrderId ?? '';
+    const sent = counterSell5Sent();
+    const sell5 = sent.sell5;
     // The sell at 5 is on its way (no answer, no order report) when a deal fills all of it: the
     // deal carries our client id, and it cannot fill past the amount we sent, so it rests no more.
-    book = applyDeal(t.book, deal(2, 205, sell5, 'sell', '65000', '0.001'));
+    let book = applyDeal(sent.book, deal(2, 205, sell5, 'sell', '65000', '0.001'));
     expect(book.orders.has(5)).toBe(false);
     expect(owed(book)).toEqual(['buy@4 0.001 counter']);
     // The sell at 6 fills: its counter buy at 5 goes out now, not after the sell at 5's answer.
@@ -108,11 +112,8 @@ describe('level book', () => {
   });
 
   it('keeps the level of an order on its way that a deal filled in part', () => {
-    let book = placedBook();
-    book = applyDeal(book, deal(1, 104, cid(4, 'buy', 4), 'buy', '64000', '0.001'));
-    const t = takeIntents(book, 20);
-    const sell5 = t.intents[0]?.clientOrderId ?? '';
-    book = applyDeal(t.book, deal(2, 205, sell5, 'sell', '65000', '0.0004'));
+    const { book: sent, sell5 } = counterSell5Sent();
+    let book = applyDeal(sent, deal(2, 205, sell5, 'sell', '65000', '0.0004'));
     expect(book.orders.get(5)?.clientOrderId).toBe(sell5);
     // The sell at 6 fills: its buy at 5 waits for the level (the sell there may still fill).
     book = applyDeal(book, deal(3, 106, cid(6, 'sell', 6), 'sell', '66000', '0.001'));
