@@ -22,10 +22,14 @@
  * `deals_update` with that order id, or an `ordersPending_update` of that order with a fill); its
  * counter-order is the first request, sent after t0, on the same market with the opposite side at
  * the adjacent level (price ± step), read from the signed payload (`X-TXC-PAYLOAD`). So a sample is
- * one frame → its own request, whichever way the bot got there (synchronously or not).
+ * one frame → its own request, whichever way the bot got there (synchronously or not). Each sample is
+ * then a reaction or a level wait (bench/level-wait.ts), from the same fills and frames: nothing more
+ * is recorded while the bot runs.
  */
 import dc from 'node:diagnostics_channel';
+import { Decimal } from 'decimal.js';
 import WebSocket from 'ws';
+import { type SampleSpan, type SeenFill, levelWaits } from './level-wait.js';
 import type { FillRecord } from './protocol.js';
 
 interface Stamped {
@@ -73,8 +77,21 @@ export interface LatencyResult {
   readonly trigger: { firstFrame: number; otherFrameOfFill: number; unrelated: number };
   /** Samples whose counter-order went over REST / over the WebSocket (`order_limit_place`). */
   readonly via: { readonly rest: number; readonly ws: number };
-  /** Each sample's frame time (t0) and body-sent time (t1), `process.hrtime.bigint()`, in fill order. */
-  readonly pairs: readonly { readonly t0: bigint; readonly t1: bigint }[];
+  /** Each sample's frame time (t0) and body-sent time (t1), `process.hrtime.bigint()`, in fill order; `levelWait` as below. */
+  readonly pairs: readonly { readonly t0: bigint; readonly t1: bigint; readonly levelWait: boolean }[];
+  /**
+   * `latencyUs` without the level waits (bench/level-wait.ts: the counter-order's level was held by
+   * another order of the bot and freed by its fill within the sample): the reaction times proper.
+   */
+  readonly reactionUs: number[];
+  /** Samples that are level waits (`latencyUs.length - reactionUs.length`). */
+  readonly levelWaits: number;
+  /**
+   * Of the level waits, how many follow (previous fill of the same market, in the server's order) a
+   * reaction sample whose counter-order went to the very level that was held: the late order that
+   * held it, its lateness counted there. `other`: the rest (the level held by an order older than that).
+   */
+  readonly levelWaitAfter: { readonly reaction: number; readonly other: number };
 }
 
 const ORDER_PATHS = new Set(['/api/v4/order/new', '/api/v4/order/bulk']);
@@ -126,14 +143,11 @@ function ordersOf(headers: unknown): OrderOut[] {
   return typeof body.market === 'string' ? [body as OrderOut] : [];
 }
 
-/** Adds `delta` (a decimal string) to a decimal string price, exactly (two-decimal grid prices). */
-function shift(price: string, delta: string, sign: 1 | -1): string {
-  const scale = 1e8;
-  const v = Math.round(Number(price) * scale) + sign * Math.round(Number(delta) * scale);
-  return String(v / scale);
-}
+/** A price in one canonical form (`100.00` and `100` are one level), exactly. */
+const norm = (p: string): string => new Decimal(p).toFixed();
 
-const norm = (p: string): string => String(Number(p));
+/** `price` ± `delta` (decimal strings), exactly, in `norm`'s form. */
+const shift = (price: string, delta: string, sign: 1 | -1): string => new Decimal(price).plus(new Decimal(delta).times(sign)).toFixed();
 
 export class LatencyProbe {
   private armed = false;
@@ -241,7 +255,11 @@ export class LatencyProbe {
     const latencyUs: number[] = [];
     const dispatchUs: number[] = [];
     const headersUs: number[] = [];
-    const pairs: { t0: bigint; t1: bigint }[] = [];
+    const pairs: { t0: bigint; t1: bigint; levelWait: boolean }[] = [];
+    /** Per sample (same order as `latencyUs`): its market, counter-order level and fill index, for the level-wait rule. */
+    const spans: (SampleSpan & { readonly fill: number })[] = [];
+    /** Per fill of the window (server order): its sample's index, or -1. */
+    const sampleOf: number[] = [];
     const firstFrame = { deals: 0, ordersPending: 0 };
     const trigger = { firstFrame: 0, otherFrameOfFill: 0, unrelated: 0 };
     const via = { rest: 0, ws: 0 };
@@ -260,7 +278,8 @@ export class LatencyProbe {
     };
     let unmatched = 0;
     let claimed = 0;
-    for (const f of fills) {
+    for (const [fi, f] of fills.entries()) {
+      sampleOf.push(-1);
       const seen = firstSeen.get(f.orderId);
       if (seen === undefined) {
         unmatched += 1;
@@ -268,7 +287,7 @@ export class LatencyProbe {
       }
       const counterSide = f.side === 'buy' ? 'sell' : 'buy';
       const counterPrice = shift(f.price, step, f.side === 'buy' ? 1 : -1);
-      const list = byKey.get(`${f.market}|${counterSide}|${norm(counterPrice)}`) ?? [];
+      const list = byKey.get(`${f.market}|${counterSide}|${counterPrice}`) ?? [];
       const hit = list.find((r) => !r.claimed && r.t1 > seen.t);
       if (hit === undefined) {
         unmatched += 1;
@@ -278,8 +297,10 @@ export class LatencyProbe {
       claimed += 1;
       via[hit.via] += 1;
       firstFrame[seen.kind] += 1;
+      sampleOf[fi] = latencyUs.length;
+      spans.push({ market: f.market, level: counterPrice, t0: seen.t, t1: hit.t1, fill: fi });
       latencyUs.push(Number(hit.t1 - seen.t) / 1000);
-      pairs.push({ t0: seen.t, t1: hit.t1 });
+      pairs.push({ t0: seen.t, t1: hit.t1, levelWait: false });
       if (hit.th !== undefined) headersUs.push(Number(hit.th - seen.t) / 1000);
       if (hit.tc !== undefined) {
         dispatchUs.push(Number(hit.tc - seen.t) / 1000);
@@ -290,7 +311,36 @@ export class LatencyProbe {
         } else trigger.unrelated += 1;
       }
     }
+    // 4. Level waits (bench/level-wait.ts), from the fills' first frames: the same rule for every bot.
+    const seenFills: SeenFill[] = [];
+    for (const f of fills) {
+      const seen = firstSeen.get(f.orderId);
+      if (seen !== undefined) seenFills.push({ market: f.market, price: norm(f.price), t: seen.t });
+    }
+    const waits = levelWaits(spans, seenFills);
+    const reactionUs: number[] = [];
+    const levelWaitAfter = { reaction: 0, other: 0 };
+    const previousOnMarket = (fi: number): number => {
+      const market = fills[fi]?.market;
+      for (let i = fi - 1; i >= 0; i -= 1) if (fills[i]?.market === market) return i;
+      return -1;
+    };
+    for (const [i, s] of spans.entries()) {
+      const pair = pairs[i] as { levelWait: boolean };
+      if (!waits[i]) {
+        reactionUs.push(latencyUs[i] as number);
+        continue;
+      }
+      pair.levelWait = true;
+      const before = previousOnMarket(s.fill);
+      const j = before < 0 ? -1 : (sampleOf[before] as number);
+      if (j >= 0 && !waits[j] && spans[j]?.level === s.level) levelWaitAfter.reaction += 1;
+      else levelWaitAfter.other += 1;
+    }
     return {
+      reactionUs,
+      levelWaits: spans.length - reactionUs.length,
+      levelWaitAfter,
       latencyUs,
       dispatchUs,
       headersUs,

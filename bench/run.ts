@@ -490,7 +490,13 @@ function report(
 }
 
 function latencyReport(o: Options, latency: readonly LatencyRow[]): string[] {
-  const out = ['', '### Reaction latency: fill frame in (ws `message`) → counter-order body sent (undici `bodySent`), µs; CPU µs per fill', ''];
+  const out = [
+    '',
+    '### Reaction latency: fill frame in (ws `message`) → counter-order body sent (undici `bodySent`), µs; CPU µs per fill',
+    '',
+    'All samples, then the reaction samples alone (level waits apart: the counter-order waited for its level, held by another order until the price filled it; bench/level-wait.ts).',
+    '',
+  ];
   const rows: string[][] = [];
   const ok = (r: LatencyRow | undefined): LatencyMeasured | undefined => (r?.status === 'ok' ? r : undefined);
   const cell = (r: LatencyRow | undefined): string =>
@@ -504,12 +510,20 @@ function latencyReport(o: Options, latency: readonly LatencyRow[]): string[] {
       const all = [a, q, b].map(ok).filter((r): r is LatencyMeasured => r !== undefined);
       if (a === undefined && q === undefined && b === undefined) continue;
       const trio = (f: (r: LatencyMeasured) => string): string => [a, q, b].map((r) => (ok(r) ? f(ok(r) as LatencyMeasured) : '—')).join(' / ');
+      const reaction = (r: LatencyRow | undefined): string => {
+        const m = ok(r);
+        return m === undefined ? '—' : `${f1(m.reactionUs.p50)} / ${f1(m.reactionUs.p99)} / ${f1(m.reactionUs.max)}`;
+      };
       rows.push([
         String(markets),
         String(rate),
         cell(a),
         cell(q),
         cell(b),
+        reaction(a),
+        reaction(q),
+        reaction(b),
+        trio((r) => `${r.levelWaits}`),
         ratio(ok(b), ok(a)),
         trio((r) => f1(r.cpuUsPerFill)),
         trio((r) => f1(r.dispatchUs.p50)),
@@ -527,7 +541,11 @@ function latencyReport(o: Options, latency: readonly LatencyRow[]): string[] {
         'ours p50 / p99 / max',
         'ours-quiet p50 / p99 / max',
         'baseline p50 / p99 / max',
-        'baseline ÷ ours (p50 / p99)',
+        'ours reaction p50 / p99 / max',
+        'ours-quiet reaction',
+        'baseline reaction',
+        'level waits (ours / quiet / base)',
+        'baseline ÷ ours (p50 / p99, all samples)',
         'CPU µs/fill (ours / quiet / base)',
         'frame → request() p50 (ours / quiet / base)',
         'frame → write starts p50 (ours / quiet / base)',

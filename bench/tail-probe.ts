@@ -131,6 +131,8 @@ export function armTail(): void {
 interface Pair {
   readonly t0: bigint;
   readonly t1: bigint;
+  /** The sample is a level wait (bench/level-wait.ts, decided in bench/probe.ts for every row). */
+  readonly levelWait: boolean;
 }
 
 const us = (ns: bigint): number => Number(ns) / 1000;
@@ -204,15 +206,11 @@ export function reportTail(label: string, pairs: readonly Pair[], frames: readon
     for (const m of frames) if (m.t > p.t0 && m.t < p.t1) out.push(`${kindOf(m.data)}+${us(m.t - p.t0).toFixed(0)}`);
     return out.join(' ');
   };
-  // What each slow sample waited for, from the frames around it (the fill's market is in its deal frame):
-  // `level`: a later deal of the same market came before the counter-order (its level was held: one
-  // order per level; the grid moved first); `queued`: fills of other markets came within 5 ms before it
-  // or frames of others during it (it waited its turn); `local`: nothing arrived (our own CPU, a pause,
-  // or the process descheduled: compare its CPU with its wall time).
-  const marketOf = (data: unknown): string | null => {
-    const text = Buffer.isBuffer(data) ? data.toString('utf8', 0, 200) : String(data).slice(0, 200);
-    return /"([A-Z0-9]+_[A-Z0-9]+)"/.exec(text)?.[1] ?? null;
-  };
+  // What each slow sample waited for: `level`: a level wait, the rule of every row (bench/level-wait.ts:
+  // its level was held by another order of the bot, which filled in its span); otherwise from the frames
+  // around it: `queued`: fills came within 5 ms before it or frames of other kinds during it (it waited its
+  // turn); `local`: nothing arrived (our own CPU, a pause, or the process descheduled: compare its CPU
+  // with its wall time).
   const cpuAt = (t: bigint): number | null => {
     let lo = 0;
     let hi = stamps.length - 1;
@@ -228,13 +226,12 @@ export function reportTail(label: string, pairs: readonly Pair[], frames: readon
     return at;
   };
   const classify = (p: Pair): string => {
+    if (p.levelWait) return 'level';
     const fill = frames.find((m) => m.t === p.t0);
-    const market = fill === undefined ? null : marketOf(fill.data);
     let others = false;
     for (const m of frames) {
       if (m.t <= p.t0 - 5_000_000n || m.t >= p.t1 || m === fill) continue;
       const k = kindOf(m.data);
-      if (m.t > p.t0 && k === 'deals_update' && market !== null && marketOf(m.data) === market) return 'level';
       if (m.t < p.t0 ? k === 'deals_update' : k !== 'depth_update' && k !== 'lastprice_update') others = true;
     }
     return others ? 'queued' : 'local';

@@ -9,6 +9,7 @@
 import type { BacktestBenchRow } from './backtest.js';
 import type { HistoryRow } from './history.js';
 import type { Bot, BurstRow, LatencyRow, StartupRow } from './latency.js';
+import { tooFewReactions } from './level-wait.js';
 import type { SoakResult } from './soak.js';
 import type { FloorRow } from './transport-floor.js';
 
@@ -54,7 +55,7 @@ export function checkTargets(rows: RunRows): TargetCheck[] {
   }
 
   for (const markets of [50, 500]) {
-    const target = `ours, ${markets} markets, 1000 fills/s sustained: p99 ≤ 5 ms`;
+    const target = `ours, ${markets} markets, 1000 fills/s sustained: reaction p99 ≤ 5 ms (level waits apart)`;
     const r = latencyOf(rows, 'ours', markets, 1000);
     if (!r) out.push(notRun(target));
     else if (r.status !== 'ok') out.push(failed(target, r.status));
@@ -62,11 +63,15 @@ export function checkTargets(rows: RunRows): TargetCheck[] {
       // Sustained: the server kept the rate and (almost) every fill found an order and got its counter-order.
       const lost = r.unmatchedFills + r.skippedFills;
       const kept = r.achievedRate >= 0.95 * r.rate && lost <= 0.01 * r.fills;
-      const p99 = r.latencyUs.n === 0 ? 'no fill got its counter-order in the window' : `p99 ${ms(r.latencyUs.p99)}`;
+      // Judged on the reaction samples (bench/level-wait.ts), the all-sample p99 and the counts beside it.
+      const few = r.latencyUs.n === 0 ? 'no fill got its counter-order in the window' : tooFewReactions(r.reactionUs.n, r.latencyUs.n);
+      const p99 =
+        few ??
+        `reaction p99 ${ms(r.reactionUs.p99)} (${r.reactionUs.n} of ${r.latencyUs.n} samples, ${r.levelWaits} level waits; all samples p99 ${ms(r.latencyUs.p99)})`;
       out.push({
         target,
         measured: `${p99}, ${r.achievedRate.toFixed(0)}/s, ${lost} of ${r.fills + r.skippedFills} fills unmatched`,
-        met: kept && r.latencyUs.p99 <= 5000,
+        met: few === null && kept && r.reactionUs.p99 <= 5000,
       });
     }
   }

@@ -1,0 +1,77 @@
+/**
+ * Which reaction samples are a *level wait* rather than a reaction time (issues 13 and 15).
+ *
+ * A sample is one fill → its counter-order (bench/probe.ts). Its counter-order goes to one level of
+ * the grid, the fill's price ± one step. With one order per level, the counter-order cannot leave
+ * while another order of the bot holds that level; it leaves once that order has left, i.e. when the
+ * price comes back and fills it. Such a sample measures the market, not the bot.
+ *
+ * Rule: a sample is a level wait when a fill of another order of the bot **at the counter-order's
+ * level, on the same market**, reached the process (its first frame) after the sample's fill frame
+ * and before its counter-order left. Nothing but an order resting at that level can fill there, so
+ * the level was held at the fill's frame and the wait ended with that fill.
+ *
+ * Deliberately not "any later fill of the same market in the span" (the tail probe's first rule): a
+ * counter-order delayed by a pause of ours lets the market's next fill arrive in its span too, and
+ * that rule would set the pause aside with it. Here that sample stays a reaction sample with the
+ * pause in it; only the next fill, whose level the late counter-order now holds, is a level wait.
+ *
+ * Entry point: `levelWaits` (pure; prices compared as the caller's canonical strings).
+ */
+
+/** One sample: the fill's market, the counter-order's level, fill frame in (t0) → counter-order out (t1). */
+export interface SampleSpan {
+  readonly market: string;
+  /** The counter-order's price, in the same canonical form as `SeenFill.price`. */
+  readonly level: string;
+  readonly t0: bigint;
+  readonly t1: bigint;
+}
+
+/** A fill of one of the bot's orders and when its first frame reached the process. */
+export interface SeenFill {
+  readonly market: string;
+  readonly price: string;
+  readonly t: bigint;
+}
+
+const keyOf = (market: string, price: string): string => `${market}|${price}`;
+
+/** For each sample, in order: true when it is a level wait (see the module comment). */
+export function levelWaits(samples: readonly SampleSpan[], fills: readonly SeenFill[]): boolean[] {
+  const byLevel = new Map<string, bigint[]>();
+  for (const f of fills) {
+    const k = keyOf(f.market, f.price);
+    const list = byLevel.get(k);
+    if (list === undefined) byLevel.set(k, [f.t]);
+    else list.push(f.t);
+  }
+  for (const list of byLevel.values()) list.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  return samples.map((s) => {
+    const list = byLevel.get(keyOf(s.market, s.level));
+    if (list === undefined) return false;
+    // The first fill at that level after the sample's frame: a wait if it came before the counter-order.
+    let lo = 0;
+    let hi = list.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if ((list[mid] as bigint) <= s.t0) lo = mid + 1;
+      else hi = mid;
+    }
+    const next = list[lo];
+    return next !== undefined && next < s.t1;
+  });
+}
+
+/**
+ * Fewest reaction samples a row needs for its p99 to be read: below 100, the nearest-rank p99 is the
+ * maximum, one sample.
+ */
+export const MIN_REACTION_SAMPLES = 100;
+
+/** Why a row's reaction p99 cannot be read (too few reaction samples), or null when it can. */
+export function tooFewReactions(reactions: number, samples: number): string | null {
+  return reactions >= MIN_REACTION_SAMPLES
+    ? null
+    : `too few reaction samples for a p99: ${reactions} of ${samples} (${samples - reactions} level waits), at least ${MIN_REACTION_SAMPLES} needed`;
+}
