@@ -61,8 +61,8 @@ export interface LatencyMeasured extends RowKey {
   readonly reactionUs: Summary;
   /** Samples that are level waits: the counter-order's level was held by another order until that order filled. */
   readonly levelWaits: number;
-  /** Level waits after a reaction sample whose late counter-order held their level, and the rest (bench/probe.ts). */
-  readonly levelWaitAfter: LatencyResult['levelWaitAfter'];
+  /** What held each level wait's level: a reaction sample's counter-order (left before the fill or not), a level wait's, none (bench/probe.ts). */
+  readonly levelWaitHolders: LatencyResult['levelWaitHolders'];
   readonly dispatchUs: Summary;
   readonly headersUs: Summary;
   /**
@@ -293,7 +293,7 @@ async function measureRate(server: BenchServer, probe: LatencyProbe, key: RowKey
     latencyUs: summarize(r.latencyUs),
     reactionUs: summarize(r.reactionUs),
     levelWaits: r.levelWaits,
-    levelWaitAfter: r.levelWaitAfter,
+    levelWaitHolders: r.levelWaitHolders,
     dispatchUs: summarize(r.dispatchUs),
     headersUs: summarize(r.headersUs),
     cpuUsPerFill: (Math.max(cpuAtDone, cpuAtLastSend) - cpu0) / Math.max(1, done.fills.length),
@@ -310,10 +310,12 @@ async function measureRate(server: BenchServer, probe: LatencyProbe, key: RowKey
   };
   const L = row.latencyUs;
   const R = row.reactionUs;
+  const H = row.levelWaitHolders;
   const f = (n: number): string => (Number.isFinite(n) ? n.toFixed(0) : '—');
   console.log(
     `  ${key.bot.padEnd(10)} ${String(key.markets).padStart(3)} markets ${String(rate).padStart(4)} fills/s: p50 ${f(L.p50)} µs, p99 ${f(L.p99)} µs, max ${f(L.max)} µs, ` +
-      `reaction (${row.levelWaits} level waits apart, ${row.levelWaitAfter.reaction} of them after the reaction sample that held their level) p50 ${f(R.p50)} µs, p99 ${f(R.p99)} µs, max ${f(R.max)} µs, ` +
+      `reaction (${row.levelWaits} level waits apart; their level held by a reaction sample's counter-order ${H.reaction}, ${H.leftBeforeFill} of them gone before the fill, a level wait's ${H.levelWait}, none ${H.none}) ` +
+      `p50 ${f(R.p50)} µs, p99 ${f(R.p99)} µs, max ${f(R.max)} µs, ` +
       `CPU ${f(row.cpuUsPerFill)} µs/fill (n=${L.n}, unmatched ${row.unmatchedFills}, skipped ${row.skippedFills}, achieved ${row.achievedRate.toFixed(0)}/s; ` +
       `via ws ${r.via.ws}, rest ${r.via.rest}; request() after: fill's first frame ${r.trigger.firstFrame}, its second frame ${r.trigger.otherFrameOfFill}, other ${r.trigger.unrelated}; ${row.botState})`,
   );

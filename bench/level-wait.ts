@@ -75,3 +75,25 @@ export function tooFewReactions(reactions: number, samples: number): string | nu
     ? null
     : `too few reaction samples for a p99: ${reactions} of ${samples} (${samples - reactions} level waits), at least ${MIN_REACTION_SAMPLES} needed`;
 }
+
+/** A fill of the window (server order) and its counter-order's level (`SampleSpan.level`'s form). */
+export interface FillLevel {
+  readonly market: string;
+  readonly side: 'buy' | 'sell';
+  readonly level: string;
+}
+
+/**
+ * The fill whose counter-order held the level fill `at` waited for: the latest earlier fill of the same
+ * market, of the other side, whose counter-order went to that level (an order of the other side than
+ * `at`'s counter-order, at its level). -1 when none in the window (the level held since before it).
+ */
+export function holderOf(fills: readonly FillLevel[], at: number): number {
+  const f = fills[at];
+  if (f === undefined) return -1;
+  for (let i = at - 1; i >= 0; i -= 1) {
+    const g = fills[i] as FillLevel;
+    if (g.market === f.market && g.side !== f.side && g.level === f.level) return i;
+  }
+  return -1;
+}

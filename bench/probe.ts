@@ -29,7 +29,7 @@
 import dc from 'node:diagnostics_channel';
 import { Decimal } from 'decimal.js';
 import WebSocket from 'ws';
-import { type SampleSpan, type SeenFill, levelWaits } from './level-wait.js';
+import { type FillLevel, type SampleSpan, type SeenFill, holderOf, levelWaits } from './level-wait.js';
 import type { FillRecord } from './protocol.js';
 
 interface Stamped {
@@ -87,11 +87,21 @@ export interface LatencyResult {
   /** Samples that are level waits (`latencyUs.length - reactionUs.length`). */
   readonly levelWaits: number;
   /**
-   * Of the level waits, how many follow (previous fill of the same market, in the server's order) a
-   * reaction sample whose counter-order went to the very level that was held: the late order that
-   * held it, its lateness counted there. `other`: the rest (the level held by an order older than that).
+   * What held each level wait's level (bench/level-wait.ts `holderOf`: the counter-order of an earlier
+   * fill of the market): `reaction`, that fill's sample is a reaction sample (whatever made its
+   * counter-order late on our side is counted there), of which `leftBeforeFill` had left this process
+   * before the waiting fill's frame came (the exchange took that fill before it rested: nothing of ours
+   * was late); `levelWait`, that fill was a level wait itself (a chain); `none`, no such fill with a
+   * sample in the window.
    */
-  readonly levelWaitAfter: { readonly reaction: number; readonly other: number };
+  readonly levelWaitHolders: LevelWaitHolders;
+}
+
+export interface LevelWaitHolders {
+  readonly reaction: number;
+  readonly leftBeforeFill: number;
+  readonly levelWait: number;
+  readonly none: number;
 }
 
 const ORDER_PATHS = new Set(['/api/v4/order/new', '/api/v4/order/bulk']);
@@ -278,15 +288,18 @@ export class LatencyProbe {
     };
     let unmatched = 0;
     let claimed = 0;
+    /** Per fill of the window: its side and its counter-order's level. */
+    const fillLevels: FillLevel[] = [];
     for (const [fi, f] of fills.entries()) {
       sampleOf.push(-1);
+      const counterSide = f.side === 'buy' ? 'sell' : 'buy';
+      const counterPrice = shift(f.price, step, f.side === 'buy' ? 1 : -1);
+      fillLevels.push({ market: f.market, side: f.side, level: counterPrice });
       const seen = firstSeen.get(f.orderId);
       if (seen === undefined) {
         unmatched += 1;
         continue;
       }
-      const counterSide = f.side === 'buy' ? 'sell' : 'buy';
-      const counterPrice = shift(f.price, step, f.side === 'buy' ? 1 : -1);
       const list = byKey.get(`${f.market}|${counterSide}|${counterPrice}`) ?? [];
       const hit = list.find((r) => !r.claimed && r.t1 > seen.t);
       if (hit === undefined) {
@@ -319,12 +332,7 @@ export class LatencyProbe {
     }
     const waits = levelWaits(spans, seenFills);
     const reactionUs: number[] = [];
-    const levelWaitAfter = { reaction: 0, other: 0 };
-    const previousOnMarket = (fi: number): number => {
-      const market = fills[fi]?.market;
-      for (let i = fi - 1; i >= 0; i -= 1) if (fills[i]?.market === market) return i;
-      return -1;
-    };
+    const holders = { reaction: 0, leftBeforeFill: 0, levelWait: 0, none: 0 };
     for (const [i, s] of spans.entries()) {
       const pair = pairs[i] as { levelWait: boolean };
       if (!waits[i]) {
@@ -332,15 +340,20 @@ export class LatencyProbe {
         continue;
       }
       pair.levelWait = true;
-      const before = previousOnMarket(s.fill);
-      const j = before < 0 ? -1 : (sampleOf[before] as number);
-      if (j >= 0 && !waits[j] && spans[j]?.level === s.level) levelWaitAfter.reaction += 1;
-      else levelWaitAfter.other += 1;
+      const h = holderOf(fillLevels, s.fill);
+      const j = h < 0 ? -1 : (sampleOf[h] as number);
+      const held = spans[j];
+      if (held === undefined) holders.none += 1;
+      else if (waits[j]) holders.levelWait += 1;
+      else {
+        holders.reaction += 1;
+        if (held.t1 < s.t0) holders.leftBeforeFill += 1;
+      }
     }
     return {
       reactionUs,
       levelWaits: spans.length - reactionUs.length,
-      levelWaitAfter,
+      levelWaitHolders: holders,
       latencyUs,
       dispatchUs,
       headersUs,

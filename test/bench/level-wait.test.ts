@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MIN_REACTION_SAMPLES, type SampleSpan, type SeenFill, levelWaits, tooFewReactions } from '../../bench/level-wait.js';
+import { type FillLevel, MIN_REACTION_SAMPLES, type SampleSpan, type SeenFill, holderOf, levelWaits, tooFewReactions } from '../../bench/level-wait.js';
 
 const ms = (n: number): bigint => BigInt(Math.round(n * 1e6));
 const span = (market: string, level: string, t0: number, t1: number): SampleSpan => ({ market, level, t0: ms(t0), t1: ms(t1) });
@@ -31,6 +31,26 @@ describe('levelWaits (issue 15: level waits apart from reaction)', () => {
     const samples = [span('A_USDT', '100', 100, 120), span('A_USDT', '100', 200, 260)];
     const fills = [fill('A_USDT', '100', 250), fill('A_USDT', '100', 90), fill('A_USDT', '100', 130), fill('A_USDT', '100', 10)];
     expect(levelWaits(samples, fills)).toEqual([false, true]);
+  });
+});
+
+describe('holderOf', () => {
+  const at = (market: string, side: 'buy' | 'sell', level: string): FillLevel => ({ market, side, level });
+
+  it("finds the latest earlier fill of the market and the other side whose counter-order went to the waiting fill's level", () => {
+    const fills = [
+      at('A_USDT', 'buy', '100'),
+      at('A_USDT', 'buy', '100'),
+      at('B_USDT', 'buy', '100'),
+      at('A_USDT', 'sell', '100'),
+      at('A_USDT', 'sell', '100'),
+    ];
+    expect(holderOf(fills, 4)).toBe(1);
+  });
+
+  it('finds none when no earlier fill of the window put an order of the other side on that level', () => {
+    const fills = [at('A_USDT', 'buy', '101'), at('B_USDT', 'buy', '100'), at('A_USDT', 'sell', '100'), at('A_USDT', 'sell', '100')];
+    expect(holderOf(fills, 3)).toBe(-1);
   });
 });
 

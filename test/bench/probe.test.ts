@@ -46,6 +46,27 @@ describe('LatencyProbe.analyze: level waits apart (issue 15)', () => {
     expect(r.pairs.map((p) => p.levelWait)).toEqual([false, true, false]);
     expect(r.reactionUs).toEqual([15_000, 100]);
     expect(r.levelWaits).toBe(1);
-    expect(r.levelWaitAfter).toEqual({ reaction: 1, other: 0 });
+    // The level was held by the late sell at 100: the first fill's counter-order, a reaction sample that counts the pause.
+    expect(r.levelWaitHolders).toEqual({ reaction: 1, leftBeforeFill: 0, levelWait: 0, none: 0 });
+  });
+
+  it('tells a level held by a counter-order that had already left before the next fill came (the exchange took that fill first)', () => {
+    // The server makes two fills of the market 1 ms apart (its timer catching up): the sell at 100 left at 0.5 ms,
+    // the exchange took the sell at 101 before it rested, and that fill's buy at 100 waits for the sell at 100.
+    const probe = recorded(
+      [
+        [0, deal(1, 'A_USDT', '99')],
+        [1, deal(2, 'A_USDT', '101')],
+        [40, deal(3, 'A_USDT', '100')],
+      ],
+      [
+        [0.5, place('A_USDT', 'sell', '100')],
+        [40.5, place('A_USDT', 'buy', '99')],
+        [40.6, place('A_USDT', 'buy', '100')],
+      ],
+    );
+    const r = probe.analyze([fill(1, 'buy', '99'), fill(2, 'sell', '101'), fill(3, 'sell', '100')], '1');
+    expect(r.pairs.map((p) => p.levelWait)).toEqual([false, true, false]);
+    expect(r.levelWaitHolders).toEqual({ reaction: 1, leftBeforeFill: 1, levelWait: 0, none: 0 });
   });
 });
