@@ -41,6 +41,8 @@ export interface SessionOptions {
   readonly churnHz: number;
   /** Also measure the burst (one fill on every market at once) after the rates. */
   readonly burst: boolean;
+  /** The server holds every answer to a WebSocket order this long (0: off; bench/server.ts). */
+  readonly orderReplyDelayMs: number;
 }
 
 interface RowKey {
@@ -81,6 +83,8 @@ export interface LatencyMeasured extends RowKey {
   readonly trigger: LatencyResult['trigger'];
   /** Samples by the way their counter-order went (a `ws` bot whose orders all went over REST did not use the socket). */
   readonly via: LatencyResult['via'];
+  /** Samples sent on a deal that came before its order's answer (WebSocket order entry; see `--order-reply-delay`). */
+  readonly dealsBeforeAnswer: number;
   /** Ours: market states and connection state after the window (a market that left `running` is a finding). */
   readonly botState: string;
 }
@@ -202,7 +206,7 @@ export async function runSession(server: BenchServer, probe: LatencyProbe, bot: 
   let startupDone = false;
   let running: RunningBot | null = null;
   try {
-    const started = await server.call({ op: 'start', markets }, 'started');
+    const started = await server.call({ op: 'start', markets, orderReplyDelayMs: o.orderReplyDelayMs }, 'started');
     const before = await memory();
     running = await within(120_000 + markets * 200, `${bot} start`, () => startBot(bot, started, markets));
     const resting = await server.call({ op: 'restingOrders' }, 'resting');
@@ -306,6 +310,7 @@ async function measureRate(server: BenchServer, probe: LatencyProbe, key: RowKey
     firstFrame: r.firstFrame,
     trigger: r.trigger,
     via: r.via,
+    dealsBeforeAnswer: r.dealsBeforeAnswer,
     botState: bot.state(),
   };
   const L = row.latencyUs;
@@ -317,7 +322,7 @@ async function measureRate(server: BenchServer, probe: LatencyProbe, key: RowKey
       `reaction (${row.levelWaits} level waits apart; their level held by a reaction sample's counter-order ${H.reaction}, ${H.leftBeforeFill} of them gone before the fill, a level wait's ${H.levelWait}, none ${H.none}) ` +
       `p50 ${f(R.p50)} µs, p99 ${f(R.p99)} µs, max ${f(R.max)} µs, ` +
       `CPU ${f(row.cpuUsPerFill)} µs/fill (n=${L.n}, unmatched ${row.unmatchedFills}, skipped ${row.skippedFills}, achieved ${row.achievedRate.toFixed(0)}/s; ` +
-      `via ws ${r.via.ws}, rest ${r.via.rest}; request() after: fill's first frame ${r.trigger.firstFrame}, its second frame ${r.trigger.otherFrameOfFill}, other ${r.trigger.unrelated}; ${row.botState})`,
+      `via ws ${r.via.ws}, rest ${r.via.rest}; on a deal before its order's answer ${r.dealsBeforeAnswer}; request() after: fill's first frame ${r.trigger.firstFrame}, its second frame ${r.trigger.otherFrameOfFill}, other ${r.trigger.unrelated}; ${row.botState})`,
   );
   return row;
 }

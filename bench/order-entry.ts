@@ -68,7 +68,7 @@ export function orderEntryRows(latency: readonly LatencyRow[], markets: readonly
       'level waits / samples (ws; rest)',
       'all samples p50 / p99 / max (ws; rest)',
       'CPU µs/fill (ws / rest)',
-      'counter-orders via ws / rest (ws bot)',
+      'counter-orders via ws / rest (ws bot); on a deal before its answer',
     ],
   ];
   const cell = (r: LatencyRow | undefined): string =>
@@ -87,7 +87,7 @@ export function orderEntryRows(latency: readonly LatencyRow[], markets: readonly
       const waits = both(p, (r) => `${r.levelWaits} / ${r.latencyUs.n}`);
       const all = both(p, (r) => `${f0(r.latencyUs.p50)} / ${f0(r.latencyUs.p99)} / ${f0(r.latencyUs.max)}`);
       const cpu = [p.ws, p.rest].map((r) => (r?.status === 'ok' ? f0(r.cpuUsPerFill) : '—')).join(' / ');
-      const via = p.ws?.status === 'ok' ? `${p.ws.via.ws} / ${p.ws.via.rest}` : '—';
+      const via = p.ws?.status === 'ok' ? `${p.ws.via.ws} / ${p.ws.via.rest}; ${p.ws.dealsBeforeAnswer}` : '—';
       rows.push([String(m), String(rate), cell(p.ws), cell(p.rest), ratio, waits, all, cpu, via]);
     }
   }

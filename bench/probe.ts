@@ -77,6 +77,12 @@ export interface LatencyResult {
   readonly trigger: { firstFrame: number; otherFrameOfFill: number; unrelated: number };
   /** Samples whose counter-order went over REST / over the WebSocket (`order_limit_place`). */
   readonly via: { readonly rest: number; readonly ws: number };
+  /**
+   * Samples whose filled order's answer came after the fill's frame: a counter-order sent on a deal
+   * whose order's answer had not come (WebSocket order entry only: a REST answer is no frame). Seen
+   * with the server's `--order-reply-delay`.
+   */
+  readonly dealsBeforeAnswer: number;
   /** Each sample's frame time (t0) and body-sent time (t1), `process.hrtime.bigint()`, in fill order; `levelWait` as below. */
   readonly pairs: readonly { readonly t0: bigint; readonly t1: bigint; readonly levelWait: boolean }[];
   /**
@@ -228,6 +234,8 @@ export class LatencyProbe {
     const firstSeen = new Map<number, { t: bigint; kind: 'deals' | 'ordersPending' }>();
     /** The maker order whose fill each message carried (undefined: not a fill frame). */
     const fillOf: (number | undefined)[] = [];
+    /** When the answer to each order placed over the WebSocket arrived (its reply frame carries the order). */
+    const answerAt = new Map<number, bigint>();
     for (const m of this.messages) {
       fillOf.push(undefined);
       const text = textOf(m.data);
@@ -240,10 +248,16 @@ export class LatencyProbe {
       } else if (text.includes('"ordersPending_update"')) {
         const msg = JSON.parse(text) as { params: [number, { id: number; deal_stock: string }] };
         // Event 1 is a new order; 2 (update) and 3 (finish) with a traded amount carry a fill.
-        if (msg.params[0] === 1 || Number(msg.params[1].deal_stock) === 0) continue;
+        if (msg.params[0] === 1 || new Decimal(msg.params[1].deal_stock).isZero()) continue;
         orderId = msg.params[1].id;
         kind = 'ordersPending';
-      } else continue;
+      } else {
+        if (text.includes('"result":{"id":')) {
+          const id = (JSON.parse(text) as { result?: { id?: unknown } }).result?.id;
+          if (typeof id === 'number' && !answerAt.has(id)) answerAt.set(id, m.t);
+        }
+        continue;
+      }
       fillOf[fillOf.length - 1] = orderId;
       if (orderId !== undefined && !firstSeen.has(orderId)) firstSeen.set(orderId, { t: m.t, kind });
     }
@@ -288,6 +302,7 @@ export class LatencyProbe {
     };
     let unmatched = 0;
     let claimed = 0;
+    let dealsBeforeAnswer = 0;
     /** Per fill of the window: its side and its counter-order's level. */
     const fillLevels: FillLevel[] = [];
     for (const [fi, f] of fills.entries()) {
@@ -309,6 +324,8 @@ export class LatencyProbe {
       hit.claimed = true;
       claimed += 1;
       via[hit.via] += 1;
+      const answered = answerAt.get(f.orderId);
+      if (answered !== undefined && answered > seen.t) dealsBeforeAnswer += 1;
       firstFrame[seen.kind] += 1;
       sampleOf[fi] = latencyUs.length;
       spans.push({ market: f.market, level: counterPrice, t0: seen.t, t1: hit.t1, fill: fi });
@@ -363,6 +380,7 @@ export class LatencyProbe {
       firstFrame,
       trigger,
       via,
+      dealsBeforeAnswer,
       pairs,
     };
   }

@@ -38,7 +38,12 @@ export interface FillRecord {
 }
 
 export type ServerCommand =
-  | { readonly op: 'start'; readonly seq: number; readonly markets: number }
+  /**
+   * `orderReplyDelayMs` (opt-in, default off): every answer to an order placed over the WebSocket is
+   * sent that much later (the simulator's `orderReply` delay fault), so a taker can fill the order
+   * before its answer reaches the bot: the deal comes first.
+   */
+  | { readonly op: 'start'; readonly seq: number; readonly markets: number; readonly orderReplyDelayMs?: number }
   | { readonly op: 'churn'; readonly seq: number; readonly perMarketHz: number }
   /** `countOnly`: answer with the counts and no fill list (a long soak would ship every fill to the bot's process). */
   | { readonly op: 'fills'; readonly seq: number; readonly rate: number; readonly count: number; readonly markets: number; readonly countOnly?: boolean }

@@ -6,7 +6,7 @@
  * runs in another process (bench/server.ts); the bots run here. See bench/README.md.
  *
  * Options: --quick (a couple of minutes), --markets=1,50,500, --rates=100,1000, --seconds=S,
- * --churn=Hz, --burst-markets=500, --history=10000,100000,1000000, --history-seconds=600, --history-warmup=5000,
+ * --churn=Hz, --order-reply-delay=ms, --burst-markets=500, --history=10000,100000,1000000, --history-seconds=600, --history-warmup=5000,
  * --history-heap-mib=768, --soak (with --soak-minutes=5 …), --skip=latency,burst,routing,floor,actor,journal,history,backtest,sweep,
  * --out=bench/results.json.
  *
@@ -53,6 +53,8 @@ interface Options {
   readonly churnHz: number;
   /** Cap on book changes/s over all markets (the simulator has one core too). */
   readonly churnTotal: number;
+  /** The server holds every answer to a WebSocket order this long (ms; 0: off): a deal can come before its order's answer. */
+  readonly orderReplyDelayMs: number;
   /** Markets of the burst (one fill on each at once). */
   readonly burstMarkets: number;
   readonly history: HistoryOptions;
@@ -85,6 +87,7 @@ function parseOptions(argv: readonly string[]): Options {
     warmupSeconds: Number(get('warmup') ?? (quick ? 0.3 : 1)),
     churnHz: Number(get('churn') ?? 5),
     churnTotal: Number(get('churn-total') ?? 1000),
+    orderReplyDelayMs: Number(get('order-reply-delay') ?? 0),
     burstMarkets: Number(get('burst-markets') ?? (quick ? 50 : 500)),
     history: {
       checkpoints: nums(get('history'), quick ? [2_000, 10_000] : [10_000, 100_000, 1_000_000]),
@@ -237,6 +240,7 @@ async function runSections(o: Options, server: BenchServer, probe: LatencyProbe,
           minSamples: o.minSamples,
           warmupSeconds: o.warmupSeconds,
           churnHz: churnHz(o, markets),
+          orderReplyDelayMs: o.orderReplyDelayMs,
           burst: burst && markets === o.burstMarkets,
         };
         for (const bot of o.bots) await runSession(server, probe, bot, markets, session, c);
@@ -246,7 +250,15 @@ async function runSections(o: Options, server: BenchServer, probe: LatencyProbe,
   if (burst && (o.skip.has('latency') || !o.markets.includes(o.burstMarkets))) {
     await section(c, 'burst', async () => {
       console.log(`\nburst: ${o.burstMarkets} markets fill at once`);
-      const session = { rates: [], seconds: 0, minSamples: 0, warmupSeconds: 0, churnHz: churnHz(o, o.burstMarkets), burst: true };
+      const session = {
+        rates: [],
+        seconds: 0,
+        minSamples: 0,
+        warmupSeconds: 0,
+        churnHz: churnHz(o, o.burstMarkets),
+        burst: true,
+        orderReplyDelayMs: o.orderReplyDelayMs,
+      };
       // Only the burst is wanted here: its startup row is left out so the memory table keeps the latency sessions.
       const rows: SessionRows = { latency: [], burst: c.burst, startup: [] };
       for (const bot of o.bots) await runSession(server, probe, bot, o.burstMarkets, session, rows);

@@ -9,6 +9,11 @@
  * - `churn`: changes every market's visible book at a fixed rate (orders of a third account far
  *   from the grid), so the bot's socket carries depth deltas for every market;
  * - `blastServer`: a plain ws server that sends a pre-generated frame stream as fast as it can.
+ *
+ * `start` with `orderReplyDelayMs` holds every answer to a WebSocket order that long (the simulator's
+ * own fault, `orderReply` frames delayed): the order rests and its pushes go out at once, so a fill
+ * taken meanwhile reaches the bot before the order's answer (issue 15: the counter-order to such a
+ * deal leaves without waiting for the answer).
  */
 import { WebSocketServer } from 'ws';
 import { DEMO_ACCOUNT, type Simulator, startSimulator } from '../src/sim/index.js';
@@ -29,7 +34,7 @@ function reply(r: ServerReply): void {
   process.send?.(r);
 }
 
-async function start(markets: number): Promise<ServerReply> {
+async function start(markets: number, orderReplyDelayMs: number): Promise<ServerReply> {
   await stop();
   names = marketNames(markets);
   wantBid = new Map();
@@ -55,6 +60,7 @@ async function start(markets: number): Promise<ServerReply> {
       { id: CHURN, apiKey: 'bench-churn-key', apiSecret: 'bench-churn-secret', balances: { ...big } },
     ],
   });
+  if (orderReplyDelayMs > 0) sim.faults.delayFrames('orderReply', { delayMs: orderReplyDelayMs, probability: 1 });
   return { seq: 0, op: 'started', restUrl: sim.restUrl, wsUrl: sim.wsUrl, apiKey: sim.apiKey, apiSecret: sim.apiSecret };
 }
 
@@ -247,7 +253,7 @@ process.on('message', (raw: unknown) => {
   try {
     switch (cmd.op) {
       case 'start':
-        start(cmd.markets).then((r) => reply({ ...r, seq: cmd.seq }), fail);
+        start(cmd.markets, cmd.orderReplyDelayMs ?? 0).then((r) => reply({ ...r, seq: cmd.seq }), fail);
         return;
       case 'churn':
         churn(cmd.perMarketHz);

@@ -25,6 +25,28 @@ function recorded(frames: [number, string][], sent: [number, string][]): Latency
   return probe;
 }
 
+describe("LatencyProbe.analyze: a deal before its order's answer (issue 15)", () => {
+  it('counts a counter-order sent on a deal that came before the answer to the filled order, and not one after it', () => {
+    // Order 5 (sell 100) is answered at 30 ms, after its deal at 20 ms; order 6 (sell 101) at 35 ms, before its deal at 40 ms.
+    const answer = (id: number): string => JSON.stringify({ id: id + 1000, result: { id, market: 'A_USDT', side: 1, price: '100' }, error: null });
+    const probe = recorded(
+      [
+        [20, deal(5, 'A_USDT', '100')],
+        [30, answer(5)],
+        [35, answer(6)],
+        [40, deal(6, 'A_USDT', '101')],
+      ],
+      [
+        [20.5, place('A_USDT', 'buy', '99')],
+        [40.5, place('A_USDT', 'buy', '100')],
+      ],
+    );
+    const r = probe.analyze([fill(5, 'sell', '100'), fill(6, 'sell', '101')], '1');
+    expect(r.latencyUs).toEqual([500, 500]);
+    expect(r.dealsBeforeAnswer).toBe(1);
+  });
+});
+
 describe('LatencyProbe.analyze: level waits apart (issue 15)', () => {
   it('sets apart the fill whose level a late counter-order held, and keeps the late one, pause included, a reaction sample', () => {
     // Buys 97-99, sells 101-103. The buy at 99 fills; its sell at 100 leaves 15 ms later (a pause of ours); the sell
