@@ -314,7 +314,7 @@ async function measureRate(server: BenchServer, probe: LatencyProbe, key: RowKey
   );
   console.log(
     `    GC: ${gc.scavenges} scavenges (${(gc.scavenges * perK).toFixed(2)} per 1,000 fills; mean ${gc.scavengeMeanMs.toFixed(2)} ms, max ${gc.scavengeMaxMs.toFixed(2)} ms), ` +
-      `promoted ${(gc.promotedBytes / 2 ** 20).toFixed(1)} MiB (${((gc.promotedBytes * perK) / 1000 / 1024).toFixed(1)} KiB/fill), ` +
+      `survived ${(gc.survivedMeanBytes / 2 ** 20).toFixed(2)} MiB per scavenge, promoted ${(gc.promotedBytes / 2 ** 20).toFixed(1)} MiB (${((gc.promotedBytes * perK) / 1000 / 1024).toFixed(1)} KiB/fill), ` +
       `young allocated ${(gc.youngAllocatedBytes / 2 ** 20).toFixed(1)} MiB (${((gc.youngAllocatedBytes * perK) / 1000 / 1024).toFixed(1)} KiB/fill), ` +
       `${gc.markCompacts} mark-compacts (max ${gc.markCompactMaxMs.toFixed(1)} ms)`,
   );

@@ -18,6 +18,8 @@ export interface WindowGc {
   readonly markCompactMaxMs: number;
   /** Bytes scavenges moved into the old space (old-space growth across each scavenge). */
   readonly promotedBytes: number;
+  /** Mean bytes a scavenge left in the young generation (objects that survived it there: copied once, promoted at the next). */
+  readonly survivedMeanBytes: number;
   /** Bytes allocated in the young generation over the window up to the last collection (new-space use before each, less after the one before). */
   readonly youngAllocatedBytes: number;
 }
@@ -53,6 +55,7 @@ export function stopWindowGc(): WindowGc {
   let markCompacts = 0;
   let markCompactMaxMs = 0;
   let promoted = 0;
+  let survived = 0;
   let young = 0;
   let youngAfterLast = youngAtStart;
   for (const s of stats) {
@@ -63,6 +66,7 @@ export function stopWindowGc(): WindowGc {
     youngAfterLast = used(after, 'new_space') + used(after, 'new_large_object_space');
     if (s.gcType === 'Scavenge' || s.gcType === 'MinorMarkSweep') {
       pauses.push(s.cost / 1000);
+      survived += used(after, 'new_space') + used(after, 'new_large_object_space');
       promoted += Math.max(0, used(after, 'old_space') + used(after, 'large_object_space') - used(before, 'old_space') - used(before, 'large_object_space'));
     } else if (s.gcType === 'MarkSweepCompact') {
       markCompacts += 1;
@@ -76,6 +80,7 @@ export function stopWindowGc(): WindowGc {
     markCompacts,
     markCompactMaxMs,
     promotedBytes: promoted,
+    survivedMeanBytes: pauses.length === 0 ? 0 : survived / pauses.length,
     youngAllocatedBytes: young,
   };
 }

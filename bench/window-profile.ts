@@ -7,7 +7,9 @@
  * `BENCH_HEAP_PROF=dir` does the same with V8's sampling heap profiler (`<label>.heapprofile`, for
  * Chrome DevTools or speedscope): by default every sampled allocation of the window, the ones minor
  * and major GCs collected included (where the bytes come from); with `BENCH_HEAP_PROF_LIVE=1` only
- * the samples still alive when the window closes (what survives: the middle-aged objects).
+ * the samples still alive when the window closes, and with `BENCH_HEAP_PROF_LIVE=major` those plus
+ * the ones a major GC collected (less the live ones: what outlived a scavenge and died old, the
+ * middle-aged objects that promotion copies and mark-compact frees).
  */
 import { Session } from 'node:inspector';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -15,7 +17,7 @@ import { join } from 'node:path';
 
 const DIR = process.env.BENCH_WINDOW_PROF;
 const HEAP_DIR = process.env.BENCH_HEAP_PROF;
-const HEAP_LIVE = process.env.BENCH_HEAP_PROF_LIVE === '1';
+const HEAP_LIVE = process.env.BENCH_HEAP_PROF_LIVE ?? '';
 let session: Session | null = null;
 
 function post(method: string, params?: object): Promise<unknown> {
@@ -39,8 +41,8 @@ export async function startWindowProfile(): Promise<void> {
   if (HEAP_DIR)
     await post('HeapProfiler.startSampling', {
       samplingInterval: 16384,
-      includeObjectsCollectedByMajorGC: !HEAP_LIVE,
-      includeObjectsCollectedByMinorGC: !HEAP_LIVE,
+      includeObjectsCollectedByMajorGC: HEAP_LIVE !== '1',
+      includeObjectsCollectedByMinorGC: HEAP_LIVE === '',
     });
 }
 
@@ -54,6 +56,6 @@ export async function stopWindowProfile(label: string): Promise<void> {
   if (HEAP_DIR) {
     const { profile } = (await post('HeapProfiler.stopSampling')) as { profile: unknown };
     mkdirSync(HEAP_DIR, { recursive: true });
-    writeFileSync(join(HEAP_DIR, `${label}${HEAP_LIVE ? '-live' : ''}.heapprofile`), JSON.stringify(profile));
+    writeFileSync(join(HEAP_DIR, `${label}${HEAP_LIVE === '1' ? '-live' : HEAP_LIVE === 'major' ? '-major' : ''}.heapprofile`), JSON.stringify(profile));
   }
 }
