@@ -13,6 +13,7 @@ import { startOurs } from './ours.js';
 import type { LatencyProbe, LatencyResult, Summary } from './probe.js';
 import { summarize } from './probe.js';
 import { armTail, reportTail } from './tail-probe.js';
+import { type WindowGc, startWindowGc, stopWindowGc } from './window-gc.js';
 import { startWindowProfile, stopWindowProfile } from './window-profile.js';
 import { GRID, type ServerReply, marketNames } from './protocol.js';
 import type { BenchServer } from './server-client.js';
@@ -87,6 +88,8 @@ export interface LatencyMeasured extends RowKey {
   readonly dealsBeforeAnswer: number;
   /** Ours: market states and connection state after the window (a market that left `running` is a finding). */
   readonly botState: string;
+  /** The garbage collections of the window (bench/window-gc.ts): this process, bot and probe together. */
+  readonly gc: WindowGc;
 }
 
 export type BurstRow = (RowKey & { readonly status: Failed }) | BurstMeasured;
@@ -277,6 +280,7 @@ async function measureRate(server: BenchServer, probe: LatencyProbe, key: RowKey
   probe.arm();
   armTail();
   await startWindowProfile();
+  startWindowGc();
   const cpu0 = cpuUs();
   const done = await server.call({ op: 'fills', rate, count, markets: key.markets }, 'fillsDone', 60_000 + (count / rate) * 3000);
   const cpuAtDone = cpuUs();
@@ -284,9 +288,10 @@ async function measureRate(server: BenchServer, probe: LatencyProbe, key: RowKey
   const cpuAtLastSend = await settle(probe, 5000);
   const counterOrders = probe.sentCount;
   probe.disarm();
+  const gc = stopWindowGc();
   await stopWindowProfile(`${key.bot}-${key.markets}x${rate}`);
   const r = probe.analyze(done.fills, GRID.step);
-  reportTail(`${key.bot} ${key.markets}x${rate}`, r.pairs, (probe as unknown as { messages: { t: bigint; data: unknown }[] }).messages);
+  reportTail(`${key.bot} ${key.markets}x${rate}`, r.pairs, probe.messages);
   probe.arm();
   probe.disarm(); // drop the window's frames before anything else is measured
   const row: LatencyMeasured = {
@@ -312,10 +317,12 @@ async function measureRate(server: BenchServer, probe: LatencyProbe, key: RowKey
     via: r.via,
     dealsBeforeAnswer: r.dealsBeforeAnswer,
     botState: bot.state(),
+    gc,
   };
   const L = row.latencyUs;
   const R = row.reactionUs;
   const H = row.levelWaitHolders;
+  const perK = 1000 / Math.max(1, done.fills.length);
   const f = (n: number): string => (Number.isFinite(n) ? n.toFixed(0) : '—');
   console.log(
     `  ${key.bot.padEnd(10)} ${String(key.markets).padStart(3)} markets ${String(rate).padStart(4)} fills/s: p50 ${f(L.p50)} µs, p99 ${f(L.p99)} µs, max ${f(L.max)} µs, ` +
@@ -323,6 +330,12 @@ async function measureRate(server: BenchServer, probe: LatencyProbe, key: RowKey
       `p50 ${f(R.p50)} µs, p99 ${f(R.p99)} µs, max ${f(R.max)} µs, ` +
       `CPU ${f(row.cpuUsPerFill)} µs/fill (n=${L.n}, unmatched ${row.unmatchedFills}, skipped ${row.skippedFills}, achieved ${row.achievedRate.toFixed(0)}/s; ` +
       `via ws ${r.via.ws}, rest ${r.via.rest}; on a deal before its order's answer ${r.dealsBeforeAnswer}; request() after: fill's first frame ${r.trigger.firstFrame}, its second frame ${r.trigger.otherFrameOfFill}, other ${r.trigger.unrelated}; ${row.botState})`,
+  );
+  console.log(
+    `    GC: ${gc.scavenges} scavenges (${(gc.scavenges * perK).toFixed(2)} per 1,000 fills; mean ${gc.scavengeMeanMs.toFixed(2)} ms, max ${gc.scavengeMaxMs.toFixed(2)} ms), ` +
+      `survived ${(gc.survivedMeanBytes / 2 ** 20).toFixed(2)} MiB per scavenge, promoted ${(gc.promotedBytes / 2 ** 20).toFixed(1)} MiB (${((gc.promotedBytes * perK) / 1000 / 1024).toFixed(1)} KiB/fill), ` +
+      `young allocated ${(gc.youngAllocatedBytes / 2 ** 20).toFixed(1)} MiB (${((gc.youngAllocatedBytes * perK) / 1000 / 1024).toFixed(1)} KiB/fill), ` +
+      `${gc.markCompacts} mark-compacts (max ${gc.markCompactMaxMs.toFixed(1)} ms)`,
   );
   return row;
 }

@@ -29,6 +29,7 @@
 import dc from 'node:diagnostics_channel';
 import { Decimal } from 'decimal.js';
 import WebSocket from 'ws';
+import { FrameTape } from './frame-tape.js';
 import { type FillLevel, type SampleSpan, type SeenFill, holderOf, levelWaits } from './level-wait.js';
 import type { FillRecord } from './protocol.js';
 
@@ -39,9 +40,10 @@ interface Stamped {
 
 interface SentRequest {
   readonly t1: bigint;
-  /** The way the order went: an HTTP request (signed payload in `headers`) or a WS `order_limit_place` frame (`frame`). */
+  /** The way the order went: an HTTP request (signed payload in `headers`) or a WS `order_limit_place` frame (`frameAt`). */
   readonly via: 'rest' | 'ws';
-  readonly frame?: string | Buffer;
+  /** The frame's index in the probe's tape of sent frames. */
+  readonly frameAt?: number;
   readonly tc: bigint | undefined;
   /** `undici:client:sendHeaders`: undici starts writing (after its idle-socket check). */
   readonly th: bigint | undefined;
@@ -167,7 +169,9 @@ const shift = (price: string, delta: string, sign: 1 | -1): string => new Decima
 
 export class LatencyProbe {
   private armed = false;
-  private messages: Stamped[] = [];
+  // The window's frames in and order frames out, copied off the heap (frame-tape.ts: why).
+  private readonly received = new FrameTape();
+  private readonly sentFrames = new FrameTape();
   private sent: SentRequest[] = [];
   private readonly created = new WeakMap<object, bigint>();
   private readonly headersAt = new WeakMap<object, bigint>();
@@ -180,7 +184,7 @@ export class LatencyProbe {
     // eslint-disable-next-line @typescript-eslint/no-this-alias -- the wrapper needs both `this`es
     const probe = this;
     WebSocket.prototype.emit = function (this: WebSocket, event: string | symbol, ...args: unknown[]): boolean {
-      if (event === 'message' && probe.armed) probe.messages.push({ t: process.hrtime.bigint(), data: args[0] });
+      if (event === 'message' && probe.armed) probe.received.push(process.hrtime.bigint(), args[0]);
       return emit.apply(this, [event, ...args]);
     };
     const send = WebSocket.prototype.send;
@@ -189,7 +193,8 @@ export class LatencyProbe {
       // WsTransport hands `ws` a Buffer (one write per frame); a string is still read for other senders.
       if (probe.armed && (typeof data === 'string' || Buffer.isBuffer(data)) && data.includes('"order_limit_place"')) {
         const t1 = process.hrtime.bigint();
-        probe.sent.push({ t1, via: 'ws', frame: data, tc: t1, th: t1, headers: undefined });
+        probe.sent.push({ t1, via: 'ws', frameAt: probe.sentFrames.length, tc: t1, th: t1, headers: undefined });
+        probe.sentFrames.push(t1, data);
       }
       (send as (this: WebSocket, ...a: unknown[]) => void).apply(this, [data, ...rest]);
     };
@@ -214,7 +219,8 @@ export class LatencyProbe {
 
   /** Starts a measured window (clears what the previous one stored). */
   arm(): void {
-    this.messages = [];
+    this.received.clear();
+    this.sentFrames.clear();
     this.sent = [];
     this.armed = true;
   }
@@ -228,6 +234,11 @@ export class LatencyProbe {
     this.armed = false;
   }
 
+  /** The frames received in the window, stamped (views valid until the next `arm`). */
+  get messages(): Stamped[] {
+    return this.received.entries();
+  }
+
   /** Pairs the window's fills with their frames and counter-orders (see the module comment). */
   analyze(fills: readonly FillRecord[], step: string): LatencyResult {
     // 1. When each maker order's fill first reached the process.
@@ -236,7 +247,9 @@ export class LatencyProbe {
     const fillOf: (number | undefined)[] = [];
     /** When the answer to each order placed over the WebSocket arrived (its reply frame carries the order). */
     const answerAt = new Map<number, bigint>();
-    for (const m of this.messages) {
+    const messages = this.messages;
+    const sentFrames = this.sentFrames.entries();
+    for (const m of messages) {
       fillOf.push(undefined);
       const text = textOf(m.data);
       let orderId: number | undefined;
@@ -267,7 +280,8 @@ export class LatencyProbe {
     // Both ways in one send order: an order re-sent over REST after the socket refused it comes later.
     const sent = [...this.sent].sort((a, b) => (a.t1 < b.t1 ? -1 : a.t1 > b.t1 ? 1 : 0));
     for (const s of sent) {
-      for (const o of s.frame === undefined ? ordersOf(s.headers) : wsOrdersOf(textOf(s.frame))) {
+      const frame = s.frameAt === undefined ? undefined : sentFrames[s.frameAt]?.data;
+      for (const o of frame === undefined ? ordersOf(s.headers) : wsOrdersOf(textOf(frame))) {
         const key = `${o.market}|${o.side}|${norm(o.price)}`;
         const list = byKey.get(key) ?? [];
         list.push({ t1: s.t1, tc: s.tc, th: s.th, via: s.via, claimed: false });
@@ -289,11 +303,11 @@ export class LatencyProbe {
     const via = { rest: 0, ws: 0 };
     const lastMessageBefore = (t: bigint): number => {
       let lo = 0;
-      let hi = this.messages.length - 1;
+      let hi = messages.length - 1;
       let at = -1;
       while (lo <= hi) {
         const mid = (lo + hi) >> 1;
-        if ((this.messages[mid]?.t ?? 0n) <= t) {
+        if ((messages[mid]?.t ?? 0n) <= t) {
           at = mid;
           lo = mid + 1;
         } else hi = mid - 1;
@@ -336,7 +350,7 @@ export class LatencyProbe {
         dispatchUs.push(Number(hit.tc - seen.t) / 1000);
         const at = lastMessageBefore(hit.tc);
         if (at >= 0 && fillOf[at] === f.orderId) {
-          if (this.messages[at]?.t === seen.t) trigger.firstFrame += 1;
+          if (messages[at]?.t === seen.t) trigger.firstFrame += 1;
           else trigger.otherFrameOfFill += 1;
         } else trigger.unrelated += 1;
       }

@@ -3,12 +3,21 @@
  * latency row's measured window only, written as `<dir>/<bot>-<markets>x<rate>.cpuprofile`. A
  * whole-run `--cpu-prof` is dominated by start-up, module loading and the idle waits between rows,
  * so the per-fill cost of one piece cannot be read from it. Leave it off for the figures themselves.
+ *
+ * `BENCH_HEAP_PROF=dir` does the same with V8's sampling heap profiler (`<label>.heapprofile`, for
+ * Chrome DevTools or speedscope): by default every sampled allocation of the window, the ones minor
+ * and major GCs collected included (where the bytes come from); with `BENCH_HEAP_PROF_LIVE=1` only
+ * the samples still alive when the window closes, and with `BENCH_HEAP_PROF_LIVE=major` those plus
+ * the ones a major GC collected (less the live ones: what outlived a scavenge and died old, the
+ * middle-aged objects that promotion copies and mark-compact frees).
  */
 import { Session } from 'node:inspector';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 const DIR = process.env.BENCH_WINDOW_PROF;
+const HEAP_DIR = process.env.BENCH_HEAP_PROF;
+const HEAP_LIVE = process.env.BENCH_HEAP_PROF_LIVE ?? '';
 let session: Session | null = null;
 
 function post(method: string, params?: object): Promise<unknown> {
@@ -18,19 +27,35 @@ function post(method: string, params?: object): Promise<unknown> {
 }
 
 export async function startWindowProfile(): Promise<void> {
-  if (!DIR) return;
+  if (!DIR && !HEAP_DIR) return;
   if (!session) {
     session = new Session();
     session.connect();
-    await post('Profiler.enable');
-    await post('Profiler.setSamplingInterval', { interval: 200 });
+    if (DIR) {
+      await post('Profiler.enable');
+      await post('Profiler.setSamplingInterval', { interval: 200 });
+    }
+    if (HEAP_DIR) await post('HeapProfiler.enable');
   }
-  await post('Profiler.start');
+  if (DIR) await post('Profiler.start');
+  if (HEAP_DIR)
+    await post('HeapProfiler.startSampling', {
+      samplingInterval: 16384,
+      includeObjectsCollectedByMajorGC: HEAP_LIVE !== '1',
+      includeObjectsCollectedByMinorGC: HEAP_LIVE === '',
+    });
 }
 
 export async function stopWindowProfile(label: string): Promise<void> {
-  if (!DIR || !session) return;
-  const { profile } = (await post('Profiler.stop')) as { profile: unknown };
-  mkdirSync(DIR, { recursive: true });
-  writeFileSync(join(DIR, `${label}.cpuprofile`), JSON.stringify(profile));
+  if (!session) return;
+  if (DIR) {
+    const { profile } = (await post('Profiler.stop')) as { profile: unknown };
+    mkdirSync(DIR, { recursive: true });
+    writeFileSync(join(DIR, `${label}.cpuprofile`), JSON.stringify(profile));
+  }
+  if (HEAP_DIR) {
+    const { profile } = (await post('HeapProfiler.stopSampling')) as { profile: unknown };
+    mkdirSync(HEAP_DIR, { recursive: true });
+    writeFileSync(join(HEAP_DIR, `${label}${HEAP_LIVE === '1' ? '-live' : HEAP_LIVE === 'major' ? '-major' : ''}.heapprofile`), JSON.stringify(profile));
+  }
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { LatencyProbe } from '../../bench/probe.js';
+import type { FrameTape } from '../../bench/frame-tape.js';
 import type { FillRecord } from '../../bench/protocol.js';
 
 const ms = (n: number): bigint => BigInt(Math.round(n * 1e6));
@@ -19,9 +20,12 @@ const fill = (orderId: number, side: 'buy' | 'sell', price: string): FillRecord 
 /** A probe holding a window's frames and order frames as if recorded (the recording is the wrapped `ws`, not under test). */
 function recorded(frames: [number, string][], sent: [number, string][]): LatencyProbe {
   const probe = new LatencyProbe();
-  const raw = probe as unknown as { messages: unknown[]; sent: unknown[] };
-  raw.messages = frames.map(([t, data]) => ({ t: ms(t), data }));
-  raw.sent = sent.map(([t, frame]) => ({ t1: ms(t), via: 'ws', frame, tc: ms(t), th: ms(t), headers: undefined }));
+  const raw = probe as unknown as { received: FrameTape; sentFrames: FrameTape; sent: unknown[] };
+  for (const [t, data] of frames) raw.received.push(ms(t), data);
+  raw.sent = sent.map(([t, frame], frameAt) => {
+    raw.sentFrames.push(ms(t), frame);
+    return { t1: ms(t), via: 'ws', frameAt, tc: ms(t), th: ms(t), headers: undefined };
+  });
   return probe;
 }
 

@@ -85,10 +85,15 @@ interface OrderRow {
 }
 
 /** What this process last wrote of an order (and its level, so its client id is decoded once). */
+/**
+ * Mutable, changed in place by each report of its order. Why: a cached order lives for thousands of
+ * orders (KNOWN_CAP), so every entry is promoted to the old space; a new object per report (three or
+ * four per order) made each replaced one old garbage for the next mark-compact (issue 13).
+ */
 interface KnownOrder {
-  readonly status: OrderStatus;
-  readonly orderId: number | null;
-  readonly amount: string | null;
+  status: OrderStatus;
+  orderId: number | null;
+  amount: string | null;
   readonly level: number;
 }
 
@@ -226,7 +231,7 @@ export class DerivedTables {
         this.flush();
         for (const c of (event as unknown as { output: readonly CancelOutcome[] }).output) {
           if (c.ok) this.cancelByOrderId.run(stamp.at, c.orderId, stamp.market);
-          if (c.ok) for (const [id, k] of this.known) if (k.orderId === c.orderId && RANK[k.status] < 3) this.known.set(id, { ...k, status: 'cancelled' });
+          if (c.ok) for (const k of this.known.values()) if (k.orderId === c.orderId && RANK[k.status] < 3) k.status = 'cancelled';
         }
         return;
       default:
@@ -282,12 +287,19 @@ export class DerivedTables {
     };
     const earlier = this.pending.get(facts.clientOrderId);
     this.pending.set(facts.clientOrderId, earlier === undefined ? row : merged(earlier, row));
+    const status = advance ? facts.status : (before ?? facts.status);
+    if (cached !== undefined) {
+      cached.status = status;
+      cached.orderId = orderId;
+      cached.amount = amount;
+      return;
+    }
     // Only what this process wrote in full is cached: a row of an earlier run is re-read once.
-    if (this.known.size >= KNOWN_CAP && cached === undefined) {
+    if (this.known.size >= KNOWN_CAP) {
       const oldest = this.known.keys().next().value;
       if (oldest !== undefined) this.known.delete(oldest);
     }
-    this.known.set(facts.clientOrderId, { status: advance ? facts.status : (before ?? facts.status), orderId, amount, level });
+    this.known.set(facts.clientOrderId, { status, orderId, amount, level });
   }
 
   private orderUpdate(stamp: EventStamp, u: OrderUpdate): void {

@@ -173,6 +173,9 @@ describe('derived tables', () => {
     expect(status(a)).toBe('live');
     j.appendMarketEvent(MARKET, { type: 'xstate.done.actor.cancelOrders', output: [{ orderId: 777, ok: true, reason: null }] });
     expect(status(a)).toBe('cancelled');
+    // The cached state of the order (changed in place, issue 13) knows it is cancelled: a late update does not revive it.
+    j.appendMarketEvent(MARKET, { type: 'feed.order', update: { ...resting, final: false } });
+    expect(status(a)).toBe('cancelled');
     expect(db.prepare('SELECT reason FROM orders WHERE client_order_id = ?').pluck().get(r)).toBe('post-only would take');
   });
 
