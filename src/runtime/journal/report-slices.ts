@@ -47,15 +47,19 @@ export interface ReportSlice {
 /**
  * Measured at 50 markets x 1,000 fills/s on the shared 2-core VM: a slice of 64 rows took ~0.7 ms
  * at the median (~0.25 deriving and inserting the rows, ~0.25 writing the merged orders, ~0.15 the
- * commit) and up to 3-4 ms. The time bound counts the first part (the rows are derived and
- * inserted one by one; the orders are written after them, and cost about as much again): 0.3 ms
- * stops a slice that runs slow (the machine busy with the exchange's process or the checkpoint
- * worker, rows that are inserts rather than updates) at ~1 ms in all. Rows: 64 keeps the slice
- * under a millisecond when they are fast; a larger bound saves a share of the commit (~2 µs a row)
- * for a longer wait of any frame that arrives during the slice. Yield: a pause's backlog (a GC of
- * 5-15 ms) is routed within ~10-30 ms; 50 ms covers it and puts a busy write off by at most that.
+ * commit) and up to 3-4 ms, with no GC pause inside any: the long ones were one part stretched, by
+ * the machine (the exchange's process and the checkpoint worker share its two cores) or by the
+ * writer lock (a slice's BEGIN waits while the worker restarts the WAL: up to ~8 ms on a loaded
+ * machine). The time bound counts the first part (the rows are derived and inserted one by one;
+ * the orders are written after them and cost about as much again): 0.5 ms, above that part's p90
+ * (~0.43), stops a slice that runs slow at ~1.2 ms in all and leaves the others to the rows bound
+ * (with 0.3 ms a run wrote 327 slices, and commits, where the one before it wrote 257). Rows: 64
+ * keeps a slice under a millisecond when they are fast; a larger bound saves a share of the commit
+ * (~2 µs a row) for a longer wait of any frame that arrives during the slice. Yield: a pause's
+ * backlog (a GC of 5-15 ms) is routed within ~10-30 ms; 50 ms covers it and puts a busy write off
+ * by at most that.
  */
-export const REPORT_SLICE: ReportSlice = { rows: 64, markets: 16, budgetMs: 0.3, yieldMs: 50 };
+export const REPORT_SLICE: ReportSlice = { rows: 64, markets: 16, budgetMs: 0.5, yieldMs: 50 };
 
 /** What a writer's slices look at; defaults `performance.now` and turn-order.ts `framesWaiting`. */
 export interface SliceSignals {
