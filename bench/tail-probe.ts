@@ -174,6 +174,24 @@ export function reportTail(label: string, pairs: readonly Pair[], frames: readon
         `cpu p50 ${q(c, 0.5).toFixed(0)} p99 ${q(c, 0.99).toFixed(0)} max ${Math.max(...c).toFixed(0)} sum ${(csum / 1000).toFixed(1)} ms  (µs)`,
     );
   }
+  // A GC pause inside a piece of after-turn work is charged to it above (a scavenge runs where the
+  // allocation that triggers it happens): the same pieces without it, to tell their own cost apart.
+  const gcs = intervals.filter((i) => i.kind === 'gc');
+  for (const k of ['afterTurn', 'slice', 'logBlock', 'commitRep'] as const) {
+    const own: number[] = [];
+    let withGc = 0;
+    for (const i of intervals) {
+      if (i.kind !== k) continue;
+      let gc = 0n;
+      for (const g of gcs) if (g.t1 > i.t0 && g.t0 < i.t1) gc += (g.t1 < i.t1 ? g.t1 : i.t1) - (g.t0 > i.t0 ? g.t0 : i.t0);
+      if (gc > 0n) withGc += 1;
+      own.push(us(i.t1 - i.t0 - gc));
+    }
+    if (own.length === 0) continue;
+    console.log(
+      `  [tail ${label}] ${k.padEnd(9)} less GC wall p50 ${q(own, 0.5).toFixed(0)} p99 ${q(own, 0.99).toFixed(0)} max ${Math.max(...own).toFixed(0)} (µs); ${withGc} of ${own.length} had a GC pause inside`,
+    );
+  }
   // Each sample: how much of each kind overlapped its span, and how many frames arrived in it.
   const sorted = [...pairs].sort((a, b) => Number(b.t1 - b.t0 - (a.t1 - a.t0)));
   const top = sorted.slice(0, Math.max(1, Math.ceil(sorted.length * 0.02)));

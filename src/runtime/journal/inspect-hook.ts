@@ -50,7 +50,7 @@ import { type LevelBook, type OrderIntent, parseDecimal, waitingReleases } from 
 import { type FiguresSourceView, figureRulesOf, runFiguresOf } from '../report/fleet-figures.js';
 import { afterTurn } from '../turn/turn-order.js';
 import type { Journal, RunFigures } from './journal.js';
-import { REPORT_SLICE, type ReportSlice, reportWriter } from './report-slices.js';
+import { REPORT_SLICE, type SliceSignals, type ReportSlice, reportWriter } from './report-slices.js';
 import { stateText } from './state-text.js';
 
 export type JournalSink = Pick<Journal, 'appendMarketEvent' | 'recordIntents' | 'recordTransition' | 'recordPnl' | 'writeReports' | 'writeReportSlice'>;
@@ -74,8 +74,10 @@ export interface JournalInspectorOptions {
    * `nextSlice`, a write is one piece, as before slices.
    */
   readonly nextSlice?: (write: () => void) => void;
-  /** The bound of one slice: rows (journal.ts `writeReportSlice`) and markets whose PnL is read. Default {@link REPORT_SLICE}. */
+  /** The bound of one slice: rows (journal.ts `writeReportSlice`), markets whose PnL is read and time. Default {@link REPORT_SLICE}. */
   readonly slice?: ReportSlice;
+  /** The clock of a slice's time bounds, and the frames it gives way to (report-slices.ts). Defaults: the runtime's. */
+  readonly signals?: SliceSignals;
   /**
    * Called before each market event is appended: the runtime's turn order opens a batch there when
    * none is open (turn-order.ts rule 2), so the event's effects wait for its commit.
@@ -193,7 +195,7 @@ export function journalInspector(journal: JournalSink, options: JournalInspector
     scheduled = true;
     defer(write);
   };
-  const writer = reportWriter(journal, dirty, recordPnl, nextSlice, options.slice ?? REPORT_SLICE, schedule);
+  const writer = reportWriter(journal, dirty, recordPnl, nextSlice, options.slice ?? REPORT_SLICE, schedule, options.signals);
   const write = (): void => {
     scheduled = false;
     writer.write();

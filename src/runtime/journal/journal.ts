@@ -214,6 +214,9 @@ function reportCost(r: Report): number {
   return 1;
 }
 
+/** A slice's time is never up (`writeReportSlice` without a time bound). */
+const notYet = (): boolean => false;
+
 /** More waiting reports than this are written at once, whoever forgot to call `writeReports`. */
 const REPORTS_CAP = 4096;
 
@@ -500,19 +503,20 @@ export class Journal {
   /**
    * Writes the next slice of the reporting round and commits it (outside a batch): at most
    * `maxRows` rows' worth of reports (`reportCost`) from the oldest, then the due PnL rows within
-   * what is left of it. A round is what was queued when its first slice began; reports queued later
-   * wait for the next round (so a round ends, and the rows of many turns still merge). Returns true
-   * while the round has more. Why: a round of a busy 250 ms (hundreds of fills) written at once
-   * held the event loop for milliseconds, and a fill frame read meanwhile waited for all of it.
-   * Committed here, not on the next frame batch's commit, so those pages are not written on a
-   * fill's path. Failures as {@link writeReports}.
+   * what is left of it, and none after `spent` says its time is up (asked after each report; at
+   * least one report is written, so a round always ends). A round is what was queued when its
+   * first slice began; reports queued later wait for the next round (so a round ends, and the rows
+   * of many turns still merge). Returns true while the round has more. Why: a round of a busy
+   * 250 ms (hundreds of fills) written at once held the event loop for milliseconds, and a fill
+   * frame read meanwhile waited for all of it. Committed here, not on the next frame batch's
+   * commit, so those pages are not written on a fill's path. Failures as {@link writeReports}.
    */
-  writeReportSlice(maxRows: number): boolean {
+  writeReportSlice(maxRows: number, spent: () => boolean = notYet): boolean {
     const earlier = this.reportError;
     this.reportError = null;
     let more = false;
     try {
-      more = this.writeSlice(maxRows);
+      more = this.writeSlice(maxRows, spent);
     } finally {
       if (!this.batchOpen && this.txOpen) this.commit();
     }
@@ -523,7 +527,7 @@ export class Journal {
   /** Writes every queued report, the round in progress first, in the open transaction. */
   private writeAll(): void {
     try {
-      while (!this.closed && (this.round !== null || this.reports.length > 0 || this.pnlDue.size > 0)) this.writeSlice(Infinity);
+      while (!this.closed && (this.round !== null || this.reports.length > 0 || this.pnlDue.size > 0)) this.writeSlice(Infinity, notYet);
     } finally {
       // A row that failed leaves the rest of the transaction (events included) to be committed.
       if (!this.batchOpen && this.txOpen) this.armLag();
@@ -531,7 +535,7 @@ export class Journal {
   }
 
   /** Writes one slice of the round (beginning one if none is in progress); true while the round has more. */
-  private writeSlice(maxRows: number): boolean {
+  private writeSlice(maxRows: number, spent: () => boolean): boolean {
     if (this.closed) return false;
     let round = this.round;
     if (round === null) {
@@ -550,7 +554,7 @@ export class Journal {
         const r = round.reports[round.next] as Report;
         // A report bigger than the bound is written alone.
         const cost = reportCost(r);
-        if (rows > 0 && rows + cost > maxRows) break;
+        if (rows > 0 && (rows + cost > maxRows || spent())) break;
         round.next += 1;
         rows += cost;
         if (r.kind === 'event') {
@@ -565,7 +569,7 @@ export class Journal {
       if (round.next >= round.reports.length) {
         for (const [market, p] of this.pnlDue) {
           const cost = p.run === null ? 1 : 2;
-          if (rows > 0 && rows + cost > maxRows) break;
+          if (rows > 0 && (rows + cost > maxRows || spent())) break;
           this.pnlDue.delete(market);
           rows += cost;
           this.upsertPnl.run(market, this.runId, p.realised, p.fees, p.inventory, p.at);

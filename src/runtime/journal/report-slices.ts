@@ -9,13 +9,27 @@
  * such a frame waits for one slice at most.
  *
  * A write reads the PnL of the markets that journaled an event since the last one (at most
- * `markets` per slice), then hands the journal's round over in slices of at most `rows` rows
- * (journal.ts `writeReportSlice`: rows stay in order, each slice is committed with its
- * `report_mark`, so a SIGKILL between slices loses nothing the next open does not derive again).
- * A write asked while one is in progress follows it.
+ * `markets` per slice), then hands the journal's round over in slices of at most `rows` rows and
+ * `budgetMs` of time, the PnL reads of the slice included (journal.ts `writeReportSlice`: rows
+ * stay in order, each slice is committed with its `report_mark`, so a SIGKILL between slices loses
+ * nothing the next open does not derive again). A write asked while one is in progress follows it.
+ *
+ * Why time as well as rows: rows do not cost the same (an order row met again is an UPDATE of a
+ * page in the cache, a new one an insert into the table and its indexes; a reconcile snapshot is a
+ * row per order it lists), and a busy machine makes all of them slower (the exchange's process
+ * and the checkpoint worker share its cores): a slice of 64 rows took 0.5-0.7 ms at the median and
+ * up to 3-4 ms (50 markets x 1,000 fills/s). A time bound stops a slice that runs slow, so a frame
+ * that arrives meanwhile waits for a bounded part of it.
+ *
+ * Frames come first (turn-order.ts rule 5): while frames read already wait in a socket's backlog,
+ * a slice is put off to the next after-turn phase, for at most `yieldMs` from the write's start;
+ * after that its slices run one per phase whether frames wait or not. So the rows of a write reach
+ * the tables at most `yieldMs` later than they would have, and a bot that never stops having a
+ * backlog (it cannot keep up) still writes them, before they pile up to the journal's cap.
  *
  * Entry point: `reportWriter`.
  */
+import { framesWaiting } from '../turn/turn-order.js';
 import type { Journal } from './journal.js';
 
 /** The bound of one slice. */
@@ -24,10 +38,36 @@ export interface ReportSlice {
   readonly rows: number;
   /** Most markets whose PnL one slice reads from their actors. */
   readonly markets: number;
+  /** After this long (ms, from the slice's start) it writes no further row; its commit follows. */
+  readonly budgetMs: number;
+  /** How long (ms, from a write's start) its slices give way to frames waiting in a backlog. */
+  readonly yieldMs: number;
 }
 
-/** ~0.5 ms of CPU for the rows on this VM (~8 µs a row), a few hundred µs for the PnL reads. */
-export const REPORT_SLICE: ReportSlice = { rows: 64, markets: 16 };
+/**
+ * Measured at 50 markets x 1,000 fills/s on the shared 2-core VM: a slice of 64 rows took ~0.7 ms
+ * at the median (~0.25 deriving and inserting the rows, ~0.25 writing the merged orders, ~0.15 the
+ * commit) and up to 3-4 ms, with no GC pause inside any: the long ones were one part stretched, by
+ * the machine (the exchange's process and the checkpoint worker share its two cores) or by the
+ * writer lock (a slice's BEGIN waits while the worker restarts the WAL: up to ~8 ms on a loaded
+ * machine). The time bound counts the first part (the rows are derived and inserted one by one;
+ * the orders are written after them and cost about as much again): 0.5 ms, above that part's p90
+ * (~0.43), stops a slice that runs slow at ~1.2 ms in all and leaves the others to the rows bound
+ * (with 0.3 ms a run wrote 327 slices, and commits, where the one before it wrote 257). Rows: 64
+ * keeps a slice under a millisecond when they are fast; a larger bound saves a share of the commit
+ * (~2 µs a row) for a longer wait of any frame that arrives during the slice. Yield: a pause's
+ * backlog (a GC of 5-15 ms) is routed within ~10-30 ms; 50 ms covers it and puts a busy write off
+ * by at most that.
+ */
+export const REPORT_SLICE: ReportSlice = { rows: 64, markets: 16, budgetMs: 0.5, yieldMs: 50 };
+
+/** What a writer's slices look at; defaults `performance.now` and turn-order.ts `framesWaiting`. */
+export interface SliceSignals {
+  /** Milliseconds, for the slices' time bounds. */
+  readonly now?: () => number;
+  /** True while frames read already wait to be routed (turn-order.ts rule 5). */
+  readonly framesWaiting?: () => boolean;
+}
 
 export interface ReportWriter {
   /** Starts a write (sliced), or, while one is in progress, asks for another after it. */
@@ -40,7 +80,7 @@ export interface ReportWriter {
  * Returns the writer of `journal`'s reporting rows. `dirty` holds the markets whose PnL is due
  * (the hook adds to it); `recordPnl` reads one market's PnL into the journal; `next` schedules the
  * next slice (null: every write is one piece); `again` is called when a write asked during another
- * is due.
+ * is due; `signals` the clock and the backlog its slices look at.
  */
 export function reportWriter(
   journal: Pick<Journal, 'writeReports' | 'writeReportSlice'>,
@@ -49,7 +89,10 @@ export function reportWriter(
   next: ((slice: () => void) => void) | null,
   bound: ReportSlice,
   again: () => void,
+  signals: SliceSignals = {},
 ): ReportWriter {
+  const now = signals.now ?? (() => performance.now());
+  const waiting = signals.framesWaiting ?? framesWaiting;
   // Markets whose PnL the write in progress still reads.
   let markets: string[] = [];
   let writing = false;
@@ -60,13 +103,22 @@ export function reportWriter(
     asked = false;
     again();
   };
+  let until = 0;
+  const spent = (): boolean => now() >= until;
+  // When the write in progress started: its slices give way to waiting frames until `yieldMs` after.
+  let began = 0;
   const slice = (): void => {
+    if (next !== null && waiting() && now() - began < bound.yieldMs) {
+      next(slice);
+      return;
+    }
     let more: boolean;
     try {
-      const now = markets.length <= bound.markets ? markets : markets.slice(0, bound.markets);
-      markets = now === markets ? [] : markets.slice(bound.markets);
-      for (const m of now) recordPnl(m);
-      more = markets.length > 0 || journal.writeReportSlice(bound.rows);
+      until = now() + bound.budgetMs;
+      const these = markets.length <= bound.markets ? markets : markets.slice(0, bound.markets);
+      markets = these === markets ? [] : markets.slice(bound.markets);
+      for (const m of these) recordPnl(m);
+      more = markets.length > 0 || journal.writeReportSlice(bound.rows, spent);
     } catch (error) {
       finish();
       throw error;
@@ -92,6 +144,7 @@ export function reportWriter(
         return;
       }
       writing = true;
+      began = now();
       markets = [...dirty];
       dirty.clear();
       slice();

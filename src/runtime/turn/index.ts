@@ -10,6 +10,7 @@ export {
   type TurnOrderOptions,
   type TurnPhases,
   afterTurn,
+  framesWaiting,
   setAfterTurnSchedule,
 } from './turn-order.js';
 export { heldRequests } from './held-requests.js';

@@ -48,11 +48,21 @@
  *    in this turn), all of one turn's work in one callback, in the order it was deferred. A throw
  *    goes to that work's `onError`, never out of the timer. Work that can be long comes in slices
  *    of bounded cost, each deferring the next with {@link afterTurn} (the log at most
- *    `LINES_PER_FLUSH` lines, deferred-log.ts; the reporting rows at most `REPORT_SLICE`,
- *    report-slices.ts): between two slices the event loop polls the socket, so a fill frame that
- *    arrives during a long write waits for one slice, not for all of it.
+ *    `LINES_PER_FLUSH` lines, deferred-log.ts; the reporting rows at most `REPORT_SLICE`'s rows
+ *    and time, report-slices.ts): between two slices the event loop polls the socket, so a fill
+ *    frame that arrives during a long write waits for one slice, not for all of it.
+ *    Frames come first: while a socket's frames wait in a backlog ({@link framesWaiting}: read
+ *    already, to be routed in a later check phase, rule 1), a reporting slice puts itself off to
+ *    the next after-turn phase, for at most `REPORT_SLICE.yieldMs` from its write's start
+ *    (report-slices.ts). Why: an after-turn phase queued before the backlog's check phase runs
+ *    first in it, so frames read already waited for a slice, and after a pause (a GC of 5-15 ms
+ *    at 50 markets x 1,000 fills/s) the backlog's batches and the slices took turns, so the bot
+ *    took longer to catch up. Why a bound: a bot that does not keep up always has a backlog, and
+ *    its reporting rows must still be written before they pile up (journal.ts writes them all at
+ *    once, on a fill's path, past 4,096 waiting).
  *
- * Entry points: {@link TurnOrder} (`reader`, `enter`, `hold`, `inBatch`, `aroundRelease`), {@link afterTurn}.
+ * Entry points: {@link TurnOrder} (`reader`, `enter`, `hold`, `inBatch`, `aroundRelease`), {@link afterTurn},
+ * {@link framesWaiting}.
  */
 
 /** The journal as a batch sees it (journal.ts implements it). */
@@ -131,6 +141,14 @@ export interface FrameReader {
   flush(): void;
   /** Drops the backlog; later frames are ignored (the socket actor stopped). */
   dispose(): void;
+}
+
+/** The backlogs of every reader while they hold frames (rule 1): reporting slices give way to them (rule 5). */
+const backlogs = new Set<readonly string[]>();
+
+/** True while frames of some socket, read already, wait in its backlog for a check phase (rule 1). */
+export function framesWaiting(): boolean {
+  return backlogs.size > 0;
 }
 
 export class TurnOrder {
@@ -217,21 +235,31 @@ export class TurnOrder {
       if (disposed || this.failure !== null) return;
       this.endBatch();
     };
+    // Frames that will still be routed count as waiting (rule 5); after a failure or a stop none will.
+    const listWaiting = (): void => {
+      if (backlog.length > 0 && !disposed && this.failure === null) backlogs.add(backlog);
+      else backlogs.delete(backlog);
+    };
     // Routes backlog frames as one batch, a group commit bounded by rule 1; returns true when frames remain.
     const routeBacklog = (): boolean => {
-      this.openBatch();
-      const opened = this.now();
-      let i = 0;
-      while (i < backlog.length && !disposed) {
-        route(backlog[i++] ?? '');
-        const held = this.held.length;
-        if (held > 0 && (held >= this.maxHeld || this.now() - opened >= this.budgetMs)) break;
+      try {
+        this.openBatch();
+        const opened = this.now();
+        let i = 0;
+        while (i < backlog.length && !disposed) {
+          route(backlog[i++] ?? '');
+          const held = this.held.length;
+          if (held > 0 && (held >= this.maxHeld || this.now() - opened >= this.budgetMs)) break;
+        }
+        backlog.splice(0, i);
+        this.endBatch();
+      } finally {
+        listWaiting();
       }
-      backlog.splice(0, i);
-      this.endBatch();
       return backlog.length > 0 && !disposed;
     };
     const drain = (): void => {
+      listWaiting();
       if (disposed || this.failure !== null) return;
       if (backlog.length === 0)
         yielding = false; // a close routed it already
@@ -243,6 +271,7 @@ export class TurnOrder {
         if (disposed || this.failure !== null) return;
         if (yielding) {
           backlog.push(text);
+          backlogs.add(backlog);
           return;
         }
         if (!reading) {
@@ -265,6 +294,7 @@ export class TurnOrder {
       dispose: () => {
         disposed = true;
         backlog.length = 0;
+        listWaiting();
         // A batch still open (the actor stopped mid-read) ends here, so what it held is not lost.
         if (reading && this.failure === null) this.endBatch();
         reading = false;

@@ -111,6 +111,23 @@ describe('reporting rows in slices', () => {
     expect(j.writeReportSlice(64)).toBe(false); // nothing queued
   });
 
+  it('stops a slice once its time is up, after at least one report, and goes on from there in the next', () => {
+    const path = join(dir, 'journal.db');
+    const j = backlog(path, 10); // 20 rows
+    cleanup.push(() => j.close());
+    const r = reader(path);
+    // A clock that runs out after two more reports: asked before each report but the first.
+    let asked = 0;
+    expect(j.writeReportSlice(64, () => ++asked > 2)).toBe(true);
+    expect(r.deals().length + r.states().length).toBe(3);
+    expect(j.writeReportSlice(64, () => true)).toBe(true); // out of time from the start: one report
+    expect(r.deals().length + r.states().length).toBe(4);
+    expect(j.writeReportSlice(64)).toBe(false); // no time bound: the rest, within the rows
+    expect(r.deals()).toEqual(upTo(10));
+    expect(r.states()).toEqual(statesUpTo(10));
+    expect(r.mark()).toBe(r.lastDealEvent());
+  });
+
   it('loses no row when the bot is killed between two slices: the next open derives the rest', () => {
     const path = join(dir, 'journal.db');
     const killed = backlog(path, 100);
@@ -136,18 +153,21 @@ describe('reporting rows in slices', () => {
   });
 });
 
-/** A journal that records calls; its round has `slices` slices. */
-function sink(slices: number) {
+/** A journal that records calls; its round has `slices` slices. `pnlMs` moves `clock` on per PnL read. */
+function sink(slices: number, clock = { ms: 0, pnlMs: 0 }) {
   const calls: string[] = [];
   let left = slices;
   const j: JournalSink = {
     appendMarketEvent: () => {},
     recordIntents: () => {},
     recordTransition: () => {},
-    recordPnl: (m) => void calls.push(`pnl ${m}`),
+    recordPnl: (m) => {
+      calls.push(`pnl ${m}`);
+      clock.ms += clock.pnlMs;
+    },
     writeReports: () => void calls.push('all'),
-    writeReportSlice: (rows) => {
-      calls.push(`slice ${rows}`);
+    writeReportSlice: (rows, spent) => {
+      calls.push(`slice ${rows}${spent?.() === true ? ' spent' : ''}`);
       left -= 1;
       if (left > 0) return true;
       left = slices;
@@ -172,7 +192,11 @@ describe('the hook’s reporting write', () => {
     const { j, calls } = sink(3);
     const rounds: (() => void)[] = [];
     const phases: (() => void)[] = [];
-    const hook = journalInspector(j, { defer: (w) => rounds.push(w), nextSlice: (w) => phases.push(w), slice: { rows: 10, markets: 16 } });
+    const hook = journalInspector(j, {
+      defer: (w) => rounds.push(w),
+      nextSlice: (w) => phases.push(w),
+      slice: { rows: 10, markets: 16, budgetMs: Infinity, yieldMs: 0 },
+    });
     for (const m of markets(40)) hook(deal0(m));
     expect(rounds).toHaveLength(1);
     rounds[0]?.();
@@ -183,6 +207,59 @@ describe('the hook’s reporting write', () => {
     }
     const summary = perPhase.map((c) => `${c.filter((x) => x.startsWith('pnl')).length} pnl, ${c.filter((x) => x.startsWith('slice')).join(' ')}`);
     expect(summary).toEqual(['16 pnl, ', '16 pnl, ', '8 pnl, slice 10', '0 pnl, slice 10', '0 pnl, slice 10']);
+  });
+
+  it('bounds each slice by time from its start, the PnL reads included', () => {
+    const clock = { ms: 0, pnlMs: 0.25 };
+    const { j, calls } = sink(2, clock);
+    const rounds: (() => void)[] = [];
+    const phases: (() => void)[] = [];
+    const slice = { rows: 64, markets: 16, budgetMs: 1, yieldMs: 0 };
+    const hook = journalInspector(j, { defer: (w) => rounds.push(w), nextSlice: (w) => phases.push(w), slice, signals: { now: () => clock.ms } });
+    for (const m of markets(4)) hook(deal0(m));
+    rounds.shift()?.(); // four PnL reads take the slice's whole millisecond: its rows find the time spent
+    expect(calls.filter((c) => c.startsWith('slice'))).toEqual(['slice 64 spent']);
+    phases.shift()?.(); // the next slice has its own millisecond
+    expect(calls.filter((c) => c.startsWith('slice'))).toEqual(['slice 64 spent', 'slice 64']);
+  });
+
+  // Issue 13: a slice queued before a backlog's check phase ran first, and frames read already waited for it.
+  it('puts a slice off while frames wait in a backlog, for at most yieldMs from the write’s start', () => {
+    const clock = { ms: 0, pnlMs: 0 };
+    const { j, calls } = sink(4, clock);
+    const rounds: (() => void)[] = [];
+    const phases: (() => void)[] = [];
+    let waiting = true;
+    const slice = { rows: 64, markets: 16, budgetMs: 1, yieldMs: 5 };
+    const clockView = { now: () => clock.ms, framesWaiting: () => waiting };
+    const hook = journalInspector(j, { defer: (w) => rounds.push(w), nextSlice: (w) => phases.push(w), slice, signals: clockView });
+    const [a] = markets(1);
+    hook(deal0(a));
+    rounds.shift()?.(); // frames wait: the write's first slice goes to the next phase
+    expect(calls).toEqual([]);
+    expect(phases).toHaveLength(1);
+    clock.ms = 4.9;
+    phases.shift()?.(); // still waiting, still within 5 ms
+    expect(calls).toEqual([]);
+    waiting = false;
+    phases.shift()?.(); // the backlog is routed: the slice runs
+    expect(calls).toEqual(['pnl M0', 'slice 64']);
+    waiting = true;
+    phases.shift()?.(); // frames wait again, within 5 ms of the write's start
+    expect(calls).toHaveLength(2);
+    clock.ms = 5;
+    phases.shift()?.(); // 5 ms since the write began: its slices run though frames wait
+    phases.shift()?.();
+    expect(calls).toEqual(['pnl M0', 'slice 64', 'slice 64', 'slice 64']);
+    expect(phases).toHaveLength(1);
+    // The next write gives way again, from its own start.
+    phases.shift()?.(); // the round's last slice
+    hook(deal0(a));
+    rounds.shift()?.();
+    expect(calls).toHaveLength(5);
+    clock.ms = 10;
+    phases.shift()?.();
+    expect(calls.slice(5)).toEqual(['pnl M0', 'slice 64']);
   });
 
   it('follows a write asked while one is in progress with another, not a second one beside it', () => {

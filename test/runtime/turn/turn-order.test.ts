@@ -3,7 +3,15 @@
  * the read and each check phase run when the test says so.
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { type BatchJournal, TurnFailedError, TurnOrder, afterTurn, heldRequests, setAfterTurnSchedule } from '../../../src/runtime/turn/index.js';
+import {
+  type BatchJournal,
+  TurnFailedError,
+  TurnOrder,
+  afterTurn,
+  framesWaiting,
+  heldRequests,
+  setAfterTurnSchedule,
+} from '../../../src/runtime/turn/index.js';
 
 /** Phases queued by the turn order, run by the test. */
 function manualPhases() {
@@ -39,6 +47,12 @@ function journalLog(log: string[], failOnCommit = 0): BatchJournal & { failed: b
   return j;
 }
 
+// Readers stop after each test: frames left in a backlog would hold every later after-turn phase (rule 5).
+const readers: { dispose(): void }[] = [];
+afterEach(() => {
+  for (const r of readers.splice(0)) r.dispose();
+});
+
 /**
  * A turn order whose frames "send" when their text starts with `send`; a frame whose text starts
  * with `slow` moves the turn order's clock on by 1 ms while it is routed.
@@ -71,6 +85,7 @@ function setup(options: { failOnCommit?: number; maxHeld?: number } = {}) {
         .catch(() => log.push(`refused ${text}`));
     }
   });
+  readers.push(reader);
   return { log, turn, reader, started, startedAtRoute, ...p };
 }
 
@@ -276,6 +291,37 @@ describe('turn order', () => {
     const t = setup();
     (t.turn as unknown as { journal: { failed: boolean } }).journal.failed = true;
     await expect(t.turn.hold(() => Promise.resolve(1))).rejects.toBeInstanceOf(TurnFailedError);
+  });
+
+  // Issue 13: after-turn work that can wait (reporting slices) gives way to frames read already (rule 5).
+  it('says frames wait while a backlog holds some, and not once they are routed', () => {
+    const t = setup();
+    t.reader.push('send 1'); // a request: the rest of the read waits for the next check phase
+    expect(framesWaiting()).toBe(false);
+    t.reader.push('b');
+    expect(framesWaiting()).toBe(true);
+    t.endRead();
+    expect(framesWaiting()).toBe(true);
+    t.check();
+    expect(t.log.slice(-3)).toEqual(['open', 'route b', 'close']);
+    expect(framesWaiting()).toBe(false);
+  });
+
+  it('does not count frames that will never be routed: a stopped reader, a failed turn order', () => {
+    const stopped = setup();
+    stopped.reader.push('send 1');
+    stopped.reader.push('b');
+    stopped.reader.dispose();
+    expect(framesWaiting()).toBe(false);
+    const failed = setup({ failOnCommit: 2, maxHeld: 1 });
+    failed.reader.push('send 1');
+    failed.reader.push('send 2'); // waits; its batch (this frame alone: maxHeld) fails to commit
+    failed.reader.push('c');
+    failed.endRead();
+    expect(framesWaiting()).toBe(true);
+    expect(() => failed.check()).toThrow('disk full');
+    expect(failed.log.filter((l) => l === 'route c')).toEqual([]); // c waits for ever
+    expect(framesWaiting()).toBe(false);
   });
 
   it('ends a batch still open when the socket actor stops mid-read, releasing what it held', () => {
