@@ -81,9 +81,16 @@ describe.skipIf(!existsSync(CHROMIUM))("the inspector's trader view in a browser
     // A fill, and the order that answers it one level away: side, amount @ price, client id, state.
     const fill = page.locator('#marketTrades tr').first();
     await fill.waitFor({ state: 'visible', ...WAIT });
-    const cells = await fill.locator('td').allInnerTexts();
+    // The table is drawn anew on updates: a read that lands on a row just replaced gets it undrawn (the
+    // innerText of a detached row has no line breaks), so read until a drawn row answers.
+    let cells: string[] = [];
+    await expect
+      .poll(async () => {
+        cells = await fill.locator('td').allInnerTexts();
+        return cells[5];
+      }, WAIT)
+      .toMatch(/^(buy|sell) [\d.]+ @ [\d.]+ · (owed|sending|live|filled|done|unknown)\n\S+$/);
     expect(cells[1]).toMatch(/^(BUY|SELL)$/);
-    expect(cells[5]).toMatch(/^(buy|sell) [\d.]+ @ [\d.]+ · (owed|sending|live|filled|done|unknown)\n\S+$/);
     expect(cells[5]?.startsWith(cells[1] === 'BUY' ? 'sell' : 'buy')).toBe(true);
     // The same fill fleet-wide, with its market.
     await page
