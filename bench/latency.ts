@@ -73,6 +73,12 @@ export interface LatencyMeasured extends RowKey {
    * made. Meaningful when the bot keeps up; a queueing bot's window ends before its work does.
    */
   readonly cpuUsPerFill: number;
+  /**
+   * The bench server's CPU over its fills, per fill: the simulated exchange shares the machine, so
+   * bot + server per fill × fills/s is how much of the cores the row asked for (a p99 with both near
+   * a core each includes the bot waiting for a core).
+   */
+  readonly serverCpuUsPerFill: number;
   /** Order requests the bot sent in the window (one per fill when it keeps up). */
   readonly counterOrders: number;
   readonly fills: number;
@@ -306,6 +312,7 @@ async function measureRate(server: BenchServer, probe: LatencyProbe, key: RowKey
     dispatchUs: summarize(r.dispatchUs),
     headersUs: summarize(r.headersUs),
     cpuUsPerFill: (Math.max(cpuAtDone, cpuAtLastSend) - cpu0) / Math.max(1, done.fills.length),
+    serverCpuUsPerFill: done.cpuUs / Math.max(1, done.fills.length),
     counterOrders,
     fills: r.fills,
     unmatchedFills: r.unmatchedFills,
@@ -328,7 +335,7 @@ async function measureRate(server: BenchServer, probe: LatencyProbe, key: RowKey
     `  ${key.bot.padEnd(10)} ${String(key.markets).padStart(3)} markets ${String(rate).padStart(4)} fills/s: p50 ${f(L.p50)} µs, p99 ${f(L.p99)} µs, max ${f(L.max)} µs, ` +
       `reaction (${row.levelWaits} level waits apart; their level held by a reaction sample's counter-order ${H.reaction}, ${H.leftBeforeFill} of them gone before the fill, a level wait's ${H.levelWait}, none ${H.none}) ` +
       `p50 ${f(R.p50)} µs, p99 ${f(R.p99)} µs, max ${f(R.max)} µs, ` +
-      `CPU ${f(row.cpuUsPerFill)} µs/fill (n=${L.n}, unmatched ${row.unmatchedFills}, skipped ${row.skippedFills}, achieved ${row.achievedRate.toFixed(0)}/s; ` +
+      `CPU ${f(row.cpuUsPerFill)} µs/fill (server ${f(row.serverCpuUsPerFill)}: ${(((row.cpuUsPerFill + row.serverCpuUsPerFill) * row.achievedRate) / 1e6).toFixed(2)} cores together) (n=${L.n}, unmatched ${row.unmatchedFills}, skipped ${row.skippedFills}, achieved ${row.achievedRate.toFixed(0)}/s; ` +
       `via ws ${r.via.ws}, rest ${r.via.rest}; on a deal before its order's answer ${r.dealsBeforeAnswer}; request() after: fill's first frame ${r.trigger.firstFrame}, its second frame ${r.trigger.otherFrameOfFill}, other ${r.trigger.unrelated}; ${row.botState})`,
   );
   console.log(

@@ -68,6 +68,11 @@ export type ServerReply =
       readonly elapsedMs: number;
       /** Depth changes the churn made meanwhile (all markets). */
       readonly churnOps: number;
+      /**
+       * The server process's CPU over the fills (user + system, every thread, µs): the exchange's share
+       * of the machine's two cores while the bot's share is measured.
+       */
+      readonly cpuUs: number;
     }
   | {
       readonly seq: number;

@@ -175,6 +175,7 @@ function fills(seq: number, rate: number, count: number, markets: number, countO
   let k = 0;
   const churnAtStart = churnOps;
   const t0 = performance.now();
+  const cpu0 = process.cpuUsage();
   const fillOne = (): void => {
     const market = list[k % list.length] ?? '';
     k += 1;
@@ -189,7 +190,17 @@ function fills(seq: number, rate: number, count: number, markets: number, countO
     const due = Math.min(count, Math.floor(((performance.now() - t0) / 1000) * rate) + 1);
     while (k < due) fillOne();
     if (k >= count) {
-      reply({ seq, op: 'fillsDone', fills: out, made, skipped, elapsedMs: performance.now() - t0, churnOps: churnOps - churnAtStart });
+      const cpu = process.cpuUsage(cpu0);
+      reply({
+        seq,
+        op: 'fillsDone',
+        fills: out,
+        made,
+        skipped,
+        elapsedMs: performance.now() - t0,
+        churnOps: churnOps - churnAtStart,
+        cpuUs: cpu.user + cpu.system,
+      });
       return;
     }
     // The next fill's due time; timers fire no sooner than 1 ms.
