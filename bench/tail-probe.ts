@@ -8,6 +8,7 @@
  * A bench probe only (nothing in src depends on it): it patches prototypes of the modules the bot
  * runs from, once, when enabled.
  */
+import { closeSync, openSync, readSync } from 'node:fs';
 import { PerformanceObserver, monitorEventLoopDelay } from 'node:perf_hooks';
 import type { IntervalHistogram } from 'node:perf_hooks';
 import WebSocket from 'ws';
@@ -35,12 +36,40 @@ const cpuNow = (): number => {
 
 export const TAIL_ENABLED = process.env.BENCH_TAIL === '1';
 
+/**
+ * The main thread's time spent runnable but waiting for a core (µs, the kernel's `run_delay`, field 2 of
+ * /proc/thread-self/schedstat; NaN where there is none). The kernel adds a wait when the thread gets the
+ * core back, so a reading taken on the main thread (a frame's stamp) includes every wait before it: the
+ * difference across a sample's span is how long the bot was ready and not running. One pread of a file
+ * opened once (~2 µs). Opened on the main thread, so `thread-self` is the main thread for good.
+ */
+let schedFd: number | null = null;
+const schedBuf = Buffer.alloc(96);
+const coreWaitNow = (): number => {
+  if (schedFd === null) {
+    try {
+      schedFd = openSync('/proc/thread-self/schedstat', 'r');
+    } catch {
+      schedFd = -1;
+    }
+  }
+  if (schedFd < 0) return Number.NaN;
+  try {
+    const n = readSync(schedFd, schedBuf, 0, schedBuf.length, 0);
+    return Number(schedBuf.toString('latin1', 0, n).split(' ')[1]) / 1000;
+  } catch {
+    closeSync(schedFd);
+    schedFd = -1;
+    return Number.NaN;
+  }
+};
+
 let intervals: Interval[] = [];
 /**
  * Process CPU at each frame `ws` emits and each frame sent, in time order: the CPU over a sample's span
  * (on REST rows up to the last frame before the request's body was sent).
  */
-let stamps: { readonly t: bigint; readonly cpu: number }[] = [];
+let stamps: { readonly t: bigint; readonly cpu: number; readonly coreWait: number }[] = [];
 let armed = false;
 let installed = false;
 let loopDelay: IntervalHistogram | null = null;
@@ -88,12 +117,12 @@ export function installTailProbe(): void {
   // Installed after the latency probe's wrappers (run.ts), so these stamps come just before its t0 and t1.
   const emit = WebSocket.prototype.emit;
   WebSocket.prototype.emit = function (this: WebSocket, event: string | symbol, ...args: unknown[]): boolean {
-    if (armed && event === 'message') stamps.push({ t: process.hrtime.bigint(), cpu: cpuNow() });
+    if (armed && event === 'message') stamps.push({ t: process.hrtime.bigint(), cpu: cpuNow(), coreWait: coreWaitNow() });
     return emit.apply(this, [event, ...args]);
   };
   const send = WebSocket.prototype.send;
   WebSocket.prototype.send = function (this: WebSocket, ...a: unknown[]): void {
-    if (armed) stamps.push({ t: process.hrtime.bigint(), cpu: cpuNow() });
+    if (armed) stamps.push({ t: process.hrtime.bigint(), cpu: cpuNow(), coreWait: coreWaitNow() });
     (send as (this: WebSocket, ...x: unknown[]) => void).apply(this, a);
   };
   const wp = WalLimit.prototype as unknown as Record<string, (...a: unknown[]) => unknown>;
@@ -229,22 +258,28 @@ export function reportTail(label: string, pairs: readonly Pair[], frames: readon
   // around it: `queued`: fills came within 5 ms before it or frames of other kinds during it (it waited its
   // turn); `local`: nothing arrived (our own CPU, a pause, or the process descheduled: compare its CPU
   // with its wall time).
-  const cpuAt = (t: bigint): number | null => {
+  const stampAt = (t: bigint): (typeof stamps)[number] | null => {
     let lo = 0;
     let hi = stamps.length - 1;
-    let at: number | null = null;
+    let at: (typeof stamps)[number] | null = null;
     while (lo <= hi) {
       const mid = (lo + hi) >> 1;
-      const s = stamps[mid] as { t: bigint; cpu: number };
+      const s = stamps[mid] as (typeof stamps)[number];
       if (s.t <= t) {
-        at = s.cpu;
+        at = s;
         lo = mid + 1;
       } else hi = mid - 1;
     }
     return at;
   };
+  const cpuAt = (t: bigint): number | null => stampAt(t)?.cpu ?? null;
+  /** How long the main thread waited for a core within the sample's span (µs; NaN without schedstat). */
+  const coreWaitIn = (p: Pair): number => (stampAt(p.t1)?.coreWait ?? Number.NaN) - (stampAt(p.t0)?.coreWait ?? Number.NaN);
+  // `core`: the main thread spent half the span or more ready but without a core (the exchange's process
+  // and the bot's other threads share the machine's two cores): the machine, not the bot's work.
   const classify = (p: Pair): string => {
     if (p.levelWait) return 'level';
+    if (coreWaitIn(p) >= us(p.t1 - p.t0) / 2) return 'core';
     const fill = frames.find((m) => m.t === p.t0);
     let others = false;
     for (const m of frames) {
@@ -271,7 +306,9 @@ export function reportTail(label: string, pairs: readonly Pair[], frames: readon
       .toFixed(0)
       .padStart(7);
     const cpu = ((cpuAt(p.t1) ?? NaN) - (cpuAt(p.t0) ?? NaN)).toFixed(0);
-    console.log(`    ${wall} µs  ${classify(p)}, cpu ${cpu} µs  [${parts.join(', ')}]  before: ${before(p)}  frames: ${kindsIn(p).slice(0, 300)}`);
+    console.log(
+      `    ${wall} µs  ${classify(p)}, cpu ${cpu} µs, waited for a core ${coreWaitIn(p).toFixed(0)} µs  [${parts.join(', ')}]  before: ${before(p)}  frames: ${kindsIn(p).slice(0, 300)}`,
+    );
   }
   // BENCH_TAIL_FRAMES=1: the slowest three samples' frames; =crossing: every sample a frame arrived in (what it waited for).
   const framesOf =
