@@ -13,14 +13,10 @@
  */
 import { writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector';
+import { median } from './common.js';
 import { startDrivenMarket } from './market-driver.js';
 import { startWindowGc, stopWindowGc } from './window-gc.js';
-
-const median = (xs: readonly number[]): number => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)] ?? Number.NaN;
-
-function post(session: Session, method: string, params: object = {}): Promise<unknown> {
-  return new Promise((resolve, reject) => session.post(method, params, (err, res) => (err ? reject(err) : resolve(res))));
-}
+import { inspectorPost as post } from './window-profile.js';
 
 async function main(): Promise<void> {
   const fills = Number(process.argv[2] ?? 20_000);

@@ -35,6 +35,8 @@ export interface SeenFill {
   readonly t: bigint;
 }
 
+import { lastAtOrBefore } from './time-search.js';
+
 const keyOf = (market: string, price: string): string => `${market}|${price}`;
 
 /** For each sample, in order: true when it is a level wait (see the module comment). */
@@ -51,14 +53,7 @@ export function levelWaits(samples: readonly SampleSpan[], fills: readonly SeenF
     const list = byLevel.get(keyOf(s.market, s.level));
     if (list === undefined) return false;
     // The first fill at that level after the sample's frame: a wait if it came before the counter-order.
-    let lo = 0;
-    let hi = list.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if ((list[mid] as bigint) <= s.t0) lo = mid + 1;
-      else hi = mid;
-    }
-    const next = list[lo];
+    const next = list[lastAtOrBefore(list, s.t0, (t) => t) + 1];
     return next !== undefined && next < s.t1;
   });
 }

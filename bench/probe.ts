@@ -32,6 +32,7 @@ import WebSocket from 'ws';
 import { FrameTape } from './frame-tape.js';
 import { type FillLevel, type SampleSpan, type SeenFill, holderOf, levelWaits } from './level-wait.js';
 import type { FillRecord } from './protocol.js';
+import { lastAtOrBefore } from './time-search.js';
 
 interface Stamped {
   readonly t: bigint;
@@ -301,19 +302,7 @@ export class LatencyProbe {
     const firstFrame = { deals: 0, ordersPending: 0 };
     const trigger = { firstFrame: 0, otherFrameOfFill: 0, unrelated: 0 };
     const via = { rest: 0, ws: 0 };
-    const lastMessageBefore = (t: bigint): number => {
-      let lo = 0;
-      let hi = messages.length - 1;
-      let at = -1;
-      while (lo <= hi) {
-        const mid = (lo + hi) >> 1;
-        if ((messages[mid]?.t ?? 0n) <= t) {
-          at = mid;
-          lo = mid + 1;
-        } else hi = mid - 1;
-      }
-      return at;
-    };
+    const lastMessageBefore = (t: bigint): number => lastAtOrBefore(messages, t, (m) => m.t);
     let unmatched = 0;
     let claimed = 0;
     let dealsBeforeAnswer = 0;

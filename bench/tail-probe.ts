@@ -15,6 +15,7 @@ import WebSocket from 'ws';
 import { Journal } from '../src/runtime/journal/journal.js';
 import { WalLimit } from '../src/runtime/journal/wal-limit.js';
 import { setAfterTurnSchedule } from '../src/runtime/turn/turn-order.js';
+import { lastAtOrBefore } from './time-search.js';
 
 type Kind = 'afterTurn' | 'reports' | 'slice' | 'logBlock' | 'commit' | 'commitRep' | 'wal' | 'gc';
 
@@ -258,20 +259,7 @@ export function reportTail(label: string, pairs: readonly Pair[], frames: readon
   // around it: `queued`: fills came within 5 ms before it or frames of other kinds during it (it waited its
   // turn); `local`: nothing arrived (our own CPU, a pause, or the process descheduled: compare its CPU
   // with its wall time).
-  const stampAt = (t: bigint): (typeof stamps)[number] | null => {
-    let lo = 0;
-    let hi = stamps.length - 1;
-    let at: (typeof stamps)[number] | null = null;
-    while (lo <= hi) {
-      const mid = (lo + hi) >> 1;
-      const s = stamps[mid] as (typeof stamps)[number];
-      if (s.t <= t) {
-        at = s;
-        lo = mid + 1;
-      } else hi = mid - 1;
-    }
-    return at;
-  };
+  const stampAt = (t: bigint): (typeof stamps)[number] | null => stamps[lastAtOrBefore(stamps, t, (s) => s.t)] ?? null;
   const cpuAt = (t: bigint): number | null => stampAt(t)?.cpu ?? null;
   /** How long the main thread waited for a core within the sample's span (µs; NaN without schedstat). */
   const coreWaitIn = (p: Pair): number => (stampAt(p.t1)?.coreWait ?? Number.NaN) - (stampAt(p.t0)?.coreWait ?? Number.NaN);

@@ -20,10 +20,13 @@ const HEAP_DIR = process.env.BENCH_HEAP_PROF;
 const HEAP_LIVE = process.env.BENCH_HEAP_PROF_LIVE ?? '';
 let session: Session | null = null;
 
+/** One inspector protocol call on `s`, as a promise (also bench/actor-alloc.ts). */
+export function inspectorPost(s: Session, method: string, params: object = {}): Promise<unknown> {
+  return new Promise((resolve, reject) => s.post(method, params, (err, res) => (err ? reject(err) : resolve(res))));
+}
+
 function post(method: string, params?: object): Promise<unknown> {
-  return new Promise((resolve, reject) => {
-    session?.post(method, params ?? {}, (err, res) => (err ? reject(err) : resolve(res)));
-  });
+  return session === null ? Promise.resolve(undefined) : inspectorPost(session, method, params);
 }
 
 export async function startWindowProfile(): Promise<void> {

@@ -84,8 +84,8 @@ interface OrderRow {
   stored: boolean;
 }
 
-/** What this process last wrote of an order (and its level, so its client id is decoded once). */
 /**
+ * What this process last wrote of an order (and its level, so its client id is decoded once).
  * Mutable, changed in place by each report of its order. Why: a cached order lives for thousands of
  * orders (KNOWN_CAP), so every entry is promoted to the old space; a new object per report (three or
  * four per order) made each replaced one old garbage for the next mark-compact (issue 13).
