@@ -14,7 +14,7 @@ import type { LatencyProbe, LatencyResult, Summary } from './probe.js';
 import { summarize } from './probe.js';
 import { armTail, reportTail } from './tail-probe.js';
 import { type WindowGc, startWindowGc, stopWindowGc } from './window-gc.js';
-import { startWindowProfile, stopWindowProfile } from './window-profile.js';
+import { startWindowProfile, stopWindowProfile, writeWindowMarks } from './window-profile.js';
 import { GRID, type ServerReply, marketNames } from './protocol.js';
 import type { BenchServer } from './server-client.js';
 
@@ -42,6 +42,8 @@ export interface SessionOptions {
   readonly churnHz: number;
   /** Also measure the burst (one fill on every market at once) after the rates. */
   readonly burst: boolean;
+  /** Bursts measured one after the other, each a row (grids full again before each); default 1. */
+  readonly burstReps?: number;
   /** The server holds every answer to a WebSocket order this long (0: off; bench/server.ts). */
   readonly orderReplyDelayMs: number;
 }
@@ -237,7 +239,7 @@ export async function runSession(server: BenchServer, probe: LatencyProbe, bot: 
     const rates = [...o.rates].sort((a, b) => a - b);
     for (let i = 0; i <= rates.length; i += 1) {
       if (burstPending && (i === 1 || rates.length === 0)) {
-        rows.burst.push(await measureBurst(server, probe, key, running));
+        for (let rep = 0; rep < (o.burstReps ?? 1); rep += 1) rows.burst.push(await measureBurst(server, probe, key, running, rep));
         burstPending = false;
       }
       const rate = rates[i];
@@ -347,7 +349,7 @@ async function measureRate(server: BenchServer, probe: LatencyProbe, key: RowKey
   return row;
 }
 
-async function measureBurst(server: BenchServer, probe: LatencyProbe, key: RowKey, bot: RunningBot): Promise<BurstRow> {
+async function measureBurst(server: BenchServer, probe: LatencyProbe, key: RowKey, bot: RunningBot, rep: number): Promise<BurstRow> {
   // Every grid full again first (after a rate the bot could not hold, its counter-orders are still arriving), for at most 30 s.
   const full = key.markets * GRID.levelsPerSide * 2;
   let resting = 0;
@@ -358,10 +360,15 @@ async function measureBurst(server: BenchServer, probe: LatencyProbe, key: RowKe
   }
   await sleep(300);
   probe.arm();
+  await startWindowProfile();
+  startWindowGc();
   const cpu0 = cpuUs();
   const done = await server.call({ op: 'burst', markets: key.markets }, 'burstDone');
   const cpuAtLastSend = await settle(probe, 10_000);
   probe.disarm();
+  const gc = stopWindowGc();
+  const label = `${key.bot}-${key.markets}-burst${rep === 0 ? '' : `-${rep}`}`;
+  await stopWindowProfile(label);
   const r = probe.analyze(done.fills, GRID.step);
   probe.arm();
   probe.disarm();
@@ -375,6 +382,7 @@ async function measureBurst(server: BenchServer, probe: LatencyProbe, key: RowKe
     if (p.t0 > lastFrame) lastFrame = p.t0;
     if (p.t1 > lastSent) lastSent = p.t1;
   }
+  if (firstPair !== undefined) writeWindowMarks(label, { firstFrame: firstPair.t0, lastFrame, lastSent });
   if (firstPair === undefined) {
     return {
       ...key,
@@ -399,7 +407,8 @@ async function measureBurst(server: BenchServer, probe: LatencyProbe, key: RowKe
   console.log(
     `  ${key.bot.padEnd(10)} ${String(key.markets).padStart(3)} markets burst: ${row.fills} fills in ${row.serverMs.toFixed(1)} ms (server); frames over ${row.framesSpreadMs.toFixed(1)} ms; ` +
       `reaction first ${row.firstReactionMs.toFixed(2)} ms, median ${row.medianReactionMs.toFixed(2)} ms, last frame → last order ${row.lastReactionMs.toFixed(2)} ms ` +
-      `(unmatched ${row.unmatchedFills}, skipped ${row.skippedFills}; ${row.botState})`,
+      `(unmatched ${row.unmatchedFills}, skipped ${row.skippedFills}; ${row.botState}); CPU ${row.cpuUsPerFill.toFixed(0)} µs/fill; ` +
+      `GC ${gc.scavenges} scavenges (mean ${gc.scavengeMeanMs.toFixed(2)} ms, max ${gc.scavengeMaxMs.toFixed(2)} ms), ${gc.markCompacts} mark-compacts (max ${gc.markCompactMaxMs.toFixed(1)} ms)`,
   );
   return row;
 }

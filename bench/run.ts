@@ -6,7 +6,7 @@
  * runs in another process (bench/server.ts); the bots run here. See bench/README.md.
  *
  * Options: --quick (a couple of minutes), --markets=1,50,500, --rates=100,1000, --seconds=S,
- * --churn=Hz, --order-reply-delay=ms, --burst-markets=500, --history=10000,100000,1000000, --history-seconds=600, --history-warmup=5000,
+ * --churn=Hz, --order-reply-delay=ms, --burst-markets=500, --burst-reps=1, --history=10000,100000,1000000, --history-seconds=600, --history-warmup=5000,
  * --history-heap-mib=768, --soak (with --soak-minutes=5 …), --skip=latency,burst,routing,floor,actor,journal,history,backtest,sweep,
  * --out=bench/results.json.
  *
@@ -57,6 +57,8 @@ interface Options {
   readonly orderReplyDelayMs: number;
   /** Markets of the burst (one fill on each at once). */
   readonly burstMarkets: number;
+  /** Bursts per session, each a row (one run's burst swings 2-3x on the shared machine). */
+  readonly burstReps: number;
   readonly history: HistoryOptions;
   /** Soak options when `--soak` is given. */
   readonly soak: SoakOptions | null;
@@ -89,6 +91,7 @@ function parseOptions(argv: readonly string[]): Options {
     churnTotal: Number(get('churn-total') ?? 1000),
     orderReplyDelayMs: Number(get('order-reply-delay') ?? 0),
     burstMarkets: Number(get('burst-markets') ?? (quick ? 50 : 500)),
+    burstReps: Math.max(1, Number(get('burst-reps') ?? 1)),
     history: {
       checkpoints: nums(get('history'), quick ? [2_000, 10_000] : [10_000, 100_000, 1_000_000]),
       stretch: Number(get('history-stretch') ?? (quick ? 1_000 : 10_000)),
@@ -242,6 +245,7 @@ async function runSections(o: Options, server: BenchServer, probe: LatencyProbe,
           churnHz: churnHz(o, markets),
           orderReplyDelayMs: o.orderReplyDelayMs,
           burst: burst && markets === o.burstMarkets,
+          burstReps: o.burstReps,
         };
         for (const bot of o.bots) await runSession(server, probe, bot, markets, session, c);
       }
@@ -257,6 +261,7 @@ async function runSections(o: Options, server: BenchServer, probe: LatencyProbe,
         warmupSeconds: 0,
         churnHz: churnHz(o, o.burstMarkets),
         burst: true,
+        burstReps: o.burstReps,
         orderReplyDelayMs: o.orderReplyDelayMs,
       };
       // Only the burst is wanted here: its startup row is left out so the memory table keeps the latency sessions.

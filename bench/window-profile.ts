@@ -1,6 +1,9 @@
 /**
  * Window profile (BENCH_WINDOW_PROF=dir): a CPU profile of this process's main thread over each
- * latency row's measured window only, written as `<dir>/<bot>-<markets>x<rate>.cpuprofile`. A
+ * latency row's measured window only, written as `<dir>/<bot>-<markets>x<rate>.cpuprofile`, and over
+ * each burst (`<dir>/<bot>-<markets>-burst.cpuprofile`, with `<label>.marks.json`: the burst's first
+ * and last fill frame and last counter-order, on the profile's clock, so the part after the last
+ * frame can be read apart: `writeWindowMarks`). A
  * whole-run `--cpu-prof` is dominated by start-up, module loading and the idle waits between rows,
  * so the per-fill cost of one piece cannot be read from it. Leave it off for the figures themselves.
  *
@@ -61,4 +64,18 @@ export async function stopWindowProfile(label: string): Promise<void> {
     mkdirSync(HEAP_DIR, { recursive: true });
     writeFileSync(join(HEAP_DIR, `${label}${HEAP_LIVE === '1' ? '-live' : HEAP_LIVE === 'major' ? '-major' : ''}.heapprofile`), JSON.stringify(profile));
   }
+}
+
+/**
+ * Writes `<dir>/<label>.marks.json` beside a window profile: named instants (`process.hrtime.bigint()`
+ * ns, the probe's stamps) as µs on the profile's clock. Both are CLOCK_MONOTONIC on Linux (libuv's
+ * `uv_hrtime` and V8's `TimeTicks`), so a sample's time (the profile's `startTime` plus its
+ * `timeDeltas`) compares with them directly.
+ */
+export function writeWindowMarks(label: string, marks: Readonly<Record<string, bigint>>): void {
+  if (!DIR) return;
+  const us: Record<string, number> = {};
+  for (const [k, ns] of Object.entries(marks)) us[k] = Number(ns / 1000n);
+  mkdirSync(DIR, { recursive: true });
+  writeFileSync(join(DIR, `${label}.marks.json`), JSON.stringify(us));
 }
