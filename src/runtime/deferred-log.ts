@@ -9,7 +9,7 @@
  * lines are built after undici's own write, so the order goes first and the log loses nothing.
  */
 import type { LineGatherer } from './logger.js';
-import { afterTurn } from './turn/turn-order.js';
+import { afterTurn, framesWaiting } from './turn/turn-order.js';
 
 export interface LineSink {
   info(obj: object, msg: string): void;
@@ -30,21 +30,48 @@ type Line = { readonly level: 'info' | 'warn'; readonly obj: object; readonly ms
  */
 export const LINES_PER_FLUSH = 48;
 
+/** When a scheduled flush gives way to frames read already and waiting (turn-order.ts rule 5). */
+export interface LineYield {
+  /** True while frames read already wait to be routed. Default turn-order.ts `framesWaiting`. */
+  readonly framesWaiting: () => boolean;
+  /** Milliseconds. Default `performance.now`. */
+  readonly now: () => number;
+  /** How long (ms, from the first flush put off since the buffer was last empty) flushes give way. */
+  readonly maxMs: number;
+  /** Flushes stop giving way once this many lines wait. */
+  readonly maxLines: number;
+}
+
+/**
+ * The bounds of giving way, as the journal's reporting slices (report-slices.ts `REPORT_SLICE`).
+ * Why: in a burst (every one of 500 markets fills at once) the backlog of frames lasts the burst's
+ * whole span, and a block of 48 lines (~0.7 ms) ran between every two backlog batches (~1 ms): the
+ * last counter-orders waited for the lines of the fills before them. 1,000 ms covers a burst (the
+ * simulator's span is 200-700 ms on the shared VM); 4,096 lines (~1,400 fills at three lines a
+ * fill, ~1 MiB) bound the buffer of a bot that cannot keep up, whose flushes then run one per
+ * after-turn phase and outpace the lines a backlog batch adds.
+ */
+export const LINE_YIELD: LineYield = { framesWaiting, now: () => performance.now(), maxMs: 1000, maxLines: 4096 };
+
 /**
  * Returns a sink that buffers lines and writes them to `sink` on the next `schedule` callback, at
  * most `linesPerFlush` per callback, in order (more are scheduled again). With `gather` (logger.ts
- * `lineGatherer` of the sink's logger), a flush's lines reach the destination as one write.
+ * `lineGatherer` of the sink's logger), a flush's lines reach the destination as one write. While
+ * frames wait (`give`), a flush puts itself off to the next callback, within `give`'s bounds.
  */
 export function deferredSink(
   sink: LineSink,
   schedule: (f: () => void) => void = (f) => afterTurn(f),
   gather: LineGatherer | null = null,
   linesPerFlush: number = LINES_PER_FLUSH,
+  give: LineYield = LINE_YIELD,
 ): DeferredSink {
   let buffer: Line[] = [];
   // Lines before `head` are written already (a flush in slices).
   let head = 0;
   let scheduled = false;
+  // When a flush first gave way since the buffer was last empty; null: none has.
+  let givingSince: number | null = null;
   const writeAll = (lines: readonly Line[]): void => {
     for (const l of lines) {
       if (l.level === 'info') sink.info(l.obj, l.msg);
@@ -62,6 +89,7 @@ export function deferredSink(
     if (end === buffer.length) {
       buffer = [];
       head = 0;
+      givingSince = null;
     } else head = end;
     return lines;
   };
@@ -69,7 +97,18 @@ export function deferredSink(
     scheduled = false;
     write(take(Infinity));
   };
+  // Frames read already go first, until the lines have waited `maxMs` or pile up to `maxLines`.
+  const giveWay = (): boolean => {
+    if (!give.framesWaiting() || buffer.length - head >= give.maxLines) return false;
+    const now = give.now();
+    givingSince ??= now;
+    return now - givingSince < give.maxMs;
+  };
   const flushSome = (): void => {
+    if (giveWay()) {
+      schedule(flushSome);
+      return;
+    }
     scheduled = false;
     const lines = take(linesPerFlush);
     // Scheduled before writing: a sink that throws loses its slice, not the lines after it.

@@ -101,4 +101,39 @@ describe('deferred log sink', () => {
     for (let f = scheduled.shift(); f !== undefined; f = scheduled.shift()) f();
     expect(r.lines).toEqual(Array.from({ length: 10 }, (_, i) => `info fill {"i":${i}}`));
   });
+
+  // Issue 13: in a burst the backlog lasts hundreds of ms, and a block of lines ran between every two of its batches.
+  it('puts a flush off while frames wait, until the lines have waited maxMs or pile up to maxLines, losing none', () => {
+    const r = recorder();
+    const scheduled: (() => void)[] = [];
+    const clock = { ms: 0 };
+    let waiting = true;
+    const give = { framesWaiting: () => waiting, now: () => clock.ms, maxMs: 100, maxLines: 6 };
+    const log = deferredSink(r.sink, (f) => scheduled.push(f), null, 2, give);
+    log.info({ i: 0 }, 'fill');
+    scheduled.shift()?.(); // frames wait: put off to the next callback
+    expect(r.lines).toEqual([]);
+    expect(scheduled).toHaveLength(1);
+    waiting = false;
+    scheduled.shift()?.(); // the backlog is routed: the line is written
+    expect(r.lines).toHaveLength(1);
+    waiting = true;
+    for (let i = 1; i <= 5; i += 1) log.info({ i }, 'fill');
+    expect(scheduled).toHaveLength(1); // one flush scheduled, however many lines
+    clock.ms = 50;
+    scheduled.shift()?.(); // five waiting: put off (the clock starts at this first put-off)
+    log.info({ i: 6 }, 'fill'); // six waiting: as many as maxLines
+    scheduled.shift()?.(); // a block is written though frames wait
+    expect(r.lines).toHaveLength(3);
+    scheduled.shift()?.(); // four waiting again: put off
+    expect(r.lines).toHaveLength(3);
+    clock.ms = 150; // 100 ms since the first put-off: flushes run though frames wait, until the buffer is empty
+    for (let f = scheduled.shift(); f !== undefined; f = scheduled.shift()) f();
+    expect(r.lines).toEqual(Array.from({ length: 7 }, (_, i) => `info fill {"i":${i}}`));
+    log.info({ i: 7 }, 'fill'); // the buffer was emptied: the next line gives way from its own start
+    scheduled.shift()?.();
+    expect(r.lines).toHaveLength(7);
+    log.flush(); // exit: everything at once, frames or not
+    expect(r.lines).toHaveLength(8);
+  });
 });

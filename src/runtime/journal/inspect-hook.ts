@@ -53,7 +53,8 @@ import type { Journal, RunFigures } from './journal.js';
 import { REPORT_SLICE, type SliceSignals, type ReportSlice, reportWriter } from './report-slices.js';
 import { stateText } from './state-text.js';
 
-export type JournalSink = Pick<Journal, 'appendMarketEvent' | 'recordIntents' | 'recordTransition' | 'recordPnl' | 'writeReports' | 'writeReportSlice'>;
+export type JournalSink = Pick<Journal, 'appendMarketEvent' | 'recordIntents' | 'recordTransition' | 'recordPnl' | 'writeReports' | 'writeReportSlice'> &
+  Partial<Pick<Journal, 'reportsQueued'>>;
 
 export interface JournalInspectorOptions {
   /** The market an actor runs, or null when it is not a market actor (asked once per actor). Default: ids `market:<market>`. */

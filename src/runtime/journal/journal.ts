@@ -406,6 +406,14 @@ export class Journal {
     if (REPORTED_EVENTS.has(event.type)) this.queue({ kind: 'event', runId: this.runId, market, at, event, eventId });
   }
 
+  /**
+   * Reports queued behind the reporting round in progress (at `REPORTS_CAP` they are written at
+   * once): report-slices.ts stops giving way to waiting frames before that.
+   */
+  get reportsQueued(): number {
+    return this.reports.length;
+  }
+
   /** True once a commit failed: every later write refuses (fail-stop). */
   get failed(): boolean {
     return this.failure !== null;

@@ -22,10 +22,12 @@
  * that arrives meanwhile waits for a bounded part of it.
  *
  * Frames come first (turn-order.ts rule 5): while frames read already wait in a socket's backlog,
- * a slice is put off to the next after-turn phase, for at most `yieldMs` from the write's start;
- * after that its slices run one per phase whether frames wait or not. So the rows of a write reach
- * the tables at most `yieldMs` later than they would have, and a bot that never stops having a
- * backlog (it cannot keep up) still writes them, before they pile up to the journal's cap.
+ * a slice is put off to the next after-turn phase, for at most `yieldMs` from the write's start and
+ * while fewer than `yieldReports` reports wait queued behind the write's round; past either bound
+ * its slices run one per phase whether frames wait or not. So the rows of a write reach the tables
+ * at most `yieldMs` later than they would have, and a bot that never stops having a backlog (it
+ * cannot keep up) still writes them, before they pile up to the journal's cap (`REPORTS_CAP`,
+ * where the journal writes them all at once, on a fill's path).
  *
  * Entry point: `reportWriter`.
  */
@@ -42,6 +44,8 @@ export interface ReportSlice {
   readonly budgetMs: number;
   /** How long (ms, from a write's start) its slices give way to frames waiting in a backlog. */
   readonly yieldMs: number;
+  /** Its slices stop giving way once this many reports wait queued behind its round (journal.ts `reportsQueued`). */
+  readonly yieldReports: number;
 }
 
 /**
@@ -56,10 +60,15 @@ export interface ReportSlice {
  * (with 0.3 ms a run wrote 327 slices, and commits, where the one before it wrote 257). Rows: 64
  * keeps a slice under a millisecond when they are fast; a larger bound saves a share of the commit
  * (~2 µs a row) for a longer wait of any frame that arrives during the slice. Yield: a pause's
- * backlog (a GC of 5-15 ms) is routed within ~10-30 ms; 50 ms covers it and puts a busy write off
- * by at most that.
+ * backlog (a GC of 5-15 ms) is routed within ~10-30 ms, but a burst (every one of 500 markets fills
+ * at once; the simulator sends the fills over 200-700 ms on the shared VM) keeps a backlog for its
+ * whole span: with 50 ms, a write begun in it ran a slice (0.5-1.2 ms) between every two backlog
+ * batches (~1 ms) for the rest of the burst, ~25 of the ~240 ms from its last fill frame to its
+ * last counter-order (issue 13). 1,000 ms covers a burst. The count bound keeps a bot that cannot
+ * keep up from reaching the journal's cap of 4,096 (~800 fills' reports at ~5 a fill): past 3,072
+ * its slices (64 rows each, one per phase) outpace the reports a backlog batch adds (~20).
  */
-export const REPORT_SLICE: ReportSlice = { rows: 64, markets: 16, budgetMs: 0.5, yieldMs: 50 };
+export const REPORT_SLICE: ReportSlice = { rows: 64, markets: 16, budgetMs: 0.5, yieldMs: 1000, yieldReports: 3072 };
 
 /** What a writer's slices look at; defaults `performance.now` and turn-order.ts `framesWaiting`. */
 export interface SliceSignals {
@@ -80,10 +89,11 @@ export interface ReportWriter {
  * Returns the writer of `journal`'s reporting rows. `dirty` holds the markets whose PnL is due
  * (the hook adds to it); `recordPnl` reads one market's PnL into the journal; `next` schedules the
  * next slice (null: every write is one piece); `again` is called when a write asked during another
- * is due; `signals` the clock and the backlog its slices look at.
+ * is due; `signals` the clock and the backlog its slices look at. A journal without
+ * `reportsQueued` (a test's sink) never counts as full.
  */
 export function reportWriter(
-  journal: Pick<Journal, 'writeReports' | 'writeReportSlice'>,
+  journal: Pick<Journal, 'writeReports' | 'writeReportSlice'> & Partial<Pick<Journal, 'reportsQueued'>>,
   dirty: Set<string>,
   recordPnl: (market: string) => void,
   next: ((slice: () => void) => void) | null,
@@ -108,7 +118,8 @@ export function reportWriter(
   // When the write in progress started: its slices give way to waiting frames until `yieldMs` after.
   let began = 0;
   const slice = (): void => {
-    if (next !== null && waiting() && now() - began < bound.yieldMs) {
+    // A journal that does not count its queue (a test's sink) is never full.
+    if (next !== null && waiting() && now() - began < bound.yieldMs && (journal.reportsQueued ?? 0) < bound.yieldReports) {
       next(slice);
       return;
     }

@@ -53,13 +53,17 @@
  *    frame that arrives during a long write waits for one slice, not for all of it.
  *    Frames come first: while a socket's frames wait in a backlog ({@link framesWaiting}: read
  *    already, to be routed in a later check phase, rule 1), a reporting slice puts itself off to
- *    the next after-turn phase, for at most `REPORT_SLICE.yieldMs` from its write's start
- *    (report-slices.ts). Why: an after-turn phase queued before the backlog's check phase runs
- *    first in it, so frames read already waited for a slice, and after a pause (a GC of 5-15 ms
- *    at 50 markets x 1,000 fills/s) the backlog's batches and the slices took turns, so the bot
- *    took longer to catch up. Why a bound: a bot that does not keep up always has a backlog, and
- *    its reporting rows must still be written before they pile up (journal.ts writes them all at
- *    once, on a fill's path, past 4,096 waiting).
+ *    the next after-turn phase, for at most `REPORT_SLICE.yieldMs` from its write's start and while
+ *    fewer than `REPORT_SLICE.yieldReports` reports are queued behind it (report-slices.ts), and so
+ *    does a block of log lines, for at most `LINE_YIELD.maxMs` and `maxLines` (deferred-log.ts).
+ *    Why: an after-turn phase queued before the backlog's check phase runs first in it, so frames
+ *    read already waited for a slice, and after a pause (a GC of 5-15 ms at 50 markets x 1,000
+ *    fills/s) the backlog's batches and the slices took turns, so the bot took longer to catch up;
+ *    in a burst over 500 markets the backlog lasts the burst (hundreds of ms), and the last
+ *    counter-orders waited for the reporting rows and lines of the fills before them. Why bounds:
+ *    a bot that does not keep up always has a backlog, and its reporting rows and lines must still
+ *    be written before they pile up (journal.ts writes the rows all at once, on a fill's path, past
+ *    4,096 waiting), and the tables and the log lag by at most about a second.
  *
  * Entry points: {@link TurnOrder} (`reader`, `enter`, `hold`, `inBatch`, `aroundRelease`), {@link afterTurn},
  * {@link framesWaiting}.

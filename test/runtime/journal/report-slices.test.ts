@@ -98,8 +98,11 @@ describe('reporting rows in slices', () => {
     const j = backlog(path, 40); // 80 rows
     cleanup.push(() => j.close());
     const r = reader(path);
+    expect(j.reportsQueued).toBe(80);
     expect(j.writeReportSlice(64)).toBe(true);
+    expect(j.reportsQueued).toBe(0); // the round holds them now
     j.appendMarketEvent(MARKET, { type: 'feed.deal', deal: deal(1000) }); // queued during the round
+    expect(j.reportsQueued).toBe(1);
     expect(j.writeReportSlice(64)).toBe(false); // the round's last 16 rows only
     expect(r.deals()).toEqual(upTo(40));
     const snapshot = { openOrders: [], deals: upTo(2100, 2000).map((d) => deal(d)) }; // one report of 101 rows
@@ -195,7 +198,7 @@ describe('the hook’s reporting write', () => {
     const hook = journalInspector(j, {
       defer: (w) => rounds.push(w),
       nextSlice: (w) => phases.push(w),
-      slice: { rows: 10, markets: 16, budgetMs: Infinity, yieldMs: 0 },
+      slice: { rows: 10, markets: 16, budgetMs: Infinity, yieldMs: 0, yieldReports: Infinity },
     });
     for (const m of markets(40)) hook(deal0(m));
     expect(rounds).toHaveLength(1);
@@ -214,7 +217,7 @@ describe('the hook’s reporting write', () => {
     const { j, calls } = sink(2, clock);
     const rounds: (() => void)[] = [];
     const phases: (() => void)[] = [];
-    const slice = { rows: 64, markets: 16, budgetMs: 1, yieldMs: 0 };
+    const slice = { rows: 64, markets: 16, budgetMs: 1, yieldMs: 0, yieldReports: Infinity };
     const hook = journalInspector(j, { defer: (w) => rounds.push(w), nextSlice: (w) => phases.push(w), slice, signals: { now: () => clock.ms } });
     for (const m of markets(4)) hook(deal0(m));
     rounds.shift()?.(); // four PnL reads take the slice's whole millisecond: its rows find the time spent
@@ -230,7 +233,7 @@ describe('the hook’s reporting write', () => {
     const rounds: (() => void)[] = [];
     const phases: (() => void)[] = [];
     let waiting = true;
-    const slice = { rows: 64, markets: 16, budgetMs: 1, yieldMs: 5 };
+    const slice = { rows: 64, markets: 16, budgetMs: 1, yieldMs: 5, yieldReports: Infinity };
     const clockView = { now: () => clock.ms, framesWaiting: () => waiting };
     const hook = journalInspector(j, { defer: (w) => rounds.push(w), nextSlice: (w) => phases.push(w), slice, signals: clockView });
     const [a] = markets(1);
@@ -260,6 +263,42 @@ describe('the hook’s reporting write', () => {
     clock.ms = 10;
     phases.shift()?.();
     expect(calls.slice(5)).toEqual(['pnl M0', 'slice 64']);
+  });
+
+  // Issue 13: a burst keeps a backlog for hundreds of ms; the slices wait for it unless the reports pile up.
+  it('stops giving way to waiting frames once yieldReports reports are queued behind the round', () => {
+    const clock = { ms: 0, pnlMs: 0 };
+    const { j, calls } = sink(2, clock);
+    let queued = 0;
+    const counted: JournalSink = {
+      ...j,
+      get reportsQueued() {
+        return queued;
+      },
+    };
+    const rounds: (() => void)[] = [];
+    const phases: (() => void)[] = [];
+    const slice = { rows: 64, markets: 16, budgetMs: 1, yieldMs: 1000, yieldReports: 100 };
+    const hook = journalInspector(counted, {
+      defer: (w) => rounds.push(w),
+      nextSlice: (w) => phases.push(w),
+      slice,
+      signals: { now: () => clock.ms, framesWaiting: () => true },
+    });
+    const [a] = markets(1);
+    hook(deal0(a));
+    rounds.shift()?.();
+    clock.ms = 999;
+    queued = 99;
+    phases.shift()?.(); // frames wait, within the time and below the count: put off
+    expect(calls).toEqual([]);
+    queued = 100;
+    phases.shift()?.(); // as many queued as the bound: the slice runs though frames wait
+    expect(calls).toEqual(['pnl M0', 'slice 64']);
+    queued = 0;
+    phases.shift()?.(); // fewer again: the write's next slice gives way again
+    expect(calls).toHaveLength(2);
+    expect(phases).toHaveLength(1);
   });
 
   it('follows a write asked while one is in progress with another, not a second one beside it', () => {
