@@ -30,6 +30,9 @@ type Line = { readonly level: 'info' | 'warn'; readonly obj: object; readonly ms
  */
 export const LINES_PER_FLUSH = 48;
 
+/** Lines written from the front of a buffer that has not emptied, past which it is copied without them. */
+const COMPACT_AFTER = 1024;
+
 /** When a scheduled flush gives way to frames read already and waiting (turn-order.ts rule 5). */
 export interface LineYield {
   /** True while frames read already wait to be routed. Default turn-order.ts `framesWaiting`. */
@@ -90,6 +93,10 @@ export function deferredSink(
       buffer = [];
       head = 0;
       givingSince = null;
+    } else if (end >= COMPACT_AFTER && end * 2 >= buffer.length) {
+      // A buffer that never empties (a bot behind for good) would keep every line written from it.
+      buffer = buffer.slice(end);
+      head = 0;
     } else head = end;
     return lines;
   };
@@ -99,7 +106,8 @@ export function deferredSink(
   };
   // Frames read already go first, until the lines have waited `maxMs` or pile up to `maxLines`.
   const giveWay = (): boolean => {
-    if (!give.framesWaiting() || buffer.length - head >= give.maxLines) return false;
+    const waiting = buffer.length - head;
+    if (waiting === 0 || waiting >= give.maxLines || !give.framesWaiting()) return false;
     const now = give.now();
     givingSince ??= now;
     return now - givingSince < give.maxMs;

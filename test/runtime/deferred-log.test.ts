@@ -136,4 +136,18 @@ describe('deferred log sink', () => {
     log.flush(); // exit: everything at once, frames or not
     expect(r.lines).toHaveLength(8);
   });
+
+  it('keeps every line in order when a long backlog is written from a buffer that never empties (the front is dropped as it goes)', () => {
+    const r = recorder();
+    const scheduled: (() => void)[] = [];
+    const log = deferredSink(r.sink, (f) => scheduled.push(f), null, 48);
+    let n = 0;
+    for (; n < 2000; n += 1) log.info({ i: n }, 'fill');
+    for (let k = 0; k < 30; k += 1) {
+      scheduled.shift()?.();
+      for (let j = 0; j < 10; j += 1) log.info({ i: n++ }, 'fill'); // lines keep coming: the buffer is never empty
+    }
+    for (let f = scheduled.shift(); f !== undefined; f = scheduled.shift()) f();
+    expect(r.lines).toEqual(Array.from({ length: n }, (_, i) => `info fill {"i":${i}}`));
+  });
 });
