@@ -147,7 +147,7 @@ export interface FrameReader {
   dispose(): void;
 }
 
-/** The backlogs of every reader while they hold frames (rule 1): reporting slices give way to them (rule 5). */
+/** The backlogs of every reader while they hold frames (rule 1): reporting slices and log blocks give way to them (rule 5). */
 const backlogs = new Set<readonly string[]>();
 
 /** True while frames of some socket, read already, wait in its backlog for a check phase (rule 1). */
