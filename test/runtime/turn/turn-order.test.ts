@@ -57,7 +57,7 @@ afterEach(() => {
  * A turn order whose frames "send" when their text starts with `send`; a frame whose text starts
  * with `slow` moves the turn order's clock on by 1 ms while it is routed.
  */
-function setup(options: { failOnCommit?: number; maxHeld?: number } = {}) {
+function setup(options: { failOnCommit?: number; maxHeld?: number; deep?: number } = {}) {
   const log: string[] = [];
   const p = manualPhases();
   const journal = journalLog(log, options.failOnCommit);
@@ -66,7 +66,7 @@ function setup(options: { failOnCommit?: number; maxHeld?: number } = {}) {
     journal,
     phases: p.phases,
     now: () => clock,
-    group: { budgetMs: 1, ...(options.maxHeld === undefined ? {} : { maxHeld: options.maxHeld }) },
+    group: { budgetMs: 1, deep: options.deep ?? Infinity, ...(options.maxHeld === undefined ? {} : { maxHeld: options.maxHeld }) },
   });
   const started: string[] = [];
   /** How many requests had started when each frame was routed. */
@@ -236,6 +236,31 @@ describe('turn order', () => {
       t.check();
       expect(t.log.slice(12)).toEqual(['open', 'route send 3', 'close', 'commit', 'start send 3']);
       expect(t.pending()).toBe(0);
+    });
+
+    // Issue 13: in a burst the bounds cut a backlog of hundreds of frames into a commit, a write and a turn every few fills.
+    it('routes a backlog of `deep` frames or more whole, as one group, bounds aside; a shallower one keeps them', () => {
+      const t = setup({ maxHeld: 1, deep: 4 });
+      behind(t, ['send 1', 'slow a', 'send 2', 'send 3']);
+      t.check();
+      expect(t.log).toEqual([
+        'open',
+        'route send 1',
+        'route slow a',
+        'route send 2',
+        'route send 3',
+        'close',
+        'commit',
+        'start send 1',
+        'start send 2',
+        'start send 3',
+      ]);
+      expect(t.startedAtRoute).toEqual([0, 0, 0, 0]);
+      expect(t.pending()).toBe(0);
+      const u = setup({ maxHeld: 1, deep: 4 });
+      behind(u, ['send 1', 'send 2', 'send 3']);
+      u.check();
+      expect(u.log).toEqual(['open', 'route send 1', 'close', 'commit', 'start send 1']);
     });
 
     it('starts the requests of a group inside the release brackets, a lone request bare', () => {
