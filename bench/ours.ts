@@ -4,7 +4,7 @@
  * journal), against an external simulator, with one grid per market, and subscribes every market's
  * depth on the shared connection so the socket carries the depth stream while fills are measured.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Actor } from 'xstate';
@@ -104,6 +104,14 @@ export async function startOurs(options: OursOptions): Promise<OursBot> {
     },
     stop: async () => {
       await runtime.stop('bench done');
+      // BENCH_KEEP_JOURNAL=dir: the journal and its WAL as the run left them, for bench/wal-frames.ts (closing checkpoints the WAL away).
+      const keep = process.env.BENCH_KEEP_JOURNAL;
+      if (journal && keep) {
+        mkdirSync(keep, { recursive: true });
+        const kept = join(keep, `ours-${options.markets.length}m.journal`);
+        copyFileSync(join(dir, 'bench.journal'), kept);
+        copyFileSync(join(dir, 'bench.journal-wal'), `${kept}-wal`);
+      }
       journal?.close();
       marketLog?.flush();
       if (dest) await new Promise<void>((resolve) => dest.flush(() => resolve()));
