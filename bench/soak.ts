@@ -58,7 +58,8 @@ export interface SoakSample {
   /**
    * The journal's WAL restarts in the sample (wal-limit.ts), ms, 0 when none: the longest RESTART of
    * the checkpoint worker (its own wait for a gap included), the longest the writer's BEGIN waited
-   * (from 1 ms on: the lock a RESTART held, or the thread descheduled on a busy machine), and the
+   * (from 1 ms on: the lock a RESTART held, the WAL-header fsync of the first commit after each
+   * restart, or the thread descheduled on a busy machine), and the
    * longest checkpoint the main thread ran itself (a pause of the event loop).
    */
   readonly walWorkerRestartMaxMs: number;
