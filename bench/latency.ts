@@ -7,6 +7,7 @@
  * command the server never answers, a bot that stopped) becomes rows with `status: 'failed: …'`
  * for everything the session had still to measure, the bot is stopped and the server reset.
  */
+import { BareBot } from './bare-bot.js';
 import { BaselineBot } from './baseline-bot.js';
 import { type MemSample, cpuUs, memory, reasonOf, sleep, within } from './common.js';
 import { startOurs } from './ours.js';
@@ -21,14 +22,15 @@ import type { BenchServer } from './server-client.js';
 /**
  * `ours`: as `gridbot run` (pino at info + market log + journal), with markets.yaml's default
  * `orderEntry` (ws on the simulator); `ours-rest`: the same with `orderEntry: rest` (issue 15's
- * comparison); `ours-quiet`: none of logger, log, journal; `baseline`: baseline-bot.ts.
+ * comparison); `ours-quiet`: none of logger, log, journal; `baseline`: baseline-bot.ts; `bare`:
+ * bare-bot.ts, ours's wire and nothing else (the floor under `cpuUsPerFill`).
  */
-export type Bot = 'ours' | 'ours-rest' | 'ours-quiet' | 'baseline';
-export const BOTS: readonly Bot[] = ['ours', 'ours-rest', 'ours-quiet', 'baseline'];
+export type Bot = 'ours' | 'ours-rest' | 'ours-quiet' | 'baseline' | 'bare';
+export const BOTS: readonly Bot[] = ['ours', 'ours-rest', 'ours-quiet', 'baseline', 'bare'];
 
-/** The `orderEntry` each of our bots runs with (null: the baseline, which has none). */
+/** The `orderEntry` each of our bots runs with (null: the baseline and the bare bot, which are not ours). */
 export function orderEntryOf(bot: Bot): 'ws' | 'rest' | null {
-  return bot === 'baseline' ? null : bot === 'ours-rest' ? 'rest' : 'ws';
+  return bot === 'baseline' || bot === 'bare' ? null : bot === 'ours-rest' ? 'rest' : 'ws';
 }
 
 export type Failed = `failed: ${string}`;
@@ -152,7 +154,7 @@ interface RunningBot {
 
 async function startBot(bot: Bot, started: Extract<ServerReply, { op: 'started' }>, markets: number): Promise<RunningBot> {
   const names = marketNames(markets);
-  if (bot !== 'baseline') {
+  if (bot !== 'baseline' && bot !== 'bare') {
     const orderEntry = orderEntryOf(bot) ?? 'rest';
     const ours = await startOurs({ restUrl: started.restUrl, wsUrl: started.wsUrl, markets: names, grid: GRID, logging: bot !== 'ours-quiet', orderEntry });
     ours.subscribeDepth();
@@ -167,7 +169,7 @@ async function startBot(bot: Bot, started: Extract<ServerReply, { op: 'started' 
     };
   }
   const t0 = performance.now();
-  const b = new BaselineBot({
+  const b = new (bot === 'bare' ? BareBot : BaselineBot)({
     restUrl: started.restUrl,
     wsUrl: started.wsUrl,
     apiKey: started.apiKey,
@@ -186,7 +188,7 @@ async function startBot(bot: Bot, started: Extract<ServerReply, { op: 'started' 
     state: () => `placed ${b.placed}, failed ${b.errors}${b.lastError === null ? '' : ` (last: ${b.lastError.slice(0, 200)})`}`,
     stop: async () => {
       b.close();
-      if (b.errors > 0) console.warn(`baseline: ${b.errors} counter-orders failed`);
+      if (b.errors > 0) console.warn(`${bot}: ${b.errors} counter-orders failed`);
     },
   };
 }

@@ -572,6 +572,29 @@ function latencyReport(o: Options, latency: readonly LatencyRow[]): string[] {
       rows,
     ),
   );
+  const bare = latency.filter((r) => r.bot === 'bare');
+  if (bare.length > 0) {
+    out.push(
+      '',
+      'The bare bot (bench/bare-bot.ts): the frames ours reads, parsed, and the counter-order frame ours sends, nothing between; what the wire alone costs a bot here.',
+      '',
+      table(
+        ['markets', 'fills/s', 'bare p50 / p99 / max', 'bare CPU µs/fill', 'ours CPU µs/fill', 'ours ÷ bare CPU'],
+        bare.map((r) => {
+          const a = ok(latency.find((x) => x.bot === 'ours' && x.markets === r.markets && x.rate === r.rate));
+          const m = ok(r);
+          return [
+            String(r.markets),
+            String(r.rate),
+            cell(r),
+            m ? f1(m.cpuUsPerFill) : '—',
+            a ? f1(a.cpuUsPerFill) : '—',
+            a && m ? `${(a.cpuUsPerFill / m.cpuUsPerFill).toFixed(2)}x` : '—',
+          ];
+        }),
+      ),
+    );
+  }
   const depth = latency.flatMap((r) => (r.status === 'ok' ? [r.depthChangesPerSec] : []));
   if (depth.length > 0) {
     out.push(

@@ -47,9 +47,15 @@ export function checkTargets(rows: RunRows): TargetCheck[] {
     if (!r) out.push(notRun(target));
     else if (r.status !== 'ok') out.push(failed(target, r.status));
     else {
-      // The REST request alone, measured in the same run, is a floor no bot logic can go under.
+      // Floors measured in the same run that no bot logic can go under: the bare bot (ours's wire,
+      // nothing else: bench/bare-bot.ts) and one REST request alone.
+      const bare = latencyOf(rows, 'bare', 50, 1000);
       const rest = rows.floor?.find((f) => f.via === 'rest');
-      const floor = rest?.status === 'ok' ? ` (REST request alone: ${rest.cpuUsPerRequest.toFixed(0)} µs)` : '';
+      const floors = [
+        ...(bare?.status === 'ok' ? [`the bare bot on the same wire: ${bare.cpuUsPerFill.toFixed(0)} µs`] : []),
+        ...(rest?.status === 'ok' ? [`REST request alone: ${rest.cpuUsPerRequest.toFixed(0)} µs`] : []),
+      ];
+      const floor = floors.length > 0 ? ` (${floors.join('; ')})` : '';
       out.push({ target, measured: `${r.cpuUsPerFill.toFixed(0)} µs${floor}`, met: r.cpuUsPerFill <= 100 });
     }
   }

@@ -1,0 +1,112 @@
+/**
+ * `bare`: the least a bot can do per fill on the wire ours uses, so that `cpuUsPerFill` can be read
+ * against what the wire alone costs this process.
+ *
+ * It reads exactly the frames ours reads (one `ws` socket subscribed to `deals`, `ordersPending` and
+ * `lastprice` of every market, plus each market's depth, as bench/ours.ts asks) and sends exactly
+ * what ours sends per fill: one `order_limit_place` frame on that socket (WhiteBIT's WebSocket order
+ * entry, `orderEntry: ws`). Between the two it does nothing a real bot must: `JSON.parse` of every
+ * frame, and on a deal the counter-order's price from a float. No book, no state machine, no
+ * journal (so no write-ahead commit), no log, no recovery, no checks. A bot that does its job on this
+ * wire costs at least this per fill here; the row is the bound under issue 13's CPU budget.
+ *
+ * The grid is placed over REST first (no bulk placement on the socket), as ours does.
+ */
+import WebSocket from 'ws';
+import { BaselineBot, type BaselineOptions } from './baseline-bot.js';
+
+interface WsMessage {
+  id?: number | null;
+  method?: string;
+  params?: unknown[];
+  error?: unknown;
+}
+
+export class BareBot {
+  private ws: WebSocket | null = null;
+  private rpcId = 1;
+  private seq = 0;
+  /** Counter-orders the exchange refused (never expected; reported). */
+  errors = 0;
+  lastError: string | null = null;
+  placed = 0;
+
+  constructor(readonly options: BaselineOptions) {}
+
+  async start(): Promise<void> {
+    const { markets, grid } = this.options;
+    // The REST part (grids, the socket's token) is the baseline's own: it is not what this bot measures.
+    const rest = new BaselineBot(this.options);
+    const center = Number(grid.center);
+    const step = Number(grid.step);
+    const queue = [...markets];
+    const worker = async (): Promise<void> => {
+      for (let m = queue.shift(); m !== undefined; m = queue.shift()) {
+        for (let k = 1; k <= grid.levelsPerSide; k++) {
+          for (const side of ['buy', 'sell'] as const) {
+            const price = (side === 'buy' ? center - k * step : center + k * step).toFixed(2);
+            await rest.privatePost('/api/v4/order/new', { market: m, side, amount: grid.amount, price, clientOrderId: rest.newClientId(m), postOnly: true });
+          }
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: 8 }, () => worker()));
+    const { websocket_token: token } = (await rest.privatePost('/api/v4/profile/websocket_token', {})) as { websocket_token: string };
+
+    const ws = new WebSocket(this.options.wsUrl, { perMessageDeflate: false });
+    this.ws = ws;
+    const pending = new Map<number, (m: WsMessage) => void>();
+    ws.on('message', (data: Buffer) => {
+      const msg = JSON.parse(data.toString()) as WsMessage;
+      if (typeof msg.id === 'number') {
+        const answer = pending.get(msg.id);
+        if (answer) {
+          pending.delete(msg.id);
+          answer(msg);
+        } else if (msg.error) {
+          this.errors += 1;
+          this.lastError = JSON.stringify(msg.error);
+        } else this.placed += 1;
+        return;
+      }
+      if (msg.method === 'deals_update' && msg.params) this.onDeal(msg.params);
+    });
+    await new Promise<void>((resolve, reject) => {
+      ws.once('open', () => resolve());
+      ws.once('error', reject);
+    });
+    const call = (method: string, params: unknown[]): Promise<WsMessage> =>
+      new Promise((resolve, reject) => {
+        const id = this.rpcId++;
+        pending.set(id, (m) => (m.error ? reject(new Error(`${method}: ${JSON.stringify(m.error)}`)) : resolve(m)));
+        ws.send(JSON.stringify({ id, method, params }));
+      });
+    await call('authorize', [token, 'public']);
+    await call('deals_subscribe', [[...markets]]);
+    await call('ordersPending_subscribe', [...markets]);
+    await call('lastprice_subscribe', [...markets]);
+    for (const m of markets) await call('depth_subscribe', [m, 20, '0', true]);
+  }
+
+  /** [id, time, market, orderId, price, amount, fee, clientOrderId, side (1 sell, 2 buy), …] */
+  private onDeal(p: unknown[]): void {
+    const market = p[2] as string;
+    const filledSell = p[8] === 1;
+    const price = Number(p[4]) + (filledSell ? -1 : 1) * Number(this.options.grid.step);
+    this.seq += 1;
+    const order = {
+      market,
+      side: filledSell ? 'buy' : 'sell',
+      amount: String(p[5]),
+      price: price.toFixed(2),
+      client_order_id: `fl.${this.seq.toString(36)}`,
+      post_only: true,
+    };
+    this.ws?.send(JSON.stringify({ id: this.rpcId++, method: 'order_limit_place', params: [order] }));
+  }
+
+  close(): void {
+    this.ws?.close();
+    this.ws = null;
+  }
+}
