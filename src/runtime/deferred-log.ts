@@ -7,6 +7,9 @@
  * hundred: measured in the bench, the logging bot handed its counter-order to undici ~400 µs later
  * than the same bot without logging. Deferred to the after-turn phase (turn/turn-order.ts rule 5), the
  * lines are built after undici's own write, so the order goes first and the log loses nothing.
+ *
+ * Bounded: lines are written in blocks (`LINES_PER_FLUSH`), which give way to waiting frames for a
+ * while (`LINE_YIELD`); should lines still pile up to `LINES_CAP`, they are all written at once.
  */
 import type { LineGatherer } from './logger.js';
 import { afterTurn, framesWaiting } from './turn/turn-order.js';
@@ -57,10 +60,22 @@ export interface LineYield {
 export const LINE_YIELD: LineYield = { framesWaiting, now: () => performance.now(), maxMs: 1000, maxLines: 4096 };
 
 /**
+ * Waiting lines at which every one of them is written at once, in the call that adds the last
+ * (on a fill's path), as the journal does with its reports (journal.ts `REPORTS_CAP`). Why: past
+ * `LINE_YIELD.maxLines` a flush writes one block per after-turn phase, and a producer that adds more
+ * than a block's worth per phase for good would grow the buffer without end. Four times
+ * `maxLines` (~4 MiB): a bot whose flushes keep up never reaches it, one that does not pays one
+ * long write (~250-300 ms at ~15-20 µs a line) instead of running out of memory.
+ */
+export const LINES_CAP = 16_384;
+
+/**
  * Returns a sink that buffers lines and writes them to `sink` on the next `schedule` callback, at
  * most `linesPerFlush` per callback, in order (more are scheduled again). With `gather` (logger.ts
  * `lineGatherer` of the sink's logger), a flush's lines reach the destination as one write. While
  * frames wait (`give`), a flush puts itself off to the next callback, within `give`'s bounds.
+ * Once `cap` lines wait, they are all written at once, in order, before the call that added the
+ * last returns.
  */
 export function deferredSink(
   sink: LineSink,
@@ -68,6 +83,7 @@ export function deferredSink(
   gather: LineGatherer | null = null,
   linesPerFlush: number = LINES_PER_FLUSH,
   give: LineYield = LINE_YIELD,
+  cap: number = LINES_CAP,
 ): DeferredSink {
   let buffer: Line[] = [];
   // Lines before `head` are written already (a flush in slices).
@@ -128,6 +144,11 @@ export function deferredSink(
   };
   const push = (line: Line): void => {
     buffer.push(line);
+    if (buffer.length - head >= cap) {
+      // A flush still scheduled finds the buffer empty, or the lines added after these.
+      write(take(Infinity));
+      return;
+    }
     if (scheduled) return;
     scheduled = true;
     schedule(flushSome);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { deferredSink } from '../../src/runtime/deferred-log.js';
+import { LINES_CAP, LINE_YIELD, deferredSink } from '../../src/runtime/deferred-log.js';
 
 function recorder() {
   const lines: string[] = [];
@@ -149,5 +149,28 @@ describe('deferred log sink', () => {
     }
     for (let f = scheduled.shift(); f !== undefined; f = scheduled.shift()) f();
     expect(r.lines).toEqual(Array.from({ length: n }, (_, i) => `info fill {"i":${i}}`));
+  });
+
+  // Issue 13: past maxLines a flush writes one block per phase; a producer faster than that grew the buffer for good.
+  it('writes every waiting line at once, in order, when LINES_CAP lines wait, though no flush ever runs', () => {
+    expect(LINES_CAP).toBeGreaterThan(LINE_YIELD.maxLines);
+    const r = recorder();
+    const scheduled: (() => void)[] = [];
+    const { gathers, gather } = counting(r.lines);
+    const log = deferredSink(r.sink, (f) => scheduled.push(f), gather);
+    const total = 2 * LINES_CAP + 100;
+    let mostWaiting = 0;
+    for (let i = 0; i < total; i += 1) {
+      log.info({ i }, 'fill');
+      mostWaiting = Math.max(mostWaiting, i + 1 - r.lines.length);
+      if (i + 1 === LINES_CAP) expect(r.lines).toHaveLength(LINES_CAP); // written before the call returned
+    }
+    expect(mostWaiting).toBe(LINES_CAP - 1);
+    expect(gathers).toEqual([LINES_CAP, LINES_CAP]); // each a single write to the destination
+    expect(r.lines).toHaveLength(2 * LINES_CAP);
+    // The flush scheduled with the first line finds the rest; nothing is written twice.
+    expect(scheduled).toHaveLength(1);
+    for (let f = scheduled.shift(); f !== undefined; f = scheduled.shift()) f();
+    expect(r.lines).toEqual(Array.from({ length: total }, (_, i) => `info fill {"i":${i}}`));
   });
 });

@@ -65,7 +65,8 @@
  *    counter-orders waited for the reporting rows and lines of the fills before them. Why bounds:
  *    a bot that does not keep up always has a backlog, and its reporting rows and lines must still
  *    be written before they pile up (journal.ts writes the rows all at once, on a fill's path, past
- *    4,096 waiting), and the tables and the log lag by at most about a second.
+ *    4,096 waiting, and deferred-log.ts its lines past 16,384), and the tables and the log lag by
+ *    at most about a second.
  *
  * Entry points: {@link TurnOrder} (`reader`, `enter`, `hold`, `inBatch`, `aroundRelease`), {@link afterTurn},
  * {@link framesWaiting}.
