@@ -98,7 +98,7 @@ interface KnownOrder {
 }
 
 /** Orders whose last written state is remembered; older ones are read back from the table when reported again. */
-const KNOWN_CAP = 10_000;
+export const KNOWN_CAP = 10_000;
 
 /** Where and when an event happened. */
 export interface EventStamp {
@@ -196,6 +196,11 @@ export class DerivedTables {
     );
     this.openRows = db.prepare(`SELECT client_order_id AS clientOrderId, amount FROM orders WHERE market = ? AND status IN ('live', 'unknown')`);
     this.filledAmounts = db.prepare('SELECT amount FROM fills WHERE market = ? AND client_order_id = ?').pluck();
+  }
+
+  /** Orders whose last written state is remembered: at most `KNOWN_CAP`. */
+  get knownOrders(): number {
+    return this.known.size;
   }
 
   /** Records what one market event says about orders and fills. Events that say nothing are skipped. */

@@ -218,7 +218,7 @@ function reportCost(r: Report): number {
 const notYet = (): boolean => false;
 
 /** More waiting reports than this are written at once, whoever forgot to call `writeReports`. */
-const REPORTS_CAP = 4096;
+export const REPORTS_CAP = 4096;
 
 interface Segment {
   readonly checkpointId: number;

@@ -4,7 +4,9 @@ import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Fill, OrderIntent } from '../../../src/grid/index.js';
+import { DerivedTables, KNOWN_CAP } from '../../../src/runtime/journal/derived-tables.js';
 import { type Journal, openJournal } from '../../../src/runtime/journal/journal.js';
+import { prepareSchema } from '../../../src/runtime/journal/schema.js';
 import { settings } from '../../machines/market/market-harness.js';
 import { cid } from '../../grid/ledger-support.js';
 import { MARKET, runScenario, scenarioInput, startJournaledMarket } from './market-scenario.js';
@@ -302,5 +304,54 @@ describe('reporting rows written in one go', () => {
     expect(expected.orders).toContainEqual(expect.objectContaining({ client_order_id: a, status: 'filled', order_id: 501 }));
     expect(expected.orders).toContainEqual(expect.objectContaining({ client_order_id: r, status: 'rejected', reason: 'post-only would take' }));
     expect(expected.orders).toContainEqual(expect.objectContaining({ client_order_id: u, status: 'cancelled' }));
+  });
+});
+
+describe('the cache of known orders', () => {
+  // Issue 13: every cache has a cap. Past KNOWN_CAP orders the oldest is forgotten, and its row is read back when it is reported again.
+  it('keeps at most KNOWN_CAP orders, and updates the rows of one it forgot by what the table says', () => {
+    const db = new BetterSqlite3(':memory:');
+    try {
+      prepareSchema(db, 0);
+      const tables = new DerivedTables(db);
+      const stamp = { runId: 1, market: MARKET, at: 1_700_000_000_000 };
+      const row = db.prepare('SELECT status, order_id, amount FROM orders WHERE client_order_id = ?');
+      const filled = id(1, 'buy', 0);
+      const live = id(2, 'sell', 1);
+      tables.recordIntents(stamp, [intent(1, 'buy', 0), intent(2, 'sell', 1)]);
+      tables.applyEvent(stamp, {
+        type: 'desk.result',
+        outcomes: [
+          { kind: 'placed', clientOrderId: filled, orderId: 501, dealStock: '0', left: '0.001' },
+          { kind: 'placed', clientOrderId: live, orderId: 502, dealStock: '0', left: '0.001' },
+        ],
+        fatal: null,
+      });
+      const final = { orderId: 501, clientOrderId: filled, side: 'buy', price: '59800', amount: '0.001', left: '0', dealStock: '0.001', final: true };
+      tables.applyEvent(stamp, { type: 'feed.order', update: final });
+      tables.flush();
+      // As many orders again as the cache holds, flushed in slices as the journal writes them.
+      for (let seq = 2; seq < KNOWN_CAP + 2; seq += 1) {
+        tables.recordIntents(stamp, [intent(3 + (seq % 20), 'buy', seq)]);
+        if (seq % 64 === 0) tables.flush();
+      }
+      tables.flush();
+      expect(tables.knownOrders).toBe(KNOWN_CAP);
+      expect(db.prepare('SELECT count(*) FROM orders').pluck().get()).toBe(KNOWN_CAP + 2);
+      // The two first orders are the ones forgotten: a late update does not revive the filled one, a final one ends the live one.
+      tables.applyEvent(stamp, { type: 'feed.order', update: { ...final, left: '0.0005', dealStock: '0.0005', final: false } });
+      tables.applyEvent(stamp, { type: 'feed.deal', deal: deal(7, filled, 501) });
+      tables.applyEvent(stamp, {
+        type: 'feed.order',
+        update: { orderId: 502, clientOrderId: live, side: 'sell', price: '60200', amount: '0.001', left: '0.001', dealStock: '0', final: true },
+      });
+      tables.flush();
+      expect(row.get(filled)).toEqual({ status: 'filled', order_id: 501, amount: '0.001' });
+      expect(row.get(live)).toEqual({ status: 'cancelled', order_id: 502, amount: '0.001' });
+      expect(db.prepare('SELECT deal_id, client_order_id FROM fills').all()).toEqual([{ deal_id: 7, client_order_id: filled }]);
+      expect(tables.knownOrders).toBe(KNOWN_CAP);
+    } finally {
+      db.close();
+    }
   });
 });

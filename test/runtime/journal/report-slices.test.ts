@@ -11,7 +11,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { AnyEventObject, InspectionEvent } from 'xstate';
 import type { Fill } from '../../../src/grid/index.js';
 import { journalInspector, type JournalSink } from '../../../src/runtime/journal/inspect-hook.js';
-import { type Journal, openJournal } from '../../../src/runtime/journal/journal.js';
+import { type Journal, REPORTS_CAP, openJournal } from '../../../src/runtime/journal/journal.js';
 import { cid } from '../../grid/ledger-support.js';
 import { settings } from '../../machines/market/market-harness.js';
 import { MARKET } from './market-scenario.js';
@@ -112,6 +112,32 @@ describe('reporting rows in slices', () => {
     expect(j.writeReportSlice(64)).toBe(false); // the snapshot, alone
     expect(r.deals()).toEqual([...upTo(40), 1000, ...upTo(2100, 2000)]);
     expect(j.writeReportSlice(64)).toBe(false); // nothing queued
+  });
+
+  // Issue 13: a bot whose slices keep giving way (or whose writer never runs) must not queue reports without end.
+  it('writes every queued report at once, the round in progress first, when REPORTS_CAP wait though no slice runs', () => {
+    const path = join(dir, 'journal.db');
+    const j = backlog(path, 40); // 80 rows
+    cleanup.push(() => j.close());
+    const r = reader(path);
+    expect(j.writeReportSlice(64)).toBe(true); // a round begun, whose next slice never comes
+    const dealsAtCap = 40 + REPORTS_CAP / 2; // two reports a deal
+    let mostQueued = 0;
+    for (let i = 40; i < dealsAtCap + 10; i += 1) {
+      j.appendMarketEvent(MARKET, { type: 'feed.deal', deal: deal(i) });
+      mostQueued = Math.max(mostQueued, j.reportsQueued);
+      j.recordTransition('probe', `s${i}`, `s${i + 1}`, 'feed.deal');
+      mostQueued = Math.max(mostQueued, j.reportsQueued);
+    }
+    expect(mostQueued).toBe(REPORTS_CAP - 1);
+    expect(j.reportsQueued).toBe(20);
+    j.commit(); // as the lag timer would: the rows went into the open transaction
+    expect(r.deals()).toEqual(upTo(dealsAtCap));
+    expect(r.states()).toEqual(statesUpTo(dealsAtCap));
+    expect(r.mark()).toBe(r.lastDealEvent());
+    j.sync();
+    expect(r.deals()).toEqual(upTo(dealsAtCap + 10));
+    expect(r.states()).toEqual(statesUpTo(dealsAtCap + 10));
   });
 
   it('stops a slice once its time is up, after at least one report, and goes on from there in the next', () => {
