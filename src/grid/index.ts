@@ -4,28 +4,27 @@
  * modules' own tests import the modules.
  *
  * - planning: `planGrid`, `initialOrders` (plan + fresh level book: what `run` places and `plan` shows);
- * - rules and rounding: `marketRulesFrom`, `roundPrice`, `amountStep`;
- * - client order ids: `encodeClientOrderId`, `decodeClientOrderId`, `isValidBotId`;
+ * - rules and rounding: `marketRulesFrom`, `roundPrice`;
+ * - client order ids: `decodeClientOrderId`, `isValidBotId`;
  * - the level book: `createLevelBook`, `takeIntents`, `applyPlacement`, `applyDeal`,
- *   `applyOrderUpdate`, `hasUnknownOrders`, `resumeBook`, `cloneBook`, `lastDealSec`, `pnlView`,
+ *   `applyOrderUpdate`, `hasUnknownOrders`, `resumeBook`, `lastDealSec`, `pnlView`,
  *   levels waiting for price: `releaseWaiting`, `waitingReleases`;
  * - reconcile: `reconcileBook`; risk: `checkRisk`.
  */
 export { IntMap } from './int-map.js';
 export { D, ZERO, isPositive, parseDecimal, sumDec, toPlain, type Decimal, type DecimalLike } from './decimal.js';
-export { amountStep, marketRulesFrom, marketRulesFromListing, roundPrice, type MarketRules, type Side } from './market-rules.js';
+export { marketRulesFrom, marketRulesFromListing, roundPrice, type MarketRules, type Side } from './market-rules.js';
 export type { PlanIssue } from './plan-issue.js';
 export { MAX_LEVELS, type LadderSpec } from './levels.js';
 export { planGrid, type GridPlan, type GridSpec } from './plan.js';
 export { initialOrders } from './initial-orders.js';
-export { decodeClientOrderId, encodeClientOrderId, isValidBotId, type ClientIdScope } from './client-order-id.js';
+export { decodeClientOrderId, isValidBotId, type ClientIdScope } from './client-order-id.js';
 export { residueKey, type ExchangeOrder, type Fill, type OrderUpdate } from './fill-ledger.js';
 export type { OrderRecord } from './order-record.js';
 export {
   applyDeal,
   applyOrderUpdate,
   applyPlacement,
-  cloneBook,
   createLevelBook,
   hasUnknownOrders,
   lastDealSec,
@@ -33,7 +32,6 @@ export {
   resumeBook,
   takeIntents,
   waitingReleases,
-  type LearnedFill,
   type LevelBook,
   type OrderIntent,
   type OrderWay,
@@ -42,4 +40,4 @@ export {
 } from './level-book.js';
 export { reconcileBook, type ExchangeSnapshot } from './reconcile.js';
 export { checkRisk, type RiskLimits } from './risk.js';
-export { pnlView, unrealisedPnl, type PnlBook, type PnlView } from './pnl.js';
+export { pnlView, unrealisedPnl, type PnlBook } from './pnl.js';

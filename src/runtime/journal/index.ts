@@ -17,8 +17,6 @@ export { type JournalFileState, inspectJournalFile } from './journal-file.js';
 export { type JournalInspector, journalInspector, type JournalInspectorOptions, type JournalSink } from './inspect-hook.js';
 export { attachSystemHook } from './system-hook.js';
 export { replayMarket, type MarketSnapshot } from './replay.js';
-export { decodeCheckpoint, encodeCheckpoint } from './checkpoint-codec.js';
-export { decodeValue, encodeValue } from './value-codec.js';
 export { SCHEMA_VERSION } from './schema.js';
 export type { OrderStatus } from './derived-tables.js';
 export {

@@ -8,7 +8,8 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { createMachine } from 'xstate';
 import { createTestModel } from 'xstate/graph';
-import { type OrderIntent, encodeClientOrderId, toPlain } from '../../../src/grid/index.js';
+import { encodeClientOrderId } from '../../../src/grid/client-order-id.js';
+import { type OrderIntent, toPlain } from '../../../src/grid/index.js';
 import { marketMachine } from '../../../src/machines/market/market.machine.js';
 import { MarketIoError } from '../../../src/machines/market/market.io.js';
 import { DBTC_DUSDT } from '../../grid/fixtures.js';
