@@ -54,7 +54,7 @@ export interface FrameRuleSpec {
 }
 
 /** What may happen around one WS order request (see `decideOrder`). */
-export type OrderFaultAction = 'dropConnection' | 'pushesFirst' | 'placeBudgetSpent';
+export type OrderFaultAction = 'dropConnection' | 'pushesFirst' | 'placeBudgetSpent' | 'regionRefused';
 
 export interface OrderRuleSpec {
   readonly action: OrderFaultAction;
@@ -73,6 +73,8 @@ export interface OrderFaultDecision {
   readonly pushesFirst: boolean;
   /** A placement is refused with error 7, not executed, as if the connection's place budget were spent. */
   readonly placeBudgetSpent: boolean;
+  /** Refused with 10009, not executed, as WhiteBIT EU answers every order method on the socket (an authorized connection only). */
+  readonly regionRefused: boolean;
 }
 
 export interface RequestFailureSpec {
@@ -141,6 +143,8 @@ export interface FaultStats {
   socketsDroppedAfterOrder: number;
   pushesBeforeReply: number;
   placementsRefused: number;
+  /** Order requests answered 10009 (`refuseOrderRegion`). */
+  regionRefusals: number;
 }
 
 /** The counter each frame action adds to. */
@@ -173,6 +177,7 @@ export class Faults {
     socketsDroppedAfterOrder: 0,
     pushesBeforeReply: 0,
     placementsRefused: 0,
+    regionRefusals: 0,
   };
 
   constructor(
@@ -262,6 +267,15 @@ export class Faults {
     return this.addOrderRule({ action: 'placeBudgetSpent', ...opts });
   }
 
+  /**
+   * Every WS order method (not only placements) answers 10009 `spot trading is not available in
+   * your region` and does not execute, as on WhiteBIT EU, whose accounts have no WebSocket order
+   * entry; the region comes with the account's token, so an unauthorized socket still gets 6.
+   */
+  refuseOrderRegion(opts: { probability?: number; next?: number; connection?: number }): () => void {
+    return this.addOrderRule({ action: 'regionRefused', ...opts });
+  }
+
   /** Makes the next `count` requests (optionally on one path) fail with `status`. */
   failRequests(spec: RequestFailureSpec): void {
     this.failures.push({ status: spec.status, path: spec.path, after: spec.after ?? false, remaining: spec.count ?? 1 });
@@ -327,16 +341,21 @@ export class Faults {
    * Decides what happens around one WS order request (`placement`: a `*_place` method); per action,
    * the first matching rule wins. A refused placement neither executes nor drops the connection.
    */
-  decideOrder(connection: number, placement: boolean): OrderFaultDecision {
+  decideOrder(connection: number, placement: boolean, authorized = true): OrderFaultDecision {
+    // The region check runs before anything else (whitebit-protocol-2.md §1.1).
+    if (authorized && this.takeOrderRule('regionRefused', connection)) {
+      this.stats.regionRefusals++;
+      return { dropConnection: false, pushesFirst: false, placeBudgetSpent: false, regionRefused: true };
+    }
     if (placement && this.takeOrderRule('placeBudgetSpent', connection)) {
       this.stats.placementsRefused++;
-      return { dropConnection: false, pushesFirst: false, placeBudgetSpent: true };
+      return { dropConnection: false, pushesFirst: false, placeBudgetSpent: true, regionRefused: false };
     }
     const dropConnection = this.takeOrderRule('dropConnection', connection);
     const pushesFirst = this.takeOrderRule('pushesFirst', connection);
     if (dropConnection) this.stats.socketsDroppedAfterOrder++;
     else if (pushesFirst) this.stats.pushesBeforeReply++;
-    return { dropConnection, pushesFirst, placeBudgetSpent: false };
+    return { dropConnection, pushesFirst, placeBudgetSpent: false, regionRefused: false };
   }
 
   /** Consumes the first order rule of `action` that applies (and whose dice say yes). */

@@ -42,6 +42,8 @@ export const WS_ERRORS = {
   activationEqualsLast: e(101, 'activation price should not be equal to the last price'),
   wrongOrderType: e(156, 'wrong order type'),
   wrongStopMarketPrice: e(159, 'wrong limit price for stop market order'),
+  /** The account's region has no WS order entry (WhiteBIT EU): checked before anything else (§1.1, §1.11). */
+  regionSpot: e(10009, 'spot trading is not available in your region'),
   notSupported: (method: string): WsError => e(4, `method not found: ${method} is not supported by the simulator`),
 } as const;
 

@@ -43,6 +43,7 @@ import type { SimEvent } from './events.js';
 import type { Exchange } from './exchange.js';
 import type { FrameChannel, Faults } from './faults.js';
 import { WsBudgets, type WsBudgetOptions } from './ws-budgets.js';
+import { WS_ERRORS } from './ws-order-codec.js';
 import { handleOrderMethod, isOrderMethod, type WsOrderOutcome } from './ws-orders.js';
 import { toDealTuple, toSeconds, toWsDealRecord, toWsOrder } from './wire-format.js';
 import type { WsTokens } from './ws-tokens.js';
@@ -66,6 +67,7 @@ const ERR = {
   ...WS_ERR,
   methodNotFound: { code: 4, message: 'method not found' },
   tooManyRequests: { code: 7, message: 'too many requests' },
+  regionSpot: WS_ERRORS.regionSpot,
 } as const satisfies Record<string, WsError | ((m: string) => WsError)>;
 
 /** Channels in their own files (channels/*.ts), one line each. */
@@ -211,7 +213,8 @@ export class WsSession {
 
   /** Runs one order request with its pushes held, then sends reply and pushes in the faults' order. */
   private onOrder(id: number | string | null, method: string, params: unknown): void {
-    const fault = this.deps.faults.decideOrder(this.serial, method.endsWith('_place'));
+    const fault = this.deps.faults.decideOrder(this.serial, method.endsWith('_place'), this.accountId !== null);
+    if (fault.regionRefused) return this.reply(id, null, ERR.regionSpot, true);
     if (fault.placeBudgetSpent) return this.reply(id, null, ERR.tooManyRequests, true);
     const held: NonNullable<typeof this.heldPushes> = [];
     this.heldPushes = held;

@@ -10,6 +10,9 @@
  *   (`rateLimited`: the socket's or the account's budget; `unauthorized`: the connection lost its
  *   authorization, code 6) is sent again over REST at once, with the same client id: the exchange
  *   saw no order, so this is the first order, not a second one.
+ * - A region refusal (WhiteBIT EU has no order entry on the socket: 10006, 10009, answered before
+ *   the order is looked at) is sent again over REST at once too, and the socket is told to
+ *   `refuse` every later order: the account's region does not change with the next order.
  * - An `unknownOutcome` (written, then no reply) is never sent again: the order may exist, and the
  *   market reconciles it by client id as after a REST timeout. A refusal is the order's outcome.
  *
@@ -19,7 +22,7 @@
  * Each outcome says `via`, the way that decided it.
  * @see whitebit-protocol-2.md §1.1, §1.9, §1.14, socket-orders.ts
  */
-import { WhitebitError, type WbCancelOrderRequest, type WbOrder, type WhitebitRestClient } from '../../adapters/whitebit/index.js';
+import { WhitebitError, type WbCancelOrderRequest, type WbOrder, type WhitebitRestClient, wsOrderEntryRefused } from '../../adapters/whitebit/index.js';
 import type { OrderIntent, OrderWay, PlacementOutcome } from '../../grid/index.js';
 import { type PlacementReport, orderRequestOf, placeIntents, started } from './order-placement.js';
 import { failedPlacement } from './io-errors.js';
@@ -67,7 +70,13 @@ const now: Hold = (start) => start();
 /** True when the socket said the exchange saw nothing of the request: REST may send it at once. */
 export function socketSentNothing(e: unknown): boolean {
   if (!WhitebitError.is(e)) return false;
-  return (e.kind === 'transport' && !e.sent) || e.kind === 'rateLimited' || e.kind === 'unauthorized';
+  return (e.kind === 'transport' && !e.sent) || e.kind === 'rateLimited' || e.kind === 'unauthorized' || wsOrderEntryRefused(e);
+}
+
+/** A socket failure the router sends over REST instead; a region refusal also turns the socket's order entry off. */
+function fallsBack(ws: SocketOrders, e: unknown): boolean {
+  if (wsOrderEntryRefused(e)) ws.refuse(e.message);
+  return socketSentNothing(e);
 }
 
 const withVia = (o: PlacementOutcome, via: OrderWay): PlacementOutcome => ({ ...o, via });
@@ -88,7 +97,7 @@ export function createOrderRouter(deps: OrderRouterDeps): OrderRouter {
     return started(() => ws.placeLimit(orderRequestOf(intent, o.postOnly), call)).then(
       (order): PlacementReport => ({ outcomes: [withVia(placedOutcome(intent, order), 'ws')], failures: [] }),
       (e: unknown): PlacementReport | Promise<PlacementReport> => {
-        if (socketSentNothing(e)) return overRest([intent], o);
+        if (fallsBack(ws, e)) return overRest([intent], o);
         const f = failedPlacement([intent], e);
         return { outcomes: f.outcomes.map((x) => withVia(x, 'ws')), failures: f.retryClass === 'never' ? [] : [f] };
       },
@@ -146,7 +155,7 @@ export function createOrderRouter(deps: OrderRouterDeps): OrderRouter {
           if (ws === null) return cancelOverRest(req, call);
           return started(() => ws.cancel(req, call)).then(
             (order): RoutedCancel => ({ ok: true, order, via: 'ws' }),
-            (error: unknown): Promise<RoutedCancel> | RoutedCancel => (socketSentNothing(error) ? cancelOverRest(req, call) : { ok: false, error, via: 'ws' }),
+            (error: unknown): Promise<RoutedCancel> | RoutedCancel => (fallsBack(ws, error) ? cancelOverRest(req, call) : { ok: false, error, via: 'ws' }),
           );
         }),
       ).catch((error: unknown): RoutedCancel => ({ ok: false, error, via: 'rest' }));

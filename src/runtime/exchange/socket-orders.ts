@@ -16,6 +16,8 @@
  * - Written, then no reply within the deadline or the socket closed first: `unknownOutcome` (the
  *   order may exist; reconcile by client id), exactly like a REST timeout.
  * - Calls are non-idempotent placements (`idempotent: false`) except cancels by order id.
+ * - A region refusal (10006, 10009: the account has no order entry on the socket) is a `rejected`
+ *   with that code; the router sends the order over REST and calls `refuse`.
  * @see whitebit-protocol-2.md §1
  */
 import type { WbCancelOrderRequest, WbNewOrderRequest, WbOrder } from '../../adapters/whitebit/index.js';
@@ -37,4 +39,11 @@ export interface SocketOrders {
   placeLimit(req: WbNewOrderRequest, o?: SocketCallOptions): Promise<WbOrder>;
   /** `order_cancel` by order id or client order id. */
   cancel(req: WbCancelOrderRequest, o?: SocketCallOptions): Promise<WbOrder>;
+  /**
+   * The exchange refused order entry on the socket for this account's region (WhiteBIT EU:
+   * ws-order-errors.ts `wsOrderEntryRefused`): `ready` is false from now on, on every later socket
+   * of the connection too (the region comes with the account, not the socket). `why` is the
+   * exchange's answer, for the one warning it logs.
+   */
+  refuse(why: string): void;
 }

@@ -81,12 +81,16 @@ interface Current {
 export class WsSocketOrders implements SocketOrders {
   readonly requests: WsRequests;
   private current: Current | null = null;
+  /** Set once the exchange refused order entry for the account's region: never ready again. */
+  private refused: string | null = null;
+  private readonly log: LogSink;
   private readonly clock: Clock;
   private readonly limits: Readonly<Record<SocketBudget, RateLimit>>;
 
   constructor(private readonly options: WsSocketOrdersOptions = {}) {
     this.clock = options.clock ?? systemClock;
     this.limits = { ...WS_ORDER_BUDGETS, ...options.budgets };
+    this.log = options.logger ?? silentLog;
     const log = new RateLimitedLog(options.logger ?? silentLog, this.clock);
     this.requests = new WsRequests({
       clock: this.clock,
@@ -127,7 +131,16 @@ export class WsSocketOrders implements SocketOrders {
 
   ready(budget: SocketBudget): boolean {
     const cur = this.current;
-    return cur !== null && cur.authorized && cur.socket.isOpen && cur.budgets[budget].available() >= 1;
+    return this.refused === null && cur !== null && cur.authorized && cur.socket.isOpen && cur.budgets[budget].available() >= 1;
+  }
+
+  refuse(why: string): void {
+    if (this.refused !== null) return;
+    this.refused = why;
+    this.log.warn(
+      { why },
+      'ws: the exchange refused order entry on the WebSocket for this account (its region); every order goes over REST from now on. Set orderEntry: rest in markets.yaml',
+    );
   }
 
   placeLimit(req: WbNewOrderRequest, o: SocketCallOptions = {}): Promise<WbOrder> {

@@ -20,6 +20,7 @@ import {
   marketStockPlaceCall,
   modifyCall,
   retryClass,
+  wsOrderEntryRefused,
 } from '../../../src/adapters/whitebit/index.js';
 import { startSimulator, type Simulator, type SimulatorOptions } from '../../../src/sim/index.js';
 import { A, B } from '../../sim/ws-orders/support.js';
@@ -268,6 +269,22 @@ describe('budgets and authorization', () => {
     expect(sim.state.orders(A.id)).toEqual([]);
     await s.authorize();
     expect(s.orders.ready('place')).toBe(true);
+  });
+
+  it('reads a region refusal (WhiteBIT EU, code 10009) as the socket refusing order entry: nothing placed or cancelled, and an unauthorized socket still gets 6 first', async () => {
+    await start();
+    const s = await open();
+    const placed = await s.orders.placeLimit({ market: BTC, side: 'buy', amount: '0.01', price: '60000', clientOrderId: 'r-1' });
+    sim.faults.refuseOrderRegion({ probability: 1 });
+    const e = await rejection(s.orders.placeLimit({ market: BTC, side: 'buy', amount: '0.01', price: '59000', clientOrderId: 'r-2' }));
+    expect(e).toMatchObject({ code: 10009, sent: true, endpoint: 'order_limit_place' });
+    expect(wsOrderEntryRefused(e)).toBe(true);
+    const c = await rejection(s.orders.cancel({ market: BTC, orderId: placed.orderId }));
+    expect(wsOrderEntryRefused(c)).toBe(true);
+    expect(sim.state.orders(A.id).map((o) => o.clientOrderId)).toEqual(['r-1']);
+    const anon = await open(A, { authorize: false, markets: [] });
+    expect(await rejection(request(anon, marketPlaceCall({ market: BTC, side: 'buy', amount: '100' })))).toMatchObject({ kind: 'unauthorized', code: 6 });
+    expect(sim.faults.stats.regionRefusals).toBe(2);
   });
 
   it('is not ready once the socket closed', async () => {

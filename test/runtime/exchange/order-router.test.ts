@@ -4,7 +4,7 @@
  * exchange saw nothing, no resend after an unknown outcome, and the hold of a frame batch.
  */
 import { describe, expect, it } from 'vitest';
-import { type WbNewOrderRequest, type WbOrder, WhitebitError } from '../../../src/adapters/whitebit/index.js';
+import { type WbNewOrderRequest, type WbOrder, WhitebitError, wsOrderError } from '../../../src/adapters/whitebit/index.js';
 import type { OrderWay } from '../../../src/grid/index.js';
 import { createOrderRouter } from '../../../src/runtime/exchange/order-router.js';
 import { type BatchJournal, TurnOrder } from '../../../src/runtime/turn/index.js';
@@ -26,6 +26,8 @@ const ws =
     entry;
 const wsError = (kind: WhitebitError['kind'], extra: { sent?: boolean; code?: number } = {}) =>
   new WhitebitError({ kind, message: `${kind} over the socket`, idempotent: false, ...extra });
+/** A refusal of a WS order method with a WhiteBIT code, as ws-order-errors.ts builds it. */
+const wsRefusal = (code: number, method = 'order_limit_place') => wsOrderError(code, `code ${code}`, { method, idempotent: method !== 'order_limit_place' });
 const one = intentsOf(1);
 const po = { postOnly: true };
 
@@ -71,6 +73,34 @@ describe('order router: placements', () => {
     expect(rest.calls[0]).toMatchObject({ method: 'orderNew', body: { clientOrderId: 'g-0', postOnly: true, price: '100', amount: '0.5' } });
     expect(r.outcomes).toEqual([expect.objectContaining({ kind: 'placed', clientOrderId: 'g-0', via: 'rest' })]);
     expect(r.failures).toEqual([]);
+  });
+
+  it('a region refusal over the socket (WhiteBIT EU, 10009) goes over REST with the same client id, and turns the socket off for later orders', async () => {
+    const rest = restOk();
+    const region = wsRefusal(10009);
+    const socket = fakeSocketOrders(() => Promise.reject(region));
+    const router = createOrderRouter({ rest, socket, entryOf: ws() });
+    const r = await router.place(one, po);
+    expect(r.outcomes).toEqual([expect.objectContaining({ kind: 'placed', clientOrderId: 'g-0', via: 'rest' })]);
+    expect(r.failures).toEqual([]);
+    expect(rest.calls[0]).toMatchObject({ method: 'orderNew', body: { clientOrderId: 'g-0' } });
+    expect(socket.refusals).toEqual([region.message]);
+    // The next order and a cancel go straight over REST: the socket is asked, says no, and gets nothing.
+    await router.place(intentsOf(1), po);
+    await router.cancel({ market: 'BTC_USDT', orderId: 3 });
+    expect(socket.calls).toHaveLength(1);
+    expect(rest.calls.map((c) => c.method)).toEqual(['orderNew', 'orderNew', 'orderCancel']);
+  });
+
+  it('a refusal of one market for the region (10010) is the order outcome, not a reason to leave the socket', async () => {
+    const rest = restOk();
+    const restricted = wsRefusal(10010);
+    const socket = fakeSocketOrders(() => Promise.reject(restricted));
+    const r = await createOrderRouter({ rest, socket, entryOf: ws() }).place(one, po);
+    expect(r.outcomes[0]).toMatchObject({ via: 'ws' });
+    expect(r.outcomes[0]?.kind).not.toBe('placed');
+    expect(rest.calls).toEqual([]);
+    expect(socket.refusals).toEqual([]);
   });
 
   it('an unknown outcome over the socket is not sent again: the outcome is unknown, for reconcile by client id', async () => {
@@ -142,6 +172,17 @@ describe('order router: cancels', () => {
     const viaRest = await router.cancel({ market: 'BTC_USDT', orderId: 8 });
     expect(viaRest).toMatchObject({ ok: true, via: 'rest' });
     expect(rest.calls).toEqual([{ method: 'orderCancel', body: { market: 'BTC_USDT', orderId: 8 } }]);
+  });
+
+  it('a cancel refused for the region (10006) goes over REST and turns the socket off', async () => {
+    const rest = restOk();
+    const region = wsRefusal(10006, 'order_cancel');
+    const socket = fakeSocketOrders(() => Promise.reject(region));
+    const r = await createOrderRouter({ rest, socket, entryOf: ws() }).cancel({ market: 'BTC_USDT', orderId: 9 });
+    expect(r).toMatchObject({ ok: true, via: 'rest' });
+    expect(rest.calls).toEqual([{ method: 'orderCancel', body: { market: 'BTC_USDT', orderId: 9 } }]);
+    expect(socket.refusals).toHaveLength(1);
+    expect(socket.ready('place')).toBe(false);
   });
 
   it('a cancel the socket could not write goes over REST; an order not found stays the socket answer', async () => {

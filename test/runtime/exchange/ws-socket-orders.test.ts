@@ -43,6 +43,20 @@ function setup(opts: ConstructorParameters<typeof WsSocketOrders>[0] = {}) {
 }
 
 describe('WsSocketOrders', () => {
+  it('once refused for the region, is never ready again, on this socket or the next, and warns once', () => {
+    const s = setup();
+    s.orders.attach(s.socket).authorized();
+    expect(s.orders.ready('place')).toBe(true);
+    s.orders.refuse('ws order_limit_place rejected (code 10009): spot trading is not available in your region');
+    s.orders.refuse('again');
+    expect(s.orders.ready('place')).toBe(false);
+    expect(s.orders.ready('other')).toBe(false);
+    s.orders.attach(new FakeSocket()).authorized();
+    expect(s.orders.ready('place')).toBe(false);
+    expect(s.warnings).toHaveLength(1);
+    expect(s.warnings[0]).toContain('orderEntry: rest');
+  });
+
   it('is not ready and writes nothing before a socket is attached or authorized', async () => {
     const s = setup();
     expect(s.orders.ready('place')).toBe(false);

@@ -51,6 +51,22 @@ export function wsOrderErrorKind(code: number, message: string): WhitebitErrorKi
   }
 }
 
+/**
+ * Codes that refuse order entry on the socket for the account's region, before the order is looked
+ * at: 10006 `region is unknown or not supported`, 10009 `spot trading is not available in your
+ * region` (WhiteBIT EU, whose accounts have no WebSocket order entry; the region comes with the
+ * token). Region checks run before anything else, so nothing was placed or cancelled, and every
+ * later order on any socket of this account meets the same answer. Not 10010 (one market restricted
+ * in the region: REST refuses that market too) nor 10007/10008 (futures, margin).
+ * @see whitebit-protocol-2.md §1.1, §1.11
+ */
+export const WS_REGION_REFUSAL_CODES: readonly number[] = [10006, 10009];
+
+/** True for an answer of a WS order method that refuses the socket's order entry for the account's region. */
+export function wsOrderEntryRefused(e: unknown): e is WhitebitError {
+  return WhitebitError.is(e) && e.code !== undefined && WS_REGION_REFUSAL_CODES.includes(e.code) && e.endpoint?.startsWith('order_') === true;
+}
+
 /** Returns the error for a WS order reply `{error: {code, message}}` (the request was written and answered). */
 export function wsOrderError(code: number, message: string, ctx: WsOrderErrorContext): WhitebitError {
   const kind = wsOrderErrorKind(code, message);

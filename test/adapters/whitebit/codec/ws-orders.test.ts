@@ -4,8 +4,8 @@
  * @see whitebit-protocol-2.md §1.3–§1.11
  */
 import { describe, expect, it } from 'vitest';
-import { retryClass } from '../../../../src/adapters/whitebit/codec/errors.js';
-import { wsOrderError, wsOrderErrorKind } from '../../../../src/adapters/whitebit/codec/ws-order-errors.js';
+import { WhitebitError, retryClass } from '../../../../src/adapters/whitebit/codec/errors.js';
+import { wsOrderEntryRefused, wsOrderError, wsOrderErrorKind } from '../../../../src/adapters/whitebit/codec/ws-order-errors.js';
 import {
   cancelAllCall,
   cancelCall,
@@ -183,6 +183,17 @@ describe('WS order error codes → REST kinds (§1.11)', () => {
     expect(place).toMatchObject({ kind: 'server', code: 5, sent: true, idempotent: false, endpoint: 'order_limit_place' });
     expect(retryClass(place)).toBe('unknownOutcome');
     expect(retryClass(wsOrderError(2, 'internal error', { method: 'order_cancel', idempotent: true }))).toBe('backoff');
+  });
+
+  it('a region refusal of the socket (10006, 10009) is told apart from a refusal of the order, and only from a WS order method', () => {
+    const ctx = { method: 'order_limit_place', idempotent: false };
+    expect(wsOrderEntryRefused(wsOrderError(10009, 'spot trading is not available in your region', ctx))).toBe(true);
+    expect(wsOrderEntryRefused(wsOrderError(10006, 'region is unknown or not supported', { method: 'order_cancel', idempotent: true }))).toBe(true);
+    expect(wsOrderEntryRefused(wsOrderError(10010, 'this market is restricted in your region', ctx))).toBe(false);
+    expect(wsOrderEntryRefused(wsOrderError(13, 'order by taker price', ctx))).toBe(false);
+    const rest = new WhitebitError({ kind: 'rejected', message: 'x', code: 10009, endpoint: '/api/v4/order/new' });
+    expect(wsOrderEntryRefused(rest)).toBe(false);
+    expect(wsOrderEntryRefused(new Error('10009'))).toBe(false);
   });
 
   it('a refusal is never retried, a rate limit backs off, a lost authorization is fatal', () => {

@@ -14,14 +14,18 @@ export interface FakeSocketOrders extends SocketOrders {
   /** Every `ready` question asked, in order. */
   readonly asked: SocketBudget[];
   isReady: (budget: SocketBudget) => boolean;
+  /** Every `refuse` the router made, in order. */
+  readonly refusals: string[];
 }
 
 export function fakeSocketOrders(answer: (call: SocketCall) => Promise<WbOrder>, ready = true): FakeSocketOrders {
   const calls: SocketCall[] = [];
   const asked: SocketBudget[] = [];
+  const refusals: string[] = [];
   const fake: FakeSocketOrders = {
     calls,
     asked,
+    refusals,
     isReady: () => ready,
     ready: (budget) => {
       asked.push(budget);
@@ -36,6 +40,10 @@ export function fakeSocketOrders(answer: (call: SocketCall) => Promise<WbOrder>,
       const c: SocketCall = { method: 'cancel', body };
       calls.push(c);
       return answer(c);
+    },
+    refuse: (why) => {
+      refusals.push(why);
+      fake.isReady = () => false;
     },
   };
   return fake;
