@@ -11,6 +11,10 @@
  * wire costs at least this per fill here; the row is the bound under issue 13's CPU budget.
  *
  * The grid is placed over REST first (no bulk placement on the socket), as ours does.
+ *
+ * `orderSocket: 'own'` (bot `bare-own`) sends the counter-orders on a second connection instead,
+ * opened after the first, authorized with a token of its own and subscribed to nothing: issue 15's
+ * other choice (order entry on a connection of its own), measured on the same wire.
  */
 import WebSocket from 'ws';
 import { BaselineBot, type BaselineOptions } from './baseline-bot.js';
@@ -22,8 +26,15 @@ interface WsMessage {
   error?: unknown;
 }
 
+export interface BareOptions extends BaselineOptions {
+  /** Where the counter-orders go: the market-data socket (`shared`, default) or a second socket of their own (`own`). */
+  readonly orderSocket?: 'shared' | 'own';
+}
+
 export class BareBot {
   private ws: WebSocket | null = null;
+  /** The socket the counter-orders go on: `ws` itself, or the second one with `orderSocket: 'own'`. */
+  private orders: WebSocket | null = null;
   private rpcId = 1;
   private seq = 0;
   /** Counter-orders the exchange refused (never expected; reported). */
@@ -31,7 +42,7 @@ export class BareBot {
   lastError: string | null = null;
   placed = 0;
 
-  constructor(readonly options: BaselineOptions) {}
+  constructor(readonly options: BareOptions) {}
 
   async start(): Promise<void> {
     const { markets, grid } = this.options;
@@ -51,10 +62,23 @@ export class BareBot {
       }
     };
     await Promise.all(Array.from({ length: 8 }, () => worker()));
-    const { websocket_token: token } = (await rest.privatePost('/api/v4/profile/websocket_token', {})) as { websocket_token: string };
 
-    const ws = new WebSocket(this.options.wsUrl, { perMessageDeflate: false });
+    const { ws, call } = await this.open(rest, true);
     this.ws = ws;
+    await call('deals_subscribe', [[...markets]]);
+    await call('ordersPending_subscribe', [...markets]);
+    await call('lastprice_subscribe', [...markets]);
+    for (const m of markets) await call('depth_subscribe', [m, 20, '0', true]);
+    this.orders = this.options.orderSocket === 'own' ? (await this.open(rest, false)).ws : ws;
+  }
+
+  /**
+   * Opens one socket and authorizes it with a fresh token. Every frame is parsed; replies to
+   * counter-orders are counted; `feed`: a deal frame places its counter-order.
+   */
+  private async open(rest: BaselineBot, feed: boolean): Promise<{ ws: WebSocket; call: (method: string, params: unknown[]) => Promise<WsMessage> }> {
+    const { websocket_token: token } = (await rest.privatePost('/api/v4/profile/websocket_token', {})) as { websocket_token: string };
+    const ws = new WebSocket(this.options.wsUrl, { perMessageDeflate: false });
     const pending = new Map<number, (m: WsMessage) => void>();
     ws.on('message', (data: Buffer) => {
       const msg = JSON.parse(data.toString()) as WsMessage;
@@ -69,23 +93,25 @@ export class BareBot {
         } else this.placed += 1;
         return;
       }
-      if (msg.method === 'deals_update' && msg.params) this.onDeal(msg.params);
+      if (feed && msg.method === 'deals_update' && msg.params) this.onDeal(msg.params);
     });
-    await new Promise<void>((resolve, reject) => {
-      ws.once('open', () => resolve());
-      ws.once('error', reject);
-    });
-    const call = (method: string, params: unknown[]): Promise<WsMessage> =>
-      new Promise((resolve, reject) => {
-        const id = this.rpcId++;
-        pending.set(id, (m) => (m.error ? reject(new Error(`${method}: ${JSON.stringify(m.error)}`)) : resolve(m)));
-        ws.send(JSON.stringify({ id, method, params }));
+    try {
+      await new Promise<void>((resolve, reject) => {
+        ws.once('open', () => resolve());
+        ws.once('error', reject);
       });
-    await call('authorize', [token, 'public']);
-    await call('deals_subscribe', [[...markets]]);
-    await call('ordersPending_subscribe', [...markets]);
-    await call('lastprice_subscribe', [...markets]);
-    for (const m of markets) await call('depth_subscribe', [m, 20, '0', true]);
+      const call = (method: string, params: unknown[]): Promise<WsMessage> =>
+        new Promise((resolve, reject) => {
+          const id = this.rpcId++;
+          pending.set(id, (m) => (m.error ? reject(new Error(`${method}: ${JSON.stringify(m.error)}`)) : resolve(m)));
+          ws.send(JSON.stringify({ id, method, params }));
+        });
+      await call('authorize', [token, 'public']);
+      return { ws, call };
+    } catch (e) {
+      ws.close();
+      throw e;
+    }
   }
 
   /** [id, time, market, orderId, price, amount, fee, clientOrderId, side (1 sell, 2 buy), …] */
@@ -102,11 +128,13 @@ export class BareBot {
       client_order_id: `fl.${this.seq.toString(36)}`,
       post_only: true,
     };
-    this.ws?.send(JSON.stringify({ id: this.rpcId++, method: 'order_limit_place', params: [order] }));
+    this.orders?.send(JSON.stringify({ id: this.rpcId++, method: 'order_limit_place', params: [order] }));
   }
 
   close(): void {
+    if (this.orders !== this.ws) this.orders?.close();
     this.ws?.close();
     this.ws = null;
+    this.orders = null;
   }
 }

@@ -23,14 +23,18 @@ import type { BenchServer } from './server-client.js';
  * `ours`: as `gridbot run` (pino at info + market log + journal), with markets.yaml's default
  * `orderEntry` (ws on the simulator); `ours-rest`: the same with `orderEntry: rest` (issue 15's
  * comparison); `ours-quiet`: none of logger, log, journal; `baseline`: baseline-bot.ts; `bare`:
- * bare-bot.ts, ours's wire and nothing else (the floor under `cpuUsPerFill`).
+ * bare-bot.ts, ours's wire and nothing else (the floor under `cpuUsPerFill`); `bare-own`: the bare
+ * bot with its counter-orders on a second connection of their own (issue 15: shared or own).
  */
-export type Bot = 'ours' | 'ours-rest' | 'ours-quiet' | 'baseline' | 'bare';
+export type Bot = 'ours' | 'ours-rest' | 'ours-quiet' | 'baseline' | 'bare' | 'bare-own';
+/** The bots a run without `--bots` measures. */
 export const BOTS: readonly Bot[] = ['ours', 'ours-rest', 'ours-quiet', 'baseline', 'bare'];
+/** Every bot `--bots` accepts: `BOTS` and those only run on request (`bare-own`). */
+export const ALL_BOTS: readonly Bot[] = [...BOTS, 'bare-own'];
 
-/** The `orderEntry` each of our bots runs with (null: the baseline and the bare bot, which are not ours). */
+/** The `orderEntry` each of our bots runs with (null: the baseline and the bare bots, which are not ours). */
 export function orderEntryOf(bot: Bot): 'ws' | 'rest' | null {
-  return bot === 'baseline' || bot === 'bare' ? null : bot === 'ours-rest' ? 'rest' : 'ws';
+  return bot === 'baseline' || bot === 'bare' || bot === 'bare-own' ? null : bot === 'ours-rest' ? 'rest' : 'ws';
 }
 
 export type Failed = `failed: ${string}`;
@@ -154,8 +158,8 @@ interface RunningBot {
 
 async function startBot(bot: Bot, started: Extract<ServerReply, { op: 'started' }>, markets: number): Promise<RunningBot> {
   const names = marketNames(markets);
-  if (bot !== 'baseline' && bot !== 'bare') {
-    const orderEntry = orderEntryOf(bot) ?? 'rest';
+  const orderEntry = orderEntryOf(bot);
+  if (orderEntry !== null) {
     const ours = await startOurs({ restUrl: started.restUrl, wsUrl: started.wsUrl, markets: names, grid: GRID, logging: bot !== 'ours-quiet', orderEntry });
     ours.subscribeDepth();
     return {
@@ -169,14 +173,8 @@ async function startBot(bot: Bot, started: Extract<ServerReply, { op: 'started' 
     };
   }
   const t0 = performance.now();
-  const b = new (bot === 'bare' ? BareBot : BaselineBot)({
-    restUrl: started.restUrl,
-    wsUrl: started.wsUrl,
-    apiKey: started.apiKey,
-    apiSecret: started.apiSecret,
-    markets: names,
-    grid: GRID,
-  });
+  const options = { restUrl: started.restUrl, wsUrl: started.wsUrl, apiKey: started.apiKey, apiSecret: started.apiSecret, markets: names, grid: GRID };
+  const b = bot === 'baseline' ? new BaselineBot(options) : new BareBot({ ...options, orderSocket: bot === 'bare-own' ? 'own' : 'shared' });
   try {
     await b.start();
   } catch (e) {

@@ -21,7 +21,7 @@ import { f1, fk, kib, median, reasonOf, table } from './common.js';
 import { generateFrames } from './frames.js';
 import { type BacktestBenchRow, BACKTEST_MINUTES, runBacktestBench } from './backtest.js';
 import { type HistoryOptions, type HistoryRow, runHistory } from './history.js';
-import { BOTS, type Bot, type LatencyMeasured, type LatencyRow, type SessionRows, type StartupMeasured, runSession } from './latency.js';
+import { ALL_BOTS, BOTS, type Bot, type LatencyMeasured, type LatencyRow, type SessionRows, type StartupMeasured, runSession } from './latency.js';
 import { type MarketCpuResult, measureMarketCpu } from './market-cpu.js';
 import { type JournalCpuResult, measureJournalCpu } from './journal-cpu.js';
 import { LatencyProbe } from './probe.js';
@@ -105,7 +105,7 @@ function parseOptions(argv: readonly string[]): Options {
     routingFrames: Number(get('frames') ?? (quick ? 50_000 : 200_000)),
     routingReps: Number(get('reps') ?? (quick ? 1 : 3)),
     skip: new Set((get('skip') ?? '').split(',').filter(Boolean)),
-    bots: (get('bots')?.split(',') ?? [...BOTS]).filter((b): b is Bot => (BOTS as readonly string[]).includes(b)),
+    bots: (get('bots')?.split(',') ?? [...BOTS]).filter((b): b is Bot => (ALL_BOTS as readonly string[]).includes(b)),
     out: get('out') ?? join(repoRoot, 'bench', 'results.json'),
   };
 }
@@ -572,21 +572,26 @@ function latencyReport(o: Options, latency: readonly LatencyRow[]): string[] {
       rows,
     ),
   );
-  const bare = latency.filter((r) => r.bot === 'bare');
+  // `bare` and, when asked for, `bare-own` (the counter-orders on a socket of their own) side by side.
+  const bare = latency
+    .filter((r) => r.bot === 'bare' || r.bot === 'bare-own')
+    .sort((x, y) => x.markets - y.markets || x.rate - y.rate || (x.bot === 'bare' ? 0 : 1) - (y.bot === 'bare' ? 0 : 1));
   if (bare.length > 0) {
     out.push(
       '',
-      'The bare bot (bench/bare-bot.ts): the frames ours reads, parsed, and the counter-order frame ours sends, nothing between; what the wire alone costs a bot here.',
+      'The bare bot (bench/bare-bot.ts): the frames ours reads, parsed, and the counter-order frame ours sends, nothing between; what the wire alone costs a bot here. `bare-own`: the same with the counter-orders on a second connection of their own.',
       '',
       table(
-        ['markets', 'fills/s', 'bare p50 / p99 / max', 'bare CPU µs/fill', 'ours CPU µs/fill', 'ours ÷ bare CPU'],
+        ['bot', 'markets', 'fills/s', 'p50 / p99 / max', 'reaction p50 / p99 / max', 'CPU µs/fill', 'ours CPU µs/fill', 'ours ÷ bare CPU'],
         bare.map((r) => {
           const a = ok(latency.find((x) => x.bot === 'ours' && x.markets === r.markets && x.rate === r.rate));
           const m = ok(r);
           return [
+            r.bot,
             String(r.markets),
             String(r.rate),
             cell(r),
+            m ? `${f1(m.reactionUs.p50)} / ${f1(m.reactionUs.p99)} / ${f1(m.reactionUs.max)}` : '—',
             m ? f1(m.cpuUsPerFill) : '—',
             a ? f1(a.cpuUsPerFill) : '—',
             a && m ? `${(a.cpuUsPerFill / m.cpuUsPerFill).toFixed(2)}x` : '—',
