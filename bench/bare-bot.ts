@@ -18,13 +18,7 @@
  */
 import WebSocket from 'ws';
 import { BaselineBot, type BaselineOptions } from './baseline-bot.js';
-
-interface WsMessage {
-  id?: number | null;
-  method?: string;
-  params?: unknown[];
-  error?: unknown;
-}
+import { type RpcCall, type WsMessage, opened, rpcCaller } from './ws-rpc.js';
 
 export interface BareOptions extends BaselineOptions {
   /** Where the counter-orders go: the market-data socket (`shared`, default) or a second socket of their own (`own`). */
@@ -45,23 +39,10 @@ export class BareBot {
   constructor(readonly options: BareOptions) {}
 
   async start(): Promise<void> {
-    const { markets, grid } = this.options;
+    const { markets } = this.options;
     // The REST part (grids, the socket's token) is the baseline's own: it is not what this bot measures.
     const rest = new BaselineBot(this.options);
-    const center = Number(grid.center);
-    const step = Number(grid.step);
-    const queue = [...markets];
-    const worker = async (): Promise<void> => {
-      for (let m = queue.shift(); m !== undefined; m = queue.shift()) {
-        for (let k = 1; k <= grid.levelsPerSide; k++) {
-          for (const side of ['buy', 'sell'] as const) {
-            const price = (side === 'buy' ? center - k * step : center + k * step).toFixed(2);
-            await rest.privatePost('/api/v4/order/new', { market: m, side, amount: grid.amount, price, clientOrderId: rest.newClientId(m), postOnly: true });
-          }
-        }
-      }
-    };
-    await Promise.all(Array.from({ length: 8 }, () => worker()));
+    await rest.placeGrids();
 
     const { ws, call } = await this.open(rest, true);
     this.ws = ws;
@@ -76,7 +57,7 @@ export class BareBot {
    * Opens one socket and authorizes it with a fresh token. Every frame is parsed; replies to
    * counter-orders are counted; `feed`: a deal frame places its counter-order.
    */
-  private async open(rest: BaselineBot, feed: boolean): Promise<{ ws: WebSocket; call: (method: string, params: unknown[]) => Promise<WsMessage> }> {
+  private async open(rest: BaselineBot, feed: boolean): Promise<{ ws: WebSocket; call: RpcCall }> {
     const { websocket_token: token } = (await rest.privatePost('/api/v4/profile/websocket_token', {})) as { websocket_token: string };
     const ws = new WebSocket(this.options.wsUrl, { perMessageDeflate: false });
     const pending = new Map<number, (m: WsMessage) => void>();
@@ -96,16 +77,8 @@ export class BareBot {
       if (feed && msg.method === 'deals_update' && msg.params) this.onDeal(msg.params);
     });
     try {
-      await new Promise<void>((resolve, reject) => {
-        ws.once('open', () => resolve());
-        ws.once('error', reject);
-      });
-      const call = (method: string, params: unknown[]): Promise<WsMessage> =>
-        new Promise((resolve, reject) => {
-          const id = this.rpcId++;
-          pending.set(id, (m) => (m.error ? reject(new Error(`${method}: ${JSON.stringify(m.error)}`)) : resolve(m)));
-          ws.send(JSON.stringify({ id, method, params }));
-        });
+      await opened(ws);
+      const call = rpcCaller(ws, pending, () => this.rpcId++);
       await call('authorize', [token, 'public']);
       return { ws, call };
     } catch (e) {

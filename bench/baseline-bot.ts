@@ -24,6 +24,7 @@
 import { createHmac } from 'node:crypto';
 import WebSocket from 'ws';
 import type { GridShape } from './protocol.js';
+import { type WsMessage, opened, rpcCaller } from './ws-rpc.js';
 
 export interface BaselineOptions {
   readonly restUrl: string;
@@ -32,14 +33,6 @@ export interface BaselineOptions {
   readonly apiSecret: string;
   readonly markets: readonly string[];
   readonly grid: GridShape;
-}
-
-interface WsMessage {
-  id?: number | null;
-  method?: string;
-  params?: unknown[];
-  result?: unknown;
-  error?: unknown;
 }
 
 /** Prices on the bench grid have at most 2 decimals; a float with toFixed is what the usual bot uses. */
@@ -102,8 +95,8 @@ export class BaselineBot {
     );
   }
 
-  /** Places every grid, opens the socket, authorizes and subscribes; resolves when subscribed. */
-  async start(): Promise<void> {
+  /** Places every grid over REST, a few markets at a time (the bare bot's start uses it too). */
+  async placeGrids(): Promise<void> {
     const { grid, markets } = this.options;
     const center = Number(grid.center);
     const step = Number(grid.step);
@@ -120,6 +113,12 @@ export class BaselineBot {
       }
     };
     await Promise.all(Array.from({ length: 8 }, () => worker()));
+  }
+
+  /** Places every grid, opens the socket, authorizes and subscribes; resolves when subscribed. */
+  async start(): Promise<void> {
+    const { markets } = this.options;
+    await this.placeGrids();
 
     const { websocket_token: wsToken } = (await this.privatePost('/api/v4/profile/websocket_token', {})) as { websocket_token: string };
     const ws = new WebSocket(this.options.wsUrl, { perMessageDeflate: false });
@@ -134,16 +133,8 @@ export class BaselineBot {
       }
       for (const h of this.handlers) h.onMessage(msg);
     });
-    await new Promise<void>((resolve, reject) => {
-      ws.once('open', () => resolve());
-      ws.once('error', reject);
-    });
-    const call = (method: string, params: unknown[]): Promise<WsMessage> =>
-      new Promise((resolve, reject) => {
-        const id = this.rpcId++;
-        pending.set(id, (m) => (m.error ? reject(new Error(`${method}: ${JSON.stringify(m.error)}`)) : resolve(m)));
-        ws.send(JSON.stringify({ id, method, params }));
-      });
+    await opened(ws);
+    const call = rpcCaller(ws, pending, () => this.rpcId++);
     await call('authorize', [wsToken, 'public']);
     await call('deals_subscribe', [[...markets]]);
     for (const m of markets) await call('depth_subscribe', [m, 20, '0', true]);
