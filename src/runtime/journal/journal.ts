@@ -162,7 +162,14 @@ export function killSwitchMsOfRun(run: MarketRunRecord): number | null {
   return last;
 }
 
-/** Event types the reporting tables derive rows from (derived-tables.ts `applyEvent`). */
+/**
+ * Event types the reporting tables derive rows from (derived-tables.ts `applyEvent`). Why the
+ * journaled events the market received, and not the typed events it `emit`s (which the inspector,
+ * the market log and the metrics consume): the tables are a function of the journal's own event
+ * rows, so after a crash between an event's commit and its reporting write, `catchUpReports`
+ * derives the missing rows again from the rows past `report_mark`. Emitted events are not
+ * journaled, and tables fed by them could not be rebuilt.
+ */
 const REPORTED_EVENTS: ReadonlySet<string> = new Set([
   'feed.order',
   'feed.deal',
