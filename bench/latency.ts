@@ -44,6 +44,12 @@ export interface SessionOptions {
   readonly seconds: number;
   readonly minSamples: number;
   readonly warmupSeconds: number;
+  /**
+   * Fills sent, unmeasured, at the session's highest rate before its first rate: the first session of a
+   * bot in this process runs its code cold, and V8 spends its first seconds compiling it on helper threads
+   * that take the core the bot's main thread waits for (bench/README.md). 0 for later sessions.
+   */
+  readonly jitWarmupFills: number;
   /** Depth changes per market per second during the session. */
   readonly churnHz: number;
   /** Also measure the burst (one fill on every market at once) after the rates. */
@@ -237,6 +243,9 @@ export async function runSession(server: BenchServer, probe: LatencyProbe, bot: 
     // The burst after the lowest rate (the fill path is warm, the grids still whole), before a rate
     // the bot may not hold leaves it behind with grids half empty.
     const rates = [...o.rates].sort((a, b) => a - b);
+    const top = rates.at(-1);
+    if (o.jitWarmupFills > 0 && top !== undefined)
+      await server.call({ op: 'fills', rate: top, count: o.jitWarmupFills, markets }, 'fillsDone', 60_000 + (o.jitWarmupFills / top) * 3000);
     for (let i = 0; i <= rates.length; i += 1) {
       if (burstPending && (i === 1 || rates.length === 0)) {
         for (let rep = 0; rep < (o.burstReps ?? 1); rep += 1) rows.burst.push(await measureBurst(server, probe, key, running, rep));

@@ -50,6 +50,7 @@ interface Options {
   readonly seconds: number;
   readonly minSamples: number;
   readonly warmupSeconds: number;
+  readonly jitWarmupFills: number;
   readonly churnHz: number;
   /** Cap on book changes/s over all markets (the simulator has one core too). */
   readonly churnTotal: number;
@@ -87,6 +88,7 @@ function parseOptions(argv: readonly string[]): Options {
     seconds: Number(get('seconds') ?? (quick ? 1 : 4)),
     minSamples: Number(get('min-samples') ?? (quick ? 100 : 400)),
     warmupSeconds: Number(get('warmup') ?? (quick ? 0.3 : 1)),
+    jitWarmupFills: Number(get('jit-warmup') ?? (quick ? 500 : 2000)),
     churnHz: Number(get('churn') ?? 5),
     churnTotal: Number(get('churn-total') ?? 1000),
     orderReplyDelayMs: Number(get('order-reply-delay') ?? 0),
@@ -235,6 +237,7 @@ async function runSections(o: Options, server: BenchServer, probe: LatencyProbe,
       console.log(
         `\nreaction latency: markets ${o.markets.join(', ')}; fills/s ${o.rates.join(', ')}; depth changes ${o.churnHz}/s per market, at most ${o.churnTotal}/s in all`,
       );
+      const warmed = new Set<Bot>();
       for (const markets of o.markets) {
         const rates = o.rates.filter((r) => r / markets <= o.maxPerMarketRate);
         const session = {
@@ -247,7 +250,11 @@ async function runSections(o: Options, server: BenchServer, probe: LatencyProbe,
           burst: burst && markets === o.burstMarkets,
           burstReps: o.burstReps,
         };
-        for (const bot of o.bots) await runSession(server, probe, bot, markets, session, c);
+        for (const bot of o.bots) {
+          const jitWarmupFills = warmed.has(bot) || rates.length === 0 ? 0 : o.jitWarmupFills;
+          if (jitWarmupFills > 0) warmed.add(bot);
+          await runSession(server, probe, bot, markets, { ...session, jitWarmupFills }, c);
+        }
       }
     });
   }
@@ -259,6 +266,7 @@ async function runSections(o: Options, server: BenchServer, probe: LatencyProbe,
         seconds: 0,
         minSamples: 0,
         warmupSeconds: 0,
+        jitWarmupFills: 0,
         churnHz: churnHz(o, o.burstMarkets),
         burst: true,
         burstReps: o.burstReps,
