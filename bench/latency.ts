@@ -82,6 +82,8 @@ export interface LatencyMeasured extends RowKey {
   readonly levelWaitHolders: LatencyResult['levelWaitHolders'];
   readonly dispatchUs: Summary;
   readonly headersUs: Summary;
+  /** Frame in → a REST counter-order's write returned (undici `bodySent`): the reaction before 2026-12-04; empty for ws. */
+  readonly bodySentUs: Summary;
   /**
    * The bot process's CPU (user + system) from arming the window to its last counter-order, per fill
    * made. Meaningful when the bot keeps up; a queueing bot's window ends before its work does.
@@ -128,7 +130,7 @@ export interface BurstMeasured extends RowKey {
   /** The reaction to the fill whose frame came first. */
   readonly firstReactionMs: number;
   readonly medianReactionMs: number;
-  /** Last fill frame received → last counter-order body sent. */
+  /** Last fill frame received → last counter-order's write start (the probe's t1). */
   readonly lastReactionMs: number;
   readonly unmatchedFills: number;
   readonly cpuUsPerFill: number;
@@ -322,6 +324,7 @@ async function measureRate(server: BenchServer, probe: LatencyProbe, key: RowKey
     levelWaitHolders: r.levelWaitHolders,
     dispatchUs: summarize(r.dispatchUs),
     headersUs: summarize(r.headersUs),
+    bodySentUs: summarize(r.bodySentUs),
     cpuUsPerFill: (Math.max(cpuAtDone, cpuAtLastSend) - cpu0) / Math.max(1, done.fills.length),
     serverCpuUsPerFill: done.cpuUs / Math.max(1, done.fills.length),
     counterOrders,

@@ -5,10 +5,13 @@
  *   `WebSocket.prototype.emit`; the probe wraps that once, so every socket in the process (ours and
  *   the baseline's) is stamped the same way before any listener runs. The hook only stores
  *   (t, raw frame) while armed; nothing is parsed on the hot path.
- * - t1: `process.hrtime.bigint()` in undici's `undici:request:bodySent` diagnostics channel (the
- *   request body was handed to the socket). Node's bundled undici (global fetch) publishes the same
- *   channels, so both bots are timed by the same hook. `undici:request:create` gives the moment the
- *   request was handed to undici (`tc`), to split the time into "ours" and "undici's".
+ * - t1: `process.hrtime.bigint()` when the counter-order's write starts, the same point for both ways:
+ *   undici's `undici:client:sendHeaders` diagnostics channel for a request (Node's bundled undici behind
+ *   global fetch publishes the same channels, so both bots are timed by the same hook). Not
+ *   `undici:request:bodySent`, after the write returned: a frame's stamp is before its write, and on
+ *   loopback the write runs the exchange's side too (bench/README.md, "Reaction latency"); `tb` keeps
+ *   it. `undici:request:create` gives the moment the request was handed to undici (`tc`), to split the
+ *   time into "ours" and "undici's".
  *
  * - t1 of an order sent over WebSocket order entry (`orderEntry: ws`, issue 15): the moment the
  *   `order_limit_place` frame is handed to `ws` (`WebSocket.prototype.send`, wrapped once like
@@ -40,7 +43,10 @@ interface Stamped {
 }
 
 interface SentRequest {
+  /** The counter-order's write starts: `sendHeaders` for a request, the `send` call for a frame. */
   readonly t1: bigint;
+  /** A request's `undici:request:bodySent`: its write returned (undefined for a frame). */
+  readonly tb: bigint | undefined;
   /** The way the order went: an HTTP request (signed payload in `headers`) or a WS `order_limit_place` frame (`frameAt`). */
   readonly via: 'rest' | 'ws';
   /** The frame's index in the probe's tape of sent frames. */
@@ -58,12 +64,14 @@ interface UndiciRequestLike {
 }
 
 export interface LatencyResult {
-  /** Frame in → request body handed to the socket, µs, in fill order. */
+  /** Frame in → the counter-order's write starts, µs, in fill order (see the module comment). */
   readonly latencyUs: number[];
   /** Frame in → request handed to undici (`undici:request:create`), µs. */
   readonly dispatchUs: number[];
   /** Frame in → undici starts writing the request (`undici:client:sendHeaders`), µs. */
   readonly headersUs: number[];
+  /** Frame in → a request's write returned (`undici:request:bodySent`), µs; REST samples only. */
+  readonly bodySentUs: number[];
   /** Fills the server made in the window. */
   readonly fills: number;
   /** Fills with no frame seen or no counter-order found. */
@@ -194,7 +202,7 @@ export class LatencyProbe {
       // WsTransport hands `ws` a Buffer (one write per frame); a string is still read for other senders.
       if (probe.armed && (typeof data === 'string' || Buffer.isBuffer(data)) && data.includes('"order_limit_place"')) {
         const t1 = process.hrtime.bigint();
-        probe.sent.push({ t1, via: 'ws', frameAt: probe.sentFrames.length, tc: t1, th: t1, headers: undefined });
+        probe.sent.push({ t1, tb: undefined, via: 'ws', frameAt: probe.sentFrames.length, tc: t1, th: t1, headers: undefined });
         probe.sentFrames.push(t1, data);
       }
       (send as (this: WebSocket, ...a: unknown[]) => void).apply(this, [data, ...rest]);
@@ -211,10 +219,11 @@ export class LatencyProbe {
     });
     dc.subscribe('undici:request:bodySent', (m) => {
       if (!this.armed) return;
-      const t1 = process.hrtime.bigint();
+      const tb = process.hrtime.bigint();
       const request = (m as { request: UndiciRequestLike }).request;
       if (request.method !== 'POST' || request.path === undefined || !ORDER_PATHS.has(request.path)) return;
-      this.sent.push({ t1, via: 'rest', tc: this.created.get(request), th: this.headersAt.get(request), headers: request.headers });
+      const th = this.headersAt.get(request);
+      this.sent.push({ t1: th ?? tb, tb, via: 'rest', tc: this.created.get(request), th, headers: request.headers });
     });
   }
 
@@ -276,7 +285,10 @@ export class LatencyProbe {
       if (orderId !== undefined && !firstSeen.has(orderId)) firstSeen.set(orderId, { t: m.t, kind });
     }
     // 2. Every order that left, by (market, side, price), in send order.
-    const byKey = new Map<string, { t1: bigint; tc: bigint | undefined; th: bigint | undefined; via: 'rest' | 'ws'; claimed: boolean }[]>();
+    const byKey = new Map<
+      string,
+      { t1: bigint; tb: bigint | undefined; tc: bigint | undefined; th: bigint | undefined; via: 'rest' | 'ws'; claimed: boolean }[]
+    >();
     let requests = 0;
     // Both ways in one send order: an order re-sent over REST after the socket refused it comes later.
     const sent = [...this.sent].sort((a, b) => (a.t1 < b.t1 ? -1 : a.t1 > b.t1 ? 1 : 0));
@@ -285,7 +297,7 @@ export class LatencyProbe {
       for (const o of frame === undefined ? ordersOf(s.headers) : wsOrdersOf(textOf(frame))) {
         const key = `${o.market}|${o.side}|${norm(o.price)}`;
         const list = byKey.get(key) ?? [];
-        list.push({ t1: s.t1, tc: s.tc, th: s.th, via: s.via, claimed: false });
+        list.push({ t1: s.t1, tb: s.tb, tc: s.tc, th: s.th, via: s.via, claimed: false });
         byKey.set(key, list);
         requests += 1;
       }
@@ -294,6 +306,7 @@ export class LatencyProbe {
     const latencyUs: number[] = [];
     const dispatchUs: number[] = [];
     const headersUs: number[] = [];
+    const bodySentUs: number[] = [];
     const pairs: { t0: bigint; t1: bigint; levelWait: boolean }[] = [];
     /** Per sample (same order as `latencyUs`): its market, counter-order level and fill index, for the level-wait rule. */
     const spans: (SampleSpan & { readonly fill: number })[] = [];
@@ -335,6 +348,7 @@ export class LatencyProbe {
       latencyUs.push(Number(hit.t1 - seen.t) / 1000);
       pairs.push({ t0: seen.t, t1: hit.t1, levelWait: false });
       if (hit.th !== undefined) headersUs.push(Number(hit.th - seen.t) / 1000);
+      if (hit.tb !== undefined) bodySentUs.push(Number(hit.tb - seen.t) / 1000);
       if (hit.tc !== undefined) {
         dispatchUs.push(Number(hit.tc - seen.t) / 1000);
         const at = lastMessageBefore(hit.tc);
@@ -377,6 +391,7 @@ export class LatencyProbe {
       latencyUs,
       dispatchUs,
       headersUs,
+      bodySentUs,
       fills: fills.length,
       unmatchedFills: unmatched,
       strayRequests: requests - claimed,

@@ -361,7 +361,7 @@ function orderEntryReport(o: Options, latency: readonly LatencyRow[], targets: r
     '',
     table(['target', 'measured', 'met'], checks),
     '',
-    '### Reaction by order entry: fill frame in → counter-order out (REST: undici `bodySent`; ws: `order_limit_place` handed to `ws`), µs',
+    "### Reaction by order entry: fill frame in → the counter-order's write starts (REST: undici `sendHeaders`; ws: `order_limit_place` handed to `ws`), µs",
     '',
     table(head, rows),
   ].join('\n');
@@ -517,7 +517,7 @@ function report(
 function latencyReport(o: Options, latency: readonly LatencyRow[]): string[] {
   const out = [
     '',
-    '### Reaction latency: fill frame in (ws `message`) → counter-order body sent (undici `bodySent`), µs; CPU µs per fill',
+    "### Reaction latency: fill frame in (ws `message`) → the counter-order's write starts (undici `sendHeaders`, or the frame handed to `ws`), µs; CPU µs per fill",
     '',
     'All samples, then the reaction samples alone (level waits apart: the counter-order waited for its level, held by another order until the price filled it; bench/level-wait.ts).',
     '',
@@ -552,7 +552,7 @@ function latencyReport(o: Options, latency: readonly LatencyRow[]): string[] {
         ratio(ok(b), ok(a)),
         trio((r) => f1(r.cpuUsPerFill)),
         trio((r) => f1(r.dispatchUs.p50)),
-        trio((r) => f1(r.headersUs.p50)),
+        trio((r) => (r.bodySentUs.n > 0 ? f1(r.bodySentUs.p50) : '—')),
         all.map((r) => String(r.latencyUs.n)).join(' / '),
         all.map((r) => String(r.unmatchedFills + r.skippedFills)).join(' / '),
       ]);
@@ -573,7 +573,7 @@ function latencyReport(o: Options, latency: readonly LatencyRow[]): string[] {
         'baseline ÷ ours (p50 / p99, all samples)',
         'CPU µs/fill (ours / quiet / base)',
         'frame → request() p50 (ours / quiet / base)',
-        'frame → write starts p50 (ours / quiet / base)',
+        'frame → REST write returned p50 (`bodySent`; ours / quiet / base)',
         'samples',
         'unmatched',
       ],

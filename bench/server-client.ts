@@ -8,6 +8,8 @@
  * forks a fresh one for the next scenario.
  */
 import { type ChildProcess, fork } from 'node:child_process';
+import { readdirSync } from 'node:fs';
+import { setPriority } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ServerCommand, ServerReply } from './protocol.js';
@@ -20,6 +22,22 @@ export type Command = DistributiveOmit<ServerCommand, 'seq'>;
 interface Waiting {
   readonly done: (r: ServerReply) => void;
   readonly fail: (e: Error) => void;
+}
+
+/**
+ * BENCH_SERVER_NICE=n: the exchange's process runs at nice n (Linux), a model of an exchange on other
+ * machines that never takes a core from the bot. Off by default: the rows measure the bot beside its
+ * exchange on one 2-core machine (bench/README.md, "The exchange beside the bot").
+ */
+const SERVER_NICE = Number(process.env.BENCH_SERVER_NICE ?? 0);
+
+/** Every thread of `pid` at nice `n` (Linux: a priority is per thread); where there is no /proc, a warning. */
+function renice(pid: number, n: number): void {
+  try {
+    for (const t of readdirSync(`/proc/${pid}/task`)) setPriority(Number(t), n);
+  } catch (e) {
+    console.warn(`  BENCH_SERVER_NICE: ${e instanceof Error ? e.message : String(e)}`);
+  }
 }
 
 export class BenchServer {
@@ -36,6 +54,7 @@ export class BenchServer {
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
     this.child = child;
+    if (SERVER_NICE !== 0 && child.pid !== undefined) renice(child.pid, SERVER_NICE);
     child.on('message', (m: unknown) => {
       const r = m as ServerReply;
       const w = this.waiting.get(r.seq);

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import dc from 'node:diagnostics_channel';
 import { LatencyProbe } from '../../bench/probe.js';
 import type { FrameTape } from '../../bench/frame-tape.js';
 import type { FillRecord } from '../../bench/protocol.js';
@@ -94,5 +95,25 @@ describe('LatencyProbe.analyze: level waits apart (issue 15)', () => {
     const r = probe.analyze([fill(1, 'buy', '99'), fill(2, 'sell', '101'), fill(3, 'sell', '100')], '1');
     expect(r.pairs.map((p) => p.levelWait)).toEqual([false, true, false]);
     expect(r.levelWaitHolders).toEqual({ reaction: 1, leftBeforeFill: 1, levelWait: 0, none: 0 });
+  });
+});
+
+describe('LatencyProbe: where a REST sample ends', () => {
+  it('ends a request at the start of its write (sendHeaders), as a frame ends before its write, and keeps bodySent apart', () => {
+    const probe = new LatencyProbe();
+    probe.install();
+    probe.arm();
+    (probe as unknown as { received: FrameTape }).received.push(process.hrtime.bigint(), deal(5, 'A_USDT', '100'));
+    const payload = Buffer.from(JSON.stringify({ market: 'A_USDT', side: 'buy', price: '99', amount: '1' })).toString('base64');
+    const request = { method: 'POST', path: '/api/v4/order/new', headers: ['x-txc-payload', payload] };
+    dc.channel('undici:request:create').publish({ request });
+    dc.channel('undici:client:sendHeaders').publish({ request, headers: '', socket: null });
+    dc.channel('undici:request:bodySent').publish({ request });
+    probe.disarm();
+    const r = probe.analyze([fill(5, 'sell', '100')], '1');
+    expect(r.latencyUs).toHaveLength(1);
+    expect(r.latencyUs).toEqual(r.headersUs);
+    expect(r.bodySentUs).toHaveLength(1);
+    expect(r.bodySentUs[0]).toBeGreaterThanOrEqual(r.latencyUs[0] ?? Infinity);
   });
 });
