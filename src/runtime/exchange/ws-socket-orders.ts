@@ -91,7 +91,7 @@ export class WsSocketOrders implements SocketOrders {
     this.clock = options.clock ?? systemClock;
     this.limits = { ...WS_ORDER_BUDGETS, ...options.budgets };
     this.log = options.logger ?? silentLog;
-    const log = new RateLimitedLog(options.logger ?? silentLog, this.clock);
+    const log = new RateLimitedLog(this.log, this.clock);
     this.requests = new WsRequests({
       clock: this.clock,
       ...(options.deadlineMs === undefined ? {} : { deadlineMs: options.deadlineMs }),
