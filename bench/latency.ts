@@ -13,6 +13,7 @@ import { type MemSample, cpuUs, memory, reasonOf, sleep, within } from './common
 import { startOurs } from './ours.js';
 import type { LatencyProbe, LatencyResult, Summary } from './probe.js';
 import { summarize } from './probe.js';
+import { armStages, reportStages } from './stage-probe.js';
 import { armTail, reportTail } from './tail-probe.js';
 import { type WindowGc, startWindowGc, stopWindowGc } from './window-gc.js';
 import { startWindowProfile, stopWindowProfile, writeWindowMarks } from './window-profile.js';
@@ -298,6 +299,7 @@ async function measureRate(server: BenchServer, probe: LatencyProbe, key: RowKey
   await sleep(300);
   probe.arm();
   armTail();
+  armStages();
   await startWindowProfile();
   startWindowGc();
   const cpu0 = cpuUs();
@@ -311,6 +313,7 @@ async function measureRate(server: BenchServer, probe: LatencyProbe, key: RowKey
   await stopWindowProfile(`${key.bot}-${key.markets}x${rate}`);
   const r = probe.analyze(done.fills, GRID.step);
   reportTail(`${key.bot} ${key.markets}x${rate}`, r.pairs, probe.messages);
+  reportStages(`${key.bot} ${key.markets}x${rate}`);
   probe.arm();
   probe.disarm(); // drop the window's frames before anything else is measured
   const row: LatencyMeasured = {

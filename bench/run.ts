@@ -25,6 +25,7 @@ import { ALL_BOTS, BOTS, type Bot, type LatencyMeasured, type LatencyRow, type S
 import { type MarketCpuResult, measureMarketCpu } from './market-cpu.js';
 import { type JournalCpuResult, measureJournalCpu } from './journal-cpu.js';
 import { LatencyProbe } from './probe.js';
+import { installStageProbe } from './stage-probe.js';
 import { installTailProbe } from './tail-probe.js';
 import { GRID } from './protocol.js';
 import { BenchServer } from './server-client.js';
@@ -182,6 +183,7 @@ async function main(): Promise<void> {
   const probe = new LatencyProbe();
   probe.install();
   installTailProbe();
+  installStageProbe();
   const c: Collected = {
     latency: [],
     burst: [],
