@@ -164,7 +164,7 @@ function openRunJournal(config: RuntimeConfig, path: string): Journal | ConfigIs
   if (issue !== null) return issue;
   try {
     if (found.kind === 'missing' && found.createsDir !== null) mkdirSync(found.createsDir, { recursive: true });
-    return openJournal({ path, checkpointIn: 'worker' });
+    return openJournal({ path, checkpointIn: 'worker', tail: true });
   } catch (e) {
     if (e instanceof JournalError) return journalIssue(config, e.message);
     if (e instanceof Error && 'code' in e) return journalIssue(config, `${path} cannot be created (${String((e as NodeJS.ErrnoException).code)})`);

@@ -9,9 +9,13 @@
  * reporting mark needs it, journal.ts `report_mark`) without reading it back after the insert.
  * Ids only grow, as schema.ts requires.
  *
- * Entry point: `EventRows` (`push`, `write`, `pending`, `nextId`).
+ * With the journal's tail (tail-log.ts), a commit writes the pending rows' lines there first
+ * (`tailText`, each row once) and they stay pending until `write` files them.
+ *
+ * Entry point: `EventRows` (`push`, `write`, `tailText`, `pending`, `notInTail`, `nextId`).
  */
 import type { Database, Statement } from 'better-sqlite3';
+import { tailLine } from './tail-log.js';
 
 /** More rows than this go in several statements (SQLite's bound-parameter limit is 32766). */
 const MAX_ROWS_PER_STATEMENT = 128;
@@ -23,6 +27,8 @@ export class EventRows {
   private readonly inserts = new Map<number, Statement>();
   /** The pending rows' parameters, `COLUMNS` per row, in `INSERT` column order. */
   private params: unknown[] = [];
+  /** How many of the pending rows (from the first) are in the tail file already (`tailText`). */
+  private inTail = 0;
   private next: number;
 
   constructor(db: Database) {
@@ -40,6 +46,11 @@ export class EventRows {
     return this.params.length / COLUMNS;
   }
 
+  /** How many pending rows are not in the tail file yet (all of them when no tail is used). */
+  get notInTail(): number {
+    return this.pending - this.inTail;
+  }
+
   /** True when the pending rows go in one statement (`write` is then one transaction when none is open). */
   get fitsOneStatement(): boolean {
     return this.params.length <= MAX_ROWS_PER_STATEMENT * COLUMNS;
@@ -54,6 +65,30 @@ export class EventRows {
   }
 
   /**
+   * Returns the tail-file lines (tail-log.ts) of the pending rows not in the tail yet, and counts
+   * them as in it from now on: the caller appends the text, and fails the journal if it cannot.
+   * They stay pending until `write` inserts them.
+   */
+  tailText(): string {
+    const p = this.params;
+    let text = '';
+    for (let i = this.inTail * COLUMNS; i < p.length; i += COLUMNS) {
+      text += tailLine(
+        p[i] as number,
+        p[i + 1] as number,
+        p[i + 2] as string,
+        p[i + 3] as number,
+        p[i + 4] as number,
+        p[i + 5] as string,
+        p[i + 6] as string,
+        p[i + 7] as number,
+      );
+    }
+    this.inTail = this.pending;
+    return text;
+  }
+
+  /**
    * Inserts the pending rows in the connection's open transaction (the caller's), or, when none is
    * open and they fit one statement, as a transaction of their own; forgets them.
    * A throw leaves them forgotten too: the caller fails the journal (they were delivered already).
@@ -62,6 +97,7 @@ export class EventRows {
     const params = this.params;
     if (params.length === 0) return;
     this.params = [];
+    this.inTail = 0;
     const rows = params.length / COLUMNS;
     // Spread, not the array: better-sqlite3 reads an array's elements one by one through V8's API
     // (a property lookup each), the arguments directly: ~2-3 µs less per statement of 6 rows here.

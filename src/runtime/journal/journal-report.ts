@@ -10,7 +10,7 @@ import { type FigureRow, type FigureSet, NO_FIGURES, sumFigureRows } from '../re
 import { type ReplayedRunFigures, replayedRunFigures, runsWithoutFigures } from '../report/prior-figures.js';
 import type { ExchangeIdentity } from './identity.js';
 import { type LockState, lockState } from './instance-lock.js';
-import { bookOfRun, forEachRunWithoutFigures, readLastMarketRun } from './journal.js';
+import { bookOfRun, forEachRunWithoutFigures, readLastMarketRun, tailRowsPast } from './journal.js';
 import type { LevelBook } from '../../grid/index.js';
 
 export interface MarketReport {
@@ -72,9 +72,12 @@ export function readJournalReport(path: string): JournalReport {
   try {
     const lock = db.prepare('SELECT pid, host, started_at AS startedAt FROM lock WHERE id = 1').get() as JournalReport['heldBy'] | undefined;
     const runs = (db.prepare('SELECT COUNT(*) AS n FROM runs').get() as { n: number }).n;
-    const lastActivityAt = (
+    // Events of the tail file its bot has not filed yet (it runs, or was killed before): as a start would file them.
+    const tail = tailRowsPast(db, path);
+    const tableActivityAt = (
       db.prepare('SELECT MAX(at) AS at FROM (SELECT MAX(at) AS at FROM events UNION ALL SELECT MAX(at) FROM transitions)').get() as { at: number | null }
     ).at;
+    const lastActivityAt = tail.reduce<number | null>((a, r) => (a === null || r.at > a ? r.at : a), tableActivityAt);
     const markets = new Set<string>();
     for (const r of db.prepare('SELECT DISTINCT market FROM checkpoints').all() as { market: string }[]) markets.add(r.market);
     const lastRunRow = db.prepare('SELECT id, started_at AS at FROM runs ORDER BY id DESC LIMIT 1').get() as { id: number; at: number } | undefined;
@@ -102,12 +105,12 @@ export function readJournalReport(path: string): JournalReport {
       const byStatus = orders.get(market) ?? {};
       // The market's last run is replayed from its events, as the next start settles it (prior-figures.ts):
       // a run killed before its last reporting write left its row behind.
-      const lastCheckpoint = readLastMarketRun(db, market);
+      const lastCheckpoint = readLastMarketRun(db, market, tail);
       const endBook = lastCheckpoint === null ? null : bookOfRun(lastCheckpoint);
       const replayed = lastCheckpoint === null ? null : replayedRunFigures(lastCheckpoint, endBook);
       const rows = figureRows.filter((r) => r.market === market && r.runId !== replayed?.runId);
       // Runs that never got a row (all of a journal written before figures were recorded): replayed here, as a start would.
-      for (const earlier of runsWithoutFigures((fn) => forEachRunWithoutFigures(db, market, fn), lastCheckpoint?.checkpointId ?? null)) {
+      for (const earlier of runsWithoutFigures((fn) => forEachRunWithoutFigures(db, market, fn, tail), lastCheckpoint?.checkpointId ?? null)) {
         if (earlier.runId !== replayed?.runId) rows.push(rowOf(earlier, market, null));
       }
       if (replayed !== null) {

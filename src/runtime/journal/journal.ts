@@ -21,22 +21,29 @@
  * statement (event-rows.ts) before the batch's held requests leave. That INSERT is its own
  * transaction when nothing else is open (the usual case: no BEGIN and COMMIT statements around it,
  * ~3 µs less per commit; it waits for the writer lock as BEGIN IMMEDIATE would), else it goes into
- * the open one, committed with it. Outside a batch an append commits before it returns (together
+ * the open one, committed with it. With the option `tail` (what `gridbot run` uses), a commit
+ * with no transaction open is instead one write of the waiting rows to the tail file (tail-log.ts):
+ * durable as a commit is, in one system call where SQLite's takes eight; the rows stay waiting and
+ * are filed into SQLite by the lag timer or with the next transaction (a reporting slice), which
+ * then empties the tail. Opening for writing files first whatever a killed bot left in the tail, and
+ * read-only readers add it (`tailRowsPast`). Outside a batch an append commits before it returns (together
  * with anything still open). What no commit needed (a batch that held nothing, reporting rows) is
  * committed by the next commit or by the lag timer (`commitLagMs`). A failed commit fails the
  * journal for good (`JournalFailedError`): the actors saw events that are not on disk.
  *
- * A commit is in the WAL when it returns (durable across SIGKILL; see schema.ts for power loss).
+ * A commit is in the WAL, or in the tail file, when it returns (durable across SIGKILL; see
+ * schema.ts for power loss).
  * One bot per file (instance-lock.ts). Only a file that is a gridbot journal (or nothing yet) is
  * opened for writing (journal-file.ts); one exchange and account per file (identity.ts,
  * `claimIdentity`).
  *
- * Entry points: `openJournal`, and on `Journal`: `beginMarketRun`, `appendMarketEvent`,
+ * Entry points: `openJournal`, `readLastMarketRun`, `tailRowsPast`, and on `Journal`: `beginMarketRun`, `appendMarketEvent`,
  * `openBatch` / `closeBatch` / `commit`, `recordIntents`, `recordTransition`, `recordPnl`,
  * `writeReports`, `writeReportSlice`, `sync`, `restoreBook`, `lastMarketRun`, `lastKillSwitchMs`, `identity`, `claimIdentity`,
  * `checkpoint`, `close`.
  */
 import { randomUUID } from 'node:crypto';
+import { truncateSync } from 'node:fs';
 import { hostname } from 'node:os';
 import BetterSqlite3, { type Database, type Statement } from 'better-sqlite3';
 import type { AnyEventObject } from 'xstate';
@@ -51,10 +58,19 @@ import { DerivedTables, type EventStamp } from './derived-tables.js';
 import { EventRows } from './event-rows.js';
 import { acquireLock, processIsAlive, releaseLock } from './instance-lock.js';
 import { type ExchangeIdentity, identityText, sameIdentity } from './identity.js';
-import { JournalClosedError, JournalError, JournalFailedError, JournalFileError, JournalMismatchError, JournalUsageError } from './journal-errors.js';
+import {
+  JournalClosedError,
+  JournalCorruptError,
+  JournalError,
+  JournalFailedError,
+  JournalFileError,
+  JournalMismatchError,
+  JournalUsageError,
+} from './journal-errors.js';
 import { inspectJournalFile } from './journal-file.js';
 import { replayMarket } from './replay.js';
 import { SCHEMA_VERSION, prepareSchema } from './schema.js';
+import { TailLog, type TailRow, readTail, tailPathOf } from './tail-log.js';
 import { decodeValue, encodeValue } from './value-codec.js';
 import { WalLimit, publishLockWait } from './wal-limit.js';
 
@@ -88,6 +104,13 @@ export interface JournalOptions {
    * past all of it (the worker never found a gap) the writer checkpoints it itself (wal-limit.ts). Default 64 MiB.
    */
   readonly walLimitBytes?: number;
+  /**
+   * Makes a commit that needs no transaction (a batch's events, the hot path) durable with one write
+   * to the journal's tail file (tail-log.ts) instead of an INSERT of its own: the rows are filed into
+   * SQLite by the lag timer (`commitLagMs`) or the next transaction, whichever comes first. Default
+   * false; `gridbot run` sets it. Whatever the option, opening for writing files what a tail holds.
+   */
+  readonly tail?: boolean;
 }
 
 /** The PnL figures the `pnl` table keeps per market (decimal strings or Decimals). */
@@ -115,13 +138,45 @@ export interface MarketRunRecord {
   readonly events: readonly AnyEventObject[];
 }
 
-/** Returns the market's latest checkpoint with its events, decoded, or null (any connection, a read-only one too). */
-export function readLastMarketRun(db: Database, market: string): MarketRunRecord | null {
+/**
+ * Returns the rows of the tail file of the journal at `path` that its `events` table does not hold
+ * yet (a bot killed before it filed them, or one running now), in order: what a reader of the file
+ * adds to the table's rows (tail-log.ts). Any connection, a read-only one too.
+ */
+export function tailRowsPast(db: Database, path: string): readonly TailRow[] {
+  const { rows } = readTail(tailPathOf(path));
+  if (rows.length === 0) return rows;
+  const last = (db.prepare('SELECT max(id) FROM events').pluck().get() as number | null) ?? 0;
+  return rows.filter((r) => r.id > last);
+}
+
+/**
+ * The payloads of checkpoint `checkpointId`'s events from the table, then those of `tail` past the
+ * last the table gave (a running bot may have filed some of them since `tail` was read).
+ */
+function eventPayloads(db: Database, checkpointId: number, firstEventId: number, tail: readonly TailRow[]): string[] {
+  if (tail.length === 0) {
+    return db.prepare('SELECT payload FROM events WHERE id >= ? AND checkpoint_id = ? ORDER BY id').pluck().all(firstEventId, checkpointId) as string[];
+  }
+  const found = db.prepare('SELECT id, payload FROM events WHERE id >= ? AND checkpoint_id = ? ORDER BY id').all(firstEventId, checkpointId) as {
+    id: number;
+    payload: string;
+  }[];
+  const rows = found.map((r) => r.payload);
+  const seen = found.at(-1)?.id ?? 0;
+  for (const r of tail) if (r.checkpointId === checkpointId && r.id > seen) rows.push(r.payload);
+  return rows;
+}
+
+/**
+ * Returns the market's latest checkpoint with its events, decoded, or null (any connection, a
+ * read-only one too). `tail`: rows of the journal's tail file past the table's ({@link tailRowsPast}).
+ */
+export function readLastMarketRun(db: Database, market: string, tail: readonly TailRow[] = []): MarketRunRecord | null {
   const cp = db.prepare('SELECT id, run_id, input, first_event_id FROM checkpoints WHERE market = ? ORDER BY id DESC LIMIT 1').get(market) as
     { id: number; run_id: number; input: string; first_event_id: number } | undefined;
   if (cp === undefined) return null;
-  const rows = db.prepare('SELECT payload FROM events WHERE id >= ? AND checkpoint_id = ? ORDER BY id').pluck().all(cp.first_event_id, cp.id) as string[];
-  const events = rows.map((p) => decodeValue(p) as AnyEventObject);
+  const events = eventPayloads(db, cp.id, cp.first_event_id, tail).map((p) => decodeValue(p) as AnyEventObject);
   return { checkpointId: cp.id, runId: cp.run_id, input: decodeCheckpoint(cp.input), events };
 }
 
@@ -130,7 +185,7 @@ export function readLastMarketRun(db: Database, market: string): MarketRunRecord
  * oldest first, one at a time: every run of a journal written before figures were recorded
  * (version 1: no such table), or a run that never wrote its row. Any connection, a read-only one too.
  */
-export function forEachRunWithoutFigures(db: Database, market: string, fn: (run: MarketRunRecord) => void): void {
+export function forEachRunWithoutFigures(db: Database, market: string, fn: (run: MarketRunRecord) => void, tail: readonly TailRow[] = []): void {
   const hasFigures = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'run_figures'").get() !== undefined;
   const missing = hasFigures ? 'AND NOT EXISTS (SELECT 1 FROM run_figures f WHERE f.run_id = c.run_id AND f.market = c.market)' : '';
   const cps = db.prepare(`SELECT id, run_id, input, first_event_id FROM checkpoints c WHERE market = ? ${missing} ORDER BY id`).all(market) as {
@@ -139,11 +194,42 @@ export function forEachRunWithoutFigures(db: Database, market: string, fn: (run:
     input: string;
     first_event_id: number;
   }[];
-  const events = db.prepare('SELECT payload FROM events WHERE id >= ? AND checkpoint_id = ? ORDER BY id').pluck();
   for (const cp of cps) {
-    const rows = events.all(cp.first_event_id, cp.id) as string[];
+    const rows = eventPayloads(db, cp.id, cp.first_event_id, tail);
     fn({ checkpointId: cp.id, runId: cp.run_id, input: decodeCheckpoint(cp.input), events: rows.map((p) => decodeValue(p) as AnyEventObject) });
   }
+}
+
+/**
+ * Files into `db` the rows of the journal's tail file past its `events` table (a bot killed before
+ * it filed them), in one transaction, then empties the file. Run once the writer lock is held.
+ * @throws JournalCorruptError when the tail holds rows that are not this journal's (a gap after the
+ * table's last id, or a checkpoint the journal does not have): it is left as it is
+ */
+function fileTail(db: Database, path: string): { readonly rows: number; readonly cut: boolean } {
+  const tailPath = tailPathOf(path);
+  const { rows, cut } = readTail(tailPath);
+  const last = (db.prepare('SELECT max(id) FROM events').pluck().get() as number | null) ?? 0;
+  const past = rows.filter((r) => r.id > last);
+  if (past.length > 0) {
+    const checkpoint = db.prepare('SELECT run_id AS runId, market FROM checkpoints WHERE id = ?');
+    let expected = last + 1;
+    for (const r of past) {
+      const cp = checkpoint.get(r.checkpointId) as { runId: number; market: string } | undefined;
+      if (r.id !== expected || cp === undefined || cp.runId !== r.runId || cp.market !== r.market) {
+        throw new JournalCorruptError(
+          `journal ${path}: its tail file ${tailPath} holds events that are not this journal's (event ${r.id} of checkpoint ${r.checkpointId}; the journal's last event is ${last}). If the journal was replaced on purpose, delete the tail file`,
+        );
+      }
+      expected += 1;
+    }
+    const insert = db.prepare('INSERT INTO events (id, run_id, market, checkpoint_id, seq, type, payload, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)');
+    db.transaction(() => {
+      for (const r of past) insert.run(r.id, r.runId, r.market, r.checkpointId, r.seq, r.type, r.payload, r.at);
+    }).immediate();
+  }
+  if (rows.length > 0 || cut) truncateSync(tailPath, 0);
+  return { rows: past.length, cut };
 }
 
 /** Returns the book a journaled run ended with: its checkpoint input replayed with its events. */
@@ -275,6 +361,10 @@ export class Journal {
   private readonly checkpointTimer: NodeJS.Timeout | null;
   private readonly checkpointWorker: CheckpointWorker | null;
   private readonly walLimit: WalLimit | null;
+  /** The tail file commits write to (option `tail`), or null: they insert into SQLite. */
+  private readonly tail: TailLog | null;
+  /** What opening found in the tail file and filed into SQLite (a bot killed before it filed them). */
+  readonly tailFiled: { readonly rows: number; readonly cut: boolean };
   private readonly commitLagMs: number;
   private lagTimer: NodeJS.Timeout | null = null;
   private reports: Report[] = [];
@@ -309,6 +399,14 @@ export class Journal {
       const startedAt = this.now();
       const self = { pid: process.pid, host: hostname(), startedAt, token: this.token };
       acquireLock(this.db, this.path, self, options.isAlive ?? processIsAlive);
+      try {
+        // Before anything reads the events (the next id, the reporting catch-up, a restore).
+        this.tailFiled = fileTail(this.db, this.path);
+        this.tail = options.tail === true ? TailLog.open(tailPathOf(this.path)) : null;
+      } catch (e) {
+        releaseLock(this.db, this.token);
+        throw e;
+      }
       const run = this.db.prepare('INSERT INTO runs (started_at, pid, host) VALUES (?, ?, ?)').run(startedAt, self.pid, self.host);
       this.runId = Number(run.lastInsertRowid);
     } catch (e) {
@@ -458,6 +556,14 @@ export class Journal {
       if (this.db.inTransaction) this.rollbackTx.run();
       this.fail(e);
     }
+    // Everything the tail held is in SQLite now (committed with the rows `write` inserted).
+    if (this.tail !== null && this.eventRows.pending === 0) {
+      try {
+        this.tail.clear();
+      } catch (e) {
+        this.fail(e);
+      }
+    }
     this.walLimit?.afterCommit();
   }
 
@@ -606,7 +712,7 @@ export class Journal {
   /** Writes the queued reporting rows and commits everything: what `close` does, and what a reader of the file waits for. */
   sync(): void {
     this.writeReports();
-    if (!this.batchOpen) this.commit();
+    if (!this.batchOpen) this.fileAll();
   }
 
   /**
@@ -716,12 +822,14 @@ export class Journal {
         try {
           this.writeReports();
         } finally {
-          this.commit();
+          this.fileAll();
         }
       }
     } finally {
       this.closed = true;
       this.disarmLag();
+      // Kept when something in it may not be in SQLite (a failed journal): the next open files it.
+      this.tail?.close(this.failure === null && this.eventRows.pending === 0);
       try {
         // A failed journal keeps what was committed; whatever is still open is not.
         if (this.db.inTransaction) this.rollbackTx.run();
@@ -795,6 +903,10 @@ export class Journal {
    */
   private commitEventsAlone(): void {
     if (this.eventRows.pending === 0) return;
+    if (this.tail !== null) {
+      this.appendTail();
+      return;
+    }
     if (!this.eventRows.fitsOneStatement) {
       this.ensureTx();
       this.commit();
@@ -809,6 +921,27 @@ export class Journal {
     }
     publishLockWait(performance.now() - t0);
     this.walLimit?.afterCommit();
+  }
+
+  /**
+   * Makes the waiting events durable with one write to the tail file; they stay waiting, to be
+   * filed into SQLite by the lag timer or the next transaction. Fail-stop when it cannot.
+   */
+  private appendTail(): void {
+    const tail = this.tail;
+    if (tail === null || this.eventRows.notInTail === 0) return;
+    try {
+      tail.append(this.eventRows.tailText());
+    } catch (e) {
+      this.fail(e);
+    }
+    this.armLag();
+  }
+
+  /** Commits what waits into SQLite itself, not only into the tail: the lag timer, `sync` and `close`. */
+  private fileAll(): void {
+    if (this.tail !== null && this.eventRows.pending > 0 && this.failure === null) this.ensureTx();
+    this.commit();
   }
 
   private ensureTx(): void {
@@ -831,7 +964,7 @@ export class Journal {
 
   private armLag(): void {
     if (this.commitLagMs === 0) {
-      this.commit();
+      this.fileAll();
       return;
     }
     // A timer already armed stays: it fires sooner than this one would, and a commit does not clear
@@ -841,7 +974,7 @@ export class Journal {
     // A throw here is an uncaught exception: fail-stop, as for any failed commit.
     this.lagTimer = setTimeout(() => {
       this.lagTimer = null;
-      if (!this.closed && (this.txOpen || this.eventRows.pending > 0)) this.commit();
+      if (!this.closed && (this.txOpen || this.eventRows.pending > 0)) this.fileAll();
     }, this.commitLagMs);
     this.lagTimer.unref();
   }

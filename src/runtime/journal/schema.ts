@@ -20,14 +20,16 @@
  * and account the journal belongs to, identity.ts) and `run_figures` (each run's figures per market,
  * runtime/report/fleet-figures.ts) and `report_mark` (how far the reporting tables were derived), and marks the file with {@link JOURNAL_APPLICATION_ID}. A version-1
  * journal is migrated in place on open (the tables added, the id set; nothing else changes) and is
- * stamped with the identity of the run that opens it (journal.ts `claimIdentity`). A newer version
- * is refused.
+ * stamped with the identity of the run that opens it (journal.ts `claimIdentity`). 3 changes no
+ * table: it says the file may have a tail file beside it (tail-log.ts) holding its last events, which
+ * a gridbot of version 2 would not read, so that one refuses it instead of restoring a book without
+ * them; a version-2 journal is version 3 once opened. A newer version is refused.
  */
 import type { Database } from 'better-sqlite3';
 import { JournalCorruptError } from './journal-errors.js';
 import { JOURNAL_APPLICATION_ID } from './journal-file.js';
 
-export const SCHEMA_VERSION = 2;
+export const SCHEMA_VERSION = 3;
 
 const DDL = `
 CREATE TABLE IF NOT EXISTS lock (

@@ -23,7 +23,7 @@
  *    the backlog is routed at once, in such batches, before the close is told.
  * 2. **One transaction per batch.** While a batch is open, every market event the journal appends
  *    (XState's inspection events, at relay time, so in the actor's processing order) waits
- *    uncommitted, and the batch's commit writes them all in one transaction (journal.ts). A market event that arrives outside a frame batch (a REST answer, a
+ *    uncommitted, and the batch's commit writes them all in one transaction, or with the journal's tail in one write to its tail file (journal.ts). A market event that arrives outside a frame batch (a REST answer, a
  *    promise actor's result, a timer) opens a batch first (`enter`), which ends at the end of the
  *    current callback (`process.nextTick`: after the microtasks already queued, so the answers that
  *    settle together share it). Without a turn order (tools, tests) the journal commits such an

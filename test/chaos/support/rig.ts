@@ -94,7 +94,7 @@ export async function runInProcess(scenario: string, seed: number, options: InPr
   const notes: string[] = [];
   const dir = await mkdtemp(join(tmpdir(), 'gridbot-chaos-'));
   const journalPath = join(dir, 'journal.db');
-  let journal: Journal | null = openJournal({ path: journalPath, checkpointIntervalMs: 0 });
+  let journal: Journal | null = openJournal({ path: journalPath, checkpointIntervalMs: 0, tail: true });
   let exemptDepth = 0;
   let bench: Bench | null = null;
   try {

@@ -19,9 +19,12 @@ afterEach(async () => {
 });
 
 describe('journal across processes', () => {
-  it('keeps every event a SIGKILLed bot appended before it died', async () => {
+  it.each([
+    ['committed into SQLite', false],
+    ['written to the tail file and never filed', true],
+  ])('keeps every event a SIGKILLed bot appended before it died (%s)', async (_way, tail) => {
     const path = join(dir, 'journal.db');
-    child = spawnJournalChild(path, 'append');
+    child = spawnJournalChild(path, 'append', tail);
     await child.waitFor((l) => l === 'ack 300');
     await child.kill();
     const acked = Math.max(
@@ -32,6 +35,8 @@ describe('journal across processes', () => {
     );
 
     const journal = openJournal({ path }); // the dead bot's lock is stale: taken over
+    // With the tail, the last events were only there: the open filed them.
+    expect(journal.tailFiled.rows > 0).toBe(tail);
     const run = journal.lastMarketRun('DBTC_DUSDT');
     const ids = (run?.events ?? []).map((e) => (e as unknown as { deal: { dealId: number } }).deal.dealId);
     // Every acknowledged event is there, in order; a few more may have committed before the kill landed.

@@ -39,7 +39,7 @@ async function writeV1(path: string) {
 
 describe('a journal written before group commit', () => {
   it('restores the book its run ended with, and takes this run’s events after it', async () => {
-    expect(SCHEMA_VERSION).toBe(2); // a bump needs a migration and a case here
+    expect(SCHEMA_VERSION).toBe(3); // a bump needs a migration and a case here
     const path = join(dir, 'old.db');
     const { run, liveBook } = await writeV1(path);
     const j = openJournal({ path, checkpointIntervalMs: 0 });
@@ -60,7 +60,7 @@ describe('a journal written before group commit', () => {
     }
   });
 
-  it('is migrated to version 2 in place, and stamped with the identity of the first run that claims it', async () => {
+  it('is migrated to the current version in place, and stamped with the identity of the first run that claims it', async () => {
     const path = join(dir, 'old.db');
     await writeV1(path);
     const j = openJournal({ path, checkpointIntervalMs: 0 });
@@ -74,7 +74,7 @@ describe('a journal written before group commit', () => {
       j.close();
     }
     const db = new BetterSqlite3(path, { readonly: true });
-    expect(db.pragma('user_version', { simple: true })).toBe(2);
+    expect(db.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
     expect(db.pragma('application_id', { simple: true })).toBe(JOURNAL_APPLICATION_ID);
     db.close();
   });
@@ -87,6 +87,6 @@ describe('a journal written before group commit', () => {
     db.pragma(`user_version = ${SCHEMA_VERSION + 1}`);
     db.close();
     expect(() => openJournal({ path })).toThrow(JournalFileError);
-    expect(() => openJournal({ path })).toThrow(/was written by a newer gridbot \(journal schema 3; this one reads up to 2\)/);
+    expect(() => openJournal({ path })).toThrow(/was written by a newer gridbot \(journal schema 4; this one reads up to 3\)/);
   });
 });

@@ -14,8 +14,8 @@ export interface JournalChild {
   kill(): Promise<void>;
 }
 
-export function spawnJournalChild(path: string, mode: 'append' | 'hold'): JournalChild {
-  const proc = spawn(process.execPath, ['--import', here('./register-ts.mjs'), here('./journal-child.ts'), path, mode], {
+export function spawnJournalChild(path: string, mode: 'append' | 'hold', tail = false): JournalChild {
+  const proc = spawn(process.execPath, ['--import', here('./register-ts.mjs'), here('./journal-child.ts'), path, mode, ...(tail ? ['tail'] : [])], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const seen: string[] = [];

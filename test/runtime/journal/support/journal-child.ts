@@ -1,14 +1,16 @@
 /**
  * A bot process for the cross-process tests: opens the journal given as argv[2], reports
  * `open <pid>`, then either appends deal events forever, reporting `ack <n>` after each one is
- * committed (`append`), or just holds the journal (`hold`). The parent SIGKILLs it.
+ * committed (`append`), or just holds the journal (`hold`). The parent SIGKILLs it. With `tail` as
+ * argv[4], commits go to the journal's tail file (journal.ts option `tail`) and are never filed
+ * into SQLite before the kill (a lag of an hour).
  */
 import { openJournal } from '../../../../src/runtime/journal/journal.js';
 import { settings } from '../../../machines/market/market-harness.js';
 
-const [path, mode] = process.argv.slice(2);
-if (path === undefined) throw new Error('usage: journal-child <path> append|hold');
-const journal = openJournal({ path });
+const [path, mode, tail] = process.argv.slice(2);
+if (path === undefined) throw new Error('usage: journal-child <path> append|hold [tail]');
+const journal = openJournal(tail === 'tail' ? { path, tail: true, commitLagMs: 3_600_000 } : { path });
 journal.beginMarketRun(settings());
 process.stdout.write(`open ${process.pid}\n`);
 
