@@ -101,7 +101,7 @@ async function drive(o: HistoryOptions, send: (m: ChildMessage) => void): Promis
   const clock = new SimulatedClock();
   const base = Date.now();
   const now = (): number => base + clock.now();
-  const journal = openJournal({ path: join(dir, 'history.journal'), now, checkpointIn: 'worker' });
+  const journal = openJournal({ path: join(dir, 'history.journal'), now, checkpointIn: 'worker', tail: true });
   const { hook, turn } = wireJournal(journal, now);
   journal.beginMarketRun(input);
   const market = await startDrivenMarket({ now, clock, inspect: hook });

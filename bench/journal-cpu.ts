@@ -58,7 +58,7 @@ async function record(fills: number, warmup: number): Promise<InspectionEvent[][
 /** Plays the recording through the inspect hook and a fresh journal; returns CPU µs per fill. */
 async function playOnce(perFill: readonly InspectionEvent[][]): Promise<number> {
   const dir = mkdtempSync(join(tmpdir(), 'gridbot-journal-cpu-'));
-  const journal = openJournal({ path: join(dir, 'bench.journal'), checkpointIn: 'worker' });
+  const journal = openJournal({ path: join(dir, 'bench.journal'), checkpointIn: 'worker', tail: true });
   const due: (() => void)[] = [];
   const hook = journalInspector(journal, { defer: (write) => void due.push(write) });
   journal.beginMarketRun(input);

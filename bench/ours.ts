@@ -67,7 +67,7 @@ export async function startOurs(options: OursOptions): Promise<OursBot> {
   const dest = options.logging ? tailWrapGather(asyncDestination(join(dir, 'bot.log'))) : null;
   const logger = dest ? createLogger({ level: 'info', destination: dest }) : null;
   // As the example markets.yaml runs: every market event committed to the journal before the actor sees it.
-  const journal = options.logging ? openJournal({ path: join(dir, 'bench.journal'), checkpointIn: 'worker' }) : null;
+  const journal = options.logging ? openJournal({ path: join(dir, 'bench.journal'), checkpointIn: 'worker', tail: true }) : null;
   const marketLog = logger ? deferredSink(fixedShapeLogger(logger), undefined, dest) : null;
   const t0 = performance.now();
   const runtime = await startRuntime({
