@@ -452,7 +452,8 @@ export class Journal {
         const limit = new WalLimit(
           this.db,
           options.walLimitBytes ?? 64 * 1024 * 1024,
-          () => !this.closed && !this.txOpen && this.eventRows.pending === 0,
+          // Rows waiting in the tail are durable already: only an open transaction stops a checkpoint.
+          () => !this.closed && !this.txOpen && (this.tail !== null || this.eventRows.pending === 0),
           (work) => afterTurn(work, () => {}),
         );
         this.walLimit = limit;

@@ -192,6 +192,25 @@ describe('journal with a tail', () => {
     again.close();
   });
 
+  it('lets the WAL limit checkpoint while rows wait in the tail (they are durable), not inside a transaction', () => {
+    const path = join(dir, 'journal.db');
+    const j = openJournal({ path, checkpointIn: 'worker', commitLagMs: 60_000, tail: true });
+    cleanup.push(() => j.close());
+    const idle = (): boolean => (j as unknown as { walLimit: { idle: () => boolean } }).walLimit.idle();
+    j.beginMarketRun(settings());
+    j.appendMarketEvent(MARKET, ev(1));
+    expect(readTail(tailPathOf(path)).rows).toHaveLength(1);
+    expect(idle()).toBe(true);
+    // A market run begun inside a batch opens a transaction (its checkpoint row), left open until the batch's commit.
+    j.openBatch();
+    j.beginMarketRun(settings());
+    expect(idle()).toBe(false);
+    j.closeBatch();
+    j.commit();
+    expect(idle()).toBe(true);
+    expect(tableCount(path)).toBe(1);
+  });
+
   it('fail-stop: a tail write that fails fails the journal, and the tail is kept for the next open', () => {
     const path = join(dir, 'journal.db');
     const j = openTailed(path);
