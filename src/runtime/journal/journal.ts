@@ -144,7 +144,9 @@ export interface MarketRunRecord {
  * adds to the table's rows (tail-log.ts). Any connection, a read-only one too.
  */
 export function tailRowsPast(db: Database, path: string): readonly TailRow[] {
-  const { rows } = readTail(tailPathOf(path));
+  const tailPath = tailPathOf(path);
+  if (tailPath === null) return [];
+  const { rows } = readTail(tailPath);
   if (rows.length === 0) return rows;
   const last = (db.prepare('SELECT max(id) FROM events').pluck().get() as number | null) ?? 0;
   return rows.filter((r) => r.id > last);
@@ -208,6 +210,7 @@ export function forEachRunWithoutFigures(db: Database, market: string, fn: (run:
  */
 function fileTail(db: Database, path: string): { readonly rows: number; readonly cut: boolean } {
   const tailPath = tailPathOf(path);
+  if (tailPath === null) return { rows: 0, cut: false };
   const { rows, cut } = readTail(tailPath);
   const last = (db.prepare('SELECT max(id) FROM events').pluck().get() as number | null) ?? 0;
   const past = rows.filter((r) => r.id > last);
@@ -218,7 +221,7 @@ function fileTail(db: Database, path: string): { readonly rows: number; readonly
       const cp = checkpoint.get(r.checkpointId) as { runId: number; market: string } | undefined;
       if (r.id !== expected || cp === undefined || cp.runId !== r.runId || cp.market !== r.market) {
         throw new JournalCorruptError(
-          `journal ${path}: its tail file ${tailPath} holds events that are not this journal's (event ${r.id} of checkpoint ${r.checkpointId}; the journal's last event is ${last}). If the journal was replaced on purpose, delete the tail file`,
+          `journal ${path}: its tail file ${tailPath} holds events that are not this journal's (event ${r.id} of checkpoint ${r.checkpointId}; the journal's last event is ${last}). If the journal was replaced on purpose, delete the tail file; after a power loss (the journal may have lost its last commits), deleting it lets the next run reconcile with the exchange`,
         );
       }
       expected += 1;
@@ -394,6 +397,7 @@ export class Journal {
     } catch (e) {
       throw new JournalFileError(options.path, `cannot be opened (${e instanceof Error ? e.message : String(e)})`);
     }
+    let openedTail: TailLog | null = null;
     try {
       prepareSchema(this.db, options.busyTimeoutMs ?? 5000);
       const startedAt = this.now();
@@ -402,7 +406,9 @@ export class Journal {
       try {
         // Before anything reads the events (the next id, the reporting catch-up, a restore).
         this.tailFiled = fileTail(this.db, this.path);
-        this.tail = options.tail === true ? TailLog.open(tailPathOf(this.path)) : null;
+        const tailPath = options.tail === true ? tailPathOf(this.path) : null;
+        openedTail = tailPath === null ? null : TailLog.open(tailPath);
+        this.tail = openedTail;
       } catch (e) {
         releaseLock(this.db, this.token);
         throw e;
@@ -410,6 +416,7 @@ export class Journal {
       const run = this.db.prepare('INSERT INTO runs (started_at, pid, host) VALUES (?, ?, ?)').run(startedAt, self.pid, self.host);
       this.runId = Number(run.lastInsertRowid);
     } catch (e) {
+      openedTail?.close(false);
       this.db.close();
       if (e instanceof JournalError) throw e;
       throw new JournalFileError(options.path, `cannot be opened as a journal (${e instanceof Error ? e.message : String(e)})`);
@@ -453,7 +460,7 @@ export class Journal {
           this.db,
           options.walLimitBytes ?? 64 * 1024 * 1024,
           // Rows waiting in the tail are durable already: only an open transaction stops a checkpoint.
-          () => !this.closed && !this.txOpen && (this.tail !== null || this.eventRows.pending === 0),
+          () => !this.closed && !this.txOpen && (this.tail !== null ? this.eventRows.notInTail === 0 : this.eventRows.pending === 0),
           (work) => afterTurn(work, () => {}),
         );
         this.walLimit = limit;
@@ -557,12 +564,14 @@ export class Journal {
       if (this.db.inTransaction) this.rollbackTx.run();
       this.fail(e);
     }
-    // Everything the tail held is in SQLite now (committed with the rows `write` inserted).
+    // Everything the tail held is in SQLite now (committed with the rows `write` inserted). A
+    // truncation that fails is not the journal's failure: rows in the tail that the table holds are
+    // skipped by every reader, and the next commit tries again.
     if (this.tail !== null && this.eventRows.pending === 0) {
       try {
         this.tail.clear();
-      } catch (e) {
-        this.fail(e);
+      } catch {
+        // Tried again after the next commit.
       }
     }
     this.walLimit?.afterCommit();
@@ -829,8 +838,12 @@ export class Journal {
     } finally {
       this.closed = true;
       this.disarmLag();
-      // Kept when something in it may not be in SQLite (a failed journal): the next open files it.
-      this.tail?.close(this.failure === null && this.eventRows.pending === 0);
+      try {
+        // Kept when something in it may not be in SQLite (a failed journal): the next open files it.
+        this.tail?.close(this.failure === null && this.eventRows.pending === 0);
+      } catch {
+        // The file stays; the next open files what it holds past the table, and empties it.
+      }
       try {
         // A failed journal keeps what was committed; whatever is still open is not.
         if (this.db.inTransaction) this.rollbackTx.run();

@@ -22,7 +22,7 @@
  * Entry points: {@link TailLog} (`open`, `append`, `clear`, `close`), {@link readTail},
  * {@link tailPathOf}, {@link tailLine}.
  */
-import { closeSync, ftruncateSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, ftruncateSync, openSync, readFileSync, realpathSync, unlinkSync, writeSync } from 'node:fs';
 
 /** One event row as the `events` table holds it. */
 export interface TailRow {
@@ -36,9 +36,20 @@ export interface TailRow {
   readonly at: number;
 }
 
-/** The tail file of the journal at `journalPath`. */
-export function tailPathOf(journalPath: string): string {
-  return `${journalPath}-tail`;
+/**
+ * The tail file of the journal at `journalPath`: beside the file the path leads to, so every alias
+ * of one journal (a symlink, another spelling) finds the same tail. Null for a journal with no file
+ * (`:memory:`, or `''`: SQLite's temporary database).
+ */
+export function tailPathOf(journalPath: string): string | null {
+  if (journalPath === '' || journalPath === ':memory:') return null;
+  let real = journalPath;
+  try {
+    real = realpathSync(journalPath);
+  } catch {
+    // Not there yet: its name is the one it will have.
+  }
+  return `${real}-tail`;
 }
 
 /** Returns the line of one row (with its newline). */

@@ -4,7 +4,7 @@
  * open for writing files what a killed bot left in it, a reader adds it, and a tail that is not the
  * journal's is refused.
  */
-import { appendFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
@@ -30,6 +30,12 @@ afterEach(() => {
 });
 
 const ev = (n: number): AnyEventObject => ({ type: 'connection.up', n });
+/** The tail file of a journal on disk. */
+function tailFile(path: string): string {
+  const t = tailPathOf(path);
+  if (t === null) throw new Error(`no tail file for ${path}`);
+  return t;
+}
 const numbers = (events: readonly AnyEventObject[] | undefined): unknown[] => (events ?? []).map((e) => (e as { n?: number }).n);
 
 function tableCount(path: string): number {
@@ -98,13 +104,13 @@ describe('journal with a tail', () => {
     j.closeBatch();
     j.commit();
     expect(tableCount(path)).toBe(0);
-    expect(readTail(tailPathOf(path)).rows.map((r) => r.id)).toEqual([1, 2]);
+    expect(readTail(tailFile(path)).rows.map((r) => r.id)).toEqual([1, 2]);
     // Appended once: a second commit with nothing new writes nothing.
     j.commit();
-    expect(readTail(tailPathOf(path)).rows).toHaveLength(2);
+    expect(readTail(tailFile(path)).rows).toHaveLength(2);
     vi.advanceTimersByTime(50);
     expect(tableCount(path)).toBe(2);
-    expect(readFileSync(tailPathOf(path), 'utf8')).toBe('');
+    expect(readFileSync(tailFile(path), 'utf8')).toBe('');
     expect(numbers(j.lastMarketRun(MARKET)?.events)).toEqual([1, 2]);
   });
 
@@ -113,14 +119,14 @@ describe('journal with a tail', () => {
     const j = openTailed(path);
     j.beginMarketRun(settings());
     j.appendMarketEvent(MARKET, ev(1)); // outside a batch: committed (to the tail) before it returns
-    expect(readTail(tailPathOf(path)).rows).toHaveLength(1);
+    expect(readTail(tailFile(path)).rows).toHaveLength(1);
     j.sync();
     expect(tableCount(path)).toBe(1);
-    expect(readFileSync(tailPathOf(path), 'utf8')).toBe('');
+    expect(readFileSync(tailFile(path), 'utf8')).toBe('');
     j.appendMarketEvent(MARKET, ev(2));
     j.close();
     expect(tableCount(path)).toBe(2);
-    expect(existsSync(tailPathOf(path))).toBe(false);
+    expect(existsSync(tailFile(path))).toBe(false);
   });
 
   it('after a kill, the next open files what only the tail held, in order, and a reader adds it before that', () => {
@@ -166,7 +172,7 @@ describe('journal with a tail', () => {
     first.beginMarketRun(settings());
     first.appendMarketEvent(MARKET, ev(1));
     abandon(first);
-    appendFileSync(tailPathOf(path), tailLine(2, 1, MARKET, 1, 1, 'connection.up', '{"type":"connection.up","n":2}', NOW).slice(0, 30));
+    appendFileSync(tailFile(path), tailLine(2, 1, MARKET, 1, 1, 'connection.up', '{"type":"connection.up","n":2}', NOW).slice(0, 30));
     const second = openTailed(path);
     cleanup.push(() => second.close());
     expect(second.tailFiled).toEqual({ rows: 1, cut: true });
@@ -180,13 +186,13 @@ describe('journal with a tail', () => {
     j.appendMarketEvent(MARKET, ev(1));
     j.close();
     // A tail from another journal: a checkpoint this one does not have.
-    writeFileSync(tailPathOf(path), tailLine(2, 1, MARKET, 99, 0, 'connection.up', '{}', NOW));
+    writeFileSync(tailFile(path), tailLine(2, 1, MARKET, 99, 0, 'connection.up', '{}', NOW));
     expect(() => openTailed(path)).toThrow(JournalCorruptError);
     expect(() => openTailed(path)).toThrow(/tail file .*journal\.db-tail holds events that are not this journal's/);
-    expect(readTail(tailPathOf(path)).rows).toHaveLength(1);
+    expect(readTail(tailFile(path)).rows).toHaveLength(1);
     expect(tableCount(path)).toBe(1);
     // The refused open let the lock go: with the tail removed, the journal opens.
-    rmSync(tailPathOf(path));
+    rmSync(tailFile(path));
     const again = openTailed(path);
     expect(again.tailFiled).toEqual({ rows: 0, cut: false });
     again.close();
@@ -199,7 +205,7 @@ describe('journal with a tail', () => {
     const idle = (): boolean => (j as unknown as { walLimit: { idle: () => boolean } }).walLimit.idle();
     j.beginMarketRun(settings());
     j.appendMarketEvent(MARKET, ev(1));
-    expect(readTail(tailPathOf(path)).rows).toHaveLength(1);
+    expect(readTail(tailFile(path)).rows).toHaveLength(1);
     expect(idle()).toBe(true);
     // A market run begun inside a batch opens a transaction (its checkpoint row), left open until the batch's commit.
     j.openBatch();
@@ -209,6 +215,26 @@ describe('journal with a tail', () => {
     j.commit();
     expect(idle()).toBe(true);
     expect(tableCount(path)).toBe(1);
+  });
+
+  it('finds the same tail through another path to the journal (a symlink), and makes none for a journal in memory', () => {
+    const path = join(dir, 'journal.db');
+    const alias = join(dir, 'alias.db');
+    const first = openTailed(path);
+    first.beginMarketRun(settings());
+    symlinkSync(path, alias);
+    first.appendMarketEvent(MARKET, ev(1));
+    abandon(first);
+    const second = openTailed(alias);
+    cleanup.push(() => second.close());
+    expect(second.tailFiled.rows).toBe(1);
+    expect(numbers(second.lastMarketRun(MARKET)?.events)).toEqual([1]);
+    expect(tailPathOf(':memory:')).toBeNull();
+    const memory = openJournal({ path: ':memory:', tail: true, checkpointIntervalMs: 0 });
+    memory.beginMarketRun(settings());
+    memory.appendMarketEvent(MARKET, ev(1));
+    memory.close();
+    expect(existsSync(':memory:-tail')).toBe(false);
   });
 
   it('fail-stop: a tail write that fails fails the journal, and the tail is kept for the next open', () => {
@@ -224,6 +250,6 @@ describe('journal with a tail', () => {
     expect(() => j.commit()).toThrow(JournalFailedError);
     expect(j.failed).toBe(true);
     j.close();
-    expect(readTail(tailPathOf(path)).rows.map((r) => r.id)).toEqual([1]);
+    expect(readTail(tailFile(path)).rows.map((r) => r.id)).toEqual([1]);
   });
 });
