@@ -148,8 +148,13 @@ export function tailRowsPast(db: Database, path: string): readonly TailRow[] {
   if (tailPath === null) return [];
   const { rows } = readTail(tailPath);
   if (rows.length === 0) return rows;
-  const last = (db.prepare('SELECT max(id) FROM events').pluck().get() as number | null) ?? 0;
+  const last = lastEventId(db);
   return rows.filter((r) => r.id > last);
+}
+
+/** The id of the last row of the `events` table, 0 when it has none. */
+function lastEventId(db: Database): number {
+  return (db.prepare('SELECT max(id) FROM events').pluck().get() as number | null) ?? 0;
 }
 
 /**
@@ -157,9 +162,6 @@ export function tailRowsPast(db: Database, path: string): readonly TailRow[] {
  * last the table gave (a running bot may have filed some of them since `tail` was read).
  */
 function eventPayloads(db: Database, checkpointId: number, firstEventId: number, tail: readonly TailRow[]): string[] {
-  if (tail.length === 0) {
-    return db.prepare('SELECT payload FROM events WHERE id >= ? AND checkpoint_id = ? ORDER BY id').pluck().all(firstEventId, checkpointId) as string[];
-  }
   const found = db.prepare('SELECT id, payload FROM events WHERE id >= ? AND checkpoint_id = ? ORDER BY id').all(firstEventId, checkpointId) as {
     id: number;
     payload: string;
@@ -212,7 +214,7 @@ function fileTail(db: Database, path: string): { readonly rows: number; readonly
   const tailPath = tailPathOf(path);
   if (tailPath === null) return { rows: 0, cut: false };
   const { rows, cut } = readTail(tailPath);
-  const last = (db.prepare('SELECT max(id) FROM events').pluck().get() as number | null) ?? 0;
+  const last = lastEventId(db);
   const past = rows.filter((r) => r.id > last);
   if (past.length > 0) {
     const checkpoint = db.prepare('SELECT run_id AS runId, market FROM checkpoints WHERE id = ?');
@@ -864,8 +866,7 @@ export class Journal {
   private catchUpReports(): void {
     const mark = this.db.prepare('SELECT event_id FROM report_mark WHERE id = 1').pluck().get() as number | undefined;
     if (mark === undefined) {
-      const last = (this.db.prepare('SELECT MAX(id) FROM events').pluck().get() as number | null) ?? 0;
-      this.setReportMark.run(last);
+      this.setReportMark.run(lastEventId(this.db));
       return;
     }
     const types = [...REPORTED_EVENTS];

@@ -131,11 +131,6 @@ export class TailLog {
     return new TailLog(path, fd);
   }
 
-  /** Bytes appended since it was last emptied. */
-  get bytes(): number {
-    return this.written;
-  }
-
   /** Appends `text` with one `write` (looping only if the kernel took part of it). Throws when it cannot. */
   append(text: string): void {
     const fd = this.descriptor();
