@@ -25,12 +25,22 @@ export interface BareOptions extends BaselineOptions {
   readonly orderSocket?: 'shared' | 'own';
 }
 
+/** The params object of an `order_limit_place` frame, as the bench bots send it. */
+export interface SocketOrder {
+  readonly market: string;
+  readonly side: 'buy' | 'sell';
+  readonly amount: string;
+  readonly price: string;
+  readonly client_order_id: string;
+  readonly post_only: boolean;
+}
+
 export class BareBot {
   private ws: WebSocket | null = null;
   /** The socket the counter-orders go on: `ws` itself, or the second one with `orderSocket: 'own'`. */
   private orders: WebSocket | null = null;
   private rpcId = 1;
-  private seq = 0;
+  protected seq = 0;
   /** Counter-orders the exchange refused (never expected; reported). */
   errors = 0;
   lastError: string | null = null;
@@ -88,19 +98,23 @@ export class BareBot {
   }
 
   /** [id, time, market, orderId, price, amount, fee, clientOrderId, side (1 sell, 2 buy), …] */
-  private onDeal(p: unknown[]): void {
+  protected onDeal(p: unknown[]): void {
     const market = p[2] as string;
     const filledSell = p[8] === 1;
     const price = Number(p[4]) + (filledSell ? -1 : 1) * Number(this.options.grid.step);
     this.seq += 1;
-    const order = {
+    this.sendOrder({
       market,
       side: filledSell ? 'buy' : 'sell',
       amount: String(p[5]),
       price: price.toFixed(2),
       client_order_id: `fl.${this.seq.toString(36)}`,
       post_only: true,
-    };
+    });
+  }
+
+  /** Sends one `order_limit_place` frame on the order socket. */
+  protected sendOrder(order: SocketOrder): void {
     this.orders?.send(JSON.stringify({ id: this.rpcId++, method: 'order_limit_place', params: [order] }));
   }
 

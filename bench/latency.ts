@@ -8,6 +8,7 @@
  * for everything the session had still to measure, the bot is stopped and the server reset.
  */
 import { BareBot } from './bare-bot.js';
+import { SkeletonBot } from './skeleton-bot.js';
 import { BaselineBot } from './baseline-bot.js';
 import { type MemSample, cpuUs, memory, reasonOf, sleep, within } from './common.js';
 import { startOurs } from './ours.js';
@@ -25,17 +26,20 @@ import type { BenchServer } from './server-client.js';
  * `orderEntry` (ws on the simulator); `ours-rest`: the same with `orderEntry: rest` (issue 15's
  * comparison); `ours-quiet`: none of logger, log, journal; `baseline`: baseline-bot.ts; `bare`:
  * bare-bot.ts, ours's wire and nothing else (the floor under `cpuUsPerFill`); `bare-own`: the bare
- * bot with its counter-orders on a second connection of their own (issue 15: shared or own).
+ * bot with its counter-orders on a second connection of their own (issue 15: shared or own);
+ * `skeleton` / `skeleton-rest`: skeleton-bot.ts, the bare bot plus what this design requires of any bot (a
+ * write-ahead write, an XState actor per market, a desk actor), its counter-orders over the socket or
+ * through our REST client (issue 15: the best ws ÷ rest ratio this machine allows such a bot).
  */
-export type Bot = 'ours' | 'ours-rest' | 'ours-quiet' | 'baseline' | 'bare' | 'bare-own';
+export type Bot = 'ours' | 'ours-rest' | 'ours-quiet' | 'baseline' | 'bare' | 'bare-own' | 'skeleton' | 'skeleton-rest';
 /** The bots a run without `--bots` measures. */
 export const BOTS: readonly Bot[] = ['ours', 'ours-rest', 'ours-quiet', 'baseline', 'bare'];
-/** Every bot `--bots` accepts: `BOTS` and those only run on request (`bare-own`). */
-export const ALL_BOTS: readonly Bot[] = [...BOTS, 'bare-own'];
+/** Every bot `--bots` accepts: `BOTS` and those only run on request (`bare-own`, `skeleton`, `skeleton-rest`). */
+export const ALL_BOTS: readonly Bot[] = [...BOTS, 'bare-own', 'skeleton', 'skeleton-rest'];
 
 /** The `orderEntry` each of our bots runs with (null: the baseline and the bare bots, which are not ours). */
 export function orderEntryOf(bot: Bot): 'ws' | 'rest' | null {
-  return bot === 'baseline' || bot === 'bare' || bot === 'bare-own' ? null : bot === 'ours-rest' ? 'rest' : 'ws';
+  return bot === 'ours' || bot === 'ours-quiet' ? 'ws' : bot === 'ours-rest' ? 'rest' : null;
 }
 
 export type Failed = `failed: ${string}`;
@@ -183,7 +187,12 @@ async function startBot(bot: Bot, started: Extract<ServerReply, { op: 'started' 
   }
   const t0 = performance.now();
   const options = { restUrl: started.restUrl, wsUrl: started.wsUrl, apiKey: started.apiKey, apiSecret: started.apiSecret, markets: names, grid: GRID };
-  const b = bot === 'baseline' ? new BaselineBot(options) : new BareBot({ ...options, orderSocket: bot === 'bare-own' ? 'own' : 'shared' });
+  const b =
+    bot === 'baseline'
+      ? new BaselineBot(options)
+      : bot === 'skeleton' || bot === 'skeleton-rest'
+        ? new SkeletonBot({ ...options, orderEntry: bot === 'skeleton' ? 'ws' : 'rest' })
+        : new BareBot({ ...options, orderSocket: bot === 'bare-own' ? 'own' : 'shared' });
   try {
     await b.start();
   } catch (e) {

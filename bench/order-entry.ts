@@ -28,9 +28,15 @@ function wsPathMissing(r: LatencyMeasured): string | null {
 
 type Pair = { readonly ws: LatencyRow | undefined; readonly rest: LatencyRow | undefined };
 
-function pairAt(latency: readonly LatencyRow[], markets: number, rate: number): Pair {
-  const at = (bot: 'ours' | 'ours-rest') => latency.find((r) => r.bot === bot && r.markets === markets && r.rate === rate);
-  return { ws: at('ours'), rest: at('ours-rest') };
+/**
+ * The two bots a comparison sets side by side: the runtime (`ours`, the targets), or the design's
+ * skeleton (bench/skeleton-bot.ts: what any bot built this way pays, its best ratio on this machine).
+ */
+export type OrderEntryPair = 'ours' | 'skeleton';
+
+function pairAt(latency: readonly LatencyRow[], markets: number, rate: number, pair: OrderEntryPair = 'ours'): Pair {
+  const at = (bot: string) => latency.find((r) => r.bot === bot && r.markets === markets && r.rate === rate);
+  return { ws: at(pair), rest: at(`${pair}-rest`) };
 }
 
 /** Both rows measured and the ws one over the socket, or why not. */
@@ -57,7 +63,12 @@ function reactionShortfall(c: { ws: LatencyMeasured; rest: LatencyMeasured }): s
 }
 
 /** The markdown rows of the comparison table (header first). */
-export function orderEntryRows(latency: readonly LatencyRow[], markets: readonly number[], rates: readonly number[]): string[][] {
+export function orderEntryRows(
+  latency: readonly LatencyRow[],
+  markets: readonly number[],
+  rates: readonly number[],
+  pair: OrderEntryPair = 'ours',
+): string[][] {
   const rows: string[][] = [
     [
       'markets',
@@ -76,7 +87,7 @@ export function orderEntryRows(latency: readonly LatencyRow[], markets: readonly
   const both = (p: Pair, f: (r: LatencyMeasured) => string): string => [p.ws, p.rest].map((r) => (r?.status === 'ok' ? f(r) : '—')).join('; ');
   for (const m of markets) {
     for (const rate of rates) {
-      const p = pairAt(latency, m, rate);
+      const p = pairAt(latency, m, rate, pair);
       if (p.ws === undefined && p.rest === undefined) continue;
       const c = comparable(p);
       const ratio =

@@ -352,10 +352,23 @@ async function runSections(o: Options, server: BenchServer, probe: LatencyProbe,
 // ---------------------------------------------------------------------------------------------
 // report
 
+/** The design's skeleton with ws and rest (`--bots=skeleton,skeleton-rest`), when the run measured it: the best ratio such a bot gets here. */
+function skeletonReport(o: Options, latency: readonly LatencyRow[]): string[] {
+  const [head, ...rows] = orderEntryRows(latency, o.markets, o.rates, 'skeleton');
+  if (head === undefined || rows.length === 0) return [];
+  return [
+    '',
+    "### The same for the design's skeleton (bench/skeleton-bot.ts): frame parsed, one write-ahead write, an XState actor and its desk, the order sent; nothing of ours",
+    '',
+    table(head, rows),
+  ];
+}
+
 /** Issue 15: the same runtime with orderEntry ws and rest, side by side, and its targets (bench/order-entry.ts). */
 function orderEntryReport(o: Options, latency: readonly LatencyRow[], targets: readonly TargetCheck[]): string {
   const [head, ...rows] = orderEntryRows(latency, o.markets, o.rates);
-  if (head === undefined || rows.length === 0) return '';
+  const skeleton = skeletonReport(o, latency);
+  if ((head === undefined || rows.length === 0) && skeleton.length === 0) return '';
   const checks = targets.map((t) => [t.target, t.measured, verdict(t.met)]);
   return [
     '',
@@ -365,7 +378,8 @@ function orderEntryReport(o: Options, latency: readonly LatencyRow[], targets: r
     '',
     "### Reaction by order entry: fill frame in → the counter-order's write starts (REST: undici `sendHeaders`; ws: `order_limit_place` handed to `ws`), µs",
     '',
-    table(head, rows),
+    head === undefined || rows.length === 0 ? '(ours and ours-rest not run)' : table(head, rows),
+    ...skeleton,
   ].join('\n');
 }
 
