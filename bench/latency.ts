@@ -37,7 +37,7 @@ export const BOTS: readonly Bot[] = ['ours', 'ours-rest', 'ours-quiet', 'baselin
 /** Every bot `--bots` accepts: `BOTS` and those only run on request (`bare-own`, `skeleton`, `skeleton-rest`). */
 export const ALL_BOTS: readonly Bot[] = [...BOTS, 'bare-own', 'skeleton', 'skeleton-rest'];
 
-/** The `orderEntry` each of our bots runs with (null: the baseline and the bare bots, which are not ours). */
+/** The `orderEntry` each of our bots runs with (null: the baseline, bare and skeleton bots, which are not ours). */
 export function orderEntryOf(bot: Bot): 'ws' | 'rest' | null {
   return bot === 'ours' || bot === 'ours-quiet' ? 'ws' : bot === 'ours-rest' ? 'rest' : null;
 }
