@@ -4,33 +4,22 @@
  * events waiting in memory until one INSERT writes them before anything reads or commits them
  * (event-rows.ts, journal.ts `writeEvents`).
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { AnyEventObject } from 'xstate';
 import { JournalFailedError } from '../../../src/runtime/journal/journal-errors.js';
 import { type Journal, openJournal } from '../../../src/runtime/journal/journal.js';
 import { settings } from '../../machines/market/market-harness.js';
+import { tempDirPerTest } from './support/temp-dir.js';
 
 const MARKET = 'DBTC_DUSDT';
-let dir = '';
-const cleanup: (() => void)[] = [];
-beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'gridbot-journal-'));
-});
-afterEach(() => {
-  for (const c of cleanup.splice(0).reverse()) c();
-  vi.useRealTimers();
-  rmSync(dir, { recursive: true, force: true });
-});
+const tmp = tempDirPerTest('gridbot-journal-');
 
 function open(name = 'journal.db', commitLagMs = 50): { j: Journal; events: () => number; reader: BetterSqlite3.Database } {
-  const path = join(dir, name);
+  const path = tmp.path(name);
   const j = openJournal({ path, now: () => 1_700_000_000_000, checkpointIntervalMs: 0, commitLagMs });
   const reader = new BetterSqlite3(path, { readonly: true });
-  cleanup.push(
+  tmp.cleanup(
     () => j.close(),
     () => reader.close(),
   );
@@ -101,7 +90,7 @@ describe('journal group commit', () => {
     const { j, events } = open();
     j.openBatch();
     j.appendMarketEvent(MARKET, price('1'));
-    const other = new BetterSqlite3(join(dir, 'journal.db'));
+    const other = new BetterSqlite3(tmp.path('journal.db'));
     other.pragma('busy_timeout = 0');
     expect(() => other.exec('BEGIN IMMEDIATE; ROLLBACK')).not.toThrow();
     other.close();
@@ -203,13 +192,13 @@ describe('journal event rows', () => {
   });
 
   it('continues the ids of an earlier run (read once at open), so a reopened journal replays both in order', () => {
-    const path = join(dir, 'journal.db');
+    const path = tmp.path('journal.db');
     const first = openJournal({ path, checkpointIntervalMs: 0 });
     first.beginMarketRun(settings());
     first.appendMarketEvent(MARKET, numbered(1));
     first.close();
     const second = openJournal({ path, checkpointIntervalMs: 0 });
-    cleanup.push(() => second.close());
+    tmp.cleanup(() => second.close());
     expect(ns(second.lastMarketRun(MARKET)?.events)).toEqual([1]);
     second.beginMarketRun(settings());
     second.openBatch();

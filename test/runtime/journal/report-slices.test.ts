@@ -3,28 +3,18 @@
  * written over several slices, each within its bound, in order, committed with its mark, and a
  * SIGKILL between slices loses no row the next open cannot derive.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { AnyEventObject, InspectionEvent } from 'xstate';
 import type { Fill } from '../../../src/grid/index.js';
 import { journalInspector, type JournalSink } from '../../../src/runtime/journal/inspect-hook.js';
 import { type Journal, REPORTS_CAP, openJournal } from '../../../src/runtime/journal/journal.js';
 import { cid } from '../../grid/ledger-support.js';
 import { settings } from '../../machines/market/market-harness.js';
+import { tempDirPerTest } from './support/temp-dir.js';
 import { MARKET } from './market-scenario.js';
 
-let dir = '';
-const cleanup: (() => void)[] = [];
-beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'gridbot-slices-'));
-});
-afterEach(() => {
-  for (const c of cleanup.splice(0).reverse()) c();
-  rmSync(dir, { recursive: true, force: true });
-});
+const tmp = tempDirPerTest('gridbot-slices-');
 
 const order = cid(1, 'buy', 100, { botId: 'tb', market: MARKET });
 const deal = (dealId: number): Fill => ({
@@ -41,7 +31,7 @@ const deal = (dealId: number): Fill => ({
 
 function reader(path: string) {
   const r = new BetterSqlite3(path, { readonly: true });
-  cleanup.push(() => r.close());
+  tmp.cleanup(() => r.close());
   return {
     deals: () => r.prepare('SELECT deal_id FROM fills ORDER BY deal_id').pluck().all() as number[],
     states: () => r.prepare('SELECT to_state FROM transitions WHERE actor_id = ? ORDER BY id').pluck().all('probe') as string[],
@@ -70,9 +60,9 @@ const statesUpTo = (n: number): string[] => upTo(n).map((i) => `s${i + 1}`);
 
 describe('reporting rows in slices', () => {
   it('writes a big backlog over several slices, each within its bound, in order, each committed with its mark', () => {
-    const path = join(dir, 'journal.db');
+    const path = tmp.path('journal.db');
     const j = backlog(path, 150); // 300 rows
-    cleanup.push(() => j.close());
+    tmp.cleanup(() => j.close());
     const r = reader(path);
     const written: number[] = [];
     let more = true;
@@ -94,9 +84,9 @@ describe('reporting rows in slices', () => {
   });
 
   it('leaves reports queued after a round began to the next round, and writes a report bigger than the bound alone', () => {
-    const path = join(dir, 'journal.db');
+    const path = tmp.path('journal.db');
     const j = backlog(path, 40); // 80 rows
-    cleanup.push(() => j.close());
+    tmp.cleanup(() => j.close());
     const r = reader(path);
     expect(j.reportsQueued).toBe(80);
     expect(j.writeReportSlice(64)).toBe(true);
@@ -116,9 +106,9 @@ describe('reporting rows in slices', () => {
 
   // Issue 13: a bot whose slices keep giving way (or whose writer never runs) must not queue reports without end.
   it('writes every queued report at once, the round in progress first, when REPORTS_CAP wait though no slice runs', () => {
-    const path = join(dir, 'journal.db');
+    const path = tmp.path('journal.db');
     const j = backlog(path, 40); // 80 rows
-    cleanup.push(() => j.close());
+    tmp.cleanup(() => j.close());
     const r = reader(path);
     expect(j.writeReportSlice(64)).toBe(true); // a round begun, whose next slice never comes
     const dealsAtCap = 40 + REPORTS_CAP / 2; // two reports a deal
@@ -141,9 +131,9 @@ describe('reporting rows in slices', () => {
   });
 
   it('stops a slice once its time is up, after at least one report, and goes on from there in the next', () => {
-    const path = join(dir, 'journal.db');
+    const path = tmp.path('journal.db');
     const j = backlog(path, 10); // 20 rows
-    cleanup.push(() => j.close());
+    tmp.cleanup(() => j.close());
     const r = reader(path);
     // A clock that runs out after two more reports: asked before each report but the first.
     let asked = 0;
@@ -158,19 +148,19 @@ describe('reporting rows in slices', () => {
   });
 
   it('loses no row when the bot is killed between two slices: the next open derives the rest', () => {
-    const path = join(dir, 'journal.db');
+    const path = tmp.path('journal.db');
     const killed = backlog(path, 100);
     expect(killed.writeReportSlice(64)).toBe(true); // 32 deals and 32 state changes written, then SIGKILL
     const r = reader(path);
     expect(r.deals()).toEqual(upTo(32));
     const next = openJournal({ path, now: () => 1_700_000_001_000, checkpointIntervalMs: 0, isAlive: () => false });
-    cleanup.push(() => next.close());
+    tmp.cleanup(() => next.close());
     expect(r.deals()).toEqual(upTo(100)); // derived from the events after the mark, at open
     expect(r.mark()).toBe(r.lastDealEvent());
   });
 
   it('writes a round in one piece on writeReports (close), the round in progress first', () => {
-    const path = join(dir, 'journal.db');
+    const path = tmp.path('journal.db');
     const j = backlog(path, 100);
     expect(j.writeReportSlice(64)).toBe(true);
     j.recordTransition('probe', 'x', 'after', 'e');

@@ -4,30 +4,20 @@
  * open for writing files what a killed bot left in it, a reader adds it, and a tail that is not the
  * journal's is refused.
  */
-import { appendFileSync, existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { appendFileSync, existsSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import BetterSqlite3 from 'better-sqlite3';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { AnyEventObject } from 'xstate';
 import { JournalCorruptError, JournalFailedError } from '../../../src/runtime/journal/journal-errors.js';
 import { type Journal, openJournal, readLastMarketRun, tailRowsPast } from '../../../src/runtime/journal/journal.js';
 import { readJournalReport } from '../../../src/runtime/journal/journal-report.js';
 import { TailLog, readTail, tailLine, tailPathOf } from '../../../src/runtime/journal/tail-log.js';
 import { settings } from '../../machines/market/market-harness.js';
+import { tempDirPerTest } from './support/temp-dir.js';
 
 const MARKET = 'DBTC_DUSDT';
 const NOW = 1_700_000_000_000;
-let dir = '';
-const cleanup: (() => void)[] = [];
-beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'gridbot-tail-'));
-});
-afterEach(() => {
-  for (const c of cleanup.splice(0).reverse()) c();
-  vi.useRealTimers();
-  rmSync(dir, { recursive: true, force: true });
-});
+const tmp = tempDirPerTest('gridbot-tail-');
 
 const ev = (n: number): AnyEventObject => ({ type: 'connection.up', n });
 /** The tail file of a journal on disk. */
@@ -62,7 +52,7 @@ function abandon(j: Journal): void {
 
 describe('tail file', () => {
   it('reads back the rows appended, and drops a last line cut short', () => {
-    const path = join(dir, 'x-tail');
+    const path = tmp.path('x-tail');
     const t = TailLog.open(path);
     t.append(tailLine(1, 7, MARKET, 3, 0, 'feed.deal', '{"type":"feed.deal","a":"x\\ty"}', NOW) + tailLine(2, 7, MARKET, 3, 1, 'feed.order', '{}', NOW + 1));
     expect(readTail(path)).toEqual({
@@ -84,7 +74,7 @@ describe('tail file', () => {
   });
 
   it('stops reading at a line that is not a row', () => {
-    const path = join(dir, 'x-tail');
+    const path = tmp.path('x-tail');
     writeFileSync(path, tailLine(1, 1, MARKET, 1, 0, 't', '{}', NOW) + 'garbage\n' + tailLine(2, 1, MARKET, 1, 1, 't', '{}', NOW));
     expect(readTail(path).rows.map((x) => x.id)).toEqual([1]);
     expect(readTail(path).cut).toBe(true);
@@ -94,9 +84,9 @@ describe('tail file', () => {
 describe('journal with a tail', () => {
   it('makes a commit durable in the tail file, not in SQLite, and files it when the lag timer fires', () => {
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
-    const path = join(dir, 'journal.db');
+    const path = tmp.path('journal.db');
     const j = openTailed(path, 50);
-    cleanup.push(() => j.close());
+    tmp.cleanup(() => j.close());
     j.beginMarketRun(settings());
     j.openBatch();
     j.appendMarketEvent(MARKET, ev(1));
@@ -115,7 +105,7 @@ describe('journal with a tail', () => {
   });
 
   it('files the tail with the next transaction, and removes it on a clean close', () => {
-    const path = join(dir, 'journal.db');
+    const path = tmp.path('journal.db');
     const j = openTailed(path);
     j.beginMarketRun(settings());
     j.appendMarketEvent(MARKET, ev(1)); // outside a batch: committed (to the tail) before it returns
@@ -130,7 +120,7 @@ describe('journal with a tail', () => {
   });
 
   it('after a kill, the next open files what only the tail held, in order, and a reader adds it before that', () => {
-    const path = join(dir, 'journal.db');
+    const path = tmp.path('journal.db');
     let clock = NOW;
     const first = openTailed(path, 60_000, () => clock);
     first.beginMarketRun(settings());
@@ -153,7 +143,7 @@ describe('journal with a tail', () => {
     expect(readJournalReport(path).lastActivityAt).toBe(NOW + 3000);
 
     const second = openTailed(path);
-    cleanup.push(() => second.close());
+    tmp.cleanup(() => second.close());
     expect(second.tailFiled).toEqual({ rows: 3, cut: false });
     expect(tableCount(path)).toBe(4);
     expect(numbers(second.lastMarketRun(MARKET)?.events)).toEqual([1, 2, 3, 4]);
@@ -167,20 +157,20 @@ describe('journal with a tail', () => {
   });
 
   it('drops a last row the kill cut short (nothing was acted on before its write returned)', () => {
-    const path = join(dir, 'journal.db');
+    const path = tmp.path('journal.db');
     const first = openTailed(path);
     first.beginMarketRun(settings());
     first.appendMarketEvent(MARKET, ev(1));
     abandon(first);
     appendFileSync(tailFile(path), tailLine(2, 1, MARKET, 1, 1, 'connection.up', '{"type":"connection.up","n":2}', NOW).slice(0, 30));
     const second = openTailed(path);
-    cleanup.push(() => second.close());
+    tmp.cleanup(() => second.close());
     expect(second.tailFiled).toEqual({ rows: 1, cut: true });
     expect(numbers(second.lastMarketRun(MARKET)?.events)).toEqual([1]);
   });
 
   it('refuses a tail that is not the journal’s, naming it, and leaves both as they are', () => {
-    const path = join(dir, 'journal.db');
+    const path = tmp.path('journal.db');
     const j = openTailed(path);
     j.beginMarketRun(settings());
     j.appendMarketEvent(MARKET, ev(1));
@@ -199,9 +189,9 @@ describe('journal with a tail', () => {
   });
 
   it('lets the WAL limit checkpoint while rows wait in the tail (they are durable), not inside a transaction', () => {
-    const path = join(dir, 'journal.db');
+    const path = tmp.path('journal.db');
     const j = openJournal({ path, checkpointIn: 'worker', commitLagMs: 60_000, tail: true });
-    cleanup.push(() => j.close());
+    tmp.cleanup(() => j.close());
     const idle = (): boolean => (j as unknown as { walLimit: { idle: () => boolean } }).walLimit.idle();
     j.beginMarketRun(settings());
     j.appendMarketEvent(MARKET, ev(1));
@@ -218,15 +208,15 @@ describe('journal with a tail', () => {
   });
 
   it('finds the same tail through another path to the journal (a symlink), and makes none for a journal in memory', () => {
-    const path = join(dir, 'journal.db');
-    const alias = join(dir, 'alias.db');
+    const path = tmp.path('journal.db');
+    const alias = tmp.path('alias.db');
     const first = openTailed(path);
     first.beginMarketRun(settings());
     symlinkSync(path, alias);
     first.appendMarketEvent(MARKET, ev(1));
     abandon(first);
     const second = openTailed(alias);
-    cleanup.push(() => second.close());
+    tmp.cleanup(() => second.close());
     expect(second.tailFiled.rows).toBe(1);
     expect(numbers(second.lastMarketRun(MARKET)?.events)).toEqual([1]);
     expect(tailPathOf(':memory:')).toBeNull();
@@ -238,9 +228,9 @@ describe('journal with a tail', () => {
   });
 
   it('fail-stop: a tail write that fails fails the journal, and the tail is kept for the next open', () => {
-    const path = join(dir, 'journal.db');
+    const path = tmp.path('journal.db');
     const j = openTailed(path);
-    cleanup.push(() => j.close());
+    tmp.cleanup(() => j.close());
     j.beginMarketRun(settings());
     j.appendMarketEvent(MARKET, ev(1));
     (j as unknown as { tail: TailLog }).tail.close(false);
