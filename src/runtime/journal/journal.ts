@@ -461,8 +461,9 @@ export class Journal {
         const limit = new WalLimit(
           this.db,
           options.walLimitBytes ?? 64 * 1024 * 1024,
-          // Rows waiting in the tail are durable already: only an open transaction stops a checkpoint.
-          () => !this.closed && !this.txOpen && (this.tail !== null ? this.eventRows.notInTail === 0 : this.eventRows.pending === 0),
+          // Rows waiting in the tail are durable already: only an open transaction or rows in neither
+          // stop a checkpoint (without a tail no row is ever in it, so that is every waiting row).
+          () => !this.closed && !this.txOpen && this.eventRows.notInTail === 0,
           (work) => afterTurn(work, () => {}),
         );
         this.walLimit = limit;
